@@ -1,0 +1,1 @@
+namespace DefectApi.NeuralNet; internal static class Placeholder { }

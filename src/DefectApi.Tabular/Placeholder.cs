@@ -1,0 +1,1 @@
+namespace DefectApi.Tabular; internal static class Placeholder { }
