@@ -1,4 +1,5 @@
 using DefectApi.Data;
+using DefectApi.Security;
 using DefectApi.Tabular;
 using DefectApi.Training;
 using Microsoft.AspNetCore.Http.Features;
@@ -23,16 +24,18 @@ public static class DatasetsApi
             .DisableAntiforgery()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RequireAuthorization(Policies.Train);
 
-        group.MapGet("/", ListAsync).WithSummary("List datasets, newest first");
+        group.MapGet("/", ListAsync).WithSummary("List datasets, newest first").RequireAuthorization(Policies.Train);
 
-        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a dataset with its full schema");
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a dataset with its full schema").RequireAuthorization(Policies.Train);
 
         group.MapGet("/{id:guid}/rows", GetRowsAsync).WithSummary("Preview a dataset's rows, page by page")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().RequireAuthorization(Policies.Train);
 
-        group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a dataset (409 while a queued or running job uses it)");
+        group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a dataset (409 while a queued or running job uses it)")
+            .RequireAuthorization(Policies.Admin);
 
         return group;
     }

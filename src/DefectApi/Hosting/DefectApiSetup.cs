@@ -2,6 +2,7 @@ using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Models;
+using DefectApi.Security;
 using DefectApi.Training;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -37,12 +38,8 @@ public static class DefectApiSetup
         services.AddSingleton(TimeProvider.System);
         services.AddApiProblemHandling();
         services.AddDefectDatabase(builder.Configuration);
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "DefectApi";
-            document.Info.Description = "Defect and efficiency predictions for manufacturing: upload MES exports, train, predict.";
-            return Task.CompletedTask;
-        }));
+        services.AddApiKeySecurity();
+        services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiDocumentSetup>());
         services.AddHealthChecks().AddDbContextCheck<DefectDbContext>("database", tags: ["ready"]);
 
         services.AddScoped<DatasetStore>();
@@ -59,6 +56,8 @@ public static class DefectApiSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        app.UseApiKeySecurity();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(options =>

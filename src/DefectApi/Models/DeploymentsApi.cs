@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using DefectApi.Data;
+using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,17 +18,19 @@ public static partial class DeploymentsApi
     {
         var group = routes.MapGroup("/api/deployments").WithTags("Deployments");
 
-        group.MapGet("/", ListAsync).WithSummary("List deployments");
-        group.MapGet("/{name}", GetAsync).WithSummary("Get a deployment and its history (which model, from when)");
-        group.MapPut("/{name}", PutAsync).WithSummary("Point a deployment at a model (create, roll forward or roll back)");
-        group.MapDelete("/{name}", DeleteAsync).WithSummary("Delete a deployment");
+        group.MapGet("/", ListAsync).WithSummary("List deployments").RequireAuthorization(Policies.Read);
+        group.MapGet("/{name}", GetAsync).WithSummary("Get a deployment and its history (which model, from when)").RequireAuthorization(Policies.Read);
+        group.MapPut("/{name}", PutAsync).WithSummary("Point a deployment at a model (create, roll forward or roll back)")
+            .RequireAuthorization(Policies.Admin);
+        group.MapDelete("/{name}", DeleteAsync).WithSummary("Delete a deployment").RequireAuthorization(Policies.Admin);
         group.MapPost("/{name}/predict", PredictAsync).WithTags("Predictions")
             .WithSummary("Score records with the model a deployment points at")
             .Accepts<PredictRequestExample>("application/json", "text/csv")
             .Produces<PredictResponse>()
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Predict);
         return group;
     }
 

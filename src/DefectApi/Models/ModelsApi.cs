@@ -1,4 +1,5 @@
 using DefectApi.Data;
+using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,11 +11,14 @@ public static class ModelsApi
     {
         var group = routes.MapGroup("/api/models").WithTags("Models");
 
-        group.MapGet("/", ListAsync).WithSummary("List models, newest first");
-        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a model: inputs, metrics, training history and threshold table");
-        group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a model (409 while a deployment points at it)");
+        group.MapGet("/", ListAsync).WithSummary("List models, newest first").RequireAuthorization(Policies.Read);
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a model: inputs, metrics, training history and threshold table")
+            .RequireAuthorization(Policies.Read);
+        group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a model (409 while a deployment points at it)")
+            .RequireAuthorization(Policies.Admin);
         group.MapPut("/{id:guid}/threshold", SetThresholdAsync)
-            .WithSummary("Binary models: set the decision threshold, or derive it from the costs of errors");
+            .WithSummary("Binary models: set the decision threshold, or derive it from the costs of errors")
+            .RequireAuthorization(Policies.Train);
         group.MapPost("/{id:guid}/predict", PredictAsync).WithTags("Predictions")
             .WithSummary("Score records with a model")
             .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv.")
@@ -24,7 +28,8 @@ public static class ModelsApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RequireAuthorization(Policies.Predict);
         return group;
     }
 
