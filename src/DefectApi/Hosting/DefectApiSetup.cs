@@ -39,6 +39,7 @@ public static class DefectApiSetup
         services.AddApiProblemHandling();
         services.AddDefectDatabase(builder.Configuration);
         services.AddApiKeySecurity();
+        services.AddServiceMetrics();
         services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiDocumentSetup>());
         services.AddHealthChecks().AddDbContextCheck<DefectDbContext>("database", tags: ["ready"]);
 
@@ -70,6 +71,8 @@ public static class DefectApiSetup
             .WithTags("Operations");
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync })
             .WithTags("Operations");
+
+        app.MapPrometheusScrapingEndpoint("/metrics");
 
         app.MapDatasetsApi();
         app.MapTrainingJobsApi();

@@ -83,7 +83,7 @@ public static partial class DeploymentsApi
         var modelId = await db.Deployments.AsNoTracking().Where(d => d.Name == name).Select(d => (Guid?)d.ModelId).FirstOrDefaultAsync(ct);
         if (modelId is null) return NotFound(name);
         var entry = await cache.GetAsync(modelId.Value, ct);
-        return entry is null ? NotFound(name) : await predictor.PredictAsync(request, entry, ct);
+        return entry is null ? NotFound(name) : await predictor.PredictAsync(request, entry, name, ct);
     }
 
     static ProblemHttpResult NotFound(string name) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,

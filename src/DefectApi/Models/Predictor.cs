@@ -9,9 +9,9 @@ namespace DefectApi.Models;
 
 /// <summary>The predict endpoints' shared body: JSON records in, predictions out in the same order; or a CSV body
 /// scored as it streams.</summary>
-public sealed class Predictor(IOptions<PredictionOptions> options)
+public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetrics metrics)
 {
-    public async Task<IResult> PredictAsync(HttpRequest request, ModelCache.Entry entry, CancellationToken ct)
+    public async Task<IResult> PredictAsync(HttpRequest request, ModelCache.Entry entry, string? deployment, CancellationToken ct)
     {
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) &&
             (type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase)))
@@ -35,14 +35,20 @@ public sealed class Predictor(IOptions<PredictionOptions> options)
                 return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many records",
                     detail: $"The request has {array.GetArrayLength()} records; the limit is {max} (Predictions:MaxRecords). Split it, or send a text/csv body, which is streamed without a limit.");
             var parsed = PredictionRequestReader.Read(document);
-            if (parsed.Errors.Count > 0) return Invalid(parsed.Errors);
+            if (parsed.Errors.Count > 0)
+            {
+                metrics.RecordPredictions(deployment, "rejected", parsed.Records.Count);
+                return Invalid(parsed.Errors);
+            }
             var batch = entry.Artifact.Predict(parsed.Records);
             if (batch.Errors.Count > 0)
             {
                 var errors = new Dictionary<string, string[]>();
                 foreach (var e in batch.Errors) PredictionRequestReader.Add(errors, $"records[{e.Record}].{e.Column}", e.Message);
+                metrics.RecordPredictions(deployment, "rejected", parsed.Records.Count);
                 return Invalid(errors);
             }
+            metrics.RecordPredictions(deployment, "ok", batch.Predictions.Count);
             return TypedResults.Ok(new PredictResponse(entry.Model.Id, entry.Model.Name, entry.Model.Version,
                 batch.Predictions.Select(p => p.ToResponse()).ToList()));
         }
