@@ -44,8 +44,12 @@ internal static class Gemm
             if (!accumulate) c[..(m * n)].Clear();
             return;
         }
-        GemmSmall.MatMul(a, b, c, m, n, k, form, accumulate);
+        if (IsSmall(m, n, k)) GemmSmall.MatMul(a, b, c, m, n, k, form, accumulate);
+        else GemmPacked.MatMul(GemmPacked.BestPath, a, b, c, m, n, k, form, accumulate, pool);
     }
+
+    // Packing costs about one pass over A and B; below this size the unpacked row kernels win.
+    internal static bool IsSmall(int m, int n, int k) => m < 4 || (long)m * n * k < 32 * 32 * 32;
 
     internal static void CheckShapes(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
     {
