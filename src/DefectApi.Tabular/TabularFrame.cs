@@ -5,7 +5,7 @@ using DefectApi.Tabular.Schema;
 namespace DefectApi.Tabular;
 
 /// <summary>A whole dataset in memory, column-major, decoded from the stored chunks (in chunk index order).
-/// Numeric columns hold doubles (NaN = missing); every other column holds codes into a dictionary (0 = missing).</summary>
+/// Columns of numbers hold doubles (NaN = missing); every other column holds codes into a dictionary (0 = missing).</summary>
 public sealed class TabularFrame
 {
     private readonly double[]?[] _numbers;
@@ -26,7 +26,8 @@ public sealed class TabularFrame
 
     public static TabularFrame FromChunks(IReadOnlyList<ColumnProfile> columns, IEnumerable<byte[]> chunks)
     {
-        var builders = columns.Select(c => new FrameColumnBuilder(c.Type == ColumnType.Numeric)).ToArray();
+        // Every column whose values are all numbers (numeric, but also a UDI identifier or a constant 0) is kept as numbers.
+        var builders = columns.Select(c => new FrameColumnBuilder(c.Type == ColumnType.Numeric || c.Min is not null)).ToArray();
         int rows = 0;
         foreach (var chunk in chunks)
         {
