@@ -1,1 +1,8 @@
-return 0;
+using DefectApi.Bench;
+
+return args.FirstOrDefault() switch
+{
+    "train" => TrainBench.Run(args),
+    "gemm" => GemmBench.Run(args),
+    _ => BenchArgs.Usage(),
+};
