@@ -1,14 +1,13 @@
 using DefectApi.Bench;
+using DefectApi.Bench.Service;
 
-return args.Length == 0 ? Usage() : args[0] switch
+return args.FirstOrDefault() switch
 {
+    "train" => TrainBench.Run(args),
+    "gemm" => GemmBench.Run(args),
     "quality" => QualityBench.Run(args[1..]),
     "ingest" => IngestBench.Run(args[1..]),
-    _ => Usage(),
+    "upload" => await UploadBench.RunAsync(args),
+    "serve" => await ServeBench.RunAsync(args),
+    _ => BenchArgs.Usage(),
 };
-
-static int Usage()
-{
-    Console.Error.WriteLine("usage: DefectApi.Bench quality --train F --test F --target T [--exclude A B ...] | ingest FILE [--repeat N]");
-    return 2;
-}

@@ -25,10 +25,18 @@ internal static unsafe class GemmPacked
 
     public static void MatMul(GemmPath path, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         GemmForm form, bool accumulate, WorkerPool? pool)
+        => MatMul(path, a, b, c, m, n, k, form, accumulate, default, 1f, pool);
+
+    // With a bias (N), the last depth block also applies c = max(z, slope·z) with z = c + bias: the forward
+    // pass's bias and ReLU-family activation fused into the store.
+    public static void MatMul(GemmPath path, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+        GemmForm form, bool accumulate, ReadOnlySpan<float> bias, float slope, WorkerPool? pool)
     {
-        fixed (float* pa = a, pb = b, pc = c)
+        // Only full tiles read the bias with vector loads, and a full tile never runs past column n.
+        if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException("Bias is shorter than the output width.", nameof(bias));
+        fixed (float* pa = a, pb = b, pc = c, pbias = bias)
         {
-            var job = new Job(path, pa, pb, pc, m, n, k, form, accumulate);
+            var job = new Job(path, pa, pb, pc, m, n, k, form, accumulate, new Epilogue(bias.IsEmpty ? null : pbias, slope));
             int parts = pool is null || (long)m * n * k < ParallelThreshold ? 1 : pool.Threads;
             if (parts == 1) job.Run(0, m, 0, n);
             else pool!.Run(pool.GemmWork.Set(job), parts);
@@ -42,9 +50,11 @@ internal static unsafe class GemmPacked
         private readonly int m, n, k;
         private readonly GemmForm form;
         private readonly bool accumulate;
+        private readonly Epilogue epilogue;
 
-        public Job(GemmPath path, float* a, float* b, float* c, int m, int n, int k, GemmForm form, bool accumulate)
+        public Job(GemmPath path, float* a, float* b, float* c, int m, int n, int k, GemmForm form, bool accumulate, Epilogue epilogue)
         {
+            this.epilogue = epilogue;
             this.path = path;
             this.a = a;
             this.b = b;
@@ -89,6 +99,7 @@ internal static unsafe class GemmPacked
                         int kc = Math.Min(Kc, k - pc);
                         PackB(pB, nr, jc, nc, pc, kc);
                         bool overwrite = pc == 0 && !accumulate;
+                        var last = pc + kc >= k ? epilogue : default;
                         for (int ic = i0; ic < i1; ic += Mc)
                         {
                             int mc = Math.Min(Mc, i1 - ic);
@@ -97,6 +108,7 @@ internal static unsafe class GemmPacked
                             {
                                 int nw = Math.Min(nr, nc - jr);
                                 float* bPanel = pB + jr * kc;
+                                var tail = last.Offset(jc + jr);
                                 for (int ir = 0; ir < mc; ir += mr)
                                 {
                                     int mw = Math.Min(mr, mc - ir);
@@ -104,15 +116,15 @@ internal static unsafe class GemmPacked
                                     float* cTile = c + (long)(ic + ir) * n + jc + jr;
                                     if (mw == mr && nw == nr)
                                     {
-                                        Kernel(path, kc, aPanel, bPanel, cTile, n, overwrite);
+                                        Kernel(path, kc, aPanel, bPanel, cTile, n, overwrite, tail);
                                     }
                                     else
                                     {
                                         // Edge tile: full-size product into scratch, then only the valid part, with the same add.
-                                        Kernel(path, kc, aPanel, bPanel, tile, nr, overwrite: true);
+                                        Kernel(path, kc, aPanel, bPanel, tile, nr, overwrite: true, default);
                                         for (int i = 0; i < mw; i++)
                                             for (int j = 0; j < nw; j++)
-                                                cTile[(long)i * n + j] = overwrite ? tile[i * nr + j] : cTile[(long)i * n + j] + tile[i * nr + j];
+                                                cTile[(long)i * n + j] = tail.Apply(overwrite ? tile[i * nr + j] : cTile[(long)i * n + j] + tile[i * nr + j], j);
                                     }
                                 }
                             }
@@ -211,11 +223,11 @@ internal static unsafe class GemmPacked
     };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel(GemmPath path, int kc, float* a, float* b, float* c, int ldc, bool overwrite)
+    private static void Kernel(GemmPath path, int kc, float* a, float* b, float* c, int ldc, bool overwrite, in Epilogue epilogue)
     {
-        if (path == GemmPath.Avx512) MicroKernels.Kernel512(kc, a, b, c, ldc, overwrite);
-        else if (path == GemmPath.Avx2) MicroKernels.Kernel256(kc, a, b, c, ldc, overwrite);
-        else MicroKernels.KernelScalar(kc, a, b, c, ldc, overwrite);
+        if (path == GemmPath.Avx512) MicroKernels.Kernel512(kc, a, b, c, ldc, overwrite, epilogue);
+        else if (path == GemmPath.Avx2) MicroKernels.Kernel256(kc, a, b, c, ldc, overwrite, epilogue);
+        else MicroKernels.KernelScalar(kc, a, b, c, ldc, overwrite, epilogue);
     }
 }
 

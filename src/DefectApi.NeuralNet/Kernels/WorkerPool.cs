@@ -1,25 +1,28 @@
 namespace DefectApi.NeuralNet.Kernels;
 
-// A unit of work split into numbered parts; part p of n must depend only on (p, n), never on timing.
+// A unit of work split into numbered parts; part p of n must depend only on (p, n), never on timing,
+// so it does not matter which thread runs which part.
 internal interface IParallelWork
 {
     void Execute(int part, int parts);
 }
 
-// Persistent workers for one training run: Run hands part 0 to the caller and parts 1..n-1 to the
-// workers, then waits. Workers spin briefly between calls (a training step issues products every few
-// microseconds) and then sleep on a monitor so an idle pool costs no CPU. Nothing is allocated per Run.
+// Persistent workers for one training run. Run publishes a work item; the caller and the workers
+// claim its parts one at a time from a shared ticket, so a worker the OS has descheduled (this
+// service shares its cores) simply gets fewer parts instead of stalling the step. Workers spin
+// briefly between calls (a training step issues products every few microseconds), then sleep on a
+// monitor so an idle pool costs no CPU. Nothing is allocated per Run.
 internal sealed class WorkerPool : IDisposable
 {
-    // Roughly 50–100 µs of spinning before a worker goes to sleep.
+    // Roughly 100 µs of spinning before a worker goes to sleep.
     private const int SpinIterations = 20_000;
 
     private readonly Thread[] workers;
     private readonly object gate = new();
     private IParallelWork? work;
     private int parts;
-    private int generation;
-    private int pending;
+    private long ticket;   // generation << 32 | next unclaimed part
+    private int done;      // parts finished in the current generation
     private int sleepers;
     private volatile bool disposed;
     private Exception? failure;
@@ -30,33 +33,33 @@ internal sealed class WorkerPool : IDisposable
         workers = new Thread[Threads - 1];
         for (int i = 0; i < workers.Length; i++)
         {
-            int part = i + 1;
-            workers[i] = new Thread(() => WorkerLoop(part)) { IsBackground = true, Name = $"DefectApi.NeuralNet worker {part}" };
+            workers[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"DefectApi.NeuralNet worker {i + 1}" };
             workers[i].Start();
         }
     }
 
     public int Threads { get; }
     public GemmWork GemmWork { get; } = new();
+    public BackwardWork BackwardWork { get; } = new();
 
     public void Run(IParallelWork item, int partCount)
     {
-        partCount = Math.Min(partCount, Threads);
-        if (partCount <= 1)
+        if (partCount <= 1 || workers.Length == 0)
         {
-            item.Execute(0, 1);
+            for (int p = 0; p < partCount; p++) item.Execute(p, partCount);
             return;
         }
         ObjectDisposedException.ThrowIf(disposed, this);
         work = item;
         parts = partCount;
-        Volatile.Write(ref pending, workers.Length);
-        Interlocked.Increment(ref generation); // full fence: publishes work/parts before workers see the new generation
+        done = 0;
+        long generation = (Volatile.Read(ref ticket) >> 32) + 1;
+        Interlocked.Exchange(ref ticket, generation << 32); // full fence: work, parts and done are visible first
         if (Volatile.Read(ref sleepers) > 0)
             lock (gate) Monitor.PulseAll(gate);
-        item.Execute(0, partCount);
+        ClaimParts();
         var spinner = new SpinWait();
-        while (Volatile.Read(ref pending) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+        while (Volatile.Read(ref done) != partCount) spinner.SpinOnce(sleep1Threshold: -1);
         if (failure is { } e)
         {
             failure = null;
@@ -64,13 +67,37 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    private void WorkerLoop(int part)
+    private void ClaimParts()
     {
-        int seen = 0;
+        while (true)
+        {
+            long t = Volatile.Read(ref ticket);
+            int index = (int)(t & 0xFFFFFFFF);
+            var item = work;
+            int count = parts;
+            if (item is null || index >= count) return;
+            // A claim succeeds only while the ticket is unchanged, so item and count belong to its generation:
+            // the caller cannot publish the next one before every part of this one is claimed and done.
+            if (Interlocked.CompareExchange(ref ticket, t + 1, t) != t) continue;
+            try
+            {
+                item.Execute(index, count);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            Interlocked.Increment(ref done);
+        }
+    }
+
+    private void WorkerLoop()
+    {
+        long seen = 0;
         while (true)
         {
             int spins = 0;
-            while (Volatile.Read(ref generation) == seen)
+            while (Volatile.Read(ref ticket) >> 32 == seen)
             {
                 if (disposed) return;
                 if (++spins < SpinIterations)
@@ -82,21 +109,13 @@ internal sealed class WorkerPool : IDisposable
                 Interlocked.Increment(ref sleepers);
                 lock (gate)
                 {
-                    while (Volatile.Read(ref generation) == seen && !disposed) Monitor.Wait(gate);
+                    while (Volatile.Read(ref ticket) >> 32 == seen && !disposed) Monitor.Wait(gate);
                 }
                 Interlocked.Decrement(ref sleepers);
                 spins = 0;
             }
-            seen = Volatile.Read(ref generation);
-            try
-            {
-                if (part < parts) work!.Execute(part, parts);
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-            Interlocked.Decrement(ref pending);
+            seen = Volatile.Read(ref ticket) >> 32;
+            ClaimParts();
         }
     }
 

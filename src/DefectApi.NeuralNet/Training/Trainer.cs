@@ -26,7 +26,7 @@ public static class Trainer
         int batch = Math.Min(options.BatchSize, train.Rows);
         int targetsPerRow = LossFunctions.TargetsPerRow(options.Loss, network.Outputs);
         using var ws = new Workspace(network, batch, targetsPerRow, threads);
-        var optimizer = new Optimizer(options, network.Parameters.Length);
+        var optimizer = new Optimizer(options, network.Parameters.Length, ws.Pool);
         var rng = new Xoshiro256(options.Seed);
         var order = new int[train.Rows];
         for (int i = 0; i < order.Length; i++) order[i] = i;
@@ -53,7 +53,7 @@ public static class Trainer
                 var (loss, weight) = Backprop.Backward(network, ws, rows, options.Loss, train.SampleWeights is not null, training: true);
                 lossSum += loss;
                 weightSum += weight;
-                optimizer.Step(network.Parameters, ws.ParameterGradients, learningRate);
+                optimizer.Step(network.ParameterArray, ws.ParameterGradients, learningRate);
             }
             if (stoppedEarly) break; // a partial epoch is neither reported nor a candidate for best
 
