@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using DefectApi.Data;
+using DefectApi.Hosting;
 using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,7 @@ public static partial class DeploymentsApi
         group.MapDelete("/{name}", DeleteAsync).WithSummary("Delete a deployment").RequireAuthorization(Policies.Admin);
         group.MapPost("/{name}/predict", PredictAsync).WithTags("Predictions")
             .WithSummary("Score records with the model a deployment points at")
-            .Accepts<PredictRequestExample>("application/json", "text/csv")
+            .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
             .Produces<PredictResponse>()
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem()

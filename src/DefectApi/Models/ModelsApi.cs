@@ -1,4 +1,5 @@
 using DefectApi.Data;
+using DefectApi.Hosting;
 using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,7 @@ public static class ModelsApi
         group.MapPost("/{id:guid}/predict", PredictAsync).WithTags("Predictions")
             .WithSummary("Score records with a model")
             .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv.")
-            .Accepts<PredictRequestExample>("application/json", "text/csv")
+            .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
             .Produces<PredictResponse>()
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem()
