@@ -59,6 +59,7 @@ public static class DefectApiSetup
         app.UseStatusCodePages();
 
         app.UseApiKeySecurity();
+        app.UseRequestBodyLimits();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(options =>

@@ -19,7 +19,7 @@ public static class ModelsApi
             .RequireAuthorization(Policies.Admin);
         group.MapPut("/{id:guid}/threshold", SetThresholdAsync)
             .WithSummary("Binary models: set the decision threshold, or derive it from the costs of errors")
-            .RequireAuthorization(Policies.Train);
+            .RequireAuthorization(Policies.Train).WithBodyLimit(RequestBodyLimits.SmallJson);
         group.MapPost("/{id:guid}/predict", PredictAsync).WithTags("Predictions")
             .WithSummary("Score records with a model")
             .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv.")

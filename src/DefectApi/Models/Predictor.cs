@@ -20,8 +20,11 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
                 detail: $"Content-Type '{request.ContentType}' is not accepted. Send application/json {{ \"records\": [...] }} or a text/csv body with a header row.");
 
+        var limit = options.Value.MaxJsonBytes;
+        var tooLarge = $"The JSON body is larger than {limit} bytes (Predictions:MaxJsonBytes). Split it, or send text/csv, which is streamed without a limit.";
+        if (request.ContentLength > limit) throw new PayloadTooLargeException(tooLarge);
         JsonDocument document;
-        try { document = await JsonDocument.ParseAsync(request.Body, PredictionRequestReader.Options, ct); }
+        try { document = await JsonDocument.ParseAsync(new LengthLimitedStream(request.Body, limit, tooLarge), PredictionRequestReader.Options, ct); }
         catch (JsonException e)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The JSON body is not valid",
