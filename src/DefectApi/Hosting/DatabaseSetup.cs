@@ -29,11 +29,18 @@ public static class DatabaseSetup
         // Resolved when first needed, so configuration added up to the host's build (tests, tools) is what counts.
         services.AddSingleton(sp => new DatabaseConnection(
             ResolveConnectionString(sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName))));
-        services.AddDbContext<DefectDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<DatabaseConnection>().ConnectionString));
-        services.AddDbContextFactory<DefectDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<DatabaseConnection>().ConnectionString),
-            ServiceLifetime.Scoped);
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddDbContext<DefectDbContext>(Configure);
+        services.AddDbContextFactory<DefectDbContext>(Configure, ServiceLifetime.Scoped);
         services.AddHostedService<DatabaseInitializer>();
         return services;
+    }
+
+    static void Configure(IServiceProvider services, DbContextOptionsBuilder options)
+    {
+        options.UseSqlite(services.GetRequiredService<DatabaseConnection>().ConnectionString);
+        if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.MaxDatabaseBytes is { } max)
+            options.AddInterceptors(new DatabaseSizeLimit(max));
     }
 }
 

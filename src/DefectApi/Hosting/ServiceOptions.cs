@@ -19,6 +19,16 @@ public sealed class UploadOptions
     public int MaxColumns { get; set; } = 10_000;
 }
 
+/// <summary>The SQLite database.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>Largest the database file may grow, in bytes; null for no limit beyond the disk's.</summary>
+    [Range(1L << 16, long.MaxValue)]
+    public long? MaxDatabaseBytes { get; set; }
+}
+
 /// <summary>The background training queue.</summary>
 public sealed class TrainingQueueOptions
 {
