@@ -51,7 +51,8 @@ internal static class PredictionRequestReader
         {
             var cell = property.Value.ValueKind switch
             {
-                JsonValueKind.Number => property.Value.TryGetDouble(out var d) && double.IsFinite(d) ? CellValue.FromNumber(d) : (CellValue?)null,
+                // The engine computes in float32: a number beyond its range cannot be a measurement.
+                JsonValueKind.Number => property.Value.TryGetDouble(out var d) && Math.Abs(d) <= float.MaxValue ? CellValue.FromNumber(d) : (CellValue?)null,
                 JsonValueKind.String => CellValue.FromText(property.Value.GetString()!),
                 JsonValueKind.True => CellValue.FromBoolean(true),
                 JsonValueKind.False => CellValue.FromBoolean(false),
@@ -59,7 +60,7 @@ internal static class PredictionRequestReader
                 _ => null,
             };
             if (cell is { } value) record[property.Name] = value;
-            else Add(errors, $"records[{index}].{property.Name}", "The value must be a finite number, a string, true/false or null.", maxErrors);
+            else Add(errors, $"records[{index}].{property.Name}", "The value must be a number within ±3.4e38, a string, true/false or null.", maxErrors);
         }
     }
 

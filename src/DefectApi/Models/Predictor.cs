@@ -51,10 +51,29 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
                 metrics.RecordPredictions(deployment, "rejected", parsed.Records.Count);
                 return Invalid(errors);
             }
+            if (NonFinite(batch.Predictions) is { Count: > 0 } extreme)
+            {
+                var errors = extreme.ToDictionary(i => $"records[{i}]", _ => new[] { "The values are so far outside the training data that the model gives no finite answer. Check the units and magnitudes." });
+                metrics.RecordPredictions(deployment, "rejected", parsed.Records.Count);
+                return Invalid(errors);
+            }
             metrics.RecordPredictions(deployment, "ok", batch.Predictions.Count);
             return TypedResults.Ok(new PredictResponse(entry.Model.Id, entry.Model.Name, entry.Model.Version,
                 batch.Predictions.Select(p => p.ToResponse()).ToList()));
         }
+    }
+
+    static List<int> NonFinite(IReadOnlyList<Tabular.Prediction> predictions)
+    {
+        var bad = new List<int>();
+        for (var i = 0; i < predictions.Count; i++)
+        {
+            var p = predictions[i];
+            if (p.Probability is { } probability && !double.IsFinite(probability) || p.Value is { } value && !double.IsFinite(value) ||
+                p.Probabilities?.Values.Any(v => !double.IsFinite(v)) == true)
+                bad.Add(i);
+        }
+        return bad;
     }
 
     static ValidationProblem Invalid(Dictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors,
