@@ -1,1 +1,0 @@
-namespace DefectApi.NeuralNet; internal static class Placeholder { }

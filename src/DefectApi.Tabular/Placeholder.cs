@@ -1,1 +1,0 @@
-namespace DefectApi.Tabular; internal static class Placeholder { }

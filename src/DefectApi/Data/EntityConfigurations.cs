@@ -1,0 +1,64 @@
+using DefectApi.Datasets;
+using DefectApi.Models;
+using DefectApi.Training;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DefectApi.Data;
+
+internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
+{
+    public void Configure(EntityTypeBuilder<Dataset> builder)
+    {
+        builder.Property(d => d.Name).HasMaxLength(200);
+        builder.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(d => d.Sha256).HasMaxLength(64);
+        builder.HasIndex(d => d.Sha256);
+        builder.HasIndex(d => d.CreatedAt);
+        builder.HasMany<DatasetChunk>().WithOne().HasForeignKey(c => c.DatasetId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class DatasetChunkConfiguration : IEntityTypeConfiguration<DatasetChunk>
+{
+    public void Configure(EntityTypeBuilder<DatasetChunk> builder) => builder.HasKey(c => new { c.DatasetId, c.Index });
+}
+
+internal sealed class TrainingJobConfiguration : IEntityTypeConfiguration<TrainingJob>
+{
+    public void Configure(EntityTypeBuilder<TrainingJob> builder)
+    {
+        builder.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
+        builder.HasIndex(j => new { j.Status, j.CreatedAt });
+        builder.HasIndex(j => j.DatasetId);
+    }
+}
+
+internal sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
+{
+    public void Configure(EntityTypeBuilder<Model> builder)
+    {
+        builder.Property(m => m.Name).HasMaxLength(200);
+        builder.Property(m => m.Task).HasMaxLength(16);
+        builder.HasIndex(m => new { m.Name, m.Version }).IsUnique();
+    }
+}
+
+internal sealed class DeploymentConfiguration : IEntityTypeConfiguration<Deployment>
+{
+    public void Configure(EntityTypeBuilder<Deployment> builder)
+    {
+        builder.HasKey(d => d.Name);
+        builder.Property(d => d.Name).HasMaxLength(100);
+        builder.HasIndex(d => d.ModelId);
+    }
+}
+
+internal sealed class DeploymentHistoryConfiguration : IEntityTypeConfiguration<DeploymentHistoryEntry>
+{
+    public void Configure(EntityTypeBuilder<DeploymentHistoryEntry> builder)
+    {
+        builder.Property(h => h.DeploymentName).HasMaxLength(100);
+        builder.HasIndex(h => new { h.DeploymentName, h.DeployedAt });
+    }
+}

@@ -1,0 +1,153 @@
+using DefectApi.Data;
+using DefectApi.Hosting;
+using DefectApi.Security;
+using DefectApi.Tabular;
+using DefectApi.Tabular.Csv;
+using DefectApi.Training;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace DefectApi.Datasets;
+
+public static class DatasetsApi
+{
+    public static RouteGroupBuilder MapDatasetsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/datasets").WithTags("Datasets");
+
+        group.MapPost("/", UploadAsync)
+            .WithSummary("Upload a CSV dataset")
+            .WithDescription("multipart/form-data with a 'file' part (and optional 'name', 'delimiter', 'decimalSeparator' fields), " +
+                "or a raw text/csv body with ?name=. The dialect (delimiter, decimal comma, encoding) is detected unless given. " +
+                "Uploading the same bytes again returns the existing dataset with 200.")
+            .DocumentsCsvUpload()
+            .DisableAntiforgery()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RequireAuthorization(Policies.Train);
+
+        group.MapGet("/", ListAsync).WithSummary("List datasets, newest first").RequireAuthorization(Policies.Train);
+
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a dataset with its full schema").RequireAuthorization(Policies.Train);
+
+        group.MapGet("/{id:guid}/rows", GetRowsAsync).WithSummary("Preview a dataset's rows, page by page")
+            .ProducesValidationProblem().RequireAuthorization(Policies.Train);
+
+        group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a dataset (409 while a queued or running job uses it)")
+            .RequireAuthorization(Policies.Admin);
+
+        return group;
+    }
+
+    static async Task<Results<Created<DatasetResponse>, Ok<DatasetResponse>, ValidationProblem, ProblemHttpResult>> UploadAsync(
+        HttpRequest request, DatasetStore store, string? name, string? delimiter, string? decimalSeparator, CancellationToken ct)
+    {
+        // The configured upload limit is enforced while streaming (413 problem), not by Kestrel's fixed 30 MB.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = null;
+
+        var fields = new UploadRequestReader.Fields { Name = name, Delimiter = delimiter, DecimalSeparator = decimalSeparator };
+        DatasetStore.Staged? staged = null;
+        try
+        {
+            if (UploadRequestReader.IsMultipart(request, out var boundary))
+            {
+                var found = await UploadRequestReader.ReadMultipartAsync(request, boundary, fields, async body =>
+                {
+                    var (delim, dec) = UploadDialect.Parse(fields.Delimiter, fields.DecimalSeparator);
+                    staged = await store.StageAsync(body, delim, dec, ct);
+                }, ct);
+                if (!found || staged is null)
+                    return TypedResults.ValidationProblem(
+                        new Dictionary<string, string[]> { ["file"] = ["The multipart body has no 'file' part. Send the CSV as a file field named 'file'."] },
+                        title: "No file in the upload");
+            }
+            else if (UploadRequestReader.IsCsv(request))
+            {
+                var (delim, dec) = UploadDialect.Parse(fields.Delimiter, fields.DecimalSeparator);
+                staged = await store.StageAsync(request.Body, delim, dec, ct);
+            }
+            else
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
+                    detail: $"Content-Type '{request.ContentType}' is not accepted. Send multipart/form-data with a 'file' part, or a text/csv body.");
+            }
+
+            var (dataset, created) = await store.PublishAsync(staged, UploadDialect.ChooseName(fields), ct);
+            staged = null;
+            var response = dataset.ToResponse();
+            return created ? TypedResults.Created($"/api/datasets/{dataset.Id}", response) : TypedResults.Ok(response);
+        }
+        catch (UploadDialect.InvalidOptionsException invalid)
+        {
+            return TypedResults.ValidationProblem(invalid.Errors, title: "Invalid upload options");
+        }
+        finally
+        {
+            // Staged but never published (a later part of the request failed): leave no trace.
+            if (staged is not null) await store.DiscardAsync(staged.Id);
+        }
+    }
+
+    static async Task<Ok<DatasetList>> ListAsync(DefectDbContext db, CancellationToken ct)
+    {
+        var datasets = await db.Datasets.AsNoTracking().Where(d => d.Status == DatasetStatus.Ready)
+            .OrderByDescending(d => d.CreatedAt).ToListAsync(ct);
+        return TypedResults.Ok(new DatasetList(datasets.Select(d => d.ToResponse()).ToList()));
+    }
+
+    static async Task<Results<Ok<DatasetResponse>, ProblemHttpResult>> GetAsync(Guid id, DefectDbContext db, CancellationToken ct)
+    {
+        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.Status == DatasetStatus.Ready, ct);
+        return dataset is null ? NotFound(id) : TypedResults.Ok(dataset.ToResponse());
+    }
+
+    static async Task<Results<Ok<DatasetRows>, ValidationProblem, ProblemHttpResult>> GetRowsAsync(
+        Guid id, DefectDbContext db, CancellationToken ct, int offset = 0, int limit = 50)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (offset < 0) errors["offset"] = ["offset must be 0 or more."];
+        if (limit is < 1 or > 1000) errors["limit"] = ["limit must be between 1 and 1000."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid paging");
+
+        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.Status == DatasetStatus.Ready, ct);
+        if (dataset is null) return NotFound(id);
+        var columns = dataset.ReadColumns().Select(c => c.Name).ToList();
+        var rows = new List<object?[]>(Math.Min(limit, 1000));
+        var sizes = await db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == id).OrderBy(c => c.Index)
+            .Select(c => new { c.Index, c.RowCount }).ToListAsync(ct);
+        long start = 0;
+        foreach (var chunk in sizes)
+        {
+            var end = start + chunk.RowCount;
+            if (end > offset && rows.Count < limit)
+            {
+                var data = await db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == id && c.Index == chunk.Index)
+                    .Select(c => c.Data).SingleAsync(ct);
+                var decoded = ChunkReader.ReadRows(data);
+                for (var r = (int)Math.Max(0, offset - start); r < decoded.Count && rows.Count < limit; r++)
+                    rows.Add(decoded[r].Select(DatasetMapping.ToJsonValue).ToArray());
+            }
+            start = end;
+            if (rows.Count >= limit) break;
+        }
+        return TypedResults.Ok(new DatasetRows(columns, rows, dataset.RowCount, offset, limit));
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, DefectDbContext db, CancellationToken ct)
+    {
+        if (!await db.Datasets.AnyAsync(d => d.Id == id && d.Status == DatasetStatus.Ready, ct)) return NotFound(id);
+        var busy = await db.TrainingJobs.AnyAsync(j => j.DatasetId == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running), ct);
+        if (busy)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Dataset in use",
+                detail: "A queued or running training job uses this dataset. Cancel the job or wait for it to finish, then delete.");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await DatasetStore.DeleteRowsAsync(db, id, ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+        title: "Dataset not found", detail: $"There is no dataset with id '{id}'. List them with GET /api/datasets.");
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using DefectApi.Data;
+using DefectApi.Datasets;
+using DefectApi.Models;
+using DefectApi.Security;
+using DefectApi.Training;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace DefectApi.Hosting;
+
+public static class DefectApiSetup
+{
+    /// <summary>The repository's top-level appsettings.json is copied beside the app at build and publish; it is read
+    /// from there so that the same file configures <c>dotnet run</c>, the published folder and the container, wherever
+    /// the process was started from.</summary>
+    public static WebApplicationBuilder AddTopLevelSettings(this WebApplicationBuilder builder)
+    {
+        var file = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        var sources = builder.Configuration.Sources;
+        // Insert after the content root's JSON files, before environment variables and the command line.
+        var index = sources.TakeWhile(s => s is not Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource
+            && s is not Microsoft.Extensions.Configuration.CommandLine.CommandLineConfigurationSource).Count();
+        var json = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = file, Optional = true, ReloadOnChange = false };
+        json.ResolveFileProvider();
+        sources.Insert(index, json);
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddDefectApi(this WebApplicationBuilder builder)
+    {
+        builder.AddTopLevelSettings();
+        var services = builder.Services;
+        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TrainingQueueOptions>().BindConfiguration(TrainingQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PredictionOptions>().BindConfiguration(PredictionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddApiProblemHandling();
+        services.AddDefectDatabase();
+        services.AddApiKeySecurity();
+        services.AddServiceMetrics();
+        services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiDocumentSetup>());
+        services.AddHealthChecks().AddDbContextCheck<DefectDbContext>("database", tags: ["ready"]);
+
+        services.AddScoped<DatasetStore>();
+        services.AddSingleton<TrainingQueue>();
+        services.AddSingleton<RunningJobs>();
+        services.AddSingleton<JobEvents>();
+        services.AddHostedService<TrainingWorker>();
+        services.AddSingleton<ModelCache>();
+        services.AddSingleton<Predictor>();
+        return builder;
+    }
+
+    public static WebApplication MapDefectApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.UseApiKeySecurity();
+        app.UseRequestBodyLimits();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/openapi/v1.json", "DefectApi v1");
+            options.RoutePrefix = "swagger";
+            options.DocumentTitle = "DefectApi";
+        });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync })
+            .WithTags("Operations");
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync })
+            .WithTags("Operations");
+
+        app.MapPrometheusScrapingEndpoint("/metrics");
+
+        app.MapDatasetsApi();
+        app.MapTrainingJobsApi();
+        app.MapModelsApi();
+        app.MapDeploymentsApi();
+        return app;
+    }
+
+    static Task WriteHealthAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        };
+        return http.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
+    }
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using DefectApi.Tabular.Csv;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace DefectApi.Hosting;
+
+/// <summary>A request whose body is larger than the configured limit: answered 413.</summary>
+public sealed class PayloadTooLargeException(string message) : Exception(message);
+
+/// <summary>Turns every exception that reaches the pipeline into problem+json: the caller's mistakes into 4xx that say
+/// what to change, everything else into a bare 500 without internals.</summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        if (http.RequestAborted.IsCancellationRequested) return true;
+        var (status, title, detail, extensions) = Describe(exception);
+        if (status == StatusCodes.Status503ServiceUnavailable) http.Response.Headers.RetryAfter = "5";
+        if (status >= 500) logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+        http.Response.StatusCode = status;
+        var context = new ProblemDetailsContext
+        {
+            HttpContext = http,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        };
+        foreach (var (key, value) in extensions) context.ProblemDetails.Extensions[key] = value;
+        return await problems.TryWriteAsync(context);
+    }
+
+    static (int Status, string Title, string Detail, Dictionary<string, object?> Extensions) Describe(Exception exception)
+    {
+        var extensions = new Dictionary<string, object?>();
+        switch (exception)
+        {
+            case CsvFormatException csv:
+                if (csv.Row is { } row) extensions["row"] = row;
+                if (csv.Column is { } column) extensions["column"] = column;
+                return (StatusCodes.Status400BadRequest, "The CSV could not be read", csv.Message, extensions);
+            case PayloadTooLargeException tooLarge:
+                return (StatusCodes.Status413PayloadTooLarge, "The request is too large", tooLarge.Message, extensions);
+            case BadHttpRequestException bad:
+                return (bad.StatusCode, "The request could not be read", DescribeBadRequest(bad), extensions);
+            case var storage when StorageFault(storage) is { } reason:
+                return (StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
+                    $"The service cannot write to its database right now ({reason}). Nothing was changed; retry later. Reads and predictions keep working.", extensions);
+            default:
+                return (StatusCodes.Status500InternalServerError, "An unexpected error occurred",
+                    "The service could not complete the request. It has been logged; retrying may help.", extensions);
+        }
+    }
+
+    /// <summary>SQLite's answers when the disk is full or the file cannot be written: the caller did nothing wrong and
+    /// the service recovers on its own once space or permissions are back.</summary>
+    static string? StorageFault(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is Microsoft.Data.Sqlite.SqliteException sqlite)
+                return sqlite.SqliteErrorCode switch
+                {
+                    13 => "the disk is full",
+                    8 => "the database is read-only",
+                    10 => "a disk I/O error",
+                    14 => "the database file cannot be opened",
+                    5 or 6 => "the database is busy",
+                    _ => null,
+                };
+        return null;
+    }
+
+    static string DescribeBadRequest(BadHttpRequestException bad) => bad.InnerException switch
+    {
+        JsonException json => $"The JSON body is not valid: {json.Message} Send a JSON object as the API documents it.",
+        _ when bad.StatusCode == StatusCodes.Status415UnsupportedMediaType =>
+            "The Content-Type is not supported here. Send application/json.",
+        _ => bad.Message,
+    };
+}
+
+public static class ProblemHandlingSetup
+{
+    public static IServiceCollection AddApiProblemHandling(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        // Binding failures throw instead of answering an empty 400, so the handler above can say what was wrong.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            options.SerializerOptions.MaxDepth = 32;
+        });
+        return services;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.RegularExpressions;
+using DefectApi.Data;
+using DefectApi.Hosting;
+using DefectApi.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace DefectApi.Models;
+
+public sealed record DeploymentRequest(Guid? ModelId);
+public sealed record DeploymentResponse(string Name, Guid ModelId, DateTime UpdatedAt);
+public sealed record DeploymentHistoryResponse(Guid ModelId, DateTime DeployedAt);
+public sealed record DeploymentDetails(string Name, Guid ModelId, DateTime UpdatedAt, IReadOnlyList<DeploymentHistoryResponse> History);
+public sealed record DeploymentList(IReadOnlyList<DeploymentResponse> Items);
+
+public static partial class DeploymentsApi
+{
+    public static RouteGroupBuilder MapDeploymentsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/deployments").WithTags("Deployments");
+
+        group.MapGet("/", ListAsync).WithSummary("List deployments").RequireAuthorization(Policies.Read);
+        group.MapGet("/{name}", GetAsync).WithSummary("Get a deployment and its history (which model, from when)").RequireAuthorization(Policies.Read);
+        group.MapPut("/{name}", PutAsync).WithSummary("Point a deployment at a model (create, roll forward or roll back)")
+            .RequireAuthorization(Policies.Admin).WithBodyLimit(RequestBodyLimits.SmallJson);
+        group.MapDelete("/{name}", DeleteAsync).WithSummary("Delete a deployment").RequireAuthorization(Policies.Admin);
+        group.MapPost("/{name}/predict", PredictAsync).WithTags("Predictions")
+            .WithSummary("Score records with the model a deployment points at")
+            .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
+            .Produces<PredictResponse>()
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Predict);
+        return group;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    private static partial Regex ValidName();
+
+    static async Task<Ok<DeploymentList>> ListAsync(DefectDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(new DeploymentList(await db.Deployments.AsNoTracking().OrderBy(d => d.Name)
+            .Select(d => new DeploymentResponse(d.Name, d.ModelId, d.UpdatedAt)).ToListAsync(ct)));
+
+    static async Task<Results<Ok<DeploymentDetails>, ProblemHttpResult>> GetAsync(string name, DefectDbContext db, CancellationToken ct)
+    {
+        var deployment = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.Name == name, ct);
+        if (deployment is null) return NotFound(name);
+        var history = await db.DeploymentHistory.AsNoTracking().Where(h => h.DeploymentName == name)
+            .OrderByDescending(h => h.Id).Take(100).Select(h => new DeploymentHistoryResponse(h.ModelId, h.DeployedAt)).ToListAsync(ct);
+        return TypedResults.Ok(new DeploymentDetails(deployment.Name, deployment.ModelId, deployment.UpdatedAt, history));
+    }
+
+    static async Task<Results<Ok<DeploymentResponse>, ValidationProblem>> PutAsync(
+        string name, DeploymentRequest request, DefectDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!ValidName().IsMatch(name)) errors["name"] = ["A deployment name is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit."];
+        if (request.ModelId is null) errors["modelId"] = ["modelId is required."];
+        else if (!await db.Models.AnyAsync(m => m.Id == request.ModelId, ct)) errors["modelId"] = [$"There is no model with id '{request.ModelId}'."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid deployment");
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        // One transaction: the pointer and its history move together; a reader sees the old model or the new one.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var deployment = await db.Deployments.FirstOrDefaultAsync(d => d.Name == name, ct);
+        if (deployment is null) db.Deployments.Add(deployment = new Deployment { Name = name });
+        deployment.ModelId = request.ModelId!.Value;
+        deployment.UpdatedAt = now;
+        db.DeploymentHistory.Add(new DeploymentHistoryEntry { DeploymentName = name, ModelId = deployment.ModelId, DeployedAt = now });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(new DeploymentResponse(name, deployment.ModelId, now));
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, DefectDbContext db, CancellationToken ct)
+    {
+        var deleted = await db.Deployments.Where(d => d.Name == name).ExecuteDeleteAsync(ct);
+        return deleted == 0 ? NotFound(name) : TypedResults.NoContent();
+    }
+
+    static async Task<IResult> PredictAsync(string name, HttpRequest request, DefectDbContext db, ModelCache cache, Predictor predictor, CancellationToken ct)
+    {
+        var modelId = await db.Deployments.AsNoTracking().Where(d => d.Name == name).Select(d => (Guid?)d.ModelId).FirstOrDefaultAsync(ct);
+        if (modelId is null) return NotFound(name);
+        var entry = await cache.GetAsync(modelId.Value, ct);
+        return entry is null ? NotFound(name) : await predictor.PredictAsync(request, entry, name, ct);
+    }
+
+    static ProblemHttpResult NotFound(string name) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+        title: "Deployment not found", detail: $"There is no deployment named '{name}'. Create it with PUT /api/deployments/{{name}}.");
+}

@@ -1,0 +1,33 @@
+namespace DefectApi.Models;
+
+/// <summary>A trained model: the tabular layer's artifact (weights and fitted preprocessing) plus registry data.</summary>
+public sealed class Model
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public int Version { get; set; }
+    public required string Task { get; set; }
+    public required string Target { get; set; }
+    public Guid DatasetId { get; set; }
+    public Guid JobId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public string HistoryJson { get; set; } = "[]";
+    public required byte[] Artifact { get; set; }
+}
+
+/// <summary>A stable name that MES systems call; points at one model at a time.</summary>
+public sealed class Deployment
+{
+    public required string Name { get; set; }
+    public Guid ModelId { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>Which model a deployment pointed at, from when: the audit trail behind a rollback.</summary>
+public sealed class DeploymentHistoryEntry
+{
+    public long Id { get; set; }
+    public required string DeploymentName { get; set; }
+    public Guid ModelId { get; set; }
+    public DateTime DeployedAt { get; set; }
+}

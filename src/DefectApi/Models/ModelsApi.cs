@@ -1,0 +1,103 @@
+using DefectApi.Data;
+using DefectApi.Hosting;
+using DefectApi.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace DefectApi.Models;
+
+public static class ModelsApi
+{
+    public static RouteGroupBuilder MapModelsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/models").WithTags("Models");
+
+        group.MapGet("/", ListAsync).WithSummary("List models, newest first").RequireAuthorization(Policies.Read);
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a model: inputs, metrics, training history and threshold table")
+            .RequireAuthorization(Policies.Read);
+        group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a model (409 while a deployment points at it)")
+            .RequireAuthorization(Policies.Admin);
+        group.MapPut("/{id:guid}/threshold", SetThresholdAsync)
+            .WithSummary("Binary models: set the decision threshold, or derive it from the costs of errors")
+            .RequireAuthorization(Policies.Train).WithBodyLimit(RequestBodyLimits.SmallJson);
+        group.MapPost("/{id:guid}/predict", PredictAsync).WithTags("Predictions")
+            .WithSummary("Score records with a model")
+            .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv.")
+            .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
+            .Produces<PredictResponse>()
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RequireAuthorization(Policies.Predict);
+        return group;
+    }
+
+    static async Task<Ok<ModelList>> ListAsync(DefectDbContext db, ModelCache cache, CancellationToken ct)
+    {
+        var ids = await db.Models.AsNoTracking().OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Select(m => m.Id).ToListAsync(ct);
+        var items = new List<ModelSummary>(ids.Count);
+        foreach (var id in ids)
+            if (await cache.GetAsync(id, ct) is { } entry) items.Add(entry.Model.ToSummary(entry.Artifact));
+        return TypedResults.Ok(new ModelList(items));
+    }
+
+    static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> GetAsync(Guid id, ModelCache cache, CancellationToken ct) =>
+        await cache.GetAsync(id, ct) is { } entry ? TypedResults.Ok(entry.Model.ToResponse(entry.Artifact)) : NotFound(id);
+
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, DefectDbContext db, ModelCache cache, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await db.Models.AnyAsync(m => m.Id == id, ct)) return NotFound(id);
+        var deployments = await db.Deployments.Where(d => d.ModelId == id).Select(d => d.Name).ToListAsync(ct);
+        if (deployments.Count > 0)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Model is deployed",
+                detail: $"Deployment(s) {string.Join(", ", deployments)} point at this model. Move or delete them first.");
+        await db.Models.Where(m => m.Id == id).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
+        cache.Invalidate(id);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Results<Ok<ModelResponse>, ValidationProblem, ProblemHttpResult>> SetThresholdAsync(
+        Guid id, ThresholdRequest request, DefectDbContext db, ModelCache cache, CancellationToken ct)
+    {
+        var entry = await cache.GetAsync(id, ct);
+        if (entry is null) return NotFound(id);
+        if (entry.Artifact.Task != "binary")
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a binary model",
+                detail: $"This is a {entry.Artifact.Task} model; only binary models have a decision threshold.");
+        var errors = new Dictionary<string, string[]>();
+        var byCost = request.FalsePositiveCost is not null || request.FalseNegativeCost is not null;
+        if (request.Threshold is { } t && byCost)
+            errors["threshold"] = ["Give either threshold, or falsePositiveCost and falseNegativeCost, not both."];
+        else if (request.Threshold is { } threshold && (!double.IsFinite(threshold) || threshold is < 0 or > 1))
+            errors["threshold"] = ["threshold must be between 0 and 1."];
+        else if (request.Threshold is null && !byCost)
+            errors["threshold"] = ["Give threshold (0 to 1), or falsePositiveCost and falseNegativeCost."];
+        else if (byCost)
+        {
+            if (request.FalsePositiveCost is not { } fp || !double.IsFinite(fp) || fp <= 0) errors["falsePositiveCost"] = ["falsePositiveCost must be a number above 0."];
+            if (request.FalseNegativeCost is not { } fn || !double.IsFinite(fn) || fn <= 0) errors["falseNegativeCost"] = ["falseNegativeCost must be a number above 0."];
+        }
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid threshold");
+
+        var updated = request.Threshold is { } value
+            ? entry.Artifact.WithThreshold(value)
+            : entry.Artifact.WithCostThreshold(request.FalsePositiveCost!.Value, request.FalseNegativeCost!.Value);
+        var bytes = updated.ToBytes();
+        await db.Models.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Artifact, bytes), ct);
+        cache.Invalidate(id);
+        return TypedResults.Ok(entry.Model.ToResponse(updated));
+    }
+
+    static async Task<IResult> PredictAsync(Guid id, HttpRequest request, ModelCache cache, Predictor predictor, CancellationToken ct) =>
+        await cache.GetAsync(id, ct) is { } entry ? await predictor.PredictAsync(request, entry, null, ct) : NotFound(id);
+
+    static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+        title: "Model not found", detail: $"There is no model with id '{id}'. List them with GET /api/models.");
+}
+
+/// <summary>The shape of a JSON predict body, for the OpenAPI document.</summary>
+public sealed record PredictRequestExample(IReadOnlyList<Dictionary<string, object?>> Records);

@@ -1,0 +1,137 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using DefectApi.Data;
+using DefectApi.Datasets;
+using DefectApi.Hosting;
+using DefectApi.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace DefectApi.Training;
+
+public static class TrainingJobsApi
+{
+    public static RouteGroupBuilder MapTrainingJobsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/training-jobs").WithTags("Training jobs").RequireAuthorization(Policies.Train)
+            .WithBodyLimit(RequestBodyLimits.SmallJson);
+
+        group.MapPost("/", CreateAsync).WithSummary("Queue a training job")
+            .WithDescription("Only datasetId and target are required; every other field has a default. Answers 202 at once; " +
+                "follow the job with GET /api/training-jobs/{id} or its /events stream.");
+
+        group.MapGet("/", ListAsync).WithSummary("List training jobs, newest first, optionally by status");
+
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a training job and its progress");
+
+        group.MapGet("/{id:guid}/events", Events).WithSummary("Follow a job: one 'progress' event per epoch, then 'finished'")
+            .Produces<ProgressResponse>(StatusCodes.Status200OK, "text/event-stream");
+
+        group.MapPost("/{id:guid}/cancel", CancelAsync).WithSummary("Cancel a job (keepBest=true: stop early and keep the best model so far)");
+
+        return group;
+    }
+
+    static async Task<Results<Accepted<TrainingJobResponse>, ValidationProblem>> CreateAsync(
+        TrainingJobRequest request, DefectDbContext db, TrainingQueue queue, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = TrainingRequestValidator.ValidateShape(request);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid training request");
+        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == request.DatasetId && d.Status == DatasetStatus.Ready, ct);
+        if (dataset is null)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            { ["datasetId"] = [$"There is no dataset with id '{request.DatasetId}'. Upload one with POST /api/datasets."] },
+                title: "Invalid training request");
+        errors = TrainingRequestValidator.ValidateAgainst(request, dataset.ReadColumns());
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid training request");
+
+        var effective = TrainingRequestValidator.ToEffective(request, dataset.Id, dataset.Name);
+        var job = new TrainingJob
+        {
+            Id = Guid.CreateVersion7(), DatasetId = dataset.Id, Status = JobStatus.Queued, CreatedAt = clock.GetUtcNow().UtcDateTime,
+            RequestJson = JsonSerializer.Serialize(effective, TrainingJobMapping.StorageJson),
+        };
+        db.TrainingJobs.Add(job);
+        await db.SaveChangesAsync(ct);
+        queue.Notify(job.Id);
+        return TypedResults.Accepted($"/api/training-jobs/{job.Id}", job.ToResponse());
+    }
+
+    static async Task<Results<Ok<TrainingJobList>, ValidationProblem>> ListAsync(DefectDbContext db, string? status, CancellationToken ct)
+    {
+        var query = db.TrainingJobs.AsNoTracking();
+        if (status is not null)
+        {
+            if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var wanted) || int.TryParse(status, out _))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                    { ["status"] = ["status must be one of queued, running, succeeded, failed, canceled."] }, title: "Invalid filter");
+            query = query.Where(j => j.Status == wanted);
+        }
+        var jobs = await query.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id).Take(1000).ToListAsync(ct);
+        return TypedResults.Ok(new TrainingJobList(jobs.Select(j => j.ToResponse()).ToList()));
+    }
+
+    static async Task<Results<Ok<TrainingJobResponse>, ProblemHttpResult>> GetAsync(Guid id, DefectDbContext db, CancellationToken ct)
+    {
+        var job = await db.TrainingJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
+        return job is null ? NotFound(id) : TypedResults.Ok(job.ToResponse());
+    }
+
+    static async Task<Results<Accepted<TrainingJobResponse>, ProblemHttpResult>> CancelAsync(
+        Guid id, DefectDbContext db, RunningJobs running, TimeProvider clock, CancellationToken ct, bool keepBest = false)
+    {
+        var job = await db.TrainingJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
+        if (job is null) return NotFound(id);
+        if (IsFinished(job.Status))
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Job already finished",
+                detail: $"The job is {TrainingJobMapping.StatusName(job.Status)}; only queued or running jobs can be canceled.");
+        if (job.Status == JobStatus.Queued)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            await db.TrainingJobs.Where(j => j.Id == id && j.Status == JobStatus.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now)
+                    .SetProperty(j => j.Error, "Canceled by request before it started."), ct);
+        }
+        else if (job.Status == JobStatus.Running)
+        {
+            await db.TrainingJobs.Where(j => j.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, !keepBest).SetProperty(j => j.KeepBestRequested, keepBest), ct);
+            running.Signal(id, keepBest);
+        }
+        job = await db.TrainingJobs.AsNoTracking().SingleAsync(j => j.Id == id, ct);
+        return TypedResults.Accepted($"/api/training-jobs/{id}", job.ToResponse());
+    }
+
+    static async Task<Results<ServerSentEventsResult<object>, ProblemHttpResult>> Events(
+        Guid id, DefectDbContext db, JobEvents events, CancellationToken ct)
+    {
+        if (!await db.TrainingJobs.AnyAsync(j => j.Id == id, ct)) return NotFound(id);
+        return TypedResults.ServerSentEvents(Stream(id, db, events, ct));
+    }
+
+    static async IAsyncEnumerable<SseItem<object>> Stream(Guid id, DefectDbContext db, JobEvents events, [EnumeratorCancellation] CancellationToken ct)
+    {
+        // Subscribe before reading the job so that no epoch falls between the two.
+        using var subscription = events.Subscribe(id);
+        var job = await db.TrainingJobs.AsNoTracking().SingleAsync(j => j.Id == id, ct);
+        if (job.ToResponse().Progress is { } last) yield return new SseItem<object>(last, "progress");
+        while (!IsFinished(job.Status))
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            wait.CancelAfter(TimeSpan.FromSeconds(2));
+            JobEvent? next = null;
+            try { next = await subscription.Reader.ReadAsync(wait.Token); }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
+            if (next is JobProgressEvent progress) { yield return new SseItem<object>(progress.Progress, "progress"); continue; }
+            // Finished, or quiet for a while (the job may run in another process): ask the database.
+            job = await db.TrainingJobs.AsNoTracking().SingleAsync(j => j.Id == id, ct);
+        }
+        yield return new SseItem<object>(job.ToResponse(), "finished");
+    }
+
+    static bool IsFinished(JobStatus status) => status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled;
+
+    static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+        title: "Training job not found", detail: $"There is no training job with id '{id}'. List them with GET /api/training-jobs.");
+}

@@ -1,0 +1,214 @@
+using System.Text.Json;
+using DefectApi.Data;
+using DefectApi.Datasets;
+using DefectApi.Hosting;
+using DefectApi.Models;
+using DefectApi.Tabular;
+using DefectApi.Tabular.Training;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace DefectApi.Training;
+
+/// <summary>Runs queued training jobs in the background, oldest first, <see cref="TrainingQueueOptions.MaxConcurrentJobs"/>
+/// at a time. A worker claims a job with a conditional update and holds a lease it renews while training, so a job
+/// whose process died is found again; at start, jobs left running by an earlier stop are queued again.</summary>
+public sealed partial class TrainingWorker(
+    IServiceScopeFactory scopes, TrainingQueue queue, RunningJobs running, JobEvents events, ServiceMetrics metrics,
+    IOptions<TrainingQueueOptions> options, TimeProvider clock, ILogger<TrainingWorker> logger) : BackgroundService
+{
+    static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await RequeueAbandonedAsync(all: true, stoppingToken);
+        var loops = Enumerable.Range(0, options.Value.MaxConcurrentJobs).Select(_ => Task.Run(() => LoopAsync(stoppingToken), stoppingToken));
+        await Task.WhenAll(loops);
+    }
+
+    async Task LoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var jobId = await ClaimNextAsync(stoppingToken);
+                if (jobId is { } id) await RunAsync(id, stoppingToken);
+                else
+                {
+                    await queue.WaitAsync(PollInterval, stoppingToken);
+                    await RequeueAbandonedAsync(all: false, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                // A failing database must not end the worker: wait and try again.
+                LogWorkerError(e);
+                await Task.Delay(PollInterval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>Jobs left running by a stopped process go back to the queue: at start every one not held by this
+    /// process (the embedded default runs one process), later those whose lease lapsed.</summary>
+    async Task RequeueAbandonedAsync(bool all, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var count = await db.TrainingJobs
+            .Where(j => j.Status == JobStatus.Running && j.LeaseOwner != _owner && (all || j.LeaseExpiresAt < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued).SetProperty(j => j.LeaseOwner, (string?)null)
+                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), ct);
+        if (count > 0) LogRequeued(count);
+    }
+
+    async Task<Guid?> ClaimNextAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var candidate = await db.TrainingJobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued)
+                .OrderBy(j => j.CreatedAt).ThenBy(j => j.Id).Select(j => (Guid?)j.Id).FirstOrDefaultAsync(ct);
+            if (candidate is null) return null;
+            var now = clock.GetUtcNow().UtcDateTime;
+            var claimed = await db.TrainingJobs.Where(j => j.Id == candidate && j.Status == JobStatus.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Running).SetProperty(j => j.StartedAt, now)
+                    .SetProperty(j => j.LeaseOwner, _owner).SetProperty(j => j.LeaseExpiresAt, now + Lease)
+                    .SetProperty(j => j.Attempts, j => j.Attempts + 1).SetProperty(j => j.ProgressJson, (string?)null), ct);
+            if (claimed == 1) return candidate;
+        }
+        return null;
+    }
+
+    async Task RunAsync(Guid jobId, CancellationToken stoppingToken)
+    {
+        using var control = running.Start(jobId);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(control.Cancel.Token, stoppingToken);
+        using var heartbeat = new Timer(_ => _ = RenewLeaseAsync(jobId), null, Lease / 4, Lease / 4);
+        using var logScope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId });
+        try
+        {
+            var outcome = await Task.Factory.StartNew(() => Train(jobId, control.StopEarly.Token, cancel.Token),
+                cancel.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            await CompleteAsync(jobId, outcome.Request, outcome.Result);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the job goes back to the queue and runs again after restart.
+            await FinishAsync(jobId, JobStatus.Queued, null);
+            LogRequeuedOnShutdown(jobId);
+        }
+        catch (OperationCanceledException)
+        {
+            await FinishAsync(jobId, JobStatus.Canceled, "Canceled by request.");
+        }
+        catch (TrainingDataException e)
+        {
+            await FinishAsync(jobId, JobStatus.Failed, e.Message);
+            LogJobFailed(jobId, e.Message);
+        }
+        catch (Exception e)
+        {
+            LogJobCrashed(e, jobId);
+            await FinishAsync(jobId, JobStatus.Failed, $"Training failed unexpectedly ({e.GetType().Name}). The error is in the service log.");
+        }
+        finally
+        {
+            running.Finish(jobId);
+            events.Publish(jobId, new JobFinishedEvent());
+        }
+    }
+
+    sealed record TrainedJob(EffectiveTrainingRequest Request, TrainingOutcome Result);
+
+    TrainedJob Train(Guid jobId, CancellationToken stopEarly, CancellationToken cancel)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+        var job = db.TrainingJobs.AsNoTracking().Single(j => j.Id == jobId);
+        var request = JsonSerializer.Deserialize<EffectiveTrainingRequest>(job.RequestJson, TrainingJobMapping.StorageJson)!;
+        var dataset = db.Datasets.AsNoTracking().FirstOrDefault(d => d.Id == job.DatasetId && d.Status == DatasetStatus.Ready)
+            ?? throw new TrainingDataException($"Dataset '{job.DatasetId}' no longer exists. Upload it again and start a new job.");
+        using var datasetScope = logger.BeginScope(new Dictionary<string, object> { ["DatasetId"] = dataset.Id });
+        var chunks = db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == dataset.Id).OrderBy(c => c.Index).Select(c => c.Data).AsEnumerable();
+        var frame = TabularFrame.FromChunks(dataset.ReadColumns(), chunks);
+        var progress = new ProgressWriter(scopes, events, metrics, jobId, clock);
+        var result = TabularTrainer.Train(frame, request.ToOptions(), progress.Report, cancel, stopEarly);
+        progress.Flush();
+        return new TrainedJob(request, result);
+    }
+
+    /// <summary>Stores the model and marks the job succeeded in one transaction.</summary>
+    async Task CompleteAsync(Guid jobId, EffectiveTrainingRequest request, TrainingOutcome outcome)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var job = await db.TrainingJobs.SingleAsync(j => j.Id == jobId);
+        if (job.Status != JobStatus.Running || job.LeaseOwner != _owner) return;
+        var version = (await db.Models.Where(m => m.Name == request.ModelName).MaxAsync(m => (int?)m.Version) ?? 0) + 1;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var model = new Model
+        {
+            Id = Guid.CreateVersion7(), Name = request.ModelName, Version = version, Task = outcome.Artifact.Task,
+            Target = outcome.Artifact.Target, DatasetId = job.DatasetId, JobId = jobId, CreatedAt = now,
+            HistoryJson = JsonSerializer.Serialize(outcome.History, TrainingJobMapping.StorageJson), Artifact = outcome.Artifact.ToBytes(),
+        };
+        db.Models.Add(model);
+        job.Status = JobStatus.Succeeded;
+        job.ModelId = model.Id;
+        job.FinishedAt = now;
+        job.LeaseOwner = null;
+        job.LeaseExpiresAt = null;
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        LogJobSucceeded(jobId, model.Id, model.Name, model.Version);
+    }
+
+    async Task FinishAsync(Guid jobId, JobStatus status, string? error)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+        DateTime? finishedAt = status == JobStatus.Queued ? null : clock.GetUtcNow().UtcDateTime;
+        await db.TrainingJobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, status).SetProperty(j => j.Error, error)
+                .SetProperty(j => j.FinishedAt, finishedAt).SetProperty(j => j.LeaseOwner, (string?)null)
+                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null));
+    }
+
+    async Task RenewLeaseAsync(Guid jobId)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+            var until = clock.GetUtcNow().UtcDateTime + Lease;
+            await db.TrainingJobs.Where(j => j.Id == jobId && j.LeaseOwner == _owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, until));
+        }
+        catch (Exception e) { LogWorkerError(e); }
+    }
+
+    [LoggerMessage(LogLevel.Error, "Training worker error; retrying")]
+    partial void LogWorkerError(Exception e);
+
+    [LoggerMessage(LogLevel.Warning, "Re-queued {Count} training jobs left running by a stopped process")]
+    partial void LogRequeued(int count);
+
+    [LoggerMessage(LogLevel.Information, "Training job {JobId} stopped by shutdown and queued again")]
+    partial void LogRequeuedOnShutdown(Guid jobId);
+
+    [LoggerMessage(LogLevel.Information, "Training job {JobId} failed: {Reason}")]
+    partial void LogJobFailed(Guid jobId, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Training job {JobId} crashed")]
+    partial void LogJobCrashed(Exception e, Guid jobId);
+
+    [LoggerMessage(LogLevel.Information, "Training job {JobId} succeeded: model {ModelId} ({ModelName} v{ModelVersion})")]
+    partial void LogJobSucceeded(Guid jobId, Guid modelId, string modelName, int modelVersion);
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace DefectApi.Tests.Infrastructure;
+
+/// <summary>The built service started as a real process (Kestrel on loopback), the way an operator runs it.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    readonly Process _process;
+    public Uri BaseAddress { get; }
+    public HttpClient Client { get; }
+
+    ServiceProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>The folder the build wrote the service to, for the configuration the tests were built in.</summary>
+    public static string AppFolder()
+    {
+        var testFolder = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testFolder.Name;
+        var configuration = testFolder.Parent!.Name;
+        var root = testFolder.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        return Path.Combine(root, "src", "DefectApi", "bin", configuration, framework);
+    }
+
+    public static async Task<ServiceProcess> StartAsync(string appFolder, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(appFolder, "DefectApi.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The service exited with code {process.ExitCode}");
+            try
+            {
+                if ((await service.Client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return service;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(100);
+        }
+        await service.DisposeAsync();
+        throw new TimeoutException("The service did not become ready within 30 s");
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    bool _disposed;
+
+    /// <summary>Ends the process with SIGKILL: no graceful shutdown, the way a crash or the OOM killer ends it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text;
+
+namespace DefectApi.Tests.Infrastructure;
+
+/// <summary>Small generated datasets whose answers are known.</summary>
+public static class TestData
+{
+    /// <summary>A line's parts: defect = 1 when temperature and speed are both high; a categorical shift column
+    /// and a serial number column (an identifier) ride along.</summary>
+    public static string DefectsCsv(int rows = 400, int seed = 7)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder("Serial,Shift,Temperature [C],Speed [rpm],Defect\n");
+        for (var i = 0; i < rows; i++)
+        {
+            var temperature = 60 + random.NextDouble() * 40;
+            var speed = 1000 + random.NextDouble() * 1000;
+            var shift = (i % 3) switch { 0 => "early", 1 => "late", _ => "night" };
+            var defect = temperature > 85 && speed > 1500 ? 1 : 0;
+            csv.Append(CultureInfo.InvariantCulture, $"SN{100000 + i},{shift},{temperature:F2},{speed:F1},{defect}\n");
+        }
+        return csv.ToString();
+    }
+
+    /// <summary>Line efficiency = 0.5 + 0.004·workers − 0.002·(smv − 20), plus a little noise.</summary>
+    public static string EfficiencyCsv(int rows = 300, int seed = 11)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder("team,workers,smv,efficiency\n");
+        for (var i = 0; i < rows; i++)
+        {
+            var workers = 10 + random.Next(50);
+            var smv = 5 + random.NextDouble() * 40;
+            var efficiency = 0.5 + 0.004 * workers - 0.002 * (smv - 20) + (random.NextDouble() - 0.5) * 0.01;
+            csv.Append(CultureInfo.InvariantCulture, $"T{i % 6},{workers},{smv:F2},{efficiency:F4}\n");
+        }
+        return csv.ToString();
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DefectApi.Tests.Infrastructure;
+
+namespace DefectApi.Tests.Models;
+
+public sealed class DeploymentsApiTests : IDisposable
+{
+    readonly ApiFactory _factory = new();
+    readonly HttpClient _client;
+
+    public DeploymentsApiTests() => _client = _factory.CreateClient();
+
+    public void Dispose() => _factory.Dispose();
+
+    static object Record => new { records = new[] { new Dictionary<string, object?> { ["team"] = "T1", ["workers"] = 30, ["smv"] = 20.0 } } };
+
+    [Fact]
+    public async Task ADeploymentServesItsModelAndMovesToAnotherOnPut()
+    {
+        var first = (await _client.TrainAsync(TestData.EfficiencyCsv(seed: 1), "efficiency", new { epochs = 3 })).GetProperty("modelId").GetString();
+        var second = (await _client.TrainAsync(TestData.EfficiencyCsv(seed: 2), "efficiency", new { epochs = 3 })).GetProperty("modelId").GetString();
+
+        var put = await _client.PutAsJsonAsync("/api/deployments/line3-efficiency", new { modelId = first });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var deployment = await put.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("line3-efficiency", deployment.GetProperty("name").GetString());
+        Assert.Equal(first, deployment.GetProperty("modelId").GetString());
+        var before = await (await _client.PostAsJsonAsync("/api/deployments/line3-efficiency/predict", Record)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(first, before.GetProperty("modelId").GetString());
+
+        await _client.PutAsJsonAsync("/api/deployments/line3-efficiency", new { modelId = second });
+        var after = await (await _client.PostAsJsonAsync("/api/deployments/line3-efficiency/predict", Record)).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(second, after.GetProperty("modelId").GetString());
+        var details = await _client.GetFromJsonAsync<JsonElement>("/api/deployments/line3-efficiency");
+        Assert.Equal([second, first], details.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("modelId").GetString()));
+        var list = await _client.GetFromJsonAsync<JsonElement>("/api/deployments");
+        Assert.Equal(1, list.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task DeployingAnUnknownModelNamesTheField()
+    {
+        var response = await _client.PutAsJsonAsync("/api/deployments/line3", new { modelId = Guid.NewGuid() });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("modelId", out _));
+    }
+
+    [Fact]
+    public async Task ADeploymentNameWithPathCharactersIsRefused()
+    {
+        var response = await _client.PutAsJsonAsync("/api/deployments/..%2Fetc", new { modelId = Guid.NewGuid() });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
+    }
+
+    [Fact]
+    public async Task PredictingThroughAnUnknownDeploymentIsNotFoundProblem()
+    {
+        var problem = await (await _client.PostAsJsonAsync("/api/deployments/nowhere/predict", Record)).AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Contains("PUT /api/deployments", problem.GetProperty("detail").GetString());
+        await (await _client.DeleteAsync("/api/deployments/nowhere")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+}

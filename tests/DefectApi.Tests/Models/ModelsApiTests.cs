@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DefectApi.Tests.Infrastructure;
+
+namespace DefectApi.Tests.Models;
+
+public sealed class ModelsApiTests : IDisposable
+{
+    readonly ApiFactory _factory = new();
+    readonly HttpClient _client;
+
+    public ModelsApiTests() => _client = _factory.CreateClient();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task AModelShowsItsInputsMetricsAndHistory()
+    {
+        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 10, earlyStoppingPatience = 0, modelName = "line3-defects" });
+
+        var model = await _client.GetFromJsonAsync<JsonElement>($"/api/models/{job.GetProperty("modelId").GetString()}");
+
+        Assert.Equal("line3-defects", model.GetProperty("name").GetString());
+        Assert.Equal(1, model.GetProperty("version").GetInt32());
+        Assert.Equal("Defect", model.GetProperty("target").GetString());
+        Assert.Equal(10, model.GetProperty("history").GetArrayLength());
+        foreach (var metric in new[] { "auc", "prAuc", "logLoss", "accuracy", "precision", "recall", "f1", "threshold" })
+            Assert.True(model.GetProperty("metrics").TryGetProperty(metric, out _), metric);
+        Assert.Equal(2, model.GetProperty("metrics").GetProperty("confusionMatrix").GetArrayLength());
+        var inputs = model.GetProperty("inputs").EnumerateArray().ToDictionary(i => i.GetProperty("name").GetString()!);
+        Assert.Equal("categorical", inputs["Shift"].GetProperty("type").GetString());
+        Assert.Equal("numeric", inputs["Speed [rpm]"].GetProperty("type").GetString());
+        Assert.Equal(job.GetProperty("id").GetString(), model.GetProperty("jobId").GetString());
+    }
+
+    [Fact]
+    public async Task TrainingTheSameNameAgainCountsTheVersionUp()
+    {
+        await _client.TrainAsync(TestData.DefectsCsv(seed: 1), "Defect", new { epochs = 2, modelName = "m" });
+        await _client.TrainAsync(TestData.DefectsCsv(seed: 2), "Defect", new { epochs = 2, modelName = "m" });
+
+        var list = await _client.GetFromJsonAsync<JsonElement>("/api/models");
+
+        Assert.Equal([2, 1], list.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("version").GetInt32()));
+    }
+
+    [Fact]
+    public async Task SettingTheThresholdChangesDecisionsAndMetrics()
+    {
+        var job = await _client.TrainAsync(TestData.DefectsCsv(rows: 600), "Defect", new { epochs = 60 });
+        var modelId = job.GetProperty("modelId").GetString();
+
+        var response = await _client.PutAsJsonAsync($"/api/models/{modelId}/threshold", new { threshold = 0.999999 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var model = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0.999999, model.GetProperty("threshold").GetDouble(), 9);
+        var stored = await _client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}");
+        Assert.Equal(0.999999, stored.GetProperty("threshold").GetDouble(), 9);
+        var prediction = await _client.PostAsJsonAsync($"/api/models/{modelId}/predict", new
+        {
+            records = new[] { new Dictionary<string, object?> { ["Shift"] = "early", ["Temperature [C]"] = 70.0, ["Speed [rpm]"] = 1100.0 } },
+        });
+        var first = (await prediction.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions")[0];
+        Assert.False(first.GetProperty("defect").GetBoolean());
+    }
+
+    [Fact]
+    public async Task SettingAThresholdOutsideZeroToOneNamesTheField()
+    {
+        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 2 });
+
+        var response = await _client.PutAsJsonAsync($"/api/models/{job.GetProperty("modelId").GetString()}/threshold", new { threshold = 1.5 });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("threshold", out _));
+    }
+
+    [Fact]
+    public async Task DeletingADeployedModelIsAConflictUntilTheDeploymentGoes()
+    {
+        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 2 });
+        var modelId = job.GetProperty("modelId").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await _client.PutAsJsonAsync("/api/deployments/line3", new { modelId })).StatusCode);
+
+        var problem = await (await _client.DeleteAsync($"/api/models/{modelId}")).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("line3", problem.GetProperty("detail").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync("/api/deployments/line3")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync($"/api/models/{modelId}")).StatusCode);
+        await (await _client.GetAsync($"/api/models/{modelId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+}

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using DefectApi.Tests.Infrastructure;
+
+namespace DefectApi.Tests.Models;
+
+/// <summary>The whole product loop: upload → train → predict, for a defect (binary) and an efficiency (regression) target.</summary>
+public sealed class PredictionLoopTests : IDisposable
+{
+    readonly ApiFactory _factory = new();
+    readonly HttpClient _client;
+
+    public PredictionLoopTests() => _client = _factory.CreateClient();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task ABinaryModelScoresRecordsInOrderWithProbabilityAndDecision()
+    {
+        var job = await _client.TrainAsync(TestData.DefectsCsv(rows: 600), "Defect", new { epochs = 150, hiddenLayers = new[] { 32 } });
+        var modelId = job.GetProperty("modelId").GetString();
+        var model = await _client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}");
+        Assert.Equal("binary", model.GetProperty("task").GetString());
+        Assert.Equal("1", model.GetProperty("positiveClass").GetString());
+        Assert.True(model.GetProperty("metrics").GetProperty("auc").GetDouble() > 0.95);
+        Assert.DoesNotContain("Serial", model.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
+
+        var response = await _client.PostAsJsonAsync($"/api/models/{modelId}/predict", new
+        {
+            records = new object[]
+            {
+                new Dictionary<string, object?> { ["Shift"] = "early", ["Temperature [C]"] = 98.0, ["Speed [rpm]"] = 1950.0 },
+                new Dictionary<string, object?> { ["Shift"] = "night", ["Temperature [C]"] = 62.0, ["Speed [rpm]"] = 1050.0 },
+                new Dictionary<string, object?> { ["Shift"] = "late", ["Temperature [C]"] = 97.0, ["Speed [rpm]"] = 1900.0 },
+            },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var predictions = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions").EnumerateArray().ToList();
+        Assert.Equal(3, predictions.Count);
+        Assert.True(predictions[0].GetProperty("probability").GetDouble() > 0.5);
+        Assert.True(predictions[0].GetProperty("defect").GetBoolean());
+        Assert.Equal("1", predictions[0].GetProperty("label").GetString());
+        Assert.True(predictions[1].GetProperty("probability").GetDouble() < 0.5);
+        Assert.False(predictions[1].GetProperty("defect").GetBoolean());
+        Assert.Equal("0", predictions[1].GetProperty("label").GetString());
+        Assert.True(predictions[2].GetProperty("defect").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ARegressionModelPredictsInTheTargetsUnit()
+    {
+        var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 400), "efficiency", new { epochs = 200, hiddenLayers = new[] { 16 } });
+        var modelId = job.GetProperty("modelId").GetString();
+        var model = await _client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}");
+        Assert.Equal("regression", model.GetProperty("task").GetString());
+        Assert.True(model.GetProperty("metrics").GetProperty("r2").GetDouble() > 0.9);
+
+        var response = await _client.PostAsJsonAsync($"/api/models/{modelId}/predict", new
+        {
+            records = new[]
+            {
+                new Dictionary<string, object?> { ["team"] = "T1", ["workers"] = 50, ["smv"] = 10.0 },
+                new Dictionary<string, object?> { ["team"] = "T2", ["workers"] = 12, ["smv"] = 40.0 },
+            },
+        });
+
+        var predictions = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions").EnumerateArray()
+            .Select(p => p.GetProperty("value").GetDouble()).ToList();
+        Assert.Equal(0.5 + 0.004 * 50 - 0.002 * (10 - 20), predictions[0], 0.03);
+        Assert.Equal(0.5 + 0.004 * 12 - 0.002 * (40 - 20), predictions[1], 0.03);
+    }
+
+    [Fact]
+    public async Task ACsvBodyIsScoredAsCsvWithExtraColumnsPassedThrough()
+    {
+        var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 300), "efficiency", new { epochs = 50 });
+        var csv = "lot,team,workers,smv\nL-001,T1,50,10\nL-002,T2,12,40\n";
+
+        var response = await _client.PostAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict",
+            new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("lot,team,workers,smv,", lines[0]);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("L-001,T1,50,10,", lines[1]);
+        Assert.StartsWith("L-002,T2,12,40,", lines[2]);
+        var value = double.Parse(lines[1].Split(',')[4].Trim('"'), CultureInfo.InvariantCulture);
+        Assert.InRange(value, 0.6, 0.85);
+    }
+
+    [Fact]
+    public async Task RecordsWithMissingInputsAndWrongTypesFailTogetherNamingEachCell()
+    {
+        var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 5 });
+
+        var response = await _client.PostAsJsonAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict", new
+        {
+            records = new[]
+            {
+                new Dictionary<string, object?> { ["team"] = "T1", ["workers"] = 50, ["smv"] = 10.0 },
+                new Dictionary<string, object?> { ["team"] = "T1", ["smv"] = 10.0 },
+                new Dictionary<string, object?> { ["team"] = "T1", ["workers"] = "many", ["smv"] = 10.0 },
+            },
+        });
+
+        var errors = (await response.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("records[1].workers", out _));
+        Assert.True(errors.TryGetProperty("records[2].workers", out _));
+        Assert.False(errors.TryGetProperty("records[0].workers", out _));
+    }
+
+    [Fact]
+    public async Task ANullValueIsFilledTheWayTrainingFilledIt()
+    {
+        var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 5 });
+
+        var response = await _client.PostAsJsonAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict", new
+        {
+            records = new[] { new Dictionary<string, object?> { ["team"] = "T1", ["workers"] = null, ["smv"] = 10.0 } },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PredictingWithAnUnknownModelIsNotFoundProblem()
+    {
+        var response = await _client.PostAsJsonAsync($"/api/models/{Guid.NewGuid()}/predict", new { records = Array.Empty<object>() });
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task PredictingWithoutRecordsArrayIsABadRequest()
+    {
+        var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 2 });
+
+        var response = await _client.PostAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict", ApiClient.Json("[1,2]"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("records", out _));
+    }
+}

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DefectApi.Tests.Infrastructure;
+
+namespace DefectApi.Tests.Training;
+
+public sealed class TrainingJobsApiTests : IDisposable
+{
+    readonly ApiFactory _factory = new();
+    readonly HttpClient _client;
+
+    public TrainingJobsApiTests() => _client = _factory.CreateClient();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task StartingAJobAnswers202WithLocationAndTheEffectiveRequest()
+    {
+        var dataset = await _client.UploadAsync(TestData.DefectsCsv());
+
+        var response = await _client.PostAsJsonAsync("/api/training-jobs",
+            new { datasetId = dataset.GetProperty("id").GetString(), target = "Defect", epochs = 5 });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal($"/api/training-jobs/{job.GetProperty("id").GetString()}", response.Headers.Location?.OriginalString);
+        Assert.Contains(job.GetProperty("status").GetString(), new[] { "queued", "running", "succeeded" });
+        var request = job.GetProperty("request");
+        Assert.Equal(5, request.GetProperty("epochs").GetInt32());
+        Assert.Equal("auto", request.GetProperty("task").GetString());
+        Assert.Equal("line3", request.GetProperty("modelName").GetString());
+    }
+
+    [Fact]
+    public async Task AFinishedJobReportsItsProgressAndModel()
+    {
+        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 12, earlyStoppingPatience = 0 });
+
+        var progress = job.GetProperty("progress");
+        Assert.Equal(12, progress.GetProperty("epoch").GetInt32());
+        Assert.Equal(12, progress.GetProperty("epochs").GetInt32());
+        Assert.Equal(0, progress.GetProperty("etaSeconds").GetDouble());
+        Assert.True(progress.GetProperty("trainLoss").GetDouble() > 0);
+        Assert.NotNull(job.GetProperty("startedAt").GetString());
+        Assert.NotNull(job.GetProperty("finishedAt").GetString());
+        Assert.Equal(JsonValueKind.String, job.GetProperty("modelId").ValueKind);
+    }
+
+    [Fact]
+    public async Task TheEventStreamEndsWithFinished()
+    {
+        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 5, earlyStoppingPatience = 0 });
+
+        var response = await _client.GetAsync($"/api/training-jobs/{job.GetProperty("id").GetString()}/events");
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        var events = text.Split('\n').Where(l => l.StartsWith("event: ")).Select(l => l[7..]).ToList();
+        Assert.Equal("finished", events[^1]);
+        Assert.Contains("\"status\":\"succeeded\"", text);
+    }
+
+    [Fact]
+    public async Task ListingJobsFiltersByStatus()
+    {
+        await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 3 });
+
+        var succeeded = await _client.GetFromJsonAsync<JsonElement>("/api/training-jobs?status=succeeded");
+        var running = await _client.GetFromJsonAsync<JsonElement>("/api/training-jobs?status=running");
+
+        Assert.Equal(1, succeeded.GetProperty("items").GetArrayLength());
+        Assert.Equal(0, running.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task StartingAJobWithoutTargetNamesTheMissingFields()
+    {
+        var response = await _client.PostAsync("/api/training-jobs", ApiClient.Json("{}"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("datasetId", out _));
+        Assert.True(errors.TryGetProperty("target", out _));
+    }
+
+    [Fact]
+    public async Task StartingAJobWithAnUnknownTargetColumnListsTheColumns()
+    {
+        var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 50));
+
+        var response = await _client.PostAsJsonAsync("/api/training-jobs",
+            new { datasetId = dataset.GetProperty("id").GetString(), target = "Scrap" });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var message = problem.GetProperty("errors").GetProperty("target")[0].GetString();
+        Assert.Contains("Temperature [C]", message);
+    }
+
+    [Fact]
+    public async Task StartingAJobWithImpossibleSettingsNamesEachField()
+    {
+        var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 50));
+
+        var response = await _client.PostAsJsonAsync("/api/training-jobs", new
+        {
+            datasetId = dataset.GetProperty("id").GetString(), target = "Defect", task = "clustering",
+        });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("clustering", problem.GetProperty("errors").GetProperty("task")[0].GetString());
+    }
+
+    [Fact]
+    public async Task StartingAJobWithOutOfRangeSettingsNamesEachField()
+    {
+        var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 50));
+
+        var response = await _client.PostAsJsonAsync("/api/training-jobs", new
+        {
+            datasetId = dataset.GetProperty("id").GetString(), target = "Defect", epochs = 0, learningRate = -1,
+        });
+
+        var errors = (await response.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("epochs", out _));
+        Assert.True(errors.TryGetProperty("learningRate", out _));
+    }
+
+    [Fact]
+    public async Task StartingAJobWithMalformedJsonIsABadRequest()
+    {
+        var response = await _client.PostAsync("/api/training-jobs", ApiClient.Json("{\"datasetId\": "));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("JSON", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task ATargetWithOneValueFailsTheJobWithAReason()
+    {
+        var csv = "x,y\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},1\n"));
+        var dataset = await _client.UploadAsync(csv);
+
+        var job = await _client.StartJobAsync(new { datasetId = dataset.GetProperty("id").GetString(), target = "y" });
+        var finished = await _client.WaitForJobAsync(job.GetProperty("id").GetString()!);
+
+        Assert.Equal("failed", finished.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(finished.GetProperty("error").GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task CancelingAFinishedJobIsAConflict()
+    {
+        var job = await _client.TrainAsync(TestData.DefectsCsv(rows: 100), "Defect", new { epochs = 2 });
+
+        var response = await _client.PostAsync($"/api/training-jobs/{job.GetProperty("id").GetString()}/cancel", null);
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task CancelingARunningJobEndsItAsCanceled()
+    {
+        var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 2000));
+        var job = await _client.StartJobAsync(new
+        {
+            datasetId = dataset.GetProperty("id").GetString(), target = "Defect", epochs = 10000, earlyStoppingPatience = 0, batchSize = 1,
+        });
+        var id = job.GetProperty("id").GetString();
+
+        var response = await _client.PostAsync($"/api/training-jobs/{id}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var finished = await _client.WaitForJobAsync(id!, TimeSpan.FromSeconds(30));
+        Assert.Equal("canceled", finished.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, finished.GetProperty("modelId").ValueKind);
+    }
+
+    [Fact]
+    public async Task GettingAnUnknownJobIsNotFoundProblem()
+    {
+        await (await _client.GetAsync($"/api/training-jobs/{Guid.NewGuid()}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await _client.GetAsync($"/api/training-jobs/{Guid.NewGuid()}/events")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+}
