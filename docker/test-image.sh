@@ -5,6 +5,7 @@
 #
 #   docker/test-image.sh            run the checks (as root; needs podman, runc, debootstrap, curl, jq)
 #   docker/test-image.sh --clean    also remove the caches: stand-in base images, the tested image, the rootfs
+#   NETWORK=host docker/test-image.sh   run the container on the host's network (when podman's bridge does not work)
 #
 # Where mcr.microsoft.com cannot be reached (no container registry here), the two official base images are replaced
 # by local stand-ins tagged with the official names: a Debian bookworm minbase rootfs (debootstrap, from the mirror
@@ -320,14 +321,23 @@ podman volume create "$VOLUME" >/dev/null
 port=$(free_port)
 # Publishing on loopback is the faithful test (the image's own port 8080). Where podman's bridge network does not
 # work, the container shares the host's network and Kestrel gets a free port through ASPNETCORE_HTTP_PORTS.
-net_args=(-p "127.0.0.1:$port:8080")
-network="bridge, 127.0.0.1:$port -> 8080"
-if ! run_container 2> "$work/run.err"; then
-  podman rm -f -t 0 "$CONTAINER" >/dev/null 2>&1 || true
-  echo "port publishing does not work here ($(tail -n1 "$work/run.err")); using the host network" >&2
+# NETWORK=host skips the attempt.
+use_host_network() {
   net_args=(--network=host -e "ASPNETCORE_HTTP_PORTS=$port")
   network="host network, ASPNETCORE_HTTP_PORTS=$port"
+}
+if [ "${NETWORK:-bridge}" = host ]; then
+  use_host_network
   run_container
+else
+  net_args=(-p "127.0.0.1:$port:8080")
+  network="bridge, 127.0.0.1:$port -> 8080"
+  if ! run_container 2> "$work/run.err"; then
+    podman rm -f -t 0 "$CONTAINER" >/dev/null 2>&1 || true
+    echo "port publishing does not work here ($(tail -n1 "$work/run.err")); using the host network" >&2
+    use_host_network
+    run_container
+  fi
 fi
 wait_ready
 pass "$network"
