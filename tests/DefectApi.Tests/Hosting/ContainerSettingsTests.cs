@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using DefectApi.Tests.Infrastructure;
@@ -57,14 +58,21 @@ public sealed class ContainerSettingsTests
         Assert.Contains("Directory.Build.props", copiedFirst);
     }
 
-    [Fact]
+    [LinuxFact, SupportedOSPlatform("linux")]
     public async Task TheBuiltAppWithTheImagesEnvironmentServesHealthAndPassesTheImagesHealthCheck()
     {
         var final = Dockerfile.Read().FinalStage;
         var asAppUser = IsRoot() && File.Exists("/usr/bin/setpriv");
-        var data = Directory.CreateTempSubdirectory("defectapi-data-").FullName;
+        // The image's layout: the app in a folder owned by root, the database in one owned by the app user. A copy, so
+        // that uid 1654 can read the app wherever the repository is checked out.
+        var root = Directory.CreateTempSubdirectory("defectapi-image-").FullName;
         try
         {
+            var app = Path.Combine(root, "app");
+            var data = Path.Combine(root, "data");
+            CopyFolder(ServiceProcess.AppFolder(), app);
+            Directory.CreateDirectory(data);
+            File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
             if (asAppUser) Assert.Equal(0, chown(data, AppUid, AppUid));
             var port = FreePort();
             var environment = new Dictionary<string, string>(final.Env)
@@ -74,11 +82,11 @@ public sealed class ContainerSettingsTests
                 ["DOTNET_RUNNING_IN_CONTAINER"] = "true",
                 ["HOME"] = data,
             };
-            var dll = Path.Combine(ServiceProcess.AppFolder(), "DefectApi.dll");
+            var dll = Path.Combine(app, "DefectApi.dll");
             string[] command = asAppUser
                 ? ["setpriv", $"--reuid={AppUid}", $"--regid={AppUid}", "--clear-groups", "--", "dotnet", dll]
                 : ["dotnet", dll];
-            using var service = RunningService.Start(command, environment, data);
+            using var service = RunningService.Start(command, environment, app);
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
 
             await WaitUntilReadyAsync(client, service.Process);
@@ -86,12 +94,24 @@ public sealed class ContainerSettingsTests
             Assert.Equal(0, await RunAsync(Dockerfile.HealthCheckCommand(final), new() { ["ASPNETCORE_HTTP_PORTS"] = port.ToString() }));
             Assert.NotEqual(0, await RunAsync(Dockerfile.HealthCheckCommand(final), new() { ["ASPNETCORE_HTTP_PORTS"] = FreePort().ToString() }));
             Assert.True(File.Exists(Path.Combine(data, "defects.db")));
+            Assert.False(Directory.Exists(Path.Combine(app, "data")), "the service wrote its database next to the app, not to /data");
             var uid = File.ReadLines($"/proc/{service.Process.Id}/status").Single(l => l.StartsWith("Uid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1..];
             Assert.All(uid, u => Assert.Equal(asAppUser ? AppUid.ToString() : CurrentUid(), u));
         }
         finally
         {
-            Directory.Delete(data, recursive: true);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(from, file);
+            if (relative.StartsWith("data" + Path.DirectorySeparatorChar)) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, relative))!);
+            File.Copy(file, Path.Combine(to, relative));
         }
     }
 
@@ -132,6 +152,15 @@ public sealed class ContainerSettingsTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The image is Linux: /proc, setpriv and bash are what the container has.</summary>
+    sealed class LinuxFactAttribute : FactAttribute
+    {
+        public LinuxFactAttribute()
+        {
+            if (!OperatingSystem.IsLinux()) Skip = "Runs the app the way the Linux image does";
+        }
     }
 
     [DllImport("libc", SetLastError = true)]
