@@ -1,6 +1,8 @@
 using DefectApi.Data;
+using DefectApi.Hosting;
 using DefectApi.Security;
 using DefectApi.Tabular;
+using DefectApi.Tabular.Csv;
 using DefectApi.Training;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,8 +21,7 @@ public static class DatasetsApi
             .WithDescription("multipart/form-data with a 'file' part (and optional 'name', 'delimiter', 'decimalSeparator' fields), " +
                 "or a raw text/csv body with ?name=. The dialect (delimiter, decimal comma, encoding) is detected unless given. " +
                 "Uploading the same bytes again returns the existing dataset with 200.")
-            .Accepts<IFormFile>("multipart/form-data")
-            .Accepts<string>("text/csv")
+            .DocumentsCsvUpload()
             .DisableAntiforgery()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

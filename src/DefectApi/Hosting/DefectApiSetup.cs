@@ -37,7 +37,7 @@ public static class DefectApiSetup
 
         services.AddSingleton(TimeProvider.System);
         services.AddApiProblemHandling();
-        services.AddDefectDatabase(builder.Configuration);
+        services.AddDefectDatabase();
         services.AddApiKeySecurity();
         services.AddServiceMetrics();
         services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiDocumentSetup>());
@@ -59,6 +59,7 @@ public static class DefectApiSetup
         app.UseStatusCodePages();
 
         app.UseApiKeySecurity();
+        app.UseRequestBodyLimits();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(options =>

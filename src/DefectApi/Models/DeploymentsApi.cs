@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using DefectApi.Data;
+using DefectApi.Hosting;
 using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -21,11 +22,11 @@ public static partial class DeploymentsApi
         group.MapGet("/", ListAsync).WithSummary("List deployments").RequireAuthorization(Policies.Read);
         group.MapGet("/{name}", GetAsync).WithSummary("Get a deployment and its history (which model, from when)").RequireAuthorization(Policies.Read);
         group.MapPut("/{name}", PutAsync).WithSummary("Point a deployment at a model (create, roll forward or roll back)")
-            .RequireAuthorization(Policies.Admin);
+            .RequireAuthorization(Policies.Admin).WithBodyLimit(RequestBodyLimits.SmallJson);
         group.MapDelete("/{name}", DeleteAsync).WithSummary("Delete a deployment").RequireAuthorization(Policies.Admin);
         group.MapPost("/{name}/predict", PredictAsync).WithTags("Predictions")
             .WithSummary("Score records with the model a deployment points at")
-            .Accepts<PredictRequestExample>("application/json", "text/csv")
+            .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
             .Produces<PredictResponse>()
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem()

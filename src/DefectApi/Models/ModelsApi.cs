@@ -1,4 +1,5 @@
 using DefectApi.Data;
+using DefectApi.Hosting;
 using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -18,11 +19,11 @@ public static class ModelsApi
             .RequireAuthorization(Policies.Admin);
         group.MapPut("/{id:guid}/threshold", SetThresholdAsync)
             .WithSummary("Binary models: set the decision threshold, or derive it from the costs of errors")
-            .RequireAuthorization(Policies.Train);
+            .RequireAuthorization(Policies.Train).WithBodyLimit(RequestBodyLimits.SmallJson);
         group.MapPost("/{id:guid}/predict", PredictAsync).WithTags("Predictions")
             .WithSummary("Score records with a model")
             .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv.")
-            .Accepts<PredictRequestExample>("application/json", "text/csv")
+            .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
             .Produces<PredictResponse>()
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem()

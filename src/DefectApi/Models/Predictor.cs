@@ -20,8 +20,11 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
                 detail: $"Content-Type '{request.ContentType}' is not accepted. Send application/json {{ \"records\": [...] }} or a text/csv body with a header row.");
 
+        var limit = options.Value.MaxJsonBytes;
+        var tooLarge = $"The JSON body is larger than {limit} bytes (Predictions:MaxJsonBytes). Split it, or send text/csv, which is streamed without a limit.";
+        if (request.ContentLength > limit) throw new PayloadTooLargeException(tooLarge);
         JsonDocument document;
-        try { document = await JsonDocument.ParseAsync(request.Body, PredictionRequestReader.Options, ct); }
+        try { document = await JsonDocument.ParseAsync(new LengthLimitedStream(request.Body, limit, tooLarge), PredictionRequestReader.Options, ct); }
         catch (JsonException e)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The JSON body is not valid",
@@ -48,10 +51,29 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
                 metrics.RecordPredictions(deployment, "rejected", parsed.Records.Count);
                 return Invalid(errors);
             }
+            if (NonFinite(batch.Predictions) is { Count: > 0 } extreme)
+            {
+                var errors = extreme.ToDictionary(i => $"records[{i}]", _ => new[] { "The values are so far outside the training data that the model gives no finite answer. Check the units and magnitudes." });
+                metrics.RecordPredictions(deployment, "rejected", parsed.Records.Count);
+                return Invalid(errors);
+            }
             metrics.RecordPredictions(deployment, "ok", batch.Predictions.Count);
             return TypedResults.Ok(new PredictResponse(entry.Model.Id, entry.Model.Name, entry.Model.Version,
                 batch.Predictions.Select(p => p.ToResponse()).ToList()));
         }
+    }
+
+    static List<int> NonFinite(IReadOnlyList<Tabular.Prediction> predictions)
+    {
+        var bad = new List<int>();
+        for (var i = 0; i < predictions.Count; i++)
+        {
+            var p = predictions[i];
+            if (p.Probability is { } probability && !double.IsFinite(probability) || p.Value is { } value && !double.IsFinite(value) ||
+                p.Probabilities?.Values.Any(v => !double.IsFinite(v)) == true)
+                bad.Add(i);
+        }
+        return bad;
     }
 
     static ValidationProblem Invalid(Dictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors,
