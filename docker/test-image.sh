@@ -53,6 +53,10 @@ pass() {
 fail() {
   results+=("FAIL  $(printf %-4s "$(( SECONDS - step_started ))s") $current — $1")
   printf 'FAIL  %s — %s\n' "$current" "$1" >&2
+  if [ -s "$work/podman.log" ]; then
+    echo "--- podman's messages:" >&2
+    tail -n 20 "$work/podman.log" >&2
+  fi
   if podman container exists "$CONTAINER" 2>/dev/null; then
     echo "--- last lines of the container's log:" >&2
     podman logs --tail 40 "$CONTAINER" >&2 || true
@@ -113,6 +117,8 @@ tidy_images() {
 
 if [ "${1:-}" = --clean ]; then
   step "remove caches"
+  exec 9> /run/lock/defectapi-imagetest.lock
+  flock -w 1800 9 || fail "another run of this script holds /run/lock/defectapi-imagetest.lock"
   podman rmi -f "$IMAGE" "$BUILD_STAGE_IMAGE" >/dev/null 2>&1 || true
   tidy_images
   rm -rf "$CACHE_DIR"
@@ -122,9 +128,12 @@ fi
 
 step "prerequisites"
 [ "$(id -u)" -eq 0 ] || fail "run as root (rootful podman, debootstrap)"
-for tool in podman runc debootstrap curl jq sha256sum tar; do
+for tool in podman runc debootstrap curl jq sha256sum tar flock; do
   command -v "$tool" >/dev/null || fail "$tool is not installed"
 done
+# The container, volume and image names are fixed: one run at a time (a second one waits).
+exec 9> /run/lock/defectapi-imagetest.lock
+flock -w 1800 9 || fail "another run of this script holds /run/lock/defectapi-imagetest.lock"
 [ -x "$DOTNET_HOME/dotnet" ] || fail "no .NET at $DOTNET_HOME (set DOTNET_HOME)"
 # Leftovers of an interrupted run.
 podman rm -f -t 0 "$CONTAINER" >/dev/null 2>&1 || true
@@ -298,8 +307,12 @@ wait_ready() {
   fail "not ready within 60 s"
 }
 
+# podman's stderr goes to a log shown on failure: without systemd it reports, on every start and stop, that it cannot
+# schedule the periodic healthcheck timer (`podman healthcheck run` below runs the check itself).
+quiet() { "$@" 2>> "$work/podman.log"; }
+
 run_container() {
-  podman run -d --name "$CONTAINER" "${net_args[@]}" "${env_args[@]}" -v "$VOLUME:/data" "$IMAGE" >/dev/null
+  quiet podman run -d --name "$CONTAINER" "${net_args[@]}" "${env_args[@]}" -v "$VOLUME:/data" "$IMAGE" >/dev/null
 }
 
 step "compose.yaml's environment and example API key"
@@ -332,9 +345,9 @@ if [ "${NETWORK:-bridge}" = host ]; then
 else
   net_args=(-p "127.0.0.1:$port:8080")
   network="bridge, 127.0.0.1:$port -> 8080"
-  if ! run_container 2> "$work/run.err"; then
+  if ! run_container; then
     podman rm -f -t 0 "$CONTAINER" >/dev/null 2>&1 || true
-    echo "port publishing does not work here ($(tail -n1 "$work/run.err")); using the host network" >&2
+    echo "port publishing does not work here ($(tail -n1 "$work/podman.log")); using the host network" >&2
     use_host_network
     run_container
   fi
@@ -408,7 +421,7 @@ before=$probability
 pass "probability $before"
 
 step "podman restart: the model survives in the volume"
-podman restart -t 30 "$CONTAINER" >/dev/null
+quiet podman restart -t 30 "$CONTAINER" >/dev/null
 wait_ready
 predict
 after=$probability
@@ -416,7 +429,7 @@ after=$probability
 pass "same probability $after"
 
 step "a new container on the same volume serves the same model"
-podman rm -f -t 30 "$CONTAINER" >/dev/null
+quiet podman rm -f -t 30 "$CONTAINER" >/dev/null
 run_container
 wait_ready
 predict
@@ -428,7 +441,7 @@ owner=$(stat -c %u "$mountpoint/defects.db")
 pass "same probability $again; defects.db in the volume, owned by uid $owner"
 
 step "stops cleanly"
-podman stop -t 30 "$CONTAINER" >/dev/null
+quiet podman stop -t 30 "$CONTAINER" >/dev/null
 exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$CONTAINER")
 [ "$exit_code" = 0 ] || fail "exit code $exit_code after SIGTERM"
 pass "SIGTERM -> exit 0"
