@@ -9,7 +9,8 @@
 #
 # Where mcr.microsoft.com cannot be reached (no container registry here), the two official base images are replaced
 # by local stand-ins tagged with the official names: a Debian bookworm minbase rootfs (debootstrap, from the mirror
-# apt uses) plus this machine's .NET, CA bundle and the official images' app user (uid 1654) and environment. If a
+# apt uses; the real 10.0 tags are Ubuntu 24.04, whose mirror is not reachable here) plus this machine's .NET, CA
+# bundle and the official images' app user (uid 1654) and environment. If a
 # real (pulled) image already carries an official tag, it is used as it is. The build never pulls (--pull=never).
 #
 # Cached between runs (a warm run reuses them): the rootfs tarball under $CACHE_DIR, the stand-in images (labelled
