@@ -58,7 +58,7 @@ public sealed class ContainerSettingsTests
         Assert.Contains("Directory.Build.props", copiedFirst);
     }
 
-    [LinuxFact, SupportedOSPlatform("linux")]
+    [Fact, SupportedOSPlatform("linux")]
     public async Task TheBuiltAppWithTheImagesEnvironmentServesHealthAndPassesTheImagesHealthCheck()
     {
         var final = Dockerfile.Read().FinalStage;
@@ -152,15 +152,6 @@ public sealed class ContainerSettingsTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The image is Linux: /proc, setpriv and bash are what the container has.</summary>
-    sealed class LinuxFactAttribute : FactAttribute
-    {
-        public LinuxFactAttribute()
-        {
-            if (!OperatingSystem.IsLinux()) Skip = "Runs the app the way the Linux image does";
-        }
     }
 
     [DllImport("libc", SetLastError = true)]
