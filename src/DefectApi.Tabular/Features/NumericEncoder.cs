@@ -2,8 +2,9 @@ using System.Globalization;
 
 namespace DefectApi.Tabular.Features;
 
-/// <summary>Standardises (x − mean) / std; a gap is filled with the training median, and when the training split had
-/// gaps a second input says "this was missing" so the network can learn what a gap means on the line.</summary>
+/// <summary>Two inputs per number: the z-score (x − mean) / std, which keeps distances and extrapolates, and the
+/// quantile-normal score, which spreads heavy tails evenly. A gap is filled with the training median, and when the
+/// training split had gaps one more input says "this was missing", so the network can learn what a gap means.</summary>
 internal sealed class NumericEncoder : FeatureEncoder
 {
     public const string TypeName = "numeric";
@@ -11,27 +12,29 @@ internal sealed class NumericEncoder : FeatureEncoder
 
     private readonly double _mean, _std, _median, _min, _max;
     private readonly bool _missingIndicator;
+    private readonly QuantileNormal _quantiles;
 
-    private NumericEncoder(string name, double mean, double std, double median, double min, double max, bool missingIndicator)
-        : base(name)
+    private NumericEncoder(string name, double mean, double std, double median, double min, double max, bool missingIndicator,
+        QuantileNormal quantiles) : base(name)
     {
-        (_mean, _std, _median, _min, _max, _missingIndicator) = (mean, std, median, min, max, missingIndicator);
+        (_mean, _std, _median, _min, _max, _missingIndicator, _quantiles) = (mean, std, median, min, max, missingIndicator, quantiles);
     }
 
+    public static int Mode = int.Parse(Environment.GetEnvironmentVariable("NUMMODE") ?? "3");
     public override string Type => TypeName;
-    public override int Width => _missingIndicator ? 2 : 1;
+    public override int Width => (_missingIndicator ? 1 : 0) + (Mode == 3 ? 2 : 1);
 
     public static NumericEncoder Fit(string name, IReadOnlyList<double> values)
     {
         var present = values.Where(v => !double.IsNaN(v)).ToArray();
-        if (present.Length == 0) return new NumericEncoder(name, 0, 1, 0, 0, 0, true);
+        if (present.Length == 0) return new NumericEncoder(name, 0, 1, 0, 0, 0, true, QuantileNormal.Fit([0]));
         Array.Sort(present);
         double mean = present.Average();
         double variance = present.Sum(v => (v - mean) * (v - mean)) / present.Length;
         double std = variance > 1e-24 ? Math.Sqrt(variance) : 1;
         int mid = present.Length / 2;
         double median = present.Length % 2 == 1 ? present[mid] : (present[mid - 1] + present[mid]) / 2;
-        return new NumericEncoder(name, mean, std, median, present[0], present[^1], present.Length < values.Count);
+        return new NumericEncoder(name, mean, std, median, present[0], present[^1], present.Length < values.Count, QuantileNormal.Fit(present));
     }
 
     public override string? Check(CellValue value) => value.Kind switch
@@ -48,8 +51,10 @@ internal sealed class NumericEncoder : FeatureEncoder
         if (!missing && warnings is not null && (x < _min - FarOutsideStds * _std || x > _max + FarOutsideStds * _std))
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
                 $"'{Name}' = {x} is far outside the training range [{_min}, {_max}]; the prediction is an extrapolation."));
-        output[0] = (float)((x - _mean) / _std);
-        if (_missingIndicator) output[1] = missing ? 1f : 0f;
+        int k = 0;
+        if (Mode != 2) output[k++] = (float)((x - _mean) / _std);
+        if (Mode != 1) output[k++] = (float)_quantiles.Transform(x);
+        if (_missingIndicator) output[k] = missing ? 1f : 0f;
     }
 
     internal static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
@@ -63,8 +68,10 @@ internal sealed class NumericEncoder : FeatureEncoder
         writer.Write(_min);
         writer.Write(_max);
         writer.Write(_missingIndicator);
+        _quantiles.Write(writer);
     }
 
     public static NumericEncoder ReadBody(string name, BinaryReader reader) =>
-        new(name, reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadBoolean());
+        new(name, reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadBoolean(),
+            QuantileNormal.Read(reader));
 }

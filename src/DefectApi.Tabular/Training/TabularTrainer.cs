@@ -41,7 +41,18 @@ public static class TabularTrainer
         for (int member = 0; member < options.EnsembleSize && (member == 0 || !stopEarly.IsCancellationRequested); member++)
         {
             int seed = options.Seed + member * 7919;
-            var trainerOptions = recipe.TrainerOptions(seed, ValidationMetric(target, validTargets));
+            var network = Network.Create(recipe.Spec, seed);
+            var metricOf = ValidationMetric(target, validTargets);
+            float[]? bestByMetric = null;
+            double bestMetric = double.NegativeInfinity;
+            bool byMetric = Environment.GetEnvironmentVariable("BYMETRIC") == "1";
+            double Observe(float[] outputs, int count)
+            {
+                double m = metricOf(outputs, count);
+                if (byMetric && m > bestMetric) { bestMetric = m; bestByMetric = network.Parameters.ToArray(); }
+                return m;
+            }
+            var trainerOptions = recipe.TrainerOptions(seed, Observe);
             void Report(EpochReport e)
             {
                 // Members after the first continue the epoch count, so progress and ETA cover the whole ensemble.
@@ -50,7 +61,8 @@ public static class TabularTrainer
                 progress?.Invoke(new TrainingProgress(epoch, options.Epochs * options.EnsembleSize, e.TrainLoss, e.ValidationLoss,
                     e.ValidationMetric, e.Elapsed));
             }
-            var result = Trainer.Fit(Network.Create(recipe.Spec, seed), train, validation, trainerOptions, Report, cancel, stopEarly);
+            var result = Trainer.Fit(network, train, validation, trainerOptions, Report, cancel, stopEarly);
+            if (bestByMetric is not null) bestByMetric.CopyTo(result.Network.Parameters);
             networks.Add(result.Network);
         }
 

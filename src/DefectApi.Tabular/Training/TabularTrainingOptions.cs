@@ -38,6 +38,10 @@ public sealed record TabularTrainingOptions
     /// <summary>Networks trained with different seeds whose predictions are averaged (1 = a single network).</summary>
     public int EnsembleSize { get; init; } = 1;
 
+    /// <summary>Engine threads. One by default: the models are small, and on a shared machine a second spinning
+    /// worker costs far more than it gains (the engine gives identical results for any value).</summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>Validates values that need no data (ranges, names of enums): field (camelCase) → messages, empty when fine.</summary>
     public IReadOnlyDictionary<string, string[]> Validate()
     {
@@ -68,6 +72,7 @@ public sealed record TabularTrainingOptions
         if (FalseNegativeCost is { } fn && !(fn > 0 && double.IsFinite(fn))) Fail("falseNegativeCost", "Use a cost above 0.");
         if ((FalsePositiveCost is null) != (FalseNegativeCost is null))
             Fail(FalsePositiveCost is null ? "falsePositiveCost" : "falseNegativeCost", "Give both costs, or neither.");
+        if (Threads is < 0 or > 256) Fail("threads", "Use 0 (all cores) to 256 threads.");
         if (EnsembleSize is < 1 or > 16) Fail("ensembleSize", "Use 1 to 16 networks.");
         return errors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
     }
