@@ -5,7 +5,7 @@ namespace DefectApi.Tabular.Training;
 /// without the network's probabilities drifting far from the real rates.</summary>
 internal sealed class ClassWeights(float[] weights)
 {
-    public static double Power = double.Parse(Environment.GetEnvironmentVariable("CWPOW") ?? "0.5", System.Globalization.CultureInfo.InvariantCulture);
+    public const double Power = 0.5;
 
     public static ClassWeights? For(TargetSpec target, float[] trainTargets)
     {

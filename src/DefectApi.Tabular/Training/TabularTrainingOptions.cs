@@ -29,14 +29,15 @@ public sealed record TabularTrainingOptions
     public double L2 { get; init; }
     public int BatchSize { get; init; } = 32;
     public int Epochs { get; init; } = 200;
-    public int EarlyStoppingPatience { get; init; } = 10;
+    public int EarlyStoppingPatience { get; init; } = 30;
     public double ValidationFraction { get; init; } = 0.2;
     public int Seed { get; init; } = 42;
     public double? FalsePositiveCost { get; init; }
     public double? FalseNegativeCost { get; init; }
 
-    /// <summary>Networks trained with different seeds whose predictions are averaged (1 = a single network).</summary>
-    public int EnsembleSize { get; init; } = 1;
+    /// <summary>Networks whose predictions are averaged, each trained on its own cross-validation fold
+    /// (1 = a single network on one hold-out split of ValidationFraction).</summary>
+    public int EnsembleSize { get; init; } = 5;
 
     /// <summary>Engine threads. One by default: the models are small, and on a shared machine a second spinning
     /// worker costs far more than it gains (the engine gives identical results for any value).</summary>
