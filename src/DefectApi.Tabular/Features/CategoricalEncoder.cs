@@ -27,6 +27,7 @@ internal sealed class CategoricalEncoder : FeatureEncoder
     private int UnseenSlot => _kept.Length + (_rare.Length > 0 ? 1 : 0);
     public override int Width => UnseenSlot + 1;
     public override IReadOnlyList<string> Categories => [.. _kept, .. _rare];
+    public int KeptCount => _kept.Length;
 
     public static CategoricalEncoder Fit(string name, IEnumerable<string?> values)
     {

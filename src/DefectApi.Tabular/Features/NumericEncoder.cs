@@ -61,6 +61,7 @@ internal sealed class NumericEncoder : FeatureEncoder
         double logShift = present[0] > 0 ? 0 : present.FirstOrDefault(v => v > 0, 1);
         var log = useLog ? Scale.Of(present.Select(v => Math.Log(v + logShift)).ToArray()) : new Scale(0, 1);
         var levels = distinct is > 2 and <= MaxLevels ? CategoricalEncoder.Fit(name, present.Select(Level)) : null;
+        if (levels is { KeptCount: < 2 }) levels = null;   // all levels rare: one-hot would add nothing
         return new NumericEncoder(name, Scale.Of(present), median, present[0], present[^1], gaps, QuantileNormal.Fit(present),
             useLog, logShift, log, levels);
     }

@@ -17,17 +17,28 @@ public class FeatureEncoderTests
     {
         var encoder = NumericEncoder.Fit("t", [1, 2, 3, 10, double.NaN]);   // mean 4, population std √12.5, median 2.5
 
-        Assert.Equal(3, encoder.Width);   // z-score, quantile-normal score, missing indicator
+        Assert.Equal(4, encoder.Width);   // z-score, quantile-normal score, z-scored log, missing indicator
         var present = Encode(encoder, CellValue.FromNumber(9));
         Assert.Equal(5 / Math.Sqrt(12.5), present[0], 5);
-        Assert.Equal(0f, present[2]);
+        Assert.Equal(0f, present[3]);
         var gap = Encode(encoder, CellValue.Missing);
         Assert.Equal(-1.5 / Math.Sqrt(12.5), gap[0], 5);
-        Assert.Equal(1f, gap[2]);
+        Assert.Equal(1f, gap[3]);
     }
 
     [Fact]
-    public void NumericWithoutGapsInTrainingHasNoIndicator() => Assert.Equal(2, NumericEncoder.Fit("t", [1, 2, 3]).Width);
+    public void NegativeNumbersWithoutGapsGetTheZScoreAndQuantileScoreOnly() => Assert.Equal(2, NumericEncoder.Fit("t", [-1, 2, 3]).Width);
+
+    [Fact]
+    public void FewDistinctLevelsAreAlsoOneHot()
+    {
+        var thickness = Enumerable.Repeat(40.0, 20).Concat(Enumerable.Repeat(70.0, 20)).Concat(Enumerable.Repeat(100.0, 20)).ToArray();
+        var encoder = NumericEncoder.Fit("Steel_Plate_Thickness", thickness);
+
+        Assert.Equal(7, encoder.Width);   // z, quantile, log, then 40 / 70 / 100 / unseen
+        Assert.Equal([0f, 0f, 1f, 0f], Encode(encoder, CellValue.FromNumber(70))[3..]);   // levels ordered "100", "40", "70"
+        Assert.Equal([0f, 0f, 0f, 1f], Encode(encoder, CellValue.FromNumber(55))[3..]);
+    }
 
     [Fact]
     public void NumericRejectsTextAndNonFiniteValues()
