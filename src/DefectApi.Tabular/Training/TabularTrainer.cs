@@ -29,7 +29,7 @@ public static class TabularTrainer
 
         var (target, rows, targets) = TargetSpec.Resolve(frame, targetColumn, options);
         var (columns, dropped) = ColumnSelection.Choose(frame.Columns, targetColumn, options.Features, options.Exclude);
-        int members = options.EnsembleSize;
+        int members = options.MembersFor(rows.Length);
         int foldCount = members == 1 ? 1 : Math.Max(members, (int)Math.Round(1 / options.ValidationFraction));
         var folds = ValidationSplit.Folds(targets, target.Task != TargetSpec.Regression, foldCount, options.ValidationFraction, options.Seed);
 
@@ -39,7 +39,7 @@ public static class TabularTrainer
         for (int m = 0; m < members && (m == 0 || !stopEarly.IsCancellationRequested); m++)
         {
             var (trainAt, validAt) = ValidationSplit.Part(folds, m % foldCount);
-            var member = TrainMember(frame, columns, target, rows, targets, trainAt, validAt, options, m, progress, history, cancel, stopEarly);
+            var member = TrainMember(frame, columns, target, rows, targets, trainAt, validAt, options, m, members, progress, history, cancel, stopEarly);
             trained.Add(member.Member);
             outOfFold.Add(validAt, member.ValidationOutputs);
         }
@@ -51,7 +51,7 @@ public static class TabularTrainer
     }
 
     private static (EnsembleMember Member, double[] ValidationOutputs) TrainMember(TabularFrame frame, List<int> columns,
-        TargetSpec target, int[] rows, float[] targets, int[] trainAt, int[] validAt, TabularTrainingOptions options, int index,
+        TargetSpec target, int[] rows, float[] targets, int[] trainAt, int[] validAt, TabularTrainingOptions options, int index, int members,
         Action<TrainingProgress>? progress, List<EpochHistory> history, CancellationToken cancel, CancellationToken stopEarly)
     {
         int[] trainRows = trainAt.Select(i => rows[i]).ToArray(), validRows = validAt.Select(i => rows[i]).ToArray();
@@ -86,7 +86,7 @@ public static class TabularTrainer
             // Members after the first continue the epoch count, so progress and ETA cover the whole ensemble.
             int epoch = index * options.Epochs + e.Epoch;
             history.Add(new EpochHistory(epoch, e.TrainLoss, e.ValidationLoss, e.ValidationMetric));
-            progress?.Invoke(new TrainingProgress(epoch, options.Epochs * options.EnsembleSize, e.TrainLoss, e.ValidationLoss,
+            progress?.Invoke(new TrainingProgress(epoch, options.Epochs * members, e.TrainLoss, e.ValidationLoss,
                 e.ValidationMetric, e.Elapsed));
         }
         var result = Trainer.Fit(network, train, validation, recipe.TrainerOptions(seed, Observe), Report, cancel, stopEarly);

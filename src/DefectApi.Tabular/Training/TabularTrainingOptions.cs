@@ -36,8 +36,11 @@ public sealed record TabularTrainingOptions
     public double? FalseNegativeCost { get; init; }
 
     /// <summary>Networks whose predictions are averaged, each trained on its own cross-validation fold
-    /// (1 = a single network on one hold-out split of ValidationFraction).</summary>
-    public int EnsembleSize { get; init; } = 5;
+    /// (1 = a single network on one hold-out split of ValidationFraction). null = automatic: 5 for large datasets,
+    /// up to 10 for small ones, where a network costs little and averaging removes the most variance.</summary>
+    public int? EnsembleSize { get; init; }
+
+    internal int MembersFor(int rows) => EnsembleSize ?? Math.Clamp(50_000 / Math.Max(rows, 1), 5, 10);
 
     /// <summary>Engine threads. One by default: the models are small, and on a shared machine a second spinning
     /// worker costs far more than it gains (the engine gives identical results for any value).</summary>
