@@ -32,7 +32,6 @@ internal sealed class ChunkWriter(int capacity)
 
     public void WriteByte(byte value) => Reserve(1)[0] = value;
     public void WriteInt32(int value) => BinaryPrimitives.WriteInt32LittleEndian(Reserve(4), value);
-    public void WriteUInt16(ushort value) => BinaryPrimitives.WriteUInt16LittleEndian(Reserve(2), value);
 
     public void WriteDoubles(ReadOnlySpan<double> values) => MemoryMarshal.AsBytes(values).CopyTo(Reserve(values.Length * 8));
 

@@ -50,7 +50,8 @@ public static class CsvScorer
             throw new CsvFormatException(
                 $"The CSV lacks the model input column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}: add them to the header " +
                 "(leave cells empty where a value is unknown).", 1, missing[0]);
-        return encoders.Select(e => header.ToList().IndexOf(e.Name)).ToArray();
+        var positions = header.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        return encoders.Select(e => positions[e.Name]).ToArray();
     }
 
     /// <summary>Prediction column names, suffixed with "_predicted" where the input already uses the name.</summary>

@@ -63,4 +63,18 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
         var probability = lines[1].Split(';')[7];
         Assert.Contains(",", probability);
     }
+
+    [Fact]
+    public async Task MulticlassAddsALabelAndOneProbabilityColumnPerClass()
+    {
+        var frame = TestData.Frame(TestData.Csv("a,fault", 120, i => $"{i % 3},{(i % 3 == 0 ? "Bumps" : i % 3 == 1 ? "Stains" : "Pastry")}"));
+        var model = DefectApi.Tabular.Training.TabularTrainer.Train(frame,
+            new DefectApi.Tabular.Training.TabularTrainingOptions { Target = "fault", Epochs = 5, EnsembleSize = 1 }, null, default, default).Artifact;
+        var output = new MemoryStream();
+        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,a\n7,1\n")), output, model, CancellationToken.None);
+        var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("id,a,label,probability_Bumps,probability_Pastry,probability_Stains,error", lines[0]);
+        Assert.StartsWith("7,1,", lines[1]);
+    }
 }
