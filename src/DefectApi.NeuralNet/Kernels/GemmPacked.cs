@@ -154,18 +154,25 @@ internal static unsafe class GemmPacked
                 }
                 else
                 {
-                    // A is stored (M, K): read each row along its depth.
+                    // A is stored (M, K): read each row along its depth, 8 × 8 blocks at a time where they fit.
+                    int p0 = 0;
+                    if (rows == mr && mr % 8 == 0 && Transpose.IsAccelerated)
+                    {
+                        for (; p0 + 8 <= kc; p0 += 8)
+                            for (int i = 0; i < mr; i += 8)
+                                Transpose.Block8x8(a + (long)(ic + ir + i) * k + pc + p0, k, dst + p0 * mr + i, mr);
+                    }
                     for (int i = 0; i < mr; i++)
                     {
                         float* d = dst + i;
                         if (i < rows)
                         {
                             float* src = a + (long)(ic + ir + i) * k + pc;
-                            for (int p = 0; p < kc; p++) d[p * mr] = src[p];
+                            for (int p = p0; p < kc; p++) d[p * mr] = src[p];
                         }
                         else
                         {
-                            for (int p = 0; p < kc; p++) d[p * mr] = 0f;
+                            for (int p = p0; p < kc; p++) d[p * mr] = 0f;
                         }
                     }
                 }
@@ -196,18 +203,25 @@ internal static unsafe class GemmPacked
                 }
                 else
                 {
-                    // B is stored (N, K): read each column of op(B) along its depth.
+                    // B is stored (N, K): read each column of op(B) along its depth, 8 × 8 blocks at a time where they fit.
+                    int p0 = 0;
+                    if (cols == nr && nr % 8 == 0 && Transpose.IsAccelerated)
+                    {
+                        for (; p0 + 8 <= kc; p0 += 8)
+                            for (int j = 0; j < nr; j += 8)
+                                Transpose.Block8x8(b + (long)(jc + jr + j) * k + pc + p0, k, dst + p0 * nr + j, nr);
+                    }
                     for (int j = 0; j < nr; j++)
                     {
                         float* d = dst + j;
                         if (j < cols)
                         {
                             float* src = b + (long)(jc + jr + j) * k + pc;
-                            for (int p = 0; p < kc; p++) d[p * nr] = src[p];
+                            for (int p = p0; p < kc; p++) d[p * nr] = src[p];
                         }
                         else
                         {
-                            for (int p = 0; p < kc; p++) d[p * nr] = 0f;
+                            for (int p = p0; p < kc; p++) d[p * nr] = 0f;
                         }
                     }
                 }
