@@ -19,18 +19,24 @@ internal static class TrainBench
         var options = new TrainerOptions { Optimizer = OptimizerKind.Adam, BatchSize = batch, Epochs = epochs, Patience = 0, Seed = seed, Threads = threads };
 
         var seconds = new List<double>();
+        var cpuSeconds = new List<double>();
         var allocated = new List<long>();
-        TimeSpan last = TimeSpan.Zero;
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        TimeSpan last = TimeSpan.Zero, lastCpu = process.TotalProcessorTime;
         long lastBytes = GC.GetTotalAllocatedBytes(precise: true);
         Trainer.Fit(network, new TrainingSet(x, y, rows, inputs), null, options, report =>
         {
             long bytes = GC.GetTotalAllocatedBytes(precise: true);
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
             if (report.Epoch > 1)
             {
                 seconds.Add((report.Elapsed - last).TotalSeconds);
+                cpuSeconds.Add((cpu - lastCpu).TotalSeconds);
                 allocated.Add(bytes - lastBytes);
             }
             last = report.Elapsed;
+            lastCpu = cpu;
             lastBytes = GC.GetTotalAllocatedBytes(precise: true); // after our own bookkeeping above
         });
 
@@ -40,7 +46,10 @@ internal static class TrainBench
         double gflops = samplesPerSecond * FlopsPerSample(inputs, hidden) / 1e9;
         // Fit allocates one EpochReport per epoch by contract; spread over the epoch's steps.
         double bytesPerStep = BenchArgs.Median(allocated.Select(a => (double)a)) / steps;
+        // Samples per CPU-second across all threads: a contention-proof view of the work done (spinning included).
+        double samplesPerCpuSecond = rows / BenchArgs.Median(cpuSeconds);
         Console.WriteLine($"train samples_per_s={BenchArgs.F(samplesPerSecond, "F0")} gflops={BenchArgs.F(gflops)} alloc_bytes_per_step={BenchArgs.F(bytesPerStep, "F2")} " +
+            $"samples_per_cpu_s={BenchArgs.F(samplesPerCpuSecond, "F0")} " +
             $"inputs={inputs} hidden={string.Join(',', hidden)} batch={batch} rows={rows} threads={threads} epochs_timed={seconds.Count}");
         return 0;
     }

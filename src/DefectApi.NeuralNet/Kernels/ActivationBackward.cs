@@ -6,7 +6,7 @@ namespace DefectApi.NeuralNet.Kernels;
 internal static unsafe class ActivationBackward
 {
     // Below this many elements the sweep is cheaper than waking a worker.
-    private const int ParallelThreshold = 1 << 14;
+    private const int ParallelThreshold = 1 << 13;
 
     // dz is (B, N) holding dL/dy on entry and dL/dz on exit; y is (B, N), the layer's output scaled by
     // 1/yScale; mask is (B, N) or empty; db is (N).
