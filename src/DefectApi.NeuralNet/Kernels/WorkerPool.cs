@@ -18,6 +18,7 @@ internal sealed class WorkerPool : IDisposable
     private const int SpinIterations = 20_000;
 
     private readonly Thread[] workers;
+    private readonly long[] workerAllocations; // each worker's GC.GetAllocatedBytesForCurrentThread after its last parts
     private readonly object gate = new();
     private IParallelWork? work;
     private int parts;
@@ -31,15 +32,29 @@ internal sealed class WorkerPool : IDisposable
     {
         Threads = Math.Max(1, threads);
         workers = new Thread[Threads - 1];
+        workerAllocations = new long[workers.Length];
         for (int i = 0; i < workers.Length; i++)
         {
-            workers[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"DefectApi.NeuralNet worker {i + 1}" };
+            int index = i;
+            workers[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"DefectApi.NeuralNet worker {i + 1}" };
             workers[i].Start();
         }
     }
 
     public int Threads { get; }
     public GemmWork GemmWork { get; } = new();
+
+    // Bytes the workers have allocated so far, for tests and benchmarks proving a step allocates nothing
+    // (process-wide counters also see the test host's own threads).
+    public long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            for (int i = 0; i < workerAllocations.Length; i++) sum += Volatile.Read(ref workerAllocations[i]);
+            return sum;
+        }
+    }
     public BackwardWork BackwardWork { get; } = new();
 
     public void Run(IParallelWork item, int partCount)
@@ -91,7 +106,7 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    private void WorkerLoop()
+    private void WorkerLoop(int index)
     {
         long seen = 0;
         while (true)
@@ -116,6 +131,7 @@ internal sealed class WorkerPool : IDisposable
             }
             seen = Volatile.Read(ref ticket) >> 32;
             ClaimParts();
+            Volatile.Write(ref workerAllocations[index], GC.GetAllocatedBytesForCurrentThread());
         }
     }
 
