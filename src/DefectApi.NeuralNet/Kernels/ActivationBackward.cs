@@ -23,7 +23,7 @@ internal static unsafe class ActivationBackward
         }
     }
 
-    internal readonly struct Job(float* dz, float* y, float* mask, float* db, int rows, int n, Activation activation, float yScale)
+    internal readonly struct Job(float* dz, float* y, float* mask, float* db, int rows, int n, Activation activation, float yScale) : IPartitionedJob
     {
         public void RunPart(int part, int parts)
         {
@@ -47,17 +47,4 @@ internal static unsafe class ActivationBackward
             }
         }
     }
-}
-
-internal sealed class BackwardWork : IParallelWork
-{
-    private ActivationBackward.Job job;
-
-    public BackwardWork Set(ActivationBackward.Job value)
-    {
-        job = value;
-        return this;
-    }
-
-    public void Execute(int part, int parts) => job.RunPart(part, parts);
 }

@@ -7,6 +7,26 @@ internal interface IParallelWork
     void Execute(int part, int parts);
 }
 
+// A job value that knows how to run part p of n, for PooledWork below.
+internal interface IPartitionedJob
+{
+    void RunPart(int part, int parts);
+}
+
+// A reusable work item holding a job value, so dispatching a job to the pool allocates nothing.
+internal sealed class PooledWork<TJob> : IParallelWork where TJob : struct, IPartitionedJob
+{
+    private TJob job;
+
+    public PooledWork<TJob> Set(TJob value)
+    {
+        job = value;
+        return this;
+    }
+
+    public void Execute(int part, int parts) => job.RunPart(part, parts);
+}
+
 // Persistent workers for one training run. Run publishes a work item; the caller and the workers
 // claim its parts one at a time from a shared ticket, so a worker the OS has descheduled (this
 // service shares its cores) simply gets fewer parts instead of stalling the step. Workers spin
@@ -33,6 +53,8 @@ internal sealed class WorkerPool : IDisposable
         Threads = Math.Max(1, threads);
         workers = new Thread[Threads - 1];
         workerAllocations = new long[workers.Length];
+        GemmBuffers = new PackBuffers[Threads];
+        for (int i = 0; i < Threads; i++) GemmBuffers[i] = new PackBuffers();
         for (int i = 0; i < workers.Length; i++)
         {
             int index = i;
@@ -42,7 +64,9 @@ internal sealed class WorkerPool : IDisposable
     }
 
     public int Threads { get; }
-    public GemmWork GemmWork { get; } = new();
+    public PooledWork<GemmPacked.Job> GemmWork { get; } = new();
+    public PackBuffers[] GemmBuffers { get; }
+    public PooledWork<ActivationBackward.Job> BackwardWork { get; } = new();
 
     // Bytes the workers have allocated so far, for tests and benchmarks proving a step allocates nothing
     // (process-wide counters also see the test host's own threads).
@@ -55,7 +79,6 @@ internal sealed class WorkerPool : IDisposable
             return sum;
         }
     }
-    public BackwardWork BackwardWork { get; } = new();
 
     public void Run(IParallelWork item, int partCount)
     {
