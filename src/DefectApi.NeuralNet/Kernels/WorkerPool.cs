@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace DefectApi.NeuralNet.Kernels;
 
 // A unit of work split into numbered parts; part p of n must depend only on (p, n), never on timing,
@@ -34,10 +36,11 @@ internal sealed class PooledWork<TJob> : IParallelWork where TJob : struct, IPar
 // monitor so an idle pool costs no CPU. Nothing is allocated per Run.
 internal sealed class WorkerPool : IDisposable
 {
-    // SpinWait rounds before a worker sleeps: after its first few busy-waits SpinWait yields the core, so
-    // a waiting worker gives way to whatever else is runnable (this service shares its cores) and still
-    // wakes within microseconds on an idle machine; a few thousand rounds is on the order of a millisecond.
-    private const int SpinIterations = 2_000;
+    // How long an idle worker keeps polling before it sleeps. A training step's products are microseconds
+    // apart, so this only expires between runs; polling through SpinWait yields the core after its first
+    // rounds, so a waiting worker gives way to whatever else is runnable (this service shares its cores).
+    // A round budget instead of a clock proved far too short: yielding rounds take ~0.1 µs on an idle core.
+    private static readonly long SpinTicks = Stopwatch.Frequency / 50; // 20 ms
 
     private readonly Thread[] workers;
     private readonly long[] workerAllocations; // each worker's GC.GetAllocatedBytesForCurrentThread after its last parts
@@ -137,10 +140,11 @@ internal sealed class WorkerPool : IDisposable
         while (true)
         {
             var spinner = new SpinWait();
+            long sleepAt = Stopwatch.GetTimestamp() + SpinTicks;
             while (Volatile.Read(ref ticket) >> 32 == seen)
             {
                 if (disposed) return;
-                if (spinner.Count < SpinIterations)
+                if (Stopwatch.GetTimestamp() < sleepAt)
                 {
                     spinner.SpinOnce(sleep1Threshold: -1);
                     continue;
@@ -153,6 +157,7 @@ internal sealed class WorkerPool : IDisposable
                 }
                 Interlocked.Decrement(ref sleepers);
                 spinner.Reset();
+                sleepAt = Stopwatch.GetTimestamp() + SpinTicks;
             }
             seen = Volatile.Read(ref ticket) >> 32;
             ClaimParts();

@@ -32,7 +32,7 @@ public static class Trainer
         for (int i = 0; i < order.Length; i++) order[i] = i;
         var best = new float[network.Parameters.Length];
         var validationOutputs = validating ? new float[validation!.Rows * network.Outputs] : [];
-        var history = new List<EpochReport>(options.Epochs);
+        var history = new List<EpochReport>(Math.Min(options.Epochs, 1024));
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0, sinceBest = 0;
         bool stoppedEarly = false;
