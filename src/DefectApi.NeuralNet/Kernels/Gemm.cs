@@ -48,8 +48,35 @@ internal static class Gemm
         else GemmPacked.MatMul(GemmPacked.BestPath, a, b, c, m, n, k, form, accumulate, pool);
     }
 
-    // Packing costs about one pass over A and B; below this size the unpacked row kernels win.
-    internal static bool IsSmall(int m, int n, int k) => m < 4 || (long)m * n * k < 32 * 32 * 32;
+    // x is (M, K), W is (K, N), b is (N): y = act(x·W + b). The ReLU family and linear are applied in the
+    // packed kernel's store; other activations take one more pass.
+    public static void MatMulBiasActivation(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y, int m, int n, int k,
+        ReadOnlySpan<float> bias, Activation activation, WorkerPool? pool)
+    {
+        CheckShapes(x, w, y, m, n, k);
+        if (bias.Length != n) throw new ArgumentException($"Bias holds {bias.Length} floats, needs {n}.", nameof(bias));
+        float? slope = activation switch
+        {
+            Activation.Relu => 0f,
+            Activation.LeakyRelu => Layers.Activations.LeakySlope,
+            Activation.Linear => 1f,
+            _ => null,
+        };
+        if (m == 0 || n == 0) return;
+        if (k == 0 || IsSmall(m, n, k) || slope is null)
+        {
+            MatMul(x, w, y, m, n, k, GemmForm.Nn, accumulate: false, pool);
+            Layers.Activations.BiasForward(y[..(m * n)], bias, activation);
+        }
+        else
+        {
+            GemmPacked.MatMul(GemmPacked.BestPath, x, w, y, m, n, k, GemmForm.Nn, accumulate: false, bias, slope.Value, pool);
+        }
+    }
+
+    // Packing costs about one pass over A and B, and a panel narrower than the micro-tile wastes its
+    // lanes: thin or tiny products are left to the unpacked row kernels.
+    internal static bool IsSmall(int m, int n, int k) => m < 4 || n < 8 || k < 4 || (long)m * n * k < 32 * 32 * 32;
 
     internal static void CheckShapes(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
     {

@@ -14,12 +14,18 @@ internal static class GemmSmall
         if (!accumulate) c[..(m * n)].Clear();
         switch (form)
         {
-            case GemmForm.Nn: // A (M, K), B (K, N)
+            case GemmForm.Nn when n == 1: // A (M, K) times the vector B (K): one dot product per row
+                for (int i = 0; i < m; i++) c[i] += Dot(a.Slice(i * k, k), b[..k]);
+                break;
+            case GemmForm.Nn: // A (M, K), B (K, N): row i of C is Σ_p A[i, p]·B[p, :]
                 for (int i = 0; i < m; i++)
                 {
                     var row = c.Slice(i * n, n);
                     for (int p = 0; p < k; p++) Axpy(row, a[i * k + p], b.Slice(p * n, n));
                 }
+                break;
+            case GemmForm.Tn when n == 1: // Aᵀ (M, K) times the vector B (K): Σ_p B[p]·A[p, :]
+                for (int p = 0; p < k; p++) Axpy(c[..m], b[p], a.Slice(p * m, m));
                 break;
             case GemmForm.Tn: // A (K, M), B (K, N): walk K outside so both are read row by row
                 for (int p = 0; p < k; p++)
@@ -28,7 +34,10 @@ internal static class GemmSmall
                     for (int i = 0; i < m; i++) Axpy(c.Slice(i * n, n), a[p * m + i], brow);
                 }
                 break;
-            default: // Nt: A (M, K), B (N, K)
+            case GemmForm.Nt when k == 1: // outer product: row i of C is A[i]·B
+                for (int i = 0; i < m; i++) Axpy(c.Slice(i * n, n), a[i], b[..n]);
+                break;
+            default: // Nt: A (M, K), B (N, K): dot products of rows
                 for (int i = 0; i < m; i++)
                 {
                     var arow = a.Slice(i * k, k);

@@ -13,7 +13,7 @@ internal static unsafe class MicroKernels
     public const int Mr512 = 8, Nr512 = 32;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel512(int kc, float* a, float* b, float* c, int ldc, bool overwrite)
+    public static void Kernel512(int kc, float* a, float* b, float* c, int ldc, bool overwrite, in Epilogue epilogue)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
@@ -30,23 +30,31 @@ internal static unsafe class MicroKernels
             ai = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(ai, b0, c60); c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
             ai = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(ai, b0, c70); c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
         }
-        Store512(c, c00, c01, overwrite); c += ldc;
-        Store512(c, c10, c11, overwrite); c += ldc;
-        Store512(c, c20, c21, overwrite); c += ldc;
-        Store512(c, c30, c31, overwrite); c += ldc;
-        Store512(c, c40, c41, overwrite); c += ldc;
-        Store512(c, c50, c51, overwrite); c += ldc;
-        Store512(c, c60, c61, overwrite); c += ldc;
-        Store512(c, c70, c71, overwrite);
+        Store512(c, c00, c01, overwrite, epilogue); c += ldc;
+        Store512(c, c10, c11, overwrite, epilogue); c += ldc;
+        Store512(c, c20, c21, overwrite, epilogue); c += ldc;
+        Store512(c, c30, c31, overwrite, epilogue); c += ldc;
+        Store512(c, c40, c41, overwrite, epilogue); c += ldc;
+        Store512(c, c50, c51, overwrite, epilogue); c += ldc;
+        Store512(c, c60, c61, overwrite, epilogue); c += ldc;
+        Store512(c, c70, c71, overwrite, epilogue);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store512(float* c, Vector512<float> v0, Vector512<float> v1, bool overwrite)
+    private static void Store512(float* c, Vector512<float> v0, Vector512<float> v1, bool overwrite, in Epilogue e)
     {
         if (!overwrite)
         {
             v0 += Vector512.Load(c);
             v1 += Vector512.Load(c + 16);
+        }
+        if (e.Bias != null)
+        {
+            var s = Vector512.Create(e.Slope);
+            v0 += Vector512.Load(e.Bias);
+            v1 += Vector512.Load(e.Bias + 16);
+            v0 = Vector512.ConditionalSelect(Vector512.GreaterThan(v0, Vector512<float>.Zero), v0, v0 * s);
+            v1 = Vector512.ConditionalSelect(Vector512.GreaterThan(v1, Vector512<float>.Zero), v1, v1 * s);
         }
         v0.Store(c);
         v1.Store(c + 16);
@@ -56,7 +64,7 @@ internal static unsafe class MicroKernels
     public const int Mr256 = 6, Nr256 = 16;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel256(int kc, float* a, float* b, float* c, int ldc, bool overwrite)
+    public static void Kernel256(int kc, float* a, float* b, float* c, int ldc, bool overwrite, in Epilogue epilogue)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -71,21 +79,29 @@ internal static unsafe class MicroKernels
             ai = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(ai, b0, c40); c41 = Vector256.FusedMultiplyAdd(ai, b1, c41);
             ai = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(ai, b0, c50); c51 = Vector256.FusedMultiplyAdd(ai, b1, c51);
         }
-        Store256(c, c00, c01, overwrite); c += ldc;
-        Store256(c, c10, c11, overwrite); c += ldc;
-        Store256(c, c20, c21, overwrite); c += ldc;
-        Store256(c, c30, c31, overwrite); c += ldc;
-        Store256(c, c40, c41, overwrite); c += ldc;
-        Store256(c, c50, c51, overwrite);
+        Store256(c, c00, c01, overwrite, epilogue); c += ldc;
+        Store256(c, c10, c11, overwrite, epilogue); c += ldc;
+        Store256(c, c20, c21, overwrite, epilogue); c += ldc;
+        Store256(c, c30, c31, overwrite, epilogue); c += ldc;
+        Store256(c, c40, c41, overwrite, epilogue); c += ldc;
+        Store256(c, c50, c51, overwrite, epilogue);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store256(float* c, Vector256<float> v0, Vector256<float> v1, bool overwrite)
+    private static void Store256(float* c, Vector256<float> v0, Vector256<float> v1, bool overwrite, in Epilogue e)
     {
         if (!overwrite)
         {
             v0 += Vector256.Load(c);
             v1 += Vector256.Load(c + 8);
+        }
+        if (e.Bias != null)
+        {
+            var s = Vector256.Create(e.Slope);
+            v0 += Vector256.Load(e.Bias);
+            v1 += Vector256.Load(e.Bias + 8);
+            v0 = Vector256.ConditionalSelect(Vector256.GreaterThan(v0, Vector256<float>.Zero), v0, v0 * s);
+            v1 = Vector256.ConditionalSelect(Vector256.GreaterThan(v1, Vector256<float>.Zero), v1, v1 * s);
         }
         v0.Store(c);
         v1.Store(c + 8);
@@ -94,7 +110,7 @@ internal static unsafe class MicroKernels
     // Scalar twin with the same FMA-per-term arithmetic, for machines without SIMD.
     public const int MrScalar = 4, NrScalar = 4;
 
-    public static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool overwrite)
+    public static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool overwrite, in Epilogue epilogue)
     {
         float* acc = stackalloc float[MrScalar * NrScalar];
         for (int i = 0; i < MrScalar * NrScalar; i++) acc[i] = 0f;
@@ -104,6 +120,24 @@ internal static unsafe class MicroKernels
                     acc[i * NrScalar + j] = MathF.FusedMultiplyAdd(a[i], b[j], acc[i * NrScalar + j]);
         for (int i = 0; i < MrScalar; i++)
             for (int j = 0; j < NrScalar; j++)
-                c[i * ldc + j] = overwrite ? acc[i * NrScalar + j] : c[i * ldc + j] + acc[i * NrScalar + j];
+                c[i * ldc + j] = epilogue.Apply(overwrite ? acc[i * NrScalar + j] : c[i * ldc + j] + acc[i * NrScalar + j], j);
+    }
+}
+
+// What the last depth block does to a finished tile before storing it: z + bias, then max(z, slope·z)
+// (slope 0 for ReLU, 0.01 for LeakyReLU, 1 for linear). Bias points at the tile's first column; null = none.
+internal readonly unsafe struct Epilogue(float* bias, float slope)
+{
+    public readonly float* Bias = bias;
+    public readonly float Slope = slope;
+
+    public Epilogue Offset(int columns) => Bias == null ? this : new Epilogue(Bias + columns, Slope);
+
+    // The scalar twin of the vector code above: the same add, compare and multiply.
+    public float Apply(float z, int column)
+    {
+        if (Bias == null) return z;
+        z += Bias[column];
+        return z > 0f ? z : z * Slope;
     }
 }

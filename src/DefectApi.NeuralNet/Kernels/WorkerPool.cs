@@ -1,25 +1,54 @@
+using System.Diagnostics;
+
 namespace DefectApi.NeuralNet.Kernels;
 
-// A unit of work split into numbered parts; part p of n must depend only on (p, n), never on timing.
+// A unit of work split into numbered parts; part p of n must depend only on (p, n), never on timing,
+// so it does not matter which thread runs which part.
 internal interface IParallelWork
 {
     void Execute(int part, int parts);
 }
 
-// Persistent workers for one training run: Run hands part 0 to the caller and parts 1..n-1 to the
-// workers, then waits. Workers spin briefly between calls (a training step issues products every few
-// microseconds) and then sleep on a monitor so an idle pool costs no CPU. Nothing is allocated per Run.
+// A job value that knows how to run part p of n, for PooledWork below.
+internal interface IPartitionedJob
+{
+    void RunPart(int part, int parts);
+}
+
+// A reusable work item holding a job value, so dispatching a job to the pool allocates nothing.
+internal sealed class PooledWork<TJob> : IParallelWork where TJob : struct, IPartitionedJob
+{
+    private TJob job;
+
+    public PooledWork<TJob> Set(TJob value)
+    {
+        job = value;
+        return this;
+    }
+
+    public void Execute(int part, int parts) => job.RunPart(part, parts);
+}
+
+// Persistent workers for one training run. Run publishes a work item; the caller and the workers
+// claim its parts one at a time from a shared ticket, so a worker the OS has descheduled (this
+// service shares its cores) simply gets fewer parts instead of stalling the step. Workers spin
+// briefly between calls (a training step issues products every few microseconds), then sleep on a
+// monitor so an idle pool costs no CPU. Nothing is allocated per Run.
 internal sealed class WorkerPool : IDisposable
 {
-    // Roughly 50–100 µs of spinning before a worker goes to sleep.
-    private const int SpinIterations = 20_000;
+    // How long an idle worker keeps polling before it sleeps. A training step's products are microseconds
+    // apart, so this only expires between runs; polling through SpinWait yields the core after its first
+    // rounds, so a waiting worker gives way to whatever else is runnable (this service shares its cores).
+    // A round budget instead of a clock proved far too short: yielding rounds take ~0.1 µs on an idle core.
+    private static readonly long SpinTicks = Stopwatch.Frequency / 50; // 20 ms
 
     private readonly Thread[] workers;
+    private readonly long[] workerAllocations; // each worker's GC.GetAllocatedBytesForCurrentThread after its last parts
     private readonly object gate = new();
     private IParallelWork? work;
     private int parts;
-    private int generation;
-    private int pending;
+    private long ticket;   // generation << 32 | next unclaimed part
+    private int done;      // parts finished in the current generation
     private int sleepers;
     private volatile bool disposed;
     private Exception? failure;
@@ -28,35 +57,52 @@ internal sealed class WorkerPool : IDisposable
     {
         Threads = Math.Max(1, threads);
         workers = new Thread[Threads - 1];
+        workerAllocations = new long[workers.Length];
+        GemmBuffers = new PackBuffers[Threads];
+        for (int i = 0; i < Threads; i++) GemmBuffers[i] = new PackBuffers();
         for (int i = 0; i < workers.Length; i++)
         {
-            int part = i + 1;
-            workers[i] = new Thread(() => WorkerLoop(part)) { IsBackground = true, Name = $"DefectApi.NeuralNet worker {part}" };
+            int index = i;
+            workers[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"DefectApi.NeuralNet worker {i + 1}" };
             workers[i].Start();
         }
     }
 
     public int Threads { get; }
-    public GemmWork GemmWork { get; } = new();
+    public PooledWork<GemmPacked.Job> GemmWork { get; } = new();
+    public PackBuffers[] GemmBuffers { get; }
+    public PooledWork<ActivationBackward.Job> BackwardWork { get; } = new();
+
+    // Bytes the workers have allocated so far, for tests and benchmarks proving a step allocates nothing
+    // (process-wide counters also see the test host's own threads).
+    public long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            for (int i = 0; i < workerAllocations.Length; i++) sum += Volatile.Read(ref workerAllocations[i]);
+            return sum;
+        }
+    }
 
     public void Run(IParallelWork item, int partCount)
     {
-        partCount = Math.Min(partCount, Threads);
-        if (partCount <= 1)
+        if (partCount <= 1 || workers.Length == 0)
         {
-            item.Execute(0, 1);
+            for (int p = 0; p < partCount; p++) item.Execute(p, partCount);
             return;
         }
         ObjectDisposedException.ThrowIf(disposed, this);
         work = item;
         parts = partCount;
-        Volatile.Write(ref pending, workers.Length);
-        Interlocked.Increment(ref generation); // full fence: publishes work/parts before workers see the new generation
+        done = 0;
+        long generation = (Volatile.Read(ref ticket) >> 32) + 1;
+        Interlocked.Exchange(ref ticket, generation << 32); // full fence: work, parts and done are visible first
         if (Volatile.Read(ref sleepers) > 0)
             lock (gate) Monitor.PulseAll(gate);
-        item.Execute(0, partCount);
+        ClaimParts();
         var spinner = new SpinWait();
-        while (Volatile.Read(ref pending) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+        while (Volatile.Read(ref done) != partCount) spinner.SpinOnce(sleep1Threshold: -1);
         if (failure is { } e)
         {
             failure = null;
@@ -64,39 +110,58 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    private void WorkerLoop(int part)
+    private void ClaimParts()
     {
-        int seen = 0;
         while (true)
         {
-            int spins = 0;
-            while (Volatile.Read(ref generation) == seen)
+            long t = Volatile.Read(ref ticket);
+            int index = (int)(t & 0xFFFFFFFF);
+            var item = work;
+            int count = parts;
+            if (item is null || index >= count) return;
+            // A claim succeeds only while the ticket is unchanged, so item and count belong to its generation:
+            // the caller cannot publish the next one before every part of this one is claimed and done.
+            if (Interlocked.CompareExchange(ref ticket, t + 1, t) != t) continue;
+            try
+            {
+                item.Execute(index, count);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            Interlocked.Increment(ref done);
+        }
+    }
+
+    private void WorkerLoop(int index)
+    {
+        long seen = 0;
+        while (true)
+        {
+            var spinner = new SpinWait();
+            long sleepAt = Stopwatch.GetTimestamp() + SpinTicks;
+            while (Volatile.Read(ref ticket) >> 32 == seen)
             {
                 if (disposed) return;
-                if (++spins < SpinIterations)
+                if (Stopwatch.GetTimestamp() < sleepAt)
                 {
-                    Thread.SpinWait(4);
+                    spinner.SpinOnce(sleep1Threshold: -1);
                     continue;
                 }
                 // Dekker-style handshake: announce the sleep with a full fence, then re-check under the lock.
                 Interlocked.Increment(ref sleepers);
                 lock (gate)
                 {
-                    while (Volatile.Read(ref generation) == seen && !disposed) Monitor.Wait(gate);
+                    while (Volatile.Read(ref ticket) >> 32 == seen && !disposed) Monitor.Wait(gate);
                 }
                 Interlocked.Decrement(ref sleepers);
-                spins = 0;
+                spinner.Reset();
+                sleepAt = Stopwatch.GetTimestamp() + SpinTicks;
             }
-            seen = Volatile.Read(ref generation);
-            try
-            {
-                if (part < parts) work!.Execute(part, parts);
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-            Interlocked.Decrement(ref pending);
+            seen = Volatile.Read(ref ticket) >> 32;
+            ClaimParts();
+            Volatile.Write(ref workerAllocations[index], GC.GetAllocatedBytesForCurrentThread());
         }
     }
 

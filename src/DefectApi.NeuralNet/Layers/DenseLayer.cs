@@ -18,22 +18,22 @@ internal sealed class DenseLayer(int inputs, int outputs, Activation activation,
     {
         var w = parameters.Slice(WeightOffset, Inputs * Outputs);
         var b = parameters.Slice(BiasOffset, Outputs);
-        Gemm.MatMul(x, w, y, rows, Outputs, Inputs, GemmForm.Nn, accumulate: false, pool);
-        Activations.BiasForward(y[..(rows * Outputs)], b, Activation);
+        Gemm.MatMulBiasActivation(x, w, y, rows, Outputs, Inputs, b, Activation, pool);
     }
 
-    // x is (B, In) this layer's input, y is (B, Out) its output, dy is (B, Out) and becomes dz = dL/d(x·W + b).
-    // Writes dW (In, Out) and db (Out) into gradients; dx (B, In) only when it is not empty.
-    public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dy,
-        int rows, Span<float> gradients, Span<float> dx, WorkerPool? pool, bool activationDone = false)
+    // x is (B, In) this layer's input, y is (B, Out) its output (after dropout, whose mask is (B, Out) or empty),
+    // dy is (B, Out) and becomes dz = dL/d(x·W + b). Writes dW (In, Out) and db (Out) into gradients;
+    // dx (B, In) only when it is not empty.
+    public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> mask, float keep,
+        Span<float> dy, int rows, Span<float> gradients, Span<float> dx, WorkerPool? pool)
     {
         var dz = dy[..(rows * Outputs)];
-        if (!activationDone) Activations.Backward(dz, y[..(rows * Outputs)], Activation);
         var dw = gradients.Slice(WeightOffset, Inputs * Outputs);
         var db = gradients.Slice(BiasOffset, Outputs);
-        // dW = xᵀ·dz sums over the batch; the kernel splits it by output columns, so the order of that sum is fixed.
+        // y holds the kept outputs scaled by 1 / keep; act' wants the unscaled output.
+        ActivationBackward.Run(dz, y, mask, rows, Outputs, Activation, mask.IsEmpty ? 1f : keep, db, pool);
+        // dW = xᵀ·dz sums over the batch; the kernel splits it by output panels, so the order of that sum is fixed.
         Gemm.MatMul(x, dz, dw, Inputs, Outputs, rows, GemmForm.Tn, accumulate: false, pool);
-        Activations.ColumnSums(dz, rows, Outputs, db);
         if (!dx.IsEmpty)
         {
             var w = parameters.Slice(WeightOffset, Inputs * Outputs);

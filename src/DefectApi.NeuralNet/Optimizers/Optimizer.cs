@@ -1,20 +1,32 @@
+using DefectApi.NeuralNet.Kernels;
+
 namespace DefectApi.NeuralNet.Optimizers;
 
-// One update loop over the whole contiguous parameter array (p) and its gradient (g).
+// One update loop over the whole contiguous parameter array (p) and its gradient (g), split into
+// 64-byte-aligned ranges across the pool's threads: every element's update is independent, so the
+// split never changes a byte.
 // Weight decay: L2 added to the gradient for Sgd/Momentum/Nesterov/Adam; decoupled for AdamW
 // (Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization"). It applies to every
 // parameter, biases included, which keeps the update one uniform loop.
-internal sealed class Optimizer
+internal sealed class Optimizer : IParallelWork
 {
     private const float Beta1 = 0.9f, Beta2 = 0.999f, Epsilon = 1e-8f;
+
+    // Below this many parameters the update is cheaper than waking a worker.
+    private const int ParallelThreshold = 1 << 15;
 
     private readonly OptimizerKind kind;
     private readonly float momentum, weightDecay, clipNorm;
     private readonly float[] first;   // velocity (momentum family) or Adam's first moment m
     private readonly float[] second;  // Adam's second moment v
+    private readonly WorkerPool? pool;
     private long step;
 
-    public Optimizer(TrainerOptions options, int parameterCount)
+    // The step being applied, read by Execute on every thread.
+    private float[] p = [], g = [];
+    private float learningRate, gradScale;
+
+    public Optimizer(TrainerOptions options, int parameterCount, WorkerPool? pool = null)
     {
         kind = options.Optimizer;
         momentum = options.Momentum;
@@ -22,56 +34,51 @@ internal sealed class Optimizer
         clipNorm = options.GradientClipNorm;
         first = kind == OptimizerKind.Sgd ? [] : new float[parameterCount];
         second = kind is OptimizerKind.Adam or OptimizerKind.AdamW ? new float[parameterCount] : [];
+        this.pool = pool;
     }
 
-    public void Step(Span<float> p, Span<float> g, float learningRate)
+    public void Step(float[] parameters, float[] gradients, float rate)
     {
         step++;
-        float gradScale = clipNorm > 0f ? ClipScale(g, clipNorm) : 1f;
+        p = parameters;
+        g = gradients;
+        learningRate = rate;
+        gradScale = clipNorm > 0f ? ClipScale(gradients, clipNorm) : 1f;
+        if (pool is null || parameters.Length < ParallelThreshold) Execute(0, 1);
+        else pool.Run(this, pool.Threads);
+    }
+
+    public void Execute(int part, int parts)
+    {
+        int n = p.Length;
+        int start = part == 0 ? 0 : (int)((long)n * part / parts) & ~15;
+        int end = part == parts - 1 ? n : (int)((long)n * (part + 1) / parts) & ~15;
+        if (start >= end) return;
+        var pr = p.AsSpan(start, end - start);
+        var gr = g.AsSpan(start, end - start);
         float l2 = kind == OptimizerKind.AdamW ? 0f : weightDecay;
         switch (kind)
         {
             case OptimizerKind.Sgd:
-                for (int i = 0; i < p.Length; i++) p[i] -= learningRate * (g[i] * gradScale + l2 * p[i]);
+                OptimizerKernels.Sgd(pr, gr, learningRate, gradScale, l2);
                 break;
             case OptimizerKind.Momentum:
             case OptimizerKind.Nesterov:
-            {
                 // PyTorch's formulation: v = μv + g; Nesterov steps along g + μv instead of v.
-                bool nesterov = kind == OptimizerKind.Nesterov;
-                var v = first.AsSpan(0, p.Length);
-                for (int i = 0; i < p.Length; i++)
-                {
-                    float gi = g[i] * gradScale + l2 * p[i];
-                    float vi = momentum * v[i] + gi;
-                    v[i] = vi;
-                    p[i] -= learningRate * (nesterov ? gi + momentum * vi : vi);
-                }
+                OptimizerKernels.Momentum(pr, gr, first.AsSpan(start, end - start), learningRate, gradScale, l2, momentum, kind == OptimizerKind.Nesterov);
                 break;
-            }
             default:
-            {
-                // Adam (Kingma & Ba 2015) with bias correction folded into the step size.
-                var m = first.AsSpan(0, p.Length);
-                var v = second.AsSpan(0, p.Length);
-                float c1 = 1f / (1f - MathF.Pow(Beta1, step));
-                float c2 = 1f / (1f - MathF.Pow(Beta2, step));
-                float decay = kind == OptimizerKind.AdamW ? 1f - learningRate * weightDecay : 1f;
-                for (int i = 0; i < p.Length; i++)
-                {
-                    float gi = g[i] * gradScale + l2 * p[i];
-                    float mi = Beta1 * m[i] + (1f - Beta1) * gi;
-                    float vi = Beta2 * v[i] + (1f - Beta2) * gi * gi;
-                    m[i] = mi;
-                    v[i] = vi;
-                    p[i] = p[i] * decay - learningRate * (mi * c1) / (MathF.Sqrt(vi * c2) + Epsilon);
-                }
+                // Bias corrections (Kingma & Ba 2015, algorithm 1) folded into constants for this step.
+                var k = new AdamStep(learningRate, gradScale, l2,
+                    Decay: kind == OptimizerKind.AdamW ? 1f - learningRate * weightDecay : 1f,
+                    C1: 1f / (1f - MathF.Pow(Beta1, step)), C2: 1f / (1f - MathF.Pow(Beta2, step)), Beta1, Beta2, Epsilon);
+                OptimizerKernels.Adam(pr, gr, first.AsSpan(start, end - start), second.AsSpan(start, end - start), k);
                 break;
-            }
         }
     }
 
     // Global-norm clipping (Pascanu et al. 2013): scale the whole gradient so its L2 norm is at most maxNorm.
+    // Summed in index order in double, on one thread, so the scale never depends on the thread count.
     private static float ClipScale(ReadOnlySpan<float> g, float maxNorm)
     {
         double sum = 0;

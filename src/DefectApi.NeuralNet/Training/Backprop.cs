@@ -46,16 +46,10 @@ internal static class Backprop
             var layer = layers[l];
             var dy = ws.Deltas[l].AsSpan(0, rows * layer.Outputs);
             var y = ws.Outputs[l].AsSpan(0, rows * layer.Outputs);
-            bool masked = training && ws.Masks[l].Length > 0;
-            if (masked)
-            {
-                // Through the mask first; then act'(y) with y recovered as the kept output times (1 - rate).
-                Dropout.Backward(dy, ws.Masks[l]);
-                Activations.Backward(dy, y, layer.Activation, keep);
-            }
+            var mask = training && ws.Masks[l].Length > 0 ? ws.Masks[l].AsSpan(0, rows * layer.Outputs) : default;
             ReadOnlySpan<float> x = l == 0 ? ws.X.AsSpan(0, rows * network.Inputs) : ws.Outputs[l - 1].AsSpan(0, rows * layer.Inputs);
             var dx = l == 0 ? default : ws.Deltas[l - 1].AsSpan(0, rows * layer.Inputs);
-            layer.Backward(network.ParameterArray, x, y, dy, rows, ws.ParameterGradients, dx, ws.Pool, activationDone: masked);
+            layer.Backward(network.ParameterArray, x, y, mask, keep, dy, rows, ws.ParameterGradients, dx, ws.Pool);
         }
         return (sum, weight);
     }
