@@ -36,10 +36,11 @@ public static class TabularTrainer
         var trained = new List<EnsembleMember>();
         var history = new List<EpochHistory>();
         var outOfFold = new OutOfFold(target, targets);
+        var started = System.Diagnostics.Stopwatch.StartNew();
         for (int m = 0; m < members && (m == 0 || !stopEarly.IsCancellationRequested); m++)
         {
             var (trainAt, validAt) = ValidationSplit.Part(folds, m % foldCount);
-            var member = TrainMember(frame, columns, target, rows, targets, trainAt, validAt, options, m, members, progress, history, cancel, stopEarly);
+            var member = TrainMember(frame, columns, target, rows, targets, trainAt, validAt, options, m, members, progress, history, started, cancel, stopEarly);
             trained.Add(member.Member);
             outOfFold.Add(validAt, member.ValidationOutputs);
         }
@@ -52,7 +53,7 @@ public static class TabularTrainer
 
     private static (EnsembleMember Member, double[] ValidationOutputs) TrainMember(TabularFrame frame, List<int> columns,
         TargetSpec target, int[] rows, float[] targets, int[] trainAt, int[] validAt, TabularTrainingOptions options, int index, int members,
-        Action<TrainingProgress>? progress, List<EpochHistory> history, CancellationToken cancel, CancellationToken stopEarly)
+        Action<TrainingProgress>? progress, List<EpochHistory> history, System.Diagnostics.Stopwatch started, CancellationToken cancel, CancellationToken stopEarly)
     {
         int[] trainRows = trainAt.Select(i => rows[i]).ToArray(), validRows = validAt.Select(i => rows[i]).ToArray();
         float[] trainTargets = trainAt.Select(i => targets[i]).ToArray(), validTargets = validAt.Select(i => targets[i]).ToArray();
@@ -86,8 +87,9 @@ public static class TabularTrainer
             // Members after the first continue the epoch count, so progress and ETA cover the whole ensemble.
             int epoch = index * options.Epochs + e.Epoch;
             history.Add(new EpochHistory(epoch, e.TrainLoss, e.ValidationLoss, e.ValidationMetric));
+            // Elapsed covers the whole job, not this member, so the ETA is for the whole ensemble too.
             progress?.Invoke(new TrainingProgress(epoch, options.Epochs * members, e.TrainLoss, e.ValidationLoss,
-                e.ValidationMetric, e.Elapsed));
+                e.ValidationMetric, started.Elapsed));
         }
         var result = Trainer.Fit(network, train, validation, recipe.TrainerOptions(seed, Observe), Report, cancel, stopEarly);
         best?.CopyTo(result.Network.Parameters);
