@@ -8,6 +8,8 @@ namespace DefectApi.Tabular;
 
 /// <summary>A trained model: the fitted preprocessing, the network(s), the decision threshold and the validation
 /// results, with strict validation of what callers send to Predict.</summary>
+public sealed record ValidationPoint(double Actual, double Predicted);
+
 public sealed class ModelArtifact
 {
     public const int MaxErrors = 100;
@@ -93,6 +95,16 @@ public sealed class ModelArtifact
         if (!(falseNegativeCost > 0 && double.IsFinite(falseNegativeCost)))
             throw new ArgumentOutOfRangeException(nameof(falseNegativeCost), "A cost is a positive number.");
         return WithThreshold(Thresholds.LeastCost(ThresholdTable!, falsePositiveCost, falseNegativeCost));
+    }
+
+    /// <summary>Regression: (actual, predicted) on validation rows, in the target's unit, for a predicted-vs-actual
+    /// chart; an evenly spaced subset when there are more than <paramref name="max"/>.</summary>
+    public IReadOnlyList<ValidationPoint>? ValidationPoints(int max = 500)
+    {
+        if (Task != TargetSpec.Regression) return null;
+        int count = Validation.Actuals.Length, take = Math.Min(count, max);
+        return Enumerable.Range(0, take).Select(i => (int)((long)i * count / take))
+            .Select(i => new ValidationPoint(Validation.Actuals[i], Validation.Outputs[i])).ToArray();
     }
 
     private void RequireBinary()
