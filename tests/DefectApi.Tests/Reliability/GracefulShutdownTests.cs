@@ -1,0 +1,50 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using DefectApi.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace DefectApi.Tests.Reliability;
+
+/// <summary>SIGTERM, as a container runtime sends it: the running job goes back to the queue, the process exits
+/// cleanly, and the job runs to the end after the next start.</summary>
+public sealed class GracefulShutdownTests : IAsyncLifetime
+{
+    readonly string _folder = Directory.CreateTempSubdirectory("defectapi-sigterm-").FullName;
+    Dictionary<string, string> Environment => new() { ["ConnectionStrings__Defects"] = $"Data Source={Path.Combine(_folder, "defects.db")}" };
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task SigtermRequeuesTheRunningJobWhichFinishesAfterRestart()
+    {
+        string jobId;
+        await using (var service = await ServiceProcess.StartAsync(ServiceProcess.AppFolder(), Environment))
+        {
+            var dataset = await service.Client.UploadAsync(TestData.DefectsCsv(rows: 3000, seed: 3), "long");
+            var job = await service.Client.StartJobAsync(new
+            {
+                datasetId = dataset.GetProperty("id").GetString(), target = "Defect", epochs = 20, batchSize = 8, earlyStoppingPatience = 0, ensembleSize = 1,
+            });
+            jobId = job.GetProperty("id").GetString()!;
+            while ((await service.Client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{jobId}")).GetProperty("progress").ValueKind != JsonValueKind.Object)
+                await Task.Delay(50);
+
+            Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        await using (var service = await ServiceProcess.StartAsync(ServiceProcess.AppFolder(), Environment))
+        {
+            var job = await service.Client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{jobId}");
+            Assert.Contains(job.GetProperty("status").GetString(), new[] { "queued", "running" });
+            var finished = await service.Client.WaitForJobAsync(jobId, TimeSpan.FromSeconds(180));
+            Assert.Equal("succeeded", finished.GetProperty("status").GetString());
+        }
+    }
+}
