@@ -1,6 +1,7 @@
 using DefectApi.NeuralNet;
 using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Metrics;
+using DefectApi.Tabular.Optimization;
 using DefectApi.Tabular.Training;
 using Thresholds = DefectApi.Tabular.Metrics.ThresholdTable;
 
@@ -59,6 +60,14 @@ public sealed class ModelArtifact
     public ModelMetrics Metrics { get; }
 
     public IReadOnlyList<ThresholdPoint>? ThresholdTable { get; }
+
+    /// <summary>Per input, in Inputs order: what training saw (range, categories) and the baseline explanations use.</summary>
+    public IReadOnlyList<InputRange> TrainingRanges => _ranges ??= InputRange.Of(Members, Inputs);
+    private InputRange[]? _ranges;
+
+    /// <summary>The record the network scores best for the goal, changing only the adjustable columns; Errors name
+    /// the request field at fault (goal, adjust[1].min, record.Torque [Nm]) and then there is no Result.</summary>
+    public OptimizationOutcome Optimize(OptimizationRequest request) => ProcessOptimizer.Optimize(this, request);
 
     internal TargetSpec TargetSpec { get; }
     internal IReadOnlyList<EnsembleMember> Members { get; }

@@ -43,6 +43,13 @@ internal sealed class NumericEncoder : FeatureEncoder
     }
 
     public override string Type => TypeName;
+    public double Min => _min;
+    public double Max => _max;
+    public double Mean => _plain.Mean;
+
+    /// <summary>The most common level when the column is also one-hot: only exact levels light their input, so a
+    /// value between levels is "unseen" and search and explanations must step from level to level.</summary>
+    public double? MostCommonLevel => _levels?.Categories is [var first, ..] ? double.Parse(first, CultureInfo.InvariantCulture) : null;
     public override int Width => 2 + (_useLog ? 1 : 0) + (_levels?.Width ?? 0) + (_missingIndicator ? 1 : 0);
 
     public static NumericEncoder Fit(string name, IReadOnlyList<double> values)

@@ -94,7 +94,7 @@ public static class ModelsApi
     static async Task<IResult> PredictAsync(Guid id, HttpRequest request, ModelCache cache, Predictor predictor, CancellationToken ct) =>
         await cache.GetAsync(id, ct) is { } entry ? await predictor.PredictAsync(request, entry, null, ct) : NotFound(id);
 
-    static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+    internal static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Model not found", detail: $"There is no model with id '{id}'. List them with GET /api/models.");
 }
 
