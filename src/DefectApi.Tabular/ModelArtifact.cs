@@ -1,5 +1,6 @@
 using DefectApi.NeuralNet;
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Explanations;
 using DefectApi.Tabular.Metrics;
 using DefectApi.Tabular.Optimization;
 using DefectApi.Tabular.Training;
@@ -68,6 +69,27 @@ public sealed class ModelArtifact
     /// <summary>The record the network scores best for the goal, changing only the adjustable columns; Errors name
     /// the request field at fault (goal, adjust[1].min, record.Torque [Nm]) and then there is no Result.</summary>
     public OptimizationOutcome Optimize(OptimizationRequest request) => ProcessOptimizer.Optimize(this, request);
+
+    /// <summary>Integrated-gradient reasons for records that Predict accepted: the top columns by |contribution| to
+    /// the positive-class probability (binary), the value (regression) or the predicted class's probability.</summary>
+    public IReadOnlyList<Explanation> Explain(IReadOnlyList<IReadOnlyDictionary<string, CellValue>> records, int top)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        var explanations = new Explanation[records.Count];
+        for (int r = 0; r < records.Count; r++)
+        {
+            var cells = Inputs.Select(input => records[r].TryGetValue(input.Name, out var value) ? value : CellValue.Missing).ToArray();
+            int output = 0;
+            if (Task == TargetSpec.Multiclass)
+            {
+                var probabilities = EnsembleOutputs.Predict(Members, TargetSpec, cells, 1, null);
+                output = Array.IndexOf(probabilities, probabilities.Max());
+            }
+            explanations[r] = IntegratedGradients.Explain(new ModelProbe(Members, TargetSpec, output), TrainingRanges, cells, top);
+        }
+        return explanations;
+    }
 
     internal TargetSpec TargetSpec { get; }
     internal IReadOnlyList<EnsembleMember> Members { get; }

@@ -22,7 +22,7 @@ public static class ModelsApi
             .RequireAuthorization(Policies.Train).WithBodyLimit(RequestBodyLimits.SmallJson);
         group.MapPost("/{id:guid}/predict", PredictAsync).WithTags("Predictions")
             .WithSummary("Score records with a model")
-            .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv.")
+            .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv. With ?explain=true (JSON) each prediction lists its top reasons (5, or ?top=N up to 50).")
             .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
             .Produces<PredictResponse>()
             .ProducesValidationProblem()
