@@ -15,7 +15,7 @@ public sealed class ModelArtifact
     public const int MaxErrors = 100;
 
     internal ModelArtifact(string target, TargetSpec targetSpec, IReadOnlyList<EnsembleMember> members, IReadOnlyList<DroppedColumn> dropped,
-        double? threshold, ValidationOutputs validation)
+        double? threshold, ValidationOutputs validation, CellValue[][]? sample = null)
     {
         if (members.Count == 0) throw new InvalidDataException("A model needs at least one network.");
         var names = members[0].Pipeline.Encoders.Select(e => e.Name).ToArray();
@@ -27,6 +27,8 @@ public sealed class ModelArtifact
         Members = members;
         Dropped = dropped;
         Validation = validation;
+        Sample = sample ?? [];
+        if (Sample.Any(row => row.Length != names.Length)) throw new InvalidDataException("The training sample does not match the model's inputs.");
         Inputs = MergedInputs(members);
         if (targetSpec.Task == TargetSpec.Binary)
         {
@@ -70,6 +72,11 @@ public sealed class ModelArtifact
     /// the request field at fault (goal, adjust[1].min, record.Torque [Nm]) and then there is no Result.</summary>
     public OptimizationOutcome Optimize(OptimizationRequest request) => ProcessOptimizer.Optimize(this, request);
 
+    /// <summary>Partial dependence of the prediction on one input over its training range (numeric: evenly spaced
+    /// points; otherwise each category or level), averaged over the training sample's other values.</summary>
+    public SensitivityOutcome Sensitivity(string? column, int points = 25, string? targetClass = null) =>
+        PartialDependence.Compute(this, column, points, targetClass);
+
     /// <summary>Integrated-gradient reasons for records that Predict accepted: the top columns by |contribution| to
     /// the positive-class probability (binary), the value (regression) or the predicted class's probability.</summary>
     public IReadOnlyList<Explanation> Explain(IReadOnlyList<IReadOnlyDictionary<string, CellValue>> records, int top)
@@ -95,6 +102,9 @@ public sealed class ModelArtifact
     internal IReadOnlyList<EnsembleMember> Members { get; }
     internal ValidationOutputs Validation { get; }
 
+    /// <summary>A seeded sample of training records (input order) for partial dependence; empty in version-1 artifacts.</summary>
+    internal CellValue[][] Sample { get; }
+
     /// <summary>Members fitted on different folds may have seen different rare categories; callers see them all.</summary>
     private static ModelInputInfo[] MergedInputs(IReadOnlyList<EnsembleMember> members) =>
         members[0].Pipeline.Inputs.Select((input, i) => input.Categories is null ? input : input with
@@ -112,7 +122,7 @@ public sealed class ModelArtifact
     {
         RequireBinary();
         if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentOutOfRangeException(nameof(threshold), "A threshold is between 0 and 1.");
-        return new ModelArtifact(Target, TargetSpec, Members, Dropped, threshold, Validation);
+        return new ModelArtifact(Target, TargetSpec, Members, Dropped, threshold, Validation, Sample);
     }
 
     /// <summary>The threshold with the least expected cost on the validation split.</summary>

@@ -24,3 +24,5 @@ public sealed record OptimizationOutcome(OptimizationResult? Result, IReadOnlyLi
 
 /// <summary>Partial dependence: the prediction averaged over sampled training records with the column set to Value.</summary>
 public sealed record SensitivityPoint(CellValue Value, double Prediction);
+
+public sealed record SensitivityOutcome(IReadOnlyList<SensitivityPoint>? Points, IReadOnlyList<FieldError> Errors);

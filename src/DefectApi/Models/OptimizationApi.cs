@@ -17,6 +17,10 @@ public static class OptimizationApi
             .WithSummary("Recommend settings for a record: the adjustable columns' values the model scores best for the goal");
         group.MapPost("/deployments/{name}/optimize", OptimizeDeploymentAsync).WithBodyLimit(RequestBodyLimits.SmallJson)
             .WithSummary("Recommend settings with the model a deployment points at");
+        group.MapGet("/models/{id:guid}/sensitivity", ModelSensitivityAsync)
+            .WithSummary("How the prediction moves with one input over its training range (partial dependence)");
+        group.MapGet("/deployments/{name}/sensitivity", DeploymentSensitivityAsync)
+            .WithSummary("Partial dependence with the model a deployment points at");
         return routes;
     }
 
@@ -29,6 +33,27 @@ public static class OptimizationApi
         await routes.ResolveAsync(name, ct) is { } id && await cache.GetAsync(id, ct) is { } entry
             ? Optimize(entry.Artifact, request)
             : DeploymentsApi.NotFound(name);
+
+    static async Task<Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult>> ModelSensitivityAsync(
+        Guid id, string? column, int? points, string? targetClass, ModelCache cache, CancellationToken ct) =>
+        await cache.GetAsync(id, ct) is { } entry ? Sensitivity(entry.Artifact, column, points, targetClass) : ModelsApi.NotFound(id);
+
+    static async Task<Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult>> DeploymentSensitivityAsync(
+        string name, string? column, int? points, string? targetClass, DeploymentRoutes routes, ModelCache cache, CancellationToken ct) =>
+        await routes.ResolveAsync(name, ct) is { } id && await cache.GetAsync(id, ct) is { } entry
+            ? Sensitivity(entry.Artifact, column, points, targetClass)
+            : DeploymentsApi.NotFound(name);
+
+    static Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult> Sensitivity(ModelArtifact model, string? column, int? points,
+        string? targetClass)
+    {
+        var outcome = model.Sensitivity(column, points ?? 25, targetClass);
+        if (outcome.Points is { } result)
+            return TypedResults.Ok(new SensitivityResponse(column!,
+                result.Select(p => new SensitivityPointResponse(PredictionRequestReader.ToJsonValue(p.Value), p.Prediction)).ToList()));
+        return TypedResults.ValidationProblem(outcome.Errors.ToDictionary(e => e.Field, e => new[] { e.Message }),
+            title: "The sensitivity request cannot be run", detail: "Fix the query parameters listed in 'errors'.");
+    }
 
     static Results<Ok<OptimizeResponse>, ValidationProblem, ProblemHttpResult> Optimize(ModelArtifact model, OptimizeRequest request)
     {

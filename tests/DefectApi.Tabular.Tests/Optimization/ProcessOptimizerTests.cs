@@ -1,0 +1,40 @@
+using DefectApi.Tabular.Optimization;
+using DefectApi.Tabular.Tests.Training;
+
+namespace DefectApi.Tabular.Tests.Optimization;
+
+public class ProcessOptimizerTests(TrainedModels models) : IClassFixture<TrainedModels>
+{
+    [Fact]
+    public void ADefectiveRecordIsMovedToAGoodOneOnTheGridAndOnlyInTheAdjustedColumns()
+    {
+        var record = TrainedModels.Record(9, 4.5, "L2");
+
+        var outcome = models.Binary.Optimize(new OptimizationRequest(record, "minimize",
+            [new AdjustableColumn("pressure", 0, 5, 0.25), new AdjustableColumn("line", Values: [CellValue.FromText("L1"), CellValue.FromText("L2")])]));
+
+        var result = Assert.IsType<OptimizationResult>(outcome.Result);
+        Assert.True(result.Before.Probability > 0.5);
+        Assert.True(result.After.Probability < 0.1, $"{result.After.Probability}");
+        Assert.Equal(0, result.Recommended["pressure"].Number % 0.25);
+        Assert.Equal(record["temp"], result.Recommended["temp"]);
+        Assert.Equal(result.After.Probability, models.Binary.Predict([result.Recommended]).Predictions[0].Probability);
+        Assert.All(result.Changes, c => Assert.Contains(c.Column, new[] { "pressure", "line" }));
+    }
+
+    [Fact]
+    public void ATrainedModelKeepsItsSampleThroughItsBytesAndPartialDependenceFollowsTheRule()
+    {
+        var model = ModelArtifact.FromBytes(models.Binary.ToBytes());
+
+        var pressure = model.Sensitivity("pressure", 11);
+        var line = model.Sensitivity("line");
+
+        Assert.Equal(models.Binary.Sensitivity("pressure", 11).Points, pressure.Points);
+        Assert.Equal(11, pressure.Points!.Count);
+        // Defect when temp + 2·pressure > 12: the average defect probability grows with pressure.
+        Assert.True(pressure.Points[^1].Prediction > pressure.Points[0].Prediction + 0.3);
+        Assert.Equal(["L1", "L2", "L9"], line.Points!.Select(p => p.Value.Text).Order());
+        Assert.Equal("column", Assert.Single(model.Sensitivity("ts").Errors).Field);
+    }
+}
