@@ -26,11 +26,7 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
             new { record = start, goal = "minimize", adjust = MachineSettings, seed = 7 });
         watch.Stop();
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var recommended = answer.GetProperty("recommended");
-        var before = answer.GetProperty("before").GetProperty("probability").GetDouble();
-        var after = answer.GetProperty("after").GetProperty("probability").GetDouble();
+        var (answer, recommended, before, after) = await ReadAnswerAsync(response, "probability");
         output.WriteLine($"AI4I failure probability {before:F4} -> {after:F4} in {watch.ElapsedMilliseconds} ms; {recommended}");
         Assert.True(before > 0.5, $"before {before}");
         Assert.True(after < 0.1, $"after {after}");
@@ -62,11 +58,7 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
             adjust = new object[] { new { column = "incentive", min = 0, max = 100, step = 5 }, new { column = "over_time", min = 0, max = 10000, step = 60 } },
         });
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var recommended = answer.GetProperty("recommended");
-        var before = answer.GetProperty("before").GetProperty("value").GetDouble();
-        var after = answer.GetProperty("after").GetProperty("value").GetDouble();
+        var (answer, recommended, before, after) = await ReadAnswerAsync(response, "value");
         output.WriteLine($"garments productivity {before:F4} -> {after:F4}; {recommended}");
         Assert.True(after > before + 0.1, $"{before} -> {after}");
         Assert.Equal(30, recommended.GetProperty("no_of_workers").GetDouble());
@@ -184,6 +176,15 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
         var response = await Client.PostAsJsonAsync($"/api/models/{service.Ai4iModelId}/predict", new { records = failed });
         var predictions = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions").EnumerateArray().ToList();
         return failed[predictions.FindIndex(p => p.GetProperty("probability").GetDouble() > 0.5)];
+    }
+
+    /// <summary>A 200 answer with its recommended record and the before and after values of one prediction field.</summary>
+    static async Task<(JsonElement Answer, JsonElement Recommended, double Before, double After)> ReadAnswerAsync(HttpResponseMessage response, string field)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (answer, answer.GetProperty("recommended"), answer.GetProperty("before").GetProperty(field).GetDouble(),
+            answer.GetProperty("after").GetProperty(field).GetDouble());
     }
 
     async Task<JsonElement> PredictAsync(string route, JsonElement record)
