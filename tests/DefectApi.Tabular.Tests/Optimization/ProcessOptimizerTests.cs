@@ -1,5 +1,7 @@
+using System.Globalization;
 using DefectApi.Tabular.Optimization;
 using DefectApi.Tabular.Tests.Training;
+using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Optimization;
 
@@ -36,5 +38,28 @@ public class ProcessOptimizerTests(TrainedModels models) : IClassFixture<Trained
         Assert.True(pressure.Points[^1].Prediction > pressure.Points[0].Prediction + 0.3);
         Assert.Equal(["L1", "L2", "L9"], line.Points!.Select(p => p.Value.Text).Order());
         Assert.Equal("column", Assert.Single(model.Sensitivity("ts").Errors).Field);
+    }
+
+    [Fact]
+    public void AMulticlassGoalAppliesToTheProbabilityOfItsTargetClass()
+    {
+        // Surface finish by feed: fine below 0.3, rough above 0.6, medium between.
+        var random = new Random(3);
+        var frame = TestData.Frame(TestData.Csv("feed,speed,finish", 300, _ =>
+        {
+            double feed = random.NextDouble(), speed = random.NextDouble();
+            return string.Create(CultureInfo.InvariantCulture, $"{feed:F3},{speed:F3},{(feed < 0.3 ? "fine" : feed > 0.6 ? "rough" : "medium")}");
+        }));
+        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "finish", Epochs = 60, EnsembleSize = 1, HiddenLayers = [16] },
+            null, default, default).Artifact;
+        var record = new Dictionary<string, CellValue> { ["feed"] = CellValue.FromNumber(0.9), ["speed"] = CellValue.FromNumber(0.5) };
+
+        var missing = model.Optimize(new OptimizationRequest(record, "maximize", [new AdjustableColumn("feed")]));
+        var fine = model.Optimize(new OptimizationRequest(record, "maximize", [new AdjustableColumn("feed")], TargetClass: "fine")).Result!;
+
+        Assert.Equal("targetClass", Assert.Single(missing.Errors).Field);
+        Assert.Equal("rough", fine.Before.Label);
+        Assert.Equal("fine", fine.After.Label);
+        Assert.True(fine.Recommended["feed"].Number < 0.3);
     }
 }
