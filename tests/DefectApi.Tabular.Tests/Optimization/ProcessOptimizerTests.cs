@@ -62,4 +62,20 @@ public class ProcessOptimizerTests(TrainedModels models) : IClassFixture<Trained
         Assert.Equal("fine", fine.After.Label);
         Assert.True(fine.Recommended["feed"].Number < 0.3);
     }
+
+    [Fact]
+    public void AVersionOneArtifactWithoutASampleStillLoadsAndItsSensitivityUsesTheBaseline()
+    {
+        var m = models.Binary;
+        var v2 = new ModelArtifact(m.Target, m.TargetSpec, m.Members, m.Dropped, m.Threshold, m.Validation, []).ToBytes();
+        // Version 1 is version 2 without the trailing sample count (here 0): drop it, set the version, re-hash.
+        var body = v2[..^36];
+        BitConverter.GetBytes(1).CopyTo(body, 4);
+        byte[] v1 = [.. body, .. System.Security.Cryptography.SHA256.HashData(body)];
+
+        var loaded = ModelArtifact.FromBytes(v1);
+
+        Assert.Equal(m.Predict([TrainedModels.Record(5, 2)]).Predictions, loaded.Predict([TrainedModels.Record(5, 2)]).Predictions);
+        Assert.Equal(11, loaded.Sensitivity("pressure", 11).Points!.Count);
+    }
 }
