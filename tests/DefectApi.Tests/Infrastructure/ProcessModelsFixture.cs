@@ -32,3 +32,10 @@ public sealed class ProcessModelsFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 }
+
+/// <summary>The optimisation, explanation and sensitivity tests share one trained service rather than one per class.</summary>
+[CollectionDefinition(Name)]
+public sealed class ProcessModelsCollection : ICollectionFixture<ProcessModelsFixture>
+{
+    public const string Name = "process models";
+}

@@ -5,7 +5,8 @@ using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Models;
 
-public sealed class ExplanationTests(ProcessModelsFixture service) : IClassFixture<ProcessModelsFixture>
+[Collection(ProcessModelsCollection.Name)]
+public sealed class ExplanationTests(ProcessModelsFixture service)
 {
     HttpClient Client => service.Client;
 

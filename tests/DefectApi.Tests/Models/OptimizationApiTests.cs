@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 
 namespace DefectApi.Tests.Models;
 
-public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutputHelper output) : IClassFixture<ProcessModelsFixture>
+[Collection(ProcessModelsCollection.Name)]
+public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutputHelper output)
 {
     HttpClient Client => service.Client;
 

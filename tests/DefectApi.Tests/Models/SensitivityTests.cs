@@ -5,7 +5,8 @@ using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Models;
 
-public sealed class SensitivityTests(ProcessModelsFixture service) : IClassFixture<ProcessModelsFixture>
+[Collection(ProcessModelsCollection.Name)]
+public sealed class SensitivityTests(ProcessModelsFixture service)
 {
     HttpClient Client => service.Client;
 
