@@ -1,6 +1,8 @@
 using DefectApi.NeuralNet;
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Explanations;
 using DefectApi.Tabular.Metrics;
+using DefectApi.Tabular.Optimization;
 using DefectApi.Tabular.Training;
 using Thresholds = DefectApi.Tabular.Metrics.ThresholdTable;
 
@@ -15,7 +17,7 @@ public sealed class ModelArtifact
     public const int MaxErrors = 100;
 
     internal ModelArtifact(string target, TargetSpec targetSpec, IReadOnlyList<EnsembleMember> members, IReadOnlyList<DroppedColumn> dropped,
-        double? threshold, ValidationOutputs validation)
+        double? threshold, ValidationOutputs validation, CellValue[][]? sample = null)
     {
         if (members.Count == 0) throw new InvalidDataException("A model needs at least one network.");
         var names = members[0].Pipeline.Encoders.Select(e => e.Name).ToArray();
@@ -27,6 +29,8 @@ public sealed class ModelArtifact
         Members = members;
         Dropped = dropped;
         Validation = validation;
+        Sample = sample ?? [];
+        if (Sample.Any(row => row.Length != names.Length)) throw new InvalidDataException("The training sample does not match the model's inputs.");
         Inputs = MergedInputs(members);
         if (targetSpec.Task == TargetSpec.Binary)
         {
@@ -62,9 +66,46 @@ public sealed class ModelArtifact
 
     public IReadOnlyList<ThresholdPoint>? ThresholdTable { get; }
 
+    /// <summary>Per input, in Inputs order: what training saw (range, categories) and the baseline explanations use.</summary>
+    public IReadOnlyList<InputRange> TrainingRanges => _ranges ??= InputRange.Of(Members, Inputs);
+    private InputRange[]? _ranges;
+
+    /// <summary>The record the network scores best for the goal, changing only the adjustable columns; Errors name
+    /// the request field at fault (goal, adjust[1].min, record.Torque [Nm]) and then there is no Result.</summary>
+    public OptimizationOutcome Optimize(OptimizationRequest request) => ProcessOptimizer.Optimize(this, request);
+
+    /// <summary>Partial dependence of the prediction on one input over its training range (numeric: evenly spaced
+    /// points; otherwise each category or level), averaged over the training sample's other values.</summary>
+    public SensitivityOutcome Sensitivity(string? column, int points = 25, string? targetClass = null) =>
+        PartialDependence.Compute(this, column, points, targetClass);
+
+    /// <summary>Integrated-gradient reasons for records that Predict accepted: the top columns by |contribution| to
+    /// the positive-class probability (binary), the value (regression) or the predicted class's probability.</summary>
+    public IReadOnlyList<Explanation> Explain(IReadOnlyList<IReadOnlyDictionary<string, CellValue>> records, int top)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        var explanations = new Explanation[records.Count];
+        for (int r = 0; r < records.Count; r++)
+        {
+            var cells = Inputs.Select(input => records[r].TryGetValue(input.Name, out var value) ? value : CellValue.Missing).ToArray();
+            int output = 0;
+            if (Task == TargetSpec.Multiclass)
+            {
+                var probabilities = EnsembleOutputs.Predict(Members, TargetSpec, cells, 1, null);
+                output = Array.IndexOf(probabilities, probabilities.Max());
+            }
+            explanations[r] = IntegratedGradients.Explain(new ModelProbe(Members, TargetSpec, output), TrainingRanges, cells, top);
+        }
+        return explanations;
+    }
+
     internal TargetSpec TargetSpec { get; }
     internal IReadOnlyList<EnsembleMember> Members { get; }
     internal ValidationOutputs Validation { get; }
+
+    /// <summary>A seeded sample of training records (input order) for partial dependence; empty in version-1 artifacts.</summary>
+    internal CellValue[][] Sample { get; }
 
     /// <summary>Members fitted on different folds may have seen different rare categories; callers see them all.</summary>
     private static ModelInputInfo[] MergedInputs(IReadOnlyList<EnsembleMember> members) =>
@@ -83,7 +124,7 @@ public sealed class ModelArtifact
     {
         RequireBinary();
         if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentOutOfRangeException(nameof(threshold), "A threshold is between 0 and 1.");
-        return new ModelArtifact(Target, TargetSpec, Members, Dropped, threshold, Validation);
+        return new ModelArtifact(Target, TargetSpec, Members, Dropped, threshold, Validation, Sample);
     }
 
     /// <summary>The threshold with the least expected cost on the validation split.</summary>

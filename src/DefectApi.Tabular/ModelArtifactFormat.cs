@@ -15,7 +15,8 @@ namespace DefectApi.Tabular;
 internal static class ModelArtifactFormat
 {
     private static ReadOnlySpan<byte> Magic => "DAMA"u8;
-    public const int Version = 1;
+    /// <summary>2 added the training sample; 1 is still read (its models have no sample).</summary>
+    public const int Version = 2;
     private const int HashBytes = 32;
 
     public static byte[] Write(ModelArtifact model)
@@ -44,6 +45,9 @@ internal static class ModelArtifactFormat
             }
             WriteDoubles(writer, model.Validation.Outputs);
             WriteDoubles(writer, model.Validation.Actuals);
+            writer.Write(model.Sample.Length);
+            foreach (var row in model.Sample)
+                foreach (var cell in row) WriteCell(writer, cell);
         }
         var body = stream.ToArray();
         return [.. body, .. SHA256.HashData(body)];
@@ -62,7 +66,7 @@ internal static class ModelArtifactFormat
             using var reader = new BinaryReader(new MemoryStream(blob, 0, body.Length), System.Text.Encoding.UTF8);
             reader.ReadBytes(Magic.Length);
             int version = reader.ReadInt32();
-            if (version != Version) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
+            if (version is not (1 or Version)) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
             string target = reader.ReadString();
             var spec = TargetSpec.Read(reader);
             int droppedCount = CheckedCount(reader.ReadInt32());
@@ -76,8 +80,9 @@ internal static class ModelArtifactFormat
                 members[i] = new EnsembleMember(pipeline, Network.FromBytes(reader.ReadBytes(CheckedCount(reader.ReadInt32()))));
             }
             var validation = new ValidationOutputs(ReadDoubles(reader), ReadDoubles(reader));
+            var sample = version >= 2 ? ReadSample(reader, members[0].Pipeline.Encoders.Count) : [];
             if (reader.BaseStream.Position != body.Length) throw new InvalidDataException("The model artifact has trailing data.");
-            return new ModelArtifact(target, spec, members, dropped, double.IsNaN(threshold) ? null : threshold, validation);
+            return new ModelArtifact(target, spec, members, dropped, double.IsNaN(threshold) ? null : threshold, validation, sample);
         }
         catch (Exception e) when (e is EndOfStreamException or NetworkFormatException or ArgumentException or IOException
                                       or OverflowException or FormatException or IndexOutOfRangeException)
@@ -88,6 +93,36 @@ internal static class ModelArtifactFormat
 
     private static int CheckedCount(int count) =>
         count is >= 0 and <= 1 << 30 ? count : throw new InvalidDataException("The model artifact holds an impossible length.");
+
+    private static void WriteCell(BinaryWriter writer, CellValue cell)
+    {
+        writer.Write((byte)cell.Kind);
+        switch (cell.Kind)
+        {
+            case CellKind.Number: writer.Write(cell.Number); break;
+            case CellKind.Text: writer.Write(cell.Text!); break;
+            case CellKind.Boolean: writer.Write(cell.Boolean); break;
+        }
+    }
+
+    private static CellValue[][] ReadSample(BinaryReader reader, int inputs)
+    {
+        var rows = new CellValue[CheckedCount(reader.ReadInt32())][];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            rows[r] = new CellValue[inputs];
+            for (int i = 0; i < inputs; i++)
+                rows[r][i] = (CellKind)reader.ReadByte() switch
+                {
+                    CellKind.Missing => CellValue.Missing,
+                    CellKind.Number => CellValue.FromNumber(reader.ReadDouble()),
+                    CellKind.Text => CellValue.FromText(reader.ReadString()),
+                    CellKind.Boolean => CellValue.FromBoolean(reader.ReadBoolean()),
+                    var kind => throw new InvalidDataException($"Unknown cell kind {kind} in the training sample."),
+                };
+        }
+        return rows;
+    }
 
     private static void WriteDoubles(BinaryWriter writer, double[] values)
     {

@@ -9,6 +9,7 @@ internal sealed class BooleanEncoder(string name, double trueShare) : FeatureEnc
 
     public override string Type => TypeName;
     public override int Width => 1;
+    public double TrueShare => trueShare;
 
     public static BooleanEncoder Fit(string name, IEnumerable<CellValue> values)
     {

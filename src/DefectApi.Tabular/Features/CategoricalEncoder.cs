@@ -30,6 +30,9 @@ internal sealed class CategoricalEncoder : FeatureEncoder
     public override IReadOnlyList<string> Categories => [.. _kept, .. _rare];
     public int KeptCount => _kept.Length;
 
+    /// <summary>The most frequent training category (kept ones are ordered by count).</summary>
+    public string? Mode => _kept.Length > 0 ? _kept[0] : _rare.FirstOrDefault();
+
     public static CategoricalEncoder Fit(string name, IEnumerable<string?> values)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -43,6 +43,16 @@ internal sealed class NumericEncoder : FeatureEncoder
     }
 
     public override string Type => TypeName;
+    public double Min => _min;
+    public double Max => _max;
+    public double Mean => _plain.Mean;
+
+    /// <summary>The most common level when the column is also one-hot: only exact levels light their input, so a
+    /// value between levels is "unseen" and search and explanations must step from level to level.</summary>
+    public double? MostCommonLevel => Levels is [var first, ..] ? first : null;
+
+    /// <summary>The one-hot levels, most common first; null when the column is not also one-hot.</summary>
+    public double[]? Levels => _levels?.Categories.Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToArray();
     public override int Width => 2 + (_useLog ? 1 : 0) + (_levels?.Width ?? 0) + (_missingIndicator ? 1 : 0);
 
     public static NumericEncoder Fit(string name, IReadOnlyList<double> values)

@@ -47,7 +47,7 @@ public static class TabularTrainer
 
         var validation = outOfFold.Result();
         double? threshold = target.Task == TargetSpec.Binary ? ChooseThreshold(validation, options) : null;
-        var artifact = new ModelArtifact(options.Target, target, trained, dropped, threshold, validation);
+        var artifact = new ModelArtifact(options.Target, target, trained, dropped, threshold, validation, Sample(frame, columns, rows, options.Seed));
         return new TrainingOutcome(artifact, history);
     }
 
@@ -97,6 +97,21 @@ public static class TabularTrainer
         var outputs = new double[validRows.Length * target.Outputs];
         EnsembleOutputs.Accumulate(result.Network, target, validation.Features, validRows.Length, outputs);
         return (new EnsembleMember(pipeline, result.Network), outputs);
+    }
+
+    /// <summary>Up to SampleSize training records, chosen with the seed, kept in the model for partial dependence
+    /// (the artifact keeps no training data otherwise).</summary>
+    private static CellValue[][] Sample(TabularFrame frame, List<int> columns, int[] rows, int seed)
+    {
+        const int SampleSize = 200;
+        var chosen = (int[])rows.Clone();
+        if (chosen.Length > SampleSize)
+        {
+            new Random(seed).Shuffle(chosen);
+            chosen = chosen[..SampleSize];
+            Array.Sort(chosen);
+        }
+        return chosen.Select(r => columns.Select(c => frame.GetCell(r, c)).ToArray()).ToArray();
     }
 
     /// <summary>Least expected cost when both costs are given, otherwise the best F1 on the validation rows.</summary>

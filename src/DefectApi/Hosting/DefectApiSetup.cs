@@ -80,6 +80,7 @@ public static class DefectApiSetup
         app.MapTrainingJobsApi();
         app.MapModelsApi();
         app.MapDeploymentsApi();
+        app.MapOptimizationApi();
         return app;
     }
 

@@ -88,6 +88,6 @@ public static partial class DeploymentsApi
         return entry is null ? NotFound(name) : await predictor.PredictAsync(request, entry, name, ct);
     }
 
-    static ProblemHttpResult NotFound(string name) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+    internal static ProblemHttpResult NotFound(string name) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Deployment not found", detail: $"There is no deployment named '{name}'. Create it with PUT /api/deployments/{{name}}.");
 }

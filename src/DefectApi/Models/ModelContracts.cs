@@ -33,7 +33,11 @@ public sealed record PredictionResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Defect,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Value,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, double>? Probabilities,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Warnings);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Warnings,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReasonResponse>? Reasons = null);
+
+/// <summary>With ?explain=true: how much one input moved this prediction away from the baseline record's.</summary>
+public sealed record ReasonResponse(string Column, object? Value, double Contribution);
 
 public sealed record PredictResponse(Guid ModelId, string ModelName, int ModelVersion, IReadOnlyList<PredictionResponse> Predictions);
 

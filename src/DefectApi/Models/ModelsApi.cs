@@ -22,7 +22,7 @@ public static class ModelsApi
             .RequireAuthorization(Policies.Train).WithBodyLimit(RequestBodyLimits.SmallJson);
         group.MapPost("/{id:guid}/predict", PredictAsync).WithTags("Predictions")
             .WithSummary("Score records with a model")
-            .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv.")
+            .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv. With ?explain=true (JSON) each prediction lists its top reasons (5, or ?top=N up to 50).")
             .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
             .Produces<PredictResponse>()
             .ProducesValidationProblem()
@@ -94,7 +94,7 @@ public static class ModelsApi
     static async Task<IResult> PredictAsync(Guid id, HttpRequest request, ModelCache cache, Predictor predictor, CancellationToken ct) =>
         await cache.GetAsync(id, ct) is { } entry ? await predictor.PredictAsync(request, entry, null, ct) : NotFound(id);
 
-    static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+    internal static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Model not found", detail: $"There is no model with id '{id}'. List them with GET /api/models.");
 }
 

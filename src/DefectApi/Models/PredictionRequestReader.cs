@@ -49,20 +49,33 @@ internal static class PredictionRequestReader
     {
         foreach (var property in element.EnumerateObject())
         {
-            var cell = property.Value.ValueKind switch
-            {
-                // The engine computes in float32: a number beyond its range cannot be a measurement.
-                JsonValueKind.Number => property.Value.TryGetDouble(out var d) && Math.Abs(d) <= float.MaxValue ? CellValue.FromNumber(d) : (CellValue?)null,
-                JsonValueKind.String => CellValue.FromText(property.Value.GetString()!),
-                JsonValueKind.True => CellValue.FromBoolean(true),
-                JsonValueKind.False => CellValue.FromBoolean(false),
-                JsonValueKind.Null => CellValue.Missing,
-                _ => null,
-            };
-            if (cell is { } value) record[property.Name] = value;
-            else Add(errors, $"records[{index}].{property.Name}", "The value must be a number within ±3.4e38, a string, true/false or null.", maxErrors);
+            if (ToCell(property.Value) is { } value) record[property.Name] = value;
+            else Add(errors, $"records[{index}].{property.Name}", InvalidValue, maxErrors);
         }
     }
+
+    public const string InvalidValue = "The value must be a number within ±3.4e38, a string, true/false or null.";
+
+    /// <summary>A JSON value as a cell, or null when it cannot be one (an object, an array, a huge number).</summary>
+    public static CellValue? ToCell(JsonElement element) => element.ValueKind switch
+    {
+        // The engine computes in float32: a number beyond its range cannot be a measurement.
+        JsonValueKind.Number => element.TryGetDouble(out var d) && Math.Abs(d) <= float.MaxValue ? CellValue.FromNumber(d) : null,
+        JsonValueKind.String => CellValue.FromText(element.GetString()!),
+        JsonValueKind.True => CellValue.FromBoolean(true),
+        JsonValueKind.False => CellValue.FromBoolean(false),
+        JsonValueKind.Null => CellValue.Missing,
+        _ => null,
+    };
+
+    /// <summary>A cell as the JSON value it came from.</summary>
+    public static object? ToJsonValue(CellValue cell) => cell.Kind switch
+    {
+        CellKind.Number => cell.Number,
+        CellKind.Text => cell.Text,
+        CellKind.Boolean => cell.Boolean,
+        _ => null,
+    };
 
     public static void Add(Dictionary<string, string[]> errors, string key, string message, int maxErrors = 100)
     {

@@ -37,6 +37,9 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
                 array.ValueKind == JsonValueKind.Array && array.GetArrayLength() > max)
                 return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many records",
                     detail: $"The request has {array.GetArrayLength()} records; the limit is {max} (Predictions:MaxRecords). Split it, or send a text/csv body, which is streamed without a limit.");
+            var (explain, top, queryErrors) = ReadExplainQuery(request.Query);
+            if (queryErrors.Count > 0) return TypedResults.ValidationProblem(queryErrors, title: "Invalid query",
+                detail: "explain is true or false; top is a whole number from 1 to 50.");
             var parsed = PredictionRequestReader.Read(document);
             if (parsed.Errors.Count > 0)
             {
@@ -58,9 +61,26 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
                 return Invalid(errors);
             }
             metrics.RecordPredictions(deployment, "ok", batch.Predictions.Count);
+            var explanations = explain ? entry.Artifact.Explain(parsed.Records, top) : null;
             return TypedResults.Ok(new PredictResponse(entry.Model.Id, entry.Model.Name, entry.Model.Version,
-                batch.Predictions.Select(p => p.ToResponse()).ToList()));
+                batch.Predictions.Select((p, i) => p.ToResponse() with { Reasons = explanations?[i].Reasons.Select(ToResponse).ToList() }).ToList()));
         }
+    }
+
+    static ReasonResponse ToResponse(Tabular.Explanations.Reason reason) =>
+        new(reason.Column, PredictionRequestReader.ToJsonValue(reason.Value), reason.Contribution);
+
+    /// <summary>?explain=true adds the top reasons (5, or ?top=N) to each prediction of a JSON body.</summary>
+    static (bool Explain, int Top, Dictionary<string, string[]> Errors) ReadExplainQuery(IQueryCollection query)
+    {
+        var errors = new Dictionary<string, string[]>();
+        bool explain = false;
+        int top = 5;
+        if (query.TryGetValue("explain", out var e) && !bool.TryParse(e.ToString(), out explain))
+            errors["explain"] = [$"'{e}' is not true or false."];
+        if (query.TryGetValue("top", out var t) && !(int.TryParse(t.ToString(), out top) && top is >= 1 and <= 50))
+            errors["top"] = [$"'{t}' is not a whole number from 1 to 50."];
+        return (explain, top, errors);
     }
 
     static List<int> NonFinite(IReadOnlyList<Tabular.Prediction> predictions)

@@ -1,0 +1,71 @@
+using DefectApi.Hosting;
+using DefectApi.Security;
+using DefectApi.Tabular;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DefectApi.Models;
+
+/// <summary>Process optimisation: the settings the model scores best for a goal, changing only the columns the
+/// caller allows.</summary>
+public static class OptimizationApi
+{
+    public static IEndpointRouteBuilder MapOptimizationApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api").WithTags("Process optimisation").RequireAuthorization(Policies.Predict);
+
+        group.MapPost("/models/{id:guid}/optimize", OptimizeModelAsync).WithBodyLimit(RequestBodyLimits.SmallJson)
+            .WithSummary("Recommend settings for a record: the adjustable columns' values the model scores best for the goal");
+        group.MapPost("/deployments/{name}/optimize", OptimizeDeploymentAsync).WithBodyLimit(RequestBodyLimits.SmallJson)
+            .WithSummary("Recommend settings with the model a deployment points at");
+        group.MapGet("/models/{id:guid}/sensitivity", ModelSensitivityAsync)
+            .WithSummary("How the prediction moves with one input over its training range (partial dependence)");
+        group.MapGet("/deployments/{name}/sensitivity", DeploymentSensitivityAsync)
+            .WithSummary("Partial dependence with the model a deployment points at");
+        return routes;
+    }
+
+    static async Task<Results<Ok<OptimizeResponse>, ValidationProblem, ProblemHttpResult>> OptimizeModelAsync(
+        Guid id, OptimizeRequest request, ModelCache cache, CancellationToken ct) =>
+        await cache.GetAsync(id, ct) is { } entry ? Optimize(entry.Artifact, request) : ModelsApi.NotFound(id);
+
+    static async Task<Results<Ok<OptimizeResponse>, ValidationProblem, ProblemHttpResult>> OptimizeDeploymentAsync(
+        string name, OptimizeRequest request, DeploymentRoutes routes, ModelCache cache, CancellationToken ct) =>
+        await routes.ResolveAsync(name, ct) is { } id && await cache.GetAsync(id, ct) is { } entry
+            ? Optimize(entry.Artifact, request)
+            : DeploymentsApi.NotFound(name);
+
+    static async Task<Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult>> ModelSensitivityAsync(
+        Guid id, string? column, int? points, string? targetClass, ModelCache cache, CancellationToken ct) =>
+        await cache.GetAsync(id, ct) is { } entry ? Sensitivity(entry.Artifact, column, points, targetClass) : ModelsApi.NotFound(id);
+
+    static async Task<Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult>> DeploymentSensitivityAsync(
+        string name, string? column, int? points, string? targetClass, DeploymentRoutes routes, ModelCache cache, CancellationToken ct) =>
+        await routes.ResolveAsync(name, ct) is { } id && await cache.GetAsync(id, ct) is { } entry
+            ? Sensitivity(entry.Artifact, column, points, targetClass)
+            : DeploymentsApi.NotFound(name);
+
+    static Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult> Sensitivity(ModelArtifact model, string? column, int? points,
+        string? targetClass)
+    {
+        var outcome = model.Sensitivity(column, points ?? 25, targetClass);
+        if (outcome.Points is { } result)
+            return TypedResults.Ok(new SensitivityResponse(column!,
+                result.Select(p => new SensitivityPointResponse(PredictionRequestReader.ToJsonValue(p.Value), p.Prediction)).ToList()));
+        return TypedResults.ValidationProblem(outcome.Errors.ToDictionary(e => e.Field, e => new[] { e.Message }),
+            title: "The sensitivity request cannot be run", detail: "Fix the query parameters listed in 'errors'.");
+    }
+
+    static Results<Ok<OptimizeResponse>, ValidationProblem, ProblemHttpResult> Optimize(ModelArtifact model, OptimizeRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var tabular = request.ToTabular(errors);
+        if (errors.Count == 0)
+        {
+            var outcome = model.Optimize(tabular);
+            if (outcome.Result is { } result) return TypedResults.Ok(result.ToResponse());
+            foreach (var error in outcome.Errors) PredictionRequestReader.Add(errors, error.Field, error.Message);
+        }
+        return TypedResults.ValidationProblem(errors, title: "The optimisation request cannot be run",
+            detail: "Fix the fields listed in 'errors' and send the request again.");
+    }
+}
