@@ -59,6 +59,7 @@ public static class DefectApiSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDashboard();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(options =>
