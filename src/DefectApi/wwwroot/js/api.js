@@ -95,15 +95,17 @@ export const post = (path, json, options) => request('POST', path, json, options
 export const put = (path, json, options) => request('PUT', path, json, options);
 export const del = (path, options) => request('DELETE', path, undefined, options);
 
-/** Uploads a file as multipart/form-data with XMLHttpRequest, whose upload events report progress (fetch has none). */
-export function upload(path, file, fields, onProgress) {
+/**
+ * Uploads a file as a raw text/csv body (the name in ?name=) with XMLHttpRequest, whose upload events report progress
+ * (fetch has none). The service streams such a body straight into its CSV reader.
+ */
+export function upload(path, file, name, onProgress) {
   return new Promise((resolve, reject) => {
-    const form = new FormData();
-    for (const [name, value] of Object.entries(fields)) if (value) form.append(name, value);
-    form.append('file', file, file.name);
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', path);
+    xhr.open('POST', `${path}?name=${encodeURIComponent(name || file.name.replace(/\.[^.]+$/, ''))}`);
     xhr.setRequestHeader('Accept', 'application/json');
+    // Not file.type: browsers label .csv files variously (application/vnd.ms-excel on Windows).
+    xhr.setRequestHeader('Content-Type', 'text/csv');
     if (apiKey()) xhr.setRequestHeader('X-Api-Key', apiKey());
     xhr.upload.addEventListener('progress', (event) => { if (event.lengthComputable) onProgress(event.loaded / event.total); });
     xhr.addEventListener('error', () => reject(new ApiError(0, 'The upload failed', 'The connection to the service was lost. Try again.')));
@@ -112,14 +114,14 @@ export function upload(path, file, fields, onProgress) {
       if (xhr.status === 401) {
         const sentKey = apiKey();
         if (sentKey) sessionStorage.removeItem(KEY_STORAGE);
-        askForKey(Boolean(sentKey)).then(() => upload(path, file, fields, onProgress)).then(resolve, reject);
+        askForKey(Boolean(sentKey)).then(() => upload(path, file, name, onProgress)).then(resolve, reject);
       } else if (xhr.status >= 200 && xhr.status < 300) {
         resolve({ dataset: body, created: xhr.status === 201 });
       } else {
         reject(new ApiError(xhr.status, body?.title ?? `${xhr.status} ${xhr.statusText}`, body?.detail ?? '', body?.errors));
       }
     });
-    xhr.send(form);
+    xhr.send(file);
   });
 }
 

@@ -11,7 +11,7 @@ export async function datasetsPage(main, signal) {
   fill(main,
     h('h1', {}, 'Datasets'),
     h('p', { class: 'lead' }, 'Upload an MES export as CSV. The service infers each column\'s type, then you pick a target and train.'),
-    uploadZone(),
+    section('Upload a dataset', uploadZone()),
     section('Uploaded datasets', list));
   const { items } = await api.get('/api/datasets', { signal });
   fill(list, items.length === 0
@@ -41,7 +41,7 @@ function uploadZone() {
   const zone = h('label', { for: 'upload-file', class: 'dropzone' },
     h('span', { class: 'dropzone-title' }, 'Drop a CSV file here, or choose one'),
     h('span', { class: 'hint' }, 'Comma, semicolon or tab separated; decimal commas are recognised.'));
-  const form = h('form', { class: 'upload', 'aria-label': 'Upload a dataset' },
+  const form = h('form', { class: 'upload' },
     input, zone, field('Dataset name (optional)', name), progressBlock, problemBox);
 
   const start = async (file) => {
@@ -50,7 +50,7 @@ function uploadZone() {
     progress.value = 0;
     status.textContent = `Uploading ${file.name} (${bytes(file.size)})…`;
     form.classList.add('busy');
-    const result = await problems.attempt(problemBox, () => api.upload('/api/datasets', file, { name: name.value.trim() }, (share) => {
+    const result = await problems.attempt(problemBox, () => api.upload('/api/datasets', file, name.value.trim(), (share) => {
       progress.value = share;
       status.textContent = share < 1 ? `Uploading ${file.name}: ${pct(share, 0)}` : 'Reading the columns…';
     }), form);
@@ -119,6 +119,7 @@ function columnValues(column, rowCount) {
   }
   const top = (column.topValues ?? []).slice(0, 5);
   if (top.length === 0) return h('span', { class: 'hint' }, '–');
+  if (column.type === 'identifier') return h('span', { class: 'stats' }, `one per row, such as ${top.slice(0, 3).map((v) => v.value).join(', ')}`);
   return h('ul', { class: 'top-values' }, top.map((value) => h('li', {},
     h('span', { class: 'top-label' }, value.value === '' ? '(empty)' : value.value),
     bar(rowCount ? value.count / rowCount : 0),

@@ -16,7 +16,7 @@ export async function deploymentsPage(main, signal, message = '') {
     api.get('/api/deployments', { signal }), api.get('/api/models', { signal })]);
   const byId = new Map(models.map((m) => [m.id, m]));
   const problemBox = problems.box();
-  const status = h('p', { role: 'status' }, message);
+  const status = h('p', { class: 'done' }, message);
 
   const move = async (form, name, modelId) => {
     const result = await problems.attempt(problemBox, () => api.put(`/api/deployments/${encodeURIComponent(name)}`, { modelId }), form);

@@ -71,6 +71,7 @@ export async function jobPage(main, signal, id) {
     job = next;
     fill(status, 'Status: ', badge(job.status));
     showControls();
+    if (job.modelId && FINISHED.includes(job.status)) drawFromModel(job.modelId);
     if (job.status === 'succeeded') {
       progressBar.value = 1;
       fill(outcome, h('p', {}, 'Training finished. ', link(`#/models/${job.modelId}`, 'Open the model')));
@@ -78,6 +79,17 @@ export async function jobPage(main, signal, id) {
       fill(outcome, h('p', {}, job.status === 'failed' ? 'Training failed: ' : 'Canceled. ', job.error ?? ''),
         job.modelId ? h('p', {}, link(`#/models/${job.modelId}`, 'Open the model kept')) : null);
     }
+  };
+
+  // The stream only carries epochs from the moment the page subscribed; the stored model has them all.
+  let modelDrawn = false;
+  const drawFromModel = async (modelId) => {
+    if (modelDrawn) return;
+    modelDrawn = true;
+    const model = await api.get(`/api/models/${modelId}`, { signal }).catch(() => null);
+    if (!model?.history?.length || signal.aborted) return;
+    history.splice(0, history.length, ...model.history);
+    fill(chartHolder, lossChart(history, 'Loss by epoch'));
   };
 
   const request = job.request ?? {};
@@ -108,7 +120,6 @@ async function follow(id, signal, onProgress, onFinished) {
         else if (event === 'finished') {
           onFinished(data);
           onProgress(data.progress);
-          announce(`Training ${data.status}.`);
           return;
         }
       }

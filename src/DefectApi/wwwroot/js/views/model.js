@@ -1,7 +1,7 @@
 // One model: metrics, curves (by task), training history, a deploy control and a form to try a prediction.
 
 import * as api from '../api.js';
-import { h, fill, fmt, time, section, field, badge, announce, link, fact, shortId } from '../dom.js';
+import { h, fill, fmt, time, section, field, badge, link, fact, shortId } from '../dom.js';
 import * as problems from '../problems.js';
 import { plot, lossChart, confusionTable } from '../charts.js';
 import { thresholdSection } from './threshold.js';
@@ -102,7 +102,7 @@ function inputsSection(model) {
 
 /** Deploy under a name (PUT /api/deployments/{name}) and delete. */
 function manageSection(model) {
-  const name = h('input', { type: 'text', name: 'name', required: true, autocomplete: 'off', placeholder: 'line3', pattern: '[A-Za-z0-9][A-Za-z0-9._-]{0,99}' });
+  const name = h('input', { type: 'text', name: 'name', required: true, autocomplete: 'off', placeholder: 'line3', pattern: '[A-Za-z0-9][\\w.\\-]{0,99}' });
   const problemBox = problems.box();
   const done = h('p', { role: 'status' });
   const deploy = h('form', { class: 'inline-form' },
@@ -111,7 +111,7 @@ function manageSection(model) {
   deploy.addEventListener('submit', async (event) => {
     event.preventDefault();
     const result = await problems.attempt(problemBox, () => api.put(`/api/deployments/${encodeURIComponent(name.value.trim())}`, { modelId: model.id }), deploy);
-    if (result) { fill(done, `"${result.name}" now points at this model. `, link('#/deployments', 'See deployments')); announce(done.textContent); }
+    if (result) fill(done, `"${result.name}" now points at this model. `, link('#/deployments', 'See deployments'));
   });
   const remove = h('button', { type: 'button', class: 'danger' }, 'Delete model');
   remove.addEventListener('click', async () => {

@@ -2,7 +2,7 @@
 // when the dataset is still there, that scores one record and shows the answer.
 
 import * as api from '../api.js';
-import { h, fill, bar, fmt, pct, section, field, announce } from '../dom.js';
+import { h, fill, bar, fmt, pct, section, field } from '../dom.js';
 import * as problems from '../problems.js';
 
 function control(input, column) {
@@ -100,7 +100,6 @@ export function predictSection(model, signal) {
       async () => api.post(`/api/models/${model.id}/predict`, { records: [readRecord(form, model.inputs)] }), form);
     if (!response) return;
     fill(result, answer(model, response.predictions[0]));
-    announce(result.textContent);
   });
   return section('Try a prediction', form, result);
 }

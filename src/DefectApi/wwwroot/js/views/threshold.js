@@ -86,7 +86,6 @@ export function thresholdSection(model, onSaved) {
     render();
     onSaved(updated);
     saved.textContent = message(updated);
-    announce(saved.textContent);
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -5,10 +5,11 @@ import * as api from '../api.js';
 import { h, field, uid } from '../dom.js';
 import * as problems from '../problems.js';
 
-// The defaults of POST /api/training-jobs (shared/API.md), shown as placeholders only.
+// The service's defaults (DefectApi.Tabular's TabularTrainingOptions), shown as placeholders only: an empty field is
+// not sent, so the service's own default applies even if these drift.
 const DEFAULTS = {
-  hiddenLayers: '64, 32', epochs: 200, learningRate: 0.001, batchSize: 32, earlyStoppingPatience: 10,
-  validationFraction: 0.2, dropout: 0, l2: 0, seed: 42, activation: 'relu', optimizer: 'adam',
+  hiddenLayers: '128, 64', epochs: 200, learningRate: 0.001, batchSize: 32, earlyStoppingPatience: 10,
+  validationFraction: 0.2, dropout: 0.1, l2: 0, seed: 42, activation: 'relu', optimizer: 'adam',
 };
 
 const numberInput = (name, step = 'any', min = undefined) =>

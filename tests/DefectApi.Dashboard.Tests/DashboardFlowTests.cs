@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using DefectApi.Dashboard.Tests.Infrastructure;
+using DefectApi.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace DefectApi.Dashboard.Tests;
+
+/// <summary>What a quality engineer does on a first visit, in a real browser against the real service: upload an
+/// export, train, watch it learn, tune the threshold, try a part, deploy. Every page is checked with axe and kept as a
+/// screenshot.</summary>
+public sealed partial class DashboardFlowTests(DashboardHost host) : IClassFixture<DashboardHost>
+{
+    [Fact]
+    public async Task UploadTrainTuneThresholdPredictAndDeployInTheBrowser()
+    {
+        var ui = await host.OpenAsync();
+        var page = ui.Page;
+        await CheckEmptyPagesAsync(ui);
+
+        // Upload through the file picker (the drop zone's input): the page opens the new dataset's schema.
+        var folder = Directory.CreateTempSubdirectory("defectapi-dashboard-");
+        var csv = Path.Combine(folder.FullName, "line3.csv");
+        await File.WriteAllTextAsync(csv, TestData.DefectsCsv(rows: 400));
+        try
+        {
+            await ui.GoAsync("#/datasets");
+            await page.Locator("#upload-file").SetInputFilesAsync(csv);
+            await page.WaitForURLAsync(DatasetRoute());
+            await ui.WaitUntilLoadedAsync();
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+        var temperature = page.GetByRole(AriaRole.Row, new() { Name = "Temperature [C]" });
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "line3", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(temperature).ToContainTextAsync("numeric");
+        await Assertions.Expect(temperature).ToContainTextAsync("min");
+        await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = "Shift" })).ToContainTextAsync("early");
+        await ui.AssertAccessibleAsync();
+        await ui.ScreenshotAsync("02-dataset-schema");
+
+        // Train with small settings; the job page follows it live and draws the loss curves.
+        await page.GetByLabel("Target column").SelectOptionAsync("Defect");
+        await page.GetByLabel("Hidden layers").FillAsync("16");
+        await page.GetByLabel("Epochs", new() { Exact = true }).FillAsync("40");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start training" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("#/jobs/[0-9a-f-]{36}$"));
+        await ui.WaitUntilLoadedAsync();
+        await page.WaitForFunctionAsync("() => (document.querySelector('.chart-holder path.series')?.getAttribute('d') ?? '').split('L').length >= 3",
+            null, new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByTestId("epoch")).ToContainTextAsync(" of 40");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open the model" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeDisabledAsync();
+        await ui.AssertAccessibleAsync();
+        await ui.ScreenshotAsync("03-training-job");
+
+        // The model: metrics, curves, and the threshold slider reading the stored table.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Open the model" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("#/models/[0-9a-f-]{36}$"));
+        await ui.WaitUntilLoadedAsync();
+        await Assertions.Expect(page.Locator("[data-metric=auc]")).ToHaveTextAsync(new Regex(@"^0\.\d+$|^1$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "ROC curve" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Precision-recall curve" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Loss by epoch" })).ToBeVisibleAsync();
+
+        var slider = page.GetByRole(AriaRole.Slider, new() { Name = "Decision threshold" });
+        var threshold = page.Locator("[data-value=threshold]");
+        var recall = page.Locator("[data-value=recall]");
+        var atSaved = await threshold.TextContentAsync();
+        await slider.FocusAsync();
+        await page.Keyboard.PressAsync("Home");
+        await Assertions.Expect(threshold).Not.ToHaveTextAsync(atSaved!);
+        await Assertions.Expect(recall).ToHaveTextAsync("100.0 %");
+        var lowest = await threshold.TextContentAsync();
+        await page.Keyboard.PressAsync("End");
+        await Assertions.Expect(threshold).Not.ToHaveTextAsync(lowest!);
+        var costAtHighest = await page.Locator("[data-value=cost]").TextContentAsync();
+        await page.GetByLabel("Cost of a missed defect").FillAsync("50");
+        await Assertions.Expect(page.Locator("[data-value=cost]")).Not.ToHaveTextAsync(costAtHighest!);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Move to the lowest cost" }).ClickAsync();
+        var chosen = double.Parse((await threshold.TextContentAsync())!, CultureInfo.InvariantCulture);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save threshold" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Saved: predictions now use threshold")).ToBeVisibleAsync();
+        Assert.InRange(chosen, 0, 1);
+
+        // Try a part that is hot and fast: the model calls it a defect.
+        await page.GetByLabel("Shift").SelectOptionAsync("early");
+        await page.GetByLabel("Temperature [C]").FillAsync("98");
+        await page.GetByLabel("Speed [rpm]").FillAsync("1950");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Predict" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("probability")).ToHaveTextAsync(new Regex(@"^\d+\.\d %$"));
+        var probability = double.Parse((await page.GetByTestId("probability").TextContentAsync())!.TrimEnd(' ', '%'), CultureInfo.InvariantCulture);
+        Assert.True(probability > 50, $"probability {probability} %");
+        await ui.AssertAccessibleAsync();
+        await ui.ScreenshotAsync("04-model");
+
+        // Deploy it under a stable name, then see the name on the deployments page.
+        await page.GetByLabel("Deployment name").FillAsync("line3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByText("\"line3\" now points at this model.")).ToBeVisibleAsync();
+        await ui.GoAsync("#/deployments");
+        await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = "line3" })).ToContainTextAsync("v1");
+        await ui.AssertAccessibleAsync();
+        await ui.ScreenshotAsync("05-deployments");
+
+        foreach (var (route, name) in new[] { ("#/datasets", "06-datasets"), ("#/jobs", "07-jobs"), ("#/models", "08-models") })
+        {
+            await ui.GoAsync(route);
+            await ui.AssertAccessibleAsync();
+            await ui.ScreenshotAsync(name);
+        }
+    }
+
+    /// <summary>Before anything exists, every list page explains itself and passes axe.</summary>
+    static async Task CheckEmptyPagesAsync(DashboardPage ui)
+    {
+        foreach (var route in new[] { "#/datasets", "#/jobs", "#/models", "#/deployments" })
+        {
+            await ui.GoAsync(route);
+            await Assertions.Expect(ui.Page.Locator("main .empty").First).ToBeVisibleAsync();
+            await ui.AssertAccessibleAsync();
+        }
+        await ui.GoAsync("#/datasets");
+        await ui.ScreenshotAsync("01-datasets-empty");
+    }
+
+    [GeneratedRegex("#/datasets/[0-9a-f-]{36}$")]
+    private static partial Regex DatasetRoute();
+}

@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using DefectApi.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace DefectApi.Dashboard.Tests.Infrastructure;
+
+/// <summary>One test class's world: the built service as a real process on a loopback port with its own SQLite file,
+/// and Debian's Chromium driven by Playwright. Playwright never downloads a browser here.</summary>
+public sealed class DashboardHost : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+    ];
+
+    readonly string _database = Path.Combine(Path.GetTempPath(), $"defectapi-dashboard-{Guid.NewGuid():N}.db");
+    ServiceProcess? _service;
+    IPlaywright? _playwright;
+    IBrowser? _browser;
+
+    /// <summary>Extra configuration for the service (environment variables), set before InitializeAsync.</summary>
+    public Dictionary<string, string> Environment { get; } = new();
+
+    public ServiceProcess Service => _service ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install -y chromium (.ci/run does this).");
+        Environment["ConnectionStrings__Defects"] = $"Data Source={_database}";
+        var serviceStart = ServiceProcess.StartAsync(AppFolder(), Environment);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
+        _service = await serviceStart;
+    }
+
+    /// <summary>The built service; DEFECTAPI_APP_FOLDER points the tests at another build of it.</summary>
+    static string AppFolder() => System.Environment.GetEnvironmentVariable("DEFECTAPI_APP_FOLDER") is { Length: > 0 } folder
+        ? folder
+        : ServiceProcess.AppFolder();
+
+    /// <summary>A fresh page at the service's address that fails the test on any script error or console error.</summary>
+    public async Task<DashboardPage> OpenAsync(string route = "#/datasets")
+    {
+        var context = await _browser!.NewContextAsync(new() { BaseURL = Service.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        var session = new DashboardPage(page);
+        await page.GotoAsync($"/{route}");
+        await session.WaitUntilLoadedAsync();
+        return session;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_service is not null) await _service.DisposeAsync();
+        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
+            if (File.Exists(file)) File.Delete(file);
+    }
+}
+
+/// <summary>A page of the dashboard with the checks every test makes: no script errors, no serious accessibility
+/// violations, and a screenshot kept as an artifact.</summary>
+public sealed partial class DashboardPage(IPage page)
+{
+    readonly List<string> _errors = Listen(page);
+
+    public IPage Page => page;
+
+    static List<string> Listen(IPage page)
+    {
+        var errors = new List<string>();
+        page.PageError += (_, message) => errors.Add($"script error: {message}");
+        page.Console += (_, message) =>
+        {
+            // A failed call the page shows as a problem (4xx) is logged by Chromium too; that is the page working.
+            if (message.Type == "error" && !FailedResourceLog().IsMatch(message.Text)) errors.Add($"console error: {message.Text}");
+        };
+        return errors;
+    }
+
+    [GeneratedRegex("Failed to load resource: the server responded with a status of 4\\d\\d")]
+    private static partial Regex FailedResourceLog();
+
+    /// <summary>Waits until the router has rendered the current route.</summary>
+    public async Task WaitUntilLoadedAsync()
+    {
+        await page.WaitForFunctionAsync("() => !document.querySelector('main').hasAttribute('aria-busy') && document.querySelector('main h1')");
+        Assert.Empty(_errors);
+    }
+
+    public async Task GoAsync(string route)
+    {
+        await page.EvaluateAsync("route => { location.hash = route; }", route);
+        await page.WaitForURLAsync(new Regex(Regex.Escape(route) + "$"));
+        await WaitUntilLoadedAsync();
+    }
+
+    /// <summary>Runs axe-core on the page and fails on any serious or critical violation, listing them.</summary>
+    public async Task AssertAccessibleAsync()
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"Accessibility violations on {page.Url}:\n" + string.Join("\n", serious.Select(v =>
+            $"- {v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
+        Assert.Empty(_errors);
+    }
+
+    /// <summary>Saves a full-page screenshot under TestResults/screenshots in the test project's folder.</summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, $"{name}.png"), FullPage = true });
+    }
+
+    public static string ScreenshotFolder { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "TestResults", "screenshots"));
+
+    /// <summary>Checks that nothing went wrong in the page's scripts so far.</summary>
+    public void AssertNoScriptErrors() => Assert.Empty(_errors);
+}
