@@ -9,7 +9,7 @@ namespace DefectApi.Dashboard.Tests;
 /// <summary>What a quality engineer does on a first visit, in a real browser against the real service: upload an
 /// export, train, watch it learn, tune the threshold, try a part, deploy. Every page is checked with axe and kept as a
 /// screenshot.</summary>
-public sealed partial class DashboardFlowTests(DashboardHost host) : IClassFixture<DashboardHost>
+public sealed class DashboardFlowTests(DashboardHost host) : IClassFixture<DashboardHost>
 {
     [Fact]
     public async Task UploadTrainTuneThresholdPredictAndDeployInTheBrowser()
@@ -19,20 +19,7 @@ public sealed partial class DashboardFlowTests(DashboardHost host) : IClassFixtu
         await CheckEmptyPagesAsync(ui);
 
         // Upload through the file picker (the drop zone's input): the page opens the new dataset's schema.
-        var folder = Directory.CreateTempSubdirectory("defectapi-dashboard-");
-        var csv = Path.Combine(folder.FullName, "line3.csv");
-        await File.WriteAllTextAsync(csv, TestData.DefectsCsv(rows: 400));
-        try
-        {
-            await ui.GoAsync("#/datasets");
-            await page.Locator("#upload-file").SetInputFilesAsync(csv);
-            await page.WaitForURLAsync(DatasetRoute());
-            await ui.WaitUntilLoadedAsync();
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        await ui.UploadAsync("line3.csv", TestData.DefectsCsv(rows: 400));
         var temperature = page.GetByRole(AriaRole.Row, new() { Name = "Temperature [C]" });
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "line3", Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(temperature).ToContainTextAsync("numeric");
@@ -42,10 +29,7 @@ public sealed partial class DashboardFlowTests(DashboardHost host) : IClassFixtu
         await ui.ScreenshotAsync("02-dataset-schema");
 
         // Train with small settings; the job page follows it live and draws the loss curves.
-        await page.GetByLabel("Target column").SelectOptionAsync("Defect");
-        await page.GetByLabel("Hidden layers").FillAsync("16");
-        await page.GetByLabel("Epochs", new() { Exact = true }).FillAsync("40");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Start training" }).ClickAsync();
+        await ui.StartTrainingAsync("Defect", epochs: 40);
         await page.WaitForURLAsync(new Regex("#/jobs/[0-9a-f-]{36}$"));
         await ui.WaitUntilLoadedAsync();
         await page.WaitForFunctionAsync("() => (document.querySelector('.chart-holder path.series')?.getAttribute('d') ?? '').split('L').length >= 3",
@@ -125,7 +109,4 @@ public sealed partial class DashboardFlowTests(DashboardHost host) : IClassFixtu
         await ui.GoAsync("#/datasets");
         await ui.ScreenshotAsync("01-datasets-empty");
     }
-
-    [GeneratedRegex("#/datasets/[0-9a-f-]{36}$")]
-    private static partial Regex DatasetRoute();
 }

@@ -102,6 +102,37 @@ public sealed partial class DashboardPage(IPage page)
         await WaitUntilLoadedAsync();
     }
 
+    /// <summary>Uploads a CSV through the drop zone's file input and waits for the new dataset's page.</summary>
+    public async Task UploadAsync(string fileName, string csv)
+    {
+        var folder = Directory.CreateTempSubdirectory("defectapi-dashboard-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, fileName);
+            await File.WriteAllTextAsync(path, csv);
+            await GoAsync("#/datasets");
+            await page.Locator("#upload-file").SetInputFilesAsync(path);
+            await page.WaitForURLAsync(DatasetRoute());
+            await WaitUntilLoadedAsync();
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [GeneratedRegex("#/datasets/[0-9a-f-]{36}$")]
+    private static partial Regex DatasetRoute();
+
+    /// <summary>On a dataset's page: fills the training form with small settings and starts the job.</summary>
+    public async Task StartTrainingAsync(string target, int epochs, string hiddenLayers = "16")
+    {
+        await page.GetByLabel("Target column").SelectOptionAsync(target);
+        await page.GetByLabel("Hidden layers").FillAsync(hiddenLayers);
+        await page.GetByLabel("Epochs", new() { Exact = true }).FillAsync(epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start training" }).ClickAsync();
+    }
+
     /// <summary>Runs axe-core on the page and fails on any serious or critical violation, listing them.</summary>
     public async Task AssertAccessibleAsync()
     {

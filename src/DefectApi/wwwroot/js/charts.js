@@ -58,7 +58,7 @@ export function plot({ title, description, xLabel, yLabel, series, xDomain, yDom
   const titleId = uid('chart-title');
   const descId = uid('chart-desc');
   const svg = s('svg', {
-    viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart', 'aria-labelledby': `${titleId} ${descId}`,
+    viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart', 'aria-labelledby': titleId, 'aria-describedby': descId,
     preserveAspectRatio: 'xMidYMid meet',
   },
   s('title', { id: titleId }, title),
