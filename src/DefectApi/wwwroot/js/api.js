@@ -29,6 +29,13 @@ export class ApiError extends Error {
 
 export const apiKey = () => sessionStorage.getItem(KEY_STORAGE);
 
+/** Stores (or, with null, forgets) the key and tells the page, which shows a "forget" control while one is kept. */
+export function setApiKey(key) {
+  if (key) sessionStorage.setItem(KEY_STORAGE, key);
+  else sessionStorage.removeItem(KEY_STORAGE);
+  window.dispatchEvent(new Event('apikeychange'));
+}
+
 const withKey = (headers = {}) => (apiKey() ? { ...headers, 'X-Api-Key': apiKey() } : headers);
 
 let pendingPrompt = null;
@@ -49,7 +56,7 @@ function askForKey(rejected) {
       pendingPrompt = null;
       const key = input.value.trim();
       if (event.submitter?.value === 'cancel' || !key) reject(new ApiError(401, 'An API key is needed', 'This service asks for an API key. Reload the page to enter one.'));
-      else { sessionStorage.setItem(KEY_STORAGE, key); resolve(); }
+      else { setApiKey(key); resolve(); }
     };
     const cancel = (event) => done(event);
     form.addEventListener('submit', done);
@@ -72,7 +79,7 @@ async function send(method, path, { body, headers, signal } = {}) {
       throw new ApiError(0, 'The service cannot be reached', 'Check that DefectApi is running and the network is up, then try again.');
     }
     if (response.status !== 401) return response;
-    if (sentKey) sessionStorage.removeItem(KEY_STORAGE);
+    if (sentKey) setApiKey(null);
     await askForKey(Boolean(sentKey));
   }
 }
@@ -113,7 +120,7 @@ export function upload(path, file, name, onProgress) {
       const body = (() => { try { return JSON.parse(xhr.responseText); } catch { return null; } })();
       if (xhr.status === 401) {
         const sentKey = apiKey();
-        if (sentKey) sessionStorage.removeItem(KEY_STORAGE);
+        if (sentKey) setApiKey(null);
         askForKey(Boolean(sentKey)).then(() => upload(path, file, name, onProgress)).then(resolve, reject);
       } else if (xhr.status >= 200 && xhr.status < 300) {
         resolve({ dataset: body, created: xhr.status === 201 });

@@ -3,6 +3,7 @@
 
 import { h, fill } from './dom.js';
 import * as problems from './problems.js';
+import { apiKey, setApiKey } from './api.js';
 import { datasetsPage, datasetPage } from './views/datasets.js';
 import { jobsPage, jobPage } from './views/jobs.js';
 import { modelsPage } from './views/models.js';
@@ -72,5 +73,12 @@ document.querySelector('[data-skip]').addEventListener('click', (event) => {
   event.preventDefault();
   main.focus();
 });
+
+// While a key is kept for this tab, the header offers to forget it (to sign in with another).
+const forget = document.getElementById('forget-key');
+const showKeyState = () => { forget.hidden = !apiKey(); };
+window.addEventListener('apikeychange', showKeyState);
+forget.addEventListener('click', () => { setApiKey(null); render(); });
+showKeyState();
 
 render();

@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using DefectApi.Dashboard.Tests.Infrastructure;
+using DefectApi.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace DefectApi.Dashboard.Tests;
+
+/// <summary>A service with API keys: the page asks for a key at the first 401, once, keeps it for the tab, and sends it
+/// on every call: fetch, the upload's XMLHttpRequest and the training event stream alike.</summary>
+public sealed class ApiKeyPromptTests : IClassFixture<ApiKeyPromptTests.KeyedHost>
+{
+    const string Key = "dashboard-test-key";
+
+    public sealed class KeyedHost : IAsyncLifetime
+    {
+        public DashboardHost Host { get; } = new();
+
+        public Task InitializeAsync()
+        {
+            Host.Environment["Auth__ApiKeys__0__Name"] = "dashboard";
+            Host.Environment["Auth__ApiKeys__0__Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Key)));
+            Host.Environment["Auth__ApiKeys__0__Scopes__0"] = "admin";
+            return Host.InitializeAsync();
+        }
+
+        public Task DisposeAsync() => Host.DisposeAsync();
+    }
+
+    readonly DashboardHost _host;
+
+    public ApiKeyPromptTests(KeyedHost keyed) => _host = keyed.Host;
+
+    [Fact]
+    public async Task TheFirst401AsksForAKeyThatEveryLaterCallSends()
+    {
+        var ui = await _host.OpenAsync(waitUntilLoaded: false);
+        var page = ui.Page;
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "API key" });
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await ui.AssertAccessibleAsync();
+        await ui.ScreenshotAsync("12-api-key-prompt");
+
+        await dialog.GetByLabel("Key").FillAsync("not-the-key");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Use this key" }).ClickAsync();
+        await Assertions.Expect(dialog.GetByText("The key was not accepted")).ToBeVisibleAsync();
+
+        await dialog.GetByLabel("Key").FillAsync(Key);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Use this key" }).ClickAsync();
+        await ui.WaitUntilLoadedAsync();
+        await Assertions.Expect(dialog).ToBeHiddenAsync();
+        Assert.Equal(Key, await page.EvaluateAsync<string>("() => sessionStorage.getItem('defectapi.apiKey')"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Forget API key" })).ToBeVisibleAsync();
+
+        // The upload (XMLHttpRequest) and the job's event stream (fetch) carry the key without asking again.
+        await ui.UploadAsync("efficiency.csv", TestData.EfficiencyCsv(rows: 100));
+        await ui.StartTrainingAsync("efficiency", epochs: 5);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open the model" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByTestId("epoch")).ToContainTextAsync("of 5");
+        await Assertions.Expect(dialog).ToBeHiddenAsync();
+    }
+}
