@@ -8,33 +8,23 @@ namespace DefectApi.Dashboard.Tests;
 
 /// <summary>A service with API keys: the page asks for a key at the first 401, once, keeps it for the tab, and sends it
 /// on every call: fetch, the upload's XMLHttpRequest and the training event stream alike.</summary>
-public sealed class ApiKeyPromptTests : IClassFixture<ApiKeyPromptTests.KeyedHost>
+[Collection(ChromiumCollection.Name)]
+public sealed class ApiKeyPromptTests(Chromium chromium, ApiKeyPromptTests.KeyedService service) : IClassFixture<ApiKeyPromptTests.KeyedService>
 {
     const string Key = "dashboard-test-key";
 
-    public sealed class KeyedHost : IAsyncLifetime
+    /// <summary>The service with one admin key, configured as operators do: by its SHA-256.</summary>
+    public sealed class KeyedService() : ServiceHost(new Dictionary<string, string>
     {
-        public DashboardHost Host { get; } = new();
-
-        public Task InitializeAsync()
-        {
-            Host.Environment["Auth__ApiKeys__0__Name"] = "dashboard";
-            Host.Environment["Auth__ApiKeys__0__Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Key)));
-            Host.Environment["Auth__ApiKeys__0__Scopes__0"] = "admin";
-            return Host.InitializeAsync();
-        }
-
-        public Task DisposeAsync() => Host.DisposeAsync();
-    }
-
-    readonly DashboardHost _host;
-
-    public ApiKeyPromptTests(KeyedHost keyed) => _host = keyed.Host;
+        ["Auth__ApiKeys__0__Name"] = "dashboard",
+        ["Auth__ApiKeys__0__Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Key))),
+        ["Auth__ApiKeys__0__Scopes__0"] = "admin",
+    });
 
     [Fact]
     public async Task TheFirst401AsksForAKeyThatEveryLaterCallSends()
     {
-        var ui = await _host.OpenAsync(waitUntilLoaded: false);
+        var ui = await chromium.OpenAsync(service, waitUntilLoaded: false);
         var page = ui.Page;
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "API key" });
         await Assertions.Expect(dialog).ToBeVisibleAsync();

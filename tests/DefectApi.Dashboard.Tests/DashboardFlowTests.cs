@@ -9,12 +9,13 @@ namespace DefectApi.Dashboard.Tests;
 /// <summary>What a quality engineer does on a first visit, in a real browser against the real service: upload an
 /// export, train, watch it learn, tune the threshold, try a part, deploy. Every page is checked with axe and kept as a
 /// screenshot.</summary>
-public sealed class DashboardFlowTests(DashboardHost host) : IClassFixture<DashboardHost>
+[Collection(ChromiumCollection.Name)]
+public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) : IClassFixture<ServiceHost>
 {
     [Fact]
     public async Task UploadTrainTuneThresholdPredictAndDeployInTheBrowser()
     {
-        var ui = await host.OpenAsync();
+        var ui = await chromium.OpenAsync(service);
         var page = ui.Page;
         await CheckEmptyPagesAsync(ui);
 
@@ -97,14 +98,25 @@ public sealed class DashboardFlowTests(DashboardHost host) : IClassFixture<Dashb
         }
     }
 
-    /// <summary>Before anything exists, every list page explains itself and passes axe.</summary>
+    [Fact]
+    public async Task AnUnreadableCsvShowsTheServicesProblemAndStaysOnTheUploadPage()
+    {
+        var ui = await chromium.OpenAsync(service);
+        await ui.ChooseFileAsync("ragged.csv", "a,b\n1,2\n3,4,5\n");
+
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The CSV could not be read");
+        Assert.EndsWith("#/datasets", ui.Page.Url);
+        await ui.AssertAccessibleAsync();
+        await ui.ScreenshotAsync("09-upload-problem");
+    }
+
+    /// <summary>Before anything exists, every list page says what to do first (axe checks these pages once filled).</summary>
     static async Task CheckEmptyPagesAsync(DashboardPage ui)
     {
         foreach (var route in new[] { "#/datasets", "#/jobs", "#/models", "#/deployments" })
         {
             await ui.GoAsync(route);
             await Assertions.Expect(ui.Page.Locator("main .empty").First).ToBeVisibleAsync();
-            await ui.AssertAccessibleAsync();
         }
         await ui.GoAsync("#/datasets");
         await ui.ScreenshotAsync("01-datasets-empty");

@@ -55,6 +55,8 @@ export async function jobPage(main, signal, id) {
 
   const showProgress = (progress) => {
     if (!progress) return;
+    // An epoch means the job runs: the stream only tells the status again when it finishes.
+    if (job.status === 'queued') update({ ...job, status: 'running' });
     if (!history.some((row) => row.epoch === progress.epoch)) history.push(progress);
     progressBar.value = progress.epochs ? progress.epoch / progress.epochs : 0;
     fill(numbers,

@@ -1,69 +1,8 @@
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace DefectApi.Dashboard.Tests.Infrastructure;
-
-/// <summary>One test class's world: the built service as a real process on a loopback port with its own SQLite file,
-/// and Debian's Chromium driven by Playwright. Playwright never downloads a browser here.</summary>
-public sealed class DashboardHost : IAsyncLifetime
-{
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-    ];
-
-    readonly string _database = Path.Combine(Path.GetTempPath(), $"defectapi-dashboard-{Guid.NewGuid():N}.db");
-    ServiceProcess? _service;
-    IPlaywright? _playwright;
-    IBrowser? _browser;
-
-    /// <summary>Extra configuration for the service (environment variables), set before InitializeAsync.</summary>
-    public Dictionary<string, string> Environment { get; } = new();
-
-    public ServiceProcess Service => _service ?? throw new InvalidOperationException("Not started.");
-
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(ChromiumPath))
-            throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install -y chromium (.ci/run does this).");
-        Environment["ConnectionStrings__Defects"] = $"Data Source={_database}";
-        var serviceStart = ServiceProcess.StartAsync(AppFolder(), Environment);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
-        _service = await serviceStart;
-    }
-
-    /// <summary>The built service; DEFECTAPI_APP_FOLDER points the tests at another build of it.</summary>
-    static string AppFolder() => System.Environment.GetEnvironmentVariable("DEFECTAPI_APP_FOLDER") is { Length: > 0 } folder
-        ? folder
-        : ServiceProcess.AppFolder();
-
-    /// <summary>A fresh page at the service's address that fails the test on any script error or console error.</summary>
-    public async Task<DashboardPage> OpenAsync(string route = "#/datasets", bool waitUntilLoaded = true)
-    {
-        var context = await _browser!.NewContextAsync(new() { BaseURL = Service.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
-        context.SetDefaultTimeout(15_000);
-        var page = await context.NewPageAsync();
-        var session = new DashboardPage(page);
-        await page.GotoAsync($"/{route}");
-        if (waitUntilLoaded) await session.WaitUntilLoadedAsync();
-        return session;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
-        if (_service is not null) await _service.DisposeAsync();
-        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
-            if (File.Exists(file)) File.Delete(file);
-    }
-}
 
 /// <summary>A page of the dashboard with the checks every test makes: no script errors, no serious accessibility
 /// violations, and a screenshot kept as an artifact.</summary>
@@ -105,15 +44,21 @@ public sealed partial class DashboardPage(IPage page)
     /// <summary>Uploads a CSV through the drop zone's file input and waits for the new dataset's page.</summary>
     public async Task UploadAsync(string fileName, string csv)
     {
+        await GoAsync("#/datasets");
+        await ChooseFileAsync(fileName, csv);
+        await page.WaitForURLAsync(DatasetRoute());
+        await WaitUntilLoadedAsync();
+    }
+
+    /// <summary>Gives the upload's file input a file with this name and content, as the file picker would.</summary>
+    public async Task ChooseFileAsync(string fileName, string csv)
+    {
         var folder = Directory.CreateTempSubdirectory("defectapi-dashboard-");
         try
         {
             var path = Path.Combine(folder.FullName, fileName);
             await File.WriteAllTextAsync(path, csv);
-            await GoAsync("#/datasets");
             await page.Locator("#upload-file").SetInputFilesAsync(path);
-            await page.WaitForURLAsync(DatasetRoute());
-            await WaitUntilLoadedAsync();
         }
         finally
         {
@@ -125,11 +70,12 @@ public sealed partial class DashboardPage(IPage page)
     private static partial Regex DatasetRoute();
 
     /// <summary>On a dataset's page: fills the training form with small settings and starts the job.</summary>
-    public async Task StartTrainingAsync(string target, int epochs, string hiddenLayers = "16")
+    public async Task StartTrainingAsync(string target, int epochs, string hiddenLayers = "16", int? patience = null)
     {
         await page.GetByLabel("Target column").SelectOptionAsync(target);
         await page.GetByLabel("Hidden layers").FillAsync(hiddenLayers);
         await page.GetByLabel("Epochs", new() { Exact = true }).FillAsync(epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (patience is { } p) await page.GetByLabel("Early stopping patience").FillAsync(p.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.GetByRole(AriaRole.Button, new() { Name = "Start training" }).ClickAsync();
     }
 
