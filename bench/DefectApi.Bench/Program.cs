@@ -1,1 +1,13 @@
-return 0;
+using DefectApi.Bench;
+using DefectApi.Bench.Service;
+
+return args.FirstOrDefault() switch
+{
+    "train" => TrainBench.Run(args),
+    "gemm" => GemmBench.Run(args),
+    "quality" => QualityBench.Run(args[1..]),
+    "ingest" => IngestBench.Run(args[1..]),
+    "upload" => await UploadBench.RunAsync(args),
+    "serve" => await ServeBench.RunAsync(args),
+    _ => BenchArgs.Usage(),
+};

@@ -1,5 +1,8 @@
 using DefectApi.Data;
+using DefectApi.Hosting;
+using DefectApi.Security;
 using DefectApi.Tabular;
+using DefectApi.Tabular.Csv;
 using DefectApi.Training;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,21 +21,22 @@ public static class DatasetsApi
             .WithDescription("multipart/form-data with a 'file' part (and optional 'name', 'delimiter', 'decimalSeparator' fields), " +
                 "or a raw text/csv body with ?name=. The dialect (delimiter, decimal comma, encoding) is detected unless given. " +
                 "Uploading the same bytes again returns the existing dataset with 200.")
-            .Accepts<IFormFile>("multipart/form-data")
-            .Accepts<string>("text/csv")
+            .DocumentsCsvUpload()
             .DisableAntiforgery()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RequireAuthorization(Policies.Train);
 
-        group.MapGet("/", ListAsync).WithSummary("List datasets, newest first");
+        group.MapGet("/", ListAsync).WithSummary("List datasets, newest first").RequireAuthorization(Policies.Train);
 
-        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a dataset with its full schema");
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a dataset with its full schema").RequireAuthorization(Policies.Train);
 
         group.MapGet("/{id:guid}/rows", GetRowsAsync).WithSummary("Preview a dataset's rows, page by page")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().RequireAuthorization(Policies.Train);
 
-        group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a dataset (409 while a queued or running job uses it)");
+        group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a dataset (409 while a queued or running job uses it)")
+            .RequireAuthorization(Policies.Admin);
 
         return group;
     }

@@ -39,14 +39,21 @@ internal static class UploadDialect
         return null;
     }
 
-    /// <summary>The given name, else the uploaded file's name without extension, else one stamped with the time.</summary>
+    /// <summary>The given name, else the uploaded file's name without extension, else one stamped with the time.
+    /// A given name with control characters (a header-injection attempt, a pasted newline) or over 200 characters is
+    /// refused rather than silently changed.</summary>
     public static string ChooseName(UploadRequestReader.Fields fields)
     {
-        var name = fields.Name;
-        if (string.IsNullOrWhiteSpace(name) && !string.IsNullOrWhiteSpace(fields.FileName))
-            name = Path.GetFileNameWithoutExtension(Path.GetFileName(fields.FileName.Replace('\\', '/')));
-        if (string.IsNullOrWhiteSpace(name)) name = $"dataset-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
-        name = new string(name.Trim().Where(c => !char.IsControl(c)).ToArray());
+        if (fields.Name is { } given && !string.IsNullOrWhiteSpace(given))
+        {
+            if (given.Length > 200 || given.Any(char.IsControl))
+                throw new InvalidOptionsException(new() { ["name"] = ["name must be at most 200 characters, without control characters such as line breaks."] });
+            return given.Trim();
+        }
+        var name = string.IsNullOrWhiteSpace(fields.FileName) ? "" :
+            Path.GetFileNameWithoutExtension(Path.GetFileName(fields.FileName.Replace('\\', '/')));
+        name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        if (name.Length == 0) name = $"dataset-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
         return name.Length > 200 ? name[..200] : name;
     }
 }

@@ -46,7 +46,11 @@ internal static class UploadRequestReader
             {
                 sawFile = true;
                 fields.FileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                await onFile(section.Body);
+                try { await onFile(section.Body); }
+                catch (IOException e) when (!ct.IsCancellationRequested)
+                {
+                    throw new BadHttpRequestException($"The multipart body ended before the file part was complete: {e.Message}");
+                }
                 continue;
             }
             if (!disposition.IsFormDisposition()) continue;

@@ -24,15 +24,28 @@ public static class DatabaseSetup
         return builder.ToString();
     }
 
-    public static IServiceCollection AddDefectDatabase(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddDefectDatabase(this IServiceCollection services)
     {
-        var connectionString = ResolveConnectionString(configuration.GetConnectionString(ConnectionStringName));
-        services.AddDbContext<DefectDbContext>(options => options.UseSqlite(connectionString));
-        services.AddDbContextFactory<DefectDbContext>(options => options.UseSqlite(connectionString), ServiceLifetime.Scoped);
+        // Resolved when first needed, so configuration added up to the host's build (tests, tools) is what counts.
+        services.AddSingleton(sp => new DatabaseConnection(
+            ResolveConnectionString(sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName))));
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddDbContext<DefectDbContext>(Configure);
+        services.AddDbContextFactory<DefectDbContext>(Configure, ServiceLifetime.Scoped);
         services.AddHostedService<DatabaseInitializer>();
         return services;
     }
+
+    static void Configure(IServiceProvider services, DbContextOptionsBuilder options)
+    {
+        options.UseSqlite(services.GetRequiredService<DatabaseConnection>().ConnectionString);
+        if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.MaxDatabaseBytes is { } max)
+            options.AddInterceptors(new DatabaseSizeLimit(max));
+    }
 }
+
+/// <summary>The SQLite connection string, with a relative file path made absolute next to the app.</summary>
+public sealed record DatabaseConnection(string ConnectionString);
 
 /// <summary>Runs before the server takes requests: applies migrations, turns on WAL, and removes what a crash
 /// left half-written.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Models;
+using DefectApi.Security;
 using DefectApi.Training;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -36,13 +37,10 @@ public static class DefectApiSetup
 
         services.AddSingleton(TimeProvider.System);
         services.AddApiProblemHandling();
-        services.AddDefectDatabase(builder.Configuration);
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "DefectApi";
-            document.Info.Description = "Defect and efficiency predictions for manufacturing: upload MES exports, train, predict.";
-            return Task.CompletedTask;
-        }));
+        services.AddDefectDatabase();
+        services.AddApiKeySecurity();
+        services.AddServiceMetrics();
+        services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiDocumentSetup>());
         services.AddHealthChecks().AddDbContextCheck<DefectDbContext>("database", tags: ["ready"]);
 
         services.AddScoped<DatasetStore>();
@@ -61,6 +59,9 @@ public static class DefectApiSetup
         app.UseStatusCodePages();
         app.UseDashboard();
 
+        app.UseApiKeySecurity();
+        app.UseRequestBodyLimits();
+
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(options =>
         {
@@ -72,6 +73,8 @@ public static class DefectApiSetup
             .WithTags("Operations");
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync })
             .WithTags("Operations");
+
+        app.MapPrometheusScrapingEndpoint("/metrics");
 
         app.MapDatasetsApi();
         app.MapTrainingJobsApi();

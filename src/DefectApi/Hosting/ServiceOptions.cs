@@ -19,6 +19,16 @@ public sealed class UploadOptions
     public int MaxColumns { get; set; } = 10_000;
 }
 
+/// <summary>The SQLite database.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>Largest the database file may grow, in bytes; null for no limit beyond the disk's.</summary>
+    [Range(1L << 16, long.MaxValue)]
+    public long? MaxDatabaseBytes { get; set; }
+}
+
 /// <summary>The background training queue.</summary>
 public sealed class TrainingQueueOptions
 {
@@ -40,4 +50,8 @@ public sealed class PredictionOptions
     /// <summary>Most records in one JSON request; more answers 413 (a CSV body is streamed and unlimited).</summary>
     [Range(1, 10_000_000)]
     public int MaxRecords { get; set; } = 10_000;
+
+    /// <summary>Largest JSON predict body in bytes (a CSV body is streamed and has no limit).</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxJsonBytes { get; set; } = 32L << 20;
 }

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using DefectApi.Data;
+using DefectApi.Hosting;
+using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,17 +19,19 @@ public static partial class DeploymentsApi
     {
         var group = routes.MapGroup("/api/deployments").WithTags("Deployments");
 
-        group.MapGet("/", ListAsync).WithSummary("List deployments");
-        group.MapGet("/{name}", GetAsync).WithSummary("Get a deployment and its history (which model, from when)");
-        group.MapPut("/{name}", PutAsync).WithSummary("Point a deployment at a model (create, roll forward or roll back)");
-        group.MapDelete("/{name}", DeleteAsync).WithSummary("Delete a deployment");
+        group.MapGet("/", ListAsync).WithSummary("List deployments").RequireAuthorization(Policies.Read);
+        group.MapGet("/{name}", GetAsync).WithSummary("Get a deployment and its history (which model, from when)").RequireAuthorization(Policies.Read);
+        group.MapPut("/{name}", PutAsync).WithSummary("Point a deployment at a model (create, roll forward or roll back)")
+            .RequireAuthorization(Policies.Admin).WithBodyLimit(RequestBodyLimits.SmallJson);
+        group.MapDelete("/{name}", DeleteAsync).WithSummary("Delete a deployment").RequireAuthorization(Policies.Admin);
         group.MapPost("/{name}/predict", PredictAsync).WithTags("Predictions")
             .WithSummary("Score records with the model a deployment points at")
-            .Accepts<PredictRequestExample>("application/json", "text/csv")
+            .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
             .Produces<PredictResponse>()
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Predict);
         return group;
     }
 
@@ -80,7 +84,7 @@ public static partial class DeploymentsApi
         var modelId = await db.Deployments.AsNoTracking().Where(d => d.Name == name).Select(d => (Guid?)d.ModelId).FirstOrDefaultAsync(ct);
         if (modelId is null) return NotFound(name);
         var entry = await cache.GetAsync(modelId.Value, ct);
-        return entry is null ? NotFound(name) : await predictor.PredictAsync(request, entry, ct);
+        return entry is null ? NotFound(name) : await predictor.PredictAsync(request, entry, name, ct);
     }
 
     static ProblemHttpResult NotFound(string name) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,

@@ -1,4 +1,6 @@
 using DefectApi.Data;
+using DefectApi.Hosting;
+using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,21 +12,25 @@ public static class ModelsApi
     {
         var group = routes.MapGroup("/api/models").WithTags("Models");
 
-        group.MapGet("/", ListAsync).WithSummary("List models, newest first");
-        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a model: inputs, metrics, training history and threshold table");
-        group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a model (409 while a deployment points at it)");
+        group.MapGet("/", ListAsync).WithSummary("List models, newest first").RequireAuthorization(Policies.Read);
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a model: inputs, metrics, training history and threshold table")
+            .RequireAuthorization(Policies.Read);
+        group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a model (409 while a deployment points at it)")
+            .RequireAuthorization(Policies.Admin);
         group.MapPut("/{id:guid}/threshold", SetThresholdAsync)
-            .WithSummary("Binary models: set the decision threshold, or derive it from the costs of errors");
+            .WithSummary("Binary models: set the decision threshold, or derive it from the costs of errors")
+            .RequireAuthorization(Policies.Train).WithBodyLimit(RequestBodyLimits.SmallJson);
         group.MapPost("/{id:guid}/predict", PredictAsync).WithTags("Predictions")
             .WithSummary("Score records with a model")
             .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv.")
-            .Accepts<PredictRequestExample>("application/json", "text/csv")
+            .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
             .Produces<PredictResponse>()
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RequireAuthorization(Policies.Predict);
         return group;
     }
 
@@ -87,7 +93,7 @@ public static class ModelsApi
     }
 
     static async Task<IResult> PredictAsync(Guid id, HttpRequest request, ModelCache cache, Predictor predictor, CancellationToken ct) =>
-        await cache.GetAsync(id, ct) is { } entry ? await predictor.PredictAsync(request, entry, ct) : NotFound(id);
+        await cache.GetAsync(id, ct) is { } entry ? await predictor.PredictAsync(request, entry, null, ct) : NotFound(id);
 
     static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Model not found", detail: $"There is no model with id '{id}'. List them with GET /api/models.");

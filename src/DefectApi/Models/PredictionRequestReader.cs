@@ -32,25 +32,36 @@ internal static class PredictionRequestReader
                 continue;
             }
             var record = new Dictionary<string, CellValue>(StringComparer.Ordinal);
-            foreach (var property in element.EnumerateObject())
+            try { ReadRecord(element, record, index, errors, maxErrors); }
+            catch (InvalidOperationException)
             {
-                var cell = property.Value.ValueKind switch
-                {
-                    JsonValueKind.Number => property.Value.TryGetDouble(out var d) && double.IsFinite(d) ? CellValue.FromNumber(d) : (CellValue?)null,
-                    JsonValueKind.String => CellValue.FromText(property.Value.GetString()!),
-                    JsonValueKind.True => CellValue.FromBoolean(true),
-                    JsonValueKind.False => CellValue.FromBoolean(false),
-                    JsonValueKind.Null => CellValue.Missing,
-                    _ => null,
-                };
-                if (cell is { } value) record[property.Name] = value;
-                else Add(errors, $"records[{index}].{property.Name}", "The value must be a finite number, a string, true/false or null.", maxErrors);
+                // System.Text.Json validates UTF-8 inside strings only when they are read.
+                Add(errors, $"records[{index}]", "The record contains text that is not valid UTF-8. Send the body encoded as UTF-8.", maxErrors);
             }
             records.Add(record);
             index++;
         }
         if (index == 0) errors["records"] = ["'records' is empty: send at least one record."];
         return new Parsed(records, errors);
+    }
+
+    static void ReadRecord(JsonElement element, Dictionary<string, CellValue> record, int index, Dictionary<string, string[]> errors, int maxErrors)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            var cell = property.Value.ValueKind switch
+            {
+                // The engine computes in float32: a number beyond its range cannot be a measurement.
+                JsonValueKind.Number => property.Value.TryGetDouble(out var d) && Math.Abs(d) <= float.MaxValue ? CellValue.FromNumber(d) : (CellValue?)null,
+                JsonValueKind.String => CellValue.FromText(property.Value.GetString()!),
+                JsonValueKind.True => CellValue.FromBoolean(true),
+                JsonValueKind.False => CellValue.FromBoolean(false),
+                JsonValueKind.Null => CellValue.Missing,
+                _ => null,
+            };
+            if (cell is { } value) record[property.Name] = value;
+            else Add(errors, $"records[{index}].{property.Name}", "The value must be a number within ±3.4e38, a string, true/false or null.", maxErrors);
+        }
     }
 
     public static void Add(Dictionary<string, string[]> errors, string key, string message, int maxErrors = 100)

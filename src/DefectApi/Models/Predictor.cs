@@ -9,9 +9,9 @@ namespace DefectApi.Models;
 
 /// <summary>The predict endpoints' shared body: JSON records in, predictions out in the same order; or a CSV body
 /// scored as it streams.</summary>
-public sealed class Predictor(IOptions<PredictionOptions> options)
+public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetrics metrics)
 {
-    public async Task<IResult> PredictAsync(HttpRequest request, ModelCache.Entry entry, CancellationToken ct)
+    public async Task<IResult> PredictAsync(HttpRequest request, ModelCache.Entry entry, string? deployment, CancellationToken ct)
     {
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) &&
             (type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase)))
@@ -20,8 +20,11 @@ public sealed class Predictor(IOptions<PredictionOptions> options)
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
                 detail: $"Content-Type '{request.ContentType}' is not accepted. Send application/json {{ \"records\": [...] }} or a text/csv body with a header row.");
 
+        var limit = options.Value.MaxJsonBytes;
+        var tooLarge = $"The JSON body is larger than {limit} bytes (Predictions:MaxJsonBytes). Split it, or send text/csv, which is streamed without a limit.";
+        if (request.ContentLength > limit) throw new PayloadTooLargeException(tooLarge);
         JsonDocument document;
-        try { document = await JsonDocument.ParseAsync(request.Body, PredictionRequestReader.Options, ct); }
+        try { document = await JsonDocument.ParseAsync(new LengthLimitedStream(request.Body, limit, tooLarge), PredictionRequestReader.Options, ct); }
         catch (JsonException e)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The JSON body is not valid",
@@ -35,17 +38,42 @@ public sealed class Predictor(IOptions<PredictionOptions> options)
                 return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many records",
                     detail: $"The request has {array.GetArrayLength()} records; the limit is {max} (Predictions:MaxRecords). Split it, or send a text/csv body, which is streamed without a limit.");
             var parsed = PredictionRequestReader.Read(document);
-            if (parsed.Errors.Count > 0) return Invalid(parsed.Errors);
+            if (parsed.Errors.Count > 0)
+            {
+                metrics.RecordPredictions(deployment, "rejected", parsed.Records.Count);
+                return Invalid(parsed.Errors);
+            }
             var batch = entry.Artifact.Predict(parsed.Records);
             if (batch.Errors.Count > 0)
             {
                 var errors = new Dictionary<string, string[]>();
                 foreach (var e in batch.Errors) PredictionRequestReader.Add(errors, $"records[{e.Record}].{e.Column}", e.Message);
+                metrics.RecordPredictions(deployment, "rejected", parsed.Records.Count);
                 return Invalid(errors);
             }
+            if (NonFinite(batch.Predictions) is { Count: > 0 } extreme)
+            {
+                var errors = extreme.ToDictionary(i => $"records[{i}]", _ => new[] { "The values are so far outside the training data that the model gives no finite answer. Check the units and magnitudes." });
+                metrics.RecordPredictions(deployment, "rejected", parsed.Records.Count);
+                return Invalid(errors);
+            }
+            metrics.RecordPredictions(deployment, "ok", batch.Predictions.Count);
             return TypedResults.Ok(new PredictResponse(entry.Model.Id, entry.Model.Name, entry.Model.Version,
                 batch.Predictions.Select(p => p.ToResponse()).ToList()));
         }
+    }
+
+    static List<int> NonFinite(IReadOnlyList<Tabular.Prediction> predictions)
+    {
+        var bad = new List<int>();
+        for (var i = 0; i < predictions.Count; i++)
+        {
+            var p = predictions[i];
+            if (p.Probability is { } probability && !double.IsFinite(probability) || p.Value is { } value && !double.IsFinite(value) ||
+                p.Probabilities?.Values.Any(v => !double.IsFinite(v)) == true)
+                bad.Add(i);
+        }
+        return bad;
     }
 
     static ValidationProblem Invalid(Dictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors,

@@ -1,20 +1,24 @@
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Tabular.Training;
+using DefectApi.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace DefectApi.Training;
 
 /// <summary>Publishes every epoch to the event stream at once, and writes it to the job row at most a few times a
 /// second: small datasets run hundreds of epochs a second and the database need not see each one.</summary>
-internal sealed class ProgressWriter(IServiceScopeFactory scopes, JobEvents events, Guid jobId, TimeProvider clock)
+internal sealed class ProgressWriter(IServiceScopeFactory scopes, JobEvents events, ServiceMetrics metrics, Guid jobId, TimeProvider clock)
 {
     static readonly TimeSpan WriteInterval = TimeSpan.FromMilliseconds(250);
     DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
     ProgressResponse? _pending;
+    TimeSpan _previousElapsed;
 
     public void Report(TrainingProgress progress)
     {
+        metrics.RecordEpoch(progress.Elapsed - _previousElapsed);
+        _previousElapsed = progress.Elapsed;
         var response = progress.ToResponse();
         events.Publish(jobId, new JobProgressEvent(response));
         _pending = response;

@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
+using DefectApi.Hosting;
+using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +14,8 @@ public static class TrainingJobsApi
 {
     public static RouteGroupBuilder MapTrainingJobsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/training-jobs").WithTags("Training jobs");
+        var group = routes.MapGroup("/api/training-jobs").WithTags("Training jobs").RequireAuthorization(Policies.Train)
+            .WithBodyLimit(RequestBodyLimits.SmallJson);
 
         group.MapPost("/", CreateAsync).WithSummary("Queue a training job")
             .WithDescription("Only datasetId and target are required; every other field has a default. Answers 202 at once; " +

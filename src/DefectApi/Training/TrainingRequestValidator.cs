@@ -17,8 +17,8 @@ internal static class TrainingRequestValidator
         if (string.IsNullOrWhiteSpace(request.Target)) errors["target"] = ["target is required: the name of the column to predict."];
         if (request.Task is { } task && !Tasks.Contains(task, StringComparer.OrdinalIgnoreCase))
             errors["task"] = [$"'{task}' is not a task. Use one of: {string.Join(", ", Tasks)}."];
-        if (request.ModelName is { } name && (name.Trim().Length == 0 || name.Length > 200))
-            errors["modelName"] = ["modelName must be 1 to 200 characters."];
+        if (request.ModelName is { } name && (name.Trim().Length == 0 || name.Length > 200 || name.Any(char.IsControl)))
+            errors["modelName"] = ["modelName must be 1 to 200 characters, without control characters such as line breaks."];
         if (request.Features is { } features && features.Any(string.IsNullOrWhiteSpace)) errors["features"] = ["features must not contain empty names."];
         if (request.Exclude is { } exclude && exclude.Any(string.IsNullOrWhiteSpace)) errors["exclude"] = ["exclude must not contain empty names."];
         if (errors.ContainsKey("target") || errors.ContainsKey("task")) return errors;

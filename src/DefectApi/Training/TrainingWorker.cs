@@ -14,7 +14,7 @@ namespace DefectApi.Training;
 /// at a time. A worker claims a job with a conditional update and holds a lease it renews while training, so a job
 /// whose process died is found again; at start, jobs left running by an earlier stop are queued again.</summary>
 public sealed partial class TrainingWorker(
-    IServiceScopeFactory scopes, TrainingQueue queue, RunningJobs running, JobEvents events,
+    IServiceScopeFactory scopes, TrainingQueue queue, RunningJobs running, JobEvents events, ServiceMetrics metrics,
     IOptions<TrainingQueueOptions> options, TimeProvider clock, ILogger<TrainingWorker> logger) : BackgroundService
 {
     static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -137,7 +137,7 @@ public sealed partial class TrainingWorker(
         using var datasetScope = logger.BeginScope(new Dictionary<string, object> { ["DatasetId"] = dataset.Id });
         var chunks = db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == dataset.Id).OrderBy(c => c.Index).Select(c => c.Data).AsEnumerable();
         var frame = TabularFrame.FromChunks(dataset.ReadColumns(), chunks);
-        var progress = new ProgressWriter(scopes, events, jobId, clock);
+        var progress = new ProgressWriter(scopes, events, metrics, jobId, clock);
         var result = TabularTrainer.Train(frame, request.ToOptions(), progress.Report, cancel, stopEarly);
         progress.Flush();
         return new TrainedJob(request, result);

@@ -67,8 +67,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    bool _disposed;
+
+    /// <summary>Ends the process with SIGKILL: no graceful shutdown, the way a crash or the OOM killer ends it.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         Client.Dispose();
         if (!_process.HasExited)
         {

@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace DefectApi.Bench;
+
+// "--name value" options after the command word.
+internal sealed class BenchArgs(string[] args)
+{
+    public static int Usage()
+    {
+        Console.Error.WriteLine("""
+            usage: DefectApi.Bench train --inputs 64 --hidden 256,256 --batch 256 --rows 100000 [--epochs 6] [--threads N] [--seed S]
+                   DefectApi.Bench gemm --m 2048 --n 2048 --k 2048 [--form nn|tn|nt] [--reps 5] [--threads N] [--seed S]
+                   DefectApi.Bench quality --train F --test F --target T [--exclude A B ...]
+                   DefectApi.Bench ingest FILE [--repeat N]
+                   DefectApi.Bench upload --rows 2000000 --columns 30
+                   DefectApi.Bench serve [--clients 32] [--seconds 5] [--reps 3] [--epochs N]
+            """);
+        return 2;
+    }
+
+    public string? Get(string name)
+    {
+        int i = Array.IndexOf(args, "--" + name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    public int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    public int[] Ints(string name, int[] fallback)
+        => Get(name) is { } v ? v.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : fallback;
+
+    public int Threads => Int("threads", Environment.ProcessorCount);
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    public static string F(double v, string format = "F1") => v.ToString(format, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,120 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using DefectApi.NeuralNet.Layers;
+
+namespace DefectApi.NeuralNet.Kernels;
+
+// Element-wise passes that run once per layer per batch. Vector512 → Vector256 → scalar, remainder
+// always handled; the transcendental activations stay scalar (MathF) so their bytes match inference.
+internal static class ElementWise
+{
+    // row is (Out) holding x·W for one sample, b is (Out): row = act(row + b).
+    public static void BiasActivate(Span<float> row, ReadOnlySpan<float> b, Activation activation)
+    {
+        if (row.Length != b.Length) throw new ArgumentException("Row and bias lengths differ.");
+        ref float r = ref MemoryMarshal.GetReference(row);
+        ref float bb = ref MemoryMarshal.GetReference(b);
+        int n = row.Length, i = 0;
+        if (activation is Activation.Relu or Activation.Linear or Activation.LeakyRelu)
+        {
+            float slope = activation switch { Activation.Relu => 0f, Activation.LeakyRelu => Activations.LeakySlope, _ => 1f };
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var s = Vector512.Create(slope);
+                for (; i <= n - 16; i += 16)
+                {
+                    var z = Vector512.LoadUnsafe(ref r, (nuint)i) + Vector512.LoadUnsafe(ref bb, (nuint)i);
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * s).StoreUnsafe(ref r, (nuint)i);
+                }
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var s = Vector256.Create(slope);
+                for (; i <= n - 8; i += 8)
+                {
+                    var z = Vector256.LoadUnsafe(ref r, (nuint)i) + Vector256.LoadUnsafe(ref bb, (nuint)i);
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * s).StoreUnsafe(ref r, (nuint)i);
+                }
+            }
+            for (; i < n; i++)
+            {
+                float z = Unsafe.Add(ref r, i) + Unsafe.Add(ref bb, i);
+                Unsafe.Add(ref r, i) = z > 0f ? z : z * slope;
+            }
+            return;
+        }
+        for (; i < n; i++) Unsafe.Add(ref r, i) = Activations.Apply(Unsafe.Add(ref r, i) + Unsafe.Add(ref bb, i), activation);
+    }
+
+    // dz and y are the same length: dz *= act'(y * yScale), the derivative taken from the output.
+    public static void ActivationBackward(Span<float> dz, ReadOnlySpan<float> y, Activation activation, float yScale)
+    {
+        if (activation == Activation.Linear) return;
+        if (y.Length < dz.Length) throw new ArgumentException("Output shorter than gradient.");
+        ref float d = ref MemoryMarshal.GetReference(dz);
+        ref float yy = ref MemoryMarshal.GetReference(y);
+        int n = dz.Length, i = 0;
+        if (activation is Activation.Relu or Activation.LeakyRelu)
+        {
+            // Sign of y equals sign of z for both, and dropout's scale is positive, so yScale is irrelevant.
+            float slope = activation == Activation.Relu ? 0f : Activations.LeakySlope;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var s = Vector512.Create(slope);
+                for (; i <= n - 16; i += 16)
+                {
+                    var g = Vector512.LoadUnsafe(ref d, (nuint)i);
+                    var pos = Vector512.GreaterThan(Vector512.LoadUnsafe(ref yy, (nuint)i), Vector512<float>.Zero);
+                    Vector512.ConditionalSelect(pos, g, g * s).StoreUnsafe(ref d, (nuint)i);
+                }
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var s = Vector256.Create(slope);
+                for (; i <= n - 8; i += 8)
+                {
+                    var g = Vector256.LoadUnsafe(ref d, (nuint)i);
+                    var pos = Vector256.GreaterThan(Vector256.LoadUnsafe(ref yy, (nuint)i), Vector256<float>.Zero);
+                    Vector256.ConditionalSelect(pos, g, g * s).StoreUnsafe(ref d, (nuint)i);
+                }
+            }
+            for (; i < n; i++)
+                if (!(Unsafe.Add(ref yy, i) > 0f)) Unsafe.Add(ref d, i) *= slope;
+            return;
+        }
+        for (; i < n; i++) Unsafe.Add(ref d, i) *= Activations.DerivativeFromOutput(Unsafe.Add(ref yy, i) * yScale, activation);
+    }
+
+    // dst += src.
+    public static void Add(Span<float> dst, ReadOnlySpan<float> src)
+    {
+        if (src.Length < dst.Length) throw new ArgumentException("Source shorter than destination.");
+        ref float d = ref MemoryMarshal.GetReference(dst);
+        ref float s = ref MemoryMarshal.GetReference(src);
+        int n = dst.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= n - 16; i += 16)
+                (Vector512.LoadUnsafe(ref d, (nuint)i) + Vector512.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8)
+                (Vector256.LoadUnsafe(ref d, (nuint)i) + Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref d, i) += Unsafe.Add(ref s, i);
+    }
+
+    // dst *= src.
+    public static void Multiply(Span<float> dst, ReadOnlySpan<float> src)
+    {
+        if (src.Length < dst.Length) throw new ArgumentException("Source shorter than destination.");
+        ref float d = ref MemoryMarshal.GetReference(dst);
+        ref float s = ref MemoryMarshal.GetReference(src);
+        int n = dst.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= n - 16; i += 16)
+                (Vector512.LoadUnsafe(ref d, (nuint)i) * Vector512.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8)
+                (Vector256.LoadUnsafe(ref d, (nuint)i) * Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref d, i) *= Unsafe.Add(ref s, i);
+    }
+}

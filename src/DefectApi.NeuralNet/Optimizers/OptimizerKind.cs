@@ -1,0 +1,5 @@
+namespace DefectApi.NeuralNet;
+
+public enum OptimizerKind { Sgd, Momentum, Nesterov, Adam, AdamW }
+
+public enum LearningRateSchedule { Constant, Step, Cosine }

@@ -1,0 +1,7 @@
+namespace DefectApi.NeuralNet;
+
+// The only exception FromBytes throws for a blob it cannot trust.
+public sealed class NetworkFormatException : Exception
+{
+    public NetworkFormatException(string message) : base(message) { }
+}

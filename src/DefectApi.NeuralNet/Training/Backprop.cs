@@ -1,0 +1,56 @@
+using DefectApi.NeuralNet.Kernels;
+using DefectApi.NeuralNet.Layers;
+using DefectApi.NeuralNet.Losses;
+
+namespace DefectApi.NeuralNet.Training;
+
+// The forward and backward pass over a gathered batch, in llm.c's order: layers forward, loss, layers backward.
+internal static class Backprop
+{
+    // x is ws.X (rows, Inputs); fills ws.Outputs. Dropout masks are drawn from rng only when training.
+    public static void Forward(Network network, Workspace ws, int rows, bool training, ref Xoshiro256 rng)
+    {
+        ReadOnlySpan<float> x = ws.X.AsSpan(0, rows * network.Inputs);
+        var layers = network.Layers;
+        float rate = network.Spec.Dropout;
+        for (int l = 0; l < layers.Length; l++)
+        {
+            var y = ws.Outputs[l].AsSpan(0, rows * layers[l].Outputs);
+            layers[l].Forward(network.ParameterArray, x, rows, y, ws.Pool);
+            if (training && ws.Masks[l].Length > 0) Dropout.Forward(y, ws.Masks[l], rate, ref rng);
+            x = y;
+        }
+    }
+
+    // After Forward: the loss of the batch and all parameter gradients into ws.ParameterGradients.
+    // Returns (Σ wᵢ·lᵢ, Σ wᵢ); the gradient is that of their ratio, the weighted mean loss.
+    public static (double Loss, double Weight) Backward(Network network, Workspace ws, int rows, LossKind loss, bool weighted, bool training)
+    {
+        var layers = network.Layers;
+        int last = layers.Length - 1;
+        var w = weighted ? ws.Weights.AsSpan(0, rows) : default;
+        double weight = rows;
+        if (weighted)
+        {
+            weight = 0;
+            foreach (float v in w) weight += v;
+        }
+        float scale = weight > 0 ? (float)(1.0 / weight) : 0f;
+        int outputs = network.Outputs;
+        double sum = LossFunctions.Accumulate(loss, ws.Outputs[last].AsSpan(0, rows * outputs),
+            ws.Targets.AsSpan(0, rows * LossFunctions.TargetsPerRow(loss, outputs)), w, rows, outputs,
+            ws.Deltas[last].AsSpan(0, rows * outputs), scale);
+        float keep = 1f - network.Spec.Dropout;
+        for (int l = last; l >= 0; l--)
+        {
+            var layer = layers[l];
+            var dy = ws.Deltas[l].AsSpan(0, rows * layer.Outputs);
+            var y = ws.Outputs[l].AsSpan(0, rows * layer.Outputs);
+            var mask = training && ws.Masks[l].Length > 0 ? ws.Masks[l].AsSpan(0, rows * layer.Outputs) : default;
+            ReadOnlySpan<float> x = l == 0 ? ws.X.AsSpan(0, rows * network.Inputs) : ws.Outputs[l - 1].AsSpan(0, rows * layer.Inputs);
+            var dx = l == 0 ? default : ws.Deltas[l - 1].AsSpan(0, rows * layer.Inputs);
+            layer.Backward(network.ParameterArray, x, y, mask, keep, dy, rows, ws.ParameterGradients, dx, ws.Pool);
+        }
+        return (sum, weight);
+    }
+}

@@ -1,0 +1,41 @@
+using DefectApi.NeuralNet.Kernels;
+
+namespace DefectApi.NeuralNet.Training;
+
+// Every buffer one training run needs, sized once for the largest batch so a step allocates nothing.
+internal sealed class Workspace : IDisposable
+{
+    public Workspace(Network network, int maxRows, int targetsPerRow, int threads)
+    {
+        MaxRows = maxRows;
+        X = new float[maxRows * network.Inputs];
+        Targets = new float[maxRows * targetsPerRow];
+        Weights = new float[maxRows];
+        int layers = network.Layers.Length;
+        Outputs = new float[layers][];
+        Deltas = new float[layers][];
+        Masks = new float[layers][];
+        for (int l = 0; l < layers; l++)
+        {
+            int units = network.Layers[l].Outputs;
+            Outputs[l] = new float[maxRows * units];
+            Deltas[l] = new float[maxRows * units];
+            bool dropped = network.Spec.Dropout > 0f && l < layers - 1;
+            Masks[l] = dropped ? new float[maxRows * units] : [];
+        }
+        ParameterGradients = new float[network.Parameters.Length];
+        Pool = threads > 1 ? new WorkerPool(threads) : null;
+    }
+
+    public int MaxRows { get; }
+    public float[] X { get; }                  // (B, Inputs), the gathered batch
+    public float[] Targets { get; }            // (B, targets per row)
+    public float[] Weights { get; }            // (B)
+    public float[][] Outputs { get; }          // per layer (B, Units): act(x·W + b), after dropout
+    public float[][] Deltas { get; }           // per layer (B, Units): dL/d(output), then dL/dz in place
+    public float[][] Masks { get; }            // per hidden layer (B, Units) when dropout is on, else empty
+    public float[] ParameterGradients { get; } // same layout as Network.Parameters
+    public WorkerPool? Pool { get; }
+
+    public void Dispose() => Pool?.Dispose();
+}

@@ -1,0 +1,65 @@
+namespace DefectApi.Tabular.Csv;
+
+/// <summary>One column of a decoded chunk: either Numbers (NaN = missing) or Codes into Entries (0 = missing).</summary>
+internal sealed record DecodedBlock(double[]? Numbers, int[]? Codes, string[]? Entries);
+
+internal static class ChunkDecoder
+{
+    public static (int Rows, DecodedBlock[] Columns) Decode(ReadOnlySpan<byte> chunk)
+    {
+        var cursor = new ChunkCursor(chunk);
+        if ((uint)cursor.ReadInt32() != ChunkFormat.Magic) throw ChunkFormat.Corrupt("wrong magic");
+        int rows = cursor.ReadInt32(), columns = cursor.ReadInt32();
+        if (rows < 0 || columns < 0 || (long)rows * columns > chunk.Length) throw ChunkFormat.Corrupt("impossible shape");
+        var blocks = new DecodedBlock[columns];
+        for (int c = 0; c < columns; c++)
+        {
+            byte kind = cursor.ReadByte();
+            if (kind == ChunkFormat.NumericBlock)
+            {
+                var numbers = new double[rows];
+                cursor.ReadDoubles(numbers);
+                blocks[c] = new DecodedBlock(numbers, null, null);
+            }
+            else if (kind == ChunkFormat.TextBlock)
+            {
+                int count = cursor.ReadInt32();
+                if (count < 0 || count > rows) throw ChunkFormat.Corrupt("a dictionary larger than the chunk");
+                var entries = new string[count];
+                for (int i = 0; i < count; i++) entries[i] = cursor.ReadString();
+                int width = cursor.ReadByte();
+                if (width is not (1 or 2 or 4)) throw ChunkFormat.Corrupt("an unknown code width");
+                var codes = new int[rows];
+                cursor.ReadCodes(codes, width, count);
+                blocks[c] = new DecodedBlock(null, codes, entries);
+            }
+            else throw ChunkFormat.Corrupt($"an unknown block kind {kind}");
+        }
+        return (rows, blocks);
+    }
+}
+
+/// <summary>Decodes one stored chunk for previews (GET /rows): Rows[r][c].</summary>
+public static class ChunkReader
+{
+    public static IReadOnlyList<CellValue[]> ReadRows(byte[] chunk)
+    {
+        var (rows, columns) = ChunkDecoder.Decode(chunk);
+        var result = new CellValue[rows][];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = new CellValue[columns.Length];
+            for (int c = 0; c < columns.Length; c++) row[c] = CellAt(columns[c], r);
+            result[r] = row;
+        }
+        return result;
+    }
+
+    private static CellValue CellAt(DecodedBlock block, int row)
+    {
+        if (block.Numbers is { } numbers)
+            return double.IsNaN(numbers[row]) ? CellValue.Missing : CellValue.FromNumber(numbers[row]);
+        int code = block.Codes![row];
+        return code == 0 ? CellValue.Missing : CellValue.FromText(block.Entries![code - 1]);
+    }
+}

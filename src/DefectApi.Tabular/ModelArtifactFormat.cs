@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using DefectApi.NeuralNet;
+using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Training;
+
+namespace DefectApi.Tabular;
+
+/// <summary>
+/// The artifact blob: "DAMA" | int32 version | payload | SHA-256 of everything before it. The payload holds the
+/// target, the fitted pipeline, the dropped columns, the threshold, the networks (engine format) and the
+/// validation outputs and actuals from which metrics and the threshold table are recomputed on load. Written with
+/// BinaryWriter (little-endian, length-prefixed UTF-8 strings); nothing in it depends on time or machine, so the
+/// same training gives the same bytes.
+/// </summary>
+internal static class ModelArtifactFormat
+{
+    private static ReadOnlySpan<byte> Magic => "DAMA"u8;
+    public const int Version = 1;
+    private const int HashBytes = 32;
+
+    public static byte[] Write(ModelArtifact model)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(Version);
+            writer.Write(model.Target);
+            model.TargetSpec.Write(writer);
+            model.Pipeline.Write(writer);
+            writer.Write(model.Dropped.Count);
+            foreach (var d in model.Dropped)
+            {
+                writer.Write(d.Name);
+                writer.Write(d.Reason);
+            }
+            writer.Write(model.Threshold ?? double.NaN);
+            writer.Write(model.Networks.Count);
+            foreach (var network in model.Networks)
+            {
+                var bytes = network.ToBytes();
+                writer.Write(bytes.Length);
+                writer.Write(bytes);
+            }
+            WriteDoubles(writer, model.Validation.Outputs);
+            WriteDoubles(writer, model.Validation.Actuals);
+        }
+        var body = stream.ToArray();
+        return [.. body, .. SHA256.HashData(body)];
+    }
+
+    public static ModelArtifact Read(byte[] blob)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        if (blob.Length < Magic.Length + 4 + HashBytes || !blob.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new InvalidDataException("This is not a DefectApi model artifact.");
+        var body = blob.AsSpan(0, blob.Length - HashBytes);
+        if (!SHA256.HashData(body).AsSpan().SequenceEqual(blob.AsSpan(blob.Length - HashBytes)))
+            throw new InvalidDataException("The model artifact is corrupt (checksum mismatch).");
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(blob, 0, body.Length), System.Text.Encoding.UTF8);
+            reader.ReadBytes(Magic.Length);
+            int version = reader.ReadInt32();
+            if (version != Version) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
+            string target = reader.ReadString();
+            var spec = TargetSpec.Read(reader);
+            var pipeline = FeaturePipeline.Read(reader);
+            int droppedCount = CheckedCount(reader.ReadInt32());
+            var dropped = new DroppedColumn[droppedCount];
+            for (int i = 0; i < droppedCount; i++) dropped[i] = new DroppedColumn(reader.ReadString(), reader.ReadString());
+            double threshold = reader.ReadDouble();
+            int networkCount = CheckedCount(reader.ReadInt32());
+            var networks = new Network[networkCount];
+            for (int i = 0; i < networkCount; i++) networks[i] = Network.FromBytes(reader.ReadBytes(CheckedCount(reader.ReadInt32())));
+            var validation = new ValidationOutputs(ReadDoubles(reader), ReadDoubles(reader));
+            if (reader.BaseStream.Position != body.Length) throw new InvalidDataException("The model artifact has trailing data.");
+            return new ModelArtifact(target, spec, pipeline, dropped, networks, double.IsNaN(threshold) ? null : threshold, validation);
+        }
+        catch (Exception e) when (e is EndOfStreamException or NetworkFormatException or ArgumentException or IOException
+                                      or OverflowException or FormatException or IndexOutOfRangeException)
+        {
+            throw new InvalidDataException($"The model artifact is corrupt: {e.Message}", e);
+        }
+    }
+
+    private static int CheckedCount(int count) =>
+        count is >= 0 and <= 1 << 30 ? count : throw new InvalidDataException("The model artifact holds an impossible length.");
+
+    private static void WriteDoubles(BinaryWriter writer, double[] values)
+    {
+        writer.Write(values.Length);
+        foreach (double v in values) writer.Write(v);
+    }
+
+    private static double[] ReadDoubles(BinaryReader reader)
+    {
+        var values = new double[CheckedCount(reader.ReadInt32())];
+        for (int i = 0; i < values.Length; i++) values[i] = reader.ReadDouble();
+        return values;
+    }
+}
+
+/// <summary>The ensemble's outputs on the validation split (binary: P(positive); multiclass: rows × classes
+/// probabilities; regression: values) and the actuals (binary 0/1, class index, value).</summary>
+internal sealed record ValidationOutputs(double[] Outputs, double[] Actuals);

@@ -1,0 +1,14 @@
+namespace DefectApi.Tabular;
+
+/// <param name="Type">numeric | categorical | boolean | datetime</param>
+public sealed record ModelInputInfo(string Name, string Type, IReadOnlyList<string>? Categories);
+
+/// <param name="Reason">target | excluded | identifier | constant | not in features</param>
+public sealed record DroppedColumn(string Name, string Reason);
+
+public sealed record Prediction(string? Label, double? Probability, bool? Defect, double? Value,
+                                IReadOnlyDictionary<string, double>? Probabilities, IReadOnlyList<string>? Warnings);
+
+public sealed record RecordError(int Record, string Column, string Message);
+
+public sealed record PredictionBatch(IReadOnlyList<Prediction> Predictions, IReadOnlyList<RecordError> Errors);

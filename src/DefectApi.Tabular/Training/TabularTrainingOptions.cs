@@ -1,0 +1,74 @@
+namespace DefectApi.Tabular.Training;
+
+public sealed record TabularTrainingOptions
+{
+    public static readonly string[] Activations = ["relu", "leaky_relu", "tanh", "sigmoid"];
+    public static readonly string[] Optimizers = ["sgd", "momentum", "nesterov", "adam", "adamw"];
+
+    /// <summary>The hidden layers used when HiddenLayers is null (tuned on the steering datasets' train splits).</summary>
+    public static readonly IReadOnlyList<int> DefaultHiddenLayers = [128, 64];
+
+    public required string Target { get; init; }
+    public TaskKind Task { get; init; } = TaskKind.Auto;
+    public string? PositiveClass { get; init; }
+    public IReadOnlyList<string>? Features { get; init; }
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>null = <see cref="DefaultHiddenLayers"/>.</summary>
+    public IReadOnlyList<int>? HiddenLayers { get; init; }
+
+    /// <summary>relu | leaky_relu | tanh | sigmoid</summary>
+    public string Activation { get; init; } = "relu";
+
+    public double Dropout { get; init; } = 0.1;
+
+    /// <summary>sgd | momentum | nesterov | adam | adamw</summary>
+    public string Optimizer { get; init; } = "adam";
+
+    public double LearningRate { get; init; } = 0.001;
+    public double L2 { get; init; }
+    public int BatchSize { get; init; } = 32;
+    public int Epochs { get; init; } = 200;
+    public int EarlyStoppingPatience { get; init; } = 10;
+    public double ValidationFraction { get; init; } = 0.2;
+    public int Seed { get; init; } = 42;
+    public double? FalsePositiveCost { get; init; }
+    public double? FalseNegativeCost { get; init; }
+
+    /// <summary>Networks trained with different seeds whose predictions are averaged (1 = a single network).</summary>
+    public int EnsembleSize { get; init; } = 1;
+
+    /// <summary>Validates values that need no data (ranges, names of enums): field (camelCase) → messages, empty when fine.</summary>
+    public IReadOnlyDictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Fail(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
+            list.Add(message);
+        }
+
+        if (string.IsNullOrWhiteSpace(Target)) Fail("target", "Name the target column.");
+        if (!Enum.IsDefined(Task)) Fail("task", "Use auto, binary, multiclass or regression.");
+        if (HiddenLayers is { } layers)
+        {
+            if (layers.Count is < 1 or > 8) Fail("hiddenLayers", "Give 1 to 8 hidden layers.");
+            if (layers.Any(u => u is < 1 or > 4096)) Fail("hiddenLayers", "Each hidden layer needs 1 to 4096 units.");
+        }
+        if (!Activations.Contains(Activation)) Fail("activation", $"Use one of {string.Join(", ", Activations)}.");
+        if (!(Dropout >= 0 && Dropout <= 0.9)) Fail("dropout", "Use a dropout between 0 and 0.9.");
+        if (!Optimizers.Contains(Optimizer)) Fail("optimizer", $"Use one of {string.Join(", ", Optimizers)}.");
+        if (!(LearningRate > 0 && LearningRate <= 1)) Fail("learningRate", "Use a learning rate above 0 and at most 1.");
+        if (!(L2 >= 0) || double.IsInfinity(L2)) Fail("l2", "Use an L2 penalty of 0 or more.");
+        if (BatchSize is < 1 or > 65536) Fail("batchSize", "Use a batch size from 1 to 65536.");
+        if (Epochs is < 1 or > 10000) Fail("epochs", "Use 1 to 10000 epochs.");
+        if (EarlyStoppingPatience < 0) Fail("earlyStoppingPatience", "Use a patience of 0 (off) or more.");
+        if (!(ValidationFraction > 0 && ValidationFraction <= 0.5)) Fail("validationFraction", "Use a validation fraction above 0 and at most 0.5.");
+        if (FalsePositiveCost is { } fp && !(fp > 0 && double.IsFinite(fp))) Fail("falsePositiveCost", "Use a cost above 0.");
+        if (FalseNegativeCost is { } fn && !(fn > 0 && double.IsFinite(fn))) Fail("falseNegativeCost", "Use a cost above 0.");
+        if ((FalsePositiveCost is null) != (FalseNegativeCost is null))
+            Fail(FalsePositiveCost is null ? "falsePositiveCost" : "falseNegativeCost", "Give both costs, or neither.");
+        if (EnsembleSize is < 1 or > 16) Fail("ensembleSize", "Use 1 to 16 networks.");
+        return errors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,3 @@
+namespace DefectApi.Tabular.Training;
+
+public enum TaskKind { Auto, Binary, Multiclass, Regression }

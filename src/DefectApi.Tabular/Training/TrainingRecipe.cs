@@ -1,0 +1,47 @@
+using DefectApi.NeuralNet;
+
+namespace DefectApi.Tabular.Training;
+
+/// <summary>Maps the user's options onto the engine: the network spec and the trainer options.</summary>
+internal sealed record TrainingRecipe(NetworkSpec Spec, TabularTrainingOptions Options, LossKind Loss)
+{
+    public static TrainingRecipe From(TabularTrainingOptions options, TargetSpec target, int inputs)
+    {
+        var activation = options.Activation switch
+        {
+            "leaky_relu" => Activation.LeakyRelu,
+            "tanh" => Activation.Tanh,
+            "sigmoid" => Activation.Sigmoid,
+            _ => Activation.Relu,
+        };
+        var hidden = options.HiddenLayers ?? TabularTrainingOptions.DefaultHiddenLayers;
+        var layers = hidden.Select(units => new LayerSpec(units, activation)).Append(new LayerSpec(target.Outputs, Activation.Linear)).ToArray();
+        var loss = target.Task switch
+        {
+            TargetSpec.Binary => LossKind.BinaryCrossEntropy,
+            TargetSpec.Multiclass => LossKind.SoftmaxCrossEntropy,
+            _ => LossKind.MeanSquaredError,
+        };
+        return new TrainingRecipe(new NetworkSpec(inputs, layers, (float)options.Dropout), options, loss);
+    }
+
+    public TrainerOptions TrainerOptions(int seed, Func<float[], int, double> validationMetric) => new()
+    {
+        Loss = Loss,
+        Optimizer = Options.Optimizer switch
+        {
+            "sgd" => OptimizerKind.Sgd,
+            "momentum" => OptimizerKind.Momentum,
+            "nesterov" => OptimizerKind.Nesterov,
+            "adamw" => OptimizerKind.AdamW,
+            _ => OptimizerKind.Adam,
+        },
+        LearningRate = (float)Options.LearningRate,
+        WeightDecay = (float)Options.L2,
+        BatchSize = Options.BatchSize,
+        Epochs = Options.Epochs,
+        Patience = Options.EarlyStoppingPatience,
+        Seed = seed,
+        ValidationMetric = validationMetric,
+    };
+}

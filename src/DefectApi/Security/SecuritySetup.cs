@@ -1,0 +1,114 @@
+using System.ComponentModel.DataAnnotations;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace DefectApi.Security;
+
+/// <summary>Authorization policies by scope: predict (predictions, reads of models and deployments), train (datasets
+/// and jobs), admin (everything, including deployments and deletes).</summary>
+public static class Policies
+{
+    public const string Read = "read";
+    public const string Predict = "predict";
+    public const string Train = "train";
+    public const string Admin = "admin";
+}
+
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "RateLimiting";
+
+    /// <summary>Requests per second one API key (or, with no keys, one client address) may make on average.</summary>
+    [Range(1, 10_000_000)]
+    public int PermitsPerSecond { get; set; } = 20_000;
+
+    /// <summary>How many requests a key may make at once above that rate.</summary>
+    [Range(1, 10_000_000)]
+    public int Burst { get; set; } = 40_000;
+}
+
+public static class SecuritySetup
+{
+    public static IServiceCollection AddApiKeySecurity(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Read, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Predict, Scopes.Train, Scopes.Admin))
+            .AddPolicy(Policies.Predict, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Predict, Scopes.Admin))
+            .AddPolicy(Policies.Train, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Train, Scopes.Admin))
+            .AddPolicy(Policies.Admin, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Admin));
+
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+            {
+                if (http.Request.Path.StartsWithSegments("/health")) return RateLimitPartition.GetNoLimiter("health");
+                var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                var caller = http.User.Identity?.IsAuthenticated == true && http.User.Identity.Name != "open"
+                    ? "key:" + http.User.Identity.Name
+                    : "ip:" + http.Connection.RemoteIpAddress;
+                return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.Burst, TokensPerPeriod = limits.PermitsPerSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0, AutoReplenishment = true,
+                });
+            });
+            options.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests",
+                        Detail = "This API key has used its request rate (RateLimiting:PermitsPerSecond). Retry after a second, or batch records into one request.",
+                    },
+                });
+            };
+        });
+        services.AddHealthChecks().AddCheck<OpenModeHealthCheck>("authentication", tags: ["ready"]);
+        services.AddHostedService<OpenModeWarning>();
+        return services;
+    }
+
+    public static WebApplication UseApiKeySecurity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+}
+
+/// <summary>Says in /health/ready whether the service runs open (no API keys configured).</summary>
+internal sealed class OpenModeHealthCheck(IOptions<AuthOptions> auth) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(auth.Value.IsOpen
+            ? HealthCheckResult.Healthy("No API keys are configured: the service is open to anyone who can reach it (local use). Configure Auth:ApiKeys for production.")
+            : HealthCheckResult.Healthy($"{auth.Value.ApiKeys.Count} API key(s) configured; calls need X-Api-Key."));
+}
+
+internal sealed partial class OpenModeWarning(IOptions<AuthOptions> auth, ILogger<OpenModeWarning> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (auth.Value.IsOpen) LogOpen();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(LogLevel.Warning, "No API keys are configured (Auth:ApiKeys): the service is open to anyone who can reach it. Fine for local use; configure keys, and Auth:RequireKeys=true, for production.")]
+    partial void LogOpen();
+}

@@ -1,0 +1,34 @@
+using System.Net;
+using DefectApi.Tests.Infrastructure;
+
+namespace DefectApi.Tests.Hosting;
+
+public sealed class MetricsTests : IDisposable
+{
+    readonly ApiFactory _factory = new();
+    readonly HttpClient _client;
+
+    public MetricsTests() => _client = _factory.CreateClient();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task MetricsExposeRequestDurationsByRouteJobsAndPredictions()
+    {
+        var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 3 });
+        var modelId = job.GetProperty("modelId").GetString();
+        await _client.PostAsync($"/api/models/{modelId}/predict",
+            ApiClient.Json("{\"records\":[{\"team\":\"T1\",\"workers\":20,\"smv\":10},{\"team\":\"T2\",\"workers\":30,\"smv\":12}]}"));
+
+        var response = await _client.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("http_server_request_duration_seconds_bucket{", text);
+        Assert.Contains("http_route=\"/api/models/{id:guid}/predict\"", text);
+        Assert.Matches("defectapi_training_jobs\\{[^}]*status=\"succeeded\"[^}]*\\} 1", text);
+        Assert.Matches("defectapi_predictions_total\\{[^}]*outcome=\"ok\"[^}]*\\} 2", text);
+        Assert.Contains("defectapi_training_epoch_duration_seconds_count", text);
+        Assert.Contains("defectapi_model_load_duration_seconds_count", text);
+    }
+}
