@@ -92,6 +92,7 @@ export async function datasetPage(main, signal, id) {
       fact('Delimiter', dataset.delimiter === '\t' ? 'tab' : dataset.delimiter), fact('Decimal separator', dataset.decimalSeparator),
       fact('Encoding', dataset.encoding)),
     section('Schema', h('p', { class: 'hint' }, 'The types the service inferred, with each column\'s missing share and values.'), schemaTable(dataset)),
+    section('First rows', rowsPreview(id, signal)),
     section('Train a model', trainForm(dataset)),
     h('div', { class: 'actions' }, remove), problemBox);
 }
@@ -124,4 +125,19 @@ function columnValues(column, rowCount) {
     h('span', { class: 'top-label' }, value.value === '' ? '(empty)' : value.value),
     bar(rowCount ? value.count / rowCount : 0),
     h('span', { class: 'num' }, fmt(value.count)))));
+}
+
+/** The first rows as the service stored them (GET /api/datasets/{id}/rows), loaded after the page is shown. */
+function rowsPreview(id, signal) {
+  const holder = h('div', { class: 'table-scroll' }, h('p', { class: 'loading' }, 'Loading…'));
+  api.get(`/api/datasets/${id}/rows?offset=0&limit=10`, { signal }).then((page) => {
+    const numeric = page.columns.map((_, i) => page.rows.some((row) => typeof row[i] === 'number'));
+    const align = (i) => (numeric[i] ? 'num' : null);
+    fill(holder, h('table', { class: 'rows' },
+      h('caption', { class: 'hint' }, `The first ${page.rows.length} of ${fmt(page.total)} rows; empty cells are missing values.`),
+      h('thead', {}, h('tr', {}, page.columns.map((name, i) => h('th', { scope: 'col', class: align(i) }, name)))),
+      h('tbody', {}, page.rows.map((row) => h('tr', {}, row.map((cell, i) =>
+        h('td', { class: align(i) }, cell === null ? '' : typeof cell === 'number' ? fmt(cell) : String(cell))))))));
+  }, (error) => { if (!signal.aborted) fill(holder, h('p', { class: 'hint' }, `The rows could not be loaded: ${error.message}`)); });
+  return holder;
 }
