@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using DefectApi.Dashboard.Tests.Infrastructure;
 using DefectApi.Tests.Infrastructure;
@@ -85,8 +87,22 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
         await page.GetByLabel("Deployment name").FillAsync("line3");
         await page.GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByText("\"line3\" now points at this model.")).ToBeVisibleAsync();
+        var modelId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+
+        // A retrained model (v2, trained through the API) takes over the name: roll forward from the deployments page.
+        var first = await service.Service.Client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}");
+        var retrain = await service.Service.Client.StartJobAsync(new
+        {
+            datasetId = first.GetProperty("datasetId").GetString(), target = "Defect", epochs = 10, hiddenLayers = new[] { 8 },
+        });
+        Assert.Equal("succeeded", (await service.Service.Client.WaitForJobAsync(retrain.GetProperty("id").GetString()!)).GetProperty("status").GetString());
         await ui.GoAsync("#/deployments");
-        await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = "line3" })).ToContainTextAsync("v1");
+        var line3 = page.GetByRole(AriaRole.Row, new() { Name = "line3" });
+        await Assertions.Expect(line3).ToContainTextAsync("v1");
+        await line3.GetByLabel("Model for line3").SelectOptionAsync(new SelectOptionValue { Label = "line3 v2 (binary, Defect)" });
+        await line3.GetByRole(AriaRole.Button, new() { Name = "Point here" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("\"line3\" now points at line3 v2.").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = "line3" })).ToContainTextAsync("line3 v2");
         await ui.AssertAccessibleAsync();
         await ui.ScreenshotAsync("05-deployments");
 
