@@ -105,3 +105,8 @@ export const shortId = (id) => String(id).slice(0, 8);
 
 /** One term and value in a <dl class="facts">. */
 export const fact = (term, value) => h('div', {}, h('dt', {}, term), h('dd', {}, value));
+
+/** A table head row; labels ending in "#" head a column of numbers (right-aligned like its cells). */
+export const thead = (...labels) => h('thead', {}, h('tr', {}, labels.map((label) => (label.endsWith('#')
+  ? h('th', { scope: 'col', class: 'num' }, label.slice(0, -1))
+  : h('th', { scope: 'col' }, label)))));

@@ -2,7 +2,7 @@
 // inferred schema with the form that trains a model on it.
 
 import * as api from '../api.js';
-import { h, fill, bar, fmt, pct, bytes, time, section, field, badge, announce, link, fact } from '../dom.js';
+import { h, fill, bar, fmt, pct, bytes, time, section, field, badge, announce, link, fact, thead } from '../dom.js';
 import * as problems from '../problems.js';
 import { trainForm } from './trainForm.js';
 
@@ -21,7 +21,7 @@ export async function datasetsPage(main, signal) {
 
 function datasetTable(items) {
   return h('div', { class: 'table-scroll' }, h('table', {},
-    h('thead', {}, h('tr', {}, ['Name', 'Rows', 'Columns', 'Size', 'Uploaded'].map((label) => h('th', { scope: 'col' }, label)))),
+    thead('Name', 'Rows#', 'Columns#', 'Size#', 'Uploaded'),
     h('tbody', {}, items.map((dataset) => h('tr', {},
       h('th', { scope: 'row' }, link(`#/datasets/${dataset.id}`, dataset.name)),
       h('td', { class: 'num' }, fmt(dataset.rowCount)),
@@ -100,7 +100,7 @@ export async function datasetPage(main, signal, id) {
 
 function schemaTable(dataset) {
   return h('div', { class: 'table-scroll' }, h('table', { class: 'schema' },
-    h('thead', {}, h('tr', {}, ['Column', 'Type', 'Missing', 'Distinct', 'Values'].map((label) => h('th', { scope: 'col' }, label)))),
+    thead('Column', 'Type', 'Missing', 'Distinct#', 'Values'),
     h('tbody', {}, dataset.columns.map((column) => {
       const missingShare = dataset.rowCount ? column.missing / dataset.rowCount : 0;
       return h('tr', {},

@@ -1,7 +1,7 @@
 // Deployments: which model each stable name points at, and moving a name to another model (roll forward or back).
 
 import * as api from '../api.js';
-import { h, fill, time, section, field, announce, link } from '../dom.js';
+import { h, fill, time, section, field, announce, link, thead } from '../dom.js';
 import * as problems from '../problems.js';
 import { modelLabel } from './models.js';
 
@@ -62,7 +62,7 @@ export async function deploymentsPage(main, signal, message = '') {
     section('Deployments', deployments.length === 0
       ? h('p', { class: 'empty' }, 'No deployments yet.')
       : h('div', { class: 'table-scroll' }, h('table', {},
-        h('thead', {}, h('tr', {}, ['Name', 'Model', 'Since', 'Point at', 'Remove'].map((label) => h('th', { scope: 'col' }, label)))),
+        thead('Name', 'Model', 'Since', 'Point at', 'Remove'),
         h('tbody', {}, rows)))),
     section('New deployment', models.length === 0
       ? h('p', { class: 'empty' }, 'Train a model first: ', link('#/datasets', 'datasets'), '.')

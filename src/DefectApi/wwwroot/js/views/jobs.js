@@ -2,7 +2,7 @@
 // "stop, keep best".
 
 import * as api from '../api.js';
-import { h, fill, fmt, duration, time, section, badge, announce, link, shortId, fact } from '../dom.js';
+import { h, fill, fmt, duration, time, section, badge, announce, link, shortId, fact, thead } from '../dom.js';
 import * as problems from '../problems.js';
 import { lossChart } from '../charts.js';
 
@@ -16,7 +16,7 @@ export async function jobsPage(main, signal) {
     section('Jobs', items.length === 0
       ? h('p', { class: 'empty' }, 'No training jobs yet. ', link('#/datasets', 'Pick a dataset to train on.'))
       : h('div', { class: 'table-scroll' }, h('table', {},
-        h('thead', {}, h('tr', {}, ['Job', 'Target', 'Status', 'Epoch', 'Started', 'Model'].map((label) => h('th', { scope: 'col' }, label)))),
+        thead('Job', 'Target', 'Status', 'Epoch#', 'Started', 'Model'),
         h('tbody', {}, items.map((job) => h('tr', {},
           h('th', { scope: 'row' }, link(`#/jobs/${job.id}`, `${job.request?.modelName ?? 'job'} · ${shortId(job.id)}`)),
           h('td', {}, job.request?.target ?? '–'),

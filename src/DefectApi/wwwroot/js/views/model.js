@@ -1,12 +1,12 @@
 // One model: metrics, curves (by task), training history, a deploy control and a form to try a prediction.
 
 import * as api from '../api.js';
-import { h, fill, fmt, time, section, field, badge, link, fact, shortId } from '../dom.js';
+import { h, fill, fmt, time, section, field, badge, link, fact, shortId, thead } from '../dom.js';
 import * as problems from '../problems.js';
 import { plot, lossChart, confusionTable } from '../charts.js';
 import { thresholdSection } from './threshold.js';
 import { predictSection } from './predict.js';
-import { modelLabel } from './models.js';
+import { modelLabel, headline } from './models.js';
 
 const METRIC_NAMES = {
   auc: 'ROC AUC', prAuc: 'PR AUC', logLoss: 'log loss', accuracy: 'accuracy', precision: 'precision', recall: 'recall',
@@ -79,19 +79,21 @@ function historySection(model) {
   const history = model.history ?? [];
   if (history.length === 0) return null;
   const metricPoints = history.map((r) => [r.epoch, r.validationMetric]).filter(([, y]) => Number.isFinite(y));
+  const [metricName] = headline(model);
   return section('Training history',
     h('div', { class: 'chart-row' },
       lossChart(history, 'Loss by epoch'),
       metricPoints.length ? plot({
-        title: 'Validation metric by epoch', xLabel: 'epoch', yLabel: 'metric',
-        series: [{ name: 'validation metric', style: 'c', points: metricPoints }],
+        // The trainer reports the task's headline metric each epoch (AUC, accuracy or R²).
+        title: `Validation ${metricName} by epoch`, xLabel: 'epoch', yLabel: metricName,
+        series: [{ name: `validation ${metricName}`, style: 'c', points: metricPoints }],
       }) : null));
 }
 
 function inputsSection(model) {
   return section('Inputs',
     h('div', { class: 'table-scroll' }, h('table', {},
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Column'), h('th', { scope: 'col' }, 'Type'), h('th', { scope: 'col' }, 'Categories'))),
+      thead('Column', 'Type', 'Categories'),
       h('tbody', {}, model.inputs.map((input) => h('tr', {},
         h('th', { scope: 'row' }, input.name), h('td', {}, badge(input.type)),
         h('td', {}, input.categories?.length ? input.categories.slice(0, 12).join(', ') + (input.categories.length > 12 ? ', …' : '') : '–')))))),

@@ -1,7 +1,7 @@
 // The model registry: every trained model with its headline metric.
 
 import * as api from '../api.js';
-import { h, fill, fmt, time, section, badge, link } from '../dom.js';
+import { h, fill, fmt, time, section, badge, link, thead } from '../dom.js';
 
 /** The one number that best sums up a model of each task, for lists and headers. */
 export function headline(model) {
@@ -23,7 +23,7 @@ export async function modelsPage(main, signal) {
     section('Models', items.length === 0
       ? h('p', { class: 'empty' }, 'No models yet. ', link('#/datasets', 'Train one from a dataset.'))
       : h('div', { class: 'table-scroll' }, h('table', {},
-        h('thead', {}, h('tr', {}, ['Model', 'Task', 'Target', 'Score', 'Threshold', 'Deployed as', 'Trained'].map((label) => h('th', { scope: 'col' }, label)))),
+        thead('Model', 'Task', 'Target', 'Score#', 'Threshold#', 'Deployed as', 'Trained'),
         h('tbody', {}, items.map((model) => {
           const [metric, value] = headline(model);
           return h('tr', {},

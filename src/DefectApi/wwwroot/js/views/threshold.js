@@ -36,7 +36,7 @@ export function thresholdSection(model, onSaved) {
   const fpCost = h('input', { type: 'number', name: 'falsePositiveCost', min: 0, step: 'any', value: '1', inputmode: 'decimal' });
   const fnCost = h('input', { type: 'number', name: 'falseNegativeCost', min: 0, step: 'any', value: '5', inputmode: 'decimal' });
   const readout = h('dl', { class: 'metrics', 'data-testid': 'threshold-readout' });
-  const matrix = h('div', {});
+  const matrix = h('div', { class: 'threshold-matrix' });
   const curves = h('div', { class: 'chart-row' });
   const problemBox = problems.box();
   const saved = h('p', { role: 'status' });
@@ -107,7 +107,7 @@ export function thresholdSection(model, onSaved) {
   render();
   return section('Decision threshold',
     h('p', { class: 'hint' }, `Trade false alarms against missed defects ("${positive}" is the defect class). Figures are for the validation split.`),
-    form, h('div', { class: 'threshold-visuals' }, matrix, curves));
+    form, matrix, curves);
 }
 
 const card = (term, value, key) => h('div', { class: 'metric' }, h('dt', {}, term), h('dd', { 'data-value': key }, value));
