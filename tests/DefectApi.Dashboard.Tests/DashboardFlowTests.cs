@@ -23,11 +23,13 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
 
         // Upload through the file picker (the drop zone's input): the page opens the new dataset's schema.
         await ui.UploadAsync("line3.csv", TestData.DefectsCsv(rows: 400));
-        var temperature = page.GetByRole(AriaRole.Row, new() { Name = "Temperature [C]" });
+        var schema = page.GetByRole(AriaRole.Region, new() { Name = "Schema" });
+        var temperature = schema.GetByRole(AriaRole.Row, new() { Name = "Temperature [C]" });
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "line3", Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(temperature).ToContainTextAsync("numeric");
         await Assertions.Expect(temperature).ToContainTextAsync("min");
-        await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = "Shift" })).ToContainTextAsync("early");
+        await Assertions.Expect(schema.GetByRole(AriaRole.Row, new() { Name = "Shift" })).ToContainTextAsync("early");
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "First rows" }).GetByRole(AriaRole.Row)).ToHaveCountAsync(11);
         await ui.AssertAccessibleAsync();
         await ui.ScreenshotAsync("02-dataset-schema");
 
