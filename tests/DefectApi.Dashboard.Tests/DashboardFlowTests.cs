@@ -34,9 +34,7 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
         await ui.ScreenshotAsync("02-dataset-schema");
 
         // Train with small settings; the job page follows it live and draws the loss curves.
-        await ui.StartTrainingAsync("Defect", epochs: 40);
-        await page.WaitForURLAsync(new Regex("#/jobs/[0-9a-f-]{36}$"));
-        await ui.WaitUntilLoadedAsync();
+        await ui.TrainAsync("Defect", epochs: 40);
         await page.WaitForFunctionAsync("() => (document.querySelector('.chart-holder path.series')?.getAttribute('d') ?? '').split('L').length >= 3",
             null, new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByTestId("epoch")).ToContainTextAsync(" of 40");
@@ -46,9 +44,7 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
         await ui.ScreenshotAsync("03-training-job");
 
         // The model: metrics, curves, and the threshold slider reading the stored table.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Open the model" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("#/models/[0-9a-f-]{36}$"));
-        await ui.WaitUntilLoadedAsync();
+        await ui.OpenTrainedModelAsync();
         await Assertions.Expect(page.Locator("[data-metric=auc]")).ToHaveTextAsync(new Regex(@"^0\.\d+$|^1$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "ROC curve" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Precision-recall curve" })).ToBeVisibleAsync();

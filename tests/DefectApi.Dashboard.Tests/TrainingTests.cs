@@ -34,10 +34,8 @@ public sealed class TrainingTests(Chromium chromium, ServiceHost service) : ICla
         var ui = await chromium.OpenAsync(service);
         var page = ui.Page;
         await ui.UploadAsync("efficiency.csv", TestData.EfficiencyCsv(rows: 300));
-        await ui.StartTrainingAsync("efficiency", epochs: 60);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Open the model" }).ClickAsync(new() { Timeout = 60_000 });
-        await page.WaitForURLAsync(new Regex("#/models/[0-9a-f-]{36}$"));
-        await ui.WaitUntilLoadedAsync();
+        await ui.TrainAsync("efficiency", epochs: 60);
+        await ui.OpenTrainedModelAsync();
 
         await Assertions.Expect(page.Locator("[data-metric=r2]")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Slider)).ToHaveCountAsync(0);
@@ -83,9 +81,7 @@ public sealed class TrainingTests(Chromium chromium, ServiceHost service) : ICla
     /// <summary>A run far longer than the test: many epochs, no early stopping; returns once a few epochs are drawn.</summary>
     static async Task StartLongRunAsync(DashboardPage ui)
     {
-        await ui.StartTrainingAsync("efficiency", epochs: 5000, hiddenLayers: "64, 64", patience: 5000);
-        await ui.Page.WaitForURLAsync(new Regex("#/jobs/[0-9a-f-]{36}$"));
-        await ui.WaitUntilLoadedAsync();
+        await ui.TrainAsync("efficiency", epochs: 5000, hiddenLayers: "64, 64", patience: 5000);
         await ui.Page.WaitForFunctionAsync("() => (document.querySelector('.chart-holder path.series')?.getAttribute('d') ?? '').split('L').length >= 3",
             null, new() { Timeout = 30_000 });
         await Assertions.Expect(ui.Page.GetByTestId("epoch")).ToContainTextAsync(" of 5000");

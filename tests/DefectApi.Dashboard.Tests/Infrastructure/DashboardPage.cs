@@ -79,6 +79,28 @@ public sealed partial class DashboardPage(IPage page)
         await page.GetByRole(AriaRole.Button, new() { Name = "Start training" }).ClickAsync();
     }
 
+    /// <summary>Starts training and waits for the job's page, which follows the run live.</summary>
+    public async Task TrainAsync(string target, int epochs, string hiddenLayers = "16", int? patience = null)
+    {
+        await StartTrainingAsync(target, epochs, hiddenLayers, patience);
+        await page.WaitForURLAsync(JobRoute());
+        await WaitUntilLoadedAsync();
+    }
+
+    /// <summary>On a job's page: waits for the run to end with a model, and opens the model's page.</summary>
+    public async Task OpenTrainedModelAsync()
+    {
+        await page.GetByRole(AriaRole.Link, new() { Name = "Open the model" }).ClickAsync(new() { Timeout = 60_000 });
+        await page.WaitForURLAsync(ModelRoute());
+        await WaitUntilLoadedAsync();
+    }
+
+    [GeneratedRegex("#/jobs/[0-9a-f-]{36}$")]
+    private static partial Regex JobRoute();
+
+    [GeneratedRegex("#/models/[0-9a-f-]{36}$")]
+    private static partial Regex ModelRoute();
+
     /// <summary>Runs axe-core on the page and fails on any serious or critical violation, listing them.</summary>
     public async Task AssertAccessibleAsync()
     {
