@@ -48,18 +48,18 @@ function askForKey(rejected) {
     const input = dialog.querySelector('input');
     dialog.querySelector('[data-rejected]').hidden = !rejected;
     input.value = '';
-    const done = (event) => {
-      event.preventDefault();
-      form.removeEventListener('submit', done);
+    const finish = (key) => {
+      form.removeEventListener('submit', submit);
       dialog.removeEventListener('cancel', cancel);
       dialog.close();
       pendingPrompt = null;
-      const key = input.value.trim();
-      if (event.submitter?.value === 'cancel' || !key) reject(new ApiError(401, 'An API key is needed', 'This service asks for an API key. Reload the page to enter one.'));
+      if (!key) reject(new ApiError(401, 'An API key is needed', 'This service asks for an API key. Reload the page to enter one.'));
       else { setApiKey(key); resolve(); }
     };
-    const cancel = (event) => done(event);
-    form.addEventListener('submit', done);
+    const submit = (event) => { event.preventDefault(); finish(event.submitter?.value === 'cancel' ? '' : input.value.trim()); };
+    // Escape cancels, whatever was typed.
+    const cancel = (event) => { event.preventDefault(); finish(''); };
+    form.addEventListener('submit', submit);
     dialog.addEventListener('cancel', cancel);
     dialog.showModal();
     input.focus();
