@@ -14,6 +14,7 @@ internal sealed class BenchArgs(string[] args)
                    DefectApi.Bench ingest FILE [--repeat N]
                    DefectApi.Bench upload --rows 2000000 --columns 30
                    DefectApi.Bench serve [--clients 32] [--seconds 5] [--reps 3] [--epochs N]
+                   DefectApi.Bench soak [--minutes 10]
             """);
         return 2;
     }

@@ -9,5 +9,6 @@ return args.FirstOrDefault() switch
     "ingest" => IngestBench.Run(args[1..]),
     "upload" => await UploadBench.RunAsync(args),
     "serve" => await ServeBench.RunAsync(args),
+    "soak" => await SoakBench.RunAsync(args),
     _ => BenchArgs.Usage(),
 };

@@ -49,6 +49,7 @@ public static class DefectApiSetup
         services.AddSingleton<JobEvents>();
         services.AddHostedService<TrainingWorker>();
         services.AddSingleton<ModelCache>();
+        services.AddSingleton<DeploymentRoutes>();
         services.AddSingleton<Predictor>();
         return builder;
     }

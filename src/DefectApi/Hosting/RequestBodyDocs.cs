@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -16,11 +17,37 @@ public static class RequestBodyDocs
                 Required = true, Description = description,
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
-                    ["application/json"] = new() { Schema = schema },
-                    ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                    ["application/json"] = new() { Schema = schema, Example = JsonNode.Parse(PredictRequestExample) },
+                    ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = JsonValue.Create(PredictCsvExample) },
                 },
             };
+            if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content is { } content)
+            {
+                if (content.TryGetValue("application/json", out var json)) json.Example = JsonNode.Parse(PredictResponseExample);
+                content["text/csv"] = new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = JsonValue.Create(PredictCsvResponseExample),
+                };
+            }
         });
+
+    const string PredictRequestExample = """
+        { "records": [
+          { "Type": "L", "Air temperature [K]": 302.5, "Process temperature [K]": 310.9, "Rotational speed [rpm]": 1290, "Torque [Nm]": 68.4, "Tool wear [min]": 210 },
+          { "Type": "M", "Air temperature [K]": 298.1, "Process temperature [K]": 308.6, "Rotational speed [rpm]": 1551, "Torque [Nm]": 42.8, "Tool wear [min]": 0 } ] }
+        """;
+
+    const string PredictResponseExample = """
+        { "modelId": "0197a4f2-6c1e-7b55-9d1a-3c1f0e2b7a10", "modelName": "ai4i", "modelVersion": 3,
+          "predictions": [ { "label": "1", "probability": 0.93, "defect": true },
+                           { "label": "0", "probability": 0.004, "defect": false } ] }
+        """;
+
+    const string PredictCsvExample = "Product ID,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque [Nm],Tool wear [min]\n" +
+        "L47182,L,302.5,310.9,1290,68.4,210\nM14860,M,298.1,308.6,1551,42.8,0\n";
+
+    const string PredictCsvResponseExample = "Product ID,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque [Nm],Tool wear [min],label,probability,defect,error\n" +
+        "L47182,L,302.5,310.9,1290,68.4,210,1,0.93,true,\nM14860,M,298.1,308.6,1551,42.8,0,0,0.004,false,\n";
 
     public static RouteHandlerBuilder DocumentsCsvUpload(this RouteHandlerBuilder builder) =>
         builder.AddOpenApiOperationTransformer((operation, _, _) =>

@@ -28,7 +28,6 @@ public static partial class DeploymentsApi
             .WithSummary("Score records with the model a deployment points at")
             .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
             .Produces<PredictResponse>()
-            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Predict);
@@ -52,7 +51,7 @@ public static partial class DeploymentsApi
     }
 
     static async Task<Results<Ok<DeploymentResponse>, ValidationProblem>> PutAsync(
-        string name, DeploymentRequest request, DefectDbContext db, TimeProvider clock, CancellationToken ct)
+        string name, DeploymentRequest request, DefectDbContext db, DeploymentRoutes routes, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!ValidName().IsMatch(name)) errors["name"] = ["A deployment name is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit."];
@@ -70,18 +69,20 @@ public static partial class DeploymentsApi
         db.DeploymentHistory.Add(new DeploymentHistoryEntry { DeploymentName = name, ModelId = deployment.ModelId, DeployedAt = now });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        routes.Moved(name, deployment.ModelId);
         return TypedResults.Ok(new DeploymentResponse(name, deployment.ModelId, now));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, DefectDbContext db, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, DefectDbContext db, DeploymentRoutes routes, CancellationToken ct)
     {
         var deleted = await db.Deployments.Where(d => d.Name == name).ExecuteDeleteAsync(ct);
+        routes.Moved(name, null);
         return deleted == 0 ? NotFound(name) : TypedResults.NoContent();
     }
 
-    static async Task<IResult> PredictAsync(string name, HttpRequest request, DefectDbContext db, ModelCache cache, Predictor predictor, CancellationToken ct)
+    static async Task<IResult> PredictAsync(string name, HttpRequest request, DeploymentRoutes routes, ModelCache cache, Predictor predictor, CancellationToken ct)
     {
-        var modelId = await db.Deployments.AsNoTracking().Where(d => d.Name == name).Select(d => (Guid?)d.ModelId).FirstOrDefaultAsync(ct);
+        var modelId = await routes.ResolveAsync(name, ct);
         if (modelId is null) return NotFound(name);
         var entry = await cache.GetAsync(modelId.Value, ct);
         return entry is null ? NotFound(name) : await predictor.PredictAsync(request, entry, name, ct);

@@ -25,7 +25,6 @@ public static class ModelsApi
             .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv.")
             .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
             .Produces<PredictResponse>()
-            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

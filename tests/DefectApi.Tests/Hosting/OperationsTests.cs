@@ -47,6 +47,22 @@ public sealed class OperationsTests : IDisposable
     }
 
     [Fact]
+    public async Task ThePredictBodiesAreDescribedWithExamples()
+    {
+        var document = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        foreach (var path in new[] { "/api/models/{id}/predict", "/api/deployments/{name}/predict" })
+        {
+            var operation = document.GetProperty("paths").GetProperty(path).GetProperty("post");
+            var content = operation.GetProperty("requestBody").GetProperty("content");
+            Assert.Equal(2, content.GetProperty("application/json").GetProperty("example").GetProperty("records").GetArrayLength());
+            Assert.StartsWith("Product ID,Type", content.GetProperty("text/csv").GetProperty("example").GetString());
+            var answer = operation.GetProperty("responses").GetProperty("200").GetProperty("content");
+            Assert.True(answer.GetProperty("application/json").GetProperty("example").GetProperty("predictions")[0].GetProperty("defect").GetBoolean());
+        }
+    }
+
+    [Fact]
     public async Task SwaggerUiIsServed()
     {
         var response = await _client.GetAsync("/swagger/index.html");
