@@ -29,6 +29,8 @@ public sealed class Chromium : IAsyncLifetime
     {
         if (!File.Exists(ExecutablePath))
             throw new InvalidOperationException($"{ExecutablePath} is missing: apt-get install -y chromium (.ci/run does this).");
+        // Generous waits: the machine may be shared with builds, and a wait ends as soon as its condition holds.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ExecutablePath, Headless = true, Args = Args });
     }
@@ -40,7 +42,7 @@ public sealed class Chromium : IAsyncLifetime
         {
             BaseURL = service.Service.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 },
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         var page = new DashboardPage(await context.NewPageAsync());
         await page.Page.GotoAsync($"/{route}");
         if (waitUntilLoaded) await page.WaitUntilLoadedAsync();
