@@ -30,7 +30,12 @@ public sealed partial class DashboardPage(IPage page)
     /// <summary>Waits until the router has rendered the current route.</summary>
     public async Task WaitUntilLoadedAsync()
     {
-        await page.WaitForFunctionAsync("() => !document.querySelector('main').hasAttribute('aria-busy') && document.querySelector('main h1')");
+        await page.WaitForFunctionAsync("""
+            () => {
+              const main = document.querySelector('main');
+              return main.dataset.route === (location.hash || '#/datasets') && !main.hasAttribute('aria-busy') && main.querySelector('h1');
+            }
+            """);
         Assert.Empty(_errors);
     }
 

@@ -32,6 +32,7 @@ async function render() {
   markCurrentLink(hash);
   if (!match) {
     fill(main, h('h1', {}, 'Page not found'), h('p', {}, 'There is nothing at this address. ', h('a', { href: '#/datasets' }, 'Go to the datasets.')));
+    main.dataset.route = hash;
     return;
   }
   const [[, ...parameters], view] = match;
@@ -47,6 +48,7 @@ async function render() {
   } finally {
     if (!signal.aborted) {
       main.removeAttribute('aria-busy');
+      main.dataset.route = hash; // which route the content shows: lets tests (and scripts) wait for a page
       const heading = main.querySelector('h1');
       document.title = heading ? `${heading.textContent} · DefectApi` : 'DefectApi';
     }
