@@ -53,19 +53,28 @@ export async function jobPage(main, signal, id) {
     stopKeepBest.disabled = job.status !== 'running';
   };
 
+  let latest = null;
+  const showNumbers = () => {
+    if (!latest) return;
+    progressBar.value = latest.epochs ? latest.epoch / latest.epochs : 0;
+    fill(numbers,
+      fact('Epoch', h('span', { 'data-testid': 'epoch' }, `${latest.epoch} of ${latest.epochs}`)),
+      fact('Elapsed', duration(latest.elapsedSeconds)),
+      fact('Time left (at most)', FINISHED.includes(job.status) ? '–' : duration(latest.etaSeconds)),
+      fact('Training loss', fmt(latest.trainLoss)),
+      fact('Validation loss', fmt(latest.validationLoss)),
+      fact('Validation metric', fmt(latest.validationMetric)));
+  };
+
   const showProgress = (progress) => {
     if (!progress) return;
     // An epoch means the job runs: the stream only tells the status again when it finishes.
     if (job.status === 'queued') update({ ...job, status: 'running' });
+    // The job the "finished" event carries may hold an older epoch than the last live one: keep the newest.
+    if (latest && progress.epoch < latest.epoch) return;
+    latest = progress;
     if (!history.some((row) => row.epoch === progress.epoch)) history.push(progress);
-    progressBar.value = progress.epochs ? progress.epoch / progress.epochs : 0;
-    fill(numbers,
-      fact('Epoch', h('span', { 'data-testid': 'epoch' }, `${progress.epoch} of ${progress.epochs}`)),
-      fact('Elapsed', duration(progress.elapsedSeconds)),
-      fact('Time left (at most)', FINISHED.includes(job.status) ? '–' : duration(progress.etaSeconds)),
-      fact('Training loss', fmt(progress.trainLoss)),
-      fact('Validation loss', fmt(progress.validationLoss)),
-      fact('Validation metric', fmt(progress.validationMetric)));
+    showNumbers();
     fill(chartHolder, lossChart(history, 'Loss by epoch (live)'));
   };
 
@@ -73,12 +82,13 @@ export async function jobPage(main, signal, id) {
     job = next;
     fill(status, 'Status: ', badge(job.status));
     showControls();
+    showNumbers();
     if (job.modelId && FINISHED.includes(job.status)) drawFromModel(job.modelId);
     if (job.status === 'succeeded') {
       progressBar.value = 1;
       fill(outcome, h('p', {}, 'Training finished. ', link(`#/models/${job.modelId}`, 'Open the model')));
     } else if (job.status === 'failed' || job.status === 'canceled') {
-      fill(outcome, h('p', {}, job.status === 'failed' ? 'Training failed: ' : 'Canceled. ', job.error ?? ''),
+      fill(outcome, h('p', {}, job.status === 'failed' ? `Training failed: ${job.error ?? 'no reason given.'}` : (job.error ?? 'Canceled.')),
         job.modelId ? h('p', {}, link(`#/models/${job.modelId}`, 'Open the model kept')) : null);
     }
   };
