@@ -28,8 +28,7 @@ public sealed class ApiKeyPromptTests(Chromium chromium, ApiKeyPromptTests.Keyed
         var page = ui.Page;
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "API key" });
         await Assertions.Expect(dialog).ToBeVisibleAsync();
-        await ui.AssertAccessibleAsync();
-        await ui.ScreenshotAsync("12-api-key-prompt");
+        await ui.CheckAndCaptureAsync("12-api-key-prompt");
 
         await dialog.GetByLabel("Key").FillAsync("not-the-key");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Use this key" }).ClickAsync();

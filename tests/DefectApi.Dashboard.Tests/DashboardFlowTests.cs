@@ -30,8 +30,7 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
         await Assertions.Expect(temperature).ToContainTextAsync("min");
         await Assertions.Expect(schema.GetByRole(AriaRole.Row, new() { Name = "Shift" })).ToContainTextAsync("early");
         await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "First rows" }).GetByRole(AriaRole.Row)).ToHaveCountAsync(11);
-        await ui.AssertAccessibleAsync();
-        await ui.ScreenshotAsync("02-dataset-schema");
+        await ui.CheckAndCaptureAsync("02-dataset-schema");
 
         // Train with small settings; the job page follows it live and draws the loss curves.
         await ui.TrainAsync("Defect", epochs: 40);
@@ -40,8 +39,7 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
         await Assertions.Expect(page.GetByTestId("epoch")).ToContainTextAsync(" of 40");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open the model" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeDisabledAsync();
-        await ui.AssertAccessibleAsync();
-        await ui.ScreenshotAsync("03-training-job");
+        await ui.CheckAndCaptureAsync("03-training-job");
 
         // The model: metrics, curves, and the threshold slider reading the stored table.
         await ui.OpenTrainedModelAsync();
@@ -78,8 +76,7 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
         await Assertions.Expect(page.GetByTestId("probability")).ToHaveTextAsync(new Regex(@"^\d+\.\d %$"));
         var probability = double.Parse((await page.GetByTestId("probability").TextContentAsync())!.TrimEnd(' ', '%'), CultureInfo.InvariantCulture);
         Assert.True(probability > 50, $"probability {probability} %");
-        await ui.AssertAccessibleAsync();
-        await ui.ScreenshotAsync("04-model");
+        await ui.CheckAndCaptureAsync("04-model");
 
         // Deploy it under a stable name, then see the name on the deployments page.
         await page.GetByLabel("Deployment name").FillAsync("line3");
@@ -101,14 +98,12 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
         await line3.GetByRole(AriaRole.Button, new() { Name = "Point here" }).ClickAsync();
         await Assertions.Expect(page.GetByText("\"line3\" now points at line3 v2.").First).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = "line3" })).ToContainTextAsync("line3 v2");
-        await ui.AssertAccessibleAsync();
-        await ui.ScreenshotAsync("05-deployments");
+        await ui.CheckAndCaptureAsync("05-deployments");
 
         foreach (var (route, name) in new[] { ("#/datasets", "06-datasets"), ("#/jobs", "07-jobs"), ("#/models", "08-models") })
         {
             await ui.GoAsync(route);
-            await ui.AssertAccessibleAsync();
-            await ui.ScreenshotAsync(name);
+            await ui.CheckAndCaptureAsync(name);
         }
     }
 
@@ -120,8 +115,7 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
 
         await Assertions.Expect(ui.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The CSV could not be read");
         Assert.EndsWith("#/datasets", ui.Page.Url);
-        await ui.AssertAccessibleAsync();
-        await ui.ScreenshotAsync("09-upload-problem");
+        await ui.CheckAndCaptureAsync("09-upload-problem");
     }
 
     /// <summary>Before anything exists, every list page says what to do first (axe checks these pages once filled).</summary>

@@ -24,8 +24,7 @@ public sealed class TrainingTests(Chromium chromium, ServiceHost service) : ICla
         await Assertions.Expect(ui.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Invalid training request");
         await Assertions.Expect(ui.Page.Locator("main .field-error")).ToContainTextAsync("epochs");
         Assert.Contains("#/datasets/", ui.Page.Url);
-        await ui.AssertAccessibleAsync();
-        await ui.ScreenshotAsync("10-form-problem");
+        await ui.CheckAndCaptureAsync("10-form-problem");
     }
 
     [Fact]
@@ -50,8 +49,7 @@ public sealed class TrainingTests(Chromium chromium, ServiceHost service) : ICla
         await page.GetByRole(AriaRole.Button, new() { Name = "Predict" }).ClickAsync();
         var value = double.Parse((await page.GetByTestId("value").TextContentAsync())!, CultureInfo.InvariantCulture);
         Assert.InRange(value, 0.55, 0.75); // 0.5 + 0.004·40 − 0.002·0 = 0.66
-        await ui.AssertAccessibleAsync();
-        await ui.ScreenshotAsync("11-regression-model");
+        await ui.CheckAndCaptureAsync("11-regression-model");
     }
 
     [Fact]
@@ -74,8 +72,7 @@ public sealed class TrainingTests(Chromium chromium, ServiceHost service) : ICla
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await Assertions.Expect(page.Locator(".job-status")).ToContainTextAsync("canceled", new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Open the model") })).ToHaveCountAsync(0);
-        await ui.AssertAccessibleAsync();
-        await ui.ScreenshotAsync("13-training-canceled");
+        await ui.CheckAndCaptureAsync("13-training-canceled");
     }
 
     /// <summary>A run far longer than the test: many epochs, no early stopping; returns once a few epochs are drawn.</summary>

@@ -116,6 +116,13 @@ public sealed partial class DashboardPage(IPage page)
         Assert.Empty(_errors);
     }
 
+    /// <summary>The check every finished page gets: axe finds nothing serious, and its screenshot is kept.</summary>
+    public async Task CheckAndCaptureAsync(string screenshot)
+    {
+        await AssertAccessibleAsync();
+        await ScreenshotAsync(screenshot);
+    }
+
     /// <summary>Saves a full-page screenshot under TestResults/screenshots in the test project's folder.</summary>
     public async Task ScreenshotAsync(string name)
     {
