@@ -66,13 +66,13 @@ function regressionSection(model) {
   if (!Array.isArray(pairs) || pairs.length === 0) return null;
   const values = pairs.flatMap((p) => [p.actual, p.predicted]).filter(Number.isFinite);
   const domain = [Math.min(...values), Math.max(...values)];
-  return section('Predicted against actual',
+  return section('Predicted against actual', h('div', { class: 'chart-single' },
     plot({
       title: `Predicted against actual ${model.target}`,
       description: `${pairs.length} validation records; points on the diagonal are exact predictions. RMSE ${fmt(model.metrics?.rmse)}, R² ${fmt(model.metrics?.r2)}.`,
       xLabel: `actual ${model.target}`, yLabel: `predicted ${model.target}`, xDomain: domain, yDomain: domain, diagonal: true,
       series: [{ name: 'validation record', kind: 'dots', style: 'a', points: pairs.map((p) => [p.actual, p.predicted]) }],
-    }));
+    })));
 }
 
 function historySection(model) {
