@@ -11,7 +11,9 @@ namespace DefectApi.Bench;
 /// Trains on a train CSV with the default settings (only the target and excluded columns set), scores a test CSV
 /// in-process and prints one line: <c>quality dataset=… metric=… value=… train_s=…</c> (AUC for binary, accuracy for
 /// multiclass, R² for regression). Extra options for tuning: --set name=value (hiddenLayers=128x64, dropout, l2,
-/// learningRate, batchSize, epochs, patience, ensemble, seed, validationFraction).
+/// learningRate, batchSize, epochs, patience, ensemble, seed, validationFraction). For tuning without looking at
+/// the test split, --cv N trains N times on the train file with seeds 1..N (each a different validation split) and
+/// prints the mean validation metric instead.
 /// </summary>
 public static class QualityBench
 {
@@ -20,6 +22,7 @@ public static class QualityBench
         string? trainPath = null, testPath = null, target = null;
         var exclude = new List<string>();
         var settings = new List<string>();
+        int repeats = 0;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -29,6 +32,7 @@ public static class QualityBench
                 case "--target": target = args[++i]; break;
                 case "--exclude": while (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) exclude.Add(args[++i]); break;
                 case "--set": settings.Add(args[++i]); break;
+                case "--cv": repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
             }
         }
@@ -39,6 +43,7 @@ public static class QualityBench
         }
         var options = settings.Aggregate(new TabularTrainingOptions { Target = target, Exclude = exclude }, Apply);
         var train = Load(trainPath);
+        if (repeats > 0) return CrossValidate(train, options, repeats, Path.GetFileName(trainPath).Split('.')[0]);
         var test = Load(testPath);
 
         var clock = Stopwatch.StartNew();
@@ -49,6 +54,22 @@ public static class QualityBench
         string dataset = Path.GetFileName(trainPath).Split('.')[0];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"quality dataset={dataset} metric={metric} value={value:F4} train_s={trainSeconds:F1}"));
+        return 0;
+    }
+
+    private static int CrossValidate(TabularFrame train, TabularTrainingOptions options, int repeats, string dataset)
+    {
+        var values = new List<double>();
+        var clock = Stopwatch.StartNew();
+        string metric = "";
+        for (int seed = 1; seed <= repeats; seed++)
+        {
+            var model = TabularTrainer.Train(train, options with { Seed = seed }, null, CancellationToken.None, CancellationToken.None).Artifact;
+            metric = model.Task switch { "binary" => "auc", "multiclass" => "accuracy", _ => "r2" };
+            values.Add((double)model.Metrics[metric]);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"cv dataset={dataset} metric={metric} mean={values.Average():F4} values={string.Join(' ', values.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))} train_s={clock.Elapsed.TotalSeconds / repeats:F1}"));
         return 0;
     }
 

@@ -8,23 +8,26 @@ namespace DefectApi.Tabular;
 
 /// <summary>A trained model: the fitted preprocessing, the network(s), the decision threshold and the validation
 /// results, with strict validation of what callers send to Predict.</summary>
+public sealed record ValidationPoint(double Actual, double Predicted);
+
 public sealed class ModelArtifact
 {
     public const int MaxErrors = 100;
 
-    internal ModelArtifact(string target, TargetSpec targetSpec, FeaturePipeline pipeline, IReadOnlyList<DroppedColumn> dropped,
-        IReadOnlyList<Network> networks, double? threshold, ValidationOutputs validation)
+    internal ModelArtifact(string target, TargetSpec targetSpec, IReadOnlyList<EnsembleMember> members, IReadOnlyList<DroppedColumn> dropped,
+        double? threshold, ValidationOutputs validation)
     {
-        if (networks.Count == 0) throw new InvalidDataException("A model needs at least one network.");
-        if (networks.Any(n => n.Inputs != pipeline.Width || n.Outputs != targetSpec.Outputs))
+        if (members.Count == 0) throw new InvalidDataException("A model needs at least one network.");
+        var names = members[0].Pipeline.Encoders.Select(e => e.Name).ToArray();
+        if (members.Any(m => m.Network.Inputs != m.Pipeline.Width || m.Network.Outputs != targetSpec.Outputs
+                             || !m.Pipeline.Encoders.Select(e => e.Name).SequenceEqual(names)))
             throw new InvalidDataException("The networks do not match the model's inputs or outputs.");
         Target = target;
         TargetSpec = targetSpec;
-        Pipeline = pipeline;
+        Members = members;
         Dropped = dropped;
-        Networks = networks;
         Validation = validation;
-        Inputs = pipeline.Inputs;
+        Inputs = MergedInputs(members);
         if (targetSpec.Task == TargetSpec.Binary)
         {
             Threshold = threshold ?? 0.5;
@@ -60,9 +63,15 @@ public sealed class ModelArtifact
     public IReadOnlyList<ThresholdPoint>? ThresholdTable { get; }
 
     internal TargetSpec TargetSpec { get; }
-    internal FeaturePipeline Pipeline { get; }
-    internal IReadOnlyList<Network> Networks { get; }
+    internal IReadOnlyList<EnsembleMember> Members { get; }
     internal ValidationOutputs Validation { get; }
+
+    /// <summary>Members fitted on different folds may have seen different rare categories; callers see them all.</summary>
+    private static ModelInputInfo[] MergedInputs(IReadOnlyList<EnsembleMember> members) =>
+        members[0].Pipeline.Inputs.Select((input, i) => input.Categories is null ? input : input with
+        {
+            Categories = members.SelectMany(m => m.Pipeline.Encoders[i].Categories ?? []).Distinct(StringComparer.Ordinal).ToArray(),
+        }).ToArray();
 
     public byte[] ToBytes() => ModelArtifactFormat.Write(this);
 
@@ -74,7 +83,7 @@ public sealed class ModelArtifact
     {
         RequireBinary();
         if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentOutOfRangeException(nameof(threshold), "A threshold is between 0 and 1.");
-        return new ModelArtifact(Target, TargetSpec, Pipeline, Dropped, Networks, threshold, Validation);
+        return new ModelArtifact(Target, TargetSpec, Members, Dropped, threshold, Validation);
     }
 
     /// <summary>The threshold with the least expected cost on the validation split.</summary>
@@ -86,6 +95,16 @@ public sealed class ModelArtifact
         if (!(falseNegativeCost > 0 && double.IsFinite(falseNegativeCost)))
             throw new ArgumentOutOfRangeException(nameof(falseNegativeCost), "A cost is a positive number.");
         return WithThreshold(Thresholds.LeastCost(ThresholdTable!, falsePositiveCost, falseNegativeCost));
+    }
+
+    /// <summary>Regression: (actual, predicted) on validation rows, in the target's unit, for a predicted-vs-actual
+    /// chart; an evenly spaced subset when there are more than <paramref name="max"/>.</summary>
+    public IReadOnlyList<ValidationPoint>? ValidationPoints(int max = 500)
+    {
+        if (Task != TargetSpec.Regression) return null;
+        int count = Validation.Actuals.Length, take = Math.Min(count, max);
+        return Enumerable.Range(0, take).Select(i => (int)((long)i * count / take))
+            .Select(i => new ValidationPoint(Validation.Actuals[i], Validation.Outputs[i])).ToArray();
     }
 
     private void RequireBinary()
@@ -101,7 +120,7 @@ public sealed class ModelArtifact
     public PredictionBatch Predict(IReadOnlyList<IReadOnlyDictionary<string, CellValue>> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var encoders = Pipeline.Encoders;
+        var encoders = Members[0].Pipeline.Encoders;
         var cells = new CellValue[records.Count * encoders.Count];
         var errors = new List<RecordError>();
         for (int i = 0; i < records.Count && errors.Count < MaxErrors; i++)
@@ -126,20 +145,8 @@ public sealed class ModelArtifact
     /// <summary>Predicts records already checked: cells holds rows × inputs values in Inputs order.</summary>
     internal IReadOnlyList<Prediction> PredictValidated(ReadOnlySpan<CellValue> cells, int rows)
     {
-        int inputs = Pipeline.Encoders.Count, width = Pipeline.Width;
-        var features = new float[rows * width];
         var warnings = new List<string>?[rows];
-        var scratch = new List<string>();
-        for (int r = 0; r < rows; r++)
-        {
-            Pipeline.EncodeRecord(cells.Slice(r * inputs, inputs), features.AsSpan(r * width, width), scratch);
-            if (scratch.Count > 0)
-            {
-                warnings[r] = [.. scratch];
-                scratch.Clear();
-            }
-        }
-        var outputs = EnsembleOutputs.Predict(Networks, TargetSpec, features, rows);
+        var outputs = EnsembleOutputs.Predict(Members, TargetSpec, cells, rows, warnings);
         var predictions = new Prediction[rows];
         for (int r = 0; r < rows; r++) predictions[r] = ToPrediction(outputs.AsSpan(r * TargetSpec.Outputs, TargetSpec.Outputs), warnings[r]);
         return predictions;

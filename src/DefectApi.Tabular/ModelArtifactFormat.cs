@@ -7,7 +7,7 @@ namespace DefectApi.Tabular;
 
 /// <summary>
 /// The artifact blob: "DAMA" | int32 version | payload | SHA-256 of everything before it. The payload holds the
-/// target, the fitted pipeline, the dropped columns, the threshold, the networks (engine format) and the
+/// target, the dropped columns, the threshold, each member's fitted pipeline and network (engine format) and the
 /// validation outputs and actuals from which metrics and the threshold table are recomputed on load. Written with
 /// BinaryWriter (little-endian, length-prefixed UTF-8 strings); nothing in it depends on time or machine, so the
 /// same training gives the same bytes.
@@ -27,7 +27,6 @@ internal static class ModelArtifactFormat
             writer.Write(Version);
             writer.Write(model.Target);
             model.TargetSpec.Write(writer);
-            model.Pipeline.Write(writer);
             writer.Write(model.Dropped.Count);
             foreach (var d in model.Dropped)
             {
@@ -35,10 +34,11 @@ internal static class ModelArtifactFormat
                 writer.Write(d.Reason);
             }
             writer.Write(model.Threshold ?? double.NaN);
-            writer.Write(model.Networks.Count);
-            foreach (var network in model.Networks)
+            writer.Write(model.Members.Count);
+            foreach (var member in model.Members)
             {
-                var bytes = network.ToBytes();
+                member.Pipeline.Write(writer);
+                var bytes = member.Network.ToBytes();
                 writer.Write(bytes.Length);
                 writer.Write(bytes);
             }
@@ -65,17 +65,19 @@ internal static class ModelArtifactFormat
             if (version != Version) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
             string target = reader.ReadString();
             var spec = TargetSpec.Read(reader);
-            var pipeline = FeaturePipeline.Read(reader);
             int droppedCount = CheckedCount(reader.ReadInt32());
             var dropped = new DroppedColumn[droppedCount];
             for (int i = 0; i < droppedCount; i++) dropped[i] = new DroppedColumn(reader.ReadString(), reader.ReadString());
             double threshold = reader.ReadDouble();
-            int networkCount = CheckedCount(reader.ReadInt32());
-            var networks = new Network[networkCount];
-            for (int i = 0; i < networkCount; i++) networks[i] = Network.FromBytes(reader.ReadBytes(CheckedCount(reader.ReadInt32())));
+            var members = new EnsembleMember[CheckedCount(reader.ReadInt32())];
+            for (int i = 0; i < members.Length; i++)
+            {
+                var pipeline = FeaturePipeline.Read(reader);
+                members[i] = new EnsembleMember(pipeline, Network.FromBytes(reader.ReadBytes(CheckedCount(reader.ReadInt32()))));
+            }
             var validation = new ValidationOutputs(ReadDoubles(reader), ReadDoubles(reader));
             if (reader.BaseStream.Position != body.Length) throw new InvalidDataException("The model artifact has trailing data.");
-            return new ModelArtifact(target, spec, pipeline, dropped, networks, double.IsNaN(threshold) ? null : threshold, validation);
+            return new ModelArtifact(target, spec, members, dropped, double.IsNaN(threshold) ? null : threshold, validation);
         }
         catch (Exception e) when (e is EndOfStreamException or NetworkFormatException or ArgumentException or IOException
                                       or OverflowException or FormatException or IndexOutOfRangeException)

@@ -28,8 +28,14 @@ internal static class SoakBench
         var watch = Stopwatch.StartNew();
         var sampler = Task.Run(async () =>
         {
-            await Task.Delay(TimeSpan.FromMinutes(1), stop.Token).ContinueWith(_ => { });
-            rssAfterFirstMinute = ResidentMegabytes();
+            for (var minute = 1; !stop.IsCancellationRequested; minute++)
+            {
+                await Task.Delay(TimeSpan.FromMinutes(1), stop.Token).ContinueWith(_ => { });
+                var rss = ResidentMegabytes();
+                if (minute == 1) rssAfterFirstMinute = rss;
+                Console.WriteLine($"soak minute={minute} rss_mb={BenchArgs.F(rss, "F0")} live_managed_mb={BenchArgs.F(GC.GetTotalMemory(true) / 1048576.0, "F0")} " +
+                    $"gc_committed_mb={BenchArgs.F(GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0, "F0")} requests={Interlocked.Read(ref requests)}");
+            }
         });
         var predictors = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {

@@ -6,7 +6,7 @@ namespace DefectApi.NeuralNet.Kernels;
 internal static unsafe class ActivationBackward
 {
     // Below this many elements the sweep is cheaper than waking a worker.
-    private const int ParallelThreshold = 1 << 14;
+    private const int ParallelThreshold = 1 << 13;
 
     // dz is (B, N) holding dL/dy on entry and dL/dz on exit; y is (B, N), the layer's output scaled by
     // 1/yScale; mask is (B, N) or empty; db is (N).
@@ -23,7 +23,7 @@ internal static unsafe class ActivationBackward
         }
     }
 
-    internal readonly struct Job(float* dz, float* y, float* mask, float* db, int rows, int n, Activation activation, float yScale)
+    internal readonly struct Job(float* dz, float* y, float* mask, float* db, int rows, int n, Activation activation, float yScale) : IPartitionedJob
     {
         public void RunPart(int part, int parts)
         {
@@ -47,17 +47,4 @@ internal static unsafe class ActivationBackward
             }
         }
     }
-}
-
-internal sealed class BackwardWork : IParallelWork
-{
-    private ActivationBackward.Job job;
-
-    public BackwardWork Set(ActivationBackward.Job value)
-    {
-        job = value;
-        return this;
-    }
-
-    public void Execute(int part, int parts) => job.RunPart(part, parts);
 }

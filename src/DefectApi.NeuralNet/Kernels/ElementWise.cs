@@ -87,23 +87,12 @@ internal static class ElementWise
     }
 
     // dst += src.
-    public static void Add(Span<float> dst, ReadOnlySpan<float> src)
-    {
-        if (src.Length < dst.Length) throw new ArgumentException("Source shorter than destination.");
-        ref float d = ref MemoryMarshal.GetReference(dst);
-        ref float s = ref MemoryMarshal.GetReference(src);
-        int n = dst.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; i <= n - 16; i += 16)
-                (Vector512.LoadUnsafe(ref d, (nuint)i) + Vector512.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
-        if (Vector256.IsHardwareAccelerated)
-            for (; i <= n - 8; i += 8)
-                (Vector256.LoadUnsafe(ref d, (nuint)i) + Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref d, i) += Unsafe.Add(ref s, i);
-    }
+    public static void Add(Span<float> dst, ReadOnlySpan<float> src) => Apply<AddOp>(dst, src);
 
     // dst *= src.
-    public static void Multiply(Span<float> dst, ReadOnlySpan<float> src)
+    public static void Multiply(Span<float> dst, ReadOnlySpan<float> src) => Apply<MultiplyOp>(dst, src);
+
+    private static void Apply<TOp>(Span<float> dst, ReadOnlySpan<float> src) where TOp : IBinaryOp
     {
         if (src.Length < dst.Length) throw new ArgumentException("Source shorter than destination.");
         ref float d = ref MemoryMarshal.GetReference(dst);
@@ -111,10 +100,32 @@ internal static class ElementWise
         int n = dst.Length, i = 0;
         if (Vector512.IsHardwareAccelerated)
             for (; i <= n - 16; i += 16)
-                (Vector512.LoadUnsafe(ref d, (nuint)i) * Vector512.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+                TOp.Apply(Vector512.LoadUnsafe(ref d, (nuint)i), Vector512.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
         if (Vector256.IsHardwareAccelerated)
             for (; i <= n - 8; i += 8)
-                (Vector256.LoadUnsafe(ref d, (nuint)i) * Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref d, i) *= Unsafe.Add(ref s, i);
+                TOp.Apply(Vector256.LoadUnsafe(ref d, (nuint)i), Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref d, i) = TOp.Apply(Unsafe.Add(ref d, i), Unsafe.Add(ref s, i));
+    }
+
+    // One operation at every width, resolved at JIT time (static abstract members on a struct).
+    private interface IBinaryOp
+    {
+        static abstract Vector512<float> Apply(Vector512<float> x, Vector512<float> y);
+        static abstract Vector256<float> Apply(Vector256<float> x, Vector256<float> y);
+        static abstract float Apply(float x, float y);
+    }
+
+    private readonly struct AddOp : IBinaryOp
+    {
+        public static Vector512<float> Apply(Vector512<float> x, Vector512<float> y) => x + y;
+        public static Vector256<float> Apply(Vector256<float> x, Vector256<float> y) => x + y;
+        public static float Apply(float x, float y) => x + y;
+    }
+
+    private readonly struct MultiplyOp : IBinaryOp
+    {
+        public static Vector512<float> Apply(Vector512<float> x, Vector512<float> y) => x * y;
+        public static Vector256<float> Apply(Vector256<float> x, Vector256<float> y) => x * y;
+        public static float Apply(float x, float y) => x * y;
     }
 }

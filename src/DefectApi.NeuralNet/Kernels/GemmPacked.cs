@@ -16,12 +16,14 @@ internal static unsafe class GemmPacked
         Vector512.IsHardwareAccelerated ? GemmPath.Avx512 : Vector256.IsHardwareAccelerated ? GemmPath.Avx2 : GemmPath.Scalar;
 
     // kc × NR of B (32 KB at 256 × 32) stays in L1; mc × kc of A (144 KB) in L2; the B block (2 MB) in L2/L3.
-    private const int Kc = 256, Mc = 144, Nc = 2048;
+    private const int Kc = 256, Mc = 144, Nc = 2048; // Mc is a multiple of every MR (8, 6, 4)
 
-    // Below this many multiply-adds a second thread costs more to wake than it saves.
-    internal const long ParallelThreshold = 1L << 20;
+    // Below this many multiply-adds (~5 µs of one core) handing half to a worker costs more than it saves.
+    internal const long ParallelThreshold = 1L << 18;
 
-    [ThreadStatic] private static float[]? packA, packB;
+    // Packing buffers: one set per part of a pooled product (so after the first step no thread allocates,
+    // whichever parts it claims), and one per thread for products run on the calling thread alone.
+    [ThreadStatic] private static PackBuffers? threadBuffers;
 
     public static void MatMul(GemmPath path, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         GemmForm form, bool accumulate, WorkerPool? pool)
@@ -36,14 +38,15 @@ internal static unsafe class GemmPacked
         if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException("Bias is shorter than the output width.", nameof(bias));
         fixed (float* pa = a, pb = b, pc = c, pbias = bias)
         {
-            var job = new Job(path, pa, pb, pc, m, n, k, form, accumulate, new Epilogue(bias.IsEmpty ? null : pbias, slope));
+            var job = new Job(path, pa, pb, pc, m, n, k, form, accumulate, new Epilogue(bias.IsEmpty ? null : pbias, slope),
+                pool?.GemmBuffers);
             int parts = pool is null || (long)m * n * k < ParallelThreshold ? 1 : pool.Threads;
-            if (parts == 1) job.Run(0, m, 0, n);
+            if (parts == 1) job.Run(0, m, 0, n, threadBuffers ??= new PackBuffers());
             else pool!.Run(pool.GemmWork.Set(job), parts);
         }
     }
 
-    internal readonly struct Job
+    internal readonly struct Job : IPartitionedJob
     {
         private readonly GemmPath path;
         private readonly float* a, b, c;
@@ -51,9 +54,12 @@ internal static unsafe class GemmPacked
         private readonly GemmForm form;
         private readonly bool accumulate;
         private readonly Epilogue epilogue;
+        private readonly PackBuffers[]? perPart;
 
-        public Job(GemmPath path, float* a, float* b, float* c, int m, int n, int k, GemmForm form, bool accumulate, Epilogue epilogue)
+        public Job(GemmPath path, float* a, float* b, float* c, int m, int n, int k, GemmForm form, bool accumulate, Epilogue epilogue,
+            PackBuffers[]? perPart)
         {
+            this.perPart = perPart;
             this.epilogue = epilogue;
             this.path = path;
             this.a = a;
@@ -69,25 +75,26 @@ internal static unsafe class GemmPacked
         // Splits along whichever of M or N has more micro-panels; part boundaries fall on panel edges.
         public void RunPart(int part, int parts)
         {
+            var buffers = perPart![part];
             var (mr, nr) = Tile(path);
             int rowPanels = (m + mr - 1) / mr, colPanels = (n + nr - 1) / nr;
             if (colPanels >= rowPanels)
             {
                 int j0 = (int)((long)colPanels * part / parts) * nr, j1 = Math.Min(n, (int)((long)colPanels * (part + 1) / parts) * nr);
-                if (j0 < j1) Run(0, m, j0, j1);
+                if (j0 < j1) Run(0, m, j0, j1, buffers);
             }
             else
             {
                 int i0 = (int)((long)rowPanels * part / parts) * mr, i1 = Math.Min(m, (int)((long)rowPanels * (part + 1) / parts) * mr);
-                if (i0 < i1) Run(i0, i1, 0, n);
+                if (i0 < i1) Run(i0, i1, 0, n, buffers);
             }
         }
 
-        public void Run(int i0, int i1, int j0, int j1)
+        public void Run(int i0, int i1, int j0, int j1, PackBuffers buffers)
         {
             var (mr, nr) = Tile(path);
-            var bufA = packA ??= new float[Mc * Kc];
-            var bufB = packB ??= new float[Nc * Kc];
+            int depth = Math.Min(Kc, k);
+            var (bufA, bufB) = buffers.Ensure(RoundUp(Math.Min(Mc, i1 - i0), mr) * depth, RoundUp(Math.Min(Nc, j1 - j0), nr) * depth);
             float* tile = stackalloc float[MicroKernels.Mr512 * MicroKernels.Nr512];
             fixed (float* pA = bufA, pB = bufB)
             {
@@ -140,35 +147,8 @@ internal static unsafe class GemmPacked
             for (int ir = 0; ir < mc; ir += mr, dst += mr * kc)
             {
                 int rows = Math.Min(mr, mc - ir);
-                if (form == GemmForm.Tn)
-                {
-                    // A is stored (K, M): each depth step is a contiguous run of rows.
-                    for (int p = 0; p < kc; p++)
-                    {
-                        float* src = a + (long)(pc + p) * m + ic + ir;
-                        float* d = dst + p * mr;
-                        int i = 0;
-                        for (; i < rows; i++) d[i] = src[i];
-                        for (; i < mr; i++) d[i] = 0f;
-                    }
-                }
-                else
-                {
-                    // A is stored (M, K): read each row along its depth.
-                    for (int i = 0; i < mr; i++)
-                    {
-                        float* d = dst + i;
-                        if (i < rows)
-                        {
-                            float* src = a + (long)(ic + ir + i) * k + pc;
-                            for (int p = 0; p < kc; p++) d[p * mr] = src[p];
-                        }
-                        else
-                        {
-                            for (int p = 0; p < kc; p++) d[p * mr] = 0f;
-                        }
-                    }
-                }
+                if (form == GemmForm.Tn) PackRuns(a + (long)pc * m + ic + ir, m, rows, mr, kc, dst);   // A stored (K, M)
+                else PackLanes(a + (long)(ic + ir) * k + pc, k, rows, mr, kc, dst);                  // A stored (M, K)
             }
         }
 
@@ -178,42 +158,47 @@ internal static unsafe class GemmPacked
             for (int jr = 0; jr < nc; jr += nr, dst += nr * kc)
             {
                 int cols = Math.Min(nr, nc - jr);
-                if (form != GemmForm.Nt)
-                {
-                    // B is stored (K, N): each depth step is a contiguous run of columns.
-                    for (int p = 0; p < kc; p++)
-                    {
-                        float* src = b + (long)(pc + p) * n + jc + jr;
-                        float* d = dst + p * nr;
-                        if (cols == nr) Unsafe.CopyBlockUnaligned(d, src, (uint)(nr * sizeof(float)));
-                        else
-                        {
-                            int j = 0;
-                            for (; j < cols; j++) d[j] = src[j];
-                            for (; j < nr; j++) d[j] = 0f;
-                        }
-                    }
-                }
-                else
-                {
-                    // B is stored (N, K): read each column of op(B) along its depth.
-                    for (int j = 0; j < nr; j++)
-                    {
-                        float* d = dst + j;
-                        if (j < cols)
-                        {
-                            float* src = b + (long)(jc + jr + j) * k + pc;
-                            for (int p = 0; p < kc; p++) d[p * nr] = src[p];
-                        }
-                        else
-                        {
-                            for (int p = 0; p < kc; p++) d[p * nr] = 0f;
-                        }
-                    }
-                }
+                if (form == GemmForm.Nt) PackLanes(b + (long)(jc + jr) * k + pc, k, cols, nr, kc, dst); // B stored (N, K)
+                else PackRuns(b + (long)pc * n + jc + jr, n, cols, nr, kc, dst);                       // B stored (K, N)
             }
         }
     }
+
+    // A panel (kc, width) whose depth steps are contiguous runs in the source: step p is src[p·stride ..+valid].
+    private static void PackRuns(float* src, long stride, int valid, int width, int kc, float* dst)
+    {
+        for (int p = 0; p < kc; p++, src += stride, dst += width)
+        {
+            if (valid == width)
+            {
+                Unsafe.CopyBlockUnaligned(dst, src, (uint)(width * sizeof(float)));
+                continue;
+            }
+            int i = 0;
+            for (; i < valid; i++) dst[i] = src[i];
+            for (; i < width; i++) dst[i] = 0f;
+        }
+    }
+
+    // A panel (kc, width) whose lanes are source rows read along their depth: lane i is src[i·stride ..+kc].
+    // Full panels go through 8 × 8 transposes; the rest, and the depth tail, element by element.
+    private static void PackLanes(float* src, long stride, int valid, int width, int kc, float* dst)
+    {
+        int p0 = 0;
+        if (valid == width && width % 8 == 0 && Transpose.IsAccelerated)
+        {
+            for (; p0 + 8 <= kc; p0 += 8)
+                for (int i = 0; i < width; i += 8)
+                    Transpose.Block8x8(src + i * stride + p0, stride, dst + p0 * width + i, width);
+        }
+        for (int i = 0; i < width; i++)
+        {
+            float* lane = src + i * stride;
+            for (int p = p0; p < kc; p++) dst[p * width + i] = i < valid ? lane[p] : 0f;
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     public static (int Mr, int Nr) Tile(GemmPath path) => path switch
     {
@@ -231,16 +216,15 @@ internal static unsafe class GemmPacked
     }
 }
 
-// The pool's reusable work item for GEMM, so dispatching a product to the workers allocates nothing.
-internal sealed class GemmWork : IParallelWork
+// Packed A and B panels, grown to the largest product seen and then reused.
+internal sealed class PackBuffers
 {
-    private GemmPacked.Job job;
+    private float[] a = [], b = [];
 
-    public GemmWork Set(GemmPacked.Job value)
+    public (float[] A, float[] B) Ensure(int aLength, int bLength)
     {
-        job = value;
-        return this;
+        if (a.Length < aLength) a = new float[aLength];
+        if (b.Length < bLength) b = new float[bLength];
+        return (a, b);
     }
-
-    public void Execute(int part, int parts) => job.RunPart(part, parts);
 }

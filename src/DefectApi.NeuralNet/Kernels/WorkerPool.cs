@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace DefectApi.NeuralNet.Kernels;
 
 // A unit of work split into numbered parts; part p of n must depend only on (p, n), never on timing,
@@ -7,6 +9,26 @@ internal interface IParallelWork
     void Execute(int part, int parts);
 }
 
+// A job value that knows how to run part p of n, for PooledWork below.
+internal interface IPartitionedJob
+{
+    void RunPart(int part, int parts);
+}
+
+// A reusable work item holding a job value, so dispatching a job to the pool allocates nothing.
+internal sealed class PooledWork<TJob> : IParallelWork where TJob : struct, IPartitionedJob
+{
+    private TJob job;
+
+    public PooledWork<TJob> Set(TJob value)
+    {
+        job = value;
+        return this;
+    }
+
+    public void Execute(int part, int parts) => job.RunPart(part, parts);
+}
+
 // Persistent workers for one training run. Run publishes a work item; the caller and the workers
 // claim its parts one at a time from a shared ticket, so a worker the OS has descheduled (this
 // service shares its cores) simply gets fewer parts instead of stalling the step. Workers spin
@@ -14,10 +36,14 @@ internal interface IParallelWork
 // monitor so an idle pool costs no CPU. Nothing is allocated per Run.
 internal sealed class WorkerPool : IDisposable
 {
-    // Roughly 100 µs of spinning before a worker goes to sleep.
-    private const int SpinIterations = 20_000;
+    // How long an idle worker keeps polling before it sleeps. A training step's products are microseconds
+    // apart, so this only expires between runs; polling through SpinWait yields the core after its first
+    // rounds, so a waiting worker gives way to whatever else is runnable (this service shares its cores).
+    // A round budget instead of a clock proved far too short: yielding rounds take ~0.1 µs on an idle core.
+    private static readonly long SpinTicks = Stopwatch.Frequency / 50; // 20 ms
 
     private readonly Thread[] workers;
+    private readonly long[] workerAllocations; // each worker's GC.GetAllocatedBytesForCurrentThread after its last parts
     private readonly object gate = new();
     private IParallelWork? work;
     private int parts;
@@ -31,16 +57,33 @@ internal sealed class WorkerPool : IDisposable
     {
         Threads = Math.Max(1, threads);
         workers = new Thread[Threads - 1];
+        workerAllocations = new long[workers.Length];
+        GemmBuffers = new PackBuffers[Threads];
+        for (int i = 0; i < Threads; i++) GemmBuffers[i] = new PackBuffers();
         for (int i = 0; i < workers.Length; i++)
         {
-            workers[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"DefectApi.NeuralNet worker {i + 1}" };
+            int index = i;
+            workers[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"DefectApi.NeuralNet worker {i + 1}" };
             workers[i].Start();
         }
     }
 
     public int Threads { get; }
-    public GemmWork GemmWork { get; } = new();
-    public BackwardWork BackwardWork { get; } = new();
+    public PooledWork<GemmPacked.Job> GemmWork { get; } = new();
+    public PackBuffers[] GemmBuffers { get; }
+    public PooledWork<ActivationBackward.Job> BackwardWork { get; } = new();
+
+    // Bytes the workers have allocated so far, for tests and benchmarks proving a step allocates nothing
+    // (process-wide counters also see the test host's own threads).
+    public long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            for (int i = 0; i < workerAllocations.Length; i++) sum += Volatile.Read(ref workerAllocations[i]);
+            return sum;
+        }
+    }
 
     public void Run(IParallelWork item, int partCount)
     {
@@ -91,18 +134,19 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    private void WorkerLoop()
+    private void WorkerLoop(int index)
     {
         long seen = 0;
         while (true)
         {
-            int spins = 0;
+            var spinner = new SpinWait();
+            long sleepAt = Stopwatch.GetTimestamp() + SpinTicks;
             while (Volatile.Read(ref ticket) >> 32 == seen)
             {
                 if (disposed) return;
-                if (++spins < SpinIterations)
+                if (Stopwatch.GetTimestamp() < sleepAt)
                 {
-                    Thread.SpinWait(4);
+                    spinner.SpinOnce(sleep1Threshold: -1);
                     continue;
                 }
                 // Dekker-style handshake: announce the sleep with a full fence, then re-check under the lock.
@@ -112,10 +156,12 @@ internal sealed class WorkerPool : IDisposable
                     while (Volatile.Read(ref ticket) >> 32 == seen && !disposed) Monitor.Wait(gate);
                 }
                 Interlocked.Decrement(ref sleepers);
-                spins = 0;
+                spinner.Reset();
+                sleepAt = Stopwatch.GetTimestamp() + SpinTicks;
             }
             seen = Volatile.Read(ref ticket) >> 32;
             ClaimParts();
+            Volatile.Write(ref workerAllocations[index], GC.GetAllocatedBytesForCurrentThread());
         }
     }
 

@@ -22,14 +22,6 @@ internal static class Activations
     public static void Backward(Span<float> dz, ReadOnlySpan<float> y, Activation activation, float yScale = 1f)
         => ElementWise.ActivationBackward(dz, y, activation, yScale);
 
-    // dz is (B, Out), db is (Out): db[j] = Σ_r dz[r, j], summed in row order whatever the thread count.
-    public static void ColumnSums(ReadOnlySpan<float> dz, int rows, int outputs, Span<float> db)
-    {
-        db[..outputs].Clear();
-        for (int r = 0; r < rows; r++)
-            ElementWise.Add(db[..outputs], dz.Slice(r * outputs, outputs));
-    }
-
     public static float Apply(float z, Activation activation) => activation switch
     {
         Activation.Relu => z > 0f ? z : 0f,

@@ -17,7 +17,4 @@ internal static class Dropout
             h[i] *= m;
         }
     }
-
-    // dh is (B, Units): the gradient only flows through the kept units, with the same scale.
-    public static void Backward(Span<float> dh, ReadOnlySpan<float> mask) => ElementWise.Multiply(dh, mask[..dh.Length]);
 }

@@ -32,7 +32,7 @@ public static class Trainer
         for (int i = 0; i < order.Length; i++) order[i] = i;
         var best = new float[network.Parameters.Length];
         var validationOutputs = validating ? new float[validation!.Rows * network.Outputs] : [];
-        var history = new List<EpochReport>(options.Epochs);
+        var history = new List<EpochReport>(Math.Min(options.Epochs, 1024));
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0, sinceBest = 0;
         bool stoppedEarly = false;
@@ -47,13 +47,9 @@ public static class Trainer
             {
                 cancel.ThrowIfCancellationRequested();
                 if (stopEarly.IsCancellationRequested) { stoppedEarly = true; break; }
-                int rows = Math.Min(batch, train.Rows - start);
-                Gather(train, order.AsSpan(start, rows), ws, targetsPerRow);
-                Backprop.Forward(network, ws, rows, training: true, ref rng);
-                var (loss, weight) = Backprop.Backward(network, ws, rows, options.Loss, train.SampleWeights is not null, training: true);
+                var (loss, weight) = Step(network, train, order.AsSpan(start, Math.Min(batch, train.Rows - start)), ws, options.Loss, optimizer, learningRate, ref rng);
                 lossSum += loss;
                 weightSum += weight;
-                optimizer.Step(network.ParameterArray, ws.ParameterGradients, learningRate);
             }
             if (stoppedEarly) break; // a partial epoch is neither reported nor a candidate for best
 
@@ -102,6 +98,17 @@ public static class Trainer
             foreach (float t in set.Targets)
                 if (!float.IsFinite(t)) throw new ArgumentException("Targets must be finite.", name);
         }
+    }
+
+    // One mini-batch: gather the rows, forward, loss, backward, update. Allocates nothing.
+    internal static (double Loss, double Weight) Step(Network network, TrainingSet train, ReadOnlySpan<int> rows, Workspace ws, LossKind loss,
+        Optimizer optimizer, float learningRate, ref Xoshiro256 rng)
+    {
+        Gather(train, rows, ws, LossFunctions.TargetsPerRow(loss, network.Outputs));
+        Backprop.Forward(network, ws, rows.Length, training: true, ref rng);
+        var result = Backprop.Backward(network, ws, rows.Length, loss, train.SampleWeights is not null, training: true);
+        optimizer.Step(network.ParameterArray, ws.ParameterGradients, learningRate);
+        return result;
     }
 
     // Copies the rows named by indices into the workspace's contiguous batch buffers.

@@ -15,20 +15,12 @@ internal sealed class ChunkEncoder(ColumnProfiler[] profilers, char decimalSepar
 
     public byte[] Encode(RawChunk raw)
     {
-        var blocks = new byte[raw.Columns][];
-        var scratch = new Scratch(raw.Rows);
-        for (int c = 0; c < raw.Columns; c++)
-        {
-            var writer = new ChunkWriter(raw.Rows * 8 + 16);
-            EncodeColumn(raw, c, writer, scratch);
-            blocks[c] = writer.ToArray();
-        }
-
-        var chunk = new ChunkWriter(ChunkFormat.HeaderBytes + blocks.Sum(b => b.Length));
+        var chunk = new ChunkWriter(ChunkFormat.HeaderBytes + raw.Columns * (raw.Rows * 8 + 1));
         chunk.WriteInt32(unchecked((int)ChunkFormat.Magic));
         chunk.WriteInt32(raw.Rows);
         chunk.WriteInt32(raw.Columns);
-        foreach (var block in blocks) chunk.WriteBytes(block);
+        var scratch = new Scratch(raw.Rows);
+        for (int c = 0; c < raw.Columns; c++) EncodeColumn(raw, c, chunk, scratch);
         return chunk.ToArray();
     }
 
@@ -40,15 +32,16 @@ internal sealed class ChunkEncoder(ColumnProfiler[] profilers, char decimalSepar
         for (int r = 0; r < raw.Rows; r++)
         {
             var cell = raw.Cell(column, r);
-            if (CellText.IsMissing(cell))
-            {
-                numbers[r] = double.NaN;
-                profiler.AddMissing();
-            }
-            else if (CellText.TryParseNumber(cell, decimalSeparator, out double value))
+            // Numbers first: most cells are numbers, and no missing marker parses as a finite one ("NaN" does not).
+            if (CellText.TryParseNumber(cell, decimalSeparator, out double value))
             {
                 numbers[r] = value;
                 profiler.AddNumber(value);
+            }
+            else if (CellText.IsMissing(cell))
+            {
+                numbers[r] = double.NaN;
+                profiler.AddMissing();
             }
             else
             {

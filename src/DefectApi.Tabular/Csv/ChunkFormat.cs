@@ -32,9 +32,6 @@ internal sealed class ChunkWriter(int capacity)
 
     public void WriteByte(byte value) => Reserve(1)[0] = value;
     public void WriteInt32(int value) => BinaryPrimitives.WriteInt32LittleEndian(Reserve(4), value);
-    public void WriteUInt16(ushort value) => BinaryPrimitives.WriteUInt16LittleEndian(Reserve(2), value);
-
-    public void WriteBytes(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Reserve(bytes.Length));
 
     public void WriteDoubles(ReadOnlySpan<double> values) => MemoryMarshal.AsBytes(values).CopyTo(Reserve(values.Length * 8));
 
@@ -59,7 +56,7 @@ internal sealed class ChunkWriter(int capacity)
         }
     }
 
-    public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+    public byte[] ToArray() => _length == _buffer.Length ? _buffer : _buffer.AsSpan(0, _length).ToArray();
 
     private Span<byte> Reserve(int count)
     {

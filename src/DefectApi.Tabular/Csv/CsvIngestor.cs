@@ -29,16 +29,25 @@ public static class CsvIngestor
             await sink.WriteChunkAsync(index, raw.Rows, bytes, ct);
         }
 
-        while (await source.ReadAsync(ct))
+        try
         {
-            for (int c = 0; c < columns; c++) filling.Append(c, source.Field(c));
-            filling.EndRow();
-            rows++;
-            if (!filling.IsFull) continue;
-            if (encoding is not null) await encoding;
-            if (spare is not null) spare.Clear();
-            encoding = EncodeAndSinkAsync(filling, chunkIndex++);
-            (filling, spare) = (spare ?? new RawChunk(columns, options.ChunkRows), filling);
+            while (await source.ReadAsync(ct))
+            {
+                for (int c = 0; c < columns; c++) filling.Append(c, source.Field(c));
+                filling.EndRow();
+                rows++;
+                if (!filling.IsFull) continue;
+                if (encoding is not null) await encoding;
+                spare?.Clear();
+                encoding = EncodeAndSinkAsync(filling, chunkIndex++);
+                (filling, spare) = (spare ?? new RawChunk(columns, options.ChunkRows), filling);
+            }
+        }
+        catch when (encoding is { IsCompleted: false })
+        {
+            // Let the chunk in flight finish before the failure surfaces, so no sink write outlives this call.
+            try { await encoding; } catch { /* the first failure is the one to report */ }
+            throw;
         }
         if (encoding is not null) await encoding;
         if (rows == 0)

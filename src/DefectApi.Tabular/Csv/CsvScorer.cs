@@ -1,118 +1,162 @@
 using System.Globalization;
 using System.Text;
+using DefectApi.Tabular.Features;
 
 namespace DefectApi.Tabular.Csv;
 
-/// <summary>Scores a whole CSV export as it streams: every input column is written back untouched (serials and lot
-/// numbers pass through), followed by the prediction columns. Memory is bounded by one batch of rows.</summary>
 public static class CsvScorer
 {
-    const int BatchRows = 2048;
+    private const int BatchRows = 1024;
+    private const string ErrorColumn = "error";
 
+    /// <summary>
+    /// text/csv in → text/csv out, streamed in batches: every input column untouched (serials and lot numbers pass
+    /// through), then the prediction columns (binary: label, probability, defect; regression: value; multiclass:
+    /// label + probability_&lt;class&gt;) and an error column. A header lacking a model input is a CsvFormatException
+    /// before anything is written; a row with a bad value gets its message in the error column and empty
+    /// prediction cells, and the stream goes on.
+    /// </summary>
     public static async Task ScoreAsync(Stream input, Stream output, ModelArtifact model, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(model);
         await using var source = await CsvSource.OpenAsync(input, new CsvReadOptions(), ct);
-        var header = source.Header;
-        var inputs = model.Inputs.Select(i => (Info: i, Ordinal: IndexOf(header, i.Name))).ToArray();
-        var absent = inputs.Where(i => i.Ordinal < 0).Select(i => i.Info.Name).ToList();
-        if (absent.Count > 0)
-            throw new CsvFormatException($"The CSV has no column {string.Join(", ", absent.Select(a => $"'{a}'"))}, which the model needs. " +
-                $"Its inputs are: {string.Join(", ", model.Inputs.Select(i => i.Name))}.", 1, absent[0]);
-
-        // Written only now, so a header problem above is still a clean 400.
-        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-        var outputColumns = PredictionColumns(model);
-        await writer.WriteLineAsync(string.Join(',', header.Concat(outputColumns).Select(Quote)));
-
-        var rows = new List<string[]>(BatchRows);
-        var records = new List<IReadOnlyDictionary<string, CellValue>>(BatchRows);
-        while (await source.ReadAsync(ct))
+        var encoders = model.Members[0].Pipeline.Encoders;
+        var ordinals = InputOrdinals(source.Header, encoders);
+        var dialect = source.Dialect;
+        var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        await using (writer.ConfigureAwait(false))
         {
-            var cells = new string[header.Count];
-            for (var c = 0; c < cells.Length; c++) cells[c] = source.Field(c).ToString();
-            rows.Add(cells);
-            records.Add(ToRecord(cells, inputs, source.Dialect.DecimalSeparator));
-            if (rows.Count == BatchRows) await FlushBatchAsync(writer, model, rows, records, outputColumns.Count, ct);
+            var line = new CsvLineWriter(dialect.Delimiter);
+            writer.Write(line.Join(source.Header.Concat(PredictionColumns(model, source.Header))));
+            var batch = new ScoringBatch(model, encoders, ordinals, source.Header.Count, dialect.DecimalSeparator);
+            while (await source.ReadAsync(ct))
+            {
+                batch.Add(source);
+                if (batch.Count < BatchRows) continue;
+                await writer.WriteAsync(batch.Flush(line).AsMemory(), ct);
+            }
+            if (batch.Count > 0) await writer.WriteAsync(batch.Flush(line).AsMemory(), ct);
+            await writer.FlushAsync(ct);
         }
-        await FlushBatchAsync(writer, model, rows, records, outputColumns.Count, ct);
+        await source.FinishAsync(ct);
     }
 
-    static int IndexOf(IReadOnlyList<string> header, string name)
+    private static int[] InputOrdinals(IReadOnlyList<string> header, IReadOnlyList<FeatureEncoder> encoders)
     {
-        for (var i = 0; i < header.Count; i++) if (header[i] == name) return i;
-        return -1;
+        var missing = encoders.Where(e => !header.Contains(e.Name)).Select(e => e.Name).ToList();
+        if (missing.Count > 0)
+            throw new CsvFormatException(
+                $"The CSV lacks the model input column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}: add them to the header " +
+                "(leave cells empty where a value is unknown).", 1, missing[0]);
+        var positions = header.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        return encoders.Select(e => positions[e.Name]).ToArray();
     }
 
-    static List<string> PredictionColumns(ModelArtifact model) => model.Task switch
+    /// <summary>Prediction column names, suffixed with "_predicted" where the input already uses the name.</summary>
+    private static IEnumerable<string> PredictionColumns(ModelArtifact model, IReadOnlyList<string> header)
     {
-        "binary" => ["label", "probability", "defect", "error"],
-        "regression" => ["value", "error"],
-        _ => ["label", .. model.Classes!.Select(c => $"probability_{c}"), "error"],
-    };
-
-    static Dictionary<string, CellValue> ToRecord(string[] cells, (ModelInputInfo Info, int Ordinal)[] inputs, char decimalSeparator)
-    {
-        var record = new Dictionary<string, CellValue>(inputs.Length, StringComparer.Ordinal);
-        foreach (var (info, ordinal) in inputs)
+        IEnumerable<string> names = model.Task switch
         {
-            var raw = cells[ordinal];
-            record[info.Name] = CellText.IsMissing(raw) ? CellValue.Missing
-                : info.Type == "numeric" && CellText.TryParseNumber(raw, decimalSeparator, out var number) ? CellValue.FromNumber(number)
-                : CellValue.FromText(raw.Trim());
-        }
-        return record;
+            "binary" => ["label", "probability", "defect"],
+            "regression" => ["value"],
+            _ => model.Classes!.Select(c => $"probability_{c}").Prepend("label"),
+        };
+        return names.Append(ErrorColumn).Select(n => header.Contains(n) ? n + "_predicted" : n);
     }
 
-    static async Task FlushBatchAsync(StreamWriter writer, ModelArtifact model, List<string[]> rows,
-        List<IReadOnlyDictionary<string, CellValue>> records, int outputCount, CancellationToken ct)
+    /// <summary>Rows waiting to be predicted together: their raw fields, their model cells and any errors.</summary>
+    private sealed class ScoringBatch(ModelArtifact model, IReadOnlyList<FeatureEncoder> encoders, int[] ordinals, int columns,
+        char decimalSeparator)
     {
-        if (rows.Count == 0) return;
-        var batch = model.Predict(records);
-        var line = new StringBuilder();
-        for (var r = 0; r < rows.Count; r++)
+        private readonly List<string[]> _fields = [];
+        private readonly List<CellValue> _cells = [];
+        private readonly List<string?> _errors = [];
+
+        public int Count => _fields.Count;
+
+        public void Add(CsvSource source)
         {
-            line.Clear();
-            foreach (var cell in rows[r]) line.Append(Quote(cell)).Append(',');
-            // A batch with a bad row is scored row by row, so one bad value costs one row, not the batch.
-            var single = batch.Errors.Count == 0 ? null : model.Predict([records[r]]);
-            var prediction = single is null ? batch.Predictions[r] : single.Errors.Count == 0 ? single.Predictions[0] : null;
-            if (prediction is null) AppendError(line, outputCount, string.Join("; ", single!.Errors.Select(e => $"{e.Column}: {e.Message}")));
-            else AppendPrediction(line, model, prediction);
-            await writer.WriteLineAsync(line, ct);
+            var fields = new string[columns];
+            for (int c = 0; c < columns; c++) fields[c] = source.Field(c).ToString();
+            var problems = new List<string>();
+            for (int e = 0; e < encoders.Count; e++)
+            {
+                var cell = ToCell(fields[ordinals[e]], encoders[e].Type);
+                if (encoders[e].Check(cell) is { } problem) problems.Add($"{encoders[e].Name}: {problem}");
+                _cells.Add(cell);
+            }
+            _fields.Add(fields);
+            _errors.Add(problems.Count == 0 ? null : string.Join("; ", problems));
         }
-        rows.Clear();
-        records.Clear();
-        await writer.FlushAsync(ct);
-    }
 
-    static void AppendPrediction(StringBuilder line, ModelArtifact model, Prediction p)
-    {
-        switch (model.Task)
+        private CellValue ToCell(string raw, string type)
         {
-            case "binary":
-                line.Append(Quote(p.Label ?? "")).Append(',').Append(Number(p.Probability)).Append(',')
-                    .Append(p.Defect == true ? "true" : "false").Append(',');
-                break;
-            case "regression":
-                line.Append(Number(p.Value)).Append(',');
-                break;
-            default:
-                line.Append(Quote(p.Label ?? "")).Append(',');
-                foreach (var c in model.Classes!) line.Append(Number(p.Probabilities?.GetValueOrDefault(c))).Append(',');
-                break;
+            if (CellText.IsMissing(raw)) return CellValue.Missing;
+            return type == NumericEncoder.TypeName && CellText.TryParseNumber(raw, decimalSeparator, out double v)
+                ? CellValue.FromNumber(v)
+                : CellValue.FromText(raw);
         }
-        // The error column stays empty for a scored row.
-    }
 
-    static void AppendError(StringBuilder line, int outputCount, string message)
+        public string Flush(CsvLineWriter line)
+        {
+            var valid = Enumerable.Range(0, Count).Where(r => _errors[r] is null).ToArray();
+            var cells = new CellValue[valid.Length * encoders.Count];
+            for (int i = 0; i < valid.Length; i++)
+                for (int e = 0; e < encoders.Count; e++) cells[i * encoders.Count + e] = _cells[valid[i] * encoders.Count + e];
+            var predictions = model.PredictValidated(cells, valid.Length);
+            var text = new StringBuilder();
+            int next = 0;
+            for (int r = 0; r < Count; r++)
+            {
+                var prediction = next < valid.Length && valid[next] == r ? predictions[next++] : null;
+                text.Append(line.Join(_fields[r].Concat(PredictionCells(prediction, _errors[r]))));
+            }
+            _fields.Clear();
+            _cells.Clear();
+            _errors.Clear();
+            return text.ToString();
+        }
+
+        private IEnumerable<string> PredictionCells(Prediction? p, string? error)
+        {
+            IEnumerable<string> cells = model.Task switch
+            {
+                "binary" => [p?.Label ?? "", Format(p?.Probability), p?.Defect is { } d ? (d ? "true" : "false") : ""],
+                "regression" => [Format(p?.Value)],
+                _ => model.Classes!.Select(c => Format(p?.Probabilities?[c])).Prepend(p?.Label ?? ""),
+            };
+            return cells.Append(error ?? "");
+        }
+
+        private string Format(double? value)
+        {
+            if (value is not { } v) return "";
+            var text = v.ToString("G6", CultureInfo.InvariantCulture);
+            return decimalSeparator == ',' ? text.Replace('.', ',') : text;
+        }
+    }
+}
+
+/// <summary>Writes one CSV record (RFC 4180 quoting: fields holding the delimiter, a quote or a line break are
+/// quoted, quotes doubled), ending in "\n".</summary>
+internal sealed class CsvLineWriter(char delimiter)
+{
+    private readonly StringBuilder _line = new();
+
+    public string Join(IEnumerable<string> fields)
     {
-        line.Append(',', outputCount - 1);
-        line.Append(Quote(message));
+        _line.Clear();
+        bool first = true;
+        foreach (var field in fields)
+        {
+            if (!first) _line.Append(delimiter);
+            first = false;
+            if (field.AsSpan().IndexOfAny(delimiter, '"', '\n') >= 0 || field.Contains('\r'))
+                _line.Append('"').Append(field.Replace("\"", "\"\"")).Append('"');
+            else _line.Append(field);
+        }
+        return _line.Append('\n').ToString();
     }
-
-    static string Number(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "";
-
-    /// <summary>RFC 4180: quote a field that holds the delimiter, a quote or a line break; double inner quotes.</summary>
-    static string Quote(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
 }

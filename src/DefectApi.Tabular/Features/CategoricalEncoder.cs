@@ -3,7 +3,8 @@ using System.Globalization;
 namespace DefectApi.Tabular.Features;
 
 /// <summary>One-hot over the categories seen often enough in training; rare ones (fewer than 5 rows or under 1 %)
-/// share an "other" input, and a value never seen in training lights a separate "unseen" input. A gap lights none.</summary>
+/// share an "other" input, and a value never seen in training lights a separate "unseen" input. A gap lights none.
+/// Surrounding spaces are ignored: "finishing " and "finishing" are one department in real exports.</summary>
 internal sealed class CategoricalEncoder : FeatureEncoder
 {
     public const string TypeName = "categorical";
@@ -27,6 +28,7 @@ internal sealed class CategoricalEncoder : FeatureEncoder
     private int UnseenSlot => _kept.Length + (_rare.Length > 0 ? 1 : 0);
     public override int Width => UnseenSlot + 1;
     public override IReadOnlyList<string> Categories => [.. _kept, .. _rare];
+    public int KeptCount => _kept.Length;
 
     public static CategoricalEncoder Fit(string name, IEnumerable<string?> values)
     {
@@ -36,7 +38,7 @@ internal sealed class CategoricalEncoder : FeatureEncoder
         {
             if (v is null) continue;
             present++;
-            counts[v] = counts.GetValueOrDefault(v) + 1;
+            counts[v.Trim()] = counts.GetValueOrDefault(v.Trim()) + 1;
         }
         bool IsRare(int count) => count < MinRows || count < MinShare * present;
         var ordered = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToList();
@@ -51,7 +53,7 @@ internal sealed class CategoricalEncoder : FeatureEncoder
     public override void Encode(CellValue value, Span<float> output, ICollection<string>? warnings)
     {
         output[..Width].Clear();
-        var text = AsText(value);
+        var text = AsText(value)?.Trim();
         if (text is null) return;
         if (_slot.TryGetValue(text, out int slot)) { output[slot] = 1f; return; }
         output[UnseenSlot] = 1f;

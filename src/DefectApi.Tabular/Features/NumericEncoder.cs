@@ -2,37 +2,71 @@ using System.Globalization;
 
 namespace DefectApi.Tabular.Features;
 
-/// <summary>Standardises (x − mean) / std; a gap is filled with the training median, and when the training split had
-/// gaps a second input says "this was missing" so the network can learn what a gap means on the line.</summary>
+/// <summary>
+/// Several views of one number, because a small network learns each kind of pattern from a different one:
+/// the z-score (x − mean) / std keeps distances and extrapolates; the quantile-normal score spreads heavy tails
+/// evenly; for a non-negative column the z-scored log turns products of columns (power = torque × speed, strain =
+/// wear × torque) into sums a single unit can threshold; and a column with few distinct values (a team number,
+/// a plate thickness) is also one-hot, so each level can behave on its own. A gap is filled with the training
+/// median and, when the training split had gaps, one more input says "this was missing".
+/// </summary>
 internal sealed class NumericEncoder : FeatureEncoder
 {
     public const string TypeName = "numeric";
     private const double FarOutsideStds = 3;
+    private const int MaxLevels = 20;
 
-    private readonly double _mean, _std, _median, _min, _max;
-    private readonly bool _missingIndicator;
+    private readonly Scale _plain, _log;
+    private readonly double _median, _min, _max, _logShift;
+    private readonly bool _missingIndicator, _useLog;
+    private readonly QuantileNormal _quantiles;
+    private readonly CategoricalEncoder? _levels;
 
-    private NumericEncoder(string name, double mean, double std, double median, double min, double max, bool missingIndicator)
-        : base(name)
+    /// <summary>A z-score's parameters.</summary>
+    private readonly record struct Scale(double Mean, double Std)
     {
-        (_mean, _std, _median, _min, _max, _missingIndicator) = (mean, std, median, min, max, missingIndicator);
+        public static Scale Of(IReadOnlyCollection<double> values)
+        {
+            double mean = values.Average();
+            double variance = values.Sum(v => (v - mean) * (v - mean)) / values.Count;
+            return new Scale(mean, variance > 1e-24 ? Math.Sqrt(variance) : 1);
+        }
+
+        public float Apply(double x) => (float)((x - Mean) / Std);
+    }
+
+    private NumericEncoder(string name, Scale plain, double median, double min, double max, bool missingIndicator,
+        QuantileNormal quantiles, bool useLog, double logShift, Scale log, CategoricalEncoder? levels) : base(name)
+    {
+        (_plain, _median, _min, _max, _missingIndicator, _quantiles) = (plain, median, min, max, missingIndicator, quantiles);
+        (_useLog, _logShift, _log, _levels) = (useLog, logShift, log, levels);
     }
 
     public override string Type => TypeName;
-    public override int Width => _missingIndicator ? 2 : 1;
+    public override int Width => 2 + (_useLog ? 1 : 0) + (_levels?.Width ?? 0) + (_missingIndicator ? 1 : 0);
 
     public static NumericEncoder Fit(string name, IReadOnlyList<double> values)
     {
         var present = values.Where(v => !double.IsNaN(v)).ToArray();
-        if (present.Length == 0) return new NumericEncoder(name, 0, 1, 0, 0, 0, true);
+        bool gaps = present.Length < values.Count;
+        if (present.Length == 0) present = [0];
         Array.Sort(present);
-        double mean = present.Average();
-        double variance = present.Sum(v => (v - mean) * (v - mean)) / present.Length;
-        double std = variance > 1e-24 ? Math.Sqrt(variance) : 1;
         int mid = present.Length / 2;
         double median = present.Length % 2 == 1 ? present[mid] : (present[mid - 1] + present[mid]) / 2;
-        return new NumericEncoder(name, mean, std, median, present[0], present[^1], present.Length < values.Count);
+        int distinct = 1;
+        for (int i = 1; i < present.Length; i++) if (present[i] != present[i - 1]) distinct++;
+
+        bool useLog = present[0] >= 0 && distinct > 2;
+        // log(x) for a positive column; log(x + smallest positive) when zeros occur, so 0 stays finite.
+        double logShift = present[0] > 0 ? 0 : present.FirstOrDefault(v => v > 0, 1);
+        var log = useLog ? Scale.Of(present.Select(v => Math.Log(v + logShift)).ToArray()) : new Scale(0, 1);
+        var levels = distinct is > 2 and <= MaxLevels ? CategoricalEncoder.Fit(name, present.Select(Level)) : null;
+        if (levels is { KeptCount: < 2 }) levels = null;   // all levels rare: one-hot would add nothing
+        return new NumericEncoder(name, Scale.Of(present), median, present[0], present[^1], gaps, QuantileNormal.Fit(present),
+            useLog, logShift, log, levels);
     }
+
+    private static string Level(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
     public override string? Check(CellValue value) => value.Kind switch
     {
@@ -45,11 +79,20 @@ internal sealed class NumericEncoder : FeatureEncoder
     {
         bool missing = value.Kind == CellKind.Missing;
         double x = missing ? _median : value.Kind == CellKind.Boolean ? (value.Boolean ? 1 : 0) : value.Number;
-        if (!missing && warnings is not null && (x < _min - FarOutsideStds * _std || x > _max + FarOutsideStds * _std))
+        if (!missing && warnings is not null && (x < _min - FarOutsideStds * _plain.Std || x > _max + FarOutsideStds * _plain.Std))
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
                 $"'{Name}' = {x} is far outside the training range [{_min}, {_max}]; the prediction is an extrapolation."));
-        output[0] = (float)((x - _mean) / _std);
-        if (_missingIndicator) output[1] = missing ? 1f : 0f;
+        int k = 0;
+        output[k++] = _plain.Apply(x);
+        output[k++] = (float)_quantiles.Transform(x);
+        if (_useLog) output[k++] = _log.Apply(Math.Log(Math.Max(x, _min) + _logShift));
+        if (_levels is not null)
+        {
+            // An unseen level of a numeric column is normal (a new thickness), so it does not warn.
+            _levels.Encode(missing ? CellValue.Missing : CellValue.FromText(Level(x)), output.Slice(k, _levels.Width), null);
+            k += _levels.Width;
+        }
+        if (_missingIndicator) output[k] = missing ? 1f : 0f;
     }
 
     internal static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
@@ -57,14 +100,27 @@ internal sealed class NumericEncoder : FeatureEncoder
     public override void Write(BinaryWriter writer)
     {
         WriteHeader(writer);
-        writer.Write(_mean);
-        writer.Write(_std);
-        writer.Write(_median);
-        writer.Write(_min);
-        writer.Write(_max);
+        foreach (double v in (double[])[_plain.Mean, _plain.Std, _median, _min, _max, _logShift, _log.Mean, _log.Std]) writer.Write(v);
         writer.Write(_missingIndicator);
+        writer.Write(_useLog);
+        _quantiles.Write(writer);
+        writer.Write(_levels is not null);
+        _levels?.Write(writer);
     }
 
-    public static NumericEncoder ReadBody(string name, BinaryReader reader) =>
-        new(name, reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadBoolean());
+    public static NumericEncoder ReadBody(string name, BinaryReader reader)
+    {
+        var v = new double[8];
+        for (int i = 0; i < v.Length; i++) v[i] = reader.ReadDouble();
+        bool missingIndicator = reader.ReadBoolean(), useLog = reader.ReadBoolean();
+        var quantiles = QuantileNormal.Read(reader);
+        CategoricalEncoder? levels = null;
+        if (reader.ReadBoolean())
+        {
+            reader.ReadString();
+            levels = CategoricalEncoder.ReadBody(reader.ReadString(), reader);
+        }
+        return new NumericEncoder(name, new Scale(v[0], v[1]), v[2], v[3], v[4], missingIndicator, quantiles, useLog, v[5],
+            new Scale(v[6], v[7]), levels);
+    }
 }

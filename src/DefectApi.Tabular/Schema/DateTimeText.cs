@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DefectApi.Tabular.Schema;
 
 /// <summary>Date order of a datetime column, decided once per column so that 03/04 means the same day in every row.</summary>
-public enum DateOrder { Iso, DayFirst, MonthFirst }
+internal enum DateOrder { Iso, DayFirst, MonthFirst }
 
 /// <summary>Parses ISO 8601 (yyyy-MM-dd[THH:mm[:ss[.fff]]][Z|±hh:mm]) and d/M/yyyy or M/d/yyyy with '/', '.' or '-'
 /// and an optional time (with AM/PM).</summary>

@@ -7,8 +7,13 @@ namespace DefectApi.Tabular.Training;
 
 public static class TabularTrainer
 {
-    /// <summary>Splits off a stratified validation part, fits the feature pipeline on the training part, trains the
-    /// network(s) with early stopping (best epoch restored), and measures the result on the validation part.</summary>
+    /// <summary>
+    /// Trains EnsembleSize networks, each on its own stratified split (cross-validation folds when there are several,
+    /// so together they learn from every row): the feature pipeline is fitted on the member's training part, the
+    /// network trained with early stopping, and the epoch with the best validation metric restored. Metrics,
+    /// threshold table and threshold come from the out-of-fold predictions: every validation row is scored only by
+    /// members that never trained on it.
+    /// </summary>
     public static TrainingOutcome Train(TabularFrame frame, TabularTrainingOptions options, Action<TrainingProgress>? progress,
         CancellationToken cancel, CancellationToken stopEarly)
     {
@@ -24,10 +29,34 @@ public static class TabularTrainer
 
         var (target, rows, targets) = TargetSpec.Resolve(frame, targetColumn, options);
         var (columns, dropped) = ColumnSelection.Choose(frame.Columns, targetColumn, options.Features, options.Exclude);
-        var (trainAt, validAt) = ValidationSplit.Split(targets, target.Task != TargetSpec.Regression, options.ValidationFraction, options.Seed);
+        int members = options.MembersFor(rows.Length);
+        int foldCount = members == 1 ? 1 : Math.Max(members, (int)Math.Round(1 / options.ValidationFraction));
+        var folds = ValidationSplit.Folds(targets, target.Task != TargetSpec.Regression, foldCount, options.ValidationFraction, options.Seed);
+
+        var trained = new List<EnsembleMember>();
+        var history = new List<EpochHistory>();
+        var outOfFold = new OutOfFold(target, targets);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        for (int m = 0; m < members && (m == 0 || !stopEarly.IsCancellationRequested); m++)
+        {
+            var (trainAt, validAt) = ValidationSplit.Part(folds, m % foldCount);
+            var member = TrainMember(frame, columns, target, rows, targets, trainAt, validAt, options, m, members, progress, history, started, cancel, stopEarly);
+            trained.Add(member.Member);
+            outOfFold.Add(validAt, member.ValidationOutputs);
+        }
+
+        var validation = outOfFold.Result();
+        double? threshold = target.Task == TargetSpec.Binary ? ChooseThreshold(validation, options) : null;
+        var artifact = new ModelArtifact(options.Target, target, trained, dropped, threshold, validation);
+        return new TrainingOutcome(artifact, history);
+    }
+
+    private static (EnsembleMember Member, double[] ValidationOutputs) TrainMember(TabularFrame frame, List<int> columns,
+        TargetSpec target, int[] rows, float[] targets, int[] trainAt, int[] validAt, TabularTrainingOptions options, int index, int members,
+        Action<TrainingProgress>? progress, List<EpochHistory> history, System.Diagnostics.Stopwatch started, CancellationToken cancel, CancellationToken stopEarly)
+    {
         int[] trainRows = trainAt.Select(i => rows[i]).ToArray(), validRows = validAt.Select(i => rows[i]).ToArray();
         float[] trainTargets = trainAt.Select(i => targets[i]).ToArray(), validTargets = validAt.Select(i => targets[i]).ToArray();
-
         var pipeline = FeaturePipeline.Fit(frame, columns, trainRows);
         var weights = ClassWeights.For(target, trainTargets);
         var train = new TrainingSet(pipeline.Transform(frame, columns, trainRows), trainTargets, trainRows.Length, pipeline.Width,
@@ -35,37 +64,45 @@ public static class TabularTrainer
         var validation = new TrainingSet(pipeline.Transform(frame, columns, validRows), validTargets, validRows.Length,
             pipeline.Width, weights?.PerSample(validTargets));
 
-        var networks = new List<Network>();
-        var history = new List<EpochHistory>();
+        int seed = options.Seed + index * 7919;
         var recipe = TrainingRecipe.From(options, target, pipeline.Width);
-        for (int member = 0; member < options.EnsembleSize && (member == 0 || !stopEarly.IsCancellationRequested); member++)
+        var network = Network.Create(recipe.Spec, seed);
+        var metric = ValidationMetric(target, validTargets);
+        // The engine restores the epoch of least validation loss; the model keeps the epoch with the best metric
+        // instead (AUC, accuracy, R²), which is what users judge and what loss-based stopping often cuts short.
+        float[]? best = null;
+        double bestMetric = double.NegativeInfinity;
+        double Observe(float[] outputs, int count)
         {
-            int seed = options.Seed + member * 7919;
-            var trainerOptions = recipe.TrainerOptions(seed, ValidationMetric(target, validTargets));
-            void Report(EpochReport e)
+            double value = metric(outputs, count);
+            if (value > bestMetric)
             {
-                // Members after the first continue the epoch count, so progress and ETA cover the whole ensemble.
-                int epoch = member * options.Epochs + e.Epoch;
-                history.Add(new EpochHistory(epoch, e.TrainLoss, e.ValidationLoss, e.ValidationMetric));
-                progress?.Invoke(new TrainingProgress(epoch, options.Epochs * options.EnsembleSize, e.TrainLoss, e.ValidationLoss,
-                    e.ValidationMetric, e.Elapsed));
+                bestMetric = value;
+                best = network.Parameters.ToArray();
             }
-            var result = Trainer.Fit(Network.Create(recipe.Spec, seed), train, validation, trainerOptions, Report, cancel, stopEarly);
-            networks.Add(result.Network);
+            return value;
         }
+        void Report(EpochReport e)
+        {
+            // Members after the first continue the epoch count, so progress and ETA cover the whole ensemble.
+            int epoch = index * options.Epochs + e.Epoch;
+            history.Add(new EpochHistory(epoch, e.TrainLoss, e.ValidationLoss, e.ValidationMetric));
+            // Elapsed covers the whole job, not this member, so the ETA is for the whole ensemble too.
+            progress?.Invoke(new TrainingProgress(epoch, options.Epochs * members, e.TrainLoss, e.ValidationLoss,
+                e.ValidationMetric, started.Elapsed));
+        }
+        var result = Trainer.Fit(network, train, validation, recipe.TrainerOptions(seed, Observe), Report, cancel, stopEarly);
+        best?.CopyTo(result.Network.Parameters);
 
-        var outputs = EnsembleOutputs.Predict(networks, target, validation.Features, validation.Rows);
-        var actuals = validTargets.Select(t => target.Task == TargetSpec.Regression ? t * target.Std + target.Mean : (double)t).ToArray();
-        var validationOutputs = new ValidationOutputs(outputs, actuals);
-        double? threshold = target.Task == TargetSpec.Binary ? ChooseThreshold(outputs, actuals, options) : null;
-        var artifact = new ModelArtifact(options.Target, target, pipeline, dropped, networks, threshold, validationOutputs);
-        return new TrainingOutcome(artifact, history);
+        var outputs = new double[validRows.Length * target.Outputs];
+        EnsembleOutputs.Accumulate(result.Network, target, validation.Features, validRows.Length, outputs);
+        return (new EnsembleMember(pipeline, result.Network), outputs);
     }
 
-    /// <summary>Least expected cost when both costs are given, otherwise the best F1 on the validation split.</summary>
-    private static double ChooseThreshold(double[] probabilities, double[] actuals, TabularTrainingOptions options)
+    /// <summary>Least expected cost when both costs are given, otherwise the best F1 on the validation rows.</summary>
+    private static double ChooseThreshold(ValidationOutputs validation, TabularTrainingOptions options)
     {
-        var table = Thresholds.Build(probabilities, actuals.Select(a => a == 1).ToArray());
+        var table = Thresholds.Build(validation.Outputs, validation.Actuals.Select(a => a == 1).ToArray());
         return options is { FalsePositiveCost: { } fp, FalseNegativeCost: { } fn }
             ? Thresholds.LeastCost(table, fp, fn)
             : Thresholds.MaxF1(table);
@@ -93,4 +130,36 @@ public static class TabularTrainer
             return rows == 0 ? 0 : (double)correct / rows;
         },
     };
+
+    /// <summary>Averages, per target row, the outputs of the members that validated on it; rows no member validated
+    /// on are left out. Actuals are in the target's terms (0/1, class index, original unit).</summary>
+    private sealed class OutOfFold(TargetSpec target, float[] targets)
+    {
+        private readonly double[] _sum = new double[targets.Length * target.Outputs];
+        private readonly int[] _count = new int[targets.Length];
+
+        public void Add(int[] positions, double[] outputs)
+        {
+            int k = target.Outputs;
+            for (int i = 0; i < positions.Length; i++)
+            {
+                _count[positions[i]]++;
+                for (int c = 0; c < k; c++) _sum[positions[i] * k + c] += outputs[i * k + c];
+            }
+        }
+
+        public ValidationOutputs Result()
+        {
+            int k = target.Outputs;
+            var outputs = new List<double>();
+            var actuals = new List<double>();
+            for (int r = 0; r < targets.Length; r++)
+            {
+                if (_count[r] == 0) continue;
+                for (int c = 0; c < k; c++) outputs.Add(_sum[r * k + c] / _count[r]);
+                actuals.Add(target.Task == TargetSpec.Regression ? targets[r] * target.Std + target.Mean : targets[r]);
+            }
+            return new ValidationOutputs(outputs.ToArray(), actuals.ToArray());
+        }
+    }
 }

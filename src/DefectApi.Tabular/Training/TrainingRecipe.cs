@@ -42,6 +42,7 @@ internal sealed record TrainingRecipe(NetworkSpec Spec, TabularTrainingOptions O
         Epochs = Options.Epochs,
         Patience = Options.EarlyStoppingPatience,
         Seed = seed,
+        Threads = Options.Threads,
         ValidationMetric = validationMetric,
     };
 }

@@ -30,6 +30,7 @@ public static class DatabaseSetup
         services.AddSingleton(sp => new DatabaseConnection(
             ResolveConnectionString(sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName))));
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new SqlitePragmas(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.MaxDatabaseBytes));
         services.AddDbContext<DefectDbContext>(Configure);
         services.AddDbContextFactory<DefectDbContext>(Configure, ServiceLifetime.Scoped);
         services.AddHostedService<DatabaseInitializer>();
@@ -39,8 +40,7 @@ public static class DatabaseSetup
     static void Configure(IServiceProvider services, DbContextOptionsBuilder options)
     {
         options.UseSqlite(services.GetRequiredService<DatabaseConnection>().ConnectionString);
-        if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.MaxDatabaseBytes is { } max)
-            options.AddInterceptors(new DatabaseSizeLimit(max));
+        options.AddInterceptors(services.GetRequiredService<SqlitePragmas>());
     }
 }
 

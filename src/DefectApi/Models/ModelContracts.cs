@@ -16,7 +16,8 @@ public sealed record ModelResponse(
     Guid Id, string Name, int Version, string Task, string Target, string? PositiveClass, IReadOnlyList<string>? Classes,
     double? Threshold, IReadOnlyList<ModelInputResponse> Inputs, IReadOnlyList<DroppedColumnResponse> DroppedColumns,
     IReadOnlyDictionary<string, object> Metrics, IReadOnlyList<HistoryResponse> History,
-    IReadOnlyList<ThresholdPointResponse>? ThresholdTable, Guid DatasetId, Guid JobId, DateTime CreatedAt);
+    IReadOnlyList<ThresholdPointResponse>? ThresholdTable, IReadOnlyList<ValidationPoint>? ValidationPredictions,
+    Guid DatasetId, Guid JobId, DateTime CreatedAt);
 
 /// <summary>A model in a list: registry data and metrics, without the curves.</summary>
 public sealed record ModelSummary(Guid Id, string Name, int Version, string Task, string Target, double? Threshold,
@@ -46,7 +47,7 @@ public static class ModelMapping
         FiniteMetrics(artifact.Metrics), ReadHistory(model),
         artifact.ThresholdTable?.Select(t => new ThresholdPointResponse(t.Threshold, t.Precision, t.Recall, t.F1,
             t.TruePositives, t.FalsePositives, t.FalseNegatives, t.TrueNegatives)).ToList(),
-        model.DatasetId, model.JobId, model.CreatedAt);
+        artifact.ValidationPoints(), model.DatasetId, model.JobId, model.CreatedAt);
 
     public static ModelSummary ToSummary(this Model model, ModelArtifact artifact) => new(
         model.Id, model.Name, model.Version, artifact.Task, artifact.Target, artifact.Threshold, FiniteMetrics(artifact.Metrics),

@@ -28,6 +28,8 @@ public sealed record TrainingJobRequest
     public double? ValidationFraction { get; init; }
     public int? Seed { get; init; }
     public string? ModelName { get; init; }
+    /// <summary>Networks in the model, each trained on a different cross-validation fold (default: 5 to 10 by data size).</summary>
+    public int? EnsembleSize { get; init; }
     /// <summary>Binary only: with falseNegativeCost, the threshold minimises expected cost instead of maximising F1.</summary>
     public double? FalsePositiveCost { get; init; }
     public double? FalseNegativeCost { get; init; }
@@ -38,7 +40,7 @@ public sealed record EffectiveTrainingRequest(
     Guid DatasetId, string Target, string Task, string? PositiveClass, IReadOnlyList<string>? Features,
     IReadOnlyList<string> Exclude, IReadOnlyList<int>? HiddenLayers, string Activation, double Dropout, string Optimizer,
     double LearningRate, double L2, int BatchSize, int Epochs, int EarlyStoppingPatience, double ValidationFraction,
-    int Seed, string ModelName, double? FalsePositiveCost, double? FalseNegativeCost)
+    int Seed, string ModelName, double? FalsePositiveCost, double? FalseNegativeCost, int? EnsembleSize = null)
 {
     public TabularTrainingOptions ToOptions() => new()
     {
@@ -46,7 +48,7 @@ public sealed record EffectiveTrainingRequest(
         Features = Features, Exclude = Exclude, HiddenLayers = HiddenLayers, Activation = Activation, Dropout = Dropout,
         Optimizer = Optimizer, LearningRate = LearningRate, L2 = L2, BatchSize = BatchSize, Epochs = Epochs,
         EarlyStoppingPatience = EarlyStoppingPatience, ValidationFraction = ValidationFraction, Seed = Seed,
-        FalsePositiveCost = FalsePositiveCost, FalseNegativeCost = FalseNegativeCost,
+        FalsePositiveCost = FalsePositiveCost, FalseNegativeCost = FalseNegativeCost, EnsembleSize = EnsembleSize,
     };
 }
 

@@ -86,19 +86,15 @@ public static class TrainingJobsApi
         if (IsFinished(job.Status))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Job already finished",
                 detail: $"The job is {TrainingJobMapping.StatusName(job.Status)}; only queued or running jobs can be canceled.");
-        if (job.Status == JobStatus.Queued)
-        {
-            var now = clock.GetUtcNow().UtcDateTime;
-            await db.TrainingJobs.Where(j => j.Id == id && j.Status == JobStatus.Queued)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now)
-                    .SetProperty(j => j.Error, "Canceled by request before it started."), ct);
-        }
-        else if (job.Status == JobStatus.Running)
-        {
-            await db.TrainingJobs.Where(j => j.Id == id)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, !keepBest).SetProperty(j => j.KeepBestRequested, keepBest), ct);
-            running.Signal(id, keepBest);
-        }
+        // The flag goes to the database first: a worker that has just claimed the job reads it after registering for
+        // signals, so either the signal or the flag reaches it.
+        await db.TrainingJobs.Where(j => j.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, !keepBest).SetProperty(j => j.KeepBestRequested, keepBest), ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var canceledWhileQueued = await db.TrainingJobs.Where(j => j.Id == id && j.Status == JobStatus.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.Error, "Canceled by request before it started."), ct);
+        if (canceledWhileQueued == 0) running.Signal(id, keepBest);
         job = await db.TrainingJobs.AsNoTracking().SingleAsync(j => j.Id == id, ct);
         return TypedResults.Accepted($"/api/training-jobs/{id}", job.ToResponse());
     }

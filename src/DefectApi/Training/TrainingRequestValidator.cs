@@ -57,6 +57,7 @@ internal static class TrainingRequestValidator
             r.HiddenLayers ?? d.HiddenLayers, r.Activation ?? d.Activation, r.Dropout ?? d.Dropout, r.Optimizer ?? d.Optimizer,
             r.LearningRate ?? d.LearningRate, r.L2 ?? d.L2, r.BatchSize ?? d.BatchSize, r.Epochs ?? d.Epochs,
             r.EarlyStoppingPatience ?? d.EarlyStoppingPatience, r.ValidationFraction ?? d.ValidationFraction, r.Seed ?? d.Seed,
-            string.IsNullOrWhiteSpace(r.ModelName) ? datasetName : r.ModelName.Trim(), r.FalsePositiveCost, r.FalseNegativeCost);
+            string.IsNullOrWhiteSpace(r.ModelName) ? datasetName : r.ModelName.Trim(), r.FalsePositiveCost, r.FalseNegativeCost,
+            r.EnsembleSize);
     }
 }

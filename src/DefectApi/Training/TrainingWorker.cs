@@ -93,6 +93,7 @@ public sealed partial class TrainingWorker(
         using var logScope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId });
         try
         {
+            await ApplyRequestedStopAsync(jobId, control);
             var outcome = await Task.Factory.StartNew(() => Train(jobId, control.StopEarly.Token, cancel.Token),
                 cancel.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             await CompleteAsync(jobId, outcome.Request, outcome.Result);
@@ -181,6 +182,18 @@ public sealed partial class TrainingWorker(
                 .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null));
     }
 
+    /// <summary>A cancel requested before this worker registered for signals, or sent to another replica, is in the
+    /// job's row.</summary>
+    async Task ApplyRequestedStopAsync(Guid jobId, RunningJobs.Control control)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+        var flags = await db.TrainingJobs.AsNoTracking().Where(j => j.Id == jobId)
+            .Select(j => new { j.CancelRequested, j.KeepBestRequested }).SingleAsync();
+        if (flags.CancelRequested) await control.Cancel.CancelAsync();
+        if (flags.KeepBestRequested) await control.StopEarly.CancelAsync();
+    }
+
     async Task RenewLeaseAsync(Guid jobId)
     {
         try
@@ -190,6 +203,9 @@ public sealed partial class TrainingWorker(
             var until = clock.GetUtcNow().UtcDateTime + Lease;
             await db.TrainingJobs.Where(j => j.Id == jobId && j.LeaseOwner == _owner)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, until));
+            var flags = await db.TrainingJobs.AsNoTracking().Where(j => j.Id == jobId)
+                .Select(j => new { j.CancelRequested, j.KeepBestRequested }).SingleAsync();
+            if (flags.CancelRequested || flags.KeepBestRequested) running.Signal(jobId, keepBest: !flags.CancelRequested);
         }
         catch (Exception e) { LogWorkerError(e); }
     }

@@ -42,11 +42,11 @@ public class GemmTests
     }
 
     // Every m and n in 1..67 at a few depths, then every depth 1..67 at a few (m, n): all tails of every tile size.
-    internal static string? Sweep(bool bestPathOnly)
+    internal static string? Sweep(bool bestPathOnly, int[]? depths = null)
     {
         foreach (var form in Enum.GetValues<GemmForm>())
         {
-            foreach (int k in new[] { 1, 7, 64 })
+            foreach (int k in depths ?? [1, 7, 64])
                 for (int m = 1; m <= 67; m++)
                     for (int n = 1; n <= 67; n++)
                         if (Check(m, n, k, form, accumulate: k == 7, bestPathOnly) is { } failure) return failure;
@@ -88,6 +88,34 @@ public class GemmTests
             Gemm.MatMul(a, b, two, m, n, k, form, accumulate: false, pool);
             Assert.Equal(Data.Bytes(one), Data.Bytes(two));
             Assert.Null(Check(m, n, k, form, accumulate: true, bestPathOnly: true, pool));
+        }
+    }
+
+    [Theory]
+    [InlineData(0f)]     // ReLU
+    [InlineData(0.01f)]  // LeakyReLU
+    [InlineData(1f)]     // linear
+    public void FusedBiasAndActivationMatchNaiveFollowedByTheActivationOnEveryPath(float slope)
+    {
+        foreach (var path in Enum.GetValues<GemmPath>())
+        {
+            foreach (var (m, n, k) in new[] { (8, 32, 5), (13, 45, 300), (67, 67, 64), (4, 8, 4) })
+            {
+                var x = Data.Uniform(m * k, m);
+                var w = Data.Uniform(k * n, n);
+                var bias = Data.Uniform(n, k);
+                var expected = new float[m * n];
+                var actual = new float[m * n];
+                Gemm.MatMulNaive(x, w, expected, m, n, k, GemmForm.Nn, accumulate: false);
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    float z = expected[i] + bias[i % n];
+                    expected[i] = z > 0 ? z : slope * z;
+                }
+                GemmPacked.MatMul(path, x, w, actual, m, n, k, GemmForm.Nn, accumulate: false, bias, slope, pool: null);
+                for (int i = 0; i < expected.Length; i++)
+                    Assert.True(Math.Abs(expected[i] - actual[i]) <= 2e-6f * (k + 1), $"{path} m={m} n={n} k={k}: C[{i}] = {actual[i]}, expected {expected[i]}");
+            }
         }
     }
 

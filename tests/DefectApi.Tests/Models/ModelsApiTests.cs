@@ -17,14 +17,14 @@ public sealed class ModelsApiTests : IDisposable
     [Fact]
     public async Task AModelShowsItsInputsMetricsAndHistory()
     {
-        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 10, earlyStoppingPatience = 0, modelName = "line3-defects" });
+        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 10, earlyStoppingPatience = 0, modelName = "line3-defects", ensembleSize = 3 });
 
         var model = await _client.GetFromJsonAsync<JsonElement>($"/api/models/{job.GetProperty("modelId").GetString()}");
 
         Assert.Equal("line3-defects", model.GetProperty("name").GetString());
         Assert.Equal(1, model.GetProperty("version").GetInt32());
         Assert.Equal("Defect", model.GetProperty("target").GetString());
-        Assert.Equal(10, model.GetProperty("history").GetArrayLength());
+        Assert.Equal(30, model.GetProperty("history").GetArrayLength());
         foreach (var metric in new[] { "auc", "prAuc", "logLoss", "accuracy", "precision", "recall", "f1", "threshold" })
             Assert.True(model.GetProperty("metrics").TryGetProperty(metric, out _), metric);
         Assert.Equal(2, model.GetProperty("metrics").GetProperty("confusionMatrix").GetArrayLength());

@@ -58,6 +58,9 @@ public sealed class PredictionLoopTests : IDisposable
         var model = await _client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}");
         Assert.Equal("regression", model.GetProperty("task").GetString());
         Assert.True(model.GetProperty("metrics").GetProperty("r2").GetDouble() > 0.9);
+        var points = model.GetProperty("validationPredictions").EnumerateArray().ToList();
+        Assert.InRange(points.Count, 50, 500);
+        Assert.All(points, p => Assert.InRange(p.GetProperty("actual").GetDouble(), 0.3, 0.9));
 
         var response = await _client.PostAsJsonAsync($"/api/models/{modelId}/predict", new
         {

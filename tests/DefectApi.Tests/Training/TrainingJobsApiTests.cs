@@ -35,11 +35,13 @@ public sealed class TrainingJobsApiTests : IDisposable
     [Fact]
     public async Task AFinishedJobReportsItsProgressAndModel()
     {
-        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 12, earlyStoppingPatience = 0 });
+        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 12, earlyStoppingPatience = 0, ensembleSize = 2 });
 
+        // Two networks of 12 epochs each: progress counts the whole ensemble.
         var progress = job.GetProperty("progress");
-        Assert.Equal(12, progress.GetProperty("epoch").GetInt32());
-        Assert.Equal(12, progress.GetProperty("epochs").GetInt32());
+        Assert.Equal(24, progress.GetProperty("epoch").GetInt32());
+        Assert.Equal(24, progress.GetProperty("epochs").GetInt32());
+        Assert.Equal(2, job.GetProperty("request").GetProperty("ensembleSize").GetInt32());
         Assert.Equal(0, progress.GetProperty("etaSeconds").GetDouble());
         Assert.True(progress.GetProperty("trainLoss").GetDouble() > 0);
         Assert.NotNull(job.GetProperty("startedAt").GetString());

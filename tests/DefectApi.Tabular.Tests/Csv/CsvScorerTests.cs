@@ -1,0 +1,80 @@
+using System.Text;
+using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Tests.Training;
+
+namespace DefectApi.Tabular.Tests.Csv;
+
+public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
+{
+    private async Task<string[]> Score(string csv, MemoryStream? output = null)
+    {
+        output ??= new MemoryStream();
+        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), output, models.Binary, CancellationToken.None);
+        return Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    private const string Header = "serial,lot,temp,pressure,line,coated,ts";
+
+    [Fact]
+    public async Task EveryInputColumnPassesThroughThenThePredictions()
+    {
+        var lines = await Score(Header + "\nSN-001,\"LOT 7, A\",9.5,4.5,L1,yes,2024-03-05T10:00:00\nSN-002,LOT8,0.5,0.2,L2,no,2024-03-05T11:00:00\n");
+
+        Assert.Equal(Header + ",label,probability,defect,error", lines[0]);
+        Assert.StartsWith("SN-001,\"LOT 7, A\",9.5,4.5,L1,yes,2024-03-05T10:00:00,NG,", lines[1]);
+        Assert.EndsWith(",true,", lines[1]);
+        Assert.StartsWith("SN-002,LOT8,", lines[2]);
+        Assert.EndsWith(",OK," + lines[2].Split(',')[^3] + ",false,", lines[2]);
+    }
+
+    [Fact]
+    public async Task HeaderLackingAModelInputFailsBeforeAnythingIsWritten()
+    {
+        var output = new MemoryStream();
+        var error = await Assert.ThrowsAsync<CsvFormatException>(() => Score("serial,temp,line,coated,ts\nA,1,L1,yes,2024-03-05\n", output));
+
+        Assert.Equal("pressure", error.Column);
+        Assert.Equal(0, output.Length);
+    }
+
+    [Fact]
+    public async Task RowWithABadValueGetsAnErrorAndTheStreamGoesOn()
+    {
+        var lines = await Score(Header + "\nA,1,hot,4,L1,yes,2024-03-05T10:00:00\nB,1,9.5,4.5,L1,yes,2024-03-05T10:00:00\n");
+
+        Assert.EndsWith(",,,\"temp: must be a number, got text 'hot'\"", lines[1]);   // quoted: the message holds a comma
+        Assert.Contains(",NG,", lines[2]);
+    }
+
+    [Fact]
+    public async Task EmptyCellsAreFilledAsTrainingFilledThem()
+    {
+        var lines = await Score(Header + "\nA,1,,4.5,L1,,\n");
+        Assert.EndsWith(",", lines[1]);
+        Assert.DoesNotContain("must", lines[1]);
+    }
+
+    [Fact]
+    public async Task SemicolonFileWithDecimalCommaIsAnsweredInKind()
+    {
+        var lines = await Score("serial;temp;pressure;line;coated;ts\nA;9,5;4,5;L1;yes;2024-03-05T10:00:00\n");
+
+        Assert.Equal("serial;temp;pressure;line;coated;ts;label;probability;defect;error", lines[0]);
+        var probability = lines[1].Split(';')[7];
+        Assert.Contains(",", probability);
+    }
+
+    [Fact]
+    public async Task MulticlassAddsALabelAndOneProbabilityColumnPerClass()
+    {
+        var frame = TestData.Frame(TestData.Csv("a,fault", 120, i => $"{i % 3},{(i % 3 == 0 ? "Bumps" : i % 3 == 1 ? "Stains" : "Pastry")}"));
+        var model = DefectApi.Tabular.Training.TabularTrainer.Train(frame,
+            new DefectApi.Tabular.Training.TabularTrainingOptions { Target = "fault", Epochs = 5, EnsembleSize = 1 }, null, default, default).Artifact;
+        var output = new MemoryStream();
+        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,a\n7,1\n")), output, model, CancellationToken.None);
+        var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("id,a,label,probability_Bumps,probability_Pastry,probability_Stains,error", lines[0]);
+        Assert.StartsWith("7,1,", lines[1]);
+    }
+}

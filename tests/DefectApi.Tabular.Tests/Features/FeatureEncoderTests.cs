@@ -1,0 +1,131 @@
+using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Schema;
+
+namespace DefectApi.Tabular.Tests.Features;
+
+public class FeatureEncoderTests
+{
+    private static float[] Encode(FeatureEncoder encoder, CellValue value, List<string>? warnings = null)
+    {
+        var output = new float[encoder.Width];
+        encoder.Encode(value, output, warnings);
+        return output;
+    }
+
+    [Fact]
+    public void NumericIsStandardisedAndAGapGetsTheMedianAndAnIndicator()
+    {
+        var encoder = NumericEncoder.Fit("t", [1, 2, 3, 10, double.NaN]);   // mean 4, population std √12.5, median 2.5
+
+        Assert.Equal(4, encoder.Width);   // z-score, quantile-normal score, z-scored log, missing indicator
+        var present = Encode(encoder, CellValue.FromNumber(9));
+        Assert.Equal(5 / Math.Sqrt(12.5), present[0], 5);
+        Assert.Equal(0f, present[3]);
+        var gap = Encode(encoder, CellValue.Missing);
+        Assert.Equal(-1.5 / Math.Sqrt(12.5), gap[0], 5);
+        Assert.Equal(1f, gap[3]);
+    }
+
+    [Fact]
+    public void NegativeNumbersWithoutGapsGetTheZScoreAndQuantileScoreOnly() => Assert.Equal(2, NumericEncoder.Fit("t", [-1, 2, 3]).Width);
+
+    [Fact]
+    public void FewDistinctLevelsAreAlsoOneHot()
+    {
+        var thickness = Enumerable.Repeat(40.0, 20).Concat(Enumerable.Repeat(70.0, 20)).Concat(Enumerable.Repeat(100.0, 20)).ToArray();
+        var encoder = NumericEncoder.Fit("Steel_Plate_Thickness", thickness);
+
+        Assert.Equal(7, encoder.Width);   // z, quantile, log, then 40 / 70 / 100 / unseen
+        Assert.Equal([0f, 0f, 1f, 0f], Encode(encoder, CellValue.FromNumber(70))[3..]);   // levels ordered "100", "40", "70"
+        Assert.Equal([0f, 0f, 0f, 1f], Encode(encoder, CellValue.FromNumber(55))[3..]);
+    }
+
+    [Fact]
+    public void NumericRejectsTextAndNonFiniteValues()
+    {
+        var encoder = NumericEncoder.Fit("t", [1, 2, 3]);
+
+        Assert.Contains("number", encoder.Check(CellValue.FromText("abc")));
+        Assert.NotNull(encoder.Check(CellValue.FromNumber(double.NaN)));
+        Assert.NotNull(encoder.Check(CellValue.FromNumber(double.PositiveInfinity)));
+        Assert.Null(encoder.Check(CellValue.Missing));
+    }
+
+    [Fact]
+    public void NumericFarOutsideTheTrainingRangeWarns()
+    {
+        var encoder = NumericEncoder.Fit("Torque", [10, 11, 12, 13, 14]);
+        var warnings = new List<string>();
+
+        Encode(encoder, CellValue.FromNumber(14.5), warnings);
+        Assert.Empty(warnings);
+        Encode(encoder, CellValue.FromNumber(500), warnings);
+        Assert.Contains("Torque", Assert.Single(warnings));
+    }
+
+    [Fact]
+    public void QuantileNormalScoreIsZeroAtTheMedianAndSymmetricForAFlag()
+    {
+        var spread = QuantileNormal.Fit([1, 2, 3, 4, 5]);
+        Assert.Equal(0, spread.Transform(3), 9);
+        Assert.True(spread.Transform(4.5) > spread.Transform(4));
+        Assert.Equal(spread.Transform(5), spread.Transform(1000));   // saturates beyond the training range
+
+        var flag = QuantileNormal.Fit([0, 0, 1, 1]);
+        Assert.Equal(-flag.Transform(0), flag.Transform(1), 9);
+    }
+
+    [Fact]
+    public void InverseNormalMatchesKnownQuantiles()
+    {
+        Assert.Equal(1.959963985, QuantileNormal.InverseNormal(0.975), 7);
+        Assert.Equal(-2.326347874, QuantileNormal.InverseNormal(0.01), 7);
+    }
+
+    [Fact]
+    public void RareCategoriesShareOtherAndUnseenOnesGetTheirOwnInputWithAWarning()
+    {
+        var values = Enumerable.Repeat("L", 60).Concat(Enumerable.Repeat("M", 30)).Concat(Enumerable.Repeat("H", 3)).ToArray();
+        var encoder = CategoricalEncoder.Fit("Type", values);
+        var warnings = new List<string>();
+
+        Assert.Equal(4, encoder.Width);   // L, M, other, unseen
+        Assert.Equal(["L", "M", "H"], encoder.Categories);
+        Assert.Equal([1f, 0f, 0f, 0f], Encode(encoder, CellValue.FromText("L")));
+        Assert.Equal([0f, 0f, 1f, 0f], Encode(encoder, CellValue.FromText("H")));
+        Assert.Equal([0f, 0f, 0f, 0f], Encode(encoder, CellValue.Missing));
+        Assert.Equal([0f, 0f, 0f, 1f], Encode(encoder, CellValue.FromText("X"), warnings));
+        Assert.Contains("not seen in training", Assert.Single(warnings));
+    }
+
+    [Fact]
+    public void NumberSentForACategoryMatchesItsText()
+    {
+        var encoder = CategoricalEncoder.Fit("team", Enumerable.Range(0, 40).Select(i => (i % 2 + 1).ToString()));
+        Assert.Equal(Encode(encoder, CellValue.FromText("2")), Encode(encoder, CellValue.FromNumber(2)));
+    }
+
+    [Fact]
+    public void BooleanIsZeroOrOneAndAGapIsTheShareOfTrue()
+    {
+        var encoder = BooleanEncoder.Fit("ok", [CellValue.FromBoolean(true), CellValue.FromBoolean(true), CellValue.FromBoolean(false), CellValue.FromBoolean(true)]);
+
+        Assert.Equal([1f], Encode(encoder, CellValue.FromText("yes")));
+        Assert.Equal([0f], Encode(encoder, CellValue.FromBoolean(false)));
+        Assert.Equal([0.75f], Encode(encoder, CellValue.Missing));
+        Assert.NotNull(encoder.Check(CellValue.FromText("maybe")));
+    }
+
+    [Fact]
+    public void DatetimeBecomesHourWeekdayAndMonthOnCircles()
+    {
+        var encoder = new DatetimeEncoder("ts", DateOrder.DayFirst);
+        var output = Encode(encoder, CellValue.FromText("01.04.2024 06:00"));   // a Monday in April, 06:00
+
+        Assert.Equal(1f, output[0], 5);                                        // sin(2π·6/24)
+        Assert.Equal(0f, output[1], 5);
+        Assert.Equal((float)Math.Sin(2 * Math.PI / 7), output[2], 5);          // Monday = 1
+        Assert.Equal((float)Math.Cos(2 * Math.PI * 3 / 12), output[5], 5);     // April = 3 (January = 0)
+        Assert.NotNull(encoder.Check(CellValue.FromText("yesterday")));
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using DefectApi.Tabular.Training;
+
+namespace DefectApi.Tabular.Tests.Training;
+
+public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedModels>
+{
+    [Fact]
+    public void BinaryModelLearnsTheRuleAndTheMinorityIsTheDefect()
+    {
+        var model = models.Binary;
+
+        Assert.Equal("binary", model.Task);
+        Assert.Equal("NG", model.PositiveClass);
+        Assert.Equal(["OK", "NG"], model.Classes!);
+        Assert.True((double)model.Metrics["auc"] > 0.9, $"auc {model.Metrics["auc"]}");
+        Assert.Equal(["temp", "pressure", "line", "coated", "ts"], model.Inputs.Select(i => i.Name));
+        Assert.Equal(["numeric", "numeric", "categorical", "boolean", "datetime"], model.Inputs.Select(i => i.Type));
+        Assert.Contains(new DroppedColumn("serial", "identifier"), model.Dropped);
+    }
+
+    [Fact]
+    public void MetricsCoverTheFoldsTheMembersValidatedOn() =>
+        // Two members validate two of five folds (validationFraction 0.2), so 2/5 of the 400 rows.
+        Assert.Equal(160L, ((long[][])models.Binary.Metrics["confusionMatrix"]).Sum(row => row.Sum()));
+
+    [Fact]
+    public void DefaultThresholdMaximisesF1OnValidation()
+    {
+        var model = models.Binary;
+        Assert.Equal(model.ThresholdTable!.Max(p => p.F1), (double)model.Metrics["f1"], 9);
+    }
+
+    [Fact]
+    public void HistoryHasOneEntryPerEpochWithTheValidationAuc()
+    {
+        Assert.NotEmpty(models.Outcome.History);
+        Assert.All(models.Outcome.History, h => Assert.InRange(h.ValidationMetric!.Value, 0, 1));
+        Assert.Equal(models.Outcome.History.Select(h => h.Epoch).Order(), models.Outcome.History.Select(h => h.Epoch));
+    }
+
+    [Fact]
+    public void SameDataOptionsAndSeedGiveIdenticalBytes()
+    {
+        var again = TabularTrainer.Train(models.Frame, TrainedModels.FastOptions, null, default, default).Artifact;
+        Assert.Equal(models.Binary.ToBytes(), again.ToBytes());
+    }
+
+    [Fact]
+    public void ProgressIsReportedPerEpoch()
+    {
+        var reports = new List<TrainingProgress>();
+        TabularTrainer.Train(models.Frame, TrainedModels.FastOptions with { Epochs = 3, EnsembleSize = 1 }, reports.Add, default, default);
+
+        Assert.Equal([1, 2, 3], reports.Select(r => r.Epoch));
+        Assert.All(reports, r => Assert.Equal(3, r.Epochs));
+    }
+
+    [Fact]
+    public void CancellingThrows()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => TabularTrainer.Train(models.Frame, TrainedModels.FastOptions, null, cancel.Token, default));
+    }
+
+    [Fact]
+    public void CostsChooseTheLeastCostThreshold()
+    {
+        var model = TabularTrainer.Train(models.Frame,
+            TrainedModels.FastOptions with { FalsePositiveCost = 1, FalseNegativeCost = 50, EnsembleSize = 1 }, null, default, default).Artifact;
+        var least = model.ThresholdTable!.MinBy(p => p.FalsePositives + 50 * p.FalseNegatives)!;
+        Assert.Equal(least.Threshold, model.Threshold);
+    }
+
+    [Fact]
+    public void RegressionPredictsInTheTargetsOwnUnit()
+    {
+        var random = new Random(3);
+        var frame = TestData.Frame(TestData.Csv("x,noise,y", 300, i =>
+        {
+            double x = random.NextDouble();
+            return string.Create(CultureInfo.InvariantCulture, $"{x:F4},{random.NextDouble():F3},{1000 + 200 * x:F2}");
+        }));
+        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "y", Epochs = 60, EnsembleSize = 1, HiddenLayers = [16] },
+            null, default, default).Artifact;
+        var prediction = model.Predict([new Dictionary<string, CellValue> { ["x"] = CellValue.FromNumber(0.5), ["noise"] = CellValue.FromNumber(0.5) }]);
+
+        Assert.Equal("regression", model.Task);
+        Assert.True((double)model.Metrics["r2"] > 0.9, $"r2 {model.Metrics["r2"]}");
+        Assert.InRange(prediction.Predictions[0].Value!.Value, 1080, 1120);
+    }
+
+    [Fact]
+    public void MulticlassGivesALabelAndAProbabilityPerClass()
+    {
+        var random = new Random(5);
+        var frame = TestData.Frame(TestData.Csv("a,b,fault", 300, i =>
+        {
+            double a = random.NextDouble(), b = random.NextDouble();
+            string fault = a > 0.6 ? "Bumps" : b > 0.5 ? "Stains" : "Pastry";
+            return string.Create(CultureInfo.InvariantCulture, $"{a:F3},{b:F3},{fault}");
+        }));
+        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "fault", Epochs = 60, EnsembleSize = 1 },
+            null, default, default).Artifact;
+        var prediction = model.Predict([new Dictionary<string, CellValue> { ["a"] = CellValue.FromNumber(0.9), ["b"] = CellValue.FromNumber(0.1) }])
+            .Predictions[0];
+
+        Assert.Equal("multiclass", model.Task);
+        Assert.Equal(["Bumps", "Pastry", "Stains"], model.Classes!);
+        Assert.True((double)model.Metrics["accuracy"] > 0.8, $"accuracy {model.Metrics["accuracy"]}");
+        Assert.Equal("Bumps", prediction.Label);
+        Assert.Equal(1.0, prediction.Probabilities!.Values.Sum(), 5);
+    }
+
+    [Fact]
+    public void UnknownTargetIsATrainingDataErrorNamingTheColumns() =>
+        Assert.Contains("'temp'", Assert.Throws<TrainingDataException>(
+            () => TabularTrainer.Train(models.Frame, TrainedModels.FastOptions with { Target = "Result" }, null, default, default)).Message);
+
+    [Fact]
+    public void InvalidOptionsAreATrainingDataError() =>
+        Assert.Contains("dropout", Assert.Throws<TrainingDataException>(
+            () => TabularTrainer.Train(models.Frame, TrainedModels.FastOptions with { Dropout = 2 }, null, default, default)).Message);
+}
