@@ -8,8 +8,8 @@ import * as problems from '../problems.js';
 // The service's defaults (DefectApi.Tabular's TabularTrainingOptions), shown as placeholders only: an empty field is
 // not sent, so the service's own default applies even if these drift.
 const DEFAULTS = {
-  hiddenLayers: '128, 64', epochs: 200, learningRate: 0.001, batchSize: 32, earlyStoppingPatience: 10,
-  validationFraction: 0.2, dropout: 0.1, l2: 0, seed: 42, activation: 'relu', optimizer: 'adam',
+  hiddenLayers: '128, 64', epochs: 200, learningRate: 0.001, batchSize: 32, earlyStoppingPatience: 30,
+  validationFraction: 0.2, dropout: 0.1, l2: 0, seed: 42, activation: 'relu', optimizer: 'adam', ensembleSize: 'auto: 5 to 10',
 };
 
 const numberInput = (name, step = 'any', min = undefined) =>
@@ -67,6 +67,7 @@ export function trainForm(dataset) {
           field('Dropout', numberInput('dropout')),
           field('L2 penalty', numberInput('l2')),
           field('Seed', numberInput('seed', '1')),
+          field('Networks in the ensemble', numberInput('ensembleSize', '1', 1), 'Each trained on its own fold and averaged; auto picks more for small data.'),
           field('False-positive cost', h('input', { type: 'number', name: 'falsePositiveCost', step: 'any', min: 0 }), 'Binary: with the false-negative cost, the threshold minimises cost.'),
           field('False-negative cost', h('input', { type: 'number', name: 'falseNegativeCost', step: 'any', min: 0 }))))),
     problemBox,
@@ -92,7 +93,7 @@ function readRequest(form, dataset) {
     if (value) request[name] = value;
   }
   for (const name of ['epochs', 'learningRate', 'batchSize', 'earlyStoppingPatience', 'validationFraction', 'dropout', 'l2', 'seed',
-    'falsePositiveCost', 'falseNegativeCost']) {
+    'ensembleSize', 'falsePositiveCost', 'falseNegativeCost']) {
     const text = String(values.get(name) ?? '').trim();
     if (!text) continue;
     const number = Number(text);
