@@ -24,7 +24,7 @@ public sealed class ApiKeyPromptTests(Chromium chromium, ApiKeyPromptTests.Keyed
     [Fact]
     public async Task TheFirst401AsksForAKeyThatEveryLaterCallSends()
     {
-        var ui = await chromium.OpenAsync(service, waitUntilLoaded: false);
+        await using var ui = await chromium.OpenAsync(service, waitUntilLoaded: false);
         var page = ui.Page;
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "API key" });
         await Assertions.Expect(dialog).ToBeVisibleAsync();

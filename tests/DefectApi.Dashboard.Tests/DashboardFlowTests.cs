@@ -17,7 +17,7 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
     [Fact]
     public async Task UploadTrainTuneThresholdPredictAndDeployInTheBrowser()
     {
-        var ui = await chromium.OpenAsync(service);
+        await using var ui = await chromium.OpenAsync(service);
         var page = ui.Page;
         await CheckEmptyPagesAsync(ui);
 
@@ -111,7 +111,7 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
     [Fact]
     public async Task AnUnreadableCsvShowsTheServicesProblemAndStaysOnTheUploadPage()
     {
-        var ui = await chromium.OpenAsync(service);
+        await using var ui = await chromium.OpenAsync(service);
         await ui.ChooseFileAsync("ragged.csv", "a,b\n1,2\n3,4,5\n");
 
         await Assertions.Expect(ui.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The CSV could not be read");

@@ -14,7 +14,7 @@ public sealed class TrainingTests(Chromium chromium, ServiceHost service) : ICla
     [Fact]
     public async Task AFieldTheServiceRejectsIsMarkedBesideItsInput()
     {
-        var ui = await chromium.OpenAsync(service);
+        await using var ui = await chromium.OpenAsync(service);
         await ui.UploadAsync("efficiency.csv", TestData.EfficiencyCsv(rows: 100));
 
         await ui.StartTrainingAsync("efficiency", epochs: 0);
@@ -30,7 +30,7 @@ public sealed class TrainingTests(Chromium chromium, ServiceHost service) : ICla
     [Fact]
     public async Task ARegressionModelShowsItsFitAndPredictsAValue()
     {
-        var ui = await chromium.OpenAsync(service);
+        await using var ui = await chromium.OpenAsync(service);
         var page = ui.Page;
         await ui.UploadAsync("efficiency.csv", TestData.EfficiencyCsv(rows: 300));
         await ui.TrainAsync("efficiency", epochs: 60);
@@ -55,10 +55,10 @@ public sealed class TrainingTests(Chromium chromium, ServiceHost service) : ICla
     [Fact]
     public async Task StopKeepBestEndsALongRunWithAModelAndCancelEndsOneWithout()
     {
-        var ui = await chromium.OpenAsync(service);
+        await using var ui = await chromium.OpenAsync(service);
         var page = ui.Page;
         await ui.UploadAsync("efficiency.csv", TestData.EfficiencyCsv(rows: 2000));
-        var dataset = page.Url;
+        var dataset = new Uri(page.Url).Fragment;
 
         await StartLongRunAsync(ui);
         await page.GetByRole(AriaRole.Button, new() { Name = "Stop, keep best" }).ClickAsync();
@@ -66,8 +66,7 @@ public sealed class TrainingTests(Chromium chromium, ServiceHost service) : ICla
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open the model" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Stop, keep best" })).ToBeDisabledAsync();
 
-        await page.GotoAsync(dataset);
-        await ui.WaitUntilLoadedAsync();
+        await ui.GoAsync(dataset);
         await StartLongRunAsync(ui);
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await Assertions.Expect(page.Locator(".job-status")).ToContainTextAsync("canceled", new() { Timeout = 30_000 });

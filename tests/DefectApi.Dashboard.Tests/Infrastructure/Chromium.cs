@@ -2,16 +2,17 @@ using Microsoft.Playwright;
 
 namespace DefectApi.Dashboard.Tests.Infrastructure;
 
-/// <summary>Every test class runs in this one collection: one browser for the whole run, and classes one after another
-/// (each starts a service; on a small machine that is faster than side by side, and a training job's timing does not
-/// then depend on another class's load).</summary>
+/// <summary>Every test class runs in this one collection: one Playwright driver for the run, and classes one after
+/// another (each starts a service; on a small machine that is faster than side by side, and a training job's timing
+/// does not then depend on another class's load).</summary>
 [CollectionDefinition(Name)]
 public sealed class ChromiumCollection : ICollectionFixture<Chromium>
 {
     public const string Name = "Chromium";
 }
 
-/// <summary>Debian's Chromium driven by Playwright. Playwright never downloads a browser here.</summary>
+/// <summary>Debian's Chromium driven by Playwright. Playwright never downloads a browser here. Each test gets a browser
+/// of its own: a browser shared across services that come and go saw uploads fail as dropped connections.</summary>
 public sealed class Chromium : IAsyncLifetime
 {
     public const string ExecutablePath = "/usr/bin/chromium";
@@ -23,7 +24,6 @@ public sealed class Chromium : IAsyncLifetime
     ];
 
     IPlaywright? _playwright;
-    IBrowser? _browser;
 
     public async Task InitializeAsync()
     {
@@ -32,13 +32,13 @@ public sealed class Chromium : IAsyncLifetime
         // Generous waits: the machine may be shared with builds, and a wait ends as soon as its condition holds.
         Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ExecutablePath, Headless = true, Args = Args });
     }
 
-    /// <summary>A fresh page (its own cookies and storage) on the service, at a route of the dashboard.</summary>
+    /// <summary>A fresh browser and page on the service, at a route of the dashboard; disposing the page closes both.</summary>
     public async Task<DashboardPage> OpenAsync(ServiceHost service, string route = "#/datasets", bool waitUntilLoaded = true)
     {
-        var context = await _browser!.NewContextAsync(new()
+        var browser = await _playwright!.Chromium.LaunchAsync(new() { ExecutablePath = ExecutablePath, Headless = true, Args = Args });
+        var context = await browser.NewContextAsync(new()
         {
             BaseURL = service.Service.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 },
         });
@@ -49,9 +49,9 @@ public sealed class Chromium : IAsyncLifetime
         return page;
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
-        if (_browser is not null) await _browser.DisposeAsync();
         _playwright?.Dispose();
+        return Task.CompletedTask;
     }
 }

@@ -6,11 +6,14 @@ namespace DefectApi.Dashboard.Tests.Infrastructure;
 
 /// <summary>A page of the dashboard with the checks every test makes: no script errors, no serious accessibility
 /// violations, and a screenshot kept as an artifact.</summary>
-public sealed partial class DashboardPage(IPage page)
+public sealed partial class DashboardPage(IPage page) : IAsyncDisposable
 {
     readonly List<string> _errors = Listen(page);
 
     public IPage Page => page;
+
+    /// <summary>Closes the page's browser, so nothing of it (a live event stream, a connection) outlasts the test.</summary>
+    public ValueTask DisposeAsync() => page.Context.Browser!.DisposeAsync();
 
     static List<string> Listen(IPage page)
     {

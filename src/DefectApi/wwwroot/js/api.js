@@ -106,7 +106,7 @@ export const del = (path, options) => request('DELETE', path, undefined, options
  * Uploads a file as a raw text/csv body (the name in ?name=) with XMLHttpRequest, whose upload events report progress
  * (fetch has none). The service streams such a body straight into its CSV reader.
  */
-export function upload(path, file, name, onProgress) {
+export function upload(path, file, name, onProgress, retried = false) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `${path}?name=${encodeURIComponent(name || file.name.replace(/\.[^.]+$/, ''))}`);
@@ -115,7 +115,10 @@ export function upload(path, file, name, onProgress) {
     xhr.setRequestHeader('Content-Type', 'text/csv');
     if (apiKey()) xhr.setRequestHeader('X-Api-Key', apiKey());
     xhr.upload.addEventListener('progress', (event) => { if (event.lengthComputable) onProgress(event.loaded / event.total); });
-    xhr.addEventListener('error', () => reject(new ApiError(0, 'The upload failed', 'The connection to the service was lost. Try again.')));
+    // The same bytes uploaded twice give the same dataset, so one retry after a dropped connection is safe.
+    xhr.addEventListener('error', () => (retried
+      ? reject(new ApiError(0, 'The upload failed', 'The connection to the service was lost. Try again.'))
+      : upload(path, file, name, onProgress, true).then(resolve, reject)));
     xhr.addEventListener('load', () => {
       const body = (() => { try { return JSON.parse(xhr.responseText); } catch { return null; } })();
       if (xhr.status === 401) {
