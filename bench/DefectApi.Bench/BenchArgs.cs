@@ -15,6 +15,7 @@ internal sealed class BenchArgs(string[] args)
                    DefectApi.Bench upload --rows 2000000 --columns 30
                    DefectApi.Bench serve [--clients 32] [--seconds 5] [--reps 3] [--epochs N]
                    DefectApi.Bench soak [--minutes 10]
+                   DefectApi.Bench score [--rows 200000] [--csv-mb 100] [--threads N]
             """);
         return 2;
     }

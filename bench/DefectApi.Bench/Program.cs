@@ -10,5 +10,6 @@ return args.FirstOrDefault() switch
     "upload" => await UploadBench.RunAsync(args),
     "serve" => await ServeBench.RunAsync(args),
     "soak" => await SoakBench.RunAsync(args),
+    "score" => await ScoreBench.RunAsync(args),
     _ => BenchArgs.Usage(),
 };

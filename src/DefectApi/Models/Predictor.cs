@@ -90,7 +90,8 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
             http.Response.Headers["X-Model-Id"] = entry.Model.Id.ToString();
             try
             {
-                await CsvScorer.ScoreAsync(http.Request.Body, http.Response.Body, entry.Artifact, http.RequestAborted);
+                await using var body = SpooledBody.Start(http.Request.Body, http.RequestAborted);
+                await CsvScorer.ScoreAsync(body, http.Response.Body, entry.Artifact, http.RequestAborted);
             }
             catch (CsvFormatException) when (!http.Response.HasStarted)
             {
