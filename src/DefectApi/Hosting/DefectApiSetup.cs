@@ -58,6 +58,7 @@ public static class DefectApiSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDashboard();
 
         app.UseApiKeySecurity();
         app.UseRequestBodyLimits();

@@ -1,0 +1,38 @@
+// The model registry: every trained model with its headline metric.
+
+import * as api from '../api.js';
+import { h, fill, fmt, time, section, badge, link, thead } from '../dom.js';
+
+/** The one number that best sums up a model of each task, for lists and headers. */
+export function headline(model) {
+  const m = model.metrics ?? {};
+  if (model.task === 'binary') return ['AUC', m.auc];
+  if (model.task === 'regression') return ['R²', m.r2];
+  return ['accuracy', m.accuracy];
+}
+
+export const modelLabel = (model) => `${model.name} v${model.version}`;
+
+export async function modelsPage(main, signal) {
+  const [{ items }, { items: deployments }] = await Promise.all([
+    api.get('/api/models', { signal }), api.get('/api/deployments', { signal })]);
+  const deployedAs = (id) => deployments.filter((d) => d.modelId === id).map((d) => d.name);
+  fill(main,
+    h('h1', {}, 'Models'),
+    h('p', { class: 'lead' }, 'Each successful training job stores one model. Open one for its curves, threshold and a test prediction.'),
+    section('Models', items.length === 0
+      ? h('p', { class: 'empty' }, 'No models yet. ', link('#/datasets', 'Train one from a dataset.'))
+      : h('div', { class: 'table-scroll' }, h('table', {},
+        thead('Model', 'Task', 'Target', 'Score#', 'Threshold#', 'Deployed as', 'Trained'),
+        h('tbody', {}, items.map((model) => {
+          const [metric, value] = headline(model);
+          return h('tr', {},
+            h('th', { scope: 'row' }, link(`#/models/${model.id}`, modelLabel(model))),
+            h('td', {}, badge(model.task)),
+            h('td', {}, model.target),
+            h('td', { class: 'num' }, `${metric} ${fmt(value)}`),
+            h('td', { class: 'num' }, model.threshold === null || model.threshold === undefined ? '–' : fmt(model.threshold)),
+            h('td', {}, deployedAs(model.id).join(', ') || '–'),
+            h('td', {}, time(model.createdAt)));
+        }))))));
+}

@@ -1,0 +1,140 @@
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace DefectApi.Dashboard.Tests.Infrastructure;
+
+/// <summary>A page of the dashboard with the checks every test makes: no script errors, no serious accessibility
+/// violations, and a screenshot kept as an artifact.</summary>
+public sealed partial class DashboardPage(IPage page) : IAsyncDisposable
+{
+    readonly List<string> _errors = Listen(page);
+
+    public IPage Page => page;
+
+    /// <summary>Closes the page's browser, so nothing of it (a live event stream, a connection) outlasts the test.</summary>
+    public ValueTask DisposeAsync() => page.Context.Browser!.DisposeAsync();
+
+    static List<string> Listen(IPage page)
+    {
+        var errors = new List<string>();
+        page.PageError += (_, message) => errors.Add($"script error: {message}");
+        page.Console += (_, message) =>
+        {
+            // A failed call the page shows as a problem (4xx) is logged by Chromium too; that is the page working.
+            if (message.Type == "error" && !FailedResourceLog().IsMatch(message.Text)) errors.Add($"console error: {message.Text}");
+        };
+        return errors;
+    }
+
+    [GeneratedRegex("Failed to load resource: the server responded with a status of 4\\d\\d")]
+    private static partial Regex FailedResourceLog();
+
+    /// <summary>Waits until the router has rendered the current route.</summary>
+    public async Task WaitUntilLoadedAsync()
+    {
+        await page.WaitForFunctionAsync("""
+            () => {
+              const main = document.querySelector('main');
+              return main.dataset.route === (location.hash || '#/datasets') && !main.hasAttribute('aria-busy') && main.querySelector('h1');
+            }
+            """);
+        Assert.Empty(_errors);
+    }
+
+    public async Task GoAsync(string route)
+    {
+        await page.EvaluateAsync("route => { location.hash = route; }", route);
+        await page.WaitForURLAsync(new Regex(Regex.Escape(route) + "$"));
+        await WaitUntilLoadedAsync();
+    }
+
+    /// <summary>Uploads a CSV through the drop zone's file input and waits for the new dataset's page.</summary>
+    public async Task UploadAsync(string fileName, string csv)
+    {
+        await GoAsync("#/datasets");
+        await ChooseFileAsync(fileName, csv);
+        await page.WaitForURLAsync(DatasetRoute());
+        await WaitUntilLoadedAsync();
+    }
+
+    /// <summary>Gives the upload's file input a file with this name and content, as the file picker would.</summary>
+    public async Task ChooseFileAsync(string fileName, string csv)
+    {
+        var folder = Directory.CreateTempSubdirectory("defectapi-dashboard-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, fileName);
+            await File.WriteAllTextAsync(path, csv);
+            await page.Locator("#upload-file").SetInputFilesAsync(path);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [GeneratedRegex("#/datasets/[0-9a-f-]{36}$")]
+    private static partial Regex DatasetRoute();
+
+    /// <summary>On a dataset's page: fills the training form with small settings and starts the job.</summary>
+    public async Task StartTrainingAsync(string target, int epochs, string hiddenLayers = "16", int? patience = null)
+    {
+        await page.GetByLabel("Target column").SelectOptionAsync(target);
+        await page.GetByLabel("Hidden layers").FillAsync(hiddenLayers);
+        await page.GetByLabel("Epochs", new() { Exact = true }).FillAsync(epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (patience is { } p) await page.GetByLabel("Early stopping patience").FillAsync(p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start training" }).ClickAsync();
+    }
+
+    /// <summary>Starts training and waits for the job's page, which follows the run live.</summary>
+    public async Task TrainAsync(string target, int epochs, string hiddenLayers = "16", int? patience = null)
+    {
+        await StartTrainingAsync(target, epochs, hiddenLayers, patience);
+        await page.WaitForURLAsync(JobRoute());
+        await WaitUntilLoadedAsync();
+    }
+
+    /// <summary>On a job's page: waits for the run to end with a model, and opens the model's page.</summary>
+    public async Task OpenTrainedModelAsync()
+    {
+        await page.GetByRole(AriaRole.Link, new() { Name = "Open the model" }).ClickAsync(new() { Timeout = 60_000 });
+        await page.WaitForURLAsync(ModelRoute());
+        await WaitUntilLoadedAsync();
+    }
+
+    [GeneratedRegex("#/jobs/[0-9a-f-]{36}$")]
+    private static partial Regex JobRoute();
+
+    [GeneratedRegex("#/models/[0-9a-f-]{36}$")]
+    private static partial Regex ModelRoute();
+
+    /// <summary>Runs axe-core on the page and fails on any serious or critical violation, listing them.</summary>
+    public async Task AssertAccessibleAsync()
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"Accessibility violations on {page.Url}:\n" + string.Join("\n", serious.Select(v =>
+            $"- {v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
+        Assert.Empty(_errors);
+    }
+
+    /// <summary>The check every finished page gets: axe finds nothing serious, and its screenshot is kept.</summary>
+    public async Task CheckAndCaptureAsync(string screenshot)
+    {
+        await AssertAccessibleAsync();
+        await ScreenshotAsync(screenshot);
+    }
+
+    /// <summary>Saves a full-page screenshot under TestResults/screenshots in the test project's folder.</summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, $"{name}.png"), FullPage = true });
+    }
+
+    public static string ScreenshotFolder { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "TestResults", "screenshots"));
+
+    /// <summary>Checks that nothing went wrong in the page's scripts so far.</summary>
+    public void AssertNoScriptErrors() => Assert.Empty(_errors);
+}
