@@ -24,7 +24,7 @@ public sealed class ConfigurationTests
         var folder = Directory.CreateTempSubdirectory("defectapi-config-").FullName;
         try
         {
-            CopyFolder(ServiceProcess.AppFolder(), folder);
+            ServiceProcess.CopyApp(folder);
             var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "appsettings.json")))!;
             settings["Uploads"]!["MaxBytes"] = 64;
             File.WriteAllText(Path.Combine(folder, "appsettings.json"), settings.ToJsonString());
@@ -45,14 +45,4 @@ public sealed class ConfigurationTests
         }
     }
 
-    static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(from, file);
-            if (relative.StartsWith("data" + Path.DirectorySeparatorChar)) continue;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, relative))!);
-            File.Copy(file, Path.Combine(to, relative));
-        }
-    }
 }

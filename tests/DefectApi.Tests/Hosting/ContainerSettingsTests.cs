@@ -70,7 +70,7 @@ public sealed class ContainerSettingsTests
         {
             var app = Path.Combine(root, "app");
             var data = Path.Combine(root, "data");
-            CopyFolder(ServiceProcess.AppFolder(), app);
+            ServiceProcess.CopyApp(app);
             Directory.CreateDirectory(data);
             File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
             if (asAppUser) Assert.Equal(0, chown(data, AppUid, AppUid));
@@ -101,17 +101,6 @@ public sealed class ContainerSettingsTests
         finally
         {
             Directory.Delete(root, recursive: true);
-        }
-    }
-
-    static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(from, file);
-            if (relative.StartsWith("data" + Path.DirectorySeparatorChar)) continue;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, relative))!);
-            File.Copy(file, Path.Combine(to, relative));
         }
     }
 

@@ -28,6 +28,20 @@ public sealed class ServiceProcess : IAsyncDisposable
         return Path.Combine(root, "src", "DefectApi", "bin", configuration, framework);
     }
 
+    /// <summary>A copy of the built app (without any database it wrote) that a test may change.</summary>
+    public static void CopyApp(string to) => CopyFolder(AppFolder(), to);
+
+    public static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(from, file);
+            if (relative.StartsWith("data" + Path.DirectorySeparatorChar)) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, relative))!);
+            File.Copy(file, Path.Combine(to, relative));
+        }
+    }
+
     public static async Task<ServiceProcess> StartAsync(string appFolder, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var port = FreePort();
