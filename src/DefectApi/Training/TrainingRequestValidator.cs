@@ -54,7 +54,7 @@ internal static class TrainingRequestValidator
         var d = new TabularTrainingOptions { Target = r.Target ?? "" };
         return new EffectiveTrainingRequest(
             datasetId, r.Target ?? "", (r.Task ?? "auto").ToLowerInvariant(), r.PositiveClass, r.Features, r.Exclude ?? d.Exclude,
-            r.HiddenLayers ?? d.HiddenLayers, r.Activation ?? d.Activation, r.Dropout ?? d.Dropout, r.Optimizer ?? d.Optimizer,
+            r.HiddenLayers ?? TabularTrainingOptions.DefaultHiddenLayers, r.Activation ?? d.Activation, r.Dropout ?? d.Dropout, r.Optimizer ?? d.Optimizer,
             r.LearningRate ?? d.LearningRate, r.L2 ?? d.L2, r.BatchSize ?? d.BatchSize, r.Epochs ?? d.Epochs,
             r.EarlyStoppingPatience ?? d.EarlyStoppingPatience, r.ValidationFraction ?? d.ValidationFraction, r.Seed ?? d.Seed,
             string.IsNullOrWhiteSpace(r.ModelName) ? datasetName : r.ModelName.Trim(), r.FalsePositiveCost, r.FalseNegativeCost,
