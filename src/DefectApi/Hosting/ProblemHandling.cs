@@ -32,6 +32,9 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
     static (int Status, string Title, string Detail, Dictionary<string, object?> Extensions) Describe(Exception exception)
     {
         var extensions = new Dictionary<string, object?>();
+        // A reader may wrap the caller's fault (a body over a limit, a broken upload) in an I/O error of its own.
+        if (exception is IOException && exception.InnerException is BadHttpRequestException or PayloadTooLargeException or CsvFormatException)
+            exception = exception.InnerException;
         switch (exception)
         {
             case CsvFormatException csv:

@@ -13,6 +13,9 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
 {
     public async Task<IResult> PredictAsync(HttpRequest request, ModelCache.Entry entry, string? deployment, CancellationToken ct)
     {
+        // A CSV body is streamed without limit and JSON has its own (Predictions:MaxJsonBytes): not Kestrel's fixed 30 MB.
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = null;
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) &&
             (type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase)))
             return new CsvPredictionResult(entry);
