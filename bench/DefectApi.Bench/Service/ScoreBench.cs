@@ -32,7 +32,7 @@ internal static class ScoreBench
             if (rep > 0) seconds.Add(watch.Elapsed.TotalSeconds);   // the first pass warms up
         }
         Console.WriteLine($"score rows_per_s={BenchArgs.F(rows / BenchArgs.Median(seconds), "F0")} rows={rows} threads={threads} " +
-            $"members={entry.Artifact.Inputs.Count} reps={seconds.Count}");
+            $"reps={seconds.Count}");
 
         var csv = CsvOfSize(csvMegabytes << 20);
         var httpSeconds = new List<double>();
