@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Net;
 using System.Net.Sockets;
 
@@ -84,11 +85,15 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Asks the service to stop the way an orchestrator does (SIGTERM) and waits for it to exit.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        const int SigTerm = 15;
+        if (Kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill(SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
         using var wait = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(wait.Token);
         return _process.ExitCode;
     }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    static extern int Kill(int pid, int signal);
 
     bool _disposed;
 
