@@ -1,3 +1,4 @@
+using DefectApi.Hosting;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DefectApi.Tabular;
@@ -35,7 +36,7 @@ public static class DatasetMapping
         dataset.ReadColumns().Select(ToResponse).ToList());
 
     static ColumnResponse ToResponse(ColumnProfile c) => new(
-        c.Name, TypeName(c.Type), c.Missing, c.Distinct, Finite(c.Min), Finite(c.Max), Finite(c.Mean), Finite(c.Std),
+        c.Name, TypeName(c.Type), c.Missing, c.Distinct, JsonNumbers.Finite(c.Min), JsonNumbers.Finite(c.Max), JsonNumbers.Finite(c.Mean), JsonNumbers.Finite(c.Std),
         c.TopValues.Select(v => new ValueCountResponse(v.Value, v.Count)).ToList());
 
     public static string TypeName(ColumnType type) => type switch
@@ -48,7 +49,6 @@ public static class DatasetMapping
         _ => "constant",
     };
 
-    static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 
     /// <summary>A stored cell as JSON: number, text, true/false or null.</summary>
     public static object? ToJsonValue(CellValue cell) => cell.Kind switch

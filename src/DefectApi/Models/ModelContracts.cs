@@ -1,3 +1,4 @@
+using DefectApi.Hosting;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DefectApi.Tabular;
@@ -59,13 +60,12 @@ public static class ModelMapping
 
     static IReadOnlyList<HistoryResponse> ReadHistory(Model model) =>
         (JsonSerializer.Deserialize<List<EpochHistory>>(model.HistoryJson, TrainingJobMapping.StorageJson) ?? [])
-        .Select(h => new HistoryResponse(h.Epoch, Finite(h.TrainLoss), Finite(h.ValidationLoss), Finite(h.ValidationMetric))).ToList();
+        .Select(h => new HistoryResponse(h.Epoch, JsonNumbers.Finite(h.TrainLoss), JsonNumbers.Finite(h.ValidationLoss), JsonNumbers.Finite(h.ValidationMetric))).ToList();
 
     /// <summary>JSON has no NaN: a metric that is undefined (say, AUC with one class in validation) is null.</summary>
     static IReadOnlyDictionary<string, object> FiniteMetrics(ModelMetrics metrics) =>
         metrics.ToDictionary(m => m.Key, m => m.Value is double d && !double.IsFinite(d) ? null! : m.Value);
 
-    static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 
     public static PredictionResponse ToResponse(this Prediction p) =>
         new(p.Label, p.Probability, p.Defect, p.Value, p.Probabilities, p.Warnings is { Count: > 0 } ? p.Warnings : null);

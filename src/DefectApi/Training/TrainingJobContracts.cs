@@ -1,3 +1,4 @@
+using DefectApi.Hosting;
 using System.Text.Json;
 using DefectApi.Tabular.Training;
 
@@ -78,9 +79,8 @@ public static class TrainingJobMapping
         var elapsed = p.Elapsed.TotalSeconds;
         // Early stopping may end sooner, so this is the most the job will take at the current pace.
         double? eta = p.Epoch > 0 ? elapsed / p.Epoch * Math.Max(0, p.Epochs - p.Epoch) : null;
-        return new ProgressResponse(p.Epoch, p.Epochs, Finite(p.TrainLoss), Finite(p.ValidationLoss), Finite(p.ValidationMetric),
+        return new ProgressResponse(p.Epoch, p.Epochs, JsonNumbers.Finite(p.TrainLoss), JsonNumbers.Finite(p.ValidationLoss), JsonNumbers.Finite(p.ValidationMetric),
             Math.Round(elapsed, 3), eta is null ? null : Math.Round(eta.Value, 3));
     }
 
-    static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 }

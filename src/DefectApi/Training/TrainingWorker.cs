@@ -187,11 +187,16 @@ public sealed partial class TrainingWorker(
     async Task ApplyRequestedStopAsync(Guid jobId, RunningJobs.Control control)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+        var (cancel, keepBest) = await ReadStopFlagsAsync(scope.ServiceProvider.GetRequiredService<DefectDbContext>(), jobId);
+        if (cancel) await control.Cancel.CancelAsync();
+        if (keepBest) await control.StopEarly.CancelAsync();
+    }
+
+    static async Task<(bool Cancel, bool KeepBest)> ReadStopFlagsAsync(DefectDbContext db, Guid jobId)
+    {
         var flags = await db.TrainingJobs.AsNoTracking().Where(j => j.Id == jobId)
             .Select(j => new { j.CancelRequested, j.KeepBestRequested }).SingleAsync();
-        if (flags.CancelRequested) await control.Cancel.CancelAsync();
-        if (flags.KeepBestRequested) await control.StopEarly.CancelAsync();
+        return (flags.CancelRequested, flags.KeepBestRequested);
     }
 
     async Task RenewLeaseAsync(Guid jobId)
@@ -203,9 +208,8 @@ public sealed partial class TrainingWorker(
             var until = clock.GetUtcNow().UtcDateTime + Lease;
             await db.TrainingJobs.Where(j => j.Id == jobId && j.LeaseOwner == _owner)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, until));
-            var flags = await db.TrainingJobs.AsNoTracking().Where(j => j.Id == jobId)
-                .Select(j => new { j.CancelRequested, j.KeepBestRequested }).SingleAsync();
-            if (flags.CancelRequested || flags.KeepBestRequested) running.Signal(jobId, keepBest: !flags.CancelRequested);
+            var (cancel, keepBest) = await ReadStopFlagsAsync(db, jobId);
+            if (cancel || keepBest) running.Signal(jobId, keepBest: !cancel);
         }
         catch (Exception e) { LogWorkerError(e); }
     }

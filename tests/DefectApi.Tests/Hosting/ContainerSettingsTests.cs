@@ -74,7 +74,7 @@ public sealed class ContainerSettingsTests
             Directory.CreateDirectory(data);
             File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
             if (asAppUser) Assert.Equal(0, chown(data, AppUid, AppUid));
-            var port = FreePort();
+            var port = ServiceProcess.FreePort();
             var environment = new Dictionary<string, string>(final.Env)
             {
                 ["ASPNETCORE_HTTP_PORTS"] = port.ToString(),
@@ -92,7 +92,7 @@ public sealed class ContainerSettingsTests
             await WaitUntilReadyAsync(client, service.Process);
 
             Assert.Equal(0, await RunAsync(Dockerfile.HealthCheckCommand(final), new() { ["ASPNETCORE_HTTP_PORTS"] = port.ToString() }));
-            Assert.NotEqual(0, await RunAsync(Dockerfile.HealthCheckCommand(final), new() { ["ASPNETCORE_HTTP_PORTS"] = FreePort().ToString() }));
+            Assert.NotEqual(0, await RunAsync(Dockerfile.HealthCheckCommand(final), new() { ["ASPNETCORE_HTTP_PORTS"] = ServiceProcess.FreePort().ToString() }));
             Assert.True(File.Exists(Path.Combine(data, "defects.db")));
             Assert.False(Directory.Exists(Path.Combine(app, "data")), "the service wrote its database next to the app, not to /data");
             var uid = File.ReadLines($"/proc/{service.Process.Id}/status").Single(l => l.StartsWith("Uid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1..];
@@ -136,12 +136,6 @@ public sealed class ContainerSettingsTests
     static string CurrentUid() =>
         File.ReadLines("/proc/self/status").Single(l => l.StartsWith("Uid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [DllImport("libc", SetLastError = true)]
     static extern int chown(string path, int owner, int group);

@@ -75,7 +75,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException("The service did not become ready within 30 s");
     }
 
-    static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
