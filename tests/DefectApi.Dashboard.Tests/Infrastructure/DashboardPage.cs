@@ -58,21 +58,14 @@ public sealed partial class DashboardPage(IPage page) : IAsyncDisposable
         await WaitUntilLoadedAsync();
     }
 
-    /// <summary>Gives the upload's file input a file with this name and content, as the file picker would.</summary>
-    public async Task ChooseFileAsync(string fileName, string csv)
-    {
-        var folder = Directory.CreateTempSubdirectory("defectapi-dashboard-");
-        try
+    /// <summary>Gives the upload's file input a file with this name and content, as the file picker would. The bytes
+    /// are handed over in memory: the page reads the file only when it uploads, so a temporary file deleted right
+    /// after choosing it made the upload fail now and then.</summary>
+    public Task ChooseFileAsync(string fileName, string csv) =>
+        page.Locator("#upload-file").SetInputFilesAsync(new FilePayload
         {
-            var path = Path.Combine(folder.FullName, fileName);
-            await File.WriteAllTextAsync(path, csv);
-            await page.Locator("#upload-file").SetInputFilesAsync(path);
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
-    }
+            Name = fileName, MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv),
+        });
 
     [GeneratedRegex("#/datasets/[0-9a-f-]{36}$")]
     private static partial Regex DatasetRoute();
