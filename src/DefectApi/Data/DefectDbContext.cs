@@ -5,7 +5,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DefectApi.Data;
 
-public sealed class DefectDbContext(DbContextOptions<DefectDbContext> options) : DbContext(options)
+/// <summary>The service's one model of its data. Each provider has a context type of its own only so that each keeps
+/// its own migrations (EF Core's way to migrate one model on several providers); the code uses this base type.</summary>
+public abstract class DefectDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<DatasetChunk> DatasetChunks => Set<DatasetChunk>();
@@ -24,3 +26,9 @@ public sealed class DefectDbContext(DbContextOptions<DefectDbContext> options) :
         configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
     }
 }
+
+/// <summary>The embedded default: one SQLite file next to the app.</summary>
+public sealed class SqliteDefectDbContext(DbContextOptions<SqliteDefectDbContext> options) : DefectDbContext(options);
+
+/// <summary>One PostgreSQL database shared by any number of replicas.</summary>
+public sealed class PostgresDefectDbContext(DbContextOptions<PostgresDefectDbContext> options) : DefectDbContext(options);

@@ -3,9 +3,17 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace DefectApi.Data;
 
-/// <summary>Lets <c>dotnet ef migrations add</c> build the model without starting the web host.</summary>
-internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<DefectDbContext>
+/// <summary>Let <c>dotnet ef migrations add NAME --context SqliteDefectDbContext --output-dir Data/Migrations/Sqlite</c>
+/// (and the same for <c>PostgresDefectDbContext</c> into <c>Data/Migrations/Postgres</c>) build the model without
+/// starting the web host. Neither opens a connection.</summary>
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteDefectDbContext>
 {
-    public DefectDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<DefectDbContext>().UseSqlite("Data Source=design-time.db").Options);
+    public SqliteDefectDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteDefectDbContext>().UseSqlite("Data Source=design-time.db").Options);
+}
+
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresDefectDbContext>
+{
+    public PostgresDefectDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresDefectDbContext>().UseNpgsql("Host=localhost;Database=defects").Options);
 }

@@ -31,6 +31,11 @@ internal sealed class TrainingJobConfiguration : IEntityTypeConfiguration<Traini
         builder.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(j => new { j.Status, j.CreatedAt });
         builder.HasIndex(j => j.DatasetId);
+        // Deleting a dataset forgets it in finished jobs; for a queued or running job the check below makes the
+        // database refuse the delete, whichever replica's request came first.
+        builder.HasOne<Dataset>().WithMany().HasForeignKey(j => j.DatasetId).OnDelete(DeleteBehavior.SetNull);
+        builder.ToTable(t => t.HasCheckConstraint("CK_TrainingJobs_ActiveJobHasDataset",
+            "\"Status\" NOT IN ('Queued', 'Running') OR \"DatasetId\" IS NOT NULL"));
     }
 }
 
@@ -51,6 +56,8 @@ internal sealed class DeploymentConfiguration : IEntityTypeConfiguration<Deploym
         builder.HasKey(d => d.Name);
         builder.Property(d => d.Name).HasMaxLength(100);
         builder.HasIndex(d => d.ModelId);
+        // A deployment always points at a stored model: deleting a deployed model fails in the database.
+        builder.HasOne<Model>().WithMany().HasForeignKey(d => d.ModelId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

@@ -137,16 +137,26 @@ public static class DatasetsApi
 
     static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, DefectDbContext db, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (!await db.Datasets.AnyAsync(d => d.Id == id && d.Status == DatasetStatus.Ready, ct)) return NotFound(id);
         var busy = await db.TrainingJobs.AnyAsync(j => j.DatasetId == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running), ct);
-        if (busy)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Dataset in use",
-                detail: "A queued or running training job uses this dataset. Cancel the job or wait for it to finish, then delete.");
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await DatasetStore.DeleteRowsAsync(db, id, ct);
-        await transaction.CommitAsync(ct);
+        if (busy) return InUse();
+        try
+        {
+            await DatasetStore.DeleteRowsAsync(db, id, ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (Exception e) when (DatabaseErrors.IsCheckViolation(e) || DatabaseErrors.IsForeignKeyViolation(e))
+        {
+            // A job was queued on the dataset after the check above (through another replica, say): the database
+            // refused to leave a queued job without its data.
+            return InUse();
+        }
         return TypedResults.NoContent();
     }
+
+    static ProblemHttpResult InUse() => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Dataset in use",
+        detail: "A queued or running training job uses this dataset. Cancel the job or wait for it to finish, then delete.");
 
     static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Dataset not found", detail: $"There is no dataset with id '{id}'. List them with GET /api/datasets.");

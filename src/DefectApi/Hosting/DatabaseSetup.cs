@@ -1,6 +1,7 @@
 using DefectApi.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace DefectApi.Hosting;
 
@@ -10,7 +11,7 @@ public static class DatabaseSetup
     const string DefaultConnectionString = "Data Source=data/defects.db";
 
     /// <summary>A relative SQLite path means "next to the running app", wherever it was started from.</summary>
-    public static string ResolveConnectionString(string? configured)
+    public static string ResolveSqliteConnectionString(string? configured)
     {
         var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured);
         var inMemory = builder.Mode == SqliteOpenMode.Memory || builder.DataSource == ":memory:";
@@ -24,48 +25,58 @@ public static class DatabaseSetup
         return builder.ToString();
     }
 
+    public static DatabaseConnection ResolveConnection(DatabaseProvider provider, string? configured) => provider switch
+    {
+        DatabaseProvider.Postgres when string.IsNullOrWhiteSpace(configured) => throw new OptionsValidationException(
+            DatabaseOptions.SectionName, typeof(DatabaseOptions),
+            ["Database:Provider is postgres, so ConnectionStrings:Defects must name the server, e.g. " +
+             "\"Host=db;Database=defects;Username=defectapi;Password=…\"."]),
+        DatabaseProvider.Postgres => new DatabaseConnection(provider, configured!),
+        _ => new DatabaseConnection(provider, ResolveSqliteConnectionString(configured)),
+    };
+
     public static IServiceCollection AddDefectDatabase(this IServiceCollection services)
     {
-        // Resolved when first needed, so configuration added up to the host's build (tests, tools) is what counts.
-        services.AddSingleton(sp => new DatabaseConnection(
-            ResolveConnectionString(sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName))));
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => new SqlitePragmas(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.MaxDatabaseBytes));
-        services.AddDbContext<DefectDbContext>(Configure);
-        services.AddDbContextFactory<DefectDbContext>(Configure, ServiceLifetime.Scoped);
+        // Resolved when first needed, so configuration added up to the host's build (tests, tools) is what counts.
+        services.AddSingleton(sp => ResolveConnection(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider,
+            sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName)));
+        services.AddSingleton(sp => new SqlitePragmas(sp.GetRequiredService<IOptions<StorageOptions>>().Value.MaxDatabaseBytes));
+
+        // Both context types are registered; the configured provider picks which one stands behind DefectDbContext.
+        services.AddDbContext<SqliteDefectDbContext>((sp, options) => ConfigureSqlite(sp, options));
+        services.AddDbContextFactory<SqliteDefectDbContext>((sp, options) => ConfigureSqlite(sp, options), ServiceLifetime.Scoped);
+        services.AddDbContext<PostgresDefectDbContext>((sp, options) => ConfigurePostgres(sp, options));
+        services.AddDbContextFactory<PostgresDefectDbContext>((sp, options) => ConfigurePostgres(sp, options), ServiceLifetime.Scoped);
+        services.AddScoped<DefectDbContext>(sp => IsPostgres(sp)
+            ? sp.GetRequiredService<PostgresDefectDbContext>() : sp.GetRequiredService<SqliteDefectDbContext>());
+        services.AddScoped<IDbContextFactory<DefectDbContext>, DefectDbContextFactory>();
         services.AddHostedService<DatabaseInitializer>();
         return services;
     }
 
-    static void Configure(IServiceProvider services, DbContextOptionsBuilder options)
+    static bool IsPostgres(IServiceProvider services) =>
+        services.GetRequiredService<DatabaseConnection>().Provider == DatabaseProvider.Postgres;
+
+    static void ConfigureSqlite(IServiceProvider services, DbContextOptionsBuilder options)
     {
         options.UseSqlite(services.GetRequiredService<DatabaseConnection>().ConnectionString);
         options.AddInterceptors(services.GetRequiredService<SqlitePragmas>());
     }
-}
 
-/// <summary>The SQLite connection string, with a relative file path made absolute next to the app.</summary>
-public sealed record DatabaseConnection(string ConnectionString);
+    static void ConfigurePostgres(IServiceProvider services, DbContextOptionsBuilder options) =>
+        options.UseNpgsql(services.GetRequiredService<DatabaseConnection>().ConnectionString);
 
-/// <summary>Runs before the server takes requests: applies migrations, turns on WAL, and removes what a crash
-/// left half-written.</summary>
-internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<DatabaseInitializer> logger) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Hands out contexts of the configured provider's type as the base type the code uses.</summary>
+    sealed class DefectDbContextFactory(IServiceProvider services) : IDbContextFactory<DefectDbContext>
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
-        // The one place with SQLite-only SQL: WAL lets readers (predictions) run while training writes.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-        var partial = await db.Datasets.Where(d => d.Status == Datasets.DatasetStatus.Uploading).Select(d => d.Id).ToListAsync(cancellationToken);
-        foreach (var id in partial)
-        {
-            await db.DatasetChunks.Where(c => c.DatasetId == id).ExecuteDeleteAsync(cancellationToken);
-            await db.Datasets.Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken);
-        }
-        if (partial.Count > 0) logger.LogWarning("Removed {Count} dataset uploads interrupted by a previous stop", partial.Count);
+        public DefectDbContext CreateDbContext() => IsPostgres(services)
+            ? services.GetRequiredService<IDbContextFactory<PostgresDefectDbContext>>().CreateDbContext()
+            : services.GetRequiredService<IDbContextFactory<SqliteDefectDbContext>>().CreateDbContext();
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>The configured provider and its connection string (for SQLite, a relative file path made absolute next to
+/// the app).</summary>
+public sealed record DatabaseConnection(DatabaseProvider Provider, string ConnectionString);

@@ -34,6 +34,7 @@ public static class DefectApiSetup
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TrainingQueueOptions>().BindConfiguration(TrainingQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PredictionOptions>().BindConfiguration(PredictionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ModelCacheOptions>().BindConfiguration(ModelCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
         services.AddApiProblemHandling();
@@ -41,7 +42,7 @@ public static class DefectApiSetup
         services.AddApiKeySecurity();
         services.AddServiceMetrics();
         services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiDocumentSetup>());
-        services.AddHealthChecks().AddDbContextCheck<DefectDbContext>("database", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
         services.AddScoped<DatasetStore>();
         services.AddSingleton<TrainingQueue>();
@@ -50,6 +51,8 @@ public static class DefectApiSetup
         services.AddHostedService<TrainingWorker>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<DeploymentRoutes>();
+        services.AddSingleton<ChangeFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
         services.AddSingleton<Predictor>();
         return builder;
     }

@@ -45,31 +45,13 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
                 return (StatusCodes.Status413PayloadTooLarge, "The request is too large", tooLarge.Message, extensions);
             case BadHttpRequestException bad:
                 return (bad.StatusCode, "The request could not be read", DescribeBadRequest(bad), extensions);
-            case var storage when StorageFault(storage) is { } reason:
+            case var storage when Data.DatabaseErrors.Unavailable(storage) is { } reason:
                 return (StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
                     $"The service cannot write to its database right now ({reason}). Nothing was changed; retry later. Reads and predictions keep working.", extensions);
             default:
                 return (StatusCodes.Status500InternalServerError, "An unexpected error occurred",
                     "The service could not complete the request. It has been logged; retrying may help.", extensions);
         }
-    }
-
-    /// <summary>SQLite's answers when the disk is full or the file cannot be written: the caller did nothing wrong and
-    /// the service recovers on its own once space or permissions are back.</summary>
-    static string? StorageFault(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-            if (e is Microsoft.Data.Sqlite.SqliteException sqlite)
-                return sqlite.SqliteErrorCode switch
-                {
-                    13 => "the disk is full",
-                    8 => "the database is read-only",
-                    10 => "a disk I/O error",
-                    14 => "the database file cannot be opened",
-                    5 or 6 => "the database is busy",
-                    _ => null,
-                };
-        return null;
     }
 
     static string DescribeBadRequest(BadHttpRequestException bad) => bad.InnerException switch

@@ -17,9 +17,14 @@ public sealed class UploadOptions
 
     [Range(2, 100_000)]
     public int MaxColumns { get; set; } = 10_000;
+
+    /// <summary>With several replicas (PostgreSQL), an upload still unfinished this long after it started is taken for
+    /// the leftover of a replica that died, and removed. (On SQLite, the one process removes its leftovers at start.)</summary>
+    [Range(1, 7 * 24 * 60)]
+    public int AbandonAfterMinutes { get; set; } = 60;
 }
 
-/// <summary>The SQLite database.</summary>
+/// <summary>The SQLite database's size limit.</summary>
 public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
@@ -40,6 +45,21 @@ public sealed class TrainingQueueOptions
 
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 1000;
+
+    /// <summary>How long a replica's claim on a running job lasts without renewal. The replica renews it every third
+    /// of this while it trains; when a replica dies, its job goes back to the queue this long after the last renewal.</summary>
+    [Range(2, 3600)]
+    public int LeaseSeconds { get; set; } = 30;
+
+    /// <summary>A job whose replica died this many times while training it is failed instead of tried again: a job
+    /// that kills its process (out of memory, say) must not take down every replica in turn.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>How often an idle worker looks for queued jobs that another replica accepted (a job accepted by this
+    /// replica wakes it at once).</summary>
+    [Range(0.05, 60)]
+    public double PollSeconds { get; set; } = 1;
 }
 
 /// <summary>Limits of the predict endpoints.</summary>

@@ -59,18 +59,42 @@ public static partial class DeploymentsApi
         else if (!await db.Models.AnyAsync(m => m.Id == request.ModelId, ct)) errors["modelId"] = [$"There is no model with id '{request.ModelId}'."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid deployment");
 
+        var modelId = request.ModelId!.Value;
         var now = clock.GetUtcNow().UtcDateTime;
-        // One transaction: the pointer and its history move together; a reader sees the old model or the new one.
+        // Two replicas may create the same name at once: the loser of that race finds the row and moves it instead.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await MoveAsync(db, name, modelId, now, ct);
+                break;
+            }
+            catch (Exception e) when (DatabaseErrors.IsForeignKeyViolation(e))
+            {
+                // The model was deleted after the check above: the database's key refused the pointer.
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["modelId"] = [$"There is no model with id '{modelId}'."] },
+                    title: "Invalid deployment");
+            }
+            catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e) && attempt < 3)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+        routes.Moved(name, modelId);
+        return TypedResults.Ok(new DeploymentResponse(name, modelId, now));
+    }
+
+    /// <summary>The pointer and its history move in one transaction: a reader sees the old model or the new one.</summary>
+    static async Task MoveAsync(DefectDbContext db, string name, Guid modelId, DateTime now, CancellationToken ct)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var deployment = await db.Deployments.FirstOrDefaultAsync(d => d.Name == name, ct);
         if (deployment is null) db.Deployments.Add(deployment = new Deployment { Name = name });
-        deployment.ModelId = request.ModelId!.Value;
+        deployment.ModelId = modelId;
         deployment.UpdatedAt = now;
-        db.DeploymentHistory.Add(new DeploymentHistoryEntry { DeploymentName = name, ModelId = deployment.ModelId, DeployedAt = now });
+        db.DeploymentHistory.Add(new DeploymentHistoryEntry { DeploymentName = name, ModelId = modelId, DeployedAt = now });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        routes.Moved(name, deployment.ModelId);
-        return TypedResults.Ok(new DeploymentResponse(name, deployment.ModelId, now));
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, DefectDbContext db, DeploymentRoutes routes, CancellationToken ct)

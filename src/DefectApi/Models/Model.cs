@@ -13,6 +13,9 @@ public sealed class Model
     public DateTime CreatedAt { get; set; }
     public string HistoryJson { get; set; } = "[]";
     public required byte[] Artifact { get; set; }
+    /// <summary>Goes up with every change of the stored artifact (a new threshold): replicas compare it with the copy
+    /// they cache.</summary>
+    public int Revision { get; set; }
 }
 
 /// <summary>A stable name that MES systems call; points at one model at a time.</summary>

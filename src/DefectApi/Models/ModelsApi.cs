@@ -38,7 +38,7 @@ public static class ModelsApi
         var ids = await db.Models.AsNoTracking().OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Select(m => m.Id).ToListAsync(ct);
         var items = new List<ModelSummary>(ids.Count);
         foreach (var id in ids)
-            if (await cache.GetAsync(id, ct) is { } entry) items.Add(entry.Model.ToSummary(entry.Artifact));
+            if (await cache.GetAsync(id, ct, admit: false) is { } entry) items.Add(entry.Model.ToSummary(entry.Artifact));
         return TypedResults.Ok(new ModelList(items));
     }
 
@@ -50,14 +50,25 @@ public static class ModelsApi
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (!await db.Models.AnyAsync(m => m.Id == id, ct)) return NotFound(id);
         var deployments = await db.Deployments.Where(d => d.ModelId == id).Select(d => d.Name).ToListAsync(ct);
-        if (deployments.Count > 0)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Model is deployed",
-                detail: $"Deployment(s) {string.Join(", ", deployments)} point at this model. Move or delete them first.");
-        await db.Models.Where(m => m.Id == id).ExecuteDeleteAsync(ct);
-        await transaction.CommitAsync(ct);
-        cache.Invalidate(id);
+        if (deployments.Count > 0) return Deployed(deployments);
+        try
+        {
+            await db.Models.Where(m => m.Id == id).ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (Exception e) when (DatabaseErrors.IsForeignKeyViolation(e))
+        {
+            // A deployment was pointed at the model after the check above (on another replica, say): the database's
+            // key refused the delete. (PostgreSQL reads nothing more in a failed transaction.)
+            await transaction.RollbackAsync(CancellationToken.None);
+            return Deployed(await db.Deployments.AsNoTracking().Where(d => d.ModelId == id).Select(d => d.Name).ToListAsync(ct));
+        }
+        finally { cache.Invalidate(id); }
         return TypedResults.NoContent();
     }
+
+    static ProblemHttpResult Deployed(IReadOnlyList<string> deployments) => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+        title: "Model is deployed", detail: $"Deployment(s) {string.Join(", ", deployments)} point at this model. Move or delete them first.");
 
     static async Task<Results<Ok<ModelResponse>, ValidationProblem, ProblemHttpResult>> SetThresholdAsync(
         Guid id, ThresholdRequest request, DefectDbContext db, ModelCache cache, CancellationToken ct)
@@ -86,9 +97,11 @@ public static class ModelsApi
             ? entry.Artifact.WithThreshold(value)
             : entry.Artifact.WithCostThreshold(request.FalsePositiveCost!.Value, request.FalseNegativeCost!.Value);
         var bytes = updated.ToBytes();
-        await db.Models.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Artifact, bytes), ct);
+        // The revision tells every replica's cache that the stored artifact changed.
+        var stored = await db.Models.Where(m => m.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Artifact, bytes).SetProperty(m => m.Revision, m => m.Revision + 1), ct);
         cache.Invalidate(id);
-        return TypedResults.Ok(entry.Model.ToResponse(updated));
+        return stored == 0 ? NotFound(id) : TypedResults.Ok(entry.Model.ToResponse(updated));
     }
 
     static async Task<IResult> PredictAsync(Guid id, HttpRequest request, ModelCache cache, Predictor predictor, CancellationToken ct) =>

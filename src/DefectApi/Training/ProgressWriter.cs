@@ -6,8 +6,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DefectApi.Training;
 
-/// <summary>Publishes every epoch to the event stream at once, and writes it to the job row at most a few times a
-/// second: small datasets run hundreds of epochs a second and the database need not see each one.</summary>
+/// <summary>Publishes every epoch to this replica's event streams at once, and writes it to the job row at most a few
+/// times a second: small datasets run hundreds of epochs a second and the database need not see each one, while
+/// streams followed on other replicas read the row.</summary>
 internal sealed class ProgressWriter(IServiceScopeFactory scopes, JobEvents events, ServiceMetrics metrics, Guid jobId, TimeProvider clock)
 {
     static readonly TimeSpan WriteInterval = TimeSpan.FromMilliseconds(250);
@@ -29,10 +30,18 @@ internal sealed class ProgressWriter(IServiceScopeFactory scopes, JobEvents even
     {
         if (_pending is null) return;
         var json = JsonSerializer.Serialize(_pending, TrainingJobMapping.StorageJson);
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
-        db.TrainingJobs.Where(j => j.Id == jobId).ExecuteUpdate(s => s.SetProperty(j => j.ProgressJson, json));
         _lastWrite = clock.GetUtcNow();
-        _pending = null;
+        try
+        {
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+            db.TrainingJobs.Where(j => j.Id == jobId).ExecuteUpdate(s => s.SetProperty(j => j.ProgressJson, json));
+            _pending = null;
+        }
+        catch (Exception e) when (Data.DatabaseErrors.Unavailable(e) is not null)
+        {
+            // Progress is a report, not the result: training goes on while the database is away, and the next epoch
+            // writes again.
+        }
     }
 }

@@ -5,7 +5,9 @@ public enum JobStatus { Queued, Running, Succeeded, Failed, Canceled }
 public sealed class TrainingJob
 {
     public Guid Id { get; set; }
-    public Guid DatasetId { get; set; }
+    /// <summary>The dataset it trains on; null once a finished job's dataset is deleted (the database refuses to delete
+    /// the dataset of a queued or running job).</summary>
+    public Guid? DatasetId { get; set; }
     public JobStatus Status { get; set; }
     /// <summary>The effective request (defaults filled in) as JSON.</summary>
     public required string RequestJson { get; set; }

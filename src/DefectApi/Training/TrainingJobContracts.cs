@@ -67,12 +67,14 @@ public static class TrainingJobMapping
 
     public static string StatusName(JobStatus status) => status.ToString().ToLowerInvariant();
 
-    public static TrainingJobResponse ToResponse(this TrainingJob job) => new(
-        job.Id, StatusName(job.Status), job.DatasetId,
-        JsonSerializer.Deserialize<EffectiveTrainingRequest>(job.RequestJson, StorageJson),
-        job.CreatedAt, job.StartedAt, job.FinishedAt,
+    public static TrainingJobResponse ToResponse(this TrainingJob job)
+    {
+        var request = JsonSerializer.Deserialize<EffectiveTrainingRequest>(job.RequestJson, StorageJson);
+        // The dataset it was asked to train on, even after that dataset is deleted.
+        return new(job.Id, StatusName(job.Status), job.DatasetId ?? request?.DatasetId ?? Guid.Empty, request, job.CreatedAt, job.StartedAt, job.FinishedAt,
         job.ProgressJson is null ? null : JsonSerializer.Deserialize<ProgressResponse>(job.ProgressJson, StorageJson),
         job.ModelId, job.Error);
+    }
 
     public static ProgressResponse ToResponse(this TrainingProgress p)
     {

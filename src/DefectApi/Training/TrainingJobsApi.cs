@@ -53,7 +53,14 @@ public static class TrainingJobsApi
             RequestJson = JsonSerializer.Serialize(effective, TrainingJobMapping.StorageJson),
         };
         db.TrainingJobs.Add(job);
-        await db.SaveChangesAsync(ct);
+        try { await db.SaveChangesAsync(ct); }
+        catch (Exception e) when (DatabaseErrors.IsForeignKeyViolation(e))
+        {
+            // The dataset was deleted after it was read above: the database's key refused a job without data.
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                { ["datasetId"] = [$"There is no dataset with id '{request.DatasetId}'. Upload one with POST /api/datasets."] },
+                title: "Invalid training request");
+        }
         queue.Notify(job.Id);
         return TypedResults.Accepted($"/api/training-jobs/{job.Id}", job.ToResponse());
     }
@@ -111,20 +118,29 @@ public static class TrainingJobsApi
         // Subscribe before reading the job so that no epoch falls between the two.
         using var subscription = events.Subscribe(id);
         var job = await db.TrainingJobs.AsNoTracking().SingleAsync(j => j.Id == id, ct);
+        var sent = job.ProgressJson;
         if (job.ToResponse().Progress is { } last) yield return new SseItem<object>(last, "progress");
         while (!IsFinished(job.Status))
         {
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            wait.CancelAfter(TimeSpan.FromSeconds(2));
+            wait.CancelAfter(RemotePollInterval);
             JobEvent? next = null;
             try { next = await subscription.Reader.ReadAsync(wait.Token); }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
             if (next is JobProgressEvent progress) { yield return new SseItem<object>(progress.Progress, "progress"); continue; }
-            // Finished, or quiet for a while (the job may run in another process): ask the database.
+            // Finished, or quiet for a moment (the job may be trained by another replica, which writes its progress to
+            // the job's row a few times a second): ask the database.
             job = await db.TrainingJobs.AsNoTracking().SingleAsync(j => j.Id == id, ct);
+            if (job.ProgressJson != sent && !IsFinished(job.Status) && job.ToResponse().Progress is { } stored)
+            {
+                sent = job.ProgressJson;
+                yield return new SseItem<object>(stored, "progress");
+            }
         }
         yield return new SseItem<object>(job.ToResponse(), "finished");
     }
+
+    static readonly TimeSpan RemotePollInterval = TimeSpan.FromMilliseconds(500);
 
     static bool IsFinished(JobStatus status) => status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled;
 

@@ -11,19 +11,23 @@ using Microsoft.Extensions.Options;
 namespace DefectApi.Training;
 
 /// <summary>Runs queued training jobs in the background, oldest first, <see cref="TrainingQueueOptions.MaxConcurrentJobs"/>
-/// at a time. A worker claims a job with a conditional update and holds a lease it renews while training, so a job
-/// whose process died is found again; at start, jobs left running by an earlier stop are queued again.</summary>
+/// at a time in each replica. The database is the queue: a worker claims a job with a conditional update and holds a
+/// lease it renews while training (<see cref="JobLease"/>), so a job whose replica died is found by its lapsed lease and
+/// finished by another.</summary>
 public sealed partial class TrainingWorker(
     IServiceScopeFactory scopes, TrainingQueue queue, RunningJobs running, JobEvents events, ServiceMetrics metrics,
-    IOptions<TrainingQueueOptions> options, TimeProvider clock, ILogger<TrainingWorker> logger) : BackgroundService
+    IOptions<TrainingQueueOptions> options, DatabaseConnection database, TimeProvider clock, ILogger<TrainingWorker> logger) : BackgroundService
 {
-    static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-    static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(2);
     readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await RequeueAbandonedAsync(all: true, stoppingToken);
+        // One SQLite file serves one process: whatever it left running was this process's before a crash. Replicas on
+        // PostgreSQL may be training right now: only lapsed leases tell that a replica died.
+        try { await RequeueAbandonedAsync(atStart: database.Provider == DatabaseProvider.Sqlite, stoppingToken); }
+        catch (Exception e) when (e is not OperationCanceledException) { LogWorkerError(e); }
         var loops = Enumerable.Range(0, options.Value.MaxConcurrentJobs).Select(_ => Task.Run(() => LoopAsync(stoppingToken), stoppingToken));
         await Task.WhenAll(loops);
     }
@@ -38,8 +42,8 @@ public sealed partial class TrainingWorker(
                 if (jobId is { } id) await RunAsync(id, stoppingToken);
                 else
                 {
-                    await queue.WaitAsync(PollInterval, stoppingToken);
-                    await RequeueAbandonedAsync(all: false, stoppingToken);
+                    await queue.WaitAsync(TimeSpan.FromSeconds(options.Value.PollSeconds), stoppingToken);
+                    await RequeueAbandonedAsync(atStart: false, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
@@ -47,23 +51,32 @@ public sealed partial class TrainingWorker(
             {
                 // A failing database must not end the worker: wait and try again.
                 LogWorkerError(e);
-                await Task.Delay(PollInterval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(ErrorBackoff, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }
 
-    /// <summary>Jobs left running by a stopped process go back to the queue: at start every one not held by this
-    /// process (the embedded default runs one process), later those whose lease lapsed.</summary>
-    async Task RequeueAbandonedAsync(bool all, CancellationToken ct)
+    /// <summary>Jobs whose worker vanished go back to the queue (or fail, once they have been tried
+    /// <see cref="TrainingQueueOptions.MaxAttempts"/> times): those whose lease lapsed, and at start on SQLite every one
+    /// not held by this process.</summary>
+    async Task RequeueAbandonedAsync(bool atStart, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
-        var count = await db.TrainingJobs
-            .Where(j => j.Status == JobStatus.Running && j.LeaseOwner != _owner && (all || j.LeaseExpiresAt < now))
+        var maxAttempts = options.Value.MaxAttempts;
+        var abandoned = db.TrainingJobs.Where(j => j.Status == JobStatus.Running && j.LeaseOwner != _owner && (atStart || j.LeaseExpiresAt < now));
+        var failed = await abandoned.Where(j => j.Attempts >= maxAttempts)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Failed).SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
+                .SetProperty(j => j.Error, $"The process training this job stopped {maxAttempts} times before it finished " +
+                    "(Training:MaxAttempts). The service log of those processes says why; a smaller job (fewer rows, " +
+                    "epochs or ensemble members) may fit."), ct);
+        var requeued = await abandoned.Where(j => j.Attempts < maxAttempts)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued).SetProperty(j => j.LeaseOwner, (string?)null)
                 .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), ct);
-        if (count > 0) LogRequeued(count);
+        if (requeued > 0) LogRequeued(requeued);
+        if (failed > 0) LogGaveUp(failed);
     }
 
     async Task<Guid?> ClaimNextAsync(CancellationToken ct)
@@ -76,6 +89,8 @@ public sealed partial class TrainingWorker(
                 .OrderBy(j => j.CreatedAt).ThenBy(j => j.Id).Select(j => (Guid?)j.Id).FirstOrDefaultAsync(ct);
             if (candidate is null) return null;
             var now = clock.GetUtcNow().UtcDateTime;
+            // The conditional update is the claim: of two replicas that pick the same job, one changes the row and the
+            // other finds it no longer queued (PostgreSQL re-checks the condition after the first commits).
             var claimed = await db.TrainingJobs.Where(j => j.Id == candidate && j.Status == JobStatus.Queued)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Running).SetProperty(j => j.StartedAt, now)
                     .SetProperty(j => j.LeaseOwner, _owner).SetProperty(j => j.LeaseExpiresAt, now + Lease)
@@ -89,20 +104,25 @@ public sealed partial class TrainingWorker(
     {
         using var control = running.Start(jobId);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(control.Cancel.Token, stoppingToken);
-        using var heartbeat = new Timer(_ => _ = RenewLeaseAsync(jobId), null, Lease / 4, Lease / 4);
         using var logScope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId });
+        var lease = new JobLease(scopes, running, clock, logger, jobId, _owner, Lease);
         try
         {
             await ApplyRequestedStopAsync(jobId, control);
             var outcome = await Task.Factory.StartNew(() => Train(jobId, control.StopEarly.Token, cancel.Token),
                 cancel.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            await CompleteAsync(jobId, outcome.Request, outcome.Result);
+            await lease.DisposeAsync();
+            await CompleteAsync(jobId, outcome.Request, outcome.Result, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: the job goes back to the queue and runs again after restart.
-            await FinishAsync(jobId, JobStatus.Queued, null);
+            // Shutting down: the job goes back to the queue and runs again after restart; this try does not count.
+            await FinishAsync(jobId, JobStatus.Queued, null, attemptsDelta: -1);
             LogRequeuedOnShutdown(jobId);
+        }
+        catch (OperationCanceledException) when (lease.Lost)
+        {
+            // Another replica holds the job now and writes its outcome.
         }
         catch (OperationCanceledException)
         {
@@ -120,6 +140,7 @@ public sealed partial class TrainingWorker(
         }
         finally
         {
+            await lease.DisposeAsync();
             running.Finish(jobId);
             events.Publish(jobId, new JobFinishedEvent());
         }
@@ -144,8 +165,27 @@ public sealed partial class TrainingWorker(
         return new TrainedJob(request, result);
     }
 
-    /// <summary>Stores the model and marks the job succeeded in one transaction.</summary>
-    async Task CompleteAsync(Guid jobId, EffectiveTrainingRequest request, TrainingOutcome outcome)
+    /// <summary>Stores the model and marks the job succeeded in one transaction. A database that is briefly unreachable
+    /// (a restart, a fail-over) does not waste the training: the write is tried again until the lease would lapse.</summary>
+    async Task CompleteAsync(Guid jobId, EffectiveTrainingRequest request, TrainingOutcome outcome, CancellationToken stoppingToken)
+    {
+        var giveUpAt = clock.GetUtcNow() + Lease;
+        while (true)
+        {
+            try
+            {
+                await StoreModelAsync(jobId, request, outcome);
+                return;
+            }
+            catch (Exception e) when (Data.DatabaseErrors.Unavailable(e) is not null && clock.GetUtcNow() < giveUpAt)
+            {
+                LogWorkerError(e);
+                await Task.Delay(ErrorBackoff, clock, stoppingToken);
+            }
+        }
+    }
+
+    async Task StoreModelAsync(Guid jobId, EffectiveTrainingRequest request, TrainingOutcome outcome)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
@@ -157,7 +197,7 @@ public sealed partial class TrainingWorker(
         var model = new Model
         {
             Id = Guid.CreateVersion7(), Name = request.ModelName, Version = version, Task = outcome.Artifact.Task,
-            Target = outcome.Artifact.Target, DatasetId = job.DatasetId, JobId = jobId, CreatedAt = now,
+            Target = outcome.Artifact.Target, DatasetId = job.DatasetId ?? request.DatasetId, JobId = jobId, CreatedAt = now,
             HistoryJson = JsonSerializer.Serialize(outcome.History, TrainingJobMapping.StorageJson), Artifact = outcome.Artifact.ToBytes(),
         };
         db.Models.Add(model);
@@ -171,15 +211,24 @@ public sealed partial class TrainingWorker(
         LogJobSucceeded(jobId, model.Id, model.Name, model.Version);
     }
 
-    async Task FinishAsync(Guid jobId, JobStatus status, string? error)
+    /// <summary>Ends this replica's run of a job, only while it still holds the job.</summary>
+    async Task FinishAsync(Guid jobId, JobStatus status, string? error, int attemptsDelta = 0)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
-        DateTime? finishedAt = status == JobStatus.Queued ? null : clock.GetUtcNow().UtcDateTime;
-        await db.TrainingJobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, status).SetProperty(j => j.Error, error)
-                .SetProperty(j => j.FinishedAt, finishedAt).SetProperty(j => j.LeaseOwner, (string?)null)
-                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null));
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+            DateTime? finishedAt = status == JobStatus.Queued ? null : clock.GetUtcNow().UtcDateTime;
+            await db.TrainingJobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running && j.LeaseOwner == _owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, status).SetProperty(j => j.Error, error)
+                    .SetProperty(j => j.FinishedAt, finishedAt).SetProperty(j => j.LeaseOwner, (string?)null)
+                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null).SetProperty(j => j.Attempts, j => j.Attempts + attemptsDelta));
+        }
+        catch (Exception e) when (Data.DatabaseErrors.Unavailable(e) is not null)
+        {
+            // The lease lapses and another replica (or this one after a restart) runs the job again.
+            LogWorkerError(e);
+        }
     }
 
     /// <summary>A cancel requested before this worker registered for signals, or sent to another replica, is in the
@@ -199,26 +248,14 @@ public sealed partial class TrainingWorker(
         return (flags.CancelRequested, flags.KeepBestRequested);
     }
 
-    async Task RenewLeaseAsync(Guid jobId)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
-            var until = clock.GetUtcNow().UtcDateTime + Lease;
-            await db.TrainingJobs.Where(j => j.Id == jobId && j.LeaseOwner == _owner)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, until));
-            var (cancel, keepBest) = await ReadStopFlagsAsync(db, jobId);
-            if (cancel || keepBest) running.Signal(jobId, keepBest: !cancel);
-        }
-        catch (Exception e) { LogWorkerError(e); }
-    }
-
     [LoggerMessage(LogLevel.Error, "Training worker error; retrying")]
     partial void LogWorkerError(Exception e);
 
     [LoggerMessage(LogLevel.Warning, "Re-queued {Count} training jobs left running by a stopped process")]
     partial void LogRequeued(int count);
+
+    [LoggerMessage(LogLevel.Error, "Gave up on {Count} training jobs whose process stopped too many times")]
+    partial void LogGaveUp(int count);
 
     [LoggerMessage(LogLevel.Information, "Training job {JobId} stopped by shutdown and queued again")]
     partial void LogRequeuedOnShutdown(Guid jobId);

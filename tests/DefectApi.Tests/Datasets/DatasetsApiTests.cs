@@ -10,16 +10,21 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Datasets;
 
-public sealed class DatasetsApiTests : IDisposable
+/// <summary>Runs on both providers: <see cref="DatasetsApiTestsOnSqlite"/> and <see cref="DatasetsApiTestsOnPostgres"/>.</summary>
+public abstract class DatasetsApiTests : IDisposable
 {
-    readonly ApiFactory _factory = new();
+    readonly ApiFactory _factory;
     readonly HttpClient _client;
 
-    public DatasetsApiTests() => _client = _factory.CreateClient();
+    protected DatasetsApiTests(DatabaseProvider provider)
+    {
+        _factory = new(provider: provider);
+        _client = _factory.CreateClient();
+    }
 
     public void Dispose() => _factory.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public async Task UploadingMultipartCsvCreatesDatasetWithInferredSchema()
     {
         var csv = TestData.DefectsCsv(rows: 200);
@@ -42,7 +47,7 @@ public sealed class DatasetsApiTests : IDisposable
         Assert.Equal("numeric", types["Defect"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task UploadingRawTextCsvUsesTheNameFromTheQuery()
     {
         var response = await _client.PostAsync("/api/datasets?name=raw-upload",
@@ -54,7 +59,7 @@ public sealed class DatasetsApiTests : IDisposable
         Assert.Equal(50, dataset.GetProperty("rowCount").GetInt64());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task UploadingTheSameBytesTwiceReturnsTheExistingDataset()
     {
         var csv = TestData.DefectsCsv(rows: 60);
@@ -69,7 +74,7 @@ public sealed class DatasetsApiTests : IDisposable
         Assert.Equal(1, list.GetProperty("items").GetArrayLength());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListingDatasetsShowsNewestFirst()
     {
         await _client.UploadAsync(TestData.DefectsCsv(rows: 30, seed: 1), "older");
@@ -80,7 +85,7 @@ public sealed class DatasetsApiTests : IDisposable
         Assert.Equal(["newer", "older"], list.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("name").GetString()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RowsPreviewPagesThroughTheDataInFileOrder()
     {
         var dataset = await _client.UploadAsync(TestData.EfficiencyCsv(rows: 120));
@@ -95,7 +100,7 @@ public sealed class DatasetsApiTests : IDisposable
         Assert.Equal("T4", rows[0][0].GetString());   // row 100 is team 100 % 6
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RowsPreviewWithNegativeOffsetIsAValidationProblem()
     {
         var dataset = await _client.UploadAsync(TestData.EfficiencyCsv(rows: 20));
@@ -107,7 +112,7 @@ public sealed class DatasetsApiTests : IDisposable
         Assert.True(problem.GetProperty("errors").TryGetProperty("limit", out _));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeletingADatasetRemovesIt()
     {
         var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 30));
@@ -118,7 +123,7 @@ public sealed class DatasetsApiTests : IDisposable
         await (await _client.GetAsync($"/api/datasets/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeletingADatasetThatARunningJobUsesIsAConflict()
     {
         var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 30));
@@ -138,10 +143,14 @@ public sealed class DatasetsApiTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/api/datasets/{id}")).StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GettingAnUnknownDatasetIsNotFoundProblem()
     {
         var problem = await (await _client.GetAsync($"/api/datasets/{Guid.NewGuid()}")).AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.Contains("GET /api/datasets", problem.GetProperty("detail").GetString());
     }
 }
+
+public sealed class DatasetsApiTestsOnSqlite() : DatasetsApiTests(DatabaseProvider.Sqlite);
+
+public sealed class DatasetsApiTestsOnPostgres() : DatasetsApiTests(DatabaseProvider.Postgres);

@@ -1,3 +1,5 @@
+using DefectApi.Data;
+using DefectApi.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -5,17 +7,21 @@ using Microsoft.Data.Sqlite;
 
 namespace DefectApi.Tests.Infrastructure;
 
-/// <summary>The real service in memory, on a SQLite file of its own that is deleted afterwards.</summary>
+/// <summary>The real service in memory, on a database of its own: a SQLite file deleted afterwards, or a new database on
+/// the test run's PostgreSQL server.</summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     readonly Dictionary<string, string?> _settings;
     public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"defectapi-test-{Guid.NewGuid():N}.db");
+    public DatabaseProvider Provider { get; }
 
-    public ApiFactory(IDictionary<string, string?>? settings = null)
+    public ApiFactory(IDictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
+        Provider = provider;
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
-            ["ConnectionStrings:Defects"] = $"Data Source={DatabasePath}",
+            ["Database:Provider"] = provider.ToString(),
+            ["ConnectionStrings:Defects"] = provider == DatabaseProvider.Postgres ? Postgres.NewDatabase() : $"Data Source={DatabasePath}",
         };
     }
 
@@ -31,5 +37,16 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
             try { File.Delete(DatabasePath + suffix); } catch (IOException) { }
+    }
+}
+
+/// <summary>The test run's PostgreSQL databases. Where no server is installed the test is skipped (it must be a
+/// <c>SkippableFact</c>), except under CI=true, where it fails.</summary>
+public static class Postgres
+{
+    public static string NewDatabase()
+    {
+        if (ExternalComponent.PostgreSql.SkipReason is { } reason) throw new SkipException(reason);
+        return PostgresServer.Shared.CreateDatabase();
     }
 }

@@ -11,6 +11,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     readonly Process _process;
     public Uri BaseAddress { get; }
     public HttpClient Client { get; }
+    public int ProcessId => _process.Id;
+    public bool HasExited => _process.HasExited;
 
     ServiceProcess(Process process, Uri baseAddress)
     {
@@ -60,7 +62,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited) throw new InvalidOperationException($"The service exited with code {process.ExitCode}");
@@ -72,7 +74,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         await service.DisposeAsync();
-        throw new TimeoutException("The service did not become ready within 30 s");
+        throw new TimeoutException("The service did not become ready within 60 s");
     }
 
     public static int FreePort()

@@ -1,3 +1,4 @@
+using DefectApi.Data;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -5,16 +6,21 @@ using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Models;
 
-public sealed class ModelsApiTests : IDisposable
+/// <summary>Runs on both providers: <see cref="ModelsApiTestsOnSqlite"/> and <see cref="ModelsApiTestsOnPostgres"/>.</summary>
+public abstract class ModelsApiTests : IDisposable
 {
-    readonly ApiFactory _factory = new();
+    readonly ApiFactory _factory;
     readonly HttpClient _client;
 
-    public ModelsApiTests() => _client = _factory.CreateClient();
+    protected ModelsApiTests(DatabaseProvider provider)
+    {
+        _factory = new(provider: provider);
+        _client = _factory.CreateClient();
+    }
 
     public void Dispose() => _factory.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public async Task AModelShowsItsInputsMetricsAndHistory()
     {
         var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 10, earlyStoppingPatience = 0, modelName = "line3-defects", ensembleSize = 3 });
@@ -34,7 +40,7 @@ public sealed class ModelsApiTests : IDisposable
         Assert.Equal(job.GetProperty("id").GetString(), model.GetProperty("jobId").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TrainingTheSameNameAgainCountsTheVersionUp()
     {
         await _client.TrainAsync(TestData.DefectsCsv(seed: 1), "Defect", new { epochs = 2, modelName = "m" });
@@ -45,7 +51,7 @@ public sealed class ModelsApiTests : IDisposable
         Assert.Equal([2, 1], list.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("version").GetInt32()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SettingTheThresholdChangesDecisionsAndMetrics()
     {
         var job = await _client.TrainAsync(TestData.DefectsCsv(rows: 600), "Defect", new { epochs = 60 });
@@ -66,7 +72,7 @@ public sealed class ModelsApiTests : IDisposable
         Assert.False(first.GetProperty("defect").GetBoolean());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SettingAThresholdOutsideZeroToOneNamesTheField()
     {
         var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 2 });
@@ -77,7 +83,7 @@ public sealed class ModelsApiTests : IDisposable
         Assert.True(problem.GetProperty("errors").TryGetProperty("threshold", out _));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeletingADeployedModelIsAConflictUntilTheDeploymentGoes()
     {
         var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 2 });
@@ -92,3 +98,7 @@ public sealed class ModelsApiTests : IDisposable
         await (await _client.GetAsync($"/api/models/{modelId}")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 }
+
+public sealed class ModelsApiTestsOnSqlite() : ModelsApiTests(DatabaseProvider.Sqlite);
+
+public sealed class ModelsApiTestsOnPostgres() : ModelsApiTests(DatabaseProvider.Postgres);

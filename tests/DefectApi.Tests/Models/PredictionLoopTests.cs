@@ -1,3 +1,4 @@
+using DefectApi.Data;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -8,16 +9,21 @@ using DefectApi.Tests.Infrastructure;
 namespace DefectApi.Tests.Models;
 
 /// <summary>The whole product loop: upload → train → predict, for a defect (binary) and an efficiency (regression) target.</summary>
-public sealed class PredictionLoopTests : IDisposable
+/// <summary>Runs on both providers: <see cref="PredictionLoopTestsOnSqlite"/> and <see cref="PredictionLoopTestsOnPostgres"/>.</summary>
+public abstract class PredictionLoopTests : IDisposable
 {
-    readonly ApiFactory _factory = new();
+    readonly ApiFactory _factory;
     readonly HttpClient _client;
 
-    public PredictionLoopTests() => _client = _factory.CreateClient();
+    protected PredictionLoopTests(DatabaseProvider provider)
+    {
+        _factory = new(provider: provider);
+        _client = _factory.CreateClient();
+    }
 
     public void Dispose() => _factory.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public async Task ABinaryModelScoresRecordsInOrderWithProbabilityAndDecision()
     {
         var job = await _client.TrainAsync(TestData.DefectsCsv(rows: 600), "Defect", new { epochs = 150, hiddenLayers = new[] { 32 } });
@@ -50,7 +56,7 @@ public sealed class PredictionLoopTests : IDisposable
         Assert.True(predictions[2].GetProperty("defect").GetBoolean());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ARegressionModelPredictsInTheTargetsUnit()
     {
         var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 400), "efficiency", new { epochs = 200, hiddenLayers = new[] { 16 } });
@@ -77,7 +83,7 @@ public sealed class PredictionLoopTests : IDisposable
         Assert.Equal(0.5 + 0.004 * 12 - 0.002 * (40 - 20), predictions[1], 0.03);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ACsvBodyIsScoredAsCsvWithExtraColumnsPassedThrough()
     {
         var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 300), "efficiency", new { epochs = 50 });
@@ -97,7 +103,7 @@ public sealed class PredictionLoopTests : IDisposable
         Assert.InRange(value, 0.6, 0.85);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RecordsWithMissingInputsAndWrongTypesFailTogetherNamingEachCell()
     {
         var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 5 });
@@ -118,7 +124,7 @@ public sealed class PredictionLoopTests : IDisposable
         Assert.False(errors.TryGetProperty("records[0].workers", out _));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ANullValueIsFilledTheWayTrainingFilledIt()
     {
         var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 5 });
@@ -131,7 +137,7 @@ public sealed class PredictionLoopTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PredictingWithAnUnknownModelIsNotFoundProblem()
     {
         var response = await _client.PostAsJsonAsync($"/api/models/{Guid.NewGuid()}/predict", new { records = Array.Empty<object>() });
@@ -139,7 +145,7 @@ public sealed class PredictionLoopTests : IDisposable
         await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PredictingWithoutRecordsArrayIsABadRequest()
     {
         var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 2 });
@@ -150,3 +156,7 @@ public sealed class PredictionLoopTests : IDisposable
         Assert.True(problem.GetProperty("errors").TryGetProperty("records", out _));
     }
 }
+
+public sealed class PredictionLoopTestsOnSqlite() : PredictionLoopTests(DatabaseProvider.Sqlite);
+
+public sealed class PredictionLoopTestsOnPostgres() : PredictionLoopTests(DatabaseProvider.Postgres);

@@ -1,3 +1,4 @@
+using DefectApi.Data;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -5,16 +6,21 @@ using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Training;
 
-public sealed class TrainingJobsApiTests : IDisposable
+/// <summary>Runs on both providers: <see cref="TrainingJobsApiTestsOnSqlite"/> and <see cref="TrainingJobsApiTestsOnPostgres"/>.</summary>
+public abstract class TrainingJobsApiTests : IDisposable
 {
-    readonly ApiFactory _factory = new();
+    readonly ApiFactory _factory;
     readonly HttpClient _client;
 
-    public TrainingJobsApiTests() => _client = _factory.CreateClient();
+    protected TrainingJobsApiTests(DatabaseProvider provider)
+    {
+        _factory = new(provider: provider);
+        _client = _factory.CreateClient();
+    }
 
     public void Dispose() => _factory.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public async Task StartingAJobAnswers202WithLocationAndTheEffectiveRequest()
     {
         var dataset = await _client.UploadAsync(TestData.DefectsCsv());
@@ -32,7 +38,7 @@ public sealed class TrainingJobsApiTests : IDisposable
         Assert.Equal("line3", request.GetProperty("modelName").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AFinishedJobReportsItsProgressAndModel()
     {
         var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 12, earlyStoppingPatience = 0, ensembleSize = 2 });
@@ -49,7 +55,7 @@ public sealed class TrainingJobsApiTests : IDisposable
         Assert.Equal(JsonValueKind.String, job.GetProperty("modelId").ValueKind);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheEventStreamEndsWithFinished()
     {
         var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 5, earlyStoppingPatience = 0 });
@@ -63,7 +69,7 @@ public sealed class TrainingJobsApiTests : IDisposable
         Assert.Contains("\"status\":\"succeeded\"", text);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListingJobsFiltersByStatus()
     {
         await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 3 });
@@ -75,7 +81,7 @@ public sealed class TrainingJobsApiTests : IDisposable
         Assert.Equal(0, running.GetProperty("items").GetArrayLength());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task StartingAJobWithoutTargetNamesTheMissingFields()
     {
         var response = await _client.PostAsync("/api/training-jobs", ApiClient.Json("{}"));
@@ -86,7 +92,7 @@ public sealed class TrainingJobsApiTests : IDisposable
         Assert.True(errors.TryGetProperty("target", out _));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task StartingAJobWithAnUnknownTargetColumnListsTheColumns()
     {
         var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 50));
@@ -99,7 +105,7 @@ public sealed class TrainingJobsApiTests : IDisposable
         Assert.Contains("Temperature [C]", message);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task StartingAJobWithImpossibleSettingsNamesEachField()
     {
         var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 50));
@@ -113,7 +119,7 @@ public sealed class TrainingJobsApiTests : IDisposable
         Assert.Contains("clustering", problem.GetProperty("errors").GetProperty("task")[0].GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task StartingAJobWithOutOfRangeSettingsNamesEachField()
     {
         var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 50));
@@ -128,7 +134,7 @@ public sealed class TrainingJobsApiTests : IDisposable
         Assert.True(errors.TryGetProperty("learningRate", out _));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task StartingAJobWithMalformedJsonIsABadRequest()
     {
         var response = await _client.PostAsync("/api/training-jobs", ApiClient.Json("{\"datasetId\": "));
@@ -137,7 +143,7 @@ public sealed class TrainingJobsApiTests : IDisposable
         Assert.Contains("JSON", problem.GetProperty("detail").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ATargetWithOneValueFailsTheJobWithAReason()
     {
         var csv = "x,y\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},1\n"));
@@ -151,7 +157,7 @@ public sealed class TrainingJobsApiTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/ready")).StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CancelingAFinishedJobIsAConflict()
     {
         var job = await _client.TrainAsync(TestData.DefectsCsv(rows: 100), "Defect", new { epochs = 2 });
@@ -161,7 +167,7 @@ public sealed class TrainingJobsApiTests : IDisposable
         await response.AssertProblemAsync(HttpStatusCode.Conflict);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CancelingARunningJobEndsItAsCanceled()
     {
         var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 2000));
@@ -179,10 +185,14 @@ public sealed class TrainingJobsApiTests : IDisposable
         Assert.Equal(JsonValueKind.Null, finished.GetProperty("modelId").ValueKind);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GettingAnUnknownJobIsNotFoundProblem()
     {
         await (await _client.GetAsync($"/api/training-jobs/{Guid.NewGuid()}")).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await _client.GetAsync($"/api/training-jobs/{Guid.NewGuid()}/events")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 }
+
+public sealed class TrainingJobsApiTestsOnSqlite() : TrainingJobsApiTests(DatabaseProvider.Sqlite);
+
+public sealed class TrainingJobsApiTestsOnPostgres() : TrainingJobsApiTests(DatabaseProvider.Postgres);

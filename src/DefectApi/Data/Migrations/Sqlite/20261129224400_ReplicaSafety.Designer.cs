@@ -8,11 +8,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace DefectApi.Data.Migrations
+namespace DefectApi.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(DefectDbContext))]
-    [Migration("20261127064601_Initial")]
-    partial class Initial
+    [DbContext(typeof(SqliteDefectDbContext))]
+    [Migration("20261129224400_ReplicaSafety")]
+    partial class ReplicaSafety
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -169,6 +169,9 @@ namespace DefectApi.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Target")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -204,7 +207,7 @@ namespace DefectApi.Data.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("DatasetId")
+                    b.Property<Guid?>("DatasetId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Error")
@@ -246,7 +249,10 @@ namespace DefectApi.Data.Migrations
 
                     b.HasIndex("Status", "CreatedAt");
 
-                    b.ToTable("TrainingJobs");
+                    b.ToTable("TrainingJobs", t =>
+                        {
+                            t.HasCheckConstraint("CK_TrainingJobs_ActiveJobHasDataset", "\"Status\" NOT IN ('Queued', 'Running') OR \"DatasetId\" IS NOT NULL");
+                        });
                 });
 
             modelBuilder.Entity("DefectApi.Datasets.DatasetChunk", b =>
@@ -256,6 +262,23 @@ namespace DefectApi.Data.Migrations
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("DefectApi.Models.Deployment", b =>
+                {
+                    b.HasOne("DefectApi.Models.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("DefectApi.Training.TrainingJob", b =>
+                {
+                    b.HasOne("DefectApi.Datasets.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 #pragma warning restore 612, 618
         }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace DefectApi.Data.Migrations
+namespace DefectApi.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration

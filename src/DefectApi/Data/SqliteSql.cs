@@ -1,10 +1,18 @@
 using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace DefectApi.Data;
 
-/// <summary>Per-connection SQLite settings, the one place with SQLite-only SQL besides turning WAL on (SQLite keeps
-/// these per connection, not in the file):
+/// <summary>The one place with SQLite-only SQL (PostgreSQL's is in <see cref="PostgresSql"/>).</summary>
+public static class SqliteSql
+{
+    /// <summary>WAL lets readers (predictions) run while training writes; it is a property of the file, set once.</summary>
+    public static Task UseWriteAheadLogAsync(DefectDbContext db, CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+}
+
+/// <summary>Per-connection SQLite settings (SQLite keeps these per connection, not in the file):
 /// <list type="bullet">
 /// <item><c>synchronous=NORMAL</c>: in WAL mode a commit survives a crash of the process (the case the service must
 /// handle) and the file is never corrupted; only a power cut may lose the last commits. It saves an fsync per

@@ -1,0 +1,143 @@
+using System.Security.Cryptography;
+using DefectApi.Datasets;
+using DefectApi.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+namespace DefectApi.Data;
+
+/// <summary><c>dotnet DefectApi.dll copy-database --to "Host=…;Database=…"</c>: copies an SQLite installation (the one
+/// <c>ConnectionStrings:Defects</c> names, or <c>--from "Data Source=…"</c>) into an empty PostgreSQL database, in
+/// one transaction, and checks the copy: the row count of every table and the SHA-256 of every blob (dataset chunks,
+/// model artifacts) read back from PostgreSQL. Run it with the service stopped; then start the replicas with
+/// <c>Database:Provider=postgres</c>.</summary>
+public static class DatabaseCopyCommand
+{
+    public const string Name = "copy-database";
+
+    public static bool Requested(string[] args) => args.Length > 0 && args[0] == Name;
+
+    public static async Task<int> RunAsync(IConfiguration configuration, string[] args, TextWriter output)
+    {
+        string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        var to = Option("--to");
+        if (string.IsNullOrWhiteSpace(to))
+        {
+            await output.WriteLineAsync($"usage: dotnet DefectApi.dll {Name} --to \"Host=…;Database=…;Username=…;Password=…\" [--from \"Data Source=…\"]");
+            return 2;
+        }
+        var from = DatabaseSetup.ResolveSqliteConnectionString(Option("--from") ?? configuration.GetConnectionString(DatabaseSetup.ConnectionStringName));
+        await using var source = new SqliteDefectDbContext(new DbContextOptionsBuilder<SqliteDefectDbContext>().UseSqlite(from).Options);
+        await using var target = new PostgresDefectDbContext(new DbContextOptionsBuilder<PostgresDefectDbContext>().UseNpgsql(to).Options);
+        try
+        {
+            // The source is brought to the current schema the way the service would at its next start.
+            await source.Database.MigrateAsync();
+            await using (await PostgresSql.AcquireMigrationLockAsync(to, CancellationToken.None))
+                await target.Database.MigrateAsync();
+            if (await TargetHoldsDataAsync(target) is { } held)
+            {
+                await output.WriteLineAsync($"The target database already holds {held}. Copy into an empty database; nothing was written.");
+                return 1;
+            }
+            await using (var transaction = await target.Database.BeginTransactionAsync())
+            {
+                await CopyAsync(source, target, output);
+                var problems = await VerifyAsync(source, target, output);
+                if (problems > 0)
+                {
+                    await output.WriteLineAsync($"{problems} difference(s) between the copy and the source: rolled back, nothing was written.");
+                    return 1;
+                }
+                await transaction.CommitAsync();
+            }
+            await output.WriteLineAsync("Copied and verified. Start the service with Database__Provider=postgres and this connection string.");
+            return 0;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await output.WriteLineAsync($"The copy failed and nothing was written: {e.GetBaseException().Message}");
+            return 1;
+        }
+    }
+
+    static async Task<string?> TargetHoldsDataAsync(DefectDbContext target)
+    {
+        var counts = new (string Name, int Count)[]
+        {
+            ("datasets", await target.Datasets.CountAsync()), ("training jobs", await target.TrainingJobs.CountAsync()),
+            ("models", await target.Models.CountAsync()), ("deployments", await target.Deployments.CountAsync()),
+        };
+        var held = counts.Where(c => c.Count > 0).Select(c => $"{c.Count} {c.Name}").ToList();
+        return held.Count == 0 ? null : string.Join(", ", held);
+    }
+
+    static async Task CopyAsync(DefectDbContext source, DefectDbContext target, TextWriter output)
+    {
+        // Parents before children, so that every foreign key finds its row. Unfinished uploads are not copied.
+        var datasets = await source.Datasets.AsNoTracking().Where(d => d.Status == DatasetStatus.Ready).ToListAsync();
+        target.Datasets.AddRange(datasets);
+        await SaveAsync(target);
+        foreach (var dataset in datasets)
+            // One chunk at a time: a dataset may be larger than memory.
+            for (var index = 0; index < dataset.ChunkCount; index++)
+            {
+                target.DatasetChunks.Add(await source.DatasetChunks.AsNoTracking().SingleAsync(c => c.DatasetId == dataset.Id && c.Index == index));
+                await SaveAsync(target);
+            }
+        target.TrainingJobs.AddRange(await source.TrainingJobs.AsNoTracking().OrderBy(j => j.CreatedAt).ToListAsync());
+        await SaveAsync(target);
+        foreach (var id in await source.Models.AsNoTracking().OrderBy(m => m.CreatedAt).Select(m => m.Id).ToListAsync())
+        {
+            target.Models.Add(await source.Models.AsNoTracking().SingleAsync(m => m.Id == id));
+            await SaveAsync(target);
+        }
+        target.Deployments.AddRange(await source.Deployments.AsNoTracking().ToListAsync());
+        // The history keeps its order; PostgreSQL numbers the rows anew.
+        target.DeploymentHistory.AddRange((await source.DeploymentHistory.AsNoTracking().OrderBy(h => h.Id).ToListAsync())
+            .Select(h => new Models.DeploymentHistoryEntry { DeploymentName = h.DeploymentName, ModelId = h.ModelId, DeployedAt = h.DeployedAt }));
+        await SaveAsync(target);
+        await output.WriteLineAsync($"Copied {datasets.Count} datasets, their chunks, the training jobs, models and deployments.");
+    }
+
+    static async Task SaveAsync(DefectDbContext target)
+    {
+        await target.SaveChangesAsync();
+        target.ChangeTracker.Clear();
+    }
+
+    /// <summary>Compares what PostgreSQL now holds with the source: counts, and a SHA-256 of every blob.</summary>
+    static async Task<int> VerifyAsync(DefectDbContext source, DefectDbContext target, TextWriter output)
+    {
+        var problems = 0;
+        async Task Compare(string table, int expected, int actual)
+        {
+            await output.WriteLineAsync($"{table}: {expected} in SQLite, {actual} in PostgreSQL");
+            if (expected != actual) problems++;
+        }
+        await Compare("datasets", await source.Datasets.CountAsync(d => d.Status == DatasetStatus.Ready), await target.Datasets.CountAsync());
+        await Compare("dataset chunks", await source.DatasetChunks.CountAsync(c => source.Datasets.Any(d => d.Id == c.DatasetId && d.Status == DatasetStatus.Ready)),
+            await target.DatasetChunks.CountAsync());
+        await Compare("training jobs", await source.TrainingJobs.CountAsync(), await target.TrainingJobs.CountAsync());
+        await Compare("models", await source.Models.CountAsync(), await target.Models.CountAsync());
+        await Compare("deployments", await source.Deployments.CountAsync(), await target.Deployments.CountAsync());
+        await Compare("deployment history", await source.DeploymentHistory.CountAsync(), await target.DeploymentHistory.CountAsync());
+
+        var blobs = 0;
+        foreach (var chunk in await target.DatasetChunks.AsNoTracking().Select(c => new { c.DatasetId, c.Index }).ToListAsync())
+        {
+            var copied = await target.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == chunk.DatasetId && c.Index == chunk.Index).Select(c => c.Data).SingleAsync();
+            var original = await source.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == chunk.DatasetId && c.Index == chunk.Index).Select(c => c.Data).SingleAsync();
+            if (!SHA256.HashData(copied).AsSpan().SequenceEqual(SHA256.HashData(original))) { problems++; await output.WriteLineAsync($"chunk {chunk.Index} of dataset {chunk.DatasetId} differs"); }
+            blobs++;
+        }
+        foreach (var id in await target.Models.AsNoTracking().Select(m => m.Id).ToListAsync())
+        {
+            var copied = await target.Models.AsNoTracking().Where(m => m.Id == id).Select(m => m.Artifact).SingleAsync();
+            var original = await source.Models.AsNoTracking().Where(m => m.Id == id).Select(m => m.Artifact).SingleAsync();
+            if (!SHA256.HashData(copied).AsSpan().SequenceEqual(SHA256.HashData(original))) { problems++; await output.WriteLineAsync($"model {id} differs"); }
+            blobs++;
+        }
+        await output.WriteLineAsync($"SHA-256 checked for {blobs} blobs (dataset chunks and model artifacts)");
+        return problems;
+    }
+}

@@ -1,0 +1,47 @@
+using DefectApi.Datasets;
+using DefectApi.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace DefectApi.Data;
+
+/// <summary>Runs before the server takes requests: applies migrations (on PostgreSQL under an advisory lock, so that
+/// replicas starting together migrate once, one after another) and removes uploads that a stopped process left
+/// half-written.</summary>
+internal sealed class DatabaseInitializer(
+    IServiceScopeFactory scopes, DatabaseConnection connection, IOptions<UploadOptions> uploads, TimeProvider clock,
+    ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+        if (connection.Provider == DatabaseProvider.Postgres)
+        {
+            await using var migrationLock = await PostgresSql.AcquireMigrationLockAsync(connection.ConnectionString, cancellationToken);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        else
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            await SqliteSql.UseWriteAheadLogAsync(db, cancellationToken);
+        }
+        // One SQLite file serves one process, so at start every unfinished upload is abandoned. Replicas on PostgreSQL
+        // may be uploading right now: only uploads older than the abandon time are.
+        var cutoff = connection.Provider == DatabaseProvider.Sqlite
+            ? DateTime.MaxValue
+            : clock.GetUtcNow().UtcDateTime - TimeSpan.FromMinutes(uploads.Value.AbandonAfterMinutes);
+        var removed = await RemoveAbandonedUploadsAsync(db, cutoff, cancellationToken);
+        if (removed > 0) logger.LogWarning("Removed {Count} dataset uploads interrupted by a stopped process", removed);
+    }
+
+    public static async Task<int> RemoveAbandonedUploadsAsync(DefectDbContext db, DateTime startedBefore, CancellationToken ct)
+    {
+        var partial = await db.Datasets.Where(d => d.Status == DatasetStatus.Uploading && d.CreatedAt < startedBefore)
+            .Select(d => d.Id).ToListAsync(ct);
+        foreach (var id in partial) await DatasetStore.DeleteRowsAsync(db, id, ct);
+        return partial.Count;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using DefectApi.Tests.Shared;
+using Npgsql;
+
+namespace DefectApi.Tests.Infrastructure;
+
+/// <summary>Identical service processes on loopback, all on one PostgreSQL database, the way a plant runs replicas
+/// behind a load balancer. Short leases and a fast change poll keep the tests quick.</summary>
+public sealed class ReplicaCluster : IAsyncDisposable
+{
+    readonly List<ServiceProcess> _replicas = [];
+    public string ConnectionString { get; }
+
+    ReplicaCluster(string connectionString) => ConnectionString = connectionString;
+
+    public IReadOnlyList<ServiceProcess> Replicas => _replicas;
+    public ServiceProcess this[int index] => _replicas[index];
+
+    public static async Task<ReplicaCluster> StartAsync(int replicas, PostgresServer? server = null)
+    {
+        var cluster = new ReplicaCluster((server ?? PostgresServer.Shared).CreateDatabase());
+        try
+        {
+            // Together, as an orchestrator starts them: the migrations' advisory lock keeps them from racing.
+            var started = await Task.WhenAll(Enumerable.Range(0, replicas).Select(_ => cluster.StartReplicaAsync()));
+            cluster._replicas.AddRange(started);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Dictionary<string, string> Environment => new()
+    {
+        ["Database__Provider"] = "postgres",
+        ["ConnectionStrings__Defects"] = ConnectionString,
+        ["Training__LeaseSeconds"] = "3",
+        ["Database__ChangePollMilliseconds"] = "200",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
+    public async Task<ServiceProcess> StartReplicaAsync() => await ServiceProcess.StartAsync(ServiceProcess.AppFolder(), Environment);
+
+    public async Task<ServiceProcess> AddReplicaAsync()
+    {
+        var replica = await StartReplicaAsync();
+        _replicas.Add(replica);
+        return replica;
+    }
+
+    /// <summary>The process id of the replica that holds a running job's lease, read from the database.</summary>
+    public async Task<int?> TrainerOfAsync(string jobId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT \"LeaseOwner\" FROM \"TrainingJobs\" WHERE \"Id\" = @id", connection);
+        command.Parameters.AddWithValue("id", Guid.Parse(jobId));
+        var owner = await command.ExecuteScalarAsync() as string;
+        // The owner is "machine:pid:instance".
+        return owner?.Split(':') is [_, var pid, _] ? int.Parse(pid) : null;
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T));
+    }
+
+    public static async Task<JsonElement> WaitForJobAsync(HttpClient client, string jobId, Func<JsonElement, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var job = await client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{jobId}");
+            if (done(job)) return job;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"job {jobId} did not get there in {timeout}: {job}");
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var replica in _replicas) await replica.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+    }
+}

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DefectApi.Tests.Infrastructure;
+using DefectApi.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace DefectApi.Tests.Replicas;
+
+/// <summary>Replicas as real processes on loopback sharing one PostgreSQL database: any replica answers any call, and
+/// any replica can die without losing a job, a model or a deployment.</summary>
+[Collection(ReplicaCollection.Name)]
+public sealed class ReplicaTests(ITestOutputHelper output)
+{
+    static readonly object Part = new
+    {
+        records = new[] { new Dictionary<string, object?> { ["Serial"] = "SN9", ["Shift"] = "late", ["Temperature [C]"] = 88.5, ["Speed [rpm]"] = 1720.0 } },
+    };
+
+    static async Task<string> TrainAsync(HttpClient client, int seed, object? extra = null) =>
+        (await client.TrainAsync(TestData.DefectsCsv(seed: seed), "Defect", extra ?? new { epochs = 5 })).GetProperty("modelId").GetString()!;
+
+    [PostgresFact]
+    public async Task AModelTrainedThroughOneReplicaPredictsIdenticallyOnEveryOther()
+    {
+        await using var cluster = await ReplicaCluster.StartAsync(3);
+
+        var modelId = await TrainAsync(cluster[0].Client, seed: 21);
+        Assert.Equal(HttpStatusCode.OK, (await cluster[1].Client.PutAsJsonAsync("/api/deployments/line1", new { modelId })).StatusCode);
+
+        var answers = new List<string>();
+        foreach (var replica in cluster.Replicas)
+        {
+            var response = await replica.Client.PostAsJsonAsync("/api/deployments/line1/predict", Part);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            answers.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions").GetRawText());
+        }
+        Assert.Single(answers.Distinct());
+        Assert.Equal(modelId, (await cluster[2].Client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}")).GetProperty("id").GetString());
+    }
+
+    [PostgresFact]
+    public async Task AJobWhoseReplicaIsKilledMidEpochIsFinishedByAnother()
+    {
+        await using var cluster = await ReplicaCluster.StartAsync(3);
+        var client = cluster[0].Client;
+        var dataset = (await client.UploadAsync(TestData.DefectsCsv(rows: 3000, seed: 5))).GetProperty("id").GetString();
+        // Long enough to be killed in the middle; "stop, keep best" ends it once another replica has taken over.
+        var job = (await client.StartJobAsync(new
+        {
+            datasetId = dataset, target = "Defect", hiddenLayers = new[] { 256, 256 }, epochs = 2000, earlyStoppingPatience = 2000, ensembleSize = 1,
+        })).GetProperty("id").GetString()!;
+        await ReplicaCluster.WaitForJobAsync(client, job, j => j.GetProperty("progress").ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(60));
+        var trainerPid = await cluster.TrainerOfAsync(job);
+        var trainer = cluster.Replicas.Single(r => r.ProcessId == trainerPid);
+
+        await trainer.DisposeAsync();  // SIGKILL
+        var survivor = cluster.Replicas.First(r => r != trainer);
+        // The lease (3 s) lapses, another replica claims the job and trains it from the start.
+        var takenOver = Stopwatch.StartNew();
+        int? newTrainer;
+        while ((newTrainer = await cluster.TrainerOfAsync(job)) is null || newTrainer == trainerPid)
+        {
+            Assert.True(takenOver.Elapsed < TimeSpan.FromSeconds(60), "no replica took the job over within 60 s");
+            await Task.Delay(100);
+        }
+        output.WriteLine($"taken over after {takenOver.Elapsed.TotalSeconds:0.0} s");
+        await ReplicaCluster.WaitForJobAsync(survivor.Client, job, j => j.GetProperty("status").GetString() == "running"
+            && j.GetProperty("progress").ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(60));
+        var other = cluster.Replicas.First(r => r != trainer && r.ProcessId != newTrainer);
+        Assert.Equal(HttpStatusCode.Accepted, (await other.Client.PostAsync($"/api/training-jobs/{job}/cancel?keepBest=true", null)).StatusCode);
+
+        var finished = await ReplicaCluster.WaitForJobAsync(other.Client, job, j => j.GetProperty("status").GetString() != "running", TimeSpan.FromSeconds(60));
+        Assert.Equal("succeeded", finished.GetProperty("status").GetString());
+        Assert.Equal(0, await cluster.ScalarAsync<long>("SELECT COUNT(*) FROM \"TrainingJobs\" WHERE \"Status\" = 'Running'"));
+        Assert.Equal(2, await cluster.ScalarAsync<int>($"SELECT \"Attempts\" FROM \"TrainingJobs\" WHERE \"Id\" = '{job}'"));
+        Assert.Equal(1, await cluster.ScalarAsync<long>("SELECT COUNT(*) FROM \"Models\""));
+        var modelId = finished.GetProperty("modelId").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await other.Client.PostAsJsonAsync($"/api/models/{modelId}/predict", Part)).StatusCode);
+    }
+
+    [PostgresFact]
+    public async Task QueuedJobsDrainAcrossTwoReplicasEachRunExactlyOnce()
+    {
+        await using var cluster = await ReplicaCluster.StartAsync(2);
+        var client = cluster[0].Client;
+        var dataset = (await client.UploadAsync(TestData.DefectsCsv(rows: 800, seed: 8))).GetProperty("id").GetString();
+        var jobs = new List<string>();
+        for (var i = 0; i < 10; i++)
+            jobs.Add((await cluster[i % 2].Client.StartJobAsync(new { datasetId = dataset, target = "Defect", epochs = 30, ensembleSize = 1, seed = i }))
+                .GetProperty("id").GetString()!);
+
+        var mostRunning = 0L;
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (await cluster.ScalarAsync<long>("SELECT COUNT(*) FROM \"TrainingJobs\" WHERE \"Status\" IN ('Queued', 'Running')") > 0)
+        {
+            mostRunning = Math.Max(mostRunning, await cluster.ScalarAsync<long>("SELECT COUNT(*) FROM \"TrainingJobs\" WHERE \"Status\" = 'Running'"));
+            Assert.True(DateTime.UtcNow < deadline, "the queue did not drain within 3 minutes");
+            await Task.Delay(20);
+        }
+
+        foreach (var job in jobs)
+        {
+            var finished = await client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{job}");
+            Assert.Equal("succeeded", finished.GetProperty("status").GetString());
+        }
+        Assert.Equal(10, await cluster.ScalarAsync<long>("SELECT COUNT(*) FROM \"TrainingJobs\" WHERE \"Attempts\" = 1"));
+        Assert.Equal(10, await cluster.ScalarAsync<long>("SELECT COUNT(DISTINCT \"JobId\") FROM \"Models\""));
+        Assert.Equal(10, await cluster.ScalarAsync<long>("SELECT COUNT(*) FROM \"Models\""));
+        Assert.Equal(2, mostRunning);
+    }
+
+    [PostgresFact]
+    public async Task EveryReplicaFollowsEachDeploymentMoveWithinASecondWithoutAFailedOrMixedAnswer()
+    {
+        await using var cluster = await ReplicaCluster.StartAsync(3);
+        var models = new[] { await TrainAsync(cluster[0].Client, seed: 31), await TrainAsync(cluster[0].Client, seed: 32) };
+        // What each model answers for the part: an answer from a mix of models would match neither.
+        var expected = new Dictionary<string, string>();
+        foreach (var model in models)
+            expected[model] = (await (await cluster[0].Client.PostAsJsonAsync($"/api/models/{model}/predict", Part)).Content
+                .ReadFromJsonAsync<JsonElement>()).GetProperty("predictions").GetRawText();
+        Assert.NotEqual(expected[models[0]], expected[models[1]]);
+        await cluster[0].Client.PutAsJsonAsync("/api/deployments/moving", new { modelId = models[0] });
+
+        using var stop = new CancellationTokenSource();
+        var failures = new ConcurrentQueue<string>();
+        var latest = new ConcurrentDictionary<int, string>();
+        var served = 0;
+        var load = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            var replica = cluster[1 + worker % 2];
+            while (!stop.IsCancellationRequested)
+            {
+                var response = await replica.Client.PostAsJsonAsync("/api/deployments/moving/predict", Part);
+                Interlocked.Increment(ref served);
+                if (response.StatusCode != HttpStatusCode.OK) { failures.Enqueue($"{response.StatusCode}"); continue; }
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                var modelId = body.GetProperty("modelId").GetString()!;
+                if (!expected.TryGetValue(modelId, out var answer) || answer != body.GetProperty("predictions").GetRawText())
+                    failures.Enqueue($"answer not of model {modelId}");
+                latest[1 + worker % 2] = modelId;
+            }
+        })).ToList();
+
+        var followed = new List<double>();
+        for (var move = 1; move <= 50; move++)
+        {
+            var target = models[move % 2];
+            Assert.Equal(HttpStatusCode.OK, (await cluster[0].Client.PutAsJsonAsync("/api/deployments/moving", new { modelId = target })).StatusCode);
+            var moved = Stopwatch.StartNew();
+            while (!(latest.TryGetValue(1, out var b) && b == target && latest.TryGetValue(2, out var c) && c == target))
+            {
+                Assert.True(moved.Elapsed < TimeSpan.FromSeconds(5), $"move {move} not followed within 5 s");
+                await Task.Delay(5);
+            }
+            followed.Add(moved.Elapsed.TotalMilliseconds);
+            // A request already under way when the move landed may still answer from the old model.
+            await Task.Delay(50);
+            latest.Clear();
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+
+        followed.Sort();
+        output.WriteLine($"served={served} moves={followed.Count} follow_ms p50={followed[followed.Count / 2]:0} max={followed[^1]:0}");
+        Assert.Empty(failures);
+        Assert.True(served > 100, $"only {served} predictions served");
+        Assert.True(followed[^1] < 1000, $"the slowest move took {followed[^1]:0} ms to reach both replicas (median {followed[followed.Count / 2]:0} ms)");
+    }
+}
+
+/// <summary>Replica tests start several processes each: one class at a time keeps a 2-core machine's timing sane.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ReplicaCollection
+{
+    public const string Name = "Replicas";
+}
