@@ -2,7 +2,12 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace DefectApi.Data;
 
-/// <summary>SQLite keeps no time zone: values go in as UTC and come back marked as UTC.</summary>
+/// <summary>Every timestamp is stored and read back as UTC, to the microsecond: SQLite keeps no time zone, and
+/// PostgreSQL keeps microseconds where .NET has ticks of 100 ns. Cutting both to microseconds makes a value read the
+/// same from either provider, and the same after an installation is copied from one to the other.</summary>
 public sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
-    v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
-    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+    v => ToMicroseconds(v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime()),
+    v => ToMicroseconds(DateTime.SpecifyKind(v, DateTimeKind.Utc)))
+{
+    static DateTime ToMicroseconds(DateTime v) => new(v.Ticks - v.Ticks % TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
+}

@@ -82,6 +82,38 @@ public sealed class ReplicaTests(ITestOutputHelper output)
     }
 
     [PostgresFact]
+    public async Task AJobIsFollowedAndCanceledThroughAReplicaThatDoesNotTrainIt()
+    {
+        await using var cluster = await ReplicaCluster.StartAsync(2);
+        var dataset = (await cluster[0].Client.UploadAsync(TestData.DefectsCsv(rows: 3000, seed: 6))).GetProperty("id").GetString();
+        var job = (await cluster[0].Client.StartJobAsync(new
+        {
+            datasetId = dataset, target = "Defect", hiddenLayers = new[] { 128, 128 }, epochs = 2000, earlyStoppingPatience = 2000, ensembleSize = 1,
+        })).GetProperty("id").GetString()!;
+        await ReplicaCluster.WaitForJobAsync(cluster[0].Client, job, j => j.GetProperty("status").GetString() == "running", TimeSpan.FromSeconds(60));
+        var trainerPid = await cluster.TrainerOfAsync(job);
+        var follower = cluster.Replicas.Single(r => r.ProcessId != trainerPid);
+
+        // The event stream on the replica that does not train the job shows the epochs as they pass.
+        using var events = await follower.Client.GetStreamAsync($"/api/training-jobs/{job}/events");
+        using var reader = new StreamReader(events);
+        var epochs = new List<int>();
+        while (epochs.Count < 3 && await reader.ReadLineAsync() is { } line)
+            if (line.StartsWith("data:") && JsonDocument.Parse(line[5..]).RootElement.TryGetProperty("epoch", out var epoch))
+                epochs.Add(epoch.GetInt32());
+        Assert.Equal(epochs.OrderBy(e => e), epochs);
+        Assert.True(epochs[^1] > epochs[0], $"the stream did not advance: {string.Join(", ", epochs)}");
+
+        var canceled = Stopwatch.StartNew();
+        Assert.Equal(HttpStatusCode.Accepted, (await follower.Client.PostAsync($"/api/training-jobs/{job}/cancel", null)).StatusCode);
+        var finished = await ReplicaCluster.WaitForJobAsync(follower.Client, job, j => j.GetProperty("status").GetString() != "running", TimeSpan.FromSeconds(30));
+        output.WriteLine($"canceled through the other replica after {canceled.Elapsed.TotalMilliseconds:0} ms");
+        Assert.Equal("canceled", finished.GetProperty("status").GetString());
+        // One batch of 32 rows takes milliseconds; the flag is read twice a second.
+        Assert.True(canceled.Elapsed < TimeSpan.FromSeconds(2.5), $"cancel took {canceled.Elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [PostgresFact]
     public async Task QueuedJobsDrainAcrossTwoReplicasEachRunExactlyOnce()
     {
         await using var cluster = await ReplicaCluster.StartAsync(2);
