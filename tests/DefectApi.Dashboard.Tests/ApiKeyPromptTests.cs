@@ -1,3 +1,4 @@
+using DefectApi.Tests.Shared;
 using System.Security.Cryptography;
 using System.Text;
 using DefectApi.Dashboard.Tests.Infrastructure;
@@ -21,7 +22,7 @@ public sealed class ApiKeyPromptTests(Chromium chromium, ApiKeyPromptTests.Keyed
         ["Auth__ApiKeys__0__Scopes__0"] = "admin",
     });
 
-    [Fact]
+    [ChromiumFact]
     public async Task TheFirst401AsksForAKeyThatEveryLaterCallSends()
     {
         await using var ui = await chromium.OpenAsync(service, waitUntilLoaded: false);

@@ -1,3 +1,4 @@
+using DefectApi.Tests.Shared;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -14,7 +15,7 @@ namespace DefectApi.Dashboard.Tests;
 [Collection(ChromiumCollection.Name)]
 public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) : IClassFixture<ServiceHost>
 {
-    [Fact]
+    [ChromiumFact]
     public async Task UploadTrainTuneThresholdPredictAndDeployInTheBrowser()
     {
         await using var ui = await chromium.OpenAsync(service);
@@ -108,7 +109,7 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
         }
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task AnUnreadableCsvShowsTheServicesProblemAndStaysOnTheUploadPage()
     {
         await using var ui = await chromium.OpenAsync(service);

@@ -1,3 +1,4 @@
+using DefectApi.Tests.Shared;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DefectApi.Dashboard.Tests.Infrastructure;
@@ -11,7 +12,7 @@ namespace DefectApi.Dashboard.Tests;
 [Collection(ChromiumCollection.Name)]
 public sealed class TrainingTests(Chromium chromium, ServiceHost service) : IClassFixture<ServiceHost>
 {
-    [Fact]
+    [ChromiumFact]
     public async Task AFieldTheServiceRejectsIsMarkedBesideItsInput()
     {
         await using var ui = await chromium.OpenAsync(service);
@@ -27,7 +28,7 @@ public sealed class TrainingTests(Chromium chromium, ServiceHost service) : ICla
         await ui.CheckAndCaptureAsync("10-form-problem");
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task ARegressionModelShowsItsFitAndPredictsAValue()
     {
         await using var ui = await chromium.OpenAsync(service);
@@ -52,7 +53,7 @@ public sealed class TrainingTests(Chromium chromium, ServiceHost service) : ICla
         await ui.CheckAndCaptureAsync("11-regression-model");
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task StopKeepBestEndsALongRunWithAModelAndCancelEndsOneWithout()
     {
         await using var ui = await chromium.OpenAsync(service);
