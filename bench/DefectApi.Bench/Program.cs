@@ -11,5 +11,6 @@ return args.FirstOrDefault() switch
     "serve" => await ServeBench.RunAsync(args),
     "soak" => await SoakBench.RunAsync(args),
     "score" => await ScoreBench.RunAsync(args),
+    "providers" => await ProvidersBench.RunAsync(args),
     _ => BenchArgs.Usage(),
 };

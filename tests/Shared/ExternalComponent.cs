@@ -30,15 +30,3 @@ public sealed record ExternalComponent(string Name, string InstallCommand, Func<
             .FirstOrDefault(bin => File.Exists(Path.Combine(bin, "initdb")) && File.Exists(Path.Combine(bin, "pg_ctl")));
     }
 }
-
-/// <summary>A test that needs a PostgreSQL server: skipped where none is installed (see <see cref="ExternalComponent"/>).</summary>
-public sealed class PostgresFactAttribute : FactAttribute
-{
-    public PostgresFactAttribute() => Skip = ExternalComponent.PostgreSql.SkipReason;
-}
-
-/// <summary>A test that needs Debian's Chromium: skipped where it is not installed (see <see cref="ExternalComponent"/>).</summary>
-public sealed class ChromiumFactAttribute : FactAttribute
-{
-    public ChromiumFactAttribute() => Skip = ExternalComponent.Chromium.SkipReason;
-}

@@ -45,16 +45,16 @@ internal static class ServeBench
         return 0;
     }
 
-    sealed record Result(double Rps, double P50, double P99, int Failed);
+    internal sealed record Result(double Rps, double P50, double P99, int Failed);
 
-    static ByteArrayContent Json(byte[] body)
+    internal static ByteArrayContent Json(byte[] body)
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         return content;
     }
 
-    static async Task<Result> Drive(HttpClient client, string path, byte[] body, int clients, int seconds)
+    internal static async Task<Result> Drive(HttpClient client, string path, byte[] body, int clients, int seconds)
     {
         var stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         var latencies = new List<double>[clients];

@@ -56,7 +56,7 @@ internal static class UploadBench
         return 0;
     }
 
-    static void Generate(string path, int rows, int columns, int seed)
+    internal static void Generate(string path, int rows, int columns, int seed)
     {
         var random = new Random(seed);
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);

@@ -47,7 +47,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
                 return (bad.StatusCode, "The request could not be read", DescribeBadRequest(bad), extensions);
             case var storage when Data.DatabaseErrors.Unavailable(storage) is { } reason:
                 return (StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
-                    $"The service cannot write to its database right now ({reason}). Nothing was changed; retry later. Reads and predictions keep working.", extensions);
+                    $"The service cannot use its database right now ({reason}). Nothing was changed; retry later " +
+                    "(Retry-After). Predictions with models already in use keep working.", extensions);
             default:
                 return (StatusCodes.Status500InternalServerError, "An unexpected error occurred",
                     "The service could not complete the request. It has been logged; retrying may help.", extensions);

@@ -1,0 +1,13 @@
+namespace DefectApi.Tests.Shared;
+
+/// <summary>A test that needs a PostgreSQL server: skipped where none is installed (see <see cref="ExternalComponent"/>).</summary>
+public sealed class PostgresFactAttribute : FactAttribute
+{
+    public PostgresFactAttribute() => Skip = ExternalComponent.PostgreSql.SkipReason;
+}
+
+/// <summary>A test that needs Debian's Chromium: skipped where it is not installed (see <see cref="ExternalComponent"/>).</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public ChromiumFactAttribute() => Skip = ExternalComponent.Chromium.SkipReason;
+}
