@@ -40,7 +40,8 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartAsync(bool durable = false)
     {
         var bin = ExternalComponent.PostgresBinaries() ?? throw new InvalidOperationException(ExternalComponent.PostgreSql.MissingMessage);
-        var folder = Path.Combine(Path.GetTempPath(), $"defectapi-pg-{Guid.NewGuid():N}");
+        RemoveAbandonedFolders();
+        var folder = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         var server = new PostgresServer(bin, folder, FreePort()) { _durable = durable };
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Remove();
@@ -98,6 +99,23 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     static bool IsRoot => Environment.UserName == "root";
+
+    const string FolderPrefix = "defectapi-pg-";
+
+    /// <summary>A test process that is killed (a runner's time-out) cannot remove its server's folder: the next run
+    /// removes every such folder whose server no longer runs.</summary>
+    static void RemoveAbandonedFolders()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            var pidFile = Path.Combine(folder, "data", "postmaster.pid");
+            var running = File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
+                && Directory.Exists($"/proc/{pid}");
+            // A folder younger than a minute may belong to a server another test process is starting right now.
+            if (running || Directory.GetCreationTimeUtc(folder) > DateTime.UtcNow.AddMinutes(-1)) continue;
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
 
     static int FreePort()
     {

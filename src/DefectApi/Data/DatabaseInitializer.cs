@@ -12,7 +12,29 @@ internal sealed class DatabaseInitializer(
     IServiceScopeFactory scopes, DatabaseConnection connection, IOptions<UploadOptions> uploads, TimeProvider clock,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
+    /// <summary>How long a replica waits at start for a database that does not answer yet (started before it, or
+    /// restarting) before it gives up and exits for its supervisor to restart it.</summary>
+    static readonly TimeSpan StartupWait = TimeSpan.FromMinutes(2);
+
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var giveUpAt = clock.GetUtcNow() + StartupWait;
+        while (true)
+        {
+            try
+            {
+                await InitializeAsync(cancellationToken);
+                return;
+            }
+            catch (Exception e) when (DatabaseErrors.Unavailable(e) is { } reason && clock.GetUtcNow() < giveUpAt)
+            {
+                logger.LogWarning("The database is not available yet ({Reason}); trying again in 2 s", reason);
+                await Task.Delay(TimeSpan.FromSeconds(2), clock, cancellationToken);
+            }
+        }
+    }
+
+    async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();

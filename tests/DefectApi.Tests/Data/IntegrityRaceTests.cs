@@ -63,7 +63,7 @@ public abstract class IntegrityRaceTests : IDisposable
         var record = new { records = new[] { new Dictionary<string, object?> { ["team"] = "T1", ["workers"] = 30, ["smv"] = 20.0 } } };
         for (var round = 0; round < Rounds; round++)
         {
-            var copy = await CopyModelAsync(Guid.Parse(trained!), round);
+            var copy = await ModelRows.CopyAsync(_factory.Services, Guid.Parse(trained!), round);
             var start = new TaskCompletionSource();
             var put = Task.Run(async () => { await start.Task; return await _client.PutAsJsonAsync("/api/deployments/race", new { modelId = copy }); });
             var delete = Task.Run(async () => { await start.Task; return await _client.DeleteAsync($"/api/models/{copy}"); });
@@ -110,22 +110,6 @@ public abstract class IntegrityRaceTests : IDisposable
         var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
         var bytes = await db.Models.AsNoTracking().Where(m => m.Id == id).Select(m => m.Artifact).SingleAsync();
         return ModelArtifact.FromBytes(bytes).Threshold!.Value;
-    }
-
-    /// <summary>A new model row with the trained one's artifact: a model to delete, without training one per round.</summary>
-    async Task<Guid> CopyModelAsync(Guid source, int round)
-    {
-        using var scope = _factory.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
-        var model = await db.Models.AsNoTracking().SingleAsync(m => m.Id == source);
-        var copy = new Model
-        {
-            Id = Guid.NewGuid(), Name = model.Name, Version = 100 + round, Task = model.Task, Target = model.Target,
-            DatasetId = model.DatasetId, JobId = model.JobId, CreatedAt = DateTime.UtcNow, HistoryJson = model.HistoryJson, Artifact = model.Artifact,
-        };
-        db.Models.Add(copy);
-        await db.SaveChangesAsync();
-        return copy.Id;
     }
 }
 

@@ -20,25 +20,26 @@ public sealed class ReplicaCluster : IAsyncDisposable
     public static async Task<ReplicaCluster> StartAsync(int replicas, PostgresServer? server = null)
     {
         var cluster = new ReplicaCluster((server ?? PostgresServer.Shared).CreateDatabase());
-        try
-        {
-            // Together, as an orchestrator starts them: the migrations' advisory lock keeps them from racing.
-            var started = await Task.WhenAll(Enumerable.Range(0, replicas).Select(_ => cluster.StartReplicaAsync()));
-            cluster._replicas.AddRange(started);
-            return cluster;
-        }
+        // Together, as an orchestrator starts them: the migrations' advisory lock keeps them from racing. Each one that
+        // started is kept, so that a failure to start another still ends it.
+        var starts = Enumerable.Range(0, replicas).Select(_ => cluster.StartReplicaAsync()).ToList();
+        try { await Task.WhenAll(starts); }
         catch
         {
-            await cluster.DisposeAsync();
+            foreach (var start in starts.Where(s => s.IsCompletedSuccessfully)) await start.Result.DisposeAsync();
             throw;
         }
+        cluster._replicas.AddRange(starts.Select(s => s.Result));
+        return cluster;
     }
 
     public Dictionary<string, string> Environment => new()
     {
         ["Database__Provider"] = "postgres",
         ["ConnectionStrings__Defects"] = ConnectionString,
-        ["Training__LeaseSeconds"] = "3",
+        // Short enough to keep the tests quick, long enough that a replica starved of CPU on a busy 2-core machine
+        // still renews in time (it renews every third of it).
+        ["Training__LeaseSeconds"] = "6",
         ["Database__ChangePollMilliseconds"] = "200",
         ["Logging__LogLevel__Default"] = "Warning",
     };
