@@ -59,6 +59,7 @@ public static class DefectApiSetup
 
     public static WebApplication MapDefectApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDashboard();
