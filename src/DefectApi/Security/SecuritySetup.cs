@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -44,6 +45,8 @@ public static class SecuritySetup
             .AddPolicy(Policies.Predict, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Predict, Scopes.Admin))
             .AddPolicy(Policies.Train, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Train, Scopes.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Admin));
+
+        services.AddSingleton<ILogger<DefaultAuthorizationService>>(sp => new RefusalsAtDebugLogger<DefaultAuthorizationService>(sp.GetRequiredService<ILoggerFactory>()));
 
         services.AddRateLimiter(options =>
         {
