@@ -10,8 +10,8 @@ public static class CsvScorer
     private const string ErrorColumn = "error";
 
     /// <summary>
-    /// text/csv in → text/csv out, streamed in batches: every input column untouched (serials and lot numbers pass
-    /// through), then the prediction columns (binary: label, probability, defect; regression: value; multiclass:
+    /// text/csv in → text/csv out, streamed in batches: every input column passed through (serials and lot numbers
+    /// too; only cells a spreadsheet would run as formulas are defused, see <see cref="CsvLineWriter"/>), then the prediction columns (binary: label, probability, defect; regression: value; multiclass:
     /// label + probability_&lt;class&gt;) and an error column. A header lacking a model input is a CsvFormatException
     /// before anything is written; a row with a bad value gets its message in the error column and empty
     /// prediction cells, and the stream goes on.
@@ -28,7 +28,7 @@ public static class CsvScorer
         var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
         await using (writer.ConfigureAwait(false))
         {
-            var line = new CsvLineWriter(dialect.Delimiter);
+            var line = new CsvLineWriter(dialect.Delimiter, dialect.DecimalSeparator);
             writer.Write(line.Join(source.Header.Concat(PredictionColumns(model, source.Header))));
             var batch = new ScoringBatch(model, encoders, ordinals, source.Header.Count, dialect.DecimalSeparator);
             while (await source.ReadAsync(ct))
@@ -140,8 +140,10 @@ public static class CsvScorer
 }
 
 /// <summary>Writes one CSV record (RFC 4180 quoting: fields holding the delimiter, a quote or a line break are
-/// quoted, quotes doubled), ending in "\n".</summary>
-internal sealed class CsvLineWriter(char delimiter)
+/// quoted, quotes doubled), ending in "\n". A cell that a spreadsheet would run as a formula gets a leading single
+/// quote, as OWASP's CSV Injection page recommends: the answer is meant to be opened in Excel, and its cells come from
+/// whoever wrote the uploaded file or the scored records.</summary>
+internal sealed class CsvLineWriter(char delimiter, char decimalSeparator)
 {
     private readonly StringBuilder _line = new();
 
@@ -149,14 +151,32 @@ internal sealed class CsvLineWriter(char delimiter)
     {
         _line.Clear();
         bool first = true;
-        foreach (var field in fields)
+        foreach (var cell in fields)
         {
             if (!first) _line.Append(delimiter);
             first = false;
+            var field = Defused(cell);
             if (field.AsSpan().IndexOfAny(delimiter, '"', '\n') >= 0 || field.Contains('\r'))
                 _line.Append('"').Append(field.Replace("\"", "\"\"")).Append('"');
             else _line.Append(field);
         }
         return _line.Append('\n').ToString();
+    }
+
+    /// <summary>'=', '+', '-' and '@' start a formula, and a leading tab or carriage return can hide one. A number such
+    /// as -3.5 or +1e5 is not a formula and stays a number, and so does the lone '-' that marks a missing value.</summary>
+    private string Defused(string field)
+    {
+        if (field.Length == 0) return field;
+        switch (field[0])
+        {
+            case '\t' or '\r':
+                return "'" + field;
+            case '=' or '+' or '-' or '@':
+                if (field == "-" || CellText.TryParseNumber(field, '.', out _) || CellText.TryParseNumber(field, decimalSeparator, out _)) return field;
+                return "'" + field;
+            default:
+                return field;
+        }
     }
 }

@@ -11,11 +11,6 @@ public static class DashboardSetup
     /// then serve the same page, whatever the working directory.</summary>
     public static string Folder => Path.Combine(AppContext.BaseDirectory, "wwwroot");
 
-    // The page loads only its own scripts and styles and talks only to this service.
-    const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-
     public static WebApplication UseDashboard(this WebApplication app)
     {
         if (!Directory.Exists(Folder))
@@ -30,12 +25,9 @@ public static class DashboardSetup
             FileProvider = files,
             OnPrepareResponse = context =>
             {
-                var headers = context.Context.Response.Headers;
                 // Revalidate every time (cheap with the ETag): an upgraded service never runs with yesterday's scripts.
-                headers[HeaderNames.CacheControl] = "no-cache";
-                headers.XContentTypeOptions = "nosniff";
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
-                headers["Referrer-Policy"] = "no-referrer";
+                // The security headers, the page's Content-Security-Policy among them, come from Security/SecurityHeaders.cs.
+                context.Context.Response.Headers[HeaderNames.CacheControl] = "no-cache";
             },
         });
         return app;

@@ -30,6 +30,7 @@ public static class DefectApiSetup
     public static WebApplicationBuilder AddDefectApi(this WebApplicationBuilder builder)
     {
         builder.AddTopLevelSettings();
+        builder.AddServiceTelemetry();
         var services = builder.Services;
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TrainingQueueOptions>().BindConfiguration(TrainingQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -40,7 +41,6 @@ public static class DefectApiSetup
         services.AddApiProblemHandling();
         services.AddDefectDatabase();
         services.AddApiKeySecurity();
-        services.AddServiceMetrics();
         services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiDocumentSetup>());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
@@ -59,6 +59,7 @@ public static class DefectApiSetup
 
     public static WebApplication MapDefectApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDashboard();
@@ -78,7 +79,7 @@ public static class DefectApiSetup
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync })
             .WithTags("Operations");
 
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapServiceMetrics();
 
         app.MapDatasetsApi();
         app.MapTrainingJobsApi();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using DefectApi.Tabular.Csv;
 using Microsoft.AspNetCore.Diagnostics;
@@ -68,8 +69,10 @@ public static class ProblemHandlingSetup
 {
     public static IServiceCollection AddApiProblemHandling(this IServiceCollection services)
     {
+        // The W3C trace id of the request, the one its span and its log lines carry (see TelemetrySetup), so a caller's
+        // error report leads straight to them; the connection-based TraceIdentifier only where no Activity runs.
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ApiExceptionHandler>();
         // Binding failures throw instead of answering an empty 400, so the handler above can say what was wrong.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

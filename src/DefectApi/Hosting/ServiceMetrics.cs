@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using DefectApi.Data;
 using DefectApi.Training;
 using Microsoft.EntityFrameworkCore;
-using OpenTelemetry.Metrics;
 
 namespace DefectApi.Hosting;
 
@@ -16,16 +15,29 @@ public sealed class ServiceMetrics
     readonly Histogram<double> _epochDuration;
     readonly Histogram<double> _modelLoad;
 
+    // OpenTelemetry's default buckets (0, 5, 10, 25 … 10000) are made for milliseconds: every epoch and every model load
+    // fell into the first one. These span a millisecond to ten minutes, about three buckets per decade.
+    static readonly InstrumentAdvice<double> EpochBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+    };
+    static readonly InstrumentAdvice<double> LoadBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    };
+
     public ServiceMetrics(IMeterFactory meters, IServiceScopeFactory scopes)
     {
         var meter = meters.Create(MeterName);
         _predictions = meter.CreateCounter<long>("defectapi.predictions", "{record}",
             "Records scored, by deployment ('-' when called by model id) and outcome (ok, rejected).");
-        _epochDuration = meter.CreateHistogram<double>("defectapi.training.epoch.duration", "s", "Wall time of one training epoch.");
-        _modelLoad = meter.CreateHistogram<double>("defectapi.model.load.duration", "s", "Time to read and parse a model into memory.");
+        _epochDuration = meter.CreateHistogram("defectapi.training.epoch.duration", "s", "Wall time of one training epoch.", tags: null, EpochBuckets);
+        _modelLoad = meter.CreateHistogram("defectapi.model.load.duration", "s", "Time to read and parse a model into memory.", tags: null, LoadBuckets);
         meter.CreateObservableGauge("defectapi.training.jobs", () => CountJobs(scopes), "{job}", "Training jobs by status.");
+        // No status label: the name already says which jobs it counts.
         meter.CreateObservableGauge("defectapi.training.queue.length",
-            () => CountJobs(scopes).Where(m => (string?)m.Tags[0].Value == "queued"), "{job}", "Training jobs waiting to run.");
+            () => CountJobs(scopes).Where(m => (string?)m.Tags[0].Value == "queued").Select(m => new Measurement<long>(m.Value)),
+            "{job}", "Training jobs waiting to run.");
     }
 
     public void RecordPredictions(string? deployment, string outcome, int records) =>
@@ -48,17 +60,5 @@ public sealed class ServiceMetrics
         catch (Exception) { yield break; }   // a scrape must not fail because the database is busy or read-only
         foreach (var status in Enum.GetValues<JobStatus>())
             yield return new Measurement<long>(counts.GetValueOrDefault(status), new KeyValuePair<string, object?>("status", TrainingJobMapping.StatusName(status)));
-    }
-}
-
-public static class TelemetrySetup
-{
-    public static IServiceCollection AddServiceMetrics(this IServiceCollection services)
-    {
-        services.AddSingleton<ServiceMetrics>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ServiceMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-            .AddPrometheusExporter());
-        return services;
     }
 }

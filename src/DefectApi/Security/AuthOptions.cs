@@ -49,5 +49,7 @@ public static class Scopes
     public const string Predict = "predict";
     public const string Train = "train";
     public const string Admin = "admin";
-    public static readonly string[] All = [Predict, Train, Admin];
+    /// <summary>Only <c>GET /metrics</c> (with <c>Metrics:RequireKey</c>): a scraper's key that reads no data.</summary>
+    public const string Metrics = "metrics";
+    public static readonly string[] All = [Predict, Train, Admin, Metrics];
 }

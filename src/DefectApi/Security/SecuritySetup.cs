@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -7,13 +8,14 @@ using Microsoft.Extensions.Options;
 namespace DefectApi.Security;
 
 /// <summary>Authorization policies by scope: predict (predictions, reads of models and deployments), train (datasets
-/// and jobs), admin (everything, including deployments and deletes).</summary>
+/// and jobs), admin (everything, including deployments and deletes), metrics (the scrape, when it needs a key).</summary>
 public static class Policies
 {
     public const string Read = "read";
     public const string Predict = "predict";
     public const string Train = "train";
     public const string Admin = "admin";
+    public const string Metrics = "metrics";
 }
 
 public sealed class RateLimitOptions
@@ -43,7 +45,10 @@ public static class SecuritySetup
             .AddPolicy(Policies.Read, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Predict, Scopes.Train, Scopes.Admin))
             .AddPolicy(Policies.Predict, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Predict, Scopes.Admin))
             .AddPolicy(Policies.Train, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Train, Scopes.Admin))
-            .AddPolicy(Policies.Admin, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Admin));
+            .AddPolicy(Policies.Admin, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Admin))
+            .AddPolicy(Policies.Metrics, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Metrics, Scopes.Admin));
+
+        services.AddSingleton<ILogger<DefaultAuthorizationService>>(sp => new RefusalsAtDebugLogger<DefaultAuthorizationService>(sp.GetRequiredService<ILoggerFactory>()));
 
         services.AddRateLimiter(options =>
         {

@@ -65,6 +65,26 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
     }
 
     [Fact]
+    public async Task CellsASpreadsheetWouldRunAsFormulasGetALeadingQuote()
+    {
+        var lines = await Score("serial,lot,temp,pressure,line,coated,ts,note\n" +
+            "=HYPERLINK(\"http://x\"),+SUM(A1),-3.5,+4.5,@cmd,yes,2024-03-05T10:00:00,\"\tx\"\n" +
+            "-2+3,\"=1,2\",9.5,-1e2,L1,yes,2024-03-05T10:00:00,-\n");
+
+        Assert.StartsWith("\"'=HYPERLINK(\"\"http://x\"\")\",'+SUM(A1),-3.5,+4.5,'@cmd,yes,2024-03-05T10:00:00,'\tx,", lines[1]);
+        Assert.StartsWith("'-2+3,\"'=1,2\",9.5,-1e2,L1,yes,2024-03-05T10:00:00,-,", lines[2]);
+    }
+
+    [Fact]
+    public async Task NegativeDecimalCommaNumbersStayNumbersAndFormulaHeadersAreDefused()
+    {
+        var lines = await Score("serial;temp;pressure;line;coated;ts;=cmd\nA;-9,5;4,5;L1;yes;2024-03-05T10:00:00;@x\n");
+
+        Assert.Equal("serial;temp;pressure;line;coated;ts;'=cmd;label;probability;defect;error", lines[0]);
+        Assert.StartsWith("A;-9,5;4,5;L1;yes;2024-03-05T10:00:00;'@x;", lines[1]);
+    }
+
+    [Fact]
     public async Task MulticlassAddsALabelAndOneProbabilityColumnPerClass()
     {
         var frame = TestData.Frame(TestData.Csv("a,fault", 120, i => $"{i % 3},{(i % 3 == 0 ? "Bumps" : i % 3 == 1 ? "Stains" : "Pastry")}"));

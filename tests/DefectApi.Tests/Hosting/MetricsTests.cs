@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Net;
+using System.Text.RegularExpressions;
 using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Hosting;
@@ -33,5 +35,92 @@ public sealed class MetricsTests : IDisposable
         Assert.Matches("defectapi_predictions_total\\{[^}]*deployment=\"metrics-line-7\",outcome=\"ok\"[^}]*\\} 2", text);
         Assert.Contains("defectapi_training_epoch_duration_seconds_count", text);
         Assert.Contains("defectapi_model_load_duration_seconds_count", text);
+    }
+
+    [Fact]
+    public async Task EveryDurationHistogramHasBucketsThatFitSeconds()
+    {
+        var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 3, ensembleSize = 1 });
+        await _client.PostAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict",
+            ApiClient.Json("{\"records\":[{\"team\":\"T1\",\"workers\":20,\"smv\":10}]}"));
+
+        var text = await _client.GetStringAsync("/metrics");
+
+        var bounds = Regex.Matches(text, "^(\\w+)_seconds_bucket\\{[^}]*le=\"([^\"]+)\"", RegexOptions.Multiline)
+            .Where(m => m.Groups[2].Value != "+Inf")
+            .GroupBy(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))
+            .ToDictionary(g => g.Key, g => g.Distinct().Order().ToArray());
+        Assert.Contains("defectapi_training_epoch_duration", bounds.Keys);
+        Assert.Contains("defectapi_model_load_duration", bounds.Keys);
+        Assert.Contains("http_server_request_duration", bounds.Keys);
+        // OpenTelemetry's default buckets (5, 10, 25 … 10000) are milliseconds': in seconds, everything lands in the first.
+        foreach (var (name, les) in bounds)
+            Assert.True(les[0] <= 0.01 && les[^1] <= 600 && les.Length >= 8, $"{name}: {string.Join(", ", les)}");
+        Assert.Equal(0.001, bounds["defectapi_training_epoch_duration"][0]);
+        Assert.Equal(600, bounds["defectapi_training_epoch_duration"][^1]);
+    }
+
+    [Fact]
+    public async Task RuntimeProcessAndFrameworkMetricsAreExportedWithoutRedundantLabels()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/api/models")).StatusCode);
+
+        var text = await _client.GetStringAsync("/metrics");
+
+        string[] expected =
+        [
+            "aspnetcore_routing_match_attempts_total{", "aspnetcore_rate_limiting_requests_total{",
+            "aspnetcore_authentication_authenticate_duration_seconds_bucket{", "aspnetcore_authorization_attempts_total{",
+            "dotnet_gc_heap_total_allocated_bytes_total{", "dotnet_thread_pool_thread_count", "dotnet_process_memory_working_set_bytes{",
+            "process_memory_usage_bytes{", "process_cpu_time_seconds_total{", "process_thread_count{",
+            "target_info{service_name=\"defectapi\"",
+        ];
+        foreach (var name in expected) Assert.Contains(name, text);
+        // Scope labels would repeat the meter's name on every series, and the queue length needs no status="queued".
+        Assert.DoesNotContain("otel_scope_", text);
+        Assert.Matches(new Regex("^defectapi_training_queue_length(\\{\\})? 0", RegexOptions.Multiline), text);
+    }
+}
+
+public sealed class MetricsKeyTests
+{
+    const string PredictKey = "predict-key-123";
+    const string ScraperKey = "scraper-key-456";
+    const string AdminKey = "admin-key-789";
+
+    static ApiFactory Service(bool requireKey) => new(new Dictionary<string, string?>(
+    [
+        .. ApiKeys.Configure(0, "mes-line3", PredictKey, "predict"),
+        .. ApiKeys.Configure(1, "prometheus", ScraperKey, "metrics"),
+        .. ApiKeys.Configure(2, "ops", AdminKey, "admin"),
+        new("Metrics:RequireKey", requireKey ? "true" : null),
+    ]));
+
+    static Task<HttpResponseMessage> GetAsync(ApiFactory factory, string path, string? key) => factory.CreateClient(key).GetAsync(path);
+
+    [Fact]
+    public async Task ByDefaultMetricsNeedNoKeyEvenWhenTheApiDoes()
+    {
+        using var factory = Service(requireKey: false);
+
+        var response = await GetAsync(factory, "/metrics", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("defectapi_training_jobs", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task WithRequireKeyMetricsNeedTheMetricsOrAdminScope()
+    {
+        using var factory = Service(requireKey: true);
+
+        await (await GetAsync(factory, "/metrics", null)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await GetAsync(factory, "/metrics", PredictKey)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        var scraped = await GetAsync(factory, "/metrics", ScraperKey);
+        Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
+        Assert.Contains("defectapi_training_jobs", await scraped.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(factory, "/metrics", AdminKey)).StatusCode);
+        // A scraper's key reads numbers, not data.
+        await (await GetAsync(factory, "/api/models", ScraperKey)).AssertProblemAsync(HttpStatusCode.Forbidden);
     }
 }
