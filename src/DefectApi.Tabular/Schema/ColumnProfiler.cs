@@ -16,7 +16,8 @@ internal sealed class ColumnProfiler(string name)
     private HyperLogLog? _overflow;
 
     private long _missing, _numericCount, _textCount;
-    private double _mean, _m2, _min = double.PositiveInfinity, _max = double.NegativeInfinity;
+    private RunningMoments _moments = new();
+    private double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
     private bool _allIntegers = true, _consecutive = true;
     private double _previous = double.NaN;
     private int _booleanPairs = BooleanText.AllPairs, _dateOrders = DateTimeText.AllOrders;
@@ -34,10 +35,7 @@ internal sealed class ColumnProfiler(string name)
     public void AddNumber(double value)
     {
         _numericCount++;
-        // Welford (1962), "Note on a method for calculating corrected sums of squares and products".
-        double delta = value - _mean;
-        _mean += delta / _numericCount;
-        _m2 += delta * (value - _mean);
+        _moments.Add(value);
         if (value < _min) _min = value;
         if (value > _max) _max = value;
         if (value != Math.Floor(value)) _allIntegers = false;
@@ -84,8 +82,7 @@ internal sealed class ColumnProfiler(string name)
         var type = DecideType(distinct);
         bool numeric = _numericCount > 0 && _textCount == 0;
         return new ColumnProfile(Name, type, _missing, distinct,
-            numeric ? _min : null, numeric ? _max : null, numeric ? _mean : null,
-            numeric ? (_numericCount > 1 ? Math.Sqrt(_m2 / (_numericCount - 1)) : 0) : null,
+            numeric ? _min : null, numeric ? _max : null, numeric ? _moments.Mean : null, numeric ? _moments.SampleStd : null,
             TopValues());
     }
 

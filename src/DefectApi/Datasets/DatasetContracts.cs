@@ -23,6 +23,8 @@ public static class DatasetMapping
     static readonly JsonSerializerOptions StorageJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
+        // The profiler keeps every figure finite; should one ever not be, storing the dataset must not fail over it.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public static string ToStorageJson(IReadOnlyList<ColumnProfile> columns) => JsonSerializer.Serialize(columns, StorageJson);
