@@ -33,6 +33,10 @@ internal sealed record ChoiceVariable(int Input, CellValue[] Values) : Variable(
 /// lowers (the probed output itself, its negative, or its squared distance to the target).</summary>
 internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables, Func<double, double> Loss, int Output, int Seed)
 {
+    /// <summary>The most values all lists may hold together: the sweeps score every listed value several times from
+    /// every start, so a request's cost grows with this sum (1,000 values is about 15,000 scored records).</summary>
+    public const int MaxListedValues = 1000;
+
     public static (OptimizationPlan? Plan, List<FieldError> Errors) Build(ModelArtifact model, IReadOnlyList<InputRange> ranges,
         OptimizationRequest request)
     {
@@ -125,6 +129,10 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
                 : ReadInterval(ranges[input], input, adjust, at, request.AllowOutsideTrainingData, errors);
             if (variable is not null) variables.Add(variable);
         }
+        int listed = request.Adjust.Sum(a => a.Values?.Count ?? 0);
+        if (listed > MaxListedValues)
+            errors.Add(new FieldError("adjust", string.Create(CultureInfo.InvariantCulture,
+                $"the value lists hold {listed:N0} values in all; at most {MaxListedValues:N0} can be searched. List fewer values, or give a numeric column min, max and step instead of values.")));
         return [.. variables];
     }
 

@@ -96,13 +96,15 @@ internal sealed class ProcessOptimizer(ModelProbe probe, OptimizationPlan plan)
     private CellValue[] ChooseCategories(CellValue[] record)
     {
         if (_choices.Length == 0) return record;
-        long combinations = _choices.Aggregate(1L, (n, v) => n * v.Values.Length);
-        if (combinations > MaxCombinations) return record;   // the sweeps then search one column at a time
+        // Counted with an early exit: a product of long lists (8,000^5) overflows even a long.
+        int combinations = 1;
+        foreach (var v in _choices)
+            if ((combinations *= v.Values.Length) > MaxCombinations) return record;   // the sweeps then search one column at a time
         var candidates = new CellValue[combinations][];
-        for (long c = 0; c < combinations; c++)
+        for (int c = 0; c < combinations; c++)
         {
             var candidate = (CellValue[])record.Clone();
-            long rest = c;
+            int rest = c;
             foreach (var v in _choices)
             {
                 candidate[v.Input] = v.Values[rest % v.Values.Length];
