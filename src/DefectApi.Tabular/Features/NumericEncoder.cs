@@ -82,13 +82,15 @@ internal sealed class NumericEncoder : FeatureEncoder
     {
         CellKind.Number when !double.IsFinite(value.Number) => "must be a finite number (not NaN or Infinity)",
         CellKind.Text => $"must be a number, got text '{Shorten(value.Text!)}'",
+        // JSON true/false is not a measurement: scoring it as 1/0 would hide a caller's mix-up of columns.
+        CellKind.Boolean => $"must be a number, got {(value.Boolean ? "true" : "false")}",
         _ => null,
     };
 
     public override void Encode(CellValue value, Span<float> output, ICollection<string>? warnings)
     {
         bool missing = value.Kind == CellKind.Missing;
-        double x = missing ? _median : value.Kind == CellKind.Boolean ? (value.Boolean ? 1 : 0) : value.Number;
+        double x = missing ? _median : value.Number;
         if (!missing && warnings is not null && (x < _min - FarOutsideStds * _plain.Std || x > _max + FarOutsideStds * _plain.Std))
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
                 $"'{Name}' = {x} is far outside the training range [{_min}, {_max}]; the prediction is an extrapolation."));
