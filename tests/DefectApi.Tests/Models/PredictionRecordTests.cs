@@ -23,4 +23,24 @@ public sealed class PredictionRecordTests(TrainedServiceFixture service) : IClas
         Assert.Equal(["records[1].Temperature [C]"], errors.Keys);
         Assert.Contains("must be a number, got true", errors["records[1].Temperature [C]"]);
     }
+
+    [Fact]
+    public async Task AKeyGivenTwiceInARecordIsABadRequestNamingIt()
+    {
+        var errors = await ProblemErrorsAsync("/api/deployments/line3/predict",
+            """{"records":[{"Shift":"early","Temperature [C]":90,"Speed [rpm]":1800,"Shift":"night"}]}""");
+
+        Assert.Equal(["records[0].Shift"], errors.Keys);
+        Assert.Contains("more than once", errors["records[0].Shift"]);
+    }
+
+    [Fact]
+    public async Task AKeyGivenTwiceInAnOptimizeRecordIsABadRequestNamingIt()
+    {
+        var response = await service.Client.PostAsync($"/api/models/{service.BinaryModelId}/optimize", ApiClient.Json(
+            """{"record":{"Shift":"early","Temperature [C]":90,"Speed [rpm]":1800,"Shift":"night"},"goal":"minimize","adjust":[{"column":"Speed [rpm]"}]}"""));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("$.record.Shift", problem.GetProperty("detail").GetString());
+    }
 }
