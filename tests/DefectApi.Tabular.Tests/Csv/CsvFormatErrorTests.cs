@@ -28,6 +28,17 @@ public class CsvFormatErrorTests
     public async Task EmptyColumnNameIsRejected() => Assert.Contains("no name", (await Rejected("a,,c\n1,2,3\n")).Message);
 
     [Fact]
+    public async Task AValueUnderAnUnnamedTrailingColumnIsRejectedWithItsLine()
+    {
+        var error = await Rejected("a,b,\n1,2,\n3,4,5\n");
+        Assert.Equal(3, error.Row);
+        Assert.Contains("column 3, which has no name", error.Message);
+    }
+
+    [Fact]
+    public async Task AHeaderOfOnlyEmptyNamesIsRejected() => Assert.Contains("Column 1 has no name", (await Rejected(",,\n1,2,3\n")).Message);
+
+    [Fact]
     public async Task RowWithTooManyFieldsIsRejectedWithItsLine()
     {
         var error = await Rejected("a,b\n1,2\n3,4,5\n");

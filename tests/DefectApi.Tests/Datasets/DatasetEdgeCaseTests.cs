@@ -29,4 +29,15 @@ public sealed class DatasetEdgeCaseTests : IDisposable
         Assert.Equal(1e308, x.GetProperty("std").GetDouble(), 1e294);
         Assert.Equal(1, x.GetProperty("mean").GetDouble(), 1e-9);
     }
+
+    [Fact]
+    public async Task AnExportEndingEveryLineWithTheDelimiterIsAcceptedWithoutTheEmptyColumn()
+    {
+        var response = await _client.PostMultipartCsvAsync("Part;Torque;\r\nA1;12,5;\r\nA2;13,5;\r\n");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var dataset = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["Part", "Torque"], dataset.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal(13, Column(dataset, "Torque").GetProperty("mean").GetDouble());
+    }
 }
