@@ -81,6 +81,8 @@ internal sealed class CsvSource : IAsyncDisposable
                 $"The header has a single column '{header[0]}': separate the columns with ',', ';', tab or '|'.", 1, header[0]);
         if (header.Length > options.MaxColumns)
             throw new CsvFormatException($"The file has {header.Length} columns; at most {options.MaxColumns} are allowed.", 1);
+        if (Array.FindIndex(header, h => h.Contains('\0')) is >= 0 and var withNul)
+            throw CsvFormatException.NulByte(1 + string.Concat(header.Take(withNul)).Count('\n'));
         for (int i = 0; i < header.Length; i++)
             if (header[i].Length == 0)
                 throw new CsvFormatException($"Column {i + 1} has no name: give every column a header name.", 1);
@@ -128,7 +130,10 @@ internal sealed class CsvSource : IAsyncDisposable
     private bool AcceptRecord()
     {
         LineNumber = _nextLine;
-        _nextLine += _reader.GetRawRecordSpan().Count('\n');
+        var raw = _reader.GetRawRecordSpan();
+        _nextLine += raw.Count('\n');
+        int nul = raw.IndexOf('\0');
+        if (nul >= 0) throw CsvFormatException.NulByte(LineNumber + raw[..nul].Count('\n'));
         int fields = _reader.RowFieldCount;
         if (fields == 1 && _reader.GetFieldSpan(0).Trim().IsEmpty) return false;
         // Rows may end with or without the unnamed trailing fields, as long as those hold nothing.

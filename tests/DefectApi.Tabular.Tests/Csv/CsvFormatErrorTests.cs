@@ -79,6 +79,19 @@ public class CsvFormatErrorTests
         Assert.Contains("binary", error.Message);
     }
 
+    [Theory]
+    [InlineData(3)]         // inside the first 64 KB, which dialect detection reads
+    [InlineData(15_000)]    // far past them, after a chunk has gone to the sink
+    public async Task ANulByteIsRejectedNamingItsLineWhereverItIs(int line)
+    {
+        var csv = TestData.Csv("a,b", 20_000, i => i + 2 == line ? "1\0,2" : $"{i},{i % 7}");
+
+        var error = await Assert.ThrowsAsync<CsvFormatException>(() => TestData.IngestAsync(Encoding.UTF8.GetBytes(csv)));
+
+        Assert.Equal(line, error.Row);
+        Assert.StartsWith($"Line {line} contains a NUL byte", error.Message);
+    }
+
     [Fact]
     public async Task ErrorsLateInALargeFileStillNameTheLine()
     {

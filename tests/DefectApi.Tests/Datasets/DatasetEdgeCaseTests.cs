@@ -1,7 +1,11 @@
 using System.Net;
+using System.Text;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DefectApi.Data;
 using DefectApi.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Datasets;
 
@@ -39,5 +43,23 @@ public sealed class DatasetEdgeCaseTests : IDisposable
         var dataset = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(["Part", "Torque"], dataset.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.Equal(13, Column(dataset, "Torque").GetProperty("mean").GetDouble());
+    }
+
+    [Fact]
+    public async Task ANulByteAfterTheFirstChunkIsABadRequestNamingTheLineAndNothingIsStored()
+    {
+        // 20,000 rows: the first 8,192 are already written as a chunk when line 15,002 is read.
+        var csv = new StringBuilder("a,b\n");
+        for (var i = 0; i < 20_000; i++) csv.Append(i == 15_000 ? "7\0,1\n" : $"{i},{i % 5}\n");
+
+        var response = await _client.PostMultipartCsvAsync(csv.ToString());
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(15_002, problem.GetProperty("row").GetInt64());
+        Assert.Contains("NUL byte", problem.GetProperty("detail").GetString());
+        using var scope = _factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+        Assert.Equal(0, await db.Datasets.CountAsync());
+        Assert.Equal(0, await db.DatasetChunks.CountAsync());
     }
 }
