@@ -8,8 +8,13 @@ namespace DefectApi.Datasets;
 
 public sealed record ValueCountResponse(string Value, long Count);
 
+/// <param name="Count">text cells counted as missing (included in the column's missing)</param>
+/// <param name="Values">the most common of those texts</param>
+public sealed record TreatedAsMissingResponse(long Count, IReadOnlyList<ValueCountResponse> Values);
+
+/// <param name="TreatedAsMissing">null unless rare text in a numeric column (an Excel "#VALUE!") was counted as missing</param>
 public sealed record ColumnResponse(string Name, string Type, long Missing, long Distinct, double? Min, double? Max,
-    double? Mean, double? Std, IReadOnlyList<ValueCountResponse> TopValues);
+    double? Mean, double? Std, IReadOnlyList<ValueCountResponse> TopValues, TreatedAsMissingResponse? TreatedAsMissing);
 
 public sealed record DatasetResponse(Guid Id, string Name, long RowCount, long SizeBytes, string Sha256, DateTime CreatedAt,
     string Delimiter, string DecimalSeparator, string Encoding, IReadOnlyList<ColumnResponse> Columns);
@@ -39,7 +44,10 @@ public static class DatasetMapping
 
     static ColumnResponse ToResponse(ColumnProfile c) => new(
         c.Name, TypeName(c.Type), c.Missing, c.Distinct, JsonNumbers.Finite(c.Min), JsonNumbers.Finite(c.Max), JsonNumbers.Finite(c.Mean), JsonNumbers.Finite(c.Std),
-        c.TopValues.Select(v => new ValueCountResponse(v.Value, v.Count)).ToList());
+        ToResponse(c.TopValues),
+        c.TreatedAsMissing is { } text ? new TreatedAsMissingResponse(text.Count, ToResponse(text.Values)) : null);
+
+    static List<ValueCountResponse> ToResponse(IEnumerable<ValueCount> values) => values.Select(v => new ValueCountResponse(v.Value, v.Count)).ToList();
 
     public static string TypeName(ColumnType type) => type switch
     {

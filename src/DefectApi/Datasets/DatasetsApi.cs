@@ -113,7 +113,8 @@ public static class DatasetsApi
 
         var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.Status == DatasetStatus.Ready, ct);
         if (dataset is null) return NotFound(id);
-        var columns = dataset.ReadColumns().Select(c => c.Name).ToList();
+        var schema = dataset.ReadColumns();
+        var columns = schema.Select(c => c.Name).ToList();
         var rows = new List<object?[]>(Math.Min(limit, 1000));
         var sizes = await db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == id).OrderBy(c => c.Index)
             .Select(c => new { c.Index, c.RowCount }).ToListAsync(ct);
@@ -125,7 +126,7 @@ public static class DatasetsApi
             {
                 var data = await db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == id && c.Index == chunk.Index)
                     .Select(c => c.Data).SingleAsync(ct);
-                var decoded = ChunkReader.ReadRows(data);
+                var decoded = ChunkReader.ReadRows(data, schema);
                 for (var r = (int)Math.Max(0, offset - start); r < decoded.Count && rows.Count < limit; r++)
                     rows.Add(decoded[r].Select(DatasetMapping.ToJsonValue).ToArray());
             }

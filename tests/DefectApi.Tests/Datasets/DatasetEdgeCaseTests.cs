@@ -62,4 +62,26 @@ public sealed class DatasetEdgeCaseTests : IDisposable
         Assert.Equal(0, await db.Datasets.CountAsync());
         Assert.Equal(0, await db.DatasetChunks.CountAsync());
     }
+
+    [Fact]
+    public async Task OneExcelErrorAmongFiveHundredReadingsLeavesTheColumnNumericAndIsReportedAsMissing()
+    {
+        var csv = new StringBuilder("sensor,line\n");
+        for (var i = 0; i < 500; i++) csv.Append(i == 42 ? "#VALUE!" : $"{20 + i % 10}.5").Append($",L{i % 3}\n");
+
+        var response = await _client.PostMultipartCsvAsync(csv.ToString());
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var dataset = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var sensor = Column(dataset, "sensor");
+        Assert.Equal("numeric", sensor.GetProperty("type").GetString());
+        Assert.Equal(1, sensor.GetProperty("missing").GetInt64());
+        var treated = sensor.GetProperty("treatedAsMissing");
+        Assert.Equal(1, treated.GetProperty("count").GetInt64());
+        Assert.Equal("#VALUE!", treated.GetProperty("values")[0].GetProperty("value").GetString());
+        Assert.Equal(JsonValueKind.Null, Column(dataset, "line").GetProperty("treatedAsMissing").ValueKind);
+        var page = await _client.GetFromJsonAsync<JsonElement>($"/api/datasets/{dataset.GetProperty("id").GetString()}/rows?offset=41&limit=2");
+        Assert.Equal(21.5, page.GetProperty("rows")[0][0].GetDouble());
+        Assert.Equal("#VALUE!", page.GetProperty("rows")[1][0].GetString());
+    }
 }

@@ -106,10 +106,17 @@ function schemaTable(dataset) {
       return h('tr', {},
         h('th', { scope: 'row' }, column.name),
         h('td', {}, badge(column.type)),
-        h('td', { class: 'missing' }, bar(missingShare, 'bar-missing'), ' ', pct(missingShare)),
+        h('td', { class: 'missing' }, bar(missingShare, 'bar-missing'), ' ', pct(missingShare), treatedAsMissing(column)),
         h('td', { class: 'num' }, fmt(column.distinct)),
         h('td', {}, columnValues(column, dataset.rowCount)));
     }))));
+}
+
+/** Rare text in a numeric column (an Excel "#VALUE!") that the service counted as missing, named so it can be fixed at the source. */
+function treatedAsMissing(column) {
+  const text = column.treatedAsMissing;
+  if (!text) return null;
+  return h('span', { class: 'hint' }, ` (${fmt(text.count)} text, such as ${text.values.slice(0, 3).map((v) => `"${v.value}"`).join(', ')})`);
 }
 
 /** Numbers: min, mean ± std, max. Anything else: the most frequent values as small bars. */
