@@ -19,7 +19,12 @@ public sealed record ColumnResponse(string Name, string Type, long Missing, long
 public sealed record DatasetResponse(Guid Id, string Name, long RowCount, long SizeBytes, string Sha256, DateTime CreatedAt,
     string Delimiter, string DecimalSeparator, string Encoding, IReadOnlyList<ColumnResponse> Columns);
 
-public sealed record DatasetList(IReadOnlyList<DatasetResponse> Items);
+/// <summary>A dataset in a list: everything but its column profiles, which GET /api/datasets/{id} gives.</summary>
+public sealed record DatasetSummary(Guid Id, string Name, long RowCount, long SizeBytes, string Sha256, DateTime CreatedAt,
+    string Delimiter, string DecimalSeparator, string Encoding, int ColumnCount);
+
+/// <param name="Next">the next page's path, null on the last page</param>
+public sealed record DatasetList(IReadOnlyList<DatasetSummary> Items, long Total, int Offset, int Limit, string? Next);
 
 public sealed record DatasetRows(IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows, long Total, int Offset, int Limit);
 
@@ -41,6 +46,16 @@ public static class DatasetMapping
         dataset.Id, dataset.Name, dataset.RowCount, dataset.SizeBytes, dataset.Sha256, dataset.CreatedAt,
         dataset.Delimiter, dataset.DecimalSeparator, dataset.Encoding,
         dataset.ReadColumns().Select(ToResponse).ToList());
+
+    /// <summary>Datasets as list summaries, shaped in the query. The column count is taken in the database so that a
+    /// page never reads the profiles (1.9 MB for a 5,000-column dataset): each stored profile holds the key "name"
+    /// exactly once, and in JSON text a quote inside a value is always escaped, so counting that key counts columns.
+    /// string.Length and Replace translate on every EF Core provider.</summary>
+    public static IQueryable<DatasetSummary> ToSummaries(this IQueryable<Dataset> datasets) => datasets.Select(d => new DatasetSummary(
+        d.Id, d.Name, d.RowCount, d.SizeBytes, d.Sha256, d.CreatedAt, d.Delimiter, d.DecimalSeparator, d.Encoding,
+        (d.ColumnsJson.Length - d.ColumnsJson.Replace(NameKey, "").Length) / NameKey.Length));
+
+    const string NameKey = "\"name\":";
 
     static ColumnResponse ToResponse(ColumnProfile c) => new(
         c.Name, TypeName(c.Type), c.Missing, c.Distinct, JsonNumbers.Finite(c.Min), JsonNumbers.Finite(c.Max), JsonNumbers.Finite(c.Mean), JsonNumbers.Finite(c.Std),
