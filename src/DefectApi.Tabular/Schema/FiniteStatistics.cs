@@ -28,6 +28,13 @@ internal static class FiniteStatistics
     /// +1.8e308 and −1.8e308) is reported as the largest double rather than as infinity.</summary>
     public static double Unscale(double scaled, double scale) => Math.Clamp(scaled * scale, -double.MaxValue, double.MaxValue);
 
+    /// <summary>origin + k·step, also when k·step alone overflows but the point itself does not.</summary>
+    public static double OnGrid(double origin, double k, double step)
+    {
+        double v = origin + k * step;
+        return double.IsFinite(v) ? v : 2 * (origin / 2 + k * (step / 2));
+    }
+
     /// <summary>(x − center) / spread, also where x − center alone would overflow (x and center huge and of
     /// opposite signs): halving both first is exact and cannot overflow.</summary>
     public static double Standardise(double x, double center, double spread)
@@ -35,6 +42,17 @@ internal static class FiniteStatistics
         double z = (x - center) / spread;
         return double.IsFinite(z) ? z : (x / 2 - center / 2) / (spread / 2);
     }
+
+    /// <summary>a + t·(b − a), also when b − a overflows (a and b huge and of opposite signs).</summary>
+    public static double Lerp(double a, double b, double t)
+    {
+        double v = a + t * (b - a);
+        return double.IsFinite(v) ? v : a * (1 - t) + b * t;
+    }
+
+    /// <summary>a − b, or the largest double of its sign where the difference overflows: a step or span sized from it
+    /// stays finite.</summary>
+    public static double Difference(double a, double b) => Math.Clamp(a - b, -double.MaxValue, double.MaxValue);
 
     /// <summary>Where x lies between lo and hi as a fraction, also when hi − lo overflows.</summary>
     public static double Fraction(double x, double lo, double hi)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DefectApi.Tabular.Optimization;
 using DefectApi.Tabular.Schema;
 using DefectApi.Tabular.Training;
 
@@ -51,23 +52,48 @@ public class ExtremeValueTests
         Assert.Equal((plainMean, plainStd), FiniteStatistics.MeanAndStd(values));
     }
 
-    [Fact]
-    public void AColumnNearTheLimitsOfDoubleTrainsToFiniteWeightsAndPredictions()
+    /// <summary>Every tenth x is ±1e308 (near both ends of double's range); the class follows the sign of x.</summary>
+    static ModelArtifact TrainOnExtremeColumn()
     {
-        // Every tenth x is ±1e308; the class follows the sign of x, so the column matters.
         var frame = TestData.Frame(TestData.Csv("x,other,y", 80, i =>
         {
             double x = i % 10 == 0 ? (i % 20 == 0 ? 1e308 : -1e308) : (i % 2 == 0 ? 1 : -1) * (1 + i);
             return string.Create(CultureInfo.InvariantCulture, $"{x:R},{i % 7},{(x > 0 ? "OK" : "NG")}");
         }));
-
-        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "y", Epochs = 5, EnsembleSize = 2, HiddenLayers = [8] },
+        return TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "y", Epochs = 5, EnsembleSize = 2, HiddenLayers = [8] },
             null, default, default).Artifact;
+    }
+
+    static Dictionary<string, CellValue> Record(double x) => new() { ["x"] = CellValue.FromNumber(x), ["other"] = CellValue.FromNumber(3) };
+
+    [Fact]
+    public void AColumnNearTheLimitsOfDoubleTrainsToFiniteWeightsAndPredictions()
+    {
+        var model = TrainOnExtremeColumn();
 
         Assert.All(model.Members, m => Assert.All(m.Network.Parameters.ToArray(), w => Assert.True(float.IsFinite(w))));
-        var records = new[] { 1e308, -1e308, 5, -5 }.Select(x => (IReadOnlyDictionary<string, CellValue>)new Dictionary<string, CellValue>
-            { ["x"] = CellValue.FromNumber(x), ["other"] = CellValue.FromNumber(3) }).ToList();
+        var records = new[] { 1e308, -1e308, 5, -5 }.Select(x => (IReadOnlyDictionary<string, CellValue>)Record(x)).ToList();
         Assert.All(model.Predict(records).Predictions, p => Assert.True(double.IsFinite(p.Probability!.Value)));
+    }
+
+    [Fact]
+    public void SensitivityExplanationsAndOptimisationOverSuchAColumnGiveFiniteNumbers()
+    {
+        var model = TrainOnExtremeColumn();
+
+        var sensitivity = model.Sensitivity("x", 9);
+        var reasons = model.Explain([Record(-1e308), Record(1e308), Record(5)], 2).SelectMany(e => e.Reasons).ToList();
+        var optimisation = model.Optimize(new OptimizationRequest(Record(-1e308), "maximize", [new AdjustableColumn("x", Step: 1e306)]));
+
+        Assert.Empty(sensitivity.Errors);
+        Assert.Empty(optimisation.Errors);
+        var (points, optimised) = (sensitivity.Points!, optimisation.Result!);
+
+        Assert.All(points, p => Assert.True(double.IsFinite(p.Value.Number) && double.IsFinite(p.Prediction), $"{p}"));
+        Assert.Equal(-1e308, points[0].Value.Number);
+        Assert.Equal(1e308, points[^1].Value.Number);
+        Assert.All(reasons, r => Assert.True(double.IsFinite(r.Contribution), $"{r}"));
+        Assert.True(double.IsFinite(optimised.Recommended["x"].Number) && double.IsFinite(optimised.After.Probability!.Value));
     }
 
     [Fact]
