@@ -50,7 +50,8 @@ public static class DatasetMapping
     /// <summary>Datasets as list summaries, shaped in the query. The column count is taken in the database so that a
     /// page never reads the profiles (1.9 MB for a 5,000-column dataset): each stored profile holds the key "name"
     /// exactly once, and in JSON text a quote inside a value is always escaped, so counting that key counts columns.
-    /// string.Length and Replace translate on every EF Core provider.</summary>
+    /// string.Length and Replace translate on every EF Core provider. It relies on the profiles being stored as the
+    /// serializer wrote them (a text column, not jsonb, which would re-space them); DatasetListTests hold both providers to it.</summary>
     public static IQueryable<DatasetSummary> ToSummaries(this IQueryable<Dataset> datasets) => datasets.Select(d => new DatasetSummary(
         d.Id, d.Name, d.RowCount, d.SizeBytes, d.Sha256, d.CreatedAt, d.Delimiter, d.DecimalSeparator, d.Encoding,
         (d.ColumnsJson.Length - d.ColumnsJson.Replace(NameKey, "").Length) / NameKey.Length));
