@@ -26,8 +26,7 @@ public sealed class TabularFrame
 
     public static TabularFrame FromChunks(IReadOnlyList<ColumnProfile> columns, IEnumerable<byte[]> chunks)
     {
-        // Every column whose values are all numbers (numeric, but also a UDI identifier or a constant 0) is kept as numbers.
-        var builders = columns.Select(c => new FrameColumnBuilder(c.Type == ColumnType.Numeric || c.Min is not null)).ToArray();
+        var builders = columns.Select(c => new FrameColumnBuilder(c.HoldsNumbers)).ToArray();
         int rows = 0;
         foreach (var chunk in chunks)
         {
@@ -91,11 +90,8 @@ public sealed class TabularFrame
             Grow(ref _numbers, rows);
             var target = _numbers.AsSpan(_rows, rows);
             if (block.Numbers is { } numbers) { numbers.CopyTo(target); return; }
-            for (int r = 0; r < rows; r++)
-            {
-                int code = block.Codes![r];
-                target[r] = code != 0 && CellText.TryParseNumber(block.Entries![code - 1], '.', out double v) ? v : double.NaN;
-            }
+            // A chunk holding a text the profile counted as missing ("#VALUE!"): that text becomes NaN.
+            for (int r = 0; r < rows; r++) target[r] = block.NumberAt(r);
         }
 
         private void AppendCodes(DecodedBlock block, int rows)

@@ -1,7 +1,17 @@
 namespace DefectApi.Tabular.Csv;
 
-/// <summary>One column of a decoded chunk: either Numbers (NaN = missing) or Codes into Entries (0 = missing).</summary>
-internal sealed record DecodedBlock(double[]? Numbers, int[]? Codes, string[]? Entries);
+/// <summary>One column of a decoded chunk: either Numbers (NaN = missing) or Codes into Entries (0 = missing), whose
+/// numbers are spelled with DecimalSeparator.</summary>
+internal sealed record DecodedBlock(double[]? Numbers, int[]? Codes, string[]? Entries, char DecimalSeparator = '.')
+{
+    /// <summary>The number in a cell: NaN when it is missing or its text is not a number.</summary>
+    public double NumberAt(int row)
+    {
+        if (Numbers is { } numbers) return numbers[row];
+        int code = Codes![row];
+        return code != 0 && CellText.TryParseNumber(Entries![code - 1], DecimalSeparator, out double v) ? v : double.NaN;
+    }
+}
 
 internal static class ChunkDecoder
 {
@@ -21,7 +31,7 @@ internal static class ChunkDecoder
                 cursor.ReadDoubles(numbers);
                 blocks[c] = new DecodedBlock(numbers, null, null);
             }
-            else if (kind == ChunkFormat.TextBlock)
+            else if (kind is ChunkFormat.TextBlock or ChunkFormat.DecimalCommaTextBlock)
             {
                 int count = cursor.ReadInt32();
                 if (count < 0 || count > rows) throw ChunkFormat.Corrupt("a dictionary larger than the chunk");
@@ -31,7 +41,7 @@ internal static class ChunkDecoder
                 if (width is not (1 or 2 or 4)) throw ChunkFormat.Corrupt("an unknown code width");
                 var codes = new int[rows];
                 cursor.ReadCodes(codes, width, count);
-                blocks[c] = new DecodedBlock(null, codes, entries);
+                blocks[c] = new DecodedBlock(null, codes, entries, kind == ChunkFormat.DecimalCommaTextBlock ? ',' : '.');
             }
             else throw ChunkFormat.Corrupt($"an unknown block kind {kind}");
         }

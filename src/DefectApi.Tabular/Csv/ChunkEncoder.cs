@@ -61,7 +61,7 @@ internal sealed class ChunkEncoder(ColumnProfiler[] profilers, char decimalSepar
         }
     }
 
-    private static void EncodeText(RawChunk raw, int column, ChunkWriter writer, int[] codes)
+    private void EncodeText(RawChunk raw, int column, ChunkWriter writer, int[] codes)
     {
         var entries = new Dictionary<string, int>(StringComparer.Ordinal);
         var lookup = entries.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -79,7 +79,7 @@ internal sealed class ChunkEncoder(ColumnProfiler[] profilers, char decimalSepar
             }
             codes[r] = code;
         }
-        writer.WriteByte(ChunkFormat.TextBlock);
+        writer.WriteByte(decimalSeparator == ',' ? ChunkFormat.DecimalCommaTextBlock : ChunkFormat.TextBlock);
         writer.WriteInt32(order.Count);
         foreach (var text in order) writer.WriteString(text);
         int width = ChunkFormat.CodeWidth(order.Count);

@@ -11,12 +11,15 @@ namespace DefectApi.Tabular.Csv;
 ///   byte 0 (numeric) | rows × float64 (NaN = missing)
 ///   byte 1 (text)    | int32 entries | entries × (int32 byteLength, UTF-8) | byte codeWidth (1, 2, 4) | rows × code
 ///                      (code 0 = missing, k = entry k-1)
+///   byte 2 (text, decimal comma) | as byte 1; numbers among the entries are spelled with ',' as decimal separator
 /// </code>
+/// A numeric column may hold text blocks (a chunk with a rare "#VALUE!"); its numbers are read back from their
+/// spelling, which is why a text block says which decimal separator the file used.
 /// </summary>
 internal static class ChunkFormat
 {
     public const uint Magic = 0x31435444; // "DTC1"
-    public const byte NumericBlock = 0, TextBlock = 1;
+    public const byte NumericBlock = 0, TextBlock = 1, DecimalCommaTextBlock = 2;
     public const int HeaderBytes = 12;
 
     public static int CodeWidth(int entries) => entries < byte.MaxValue ? 1 : entries < ushort.MaxValue ? 2 : 4;

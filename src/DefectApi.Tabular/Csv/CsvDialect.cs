@@ -38,8 +38,10 @@ internal sealed record CsvDialect(Encoding Encoding, string EncodingName, char D
     private static void RejectBinary(ReadOnlySpan<byte> sample)
     {
         if (sample.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47]) || sample.StartsWith("PK\x03\x04"u8) || sample.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B])
-            || sample.StartsWith("%PDF"u8) || sample.Contains((byte)0))
+            || sample.StartsWith("%PDF"u8))
             throw new CsvFormatException("The file is binary (an image, archive or spreadsheet?), not CSV text: export it as CSV.");
+        int nul = sample.IndexOf((byte)0);
+        if (nul >= 0) throw CsvFormatException.NulByte(1 + sample[..nul].Count((byte)'\n'));
     }
 
     /// <summary>The sample may end inside a multi-byte character; that is not an encoding error.</summary>

@@ -8,14 +8,16 @@ internal sealed class CsvSource : IAsyncDisposable
 {
     private readonly CsvDataReader _reader;
     private readonly HashingReadStream _bytes;
+    private readonly int _unnamedTail;
     private long _nextLine;
 
-    private CsvSource(CsvDataReader reader, HashingReadStream bytes, CsvDialect dialect, string[] header)
+    private CsvSource(CsvDataReader reader, HashingReadStream bytes, CsvDialect dialect, string[] header, int unnamedTail)
     {
         _reader = reader;
         _bytes = bytes;
         Dialect = dialect;
         Header = header;
+        _unnamedTail = unnamedTail;
         _nextLine = 1 + header.Sum(h => h.Count('\n')) + 1;
     }
 
@@ -54,8 +56,20 @@ internal sealed class CsvSource : IAsyncDisposable
             throw new CsvFormatException($"The header row cannot be read ({e.Message}): check the quoting of the first line.", 1);
         }
         var header = Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetName(i).Trim()).ToArray();
+        int unnamedTail = UnnamedTail(header);
+        header = header[..^unnamedTail];
         ValidateHeader(header, options);
-        return new CsvSource(reader, bytes, dialect, header);
+        return new CsvSource(reader, bytes, dialect, header, unnamedTail);
+    }
+
+    /// <summary>How many columns at the end have no name. Excel and SAP exports end every line with the delimiter,
+    /// which reads as one more, empty, column; it is dropped (a value under it is refused line by line). A header of
+    /// nothing but empty names keeps them, so that it is reported as such.</summary>
+    private static int UnnamedTail(string[] header)
+    {
+        int tail = 0;
+        while (tail < header.Length && header[^(tail + 1)].Length == 0) tail++;
+        return tail == header.Length ? 0 : tail;
     }
 
     private static void ValidateHeader(string[] header, CsvReadOptions options)
@@ -67,6 +81,8 @@ internal sealed class CsvSource : IAsyncDisposable
                 $"The header has a single column '{header[0]}': separate the columns with ',', ';', tab or '|'.", 1, header[0]);
         if (header.Length > options.MaxColumns)
             throw new CsvFormatException($"The file has {header.Length} columns; at most {options.MaxColumns} are allowed.", 1);
+        if (Array.FindIndex(header, h => h.Contains('\0')) is >= 0 and var withNul)
+            throw CsvFormatException.NulByte(1 + string.Concat(header.Take(withNul)).Count('\n'));
         for (int i = 0; i < header.Length; i++)
             if (header[i].Length == 0)
                 throw new CsvFormatException($"Column {i + 1} has no name: give every column a header name.", 1);
@@ -114,10 +130,19 @@ internal sealed class CsvSource : IAsyncDisposable
     private bool AcceptRecord()
     {
         LineNumber = _nextLine;
-        _nextLine += _reader.GetRawRecordSpan().Count('\n');
+        var raw = _reader.GetRawRecordSpan();
+        _nextLine += raw.Count('\n');
+        int nul = raw.IndexOf('\0');
+        if (nul >= 0) throw CsvFormatException.NulByte(LineNumber + raw[..nul].Count('\n'));
         int fields = _reader.RowFieldCount;
         if (fields == 1 && _reader.GetFieldSpan(0).Trim().IsEmpty) return false;
-        if (fields != Header.Count) ThrowRagged(fields);
+        // Rows may end with or without the unnamed trailing fields, as long as those hold nothing.
+        if (fields < Header.Count || fields > Header.Count + _unnamedTail) ThrowRagged(fields);
+        for (int c = Header.Count; c < fields; c++)
+            if (!_reader.GetFieldSpan(c).Trim().IsEmpty)
+                throw new CsvFormatException(
+                    $"Line {LineNumber} has a value in column {c + 1}, which has no name in the header: name that column in the header, or remove the value.",
+                    LineNumber);
         return true;
     }
 
@@ -135,7 +160,7 @@ internal sealed class CsvSource : IAsyncDisposable
     {
         if (fields > Header.Count)
             throw new CsvFormatException(
-                $"Line {LineNumber} has {fields} fields but the header has {Header.Count}: quote values that contain '{Dialect.Delimiter}' or remove the extra fields.",
+                $"Line {LineNumber} has {fields} fields but the header has {Header.Count + _unnamedTail}: quote values that contain '{Dialect.Delimiter}' or remove the extra fields.",
                 LineNumber);
         var column = Header[fields];
         throw new CsvFormatException(

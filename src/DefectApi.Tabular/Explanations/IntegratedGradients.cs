@@ -1,4 +1,5 @@
 using DefectApi.Tabular.Optimization;
+using DefectApi.Tabular.Schema;
 
 namespace DefectApi.Tabular.Explanations;
 
@@ -37,8 +38,9 @@ internal static class IntegratedGradients
         var rows = new List<CellValue[]> { record, baseline, Mix(baseline, record, discrete) };
         rows.AddRange(discrete.Select(j => Mix(baseline, record, [j])));
         var path = Mix(record, baseline, continuous);   // the record with its continuous columns at the baseline
-        var spans = continuous.Select(j => Difference * Math.Max(Math.Abs(record[j].Number - baseline[j].Number),
-            (ranges[j].Max - ranges[j].Min) ?? 0)).ToArray();
+        // Distances go through FiniteStatistics: a column may span nearly all of double (−1e308 to 1e308).
+        var spans = continuous.Select(j => Difference * Math.Max(Math.Abs(FiniteStatistics.Difference(record[j].Number, baseline[j].Number)),
+            FiniteStatistics.Difference(ranges[j].Max ?? 0, ranges[j].Min ?? 0))).ToArray();
         for (int k = 0; k < Steps; k++)
         {
             double alpha = (k + 0.5) / Steps;
@@ -47,8 +49,8 @@ internal static class IntegratedGradients
             for (int c = 0; c < continuous.Length; c++)
             {
                 int j = continuous[c];
-                rows.Add(With(point, j, point[j].Number + spans[c]));
-                rows.Add(With(point, j, point[j].Number - spans[c]));
+                rows.Add(With(point, j, Math.Min(point[j].Number + spans[c], double.MaxValue)));
+                rows.Add(With(point, j, Math.Max(point[j].Number - spans[c], -double.MaxValue)));
             }
         }
         var f = probe.Evaluate(rows.SelectMany(r => r).ToArray());
@@ -60,7 +62,7 @@ internal static class IntegratedGradients
             {
                 int j = continuous[c];
                 double derivative = (f[at] - f[at + 1]) / (2 * spans[c]);
-                contributions[j] += (record[j].Number - baseline[j].Number) * derivative / Steps;
+                contributions[j] += FiniteStatistics.Difference(record[j].Number, baseline[j].Number) * derivative / Steps;
             }
         ShareDiscrete(contributions, discrete, f);
 
@@ -80,7 +82,7 @@ internal static class IntegratedGradients
             contributions[discrete[d]] = alone[d] + interaction * (weight > 0 ? Math.Abs(alone[d]) / weight : 1.0 / discrete.Length);
     }
 
-    private static double Along(CellValue from, CellValue to, double alpha) => from.Number + alpha * (to.Number - from.Number);
+    private static double Along(CellValue from, CellValue to, double alpha) => FiniteStatistics.Lerp(from.Number, to.Number, alpha);
 
     /// <summary>target with the listed columns taken from source.</summary>
     private static CellValue[] Mix(CellValue[] target, CellValue[] source, int[] columns)

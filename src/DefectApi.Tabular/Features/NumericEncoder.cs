@@ -1,4 +1,5 @@
 using System.Globalization;
+using DefectApi.Tabular.Schema;
 
 namespace DefectApi.Tabular.Features;
 
@@ -27,12 +28,11 @@ internal sealed class NumericEncoder : FeatureEncoder
     {
         public static Scale Of(IReadOnlyCollection<double> values)
         {
-            double mean = values.Average();
-            double variance = values.Sum(v => (v - mean) * (v - mean)) / values.Count;
-            return new Scale(mean, variance > 1e-24 ? Math.Sqrt(variance) : 1);
+            var (mean, std) = FiniteStatistics.MeanAndStd(values);
+            return new Scale(mean, std > 1e-12 ? std : 1);
         }
 
-        public float Apply(double x) => (float)((x - Mean) / Std);
+        public float Apply(double x) => (float)FiniteStatistics.Standardise(x, Mean, Std);
     }
 
     private NumericEncoder(string name, Scale plain, double median, double min, double max, bool missingIndicator,
@@ -62,7 +62,7 @@ internal sealed class NumericEncoder : FeatureEncoder
         if (present.Length == 0) present = [0];
         Array.Sort(present);
         int mid = present.Length / 2;
-        double median = present.Length % 2 == 1 ? present[mid] : (present[mid - 1] + present[mid]) / 2;
+        double median = present.Length % 2 == 1 ? present[mid] : present[mid - 1] / 2 + present[mid] / 2;   // halves: the sum may overflow
         int distinct = 1;
         for (int i = 1; i < present.Length; i++) if (present[i] != present[i - 1]) distinct++;
 
@@ -82,13 +82,15 @@ internal sealed class NumericEncoder : FeatureEncoder
     {
         CellKind.Number when !double.IsFinite(value.Number) => "must be a finite number (not NaN or Infinity)",
         CellKind.Text => $"must be a number, got text '{Shorten(value.Text!)}'",
+        // JSON true/false is not a measurement: scoring it as 1/0 would hide a caller's mix-up of columns.
+        CellKind.Boolean => $"must be a number, got {(value.Boolean ? "true" : "false")}",
         _ => null,
     };
 
     public override void Encode(CellValue value, Span<float> output, ICollection<string>? warnings)
     {
         bool missing = value.Kind == CellKind.Missing;
-        double x = missing ? _median : value.Kind == CellKind.Boolean ? (value.Boolean ? 1 : 0) : value.Number;
+        double x = missing ? _median : value.Number;
         if (!missing && warnings is not null && (x < _min - FarOutsideStds * _plain.Std || x > _max + FarOutsideStds * _plain.Std))
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
                 $"'{Name}' = {x} is far outside the training range [{_min}, {_max}]; the prediction is an extrapolation."));

@@ -51,7 +51,7 @@ internal sealed class QuantileNormal
             else if (upper == _values.Length) rank = _ranks[^1];
             else
             {
-                double t = (x - _values[upper - 1]) / (_values[upper] - _values[upper - 1]);
+                double t = Schema.FiniteStatistics.Fraction(x, _values[upper - 1], _values[upper]);
                 rank = _ranks[upper - 1] + t * (_ranks[upper] - _ranks[upper - 1]);
             }
         }

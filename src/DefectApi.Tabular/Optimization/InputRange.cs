@@ -40,7 +40,7 @@ public sealed record InputRange(string Name, string Type, double? Min, double? M
 
     private static InputRange Numeric(ModelInputInfo input, NumericEncoder[] encoders, double[]? levels)
     {
-        double mean = encoders.Average(e => e.Mean);
+        double mean = Schema.FiniteStatistics.MeanAndStd(encoders.Select(e => e.Mean).ToArray()).Mean;   // the plain sum may overflow
         return new InputRange(input.Name, input.Type, encoders.Min(e => e.Min), encoders.Max(e => e.Max), mean, null, levels is not null,
             CellValue.FromNumber(levels?[0] ?? mean), levels);
     }

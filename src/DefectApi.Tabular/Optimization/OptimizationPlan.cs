@@ -1,4 +1,5 @@
 using System.Globalization;
+using DefectApi.Tabular.Schema;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Optimization;
@@ -8,8 +9,9 @@ internal abstract record Variable(int Input);
 
 internal sealed record NumericVariable(int Input, double Lo, double Hi, double Origin, double? Step) : Variable(Input)
 {
-    public double FromUnit(double u) => Lo + Math.Clamp(u, 0, 1) * (Hi - Lo);
-    public double ToUnit(double x) => Hi > Lo ? Math.Clamp((x - Lo) / (Hi - Lo), 0, 1) : 0;
+    // Ranges may span nearly all of double (−1e308 to 1e308): the helpers keep every point finite.
+    public double FromUnit(double u) => FiniteStatistics.Lerp(Lo, Hi, Math.Clamp(u, 0, 1));
+    public double ToUnit(double x) => Hi > Lo ? Math.Clamp(FiniteStatistics.Fraction(x, Lo, Hi), 0, 1) : 0;
 
     /// <summary>The nearest allowed value: inside [Lo, Hi] and, with a step, on Origin + k·step. Rounded to 12
     /// significant digits so that 3.8 + 7·0.1 reads 4.5, not 4.499999999999999.</summary>
@@ -17,13 +19,13 @@ internal sealed record NumericVariable(int Input, double Lo, double Hi, double O
     {
         x = Math.Clamp(x, Lo, Hi);
         if (Step is not { } step) return x;
-        double k = Math.Clamp(Math.Round((x - Origin) / step), FirstK, LastK);
-        return double.Parse((Origin + k * step).ToString("G12", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        double k = Math.Clamp(Math.Round(FiniteStatistics.Standardise(x, Origin, step)), FirstK, LastK);
+        return double.Parse(FiniteStatistics.OnGrid(Origin, k, step).ToString("G12", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 
     // The tolerance keeps a bound that is itself on the grid (3.8 + 10·0.1 vs 4.8) from being lost to rounding.
-    private double FirstK => Math.Ceiling((Lo - Origin) / Step!.Value - 1e-9);
-    private double LastK => Math.Floor((Hi - Origin) / Step!.Value + 1e-9);
+    private double FirstK => Math.Ceiling(FiniteStatistics.Standardise(Lo, Origin, Step!.Value) - 1e-9);
+    private double LastK => Math.Floor(FiniteStatistics.Standardise(Hi, Origin, Step!.Value) + 1e-9);
     public bool HasGridPoint => Step is null || FirstK <= LastK;
 }
 
@@ -33,6 +35,10 @@ internal sealed record ChoiceVariable(int Input, CellValue[] Values) : Variable(
 /// lowers (the probed output itself, its negative, or its squared distance to the target).</summary>
 internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables, Func<double, double> Loss, int Output, int Seed)
 {
+    /// <summary>The most values all lists may hold together: the sweeps score every listed value several times from
+    /// every start, so a request's cost grows with this sum (1,000 values is about 15,000 scored records).</summary>
+    public const int MaxListedValues = 1000;
+
     public static (OptimizationPlan? Plan, List<FieldError> Errors) Build(ModelArtifact model, IReadOnlyList<InputRange> ranges,
         OptimizationRequest request)
     {
@@ -125,6 +131,10 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
                 : ReadInterval(ranges[input], input, adjust, at, request.AllowOutsideTrainingData, errors);
             if (variable is not null) variables.Add(variable);
         }
+        int listed = request.Adjust.Sum(a => a.Values?.Count ?? 0);
+        if (listed > MaxListedValues)
+            errors.Add(new FieldError("adjust", string.Create(CultureInfo.InvariantCulture,
+                $"the value lists hold {listed:N0} values in all; at most {MaxListedValues:N0} can be searched. List fewer values, or give a numeric column min, max and step instead of values.")));
         return [.. variables];
     }
 

@@ -55,7 +55,8 @@ internal static class PartialDependence
     private static CellValue[] Values(InputRange range, int points) => range switch
     {
         { Levels: { } levels } => levels.Order().Select(CellValue.FromNumber).ToArray(),
-        { Min: { } min, Max: { } max } => Enumerable.Range(0, points).Select(i => CellValue.FromNumber(min + (max - min) * i / (points - 1))).ToArray(),
+        { Min: { } min, Max: { } max } => Enumerable.Range(0, points)
+            .Select(i => CellValue.FromNumber(Schema.FiniteStatistics.Lerp(min, max, (double)i / (points - 1)))).ToArray(),
         { Type: "boolean" } => [CellValue.FromBoolean(false), CellValue.FromBoolean(true)],
         _ => (range.Categories ?? []).Select(CellValue.FromText).ToArray(),
     };

@@ -54,8 +54,9 @@ internal sealed class ProcessOptimizer(ModelProbe probe, OptimizationPlan plan)
             foreach (var v in _choices)
                 if (s > 0 || !v.Values.Contains(start[v.Input])) start[v.Input] = v.Values[s == 0 ? 0 : random.Next(v.Values.Length)];
             var (candidate, loss) = Search(start);
-            // Strictly better only: ties keep the earlier start, and the start record comes first.
-            if (loss < bestLoss - 1e-12) (best, bestLoss) = (candidate, loss);
+            // Strictly better only: ties keep the earlier start, and the start record comes first; should no
+            // candidate score a finite loss, the first start's result stands rather than none.
+            if (best is null || loss < bestLoss - 1e-12) (best, bestLoss) = (candidate, loss);
         }
         return best!;
     }
@@ -87,8 +88,8 @@ internal sealed class ProcessOptimizer(ModelProbe probe, OptimizationPlan plan)
     {
         if (variable is ChoiceVariable choice) return choice.Values;
         var numeric = (NumericVariable)variable;
-        double x = current.Number, span = numeric.Hi - numeric.Lo, near = numeric.Step ?? span / 200;
-        var points = Enumerable.Range(0, SweepPoints).Select(i => numeric.Lo + span * i / (SweepPoints - 1))
+        double x = current.Number, near = numeric.Step ?? Schema.FiniteStatistics.Difference(numeric.Hi, numeric.Lo) / 200;
+        var points = Enumerable.Range(0, SweepPoints).Select(i => numeric.FromUnit((double)i / (SweepPoints - 1)))
             .Concat([x - 2 * near, x - near, x + near, x + 2 * near]);
         return points.Select(numeric.Snap).Distinct().Select(CellValue.FromNumber);
     }
@@ -96,13 +97,15 @@ internal sealed class ProcessOptimizer(ModelProbe probe, OptimizationPlan plan)
     private CellValue[] ChooseCategories(CellValue[] record)
     {
         if (_choices.Length == 0) return record;
-        long combinations = _choices.Aggregate(1L, (n, v) => n * v.Values.Length);
-        if (combinations > MaxCombinations) return record;   // the sweeps then search one column at a time
+        // Counted with an early exit: a product of long lists (8,000^5) overflows even a long.
+        int combinations = 1;
+        foreach (var v in _choices)
+            if ((combinations *= v.Values.Length) > MaxCombinations) return record;   // the sweeps then search one column at a time
         var candidates = new CellValue[combinations][];
-        for (long c = 0; c < combinations; c++)
+        for (int c = 0; c < combinations; c++)
         {
             var candidate = (CellValue[])record.Clone();
-            long rest = c;
+            int rest = c;
             foreach (var v in _choices)
             {
                 candidate[v.Input] = v.Values[rest % v.Values.Length];

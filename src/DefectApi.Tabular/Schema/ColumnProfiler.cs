@@ -16,7 +16,8 @@ internal sealed class ColumnProfiler(string name)
     private HyperLogLog? _overflow;
 
     private long _missing, _numericCount, _textCount;
-    private double _mean, _m2, _min = double.PositiveInfinity, _max = double.NegativeInfinity;
+    private RunningMoments _moments = new();
+    private double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
     private bool _allIntegers = true, _consecutive = true;
     private double _previous = double.NaN;
     private int _booleanPairs = BooleanText.AllPairs, _dateOrders = DateTimeText.AllOrders;
@@ -34,10 +35,7 @@ internal sealed class ColumnProfiler(string name)
     public void AddNumber(double value)
     {
         _numericCount++;
-        // Welford (1962), "Note on a method for calculating corrected sums of squares and products".
-        double delta = value - _mean;
-        _mean += delta / _numericCount;
-        _m2 += delta * (value - _mean);
+        _moments.Add(value);
         if (value < _min) _min = value;
         if (value > _max) _max = value;
         if (value != Math.Floor(value)) _allIntegers = false;
@@ -79,22 +77,26 @@ internal sealed class ColumnProfiler(string name)
 
     public ColumnProfile Finish()
     {
-        long exact = _numbers.Count + _texts.Count;
+        // At most 1 % text among numbers (an Excel "#VALUE!" among 500 readings) is a gap in a measurement, not
+        // evidence that the column is categorical: those cells count as missing, and the profile says which.
+        bool textIsMissing = _numericCount > 0 && _textCount > 0 && _textCount * 100 <= _numericCount + _textCount;
+        long texts = textIsMissing ? 0 : _textCount, missing = _missing + (textIsMissing ? _textCount : 0);
+        long exact = _numbers.Count + (textIsMissing ? 0 : _texts.Count);
         long distinct = _overflow is null ? exact : Math.Max(exact, _overflow.Estimate());
-        var type = DecideType(distinct);
-        bool numeric = _numericCount > 0 && _textCount == 0;
-        return new ColumnProfile(Name, type, _missing, distinct,
-            numeric ? _min : null, numeric ? _max : null, numeric ? _mean : null,
-            numeric ? (_numericCount > 1 ? Math.Sqrt(_m2 / (_numericCount - 1)) : 0) : null,
-            TopValues());
+        var type = DecideType(distinct, texts, missing);
+        bool numeric = _numericCount > 0 && texts == 0;
+        return new ColumnProfile(Name, type, missing, distinct,
+            numeric ? _min : null, numeric ? _max : null, numeric ? _moments.Mean : null, numeric ? _moments.SampleStd : null,
+            Top(textIsMissing ? NumberCounts() : NumberCounts().Concat(TextCounts())),
+            textIsMissing ? new TextTreatedAsMissing(_textCount, Top(TextCounts())) : null);
     }
 
-    private ColumnType DecideType(long distinct)
+    private ColumnType DecideType(long distinct, long texts, long missing)
     {
-        long present = _numericCount + _textCount;
+        long present = _numericCount + texts;
         if (distinct <= 1) return ColumnType.Constant;
-        if (_textCount == 0)
-            return LooksLikeRowIndex(distinct) ? ColumnType.Identifier : ColumnType.Numeric;
+        if (texts == 0)
+            return LooksLikeRowIndex(distinct, missing) ? ColumnType.Identifier : ColumnType.Numeric;
         if (_numericCount == 0 && _booleanPairs != 0 && distinct == 2) return ColumnType.Boolean;
         if (_numericCount == 0 && _dateOrders != 0)
         {
@@ -106,17 +108,18 @@ internal sealed class ColumnProfiler(string name)
     }
 
     /// <summary>An integer column holding each of min..max exactly once (like UDI = 1..n) numbers rows, not measures.</summary>
-    private bool LooksLikeRowIndex(long distinct)
+    private bool LooksLikeRowIndex(long distinct, long missing)
     {
-        if (_missing > 0 || !_allIntegers || _numericCount <= MinRowsForIdentifier) return false;
+        if (missing > 0 || !_allIntegers || _numericCount <= MinRowsForIdentifier) return false;
         if (_max - _min + 1 != _numericCount) return false;
         return _consecutive || (_overflow is null && distinct == _numericCount);
     }
 
-    private List<ValueCount> TopValues()
-    {
-        var all = _numbers.Entries().Select(e => new ValueCount(e.Value.ToString("R", CultureInfo.InvariantCulture), e.Count))
-            .Concat(_texts.Select(kv => new ValueCount(kv.Key, kv.Value)));
-        return all.OrderByDescending(v => v.Count).ThenBy(v => v.Value, StringComparer.Ordinal).Take(TopValueCount).ToList();
-    }
+    private IEnumerable<ValueCount> NumberCounts() =>
+        _numbers.Entries().Select(e => new ValueCount(e.Value.ToString("R", CultureInfo.InvariantCulture), e.Count));
+
+    private IEnumerable<ValueCount> TextCounts() => _texts.Select(kv => new ValueCount(kv.Key, kv.Value));
+
+    private static List<ValueCount> Top(IEnumerable<ValueCount> values) =>
+        values.OrderByDescending(v => v.Count).ThenBy(v => v.Value, StringComparer.Ordinal).Take(TopValueCount).ToList();
 }

@@ -7,6 +7,14 @@ namespace DefectApi.Tabular.Training;
 
 public static class TabularTrainer
 {
+    /// <summary>Fewest rows with a target that a job trains on. With the default validation share of 1/5, 20 rows
+    /// leave 16 to learn from and 4 to judge by; with fewer, neither the weights nor the metrics mean anything.</summary>
+    public const int MinLabelledRows = 20;
+
+    /// <summary>Fewest rows of each class in every member's training part: one example of a class is a row to
+    /// memorise, not a pattern to learn.</summary>
+    public const int MinTrainingRowsPerClass = 2;
+
     /// <summary>
     /// Trains EnsembleSize networks, each on its own stratified split (cross-validation folds when there are several,
     /// so together they learn from every row): the feature pipeline is fitted on the member's training part, the
@@ -28,10 +36,15 @@ public static class TabularTrainer
                 $"The target '{options.Target}' is not a column of this dataset; its columns are: {string.Join(", ", frame.Columns.Select(c => $"'{c.Name}'"))}.");
 
         var (target, rows, targets) = TargetSpec.Resolve(frame, targetColumn, options);
+        if (rows.Length < MinLabelledRows)
+            throw new TrainingDataException(
+                $"Only {rows.Length} rows have a value for the target '{options.Target}'; training needs at least {MinLabelledRows}, " +
+                "so that some rows can validate what the others taught. Add labelled rows, or choose a target with fewer gaps.");
         var (columns, dropped) = ColumnSelection.Choose(frame.Columns, targetColumn, options.Features, options.Exclude);
         int members = options.MembersFor(rows.Length);
         int foldCount = members == 1 ? 1 : Math.Max(members, (int)Math.Round(1 / options.ValidationFraction));
         var folds = ValidationSplit.Folds(targets, target.Task != TargetSpec.Regression, foldCount, options.ValidationFraction, options.Seed);
+        if (target.Task != TargetSpec.Regression) RequireClassesInEveryTrainingPart(target, targets, folds, members, foldCount, options.Target);
 
         var trained = new List<EnsembleMember>();
         var history = new List<EpochHistory>();
@@ -49,6 +62,22 @@ public static class TabularTrainer
         double? threshold = target.Task == TargetSpec.Binary ? ChooseThreshold(validation, options) : null;
         var artifact = new ModelArtifact(options.Target, target, trained, dropped, threshold, validation, Sample(frame, columns, rows, options.Seed));
         return new TrainingOutcome(artifact, history);
+    }
+
+    private static void RequireClassesInEveryTrainingPart(TargetSpec target, float[] targets, int[] folds, int members, int foldCount, string name)
+    {
+        for (int m = 0; m < Math.Min(members, foldCount); m++)
+        {
+            var counts = new int[target.Outputs == 1 ? 2 : target.Outputs];
+            for (int i = 0; i < targets.Length; i++) if (folds[i] != m) counts[(int)targets[i]]++;
+            int scarce = Array.FindIndex(counts, c => c < MinTrainingRowsPerClass);
+            if (scarce < 0) continue;
+            int total = targets.Count(t => (int)t == scarce);
+            throw new TrainingDataException(
+                $"The class '{target.Classes![scarce]}' of '{name}' has {total} labelled row(s), so a training split gets fewer than " +
+                $"{MinTrainingRowsPerClass} of them (at least 3 are needed, more with a larger validationFraction). Add rows of that class, " +
+                "merge it with a similar class, or leave its rows out of the dataset.");
+        }
     }
 
     private static (EnsembleMember Member, double[] ValidationOutputs) TrainMember(TabularFrame frame, List<int> columns,

@@ -65,10 +65,9 @@ internal sealed record TargetSpec(string Task, string[]? Classes, double Mean, d
     {
         if (!numeric)
             throw new TrainingDataException($"Regression needs a numeric target, but '{name}' holds text. Use task 'multiclass' or 'binary', or another target.");
-        double mean = numbers.Average();
-        double std = Math.Sqrt(numbers.Sum(v => (v - mean) * (v - mean)) / numbers.Count);
+        var (mean, std) = FiniteStatistics.MeanAndStd(numbers);
         if (std < 1e-12) std = 1;
-        var targets = numbers.Select(v => (float)((v - mean) / std)).ToArray();
+        var targets = numbers.Select(v => (float)FiniteStatistics.Standardise(v, mean, std)).ToArray();
         return (new TargetSpec(Regression, null, mean, std), rows.ToArray(), targets);
     }
 

@@ -28,7 +28,8 @@ public static class DatasetsApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .RequireAuthorization(Policies.Train);
 
-        group.MapGet("/", ListAsync).WithSummary("List datasets, newest first").RequireAuthorization(Policies.Train);
+        group.MapGet("/", ListAsync).WithSummary("List datasets, newest first, page by page (summaries: no column profiles)")
+            .ProducesValidationProblem().RequireAuthorization(Policies.Train);
 
         group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a dataset with its full schema").RequireAuthorization(Policies.Train);
 
@@ -90,11 +91,22 @@ public static class DatasetsApi
         }
     }
 
-    static async Task<Ok<DatasetList>> ListAsync(DefectDbContext db, CancellationToken ct)
+    static async Task<Results<Ok<DatasetList>, ValidationProblem>> ListAsync(DefectDbContext db, CancellationToken ct, int offset = 0, int limit = 50)
     {
-        var datasets = await db.Datasets.AsNoTracking().Where(d => d.Status == DatasetStatus.Ready)
-            .OrderByDescending(d => d.CreatedAt).ToListAsync(ct);
-        return TypedResults.Ok(new DatasetList(datasets.Select(d => d.ToResponse()).ToList()));
+        if (PagingErrors(offset, limit) is { Count: > 0 } errors) return TypedResults.ValidationProblem(errors, title: "Invalid paging");
+        var ready = db.Datasets.AsNoTracking().Where(d => d.Status == DatasetStatus.Ready);
+        var total = await ready.LongCountAsync(ct);
+        var page = await ready.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Skip(offset).Take(limit).ToSummaries().ToListAsync(ct);
+        var next = offset + page.Count < total ? $"/api/datasets?offset={offset + page.Count}&limit={limit}" : null;
+        return TypedResults.Ok(new DatasetList(page, total, offset, limit, next));
+    }
+
+    static Dictionary<string, string[]> PagingErrors(int offset, int limit)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (offset < 0) errors["offset"] = ["offset must be 0 or more."];
+        if (limit is < 1 or > 1000) errors["limit"] = ["limit must be between 1 and 1000."];
+        return errors;
     }
 
     static async Task<Results<Ok<DatasetResponse>, ProblemHttpResult>> GetAsync(Guid id, DefectDbContext db, CancellationToken ct)
@@ -106,14 +118,12 @@ public static class DatasetsApi
     static async Task<Results<Ok<DatasetRows>, ValidationProblem, ProblemHttpResult>> GetRowsAsync(
         Guid id, DefectDbContext db, CancellationToken ct, int offset = 0, int limit = 50)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (offset < 0) errors["offset"] = ["offset must be 0 or more."];
-        if (limit is < 1 or > 1000) errors["limit"] = ["limit must be between 1 and 1000."];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid paging");
+        if (PagingErrors(offset, limit) is { Count: > 0 } errors) return TypedResults.ValidationProblem(errors, title: "Invalid paging");
 
         var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.Status == DatasetStatus.Ready, ct);
         if (dataset is null) return NotFound(id);
-        var columns = dataset.ReadColumns().Select(c => c.Name).ToList();
+        var schema = dataset.ReadColumns();
+        var columns = schema.Select(c => c.Name).ToList();
         var rows = new List<object?[]>(Math.Min(limit, 1000));
         var sizes = await db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == id).OrderBy(c => c.Index)
             .Select(c => new { c.Index, c.RowCount }).ToListAsync(ct);
@@ -125,7 +135,7 @@ public static class DatasetsApi
             {
                 var data = await db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == id && c.Index == chunk.Index)
                     .Select(c => c.Data).SingleAsync(ct);
-                var decoded = ChunkReader.ReadRows(data);
+                var decoded = ChunkReader.ReadRows(data, schema);
                 for (var r = (int)Math.Max(0, offset - start); r < decoded.Count && rows.Count < limit; r++)
                     rows.Add(decoded[r].Select(DatasetMapping.ToJsonValue).ToArray());
             }

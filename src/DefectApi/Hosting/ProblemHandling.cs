@@ -58,7 +58,9 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
 
     static string DescribeBadRequest(BadHttpRequestException bad) => bad.InnerException switch
     {
-        JsonException json => $"The JSON body is not valid: {json.Message} Send a JSON object as the API documents it.",
+        // Some messages (a duplicate key) leave out where they happened; the path says which field to change.
+        JsonException json => $"The JSON body is not valid: {json.Message}{(json.Path is { } path && !json.Message.Contains(path) ? $" (at {path})" : "")} " +
+            "Send a JSON object as the API documents it.",
         _ when bad.StatusCode == StatusCodes.Status415UnsupportedMediaType =>
             "The Content-Type is not supported here. Send application/json.",
         _ => bad.Message,
@@ -80,6 +82,8 @@ public static class ProblemHandlingSetup
         {
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
             options.SerializerOptions.MaxDepth = 32;
+            // A repeated key would otherwise be last-wins in silence (an optimize record with "Type" twice).
+            options.SerializerOptions.AllowDuplicateProperties = false;
         });
         return services;
     }

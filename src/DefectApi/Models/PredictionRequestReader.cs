@@ -47,9 +47,13 @@ internal static class PredictionRequestReader
 
     static void ReadRecord(JsonElement element, Dictionary<string, CellValue> record, int index, Dictionary<string, string[]> errors, int maxErrors)
     {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
-            if (ToCell(property.Value) is { } value) record[property.Name] = value;
+            // A JSON object may repeat a key; taking either value silently would score a record the caller did not mean.
+            if (!seen.Add(property.Name))
+                Add(errors, $"records[{index}].{property.Name}", $"'{property.Name}' appears more than once in this record: send each column once.", maxErrors);
+            else if (ToCell(property.Value) is { } value) record[property.Name] = value;
             else Add(errors, $"records[{index}].{property.Name}", InvalidValue, maxErrors);
         }
     }

@@ -43,7 +43,7 @@ public static class TrainingJobsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             { ["datasetId"] = [$"There is no dataset with id '{request.DatasetId}'. Upload one with POST /api/datasets."] },
                 title: "Invalid training request");
-        errors = TrainingRequestValidator.ValidateAgainst(request, dataset.ReadColumns());
+        errors = TrainingRequestValidator.ValidateAgainst(request, dataset.ReadColumns(), dataset.RowCount);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid training request");
 
         var effective = TrainingRequestValidator.ToEffective(request, dataset.Id, dataset.Name);

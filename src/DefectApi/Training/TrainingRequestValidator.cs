@@ -27,13 +27,17 @@ internal static class TrainingRequestValidator
         return errors;
     }
 
-    /// <summary>Schema checks: the target and every named column exist in the dataset.</summary>
-    public static Dictionary<string, string[]> ValidateAgainst(TrainingJobRequest request, IReadOnlyList<ColumnProfile> columns)
+    /// <summary>Schema checks: the target and every named column exist in the dataset, and enough rows have a target
+    /// to train on (the per-class minimum needs the split, so the job checks it).</summary>
+    public static Dictionary<string, string[]> ValidateAgainst(TrainingJobRequest request, IReadOnlyList<ColumnProfile> columns, long rowCount)
     {
         var errors = new Dictionary<string, string[]>();
         var names = columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         if (!names.Contains(request.Target!))
             errors["target"] = [$"The dataset has no column '{request.Target}'. Its columns are: {Preview(names)}."];
+        else if (rowCount - columns.First(c => c.Name == request.Target).Missing is var labelled && labelled < TabularTrainer.MinLabelledRows)
+            errors["target"] = [$"Only {labelled} rows of the dataset have a value for '{request.Target}'; training needs at least " +
+                $"{TabularTrainer.MinLabelledRows}, so that some rows can validate what the others taught. Upload more labelled rows, or choose another target."];
         if (request.Features?.Where(f => !names.Contains(f)).ToList() is { Count: > 0 } unknownFeatures)
             errors["features"] = [$"Unknown column(s): {string.Join(", ", unknownFeatures)}."];
         if (request.Exclude?.Where(f => !names.Contains(f)).ToList() is { Count: > 0 } unknownExcluded)

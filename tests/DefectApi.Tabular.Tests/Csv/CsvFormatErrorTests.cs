@@ -28,6 +28,17 @@ public class CsvFormatErrorTests
     public async Task EmptyColumnNameIsRejected() => Assert.Contains("no name", (await Rejected("a,,c\n1,2,3\n")).Message);
 
     [Fact]
+    public async Task AValueUnderAnUnnamedTrailingColumnIsRejectedWithItsLine()
+    {
+        var error = await Rejected("a,b,\n1,2,\n3,4,5\n");
+        Assert.Equal(3, error.Row);
+        Assert.Contains("column 3, which has no name", error.Message);
+    }
+
+    [Fact]
+    public async Task AHeaderOfOnlyEmptyNamesIsRejected() => Assert.Contains("Column 1 has no name", (await Rejected(",,\n1,2,3\n")).Message);
+
+    [Fact]
     public async Task RowWithTooManyFieldsIsRejectedWithItsLine()
     {
         var error = await Rejected("a,b\n1,2\n3,4,5\n");
@@ -66,6 +77,19 @@ public class CsvFormatErrorTests
     {
         var error = await Assert.ThrowsAsync<CsvFormatException>(() => TestData.IngestAsync(bytes));
         Assert.Contains("binary", error.Message);
+    }
+
+    [Theory]
+    [InlineData(3)]         // inside the first 64 KB, which dialect detection reads
+    [InlineData(15_000)]    // far past them, after a chunk has gone to the sink
+    public async Task ANulByteIsRejectedNamingItsLineWhereverItIs(int line)
+    {
+        var csv = TestData.Csv("a,b", 20_000, i => i + 2 == line ? "1\0,2" : $"{i},{i % 7}");
+
+        var error = await Assert.ThrowsAsync<CsvFormatException>(() => TestData.IngestAsync(Encoding.UTF8.GetBytes(csv)));
+
+        Assert.Equal(line, error.Row);
+        Assert.StartsWith($"Line {line} contains a NUL byte", error.Message);
     }
 
     [Fact]

@@ -143,4 +143,17 @@ public class CsvIngestorTests
 
         Assert.Equal(1.5, dataset.Columns[0].Mean);
     }
+
+    [Theory]
+    [InlineData("a,b,\n1,x,\n2,y,\n")]
+    [InlineData("a;b;\r\n1;x;\r\n2;y\r\n")]
+    [InlineData("a,b,,\n1,x,,\n2,y,\n")]
+    public async Task ADelimiterEndingEveryLineAddsNoColumn(string csv)
+    {
+        var (dataset, sink) = await TestData.IngestAsync(csv);
+
+        Assert.Equal(["a", "b"], dataset.Columns.Select(c => c.Name));
+        Assert.Equal(2, dataset.RowCount);
+        Assert.Equal("y", ChunkReader.ReadRows(sink.Chunks[0])[1][1].Text);
+    }
 }

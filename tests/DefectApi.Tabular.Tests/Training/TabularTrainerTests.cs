@@ -122,4 +122,31 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
     public void InvalidOptionsAreATrainingDataError() =>
         Assert.Contains("dropout", Assert.Throws<TrainingDataException>(
             () => TabularTrainer.Train(models.Frame, TrainedModels.FastOptions with { Dropout = 2 }, null, default, default)).Message);
+
+    [Fact]
+    public void FewerThanTwentyLabelledRowsIsATrainingDataErrorAndTwentyTrain()
+    {
+        static TabularFrame Frame(int labelled) => TestData.Frame(TestData.Csv("x,y", 50, i =>
+            string.Create(CultureInfo.InvariantCulture, $"{i % 13},{(i < labelled ? (i * 0.37).ToString(CultureInfo.InvariantCulture) : "")}")));
+        var options = new TabularTrainingOptions { Target = "y", Task = TaskKind.Regression, Epochs = 2, EnsembleSize = 1, HiddenLayers = [4] };
+
+        var error = Assert.Throws<TrainingDataException>(() => TabularTrainer.Train(Frame(3), options, null, default, default));
+        var enough = TabularTrainer.Train(Frame(TabularTrainer.MinLabelledRows), options, null, default, default);
+
+        Assert.Contains("Only 3 rows have a value for the target 'y'", error.Message);
+        Assert.Equal("regression", enough.Artifact.Task);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void AClassTooRareForEveryTrainingSplitIsATrainingDataErrorNamingIt(int rare)
+    {
+        var frame = TestData.Frame(TestData.Csv("x,grade", 60, i => $"{i % 7},{(i < rare ? "C" : i % 2 == 0 ? "A" : "B")}"));
+
+        var error = Assert.Throws<TrainingDataException>(() => TabularTrainer.Train(frame,
+            new TabularTrainingOptions { Target = "grade", Epochs = 2, HiddenLayers = [4] }, null, default, default));
+
+        Assert.Contains($"The class 'C' of 'grade' has {rare} labelled row", error.Message);
+    }
 }

@@ -112,6 +112,34 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
         Assert.InRange(answer.GetProperty("recommended").GetProperty("Torque [Nm]").GetDouble(), 100, 120);
     }
 
+    [Fact]
+    public async Task ValueListsBeyondTheSearchLimitAreRefusedAndListsWithinItAreSearched()
+    {
+        // 5 lists of 8,000 values: 8,000^5 combinations (more than a long holds) and 40,000 values to sweep.
+        var columns = new[] { "Air temperature [K]", "Process temperature [K]", "Rotational speed [rpm]", "Torque [Nm]", "Tool wear [min]" };
+        var rows = ProcessData.Ai4iRecords(service.Ai4iCsv);
+        object[] Lists(int count) => columns.Select(column =>
+        {
+            double min = rows.Min(r => (double)r.Record[column]!), max = rows.Max(r => (double)r.Record[column]!);
+            return new { column, values = Enumerable.Range(0, count).Select(i => Math.Round(min + (max - min) * i / (count - 1), 6)).ToArray() };
+        }).ToArray<object>();
+        var record = await FailingRecordAsync();
+
+        var tooMany = await Client.PostAsJsonAsync($"/api/models/{service.Ai4iModelId}/optimize",
+            new { record, goal = "minimize", adjust = Lists(8000), allowOutsideTrainingData = true });
+        var watch = Stopwatch.StartNew();
+        var withinLimit = await Client.PostAsJsonAsync($"/api/models/{service.Ai4iModelId}/optimize",
+            new { record, goal = "minimize", adjust = Lists(200), allowOutsideTrainingData = true });
+
+        var problem = await tooMany.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var message = problem.GetProperty("errors").GetProperty("adjust")[0].GetString();
+        Assert.Contains("40,000", message);
+        Assert.Contains("at most 1,000", message);
+        var (_, _, before, after) = await ReadAnswerAsync(withinLimit, "probability");
+        output.WriteLine($"5 lists of 200 values: {before:F4} -> {after:F4} in {watch.ElapsedMilliseconds} ms");
+        Assert.True(after < before);
+    }
+
     public static TheoryData<string, string> BadRequests => new()
     {
         { """{"goal":"minimize","adjust":[{"column":"Torque [Nm]"}]}""", "record" },

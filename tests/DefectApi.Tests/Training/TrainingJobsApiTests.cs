@@ -158,6 +158,37 @@ public abstract class TrainingJobsApiTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task StartingARegressionJobOnThreeLabelledRowsIsABadRequestNamingTheTarget()
+    {
+        // 40 rows, of which only 3 have an efficiency: the dataset's profile already knows.
+        var csv = "workers,efficiency\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{10 + i},{(i < 3 ? $"0.{i + 5}" : "")}\n"));
+        var dataset = await _client.UploadAsync(csv);
+
+        var response = await _client.PostAsJsonAsync("/api/training-jobs",
+            new { datasetId = dataset.GetProperty("id").GetString(), target = "efficiency", task = "regression" });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var message = problem.GetProperty("errors").GetProperty("target")[0].GetString();
+        Assert.Contains("Only 3 rows", message);
+        Assert.Contains("at least 20", message);
+        var jobs = await _client.GetFromJsonAsync<JsonElement>("/api/training-jobs");
+        Assert.Equal(0, jobs.GetProperty("items").GetArrayLength());
+    }
+
+    [SkippableFact]
+    public async Task AClassWithASingleRowFailsTheJobWithAReasonNamingIt()
+    {
+        var csv = "x,grade\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 9},{(i == 17 ? "C" : i % 2 == 0 ? "A" : "B")}\n"));
+        var dataset = await _client.UploadAsync(csv);
+
+        var job = await _client.StartJobAsync(new { datasetId = dataset.GetProperty("id").GetString(), target = "grade", epochs = 2 });
+        var finished = await _client.WaitForJobAsync(job.GetProperty("id").GetString()!);
+
+        Assert.Equal("failed", finished.GetProperty("status").GetString());
+        Assert.Contains("The class 'C' of 'grade' has 1 labelled row", finished.GetProperty("error").GetString());
+    }
+
+    [SkippableFact]
     public async Task CancelingAFinishedJobIsAConflict()
     {
         var job = await _client.TrainAsync(TestData.DefectsCsv(rows: 100), "Defect", new { epochs = 2 });

@@ -2,7 +2,7 @@
 // inferred schema with the form that trains a model on it.
 
 import * as api from '../api.js';
-import { h, fill, bar, fmt, pct, bytes, time, section, field, badge, announce, link, fact, thead } from '../dom.js';
+import { h, fill, append, bar, fmt, pct, bytes, time, section, field, badge, announce, link, fact, thead } from '../dom.js';
 import * as problems from '../problems.js';
 import { trainForm } from './trainForm.js';
 
@@ -13,21 +13,36 @@ export async function datasetsPage(main, signal) {
     h('p', { class: 'lead' }, 'Upload an MES export as CSV. The service infers each column\'s type, then you pick a target and train.'),
     section('Upload a dataset', uploadZone()),
     section('Uploaded datasets', list));
-  const { items } = await api.get('/api/datasets', { signal });
-  fill(list, items.length === 0
+  const page = await api.get('/api/datasets?limit=100', { signal });
+  fill(list, page.items.length === 0
     ? h('p', { class: 'empty' }, 'No datasets yet. Upload a CSV above to begin.')
-    : datasetTable(items));
+    : datasetTable(page, signal));
 }
 
-function datasetTable(items) {
-  return h('div', { class: 'table-scroll' }, h('table', {},
-    thead('Name', 'Rows#', 'Columns#', 'Size#', 'Uploaded'),
-    h('tbody', {}, items.map((dataset) => h('tr', {},
-      h('th', { scope: 'row' }, link(`#/datasets/${dataset.id}`, dataset.name)),
-      h('td', { class: 'num' }, fmt(dataset.rowCount)),
-      h('td', { class: 'num' }, String(dataset.columns.length)),
-      h('td', { class: 'num' }, bytes(dataset.sizeBytes)),
-      h('td', {}, time(dataset.createdAt)))))));
+/** The list is paged (summaries, newest first): older datasets come with "Show older datasets", following `next`. */
+function datasetTable(page, signal) {
+  const body = h('tbody', {}, page.items.map(datasetRow));
+  const more = h('button', { type: 'button', hidden: !page.next }, 'Show older datasets');
+  const problemBox = problems.box();
+  let next = page.next;
+  more.addEventListener('click', async () => {
+    const older = await problems.attempt(problemBox, () => api.get(next, { signal }));
+    if (!older) return;
+    append(body, older.items.map(datasetRow));
+    next = older.next;
+    more.hidden = !next;
+  });
+  return h('div', {}, h('div', { class: 'table-scroll' }, h('table', {}, thead('Name', 'Rows#', 'Columns#', 'Size#', 'Uploaded'), body)),
+    h('div', { class: 'actions' }, more), problemBox);
+}
+
+function datasetRow(dataset) {
+  return h('tr', {},
+    h('th', { scope: 'row' }, link(`#/datasets/${dataset.id}`, dataset.name)),
+    h('td', { class: 'num' }, fmt(dataset.rowCount)),
+    h('td', { class: 'num' }, fmt(dataset.columnCount)),
+    h('td', { class: 'num' }, bytes(dataset.sizeBytes)),
+    h('td', {}, time(dataset.createdAt)));
 }
 
 /** The drop zone is the file input's label, so it works with a keyboard and a screen reader as well as a mouse. */
@@ -106,10 +121,17 @@ function schemaTable(dataset) {
       return h('tr', {},
         h('th', { scope: 'row' }, column.name),
         h('td', {}, badge(column.type)),
-        h('td', { class: 'missing' }, bar(missingShare, 'bar-missing'), ' ', pct(missingShare)),
+        h('td', { class: 'missing' }, bar(missingShare, 'bar-missing'), ' ', pct(missingShare), treatedAsMissing(column)),
         h('td', { class: 'num' }, fmt(column.distinct)),
         h('td', {}, columnValues(column, dataset.rowCount)));
     }))));
+}
+
+/** Rare text in a numeric column (an Excel "#VALUE!") that the service counted as missing, named so it can be fixed at the source. */
+function treatedAsMissing(column) {
+  const text = column.treatedAsMissing;
+  if (!text) return null;
+  return h('span', { class: 'hint' }, ` (${fmt(text.count)} text, such as ${text.values.slice(0, 3).map((v) => `"${v.value}"`).join(', ')})`);
 }
 
 /** Numbers: min, mean ± std, max. Anything else: the most frequent values as small bars. */
