@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace DefectApi.NeuralNet.Kernels;
 
 // The backward pass's element-wise work for one layer in a single sweep: dz = dy · mask · act'(y), and the
@@ -23,6 +27,55 @@ internal static unsafe class ActivationBackward
         }
     }
 
+    // dz and y are one row of the same length: dz *= act'(y · yScale). Every activation here has a derivative
+    // that is a function of its output, so z itself need not be kept.
+    private static void Row(Span<float> dz, ReadOnlySpan<float> y, Activation activation, float yScale)
+    {
+        if (activation == Activation.Linear) return;
+        ref float d = ref MemoryMarshal.GetReference(dz);
+        ref float yy = ref MemoryMarshal.GetReference(y);
+        int n = dz.Length, i = 0;
+        if (Activations.Slope(activation) is float slope)
+        {
+            // ReLU or LeakyReLU (linear returned above): the sign of y is the sign of z, and dropout's scale is
+            // positive, so yScale is irrelevant.
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var s = Vector512.Create(slope);
+                for (; i <= n - 16; i += 16)
+                {
+                    var g = Vector512.LoadUnsafe(ref d, (nuint)i);
+                    var pos = Vector512.GreaterThan(Vector512.LoadUnsafe(ref yy, (nuint)i), Vector512<float>.Zero);
+                    Vector512.ConditionalSelect(pos, g, g * s).StoreUnsafe(ref d, (nuint)i);
+                }
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var s = Vector256.Create(slope);
+                for (; i <= n - 8; i += 8)
+                {
+                    var g = Vector256.LoadUnsafe(ref d, (nuint)i);
+                    var pos = Vector256.GreaterThan(Vector256.LoadUnsafe(ref yy, (nuint)i), Vector256<float>.Zero);
+                    Vector256.ConditionalSelect(pos, g, g * s).StoreUnsafe(ref d, (nuint)i);
+                }
+            }
+            for (; i < n; i++)
+                if (!(Unsafe.Add(ref yy, i) > 0f)) Unsafe.Add(ref d, i) *= slope;
+            return;
+        }
+        for (; i < n; i++) Unsafe.Add(ref d, i) *= Derivative(Unsafe.Add(ref yy, i) * yScale, activation);
+    }
+
+    // act'(z) written in terms of the output y = act(z).
+    private static float Derivative(float y, Activation activation) => activation switch
+    {
+        Activation.Relu => y > 0f ? 1f : 0f,
+        Activation.LeakyRelu => y > 0f ? 1f : Activations.LeakySlope,
+        Activation.Tanh => 1f - y * y,
+        Activation.Sigmoid => y * (1f - y),
+        _ => 1f,
+    };
+
     internal readonly struct Job(float* dz, float* y, float* mask, float* db, int rows, int n, Activation activation, float yScale) : IPartitionedJob
     {
         public void RunPart(int part, int parts)
@@ -42,7 +95,7 @@ internal static unsafe class ActivationBackward
                 long offset = (long)r * n + j0;
                 var g = new Span<float>(dz + offset, width);
                 if (mask != null) ElementWise.Multiply(g, new ReadOnlySpan<float>(mask + offset, width));
-                ElementWise.ActivationBackward(g, new ReadOnlySpan<float>(y + offset, width), activation, yScale);
+                Row(g, new ReadOnlySpan<float>(y + offset, width), activation, yScale);
                 ElementWise.Add(sum, g);
             }
         }

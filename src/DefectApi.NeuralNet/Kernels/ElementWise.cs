@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using DefectApi.NeuralNet.Layers;
 
 namespace DefectApi.NeuralNet.Kernels;
 
@@ -16,9 +15,8 @@ internal static class ElementWise
         ref float r = ref MemoryMarshal.GetReference(row);
         ref float bb = ref MemoryMarshal.GetReference(b);
         int n = row.Length, i = 0;
-        if (activation is Activation.Relu or Activation.Linear or Activation.LeakyRelu)
+        if (Activations.Slope(activation) is float slope)
         {
-            float slope = activation switch { Activation.Relu => 0f, Activation.LeakyRelu => Activations.LeakySlope, _ => 1f };
             if (Vector512.IsHardwareAccelerated)
             {
                 var s = Vector512.Create(slope);
@@ -45,45 +43,6 @@ internal static class ElementWise
             return;
         }
         for (; i < n; i++) Unsafe.Add(ref r, i) = Activations.Apply(Unsafe.Add(ref r, i) + Unsafe.Add(ref bb, i), activation);
-    }
-
-    // dz and y are the same length: dz *= act'(y * yScale), the derivative taken from the output.
-    public static void ActivationBackward(Span<float> dz, ReadOnlySpan<float> y, Activation activation, float yScale)
-    {
-        if (activation == Activation.Linear) return;
-        if (y.Length < dz.Length) throw new ArgumentException("Output shorter than gradient.");
-        ref float d = ref MemoryMarshal.GetReference(dz);
-        ref float yy = ref MemoryMarshal.GetReference(y);
-        int n = dz.Length, i = 0;
-        if (activation is Activation.Relu or Activation.LeakyRelu)
-        {
-            // Sign of y equals sign of z for both, and dropout's scale is positive, so yScale is irrelevant.
-            float slope = activation == Activation.Relu ? 0f : Activations.LeakySlope;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                var s = Vector512.Create(slope);
-                for (; i <= n - 16; i += 16)
-                {
-                    var g = Vector512.LoadUnsafe(ref d, (nuint)i);
-                    var pos = Vector512.GreaterThan(Vector512.LoadUnsafe(ref yy, (nuint)i), Vector512<float>.Zero);
-                    Vector512.ConditionalSelect(pos, g, g * s).StoreUnsafe(ref d, (nuint)i);
-                }
-            }
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var s = Vector256.Create(slope);
-                for (; i <= n - 8; i += 8)
-                {
-                    var g = Vector256.LoadUnsafe(ref d, (nuint)i);
-                    var pos = Vector256.GreaterThan(Vector256.LoadUnsafe(ref yy, (nuint)i), Vector256<float>.Zero);
-                    Vector256.ConditionalSelect(pos, g, g * s).StoreUnsafe(ref d, (nuint)i);
-                }
-            }
-            for (; i < n; i++)
-                if (!(Unsafe.Add(ref yy, i) > 0f)) Unsafe.Add(ref d, i) *= slope;
-            return;
-        }
-        for (; i < n; i++) Unsafe.Add(ref d, i) *= Activations.DerivativeFromOutput(Unsafe.Add(ref yy, i) * yScale, activation);
     }
 
     // dst += src.
