@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Tests.Support;
+using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.NeuralNet.Tests.Kernels;
 
