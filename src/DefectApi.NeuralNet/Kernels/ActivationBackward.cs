@@ -32,49 +32,20 @@ internal static unsafe class ActivationBackward
     private static void Row(Span<float> dz, ReadOnlySpan<float> y, Activation activation, float yScale)
     {
         if (activation == Activation.Linear) return;
-        ref float d = ref MemoryMarshal.GetReference(dz);
-        ref float yy = ref MemoryMarshal.GetReference(y);
-        int n = dz.Length, i = 0;
         if (Activations.Slope(activation) is float slope)
         {
             // ReLU or LeakyReLU (linear returned above): the sign of y is the sign of z, and dropout's scale is
             // positive, so yScale is irrelevant.
-            if (Vector512.IsHardwareAccelerated)
-            {
-                var s = Vector512.Create(slope);
-                for (; i <= n - 16; i += 16)
-                {
-                    var g = Vector512.LoadUnsafe(ref d, (nuint)i);
-                    var pos = Vector512.GreaterThan(Vector512.LoadUnsafe(ref yy, (nuint)i), Vector512<float>.Zero);
-                    Vector512.ConditionalSelect(pos, g, g * s).StoreUnsafe(ref d, (nuint)i);
-                }
-            }
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var s = Vector256.Create(slope);
-                for (; i <= n - 8; i += 8)
-                {
-                    var g = Vector256.LoadUnsafe(ref d, (nuint)i);
-                    var pos = Vector256.GreaterThan(Vector256.LoadUnsafe(ref yy, (nuint)i), Vector256<float>.Zero);
-                    Vector256.ConditionalSelect(pos, g, g * s).StoreUnsafe(ref d, (nuint)i);
-                }
-            }
-            for (; i < n; i++)
-                if (!(Unsafe.Add(ref yy, i) > 0f)) Unsafe.Add(ref d, i) *= slope;
+            ElementWise.Apply(dz, y, new ReluFamilyBackward(slope));
             return;
         }
-        for (; i < n; i++) Unsafe.Add(ref d, i) *= Derivative(Unsafe.Add(ref yy, i) * yScale, activation);
+        ref float d = ref MemoryMarshal.GetReference(dz);
+        ref float yy = ref MemoryMarshal.GetReference(y);
+        for (int i = 0; i < dz.Length; i++) Unsafe.Add(ref d, i) *= Derivative(Unsafe.Add(ref yy, i) * yScale, activation);
     }
 
-    // act'(z) written in terms of the output y = act(z).
-    private static float Derivative(float y, Activation activation) => activation switch
-    {
-        Activation.Relu => y > 0f ? 1f : 0f,
-        Activation.LeakyRelu => y > 0f ? 1f : Activations.LeakySlope,
-        Activation.Tanh => 1f - y * y,
-        Activation.Sigmoid => y * (1f - y),
-        _ => 1f,
-    };
+    // act'(z) written in terms of the output y = act(z), for tanh and sigmoid.
+    private static float Derivative(float y, Activation activation) => activation == Activation.Tanh ? 1f - y * y : y * (1f - y);
 
     internal readonly struct Job(float* dz, float* y, float* mask, float* db, int rows, int n, Activation activation, float yScale) : IPartitionedJob
     {
@@ -100,4 +71,16 @@ internal static unsafe class ActivationBackward
             }
         }
     }
+}
+
+// dz = y > 0 ? dz : slope·dz, as a compare and select: the ReLU family's backward taken from its output y.
+internal readonly struct ReluFamilyBackward(float slope) : IInPlaceOp
+{
+    public Vector512<float> Apply(Vector512<float> dz, Vector512<float> y)
+        => Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<float>.Zero), dz, dz * Vector512.Create(slope));
+
+    public Vector256<float> Apply(Vector256<float> dz, Vector256<float> y)
+        => Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<float>.Zero), dz, dz * Vector256.Create(slope));
+
+    public float Apply(float dz, float y) => y > 0f ? dz : dz * slope;
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DefectApi.NeuralNet.Kernels;
 
 // The activation functions' scalar definitions. ReLU, LeakyReLU and linear are one function, max(z, slope·z),
@@ -10,6 +12,9 @@ internal static class Activations
     public static bool IsReluFamily(Activation activation) => activation is Activation.Relu or Activation.LeakyRelu;
 
     // The slope of max(z, slope·z) for the ReLU family and linear; null for the activations that are not of that form.
+    // Inlined because the backward sweep asks once per row: as a call it made the JIT keep the sweep's loop state on
+    // the stack, and a 256 × 256 sweep took 70% longer.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float? Slope(Activation activation) => activation switch
     {
         Activation.Relu => 0f,
