@@ -29,6 +29,7 @@ internal static unsafe class ActivationBackward
 
     // dz and y are one row of the same length: dz *= act'(y · yScale). Every activation here has a derivative
     // that is a function of its output, so z itself need not be kept.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Row(Span<float> dz, ReadOnlySpan<float> y, Activation activation, float yScale)
     {
         if (activation == Activation.Linear) return;
@@ -56,6 +57,8 @@ internal static unsafe class ActivationBackward
             if (j0 < j1) Columns(j0, j1);
         }
 
+        // AggressiveOptimization: the row passes are ElementWise steps, which cost nothing only once inlined (see IElementStep).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Columns(int j0, int j1)
         {
             int width = j1 - j0;

@@ -7,6 +7,9 @@ namespace DefectApi.NeuralNet.Kernels;
 // What an element-wise kernel does at index i to 16, 8 or 1 elements. A step is a ref struct holding refs to its
 // spans; ElementWise.Run writes the Vector512 → Vector256 → scalar loop once, and the JIT compiles it once per step
 // type with the step inlined, so the loop costs what the hand-written copies did (TensorPrimitives' operator structs).
+// That holds only in optimized code: tiered compilation's first tier inlines nothing, and a short training run spends
+// its first epochs there. So every kernel built on Run is marked AggressiveOptimization, compiled optimized at its
+// first call (without that, the train benchmark's timed epochs ran the kernels as a chain of calls).
 internal interface IElementStep
 {
     void Vector512At(nuint i);
@@ -47,12 +50,15 @@ internal static class ElementWise
     }
 
     // dst += src.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(Span<float> dst, ReadOnlySpan<float> src) => Apply(dst, src, default(AddOp));
 
     // dst *= src.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(Span<float> dst, ReadOnlySpan<float> src) => Apply(dst, src, default(MultiplyOp));
 
     // row is (Out) holding x·W for one sample, b is (Out): row = act(row + b).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BiasActivate(Span<float> row, ReadOnlySpan<float> b, Activation activation)
     {
         if (row.Length != b.Length) throw new ArgumentException("Row and bias lengths differ.");

@@ -4,16 +4,18 @@ using System.Runtime.Intrinsics;
 
 namespace DefectApi.NeuralNet.Kernels;
 
-// The optimizers' per-parameter updates as ElementWise steps. The vector and scalar code perform the same IEEE
-// operations in the same order (no fused multiply-add, whose single rounding would differ), so an element's result
-// does not depend on which of the loops reaches it.
+// The optimizers' per-parameter updates as ElementWise steps (AggressiveOptimization: see IElementStep). The vector
+// and scalar code perform the same IEEE operations in the same order (no fused multiply-add, whose single rounding
+// would differ), so an element's result does not depend on which of the loops reaches it.
 internal static class OptimizerKernels
 {
     // p -= lr · (s·g + l2·p)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sgd(Span<float> p, ReadOnlySpan<float> g, float lr, float s, float l2)
         => ElementWise.Apply(p, g, new SgdUpdate(lr, s, l2));
 
     // gᵢ = s·g + l2·p; v = μ·v + gᵢ; p -= lr · (nesterov ? gᵢ + μ·v : v)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Momentum(Span<float> p, ReadOnlySpan<float> g, Span<float> v, float lr, float s, float l2, float mu, bool nesterov)
     {
         if (g.Length < p.Length || v.Length < p.Length) throw new ArgumentException("Gradient or velocity shorter than the parameters.");
@@ -23,6 +25,7 @@ internal static class OptimizerKernels
 
     // Adam (Kingma & Ba 2015) with AdamW's decoupled decay factor: gᵢ = s·g + l2·p; m = β1·m + (1-β1)·gᵢ;
     // v = β2·v + (1-β2)·gᵢ²; p = p·decay - lr·(m·c1) / (√(v·c2) + ε), c1 and c2 the bias corrections.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Adam(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamStep k)
     {
         if (g.Length < p.Length || m.Length < p.Length || v.Length < p.Length) throw new ArgumentException("Gradient or moments shorter than the parameters.");
