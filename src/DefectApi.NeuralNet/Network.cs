@@ -7,7 +7,7 @@ namespace DefectApi.NeuralNet;
 // A stack of dense layers over one contiguous parameter array (llm.c's layout: each layer's W then b).
 public sealed class Network
 {
-    // Inference scratch is per thread, so concurrent Predict/PredictOne calls on one network share nothing
+    // Inference scratch is per thread, so concurrent Predict calls on one network share nothing
     // and a thread allocates only the first time (or when a wider network needs more).
     [ThreadStatic] private static float[]? threadScratch;
 
@@ -21,7 +21,7 @@ public sealed class Network
         Spec = spec;
         this.parameters = parameters;
         var layers = new DenseLayer[spec.Layers.Count];
-        int inputs = spec.Inputs, offset = 0, widest = spec.Inputs, totalUnits = 0;
+        int inputs = spec.Inputs, offset = 0, widest = spec.Inputs;
         for (int i = 0; i < layers.Length; i++)
         {
             var ls = spec.Layers[i];
@@ -29,11 +29,9 @@ public sealed class Network
             offset += layers[i].ParameterCount;
             inputs = ls.Units;
             widest = Math.Max(widest, ls.Units);
-            totalUnits += ls.Units;
         }
         Layers = layers;
         WidestLayer = widest;
-        TotalUnits = totalUnits;
     }
 
     public static Network Create(NetworkSpec spec, int seed)
@@ -72,7 +70,6 @@ public sealed class Network
     internal float[] ParameterArray => parameters;
     internal DenseLayer[] Layers { get; }
     internal int WidestLayer { get; }
-    internal int TotalUnits { get; }
 
     internal static long CountParametersLong(NetworkSpec spec)
     {
@@ -115,8 +112,6 @@ public sealed class Network
         }
     }
 
-    public void PredictOne(ReadOnlySpan<float> input, Span<float> output) => Predict(input[..Math.Min(input.Length, Inputs)], 1, output);
-
     private void ForwardChunk(ReadOnlySpan<float> x, int rows, Span<float> bufferA, Span<float> bufferB, Span<float> outputs)
     {
         ReadOnlySpan<float> current = x;
@@ -129,53 +124,12 @@ public sealed class Network
         }
     }
 
-    // d(output[outputIndex]) / d(input) for one record, by backpropagating a unit seed (inference mode: no dropout).
-    public void InputGradient(ReadOnlySpan<float> input, int outputIndex, Span<float> gradient)
-    {
-        if (input.Length < Inputs) throw new ArgumentException($"Expected {Inputs} input values, got {input.Length}.", nameof(input));
-        if (gradient.Length < Inputs) throw new ArgumentException($"Expected room for {Inputs} gradients, got {gradient.Length}.", nameof(gradient));
-        ArgumentOutOfRangeException.ThrowIfNegative(outputIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(outputIndex, Outputs);
-        // Scratch: every layer's output (kept for the backward pass), then two gradient vectors.
-        var scratch = Scratch(TotalUnits + 2 * WidestLayer).AsSpan();
-        var outs = scratch[..TotalUnits];
-        ReadOnlySpan<float> current = input[..Inputs];
-        int offset = 0;
-        foreach (var layer in Layers)
-        {
-            var y = outs.Slice(offset, layer.Outputs);
-            layer.Forward(parameters, current, 1, y, pool: null);
-            current = y;
-            offset += layer.Outputs;
-        }
-        var g = scratch.Slice(TotalUnits, WidestLayer);
-        var gNext = scratch.Slice(TotalUnits + WidestLayer, WidestLayer);
-        g[..Outputs].Clear();
-        g[outputIndex] = 1f;
-        for (int l = Layers.Length - 1; l >= 0; l--)
-        {
-            var layer = Layers[l];
-            offset -= layer.Outputs;
-            var dz = g[..layer.Outputs];
-            Activations.Backward(dz, outs.Slice(offset, layer.Outputs), layer.Activation);
-            var dx = l == 0 ? gradient[..Inputs] : gNext[..layer.Inputs];
-            // dx (1, In) = dz (1, Out) · Wᵀ, W is (In, Out).
-            Gemm.MatMul(dz, parameters.AsSpan(layer.WeightOffset, layer.Inputs * layer.Outputs), dx, 1, layer.Inputs, layer.Outputs,
-                GemmForm.Nt, accumulate: false, pool: null);
-            var swap = g;
-            g = gNext;
-            gNext = swap;
-        }
-    }
-
     private static float[] Scratch(int length)
     {
         var s = threadScratch;
         if (s is null || s.Length < length) threadScratch = s = new float[length];
         return s;
     }
-
-    public Network Clone() => new(Spec, (float[])parameters.Clone());
 
     public byte[] ToBytes() => NetworkSerializer.Write(this);
 

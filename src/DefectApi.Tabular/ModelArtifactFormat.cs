@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DefectApi.NeuralNet;
+using DefectApi.NeuralNet.Serialization;
 using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Training;
 

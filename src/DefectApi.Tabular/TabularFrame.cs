@@ -61,9 +61,6 @@ public sealed class TabularFrame
         return -1;
     }
 
-    /// <summary>The values of a numeric column (NaN = missing), or null for a text-coded column.</summary>
-    internal double[]? NumericValues(int column) => _numbers[column];
-
     /// <summary>Codes (0 = missing, k = Entries[k-1]) of a text-coded column, or null for a numeric one.</summary>
     internal (int[] Codes, string[] Entries)? TextValues(int column) =>
         _codes[column] is { } codes ? (codes, _entries[column]!) : null;

@@ -10,6 +10,3 @@ var app = builder.Build();
 app.MapDefectApi();
 app.Run();
 return 0;
-
-/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
-public partial class Program;

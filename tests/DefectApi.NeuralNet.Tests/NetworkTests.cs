@@ -49,32 +49,26 @@ public class NetworkTests
     }
 
     [Fact]
-    public void PredictOneEqualsTheMatchingBatchRow()
+    public void PredictingOneRowEqualsTheMatchingBatchRow()
     {
         var network = Network.Create(Spec, 2);
         var x = Data.Uniform(5 * 7, 3);
         var batch = new float[5 * 3];
         network.Predict(x, 5, batch);
         var one = new float[3];
-        network.PredictOne(x.AsSpan(14, 7), one);
+        network.Predict(x.AsSpan(14, 7), 1, one);
         Assert.Equal(batch.AsSpan(6, 3).ToArray(), one);
     }
 
     [Fact]
-    public void PredictOneAllocatesNothingAfterWarmUp()
+    public void PredictingOneRowAllocatesNothingAfterWarmUp()
     {
         var network = Network.Create(Spec, 2);
         var x = Data.Uniform(7, 3);
         var y = new float[3];
-        var g = new float[7];
-        network.PredictOne(x, y);
-        network.InputGradient(x, 1, g);
+        network.Predict(x, 1, y);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            network.PredictOne(x, y);
-            network.InputGradient(x, 1, g);
-        }
+        for (int i = 0; i < 1000; i++) network.Predict(x, 1, y);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
@@ -94,7 +88,7 @@ public class NetworkTests
             {
                 for (int r = t; r < rows; r += 4)
                 {
-                    network.PredictOne(x.AsSpan(r * 16, 16), y);
+                    network.Predict(x.AsSpan(r * 16, 16), 1, y);
                     if (y[0] != expected[2 * r] || y[1] != expected[2 * r + 1]) Interlocked.Increment(ref failures);
                 }
             }
@@ -102,37 +96,6 @@ public class NetworkTests
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         Assert.Equal(0, failures);
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(2)]
-    public void InputGradientMatchesFiniteDifferences(int outputIndex)
-    {
-        var network = Network.Create(Spec, 6);
-        var x = Data.Uniform(7, 9);
-        var g = new float[7];
-        network.InputGradient(x, outputIndex, g);
-        var p = network.Parameters.ToArray().Select(v => (double)v).ToArray();
-        for (int i = 0; i < 7; i++)
-        {
-            var up = x.Select(v => (double)v).ToArray();
-            var down = (double[])up.Clone();
-            up[i] += 1e-6;
-            down[i] -= 1e-6;
-            double numeric = (ReferenceMlp.Forward(Spec, p, up, 1)[outputIndex] - ReferenceMlp.Forward(Spec, p, down, 1)[outputIndex]) / 2e-6;
-            Assert.Equal(numeric, g[i], 1e-4);
-        }
-    }
-
-    [Fact]
-    public void CloneIsIndependent()
-    {
-        var network = Network.Create(Spec, 1);
-        var clone = network.Clone();
-        Assert.Equal(Data.Bytes(network.Parameters), Data.Bytes(clone.Parameters));
-        clone.Parameters[0] += 1f;
-        Assert.NotEqual(network.Parameters[0], clone.Parameters[0]);
     }
 
     [Fact]

@@ -1,131 +1,138 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using DefectApi.NeuralNet.Layers;
 
 namespace DefectApi.NeuralNet.Kernels;
 
-// Element-wise passes that run once per layer per batch. Vector512 → Vector256 → scalar, remainder
-// always handled; the transcendental activations stay scalar (MathF) so their bytes match inference.
+// What an element-wise kernel does at index i to 16, 8 or 1 elements. A step is a ref struct holding refs to its
+// spans; ElementWise.Run writes the Vector512 → Vector256 → scalar loop once, and the JIT compiles it once per step
+// type with the step inlined, so the loop costs what the hand-written copies did (TensorPrimitives' operator structs).
+// That holds only in optimized code: tiered compilation's first tier inlines nothing, and a short training run spends
+// its first epochs there. So every kernel built on Run is marked AggressiveOptimization, compiled optimized at its
+// first call (without that, the train benchmark's timed epochs ran the kernels as a chain of calls).
+internal interface IElementStep
+{
+    void Vector512At(nuint i);
+    void Vector256At(nuint i);
+    void ScalarAt(nuint i);
+}
+
+// x = f(x, y) at each width, for kernels that update one span from another: ElementWise.Apply supplies the loads and stores.
+internal interface IInPlaceOp
+{
+    Vector512<float> Apply(Vector512<float> x, Vector512<float> y);
+    Vector256<float> Apply(Vector256<float> x, Vector256<float> y);
+    float Apply(float x, float y);
+}
+
+// Element-wise passes that run once per layer per batch, remainder always handled; the transcendental activations
+// stay scalar (MathF) so their bytes match inference.
 internal static class ElementWise
 {
-    // row is (Out) holding x·W for one sample, b is (Out): row = act(row + b).
-    public static void BiasActivate(Span<float> row, ReadOnlySpan<float> b, Activation activation)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run<TStep>(int length, ref TStep step) where TStep : struct, IElementStep, allows ref struct
     {
-        if (row.Length != b.Length) throw new ArgumentException("Row and bias lengths differ.");
-        ref float r = ref MemoryMarshal.GetReference(row);
-        ref float bb = ref MemoryMarshal.GetReference(b);
-        int n = row.Length, i = 0;
-        if (activation is Activation.Relu or Activation.Linear or Activation.LeakyRelu)
-        {
-            float slope = activation switch { Activation.Relu => 0f, Activation.LeakyRelu => Activations.LeakySlope, _ => 1f };
-            if (Vector512.IsHardwareAccelerated)
-            {
-                var s = Vector512.Create(slope);
-                for (; i <= n - 16; i += 16)
-                {
-                    var z = Vector512.LoadUnsafe(ref r, (nuint)i) + Vector512.LoadUnsafe(ref bb, (nuint)i);
-                    Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * s).StoreUnsafe(ref r, (nuint)i);
-                }
-            }
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var s = Vector256.Create(slope);
-                for (; i <= n - 8; i += 8)
-                {
-                    var z = Vector256.LoadUnsafe(ref r, (nuint)i) + Vector256.LoadUnsafe(ref bb, (nuint)i);
-                    Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * s).StoreUnsafe(ref r, (nuint)i);
-                }
-            }
-            for (; i < n; i++)
-            {
-                float z = Unsafe.Add(ref r, i) + Unsafe.Add(ref bb, i);
-                Unsafe.Add(ref r, i) = z > 0f ? z : z * slope;
-            }
-            return;
-        }
-        for (; i < n; i++) Unsafe.Add(ref r, i) = Activations.Apply(Unsafe.Add(ref r, i) + Unsafe.Add(ref bb, i), activation);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= length - 16; i += 16) step.Vector512At((nuint)i);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= length - 8; i += 8) step.Vector256At((nuint)i);
+        for (; i < length; i++) step.ScalarAt((nuint)i);
     }
 
-    // dz and y are the same length: dz *= act'(y * yScale), the derivative taken from the output.
-    public static void ActivationBackward(Span<float> dz, ReadOnlySpan<float> y, Activation activation, float yScale)
+    // x = op(x, y) over x; y is at least as long.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Apply<TOp>(Span<float> x, ReadOnlySpan<float> y, TOp op) where TOp : struct, IInPlaceOp
     {
-        if (activation == Activation.Linear) return;
-        if (y.Length < dz.Length) throw new ArgumentException("Output shorter than gradient.");
-        ref float d = ref MemoryMarshal.GetReference(dz);
-        ref float yy = ref MemoryMarshal.GetReference(y);
-        int n = dz.Length, i = 0;
-        if (activation is Activation.Relu or Activation.LeakyRelu)
-        {
-            // Sign of y equals sign of z for both, and dropout's scale is positive, so yScale is irrelevant.
-            float slope = activation == Activation.Relu ? 0f : Activations.LeakySlope;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                var s = Vector512.Create(slope);
-                for (; i <= n - 16; i += 16)
-                {
-                    var g = Vector512.LoadUnsafe(ref d, (nuint)i);
-                    var pos = Vector512.GreaterThan(Vector512.LoadUnsafe(ref yy, (nuint)i), Vector512<float>.Zero);
-                    Vector512.ConditionalSelect(pos, g, g * s).StoreUnsafe(ref d, (nuint)i);
-                }
-            }
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var s = Vector256.Create(slope);
-                for (; i <= n - 8; i += 8)
-                {
-                    var g = Vector256.LoadUnsafe(ref d, (nuint)i);
-                    var pos = Vector256.GreaterThan(Vector256.LoadUnsafe(ref yy, (nuint)i), Vector256<float>.Zero);
-                    Vector256.ConditionalSelect(pos, g, g * s).StoreUnsafe(ref d, (nuint)i);
-                }
-            }
-            for (; i < n; i++)
-                if (!(Unsafe.Add(ref yy, i) > 0f)) Unsafe.Add(ref d, i) *= slope;
-            return;
-        }
-        for (; i < n; i++) Unsafe.Add(ref d, i) *= Activations.DerivativeFromOutput(Unsafe.Add(ref yy, i) * yScale, activation);
+        if (y.Length < x.Length) throw new ArgumentException("Source shorter than destination.");
+        var step = new InPlace<TOp>(x, y, op);
+        Run(x.Length, ref step);
     }
 
     // dst += src.
-    public static void Add(Span<float> dst, ReadOnlySpan<float> src) => Apply<AddOp>(dst, src);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Add(Span<float> dst, ReadOnlySpan<float> src) => Apply(dst, src, default(AddOp));
 
     // dst *= src.
-    public static void Multiply(Span<float> dst, ReadOnlySpan<float> src) => Apply<MultiplyOp>(dst, src);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply(Span<float> dst, ReadOnlySpan<float> src) => Apply(dst, src, default(MultiplyOp));
 
-    private static void Apply<TOp>(Span<float> dst, ReadOnlySpan<float> src) where TOp : IBinaryOp
+    // row is (Out) holding x·W for one sample, b is (Out): row = act(row + b).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BiasActivate(Span<float> row, ReadOnlySpan<float> b, Activation activation)
     {
-        if (src.Length < dst.Length) throw new ArgumentException("Source shorter than destination.");
-        ref float d = ref MemoryMarshal.GetReference(dst);
-        ref float s = ref MemoryMarshal.GetReference(src);
-        int n = dst.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; i <= n - 16; i += 16)
-                TOp.Apply(Vector512.LoadUnsafe(ref d, (nuint)i), Vector512.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
-        if (Vector256.IsHardwareAccelerated)
-            for (; i <= n - 8; i += 8)
-                TOp.Apply(Vector256.LoadUnsafe(ref d, (nuint)i), Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref d, i) = TOp.Apply(Unsafe.Add(ref d, i), Unsafe.Add(ref s, i));
+        if (row.Length != b.Length) throw new ArgumentException("Row and bias lengths differ.");
+        if (Activations.Slope(activation) is float slope)
+        {
+            Apply(row, b, new ReluFamilyBias(slope));
+            return;
+        }
+        ref float r = ref MemoryMarshal.GetReference(row);
+        ref float bb = ref MemoryMarshal.GetReference(b);
+        for (int i = 0; i < row.Length; i++) Unsafe.Add(ref r, i) = Activations.Apply(Unsafe.Add(ref r, i) + Unsafe.Add(ref bb, i), activation);
     }
 
-    // One operation at every width, resolved at JIT time (static abstract members on a struct).
-    private interface IBinaryOp
+    private ref struct InPlace<TOp> : IElementStep where TOp : struct, IInPlaceOp
     {
-        static abstract Vector512<float> Apply(Vector512<float> x, Vector512<float> y);
-        static abstract Vector256<float> Apply(Vector256<float> x, Vector256<float> y);
-        static abstract float Apply(float x, float y);
+        private readonly ref float x;
+        private readonly ref float y;
+        private readonly TOp op;
+
+        public InPlace(Span<float> x, ReadOnlySpan<float> y, TOp op)
+        {
+            this.x = ref MemoryMarshal.GetReference(x);
+            this.y = ref MemoryMarshal.GetReference(y);
+            this.op = op;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Vector512At(nuint i) => op.Apply(Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref x, i);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Vector256At(nuint i) => op.Apply(Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref x, i);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void ScalarAt(nuint i) => Unsafe.Add(ref x, i) = op.Apply(Unsafe.Add(ref x, i), Unsafe.Add(ref y, i));
     }
 
-    private readonly struct AddOp : IBinaryOp
+    private readonly struct AddOp : IInPlaceOp
     {
-        public static Vector512<float> Apply(Vector512<float> x, Vector512<float> y) => x + y;
-        public static Vector256<float> Apply(Vector256<float> x, Vector256<float> y) => x + y;
-        public static float Apply(float x, float y) => x + y;
+        public Vector512<float> Apply(Vector512<float> x, Vector512<float> y) => x + y;
+        public Vector256<float> Apply(Vector256<float> x, Vector256<float> y) => x + y;
+        public float Apply(float x, float y) => x + y;
     }
 
-    private readonly struct MultiplyOp : IBinaryOp
+    private readonly struct MultiplyOp : IInPlaceOp
     {
-        public static Vector512<float> Apply(Vector512<float> x, Vector512<float> y) => x * y;
-        public static Vector256<float> Apply(Vector256<float> x, Vector256<float> y) => x * y;
-        public static float Apply(float x, float y) => x * y;
+        public Vector512<float> Apply(Vector512<float> x, Vector512<float> y) => x * y;
+        public Vector256<float> Apply(Vector256<float> x, Vector256<float> y) => x * y;
+        public float Apply(float x, float y) => x * y;
+    }
+}
+
+// z = x + bias, then max(z, slope·z) as a compare and select (slope 0 for ReLU, 0.01 for LeakyReLU, 1 for linear):
+// the forward pass's bias and activation, here and in the GEMM's store.
+internal readonly struct ReluFamilyBias(float slope) : IInPlaceOp
+{
+    public Vector512<float> Apply(Vector512<float> x, Vector512<float> bias) => Apply(x, bias, Vector512.Create(slope));
+    public Vector256<float> Apply(Vector256<float> x, Vector256<float> bias) => Apply(x, bias, Vector256.Create(slope));
+
+    public float Apply(float x, float bias)
+    {
+        float z = x + bias;
+        return z > 0f ? z : z * slope;
+    }
+
+    // The vector forms with the slope already broadcast, for the GEMM's store (once per tile row).
+    public static Vector512<float> Apply(Vector512<float> x, Vector512<float> bias, Vector512<float> slope)
+    {
+        var z = x + bias;
+        return Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), z, z * slope);
+    }
+
+    public static Vector256<float> Apply(Vector256<float> x, Vector256<float> bias, Vector256<float> slope)
+    {
+        var z = x + bias;
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), z, z * slope);
     }
 }

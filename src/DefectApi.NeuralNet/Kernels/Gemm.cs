@@ -55,18 +55,12 @@ internal static class Gemm
     {
         CheckShapes(x, w, y, m, n, k);
         if (bias.Length != n) throw new ArgumentException($"Bias holds {bias.Length} floats, needs {n}.", nameof(bias));
-        float? slope = activation switch
-        {
-            Activation.Relu => 0f,
-            Activation.LeakyRelu => Layers.Activations.LeakySlope,
-            Activation.Linear => 1f,
-            _ => null,
-        };
+        float? slope = Activations.Slope(activation);
         if (m == 0 || n == 0) return;
         if (k == 0 || IsSmall(m, n, k) || slope is null)
         {
             MatMul(x, w, y, m, n, k, GemmForm.Nn, accumulate: false, pool);
-            Layers.Activations.BiasForward(y[..(m * n)], bias, activation);
+            for (int row = 0; row < m; row++) ElementWise.BiasActivate(y.Slice(row * n, n), bias, activation);
         }
         else
         {

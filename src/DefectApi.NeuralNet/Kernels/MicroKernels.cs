@@ -12,99 +12,76 @@ internal static unsafe class MicroKernels
     // AVX-512: 8 × 32 = 16 zmm accumulators, 2 for B, 1 broadcast: fits the 32 registers with room.
     public const int Mr512 = 8, Nr512 = 32;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel512(int kc, float* a, float* b, float* c, int ldc, bool overwrite, in Epilogue epilogue)
-    {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++, a += Mr512, b += Nr512)
-        {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 16);
-            var ai = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(ai, b0, c00); c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(ai, b0, c10); c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(ai, b0, c20); c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(ai, b0, c30); c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(ai, b0, c40); c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(ai, b0, c50); c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(ai, b0, c60); c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(ai, b0, c70); c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
-        }
-        Store512(c, c00, c01, overwrite, epilogue); c += ldc;
-        Store512(c, c10, c11, overwrite, epilogue); c += ldc;
-        Store512(c, c20, c21, overwrite, epilogue); c += ldc;
-        Store512(c, c30, c31, overwrite, epilogue); c += ldc;
-        Store512(c, c40, c41, overwrite, epilogue); c += ldc;
-        Store512(c, c50, c51, overwrite, epilogue); c += ldc;
-        Store512(c, c60, c61, overwrite, epilogue); c += ldc;
-        Store512(c, c70, c71, overwrite, epilogue);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store512(float* c, Vector512<float> v0, Vector512<float> v1, bool overwrite, in Epilogue e)
-    {
-        if (!overwrite)
-        {
-            v0 += Vector512.Load(c);
-            v1 += Vector512.Load(c + 16);
-        }
-        if (e.Bias != null)
-        {
-            var s = Vector512.Create(e.Slope);
-            v0 += Vector512.Load(e.Bias);
-            v1 += Vector512.Load(e.Bias + 16);
-            v0 = Vector512.ConditionalSelect(Vector512.GreaterThan(v0, Vector512<float>.Zero), v0, v0 * s);
-            v1 = Vector512.ConditionalSelect(Vector512.GreaterThan(v1, Vector512<float>.Zero), v1, v1 * s);
-        }
-        v0.Store(c);
-        v1.Store(c + 16);
-    }
-
     // AVX2: 6 × 16 = 12 ymm accumulators + 2 for B + 1 broadcast, within the 16 registers (the classic Haswell shape).
     public const int Mr256 = 6, Nr256 = 16;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel256(int kc, float* a, float* b, float* c, int ldc, bool overwrite, in Epilogue epilogue)
-    {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++, a += Mr256, b += Nr256)
-        {
-            var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + 8);
-            var ai = Vector256.Create(a[0]); c00 = Vector256.FusedMultiplyAdd(ai, b0, c00); c01 = Vector256.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector256.Create(a[1]); c10 = Vector256.FusedMultiplyAdd(ai, b0, c10); c11 = Vector256.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector256.Create(a[2]); c20 = Vector256.FusedMultiplyAdd(ai, b0, c20); c21 = Vector256.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector256.Create(a[3]); c30 = Vector256.FusedMultiplyAdd(ai, b0, c30); c31 = Vector256.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(ai, b0, c40); c41 = Vector256.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(ai, b0, c50); c51 = Vector256.FusedMultiplyAdd(ai, b1, c51);
-        }
-        Store256(c, c00, c01, overwrite, epilogue); c += ldc;
-        Store256(c, c10, c11, overwrite, epilogue); c += ldc;
-        Store256(c, c20, c21, overwrite, epilogue); c += ldc;
-        Store256(c, c30, c31, overwrite, epilogue); c += ldc;
-        Store256(c, c40, c41, overwrite, epilogue); c += ldc;
-        Store256(c, c50, c51, overwrite, epilogue);
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Kernel512(int kc, float* a, float* b, float* c, int ldc, bool overwrite, in Epilogue epilogue)
+        => Kernel<Tile512, Vector512<float>>(kc, a, b, c, ldc, overwrite, epilogue);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store256(float* c, Vector256<float> v0, Vector256<float> v1, bool overwrite, in Epilogue e)
+    public static void Kernel256(int kc, float* a, float* b, float* c, int ldc, bool overwrite, in Epilogue epilogue)
+        => Kernel<Tile256, Vector256<float>>(kc, a, b, c, ldc, overwrite, epilogue);
+
+    // The tile is Rows × two vectors. Rows is a constant of the tile type, so for the 6-row tile the JIT drops
+    // rows 6 and 7 and their accumulators: each width compiles to the straight-line kernel it would be by hand.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel<TTile, TVector>(int kc, float* a, float* b, float* c, int ldc, bool overwrite, in Epilogue epilogue)
+        where TTile : struct, ITile<TVector> where TVector : struct
     {
+        TVector c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        TVector c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        int lanes = TTile.Lanes;
+        for (int p = 0; p < kc; p++, a += TTile.Rows, b += 2 * lanes)
+        {
+            var b0 = TTile.Load(b);
+            var b1 = TTile.Load(b + lanes);
+            var ai = TTile.Broadcast(a[0]); c00 = TTile.FusedMultiplyAdd(ai, b0, c00); c01 = TTile.FusedMultiplyAdd(ai, b1, c01);
+            ai = TTile.Broadcast(a[1]); c10 = TTile.FusedMultiplyAdd(ai, b0, c10); c11 = TTile.FusedMultiplyAdd(ai, b1, c11);
+            ai = TTile.Broadcast(a[2]); c20 = TTile.FusedMultiplyAdd(ai, b0, c20); c21 = TTile.FusedMultiplyAdd(ai, b1, c21);
+            ai = TTile.Broadcast(a[3]); c30 = TTile.FusedMultiplyAdd(ai, b0, c30); c31 = TTile.FusedMultiplyAdd(ai, b1, c31);
+            ai = TTile.Broadcast(a[4]); c40 = TTile.FusedMultiplyAdd(ai, b0, c40); c41 = TTile.FusedMultiplyAdd(ai, b1, c41);
+            ai = TTile.Broadcast(a[5]); c50 = TTile.FusedMultiplyAdd(ai, b0, c50); c51 = TTile.FusedMultiplyAdd(ai, b1, c51);
+            if (TTile.Rows == 8)
+            {
+                ai = TTile.Broadcast(a[6]); c60 = TTile.FusedMultiplyAdd(ai, b0, c60); c61 = TTile.FusedMultiplyAdd(ai, b1, c61);
+                ai = TTile.Broadcast(a[7]); c70 = TTile.FusedMultiplyAdd(ai, b0, c70); c71 = TTile.FusedMultiplyAdd(ai, b1, c71);
+            }
+        }
+        StoreRow<TTile, TVector>(c, c00, c01, overwrite, epilogue); c += ldc;
+        StoreRow<TTile, TVector>(c, c10, c11, overwrite, epilogue); c += ldc;
+        StoreRow<TTile, TVector>(c, c20, c21, overwrite, epilogue); c += ldc;
+        StoreRow<TTile, TVector>(c, c30, c31, overwrite, epilogue); c += ldc;
+        StoreRow<TTile, TVector>(c, c40, c41, overwrite, epilogue); c += ldc;
+        StoreRow<TTile, TVector>(c, c50, c51, overwrite, epilogue);
+        if (TTile.Rows == 8)
+        {
+            c += ldc;
+            StoreRow<TTile, TVector>(c, c60, c61, overwrite, epilogue); c += ldc;
+            StoreRow<TTile, TVector>(c, c70, c71, overwrite, epilogue);
+        }
+    }
+
+    // One tile row, two vectors: c = acc or c + acc, then the epilogue's bias and activation when it has a bias.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TTile, TVector>(float* c, TVector v0, TVector v1, bool overwrite, in Epilogue e)
+        where TTile : struct, ITile<TVector> where TVector : struct
+    {
+        int lanes = TTile.Lanes;
         if (!overwrite)
         {
-            v0 += Vector256.Load(c);
-            v1 += Vector256.Load(c + 8);
+            v0 = TTile.Add(v0, TTile.Load(c));
+            v1 = TTile.Add(v1, TTile.Load(c + lanes));
         }
-        if (e.Bias != null)
+        float* bias = e.Bias;
+        if (bias != null)
         {
-            var s = Vector256.Create(e.Slope);
-            v0 += Vector256.Load(e.Bias);
-            v1 += Vector256.Load(e.Bias + 8);
-            v0 = Vector256.ConditionalSelect(Vector256.GreaterThan(v0, Vector256<float>.Zero), v0, v0 * s);
-            v1 = Vector256.ConditionalSelect(Vector256.GreaterThan(v1, Vector256<float>.Zero), v1, v1 * s);
+            var slope = TTile.Broadcast(e.Slope);
+            v0 = TTile.BiasActivate(v0, TTile.Load(bias), slope);
+            v1 = TTile.BiasActivate(v1, TTile.Load(bias + lanes), slope);
         }
-        v0.Store(c);
-        v1.Store(c + 8);
+        TTile.Store(v0, c);
+        TTile.Store(v1, c + lanes);
     }
 
     // Scalar twin with the same FMA-per-term arithmetic, for machines without SIMD.
@@ -133,11 +110,43 @@ internal readonly unsafe struct Epilogue(float* bias, float slope)
 
     public Epilogue Offset(int columns) => Bias == null ? this : new Epilogue(Bias + columns, Slope);
 
-    // The scalar twin of the vector code above: the same add, compare and multiply.
-    public float Apply(float z, int column)
-    {
-        if (Bias == null) return z;
-        z += Bias[column];
-        return z > 0f ? z : z * Slope;
-    }
+    // The scalar twin of the tiles' store (ReluFamilyBias): the same add, compare and multiply.
+    public float Apply(float z, int column) => Bias == null ? z : new ReluFamilyBias(Slope).Apply(z, Bias[column]);
+}
+
+// The per-vector operations of one micro-kernel width; the tile is Rows × (2 · Lanes) floats.
+internal unsafe interface ITile<TVector> where TVector : struct
+{
+    static abstract int Rows { get; }
+    static abstract int Lanes { get; }
+    static abstract TVector Load(float* source);
+    static abstract void Store(TVector value, float* destination);
+    static abstract TVector Broadcast(float value);
+    static abstract TVector Add(TVector x, TVector y);
+    static abstract TVector FusedMultiplyAdd(TVector a, TVector b, TVector addend);
+    static abstract TVector BiasActivate(TVector z, TVector bias, TVector slope);
+}
+
+internal readonly unsafe struct Tile512 : ITile<Vector512<float>>
+{
+    public static int Rows => MicroKernels.Mr512;
+    public static int Lanes => Vector512<float>.Count;
+    public static Vector512<float> Load(float* source) => Vector512.Load(source);
+    public static void Store(Vector512<float> value, float* destination) => value.Store(destination);
+    public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
+    public static Vector512<float> Add(Vector512<float> x, Vector512<float> y) => x + y;
+    public static Vector512<float> FusedMultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> addend) => Vector512.FusedMultiplyAdd(a, b, addend);
+    public static Vector512<float> BiasActivate(Vector512<float> z, Vector512<float> bias, Vector512<float> slope) => ReluFamilyBias.Apply(z, bias, slope);
+}
+
+internal readonly unsafe struct Tile256 : ITile<Vector256<float>>
+{
+    public static int Rows => MicroKernels.Mr256;
+    public static int Lanes => Vector256<float>.Count;
+    public static Vector256<float> Load(float* source) => Vector256.Load(source);
+    public static void Store(Vector256<float> value, float* destination) => value.Store(destination);
+    public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
+    public static Vector256<float> Add(Vector256<float> x, Vector256<float> y) => x + y;
+    public static Vector256<float> FusedMultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> addend) => Vector256.FusedMultiplyAdd(a, b, addend);
+    public static Vector256<float> BiasActivate(Vector256<float> z, Vector256<float> bias, Vector256<float> slope) => ReluFamilyBias.Apply(z, bias, slope);
 }

@@ -1,3 +1,5 @@
+using DefectApi.NeuralNet.Training;
+
 namespace DefectApi.NeuralNet.Optimizers;
 
 internal static class LearningRates

@@ -1,4 +1,4 @@
-namespace DefectApi.NeuralNet;
+namespace DefectApi.NeuralNet.Optimizers;
 
 public enum OptimizerKind { Sgd, Momentum, Nesterov, Adam, AdamW }
 

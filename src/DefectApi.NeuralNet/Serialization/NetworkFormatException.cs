@@ -1,4 +1,4 @@
-namespace DefectApi.NeuralNet;
+namespace DefectApi.NeuralNet.Serialization;
 
 // The only exception FromBytes throws for a blob it cannot trust.
 public sealed class NetworkFormatException : Exception

@@ -2,9 +2,8 @@ using System.Diagnostics;
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Losses;
 using DefectApi.NeuralNet.Optimizers;
-using DefectApi.NeuralNet.Training;
 
-namespace DefectApi.NeuralNet;
+namespace DefectApi.NeuralNet.Training;
 
 public static class Trainer
 {

@@ -1,4 +1,7 @@
-namespace DefectApi.NeuralNet;
+using DefectApi.NeuralNet.Losses;
+using DefectApi.NeuralNet.Optimizers;
+
+namespace DefectApi.NeuralNet.Training;
 
 public sealed record TrainerOptions
 {

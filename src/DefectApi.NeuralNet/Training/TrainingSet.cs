@@ -1,4 +1,4 @@
-namespace DefectApi.NeuralNet;
+namespace DefectApi.NeuralNet.Training;
 
 // targets: MeanSquaredError → (Rows, Outputs); BinaryCrossEntropy → (Rows, 1) with 0/1;
 // SoftmaxCrossEntropy → (Rows, 1) holding the class index as a float. SampleWeights optional, length Rows.

@@ -18,6 +18,4 @@ internal sealed class ModelProbe(IReadOnlyList<EnsembleMember> members, TargetSp
         for (int r = 0; r < rows; r++) values[r] = outputs[r * target.Outputs + output];
         return values;
     }
-
-    public double EvaluateOne(CellValue[] record) => Evaluate(record.AsSpan())[0];
 }

@@ -1,4 +1,5 @@
 using DefectApi.NeuralNet;
+using DefectApi.NeuralNet.Training;
 using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Metrics;
 using Thresholds = DefectApi.Tabular.Metrics.ThresholdTable;

@@ -1,4 +1,7 @@
 using DefectApi.NeuralNet;
+using DefectApi.NeuralNet.Losses;
+using DefectApi.NeuralNet.Optimizers;
+using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.Tabular.Training;
 

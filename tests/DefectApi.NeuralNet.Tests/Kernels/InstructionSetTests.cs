@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Tests.Support;
+using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.NeuralNet.Tests.Kernels;
 
@@ -10,13 +11,6 @@ namespace DefectApi.NeuralNet.Tests.Kernels;
 // selection follows the runtime switches and every element-wise kernel works on the narrower paths.
 public class InstructionSetTests
 {
-    [Fact]
-    public void ThisMachinePicksThePathItsHardwareReports()
-    {
-        var expected = Vector512.IsHardwareAccelerated ? GemmPath.Avx512 : Vector256.IsHardwareAccelerated ? GemmPath.Avx2 : GemmPath.Scalar;
-        Assert.Equal(expected, GemmPacked.BestPath);
-    }
-
     [Fact]
     public void WithoutAvx512TheAvx2PathIsChosenAndCorrect()
     {

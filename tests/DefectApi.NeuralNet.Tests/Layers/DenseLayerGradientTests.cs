@@ -1,3 +1,4 @@
+using DefectApi.NeuralNet.Losses;
 using DefectApi.NeuralNet.Tests.Support;
 
 namespace DefectApi.NeuralNet.Tests.Layers;

@@ -1,5 +1,6 @@
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Layers;
+using DefectApi.NeuralNet.Losses;
 using DefectApi.NeuralNet.Tests.Support;
 
 namespace DefectApi.NeuralNet.Tests.Layers;
@@ -38,8 +39,8 @@ public class DropoutTests
         var b = Network.Create(spec with { Dropout = 0.5f }, 1);
         var x = Data.Uniform(3, 2);
         float[] ya = new float[1], yb = new float[1];
-        a.PredictOne(x, ya);
-        b.PredictOne(x, yb);
+        a.Predict(x, 1, ya);
+        b.Predict(x, 1, yb);
         Assert.Equal(ya[0], yb[0]);
     }
 }

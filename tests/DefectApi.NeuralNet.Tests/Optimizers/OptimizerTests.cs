@@ -1,4 +1,5 @@
 using DefectApi.NeuralNet.Optimizers;
+using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.NeuralNet.Tests.Optimizers;
 

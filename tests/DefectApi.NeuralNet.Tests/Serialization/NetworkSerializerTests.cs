@@ -1,3 +1,4 @@
+using DefectApi.NeuralNet.Serialization;
 using DefectApi.NeuralNet.Tests.Support;
 
 namespace DefectApi.NeuralNet.Tests.Serialization;

@@ -1,3 +1,5 @@
+using DefectApi.NeuralNet.Losses;
+
 namespace DefectApi.NeuralNet.Tests.Support;
 
 // An independent double-precision twin of the engine's forward pass and losses, written from the

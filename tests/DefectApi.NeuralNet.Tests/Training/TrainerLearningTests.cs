@@ -1,4 +1,7 @@
+using DefectApi.NeuralNet.Losses;
+using DefectApi.NeuralNet.Optimizers;
 using DefectApi.NeuralNet.Tests.Support;
+using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.NeuralNet.Tests.Training;
 

@@ -1,4 +1,6 @@
+using DefectApi.NeuralNet.Losses;
 using DefectApi.NeuralNet.Tests.Support;
+using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.NeuralNet.Tests.Training;
 

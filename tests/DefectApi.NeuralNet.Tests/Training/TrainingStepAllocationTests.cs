@@ -1,4 +1,5 @@
 using DefectApi.NeuralNet.Kernels;
+using DefectApi.NeuralNet.Losses;
 using DefectApi.NeuralNet.Optimizers;
 using DefectApi.NeuralNet.Tests.Support;
 using DefectApi.NeuralNet.Training;

@@ -1,7 +1,5 @@
 namespace DefectApi.NeuralNet;
 
-public enum LossKind { MeanSquaredError, BinaryCrossEntropy /* on logits, stable form */, SoftmaxCrossEntropy /* on logits */ }
-
 // Turning logits into probabilities, for callers of Predict.
 public static class OutputFunctions
 {
