@@ -1,4 +1,5 @@
 using DefectApi.Hosting;
+using DefectApi.OpenApi;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DefectApi.Tabular;
@@ -16,7 +17,7 @@ public sealed record DatasetResponse(Guid Id, string Name, long RowCount, long S
 
 public sealed record DatasetList(IReadOnlyList<DatasetResponse> Items);
 
-public sealed record DatasetRows(IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows, long Total, int Offset, int Limit);
+public sealed record DatasetRows(IReadOnlyList<string> Columns, [property: CellValues] IReadOnlyList<object?[]> Rows, long Total, int Offset, int Limit);
 
 public static class DatasetMapping
 {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Models;
+using DefectApi.OpenApi;
 using DefectApi.Security;
 using DefectApi.Training;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -40,7 +41,9 @@ public static class DefectApiSetup
         services.AddDefectDatabase();
         services.AddApiKeySecurity();
         services.AddServiceMetrics();
-        services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiDocumentSetup>());
+        services.AddDefectApiOpenApi();
+        // Request records and parameters are checked against their DataAnnotations before a handler runs (400 with 'errors').
+        services.AddValidation();
         services.AddHealthChecks().AddDbContextCheck<DefectDbContext>("database", tags: ["ready"]);
 
         services.AddScoped<DatasetStore>();

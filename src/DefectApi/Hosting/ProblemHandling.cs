@@ -15,7 +15,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         if (http.RequestAborted.IsCancellationRequested) return true;
-        var (status, title, detail, extensions) = Describe(exception);
+        var (status, title, detail, extensions) = Describe(http, exception);
         if (status == StatusCodes.Status503ServiceUnavailable) http.Response.Headers.RetryAfter = "5";
         if (status >= 500) logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
         http.Response.StatusCode = status;
@@ -29,7 +29,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         return await problems.TryWriteAsync(context);
     }
 
-    static (int Status, string Title, string Detail, Dictionary<string, object?> Extensions) Describe(Exception exception)
+    static (int Status, string Title, string Detail, Dictionary<string, object?> Extensions) Describe(HttpContext http, Exception exception)
     {
         var extensions = new Dictionary<string, object?>();
         // A reader may wrap the caller's fault (a body over a limit, a broken upload) in an I/O error of its own.
@@ -43,6 +43,9 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
                 return (StatusCodes.Status400BadRequest, "The CSV could not be read", csv.Message, extensions);
             case PayloadTooLargeException tooLarge:
                 return (StatusCodes.Status413PayloadTooLarge, "The request is too large", tooLarge.Message, extensions);
+            case BadHttpRequestException { InnerException: JsonException json } when JsonBodyErrors.Describe(http, json) is { } wrongType:
+                extensions["errors"] = new Dictionary<string, string[]> { [wrongType.Field] = [wrongType.Message] };
+                return (StatusCodes.Status400BadRequest, "A field of the body has the wrong type", ValidationDetail, extensions);
             case BadHttpRequestException bad:
                 return (bad.StatusCode, "The request could not be read", DescribeBadRequest(bad), extensions);
             case var storage when StorageFault(storage) is { } reason:
@@ -72,6 +75,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         return null;
     }
 
+    internal const string ValidationDetail = "Fix the fields listed in 'errors' and send the request again.";
+
     static string DescribeBadRequest(BadHttpRequestException bad) => bad.InnerException switch
     {
         JsonException json => $"The JSON body is not valid: {json.Message} Send a JSON object as the API documents it.",
@@ -86,13 +91,26 @@ public static class ProblemHandlingSetup
     public static IServiceCollection AddApiProblemHandling(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        {
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            if (context.ProblemDetails is HttpValidationProblemDetails validation)
+            {
+                // AddValidation() keys errors by C# member names and says nothing else; callers wrote JSON names, and
+                // every problem tells what to change.
+                validation.Errors = JsonBodyErrors.WithJsonNames(context.HttpContext, validation.Errors);
+                validation.Detail ??= ApiExceptionHandler.ValidationDetail;
+            }
+        });
         services.AddExceptionHandler<ApiExceptionHandler>();
         // Binding failures throw instead of answering an empty 400, so the handler above can say what was wrong.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(options =>
         {
-            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            // Enums are their documented names, never numbers ("task": 1 is refused, not read as binary).
+            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            // Numbers are JSON numbers: the web defaults also read "42" as 42, which makes the document describe every
+            // number as "number or numeric string", a union that client generators cannot type.
+            options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
             options.SerializerOptions.MaxDepth = 32;
         });
         return services;

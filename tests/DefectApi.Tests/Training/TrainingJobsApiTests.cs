@@ -110,7 +110,7 @@ public sealed class TrainingJobsApiTests : IDisposable
         });
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("clustering", problem.GetProperty("errors").GetProperty("task")[0].GetString());
+        Assert.Equal("Use one of: auto, binary, multiclass, regression.", problem.GetProperty("errors").GetProperty("task")[0].GetString());
     }
 
     [Fact]
