@@ -25,7 +25,7 @@ public static class DatasetsApi
                 "Uploading the same bytes again returns the existing dataset with 200.")
             .DocumentsCsvUpload()
             .DisableAntiforgery()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .RequireAuthorization(Policies.Train);

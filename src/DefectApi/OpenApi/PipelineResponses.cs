@@ -18,16 +18,18 @@ internal sealed class PipelineResponses : IOpenApiOperationTransformer
         var description = context.Description;
         var metadata = description.ActionDescriptor.EndpointMetadata;
         var problem = await context.ReferenceAsync(typeof(ProblemDetails), cancellationToken);
+        // A body field of the wrong type is answered with an 'errors' entry, as validation failures are.
+        var validationProblem = await context.ReferenceAsync(typeof(HttpValidationProblemDetails), cancellationToken);
         operation.Responses ??= [];
 
-        void Add(int status, string text, bool retryAfter = false)
+        void Add(int status, string text, bool retryAfter = false, IOpenApiSchema? schema = null)
         {
             var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (operation.Responses.ContainsKey(key)) return;
             var response = new OpenApiResponse
             {
                 Description = text,
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = problem } },
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = schema ?? problem } },
             };
             if (retryAfter)
                 response.Headers = new Dictionary<string, IOpenApiHeader>
@@ -41,7 +43,8 @@ internal sealed class PipelineResponses : IOpenApiOperationTransformer
         }
 
         if (description.ParameterDescriptions.Any(p => p.Source == BindingSource.Query || p.Source == BindingSource.Body))
-            Add(StatusCodes.Status400BadRequest, "A query parameter or the body could not be read: missing, malformed or of the wrong type.");
+            Add(StatusCodes.Status400BadRequest, "A query parameter or the body could not be read: missing, malformed or of the wrong type.",
+                schema: validationProblem);
         if (metadata.OfType<IAuthorizeData>().Any())
         {
             Add(StatusCodes.Status401Unauthorized, "No API key, or an unknown one, in X-Api-Key (only when the service has keys configured).");

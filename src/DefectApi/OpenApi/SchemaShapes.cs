@@ -12,7 +12,8 @@ namespace DefectApi.OpenApi;
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class CellValuesAttribute : Attribute;
 
-/// <summary>Applies <see cref="CellValuesAttribute"/>, and names the <c>traceId</c> that every problem body carries.</summary>
+/// <summary>Applies <see cref="CellValuesAttribute"/>, and names the extension members of problem bodies: the
+/// <c>traceId</c> every one carries, and where an unreadable CSV went wrong.</summary>
 internal sealed class SchemaShapes : IOpenApiSchemaTransformer
 {
     const JsonSchemaType CellTypes = JsonSchemaType.Number | JsonSchemaType.String | JsonSchemaType.Boolean | JsonSchemaType.Null;
@@ -22,10 +23,17 @@ internal sealed class SchemaShapes : IOpenApiSchemaTransformer
         if (context.JsonPropertyInfo is not null || context.JsonTypeInfo.Kind != JsonTypeInfoKind.Object || schema.Properties is null)
             return Task.CompletedTask;
         if (typeof(ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type) || context.JsonTypeInfo.Type == typeof(HttpValidationProblemDetails))
+        {
             schema.Properties["traceId"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.String, Description = "The request's trace id, for finding it in the service's logs.",
             };
+            schema.Properties["row"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Integer, Format = "int64", Description = "An unreadable CSV: the line at fault (the header is line 1).",
+            };
+            schema.Properties["column"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "An unreadable CSV: the column at fault." };
+        }
         foreach (var property in context.JsonTypeInfo.Properties)
         {
             if (!schema.Properties.TryGetValue(property.Name, out var propertySchema)) continue;
