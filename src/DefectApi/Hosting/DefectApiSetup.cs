@@ -54,6 +54,7 @@ public static class DefectApiSetup
         services.AddSingleton<ModelCache>();
         services.AddSingleton<DeploymentRoutes>();
         services.AddSingleton<Predictor>();
+        if (OpenApiSetup.IsBuildTimeExport) services.RemoveBackgroundWork();
         return builder;
     }
 

@@ -16,6 +16,18 @@ public static class OpenApiSetup
             options.AddDocumentTransformer<DocumentedAsTransformer>();
         });
 
+    /// <summary>True while Microsoft.Extensions.ApiDescription.Server's tool runs the app at build to read its document
+    /// (the generated-client tests ask for that). The tool starts the host.</summary>
+    public static bool IsBuildTimeExport => System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
+
+    /// <summary>Removes the service's own hosted services: reading the document must not migrate the database beside the
+    /// build output (the one <c>dotnet run</c> uses) or start training the jobs queued in it.</summary>
+    public static void RemoveBackgroundWork(this IServiceCollection services)
+    {
+        var own = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Assembly == typeof(OpenApiSetup).Assembly).ToList();
+        foreach (var descriptor in own) services.Remove(descriptor);
+    }
+
     /// <summary>A reference to the component schema of <paramref name="type"/>, registering it first if needed.
     /// GetOrCreateSchemaAsync answers an inline copy; a named component lets client generators name the type once.</summary>
     internal static async Task<IOpenApiSchema> ReferenceAsync(OpenApiDocument? document, Type type,

@@ -9,8 +9,8 @@ namespace DefectApi.OpenApi;
 
 /// <summary>Documents the answers that the pipeline gives around a handler, on each operation they can reach, from the
 /// endpoint's own metadata: a handler's Results&lt;…&gt; type cannot name them. 400 when a parameter or the body cannot
-/// be read, 401 and 403 from the API-key policies, 413 from a route's body limit, 429 from the rate limiter, and 503
-/// when the database is full or cannot be written (Hosting/ProblemHandling.cs).</summary>
+/// be read, 415 when a JSON body comes as something else, 401 and 403 from the API-key policies, 413 from a route's
+/// body limit, 429 from the rate limiter, and 503 when the database is full or unavailable (Hosting/ProblemHandling.cs).</summary>
 internal sealed class PipelineResponses : IOpenApiOperationTransformer
 {
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
@@ -45,6 +45,8 @@ internal sealed class PipelineResponses : IOpenApiOperationTransformer
         if (description.ParameterDescriptions.Any(p => p.Source == BindingSource.Query || p.Source == BindingSource.Body))
             Add(StatusCodes.Status400BadRequest, "A query parameter or the body could not be read: missing, malformed or of the wrong type.",
                 schema: validationProblem);
+        if (description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body))
+            Add(StatusCodes.Status415UnsupportedMediaType, "The body is not application/json.");
         if (metadata.OfType<IAuthorizeData>().Any())
         {
             Add(StatusCodes.Status401Unauthorized, "No API key, or an unknown one, in X-Api-Key (only when the service has keys configured).");

@@ -148,6 +148,7 @@ public sealed class ResponseConformanceTests(ITestOutputHelper output) : IDispos
         await Expect(404, api.DeleteAsync($"/api/datasets/{unknown}"));
 
         await Expect(400, api.PostAsync("/api/training-jobs", Json("{}")));
+        await Expect(415, api.PostAsync("/api/training-jobs", new StringContent("{}", Encoding.UTF8, "text/plain")));
         await Expect(400, api.PostAsync("/api/training-jobs", Json($$"""{"datasetId":"{{unknown}}","target":"x","task":"clustering"}""")));
         await Expect(400, api.PostAsync("/api/training-jobs", Json($$"""{"datasetId":"{{unknown}}","target":"x","epochs":"5"}""")));
         await Expect(400, api.PostAsync("/api/training-jobs", Json($$"""{"datasetId":"{{unknown}}","target":"x"}""")));
