@@ -1,24 +1,11 @@
 using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.OpenApi;
 
 /// <summary>What client generators need from the document beyond what the linters count as errors.</summary>
-public sealed class DocumentShapeTests : IClassFixture<DocumentShapeTests.Served>
+public sealed class DocumentShapeTests(ServedDocument served) : IClassFixture<ServedDocument>
 {
-    public sealed class Served : IDisposable
-    {
-        readonly ApiFactory _factory = new();
-        public JsonElement Document { get; }
-
-        public Served() => Document = JsonDocument.Parse(_factory.CreateClient().GetStringAsync("/openapi/v1.json").GetAwaiter().GetResult()).RootElement;
-
-        public void Dispose() => _factory.Dispose();
-    }
-
-    readonly JsonElement _document;
-
-    public DocumentShapeTests(Served served) => _document = served.Document;
+    readonly JsonElement _document = JsonDocument.Parse(served.Text).RootElement;
 
     IEnumerable<(string Route, JsonElement Operation)> Operations() =>
         _document.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject()

@@ -1,23 +1,9 @@
-using DefectApi.Tests.Infrastructure;
-
 namespace DefectApi.Tests.OpenApi;
 
 /// <summary>The checker that ResponseConformanceTests relies on refuses what the document does not allow.</summary>
-public sealed class OpenApiContractTests : IClassFixture<OpenApiContractTests.Document>
+public sealed class OpenApiContractTests(ServedDocument served) : IClassFixture<ServedDocument>
 {
-    public sealed class Document : IDisposable
-    {
-        readonly ApiFactory _factory = new();
-        public OpenApiContract Contract { get; }
-
-        public Document() => Contract = new OpenApiContract(_factory.CreateClient().GetStringAsync("/openapi/v1.json").GetAwaiter().GetResult());
-
-        public void Dispose() => _factory.Dispose();
-    }
-
-    readonly OpenApiContract _contract;
-
-    public OpenApiContractTests(Document document) => _contract = document.Contract;
+    readonly OpenApiContract _contract = new(served.Text);
 
     const string Path = "/api/deployments/line3/predict";
     const string Answer = """{"modelId":"0197a4f2-6c1e-7b55-9d1a-3c1f0e2b7a10","modelName":"line3","modelVersion":2,"predictions":[PREDICTION]}""";
