@@ -40,6 +40,7 @@ public static class DatasetsApi
             .RequireAuthorization(Policies.Train);
 
         group.MapGet("/{id:guid}/rows", GetRowsAsync).WithName("GetDatasetRows").WithSummary("Preview a dataset's rows, page by page")
+            .WithValidationTitle("Invalid paging")
             .WithDescription("Rows from offset (0 or more), at most limit (1 to 1000) of them; each row lists its cells in the order of 'columns'.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

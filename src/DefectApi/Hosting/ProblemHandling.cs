@@ -86,8 +86,17 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
     };
 }
 
+/// <summary>Endpoint metadata: the title of the 400 that AddValidation() answers on this route, in place of its generic
+/// "One or more validation errors occurred."</summary>
+public sealed record ValidationTitle(string Title);
+
 public static class ProblemHandlingSetup
 {
+    static readonly string? GenericValidationTitle = new HttpValidationProblemDetails().Title;
+
+    public static TBuilder WithValidationTitle<TBuilder>(this TBuilder builder, string title) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ValidationTitle(title));
+
     public static IServiceCollection AddApiProblemHandling(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -99,6 +108,8 @@ public static class ProblemHandlingSetup
                 // every problem tells what to change.
                 validation.Errors = JsonBodyErrors.WithJsonNames(context.HttpContext, validation.Errors);
                 validation.Detail ??= ApiExceptionHandler.ValidationDetail;
+                if (validation.Title == GenericValidationTitle && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ValidationTitle>() is { } title)
+                    validation.Title = title.Title;
             }
         });
         services.AddExceptionHandler<ApiExceptionHandler>();

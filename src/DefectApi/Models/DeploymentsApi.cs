@@ -27,7 +27,8 @@ public static class DeploymentsApi
             .WithDescription("The model the name points at now, and the last 100 moves, newest first.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Read);
-        group.MapPut("/{name}", PutAsync).WithName("PutDeployment").WithSummary("Point a deployment at a model (create, roll forward or roll back)")
+        group.MapPut("/{name}", PutAsync).WithName("PutDeployment").WithValidationTitle("Invalid deployment")
+            .WithSummary("Point a deployment at a model (create, roll forward or roll back)")
             .WithDescription("Creates the name or moves it; callers of the name get the new model from their next request on. A name is 1 to 100 " +
                 "letters, digits, '.', '_' or '-', starting with a letter or digit.")
             .RequireAuthorization(Policies.Admin).WithBodyLimit(RequestBodyLimits.SmallJson);

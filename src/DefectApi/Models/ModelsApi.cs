@@ -26,7 +26,7 @@ public static class ModelsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(Policies.Admin);
-        group.MapPut("/{id:guid}/threshold", SetThresholdAsync).WithName("SetModelThreshold")
+        group.MapPut("/{id:guid}/threshold", SetThresholdAsync).WithName("SetModelThreshold").WithValidationTitle("Invalid threshold")
             .WithSummary("Binary models: set the decision threshold, or derive it from the costs of errors")
             .WithDescription("Send { \"threshold\": 0.35 }, or { \"falsePositiveCost\": 1, \"falseNegativeCost\": 20 } for the threshold with the least " +
                 "expected cost. Answers the model with its metrics at the new threshold; 400 for a model that is not binary.")

@@ -19,6 +19,7 @@ public static class TrainingJobsApi
             .WithBodyLimit(RequestBodyLimits.SmallJson);
 
         group.MapPost("/", CreateAsync).WithName("CreateTrainingJob").WithSummary("Queue a training job")
+            .WithValidationTitle("Invalid training request")
             .WithDescription("Only datasetId and target are required; every other field has a default. Answers 202 at once; " +
                 "follow the job with GET /api/training-jobs/{id} or its /events stream. The job's 'request' shows every default it will use.");
 

@@ -81,6 +81,7 @@ public sealed class TrainingJobsApiTests : IDisposable
         var response = await _client.PostAsync("/api/training-jobs", ApiClient.Json("{}"));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("Invalid training request", problem.GetProperty("title").GetString());
         var errors = problem.GetProperty("errors");
         Assert.True(errors.TryGetProperty("datasetId", out _));
         Assert.True(errors.TryGetProperty("target", out _));
