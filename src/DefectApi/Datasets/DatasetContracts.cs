@@ -1,4 +1,5 @@
 using DefectApi.Hosting;
+using DefectApi.OpenApi;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DefectApi.Tabular;
@@ -26,7 +27,7 @@ public sealed record DatasetSummary(Guid Id, string Name, long RowCount, long Si
 /// <param name="Next">the next page's path, null on the last page</param>
 public sealed record DatasetList(IReadOnlyList<DatasetSummary> Items, long Total, int Offset, int Limit, string? Next);
 
-public sealed record DatasetRows(IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows, long Total, int Offset, int Limit);
+public sealed record DatasetRows(IReadOnlyList<string> Columns, [property: CellValues] IReadOnlyList<object?[]> Rows, long Total, int Offset, int Limit);
 
 public static class DatasetMapping
 {

@@ -1,5 +1,7 @@
 using DefectApi.Data;
+using System.ComponentModel.DataAnnotations;
 using DefectApi.Hosting;
+using DefectApi.OpenApi;
 using DefectApi.Security;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Csv;
@@ -16,27 +18,40 @@ public static class DatasetsApi
     {
         var group = routes.MapGroup("/api/datasets").WithTags("Datasets");
 
-        group.MapPost("/", UploadAsync)
+        group.MapPost("/", UploadAsync).WithName("UploadDataset")
             .WithSummary("Upload a CSV dataset")
             .WithDescription("multipart/form-data with a 'file' part (and optional 'name', 'delimiter', 'decimalSeparator' fields), " +
                 "or a raw text/csv body with ?name=. The dialect (delimiter, decimal comma, encoding) is detected unless given. " +
                 "Uploading the same bytes again returns the existing dataset with 200.")
             .DocumentsCsvUpload()
             .DisableAntiforgery()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .RequireAuthorization(Policies.Train);
 
-        group.MapGet("/", ListAsync).WithSummary("List datasets, newest first, page by page (summaries: no column profiles)")
-            .ProducesValidationProblem().RequireAuthorization(Policies.Train);
+        group.MapGet("/", ListAsync).WithName("ListDatasets").WithSummary("List datasets, newest first, page by page")
+            .WithDescription("Summaries (no column profiles: GET /api/datasets/{id} has the schema), offset (0 or more) and limit (1 to 1000), with the total and the next page's link.")
+            .WithValidationTitle("Invalid paging")
+            .ProducesValidationProblem()
+            .RequireAuthorization(Policies.Train);
 
-        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a dataset with its full schema").RequireAuthorization(Policies.Train);
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetDataset").WithSummary("Get a dataset with its full schema")
+            .WithDescription("The dataset's size, checksum, detected dialect, and per column its inferred type and statistics.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Train);
 
-        group.MapGet("/{id:guid}/rows", GetRowsAsync).WithSummary("Preview a dataset's rows, page by page")
-            .ProducesValidationProblem().RequireAuthorization(Policies.Train);
+        group.MapGet("/{id:guid}/rows", GetRowsAsync).WithName("GetDatasetRows").WithSummary("Preview a dataset's rows, page by page")
+            .WithValidationTitle("Invalid paging")
+            .WithDescription("Rows from offset (0 or more), at most limit (1 to 1000) of them; each row lists its cells in the order of 'columns'.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Train);
 
-        group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a dataset (409 while a queued or running job uses it)")
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDataset").WithSummary("Delete a dataset (409 while a queued or running job uses it)")
+            .WithDescription("Deletes the dataset and its rows. Models trained on it keep working.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(Policies.Admin);
 
         return group;
@@ -91,22 +106,15 @@ public static class DatasetsApi
         }
     }
 
-    static async Task<Results<Ok<DatasetList>, ValidationProblem>> ListAsync(DefectDbContext db, CancellationToken ct, int offset = 0, int limit = 50)
+    static async Task<Results<Ok<DatasetList>, ValidationProblem>> ListAsync(DefectDbContext db, CancellationToken ct,
+        [Range(0, int.MaxValue, ErrorMessage = "offset must be 0 or more.")] int offset = 0,
+        [Range(1, 1000, ErrorMessage = "limit must be between 1 and 1000.")] int limit = 50)
     {
-        if (PagingErrors(offset, limit) is { Count: > 0 } errors) return TypedResults.ValidationProblem(errors, title: "Invalid paging");
         var ready = db.Datasets.AsNoTracking().Where(d => d.Status == DatasetStatus.Ready);
         var total = await ready.LongCountAsync(ct);
         var page = await ready.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Skip(offset).Take(limit).ToSummaries().ToListAsync(ct);
         var next = offset + page.Count < total ? $"/api/datasets?offset={offset + page.Count}&limit={limit}" : null;
         return TypedResults.Ok(new DatasetList(page, total, offset, limit, next));
-    }
-
-    static Dictionary<string, string[]> PagingErrors(int offset, int limit)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (offset < 0) errors["offset"] = ["offset must be 0 or more."];
-        if (limit is < 1 or > 1000) errors["limit"] = ["limit must be between 1 and 1000."];
-        return errors;
     }
 
     static async Task<Results<Ok<DatasetResponse>, ProblemHttpResult>> GetAsync(Guid id, DefectDbContext db, CancellationToken ct)
@@ -116,10 +124,10 @@ public static class DatasetsApi
     }
 
     static async Task<Results<Ok<DatasetRows>, ValidationProblem, ProblemHttpResult>> GetRowsAsync(
-        Guid id, DefectDbContext db, CancellationToken ct, int offset = 0, int limit = 50)
+        Guid id, DefectDbContext db, CancellationToken ct,
+        [Range(0, int.MaxValue, ErrorMessage = "offset must be 0 or more.")] int offset = 0,
+        [Range(1, 1000, ErrorMessage = "limit must be between 1 and 1000.")] int limit = 50)
     {
-        if (PagingErrors(offset, limit) is { Count: > 0 } errors) return TypedResults.ValidationProblem(errors, title: "Invalid paging");
-
         var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.Status == DatasetStatus.Ready, ct);
         if (dataset is null) return NotFound(id);
         var schema = dataset.ReadColumns();

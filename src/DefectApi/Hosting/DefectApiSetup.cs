@@ -2,6 +2,7 @@ using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Models;
+using DefectApi.OpenApi;
 using DefectApi.Security;
 using DefectApi.Training;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -41,7 +42,9 @@ public static class DefectApiSetup
         services.AddApiProblemHandling();
         services.AddDefectDatabase();
         services.AddApiKeySecurity();
-        services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiDocumentSetup>());
+        services.AddDefectApiOpenApi();
+        // Request records and parameters are checked against their DataAnnotations before a handler runs (400 with 'errors').
+        services.AddValidation();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
         services.AddScoped<DatasetStore>();
@@ -54,6 +57,7 @@ public static class DefectApiSetup
         services.AddSingleton<ChangeFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
         services.AddSingleton<Predictor>();
+        if (OpenApiSetup.IsBuildTimeExport) services.RemoveBackgroundWork();
         return builder;
     }
 

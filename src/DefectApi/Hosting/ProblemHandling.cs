@@ -16,7 +16,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         if (http.RequestAborted.IsCancellationRequested) return true;
-        var (status, title, detail, extensions) = Describe(exception);
+        var (status, title, detail, extensions) = Describe(http, exception);
         if (status == StatusCodes.Status503ServiceUnavailable) http.Response.Headers.RetryAfter = "5";
         if (status >= 500) logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
         http.Response.StatusCode = status;
@@ -30,7 +30,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         return await problems.TryWriteAsync(context);
     }
 
-    static (int Status, string Title, string Detail, Dictionary<string, object?> Extensions) Describe(Exception exception)
+    static (int Status, string Title, string Detail, Dictionary<string, object?> Extensions) Describe(HttpContext http, Exception exception)
     {
         var extensions = new Dictionary<string, object?>();
         // A reader may wrap the caller's fault (a body over a limit, a broken upload) in an I/O error of its own.
@@ -44,6 +44,9 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
                 return (StatusCodes.Status400BadRequest, "The CSV could not be read", csv.Message, extensions);
             case PayloadTooLargeException tooLarge:
                 return (StatusCodes.Status413PayloadTooLarge, "The request is too large", tooLarge.Message, extensions);
+            case BadHttpRequestException { InnerException: JsonException json } when JsonBodyErrors.Describe(http, json) is { } wrongType:
+                extensions["errors"] = new Dictionary<string, string[]> { [wrongType.Field] = [wrongType.Message] };
+                return (StatusCodes.Status400BadRequest, "A field of the body has the wrong type", ValidationDetail, extensions);
             case BadHttpRequestException bad:
                 return (bad.StatusCode, "The request could not be read", DescribeBadRequest(bad), extensions);
             case var storage when Data.DatabaseErrors.Unavailable(storage) is { } reason:
@@ -56,6 +59,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         }
     }
 
+    internal const string ValidationDetail = "Fix the fields listed in 'errors' and send the request again.";
+
     static string DescribeBadRequest(BadHttpRequestException bad) => bad.InnerException switch
     {
         // Some messages (a duplicate key) leave out where they happened; the path says which field to change.
@@ -67,20 +72,44 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
     };
 }
 
+/// <summary>Endpoint metadata: the title of the 400 that AddValidation() answers on this route, in place of its generic
+/// "One or more validation errors occurred."</summary>
+public sealed record ValidationTitle(string Title);
+
 public static class ProblemHandlingSetup
 {
+    static readonly string? GenericValidationTitle = new HttpValidationProblemDetails().Title;
+
+    public static TBuilder WithValidationTitle<TBuilder>(this TBuilder builder, string title) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ValidationTitle(title));
+
     public static IServiceCollection AddApiProblemHandling(this IServiceCollection services)
     {
         // The W3C trace id of the request, the one its span and its log lines carry (see TelemetrySetup), so a caller's
         // error report leads straight to them; the connection-based TraceIdentifier only where no Activity runs.
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier);
+        {
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier;
+            if (context.ProblemDetails is HttpValidationProblemDetails validation)
+            {
+                // AddValidation() keys errors by C# member names and says nothing else; callers wrote JSON names, and
+                // every problem tells what to change.
+                validation.Errors = JsonBodyErrors.WithJsonNames(context.HttpContext, validation.Errors);
+                validation.Detail ??= ApiExceptionHandler.ValidationDetail;
+                if (validation.Title == GenericValidationTitle && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ValidationTitle>() is { } title)
+                    validation.Title = title.Title;
+            }
+        });
         services.AddExceptionHandler<ApiExceptionHandler>();
         // Binding failures throw instead of answering an empty 400, so the handler above can say what was wrong.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(options =>
         {
-            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            // Enums are their documented names, never numbers ("task": 1 is refused, not read as binary).
+            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            // Numbers are JSON numbers: the web defaults also read "42" as 42, which makes the document describe every
+            // number as "number or numeric string", a union that client generators cannot type.
+            options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
             options.SerializerOptions.MaxDepth = 32;
             // A repeated key would otherwise be last-wins in silence (an optimize record with "Type" twice).
             options.SerializerOptions.AllowDuplicateProperties = false;

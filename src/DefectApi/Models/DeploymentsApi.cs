@@ -1,41 +1,57 @@
-using System.Text.RegularExpressions;
+using System.ComponentModel.DataAnnotations;
 using DefectApi.Data;
 using DefectApi.Hosting;
+using DefectApi.OpenApi;
 using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace DefectApi.Models;
 
-public sealed record DeploymentRequest(Guid? ModelId);
+public sealed record DeploymentRequest([property: Required(ErrorMessage = "modelId is required.")] Guid? ModelId);
 public sealed record DeploymentResponse(string Name, Guid ModelId, DateTime UpdatedAt);
 public sealed record DeploymentHistoryResponse(Guid ModelId, DateTime DeployedAt);
 public sealed record DeploymentDetails(string Name, Guid ModelId, DateTime UpdatedAt, IReadOnlyList<DeploymentHistoryResponse> History);
 public sealed record DeploymentList(IReadOnlyList<DeploymentResponse> Items);
 
-public static partial class DeploymentsApi
+public static class DeploymentsApi
 {
     public static RouteGroupBuilder MapDeploymentsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/deployments").WithTags("Deployments");
 
-        group.MapGet("/", ListAsync).WithSummary("List deployments").RequireAuthorization(Policies.Read);
-        group.MapGet("/{name}", GetAsync).WithSummary("Get a deployment and its history (which model, from when)").RequireAuthorization(Policies.Read);
-        group.MapPut("/{name}", PutAsync).WithSummary("Point a deployment at a model (create, roll forward or roll back)")
+        group.MapGet("/", ListAsync).WithName("ListDeployments").WithSummary("List deployments")
+            .WithDescription("Every deployment name, the model it points at and since when.")
+            .RequireAuthorization(Policies.Read);
+        group.MapGet("/{name}", GetAsync).WithName("GetDeployment").WithSummary("Get a deployment and its history (which model, from when)")
+            .WithDescription("The model the name points at now, and the last 100 moves, newest first.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Read);
+        group.MapPut("/{name}", PutAsync).WithName("PutDeployment").WithValidationTitle("Invalid deployment")
+            .WithSummary("Point a deployment at a model (create, roll forward or roll back)")
+            .WithDescription("Creates the name or moves it; callers of the name get the new model from their next request on. A name is 1 to 100 " +
+                "letters, digits, '.', '_' or '-', starting with a letter or digit.")
             .RequireAuthorization(Policies.Admin).WithBodyLimit(RequestBodyLimits.SmallJson);
-        group.MapDelete("/{name}", DeleteAsync).WithSummary("Delete a deployment").RequireAuthorization(Policies.Admin);
-        group.MapPost("/{name}/predict", PredictAsync).WithTags("Predictions")
+        group.MapDelete("/{name}", DeleteAsync).WithName("DeleteDeployment").WithSummary("Delete a deployment")
+            .WithDescription("Removes the name; the model stays.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Admin);
+        group.MapPost("/{name}/predict", PredictAsync).WithName("PredictWithDeployment").WithTags("Predictions")
             .WithSummary("Score records with the model a deployment points at")
-            .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
+            .WithDescription("As POST /api/models/{id}/predict, through the deployment's current model: JSON records answered in order, or a " +
+                "text/csv body answered as text/csv. With ?explain=true (JSON) each prediction lists its top reasons.")
+            .DocumentsJsonOrCsvBody<PredictRequest>("JSON records, or a CSV with a header row")
             .Produces<PredictResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .RequireAuthorization(Policies.Predict);
         return group;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
-    private static partial Regex ValidName();
+    const string NamePattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$";
+    const string NameRule = "A deployment name is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit.";
 
     static async Task<Ok<DeploymentList>> ListAsync(DefectDbContext db, CancellationToken ct) =>
         TypedResults.Ok(new DeploymentList(await db.Deployments.AsNoTracking().OrderBy(d => d.Name)
@@ -51,12 +67,11 @@ public static partial class DeploymentsApi
     }
 
     static async Task<Results<Ok<DeploymentResponse>, ValidationProblem>> PutAsync(
-        string name, DeploymentRequest request, DefectDbContext db, DeploymentRoutes routes, TimeProvider clock, CancellationToken ct)
+        [RegularExpression(NamePattern, ErrorMessage = NameRule)] string name, DeploymentRequest request, DefectDbContext db,
+        DeploymentRoutes routes, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!ValidName().IsMatch(name)) errors["name"] = ["A deployment name is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit."];
-        if (request.ModelId is null) errors["modelId"] = ["modelId is required."];
-        else if (!await db.Models.AnyAsync(m => m.Id == request.ModelId, ct)) errors["modelId"] = [$"There is no model with id '{request.ModelId}'."];
+        if (!await db.Models.AnyAsync(m => m.Id == request.ModelId, ct)) errors["modelId"] = [$"There is no model with id '{request.ModelId}'."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid deployment");
 
         var modelId = request.ModelId!.Value;

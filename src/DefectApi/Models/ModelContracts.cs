@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using DefectApi.Hosting;
+using DefectApi.OpenApi;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DefectApi.Tabular;
@@ -7,6 +9,9 @@ using DefectApi.Training;
 
 namespace DefectApi.Models;
 
+/// <summary>What a model predicts: the task its training job decided.</summary>
+public enum ModelTask { Binary, Multiclass, Regression }
+
 public sealed record ModelInputResponse(string Name, string Type, IReadOnlyList<string>? Categories);
 public sealed record DroppedColumnResponse(string Name, string Reason);
 public sealed record HistoryResponse(int Epoch, double? TrainLoss, double? ValidationLoss, double? ValidationMetric);
@@ -14,38 +19,69 @@ public sealed record ThresholdPointResponse(double Threshold, double Precision, 
     long TruePositives, long FalsePositives, long FalseNegatives, long TrueNegatives);
 
 public sealed record ModelResponse(
-    Guid Id, string Name, int Version, string Task, string Target, string? PositiveClass, IReadOnlyList<string>? Classes,
+    Guid Id, string Name, int Version, ModelTask Task, string Target, string? PositiveClass, IReadOnlyList<string>? Classes,
     double? Threshold, IReadOnlyList<ModelInputResponse> Inputs, IReadOnlyList<DroppedColumnResponse> DroppedColumns,
-    IReadOnlyDictionary<string, object> Metrics, IReadOnlyList<HistoryResponse> History,
+    [property: DocumentedAs(typeof(ModelMetricsResponse))] IReadOnlyDictionary<string, object> Metrics, IReadOnlyList<HistoryResponse> History,
     IReadOnlyList<ThresholdPointResponse>? ThresholdTable, IReadOnlyList<ValidationPoint>? ValidationPredictions,
     Guid DatasetId, Guid JobId, DateTime CreatedAt);
 
 /// <summary>A model in a list: registry data and metrics, without the curves.</summary>
-public sealed record ModelSummary(Guid Id, string Name, int Version, string Task, string Target, double? Threshold,
-    IReadOnlyDictionary<string, object> Metrics, Guid DatasetId, Guid JobId, DateTime CreatedAt);
+public sealed record ModelSummary(Guid Id, string Name, int Version, ModelTask Task, string Target, double? Threshold,
+    [property: DocumentedAs(typeof(ModelMetricsResponse))] IReadOnlyDictionary<string, object> Metrics, Guid DatasetId, Guid JobId, DateTime CreatedAt);
+
+/// <summary>The document's description of a model's metrics, which are sent as the tabular layer computed them (a
+/// metric it could not compute is null). Binary: auc … threshold; regression: rmse, mae, r2; multiclass: accuracy,
+/// macroF1, logLoss, confusionMatrix.</summary>
+/// <param name="ConfusionMatrix">Rows are the actual classes, columns the predicted ones, in the model's class order.</param>
+public sealed record ModelMetricsResponse(
+    double? Auc = null, double? PrAuc = null, double? LogLoss = null, double? Accuracy = null, double? Precision = null,
+    double? Recall = null, double? F1 = null, IReadOnlyList<IReadOnlyList<long>>? ConfusionMatrix = null, double? Threshold = null,
+    double? MacroF1 = null, double? Rmse = null, double? Mae = null, double? R2 = null);
 
 public sealed record ModelList(IReadOnlyList<ModelSummary> Items);
 
-public sealed record ThresholdRequest(double? Threshold, double? FalsePositiveCost, double? FalseNegativeCost);
+/// <summary>Either a threshold, or both costs of an error, from which the threshold with the least expected cost is
+/// chosen. The ranges are checked by AddValidation() before the handler runs, and so is the choice, by
+/// <see cref="Validate"/>.</summary>
+public sealed record ThresholdRequest(
+    [property: Range(0.0, 1.0, ErrorMessage = "threshold must be between 0 and 1.")] double? Threshold = null,
+    [property: Range(0.0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "falsePositiveCost must be a number above 0.")]
+    double? FalsePositiveCost = null,
+    [property: Range(0.0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "falseNegativeCost must be a number above 0.")]
+    double? FalseNegativeCost = null) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var byCost = FalsePositiveCost is not null || FalseNegativeCost is not null;
+        if (Threshold is not null && byCost)
+            yield return new("Give either threshold, or falsePositiveCost and falseNegativeCost, not both.", ["threshold"]);
+        else if (Threshold is null && !byCost)
+            yield return new("Give threshold (0 to 1), or falsePositiveCost and falseNegativeCost.", ["threshold"]);
+        else if (byCost && FalsePositiveCost is null) yield return new("falsePositiveCost must be a number above 0.", ["falsePositiveCost"]);
+        else if (byCost && FalseNegativeCost is null) yield return new("falseNegativeCost must be a number above 0.", ["falseNegativeCost"]);
+    }
+}
 
+/// <summary>One record's prediction. Which fields it has depends on the model's task, so none is required: binary
+/// label, probability (of the positive class) and defect; regression value; multiclass label and probabilities.</summary>
 public sealed record PredictionResponse(
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Label,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Probability,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Defect,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Value,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, double>? Probabilities,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Warnings,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Label = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Probability = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Defect = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Value = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, double>? Probabilities = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Warnings = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReasonResponse>? Reasons = null);
 
 /// <summary>With ?explain=true: how much one input moved this prediction away from the baseline record's.</summary>
-public sealed record ReasonResponse(string Column, object? Value, double Contribution);
+public sealed record ReasonResponse(string Column, [property: CellValues] object? Value, double Contribution);
 
 public sealed record PredictResponse(Guid ModelId, string ModelName, int ModelVersion, IReadOnlyList<PredictionResponse> Predictions);
 
 public static class ModelMapping
 {
     public static ModelResponse ToResponse(this Model model, ModelArtifact artifact) => new(
-        model.Id, model.Name, model.Version, artifact.Task, artifact.Target, artifact.PositiveClass, artifact.Classes,
+        model.Id, model.Name, model.Version, TaskOf(artifact), artifact.Target, artifact.PositiveClass, artifact.Classes,
         artifact.Threshold,
         artifact.Inputs.Select(i => new ModelInputResponse(i.Name, i.Type, i.Categories)).ToList(),
         artifact.Dropped.Select(d => new DroppedColumnResponse(d.Name, d.Reason)).ToList(),
@@ -55,8 +91,10 @@ public static class ModelMapping
         artifact.ValidationPoints(), model.DatasetId, model.JobId, model.CreatedAt);
 
     public static ModelSummary ToSummary(this Model model, ModelArtifact artifact) => new(
-        model.Id, model.Name, model.Version, artifact.Task, artifact.Target, artifact.Threshold, FiniteMetrics(artifact.Metrics),
+        model.Id, model.Name, model.Version, TaskOf(artifact), artifact.Target, artifact.Threshold, FiniteMetrics(artifact.Metrics),
         model.DatasetId, model.JobId, model.CreatedAt);
+
+    static ModelTask TaskOf(ModelArtifact artifact) => Enum.Parse<ModelTask>(artifact.Task, ignoreCase: true);
 
     static IReadOnlyList<HistoryResponse> ReadHistory(Model model) =>
         (JsonSerializer.Deserialize<List<EpochHistory>>(model.HistoryJson, TrainingJobMapping.StorageJson) ?? [])

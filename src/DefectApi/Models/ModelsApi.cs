@@ -1,5 +1,6 @@
 using DefectApi.Data;
 using DefectApi.Hosting;
+using DefectApi.OpenApi;
 using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -12,18 +13,29 @@ public static class ModelsApi
     {
         var group = routes.MapGroup("/api/models").WithTags("Models");
 
-        group.MapGet("/", ListAsync).WithSummary("List models, newest first").RequireAuthorization(Policies.Read);
-        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a model: inputs, metrics, training history and threshold table")
+        group.MapGet("/", ListAsync).WithName("ListModels").WithSummary("List models, newest first")
+            .WithDescription("Each model's name, version, task and metrics, without its curves.")
             .RequireAuthorization(Policies.Read);
-        group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a model (409 while a deployment points at it)")
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetModel").WithSummary("Get a model: inputs, metrics, training history and threshold table")
+            .WithDescription("What the model needs (inputs), what it dropped and why, its metrics on out-of-fold predictions, its training history, " +
+                "and for binary models the threshold table; for regression models a sample of validation predictions.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Read);
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteModel").WithSummary("Delete a model (409 while a deployment points at it)")
+            .WithDescription("Deletes the model's weights, preprocessing and history.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(Policies.Admin);
-        group.MapPut("/{id:guid}/threshold", SetThresholdAsync)
+        group.MapPut("/{id:guid}/threshold", SetThresholdAsync).WithName("SetModelThreshold").WithValidationTitle("Invalid threshold")
             .WithSummary("Binary models: set the decision threshold, or derive it from the costs of errors")
+            .WithDescription("Send { \"threshold\": 0.35 }, or { \"falsePositiveCost\": 1, \"falseNegativeCost\": 20 } for the threshold with the least " +
+                "expected cost. Answers the model with its metrics at the new threshold; 400 for a model that is not binary.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Train).WithBodyLimit(RequestBodyLimits.SmallJson);
-        group.MapPost("/{id:guid}/predict", PredictAsync).WithTags("Predictions")
+        group.MapPost("/{id:guid}/predict", PredictAsync).WithName("PredictWithModel").WithTags("Predictions")
             .WithSummary("Score records with a model")
             .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv. With ?explain=true (JSON) each prediction lists its top reasons (5, or ?top=N up to 50).")
-            .DocumentsJsonOrCsvBody<PredictRequestExample>("JSON records, or a CSV with a header row")
+            .DocumentsJsonOrCsvBody<PredictRequest>("JSON records, or a CSV with a header row")
             .Produces<PredictResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -78,21 +90,6 @@ public static class ModelsApi
         if (entry.Artifact.Task != "binary")
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a binary model",
                 detail: $"This is a {entry.Artifact.Task} model; only binary models have a decision threshold.");
-        var errors = new Dictionary<string, string[]>();
-        var byCost = request.FalsePositiveCost is not null || request.FalseNegativeCost is not null;
-        if (request.Threshold is { } t && byCost)
-            errors["threshold"] = ["Give either threshold, or falsePositiveCost and falseNegativeCost, not both."];
-        else if (request.Threshold is { } threshold && (!double.IsFinite(threshold) || threshold is < 0 or > 1))
-            errors["threshold"] = ["threshold must be between 0 and 1."];
-        else if (request.Threshold is null && !byCost)
-            errors["threshold"] = ["Give threshold (0 to 1), or falsePositiveCost and falseNegativeCost."];
-        else if (byCost)
-        {
-            if (request.FalsePositiveCost is not { } fp || !double.IsFinite(fp) || fp <= 0) errors["falsePositiveCost"] = ["falsePositiveCost must be a number above 0."];
-            if (request.FalseNegativeCost is not { } fn || !double.IsFinite(fn) || fn <= 0) errors["falseNegativeCost"] = ["falseNegativeCost must be a number above 0."];
-        }
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid threshold");
-
         var updated = request.Threshold is { } value
             ? entry.Artifact.WithThreshold(value)
             : entry.Artifact.WithCostThreshold(request.FalsePositiveCost!.Value, request.FalseNegativeCost!.Value);
@@ -111,5 +108,6 @@ public static class ModelsApi
         title: "Model not found", detail: $"There is no model with id '{id}'. List them with GET /api/models.");
 }
 
-/// <summary>The shape of a JSON predict body, for the OpenAPI document.</summary>
-public sealed record PredictRequestExample(IReadOnlyList<Dictionary<string, object?>> Records);
+/// <summary>The shape of a JSON predict body, for the OpenAPI document (the predictor reads the body itself, as it streams).</summary>
+/// <param name="Records">Each record maps every model input to its value; null for a value that is missing.</param>
+public sealed record PredictRequest([property: CellValues] IReadOnlyList<Dictionary<string, object?>> Records);

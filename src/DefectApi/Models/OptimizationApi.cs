@@ -13,16 +13,31 @@ public static class OptimizationApi
     {
         var group = routes.MapGroup("/api").WithTags("Process optimisation").RequireAuthorization(Policies.Predict);
 
-        group.MapPost("/models/{id:guid}/optimize", OptimizeModelAsync).WithBodyLimit(RequestBodyLimits.SmallJson)
-            .WithSummary("Recommend settings for a record: the adjustable columns' values the model scores best for the goal");
-        group.MapPost("/deployments/{name}/optimize", OptimizeDeploymentAsync).WithBodyLimit(RequestBodyLimits.SmallJson)
-            .WithSummary("Recommend settings with the model a deployment points at");
-        group.MapGet("/models/{id:guid}/sensitivity", ModelSensitivityAsync)
-            .WithSummary("How the prediction moves with one input over its training range (partial dependence)");
-        group.MapGet("/deployments/{name}/sensitivity", DeploymentSensitivityAsync)
-            .WithSummary("Partial dependence with the model a deployment points at");
+        group.MapPost("/models/{id:guid}/optimize", OptimizeModelAsync).WithName("OptimizeWithModel").WithBodyLimit(RequestBodyLimits.SmallJson)
+            .WithSummary("Recommend settings for a record: the adjustable columns' values the model scores best for the goal")
+            .WithDescription(OptimizeDescription)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/deployments/{name}/optimize", OptimizeDeploymentAsync).WithName("OptimizeWithDeployment").WithBodyLimit(RequestBodyLimits.SmallJson)
+            .WithSummary("Recommend settings with the model a deployment points at")
+            .WithDescription(OptimizeDescription)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/models/{id:guid}/sensitivity", ModelSensitivityAsync).WithName("GetModelSensitivity")
+            .WithSummary("How the prediction moves with one input over its training range (partial dependence)")
+            .WithDescription(SensitivityDescription)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/deployments/{name}/sensitivity", DeploymentSensitivityAsync).WithName("GetDeploymentSensitivity")
+            .WithSummary("Partial dependence with the model a deployment points at")
+            .WithDescription(SensitivityDescription)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
+
+    const string OptimizeDescription = "Changes only the columns listed in 'adjust' (numeric ranges are cut to the training data unless " +
+        "allowOutsideTrainingData is true) and answers the recommended record, the predictions before and after, and what changed. " +
+        "Goal minimize, maximize or target (with targetValue) applies to the defect probability, the predicted value, or the probability of targetClass.";
+
+    const string SensitivityDescription = "The prediction averaged over training records kept in the model, with ?column= set to each of " +
+        "?points= values across its training range (each category for a categorical column); ?targetClass= for multiclass models.";
 
     static async Task<Results<Ok<OptimizeResponse>, ValidationProblem, ProblemHttpResult>> OptimizeModelAsync(
         Guid id, OptimizeRequest request, ModelCache cache, CancellationToken ct) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DefectApi.OpenApi;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Optimization;
 
@@ -7,18 +8,21 @@ namespace DefectApi.Models;
 /// <param name="Goal">minimize | maximize | target; binary: the defect probability, regression: the value,
 /// multiclass: the probability of targetClass</param>
 /// <param name="AllowOutsideTrainingData">lets numeric ranges and values reach beyond what training saw</param>
-public sealed record OptimizeRequest(Dictionary<string, JsonElement>? Record, string? Goal, double? TargetValue,
-    List<AdjustRequest>? Adjust, int? Seed, bool? AllowOutsideTrainingData, string? TargetClass);
+/// <remarks>Parameters without a default are required in the document; the model's own checks enforce them.</remarks>
+public sealed record OptimizeRequest([property: CellValues] Dictionary<string, JsonElement>? Record, string? Goal,
+    List<AdjustRequest>? Adjust, double? TargetValue = null, int? Seed = null, bool? AllowOutsideTrainingData = null,
+    string? TargetClass = null);
 
 /// <summary>Either a numeric range (min/max default to the training range; step snaps to min + k·step) or values.</summary>
-public sealed record AdjustRequest(string? Column, double? Min, double? Max, double? Step, List<JsonElement>? Values);
+public sealed record AdjustRequest(string? Column, double? Min = null, double? Max = null, double? Step = null,
+    [property: CellValues] List<JsonElement>? Values = null);
 
-public sealed record ColumnChangeResponse(string Column, object? From, object? To);
+public sealed record ColumnChangeResponse(string Column, [property: CellValues] object? From, [property: CellValues] object? To);
 
-public sealed record OptimizeResponse(IReadOnlyDictionary<string, object?> Recommended, PredictionResponse Before, PredictionResponse After,
-    IReadOnlyList<ColumnChangeResponse> Changes, bool OutsideTrainingData);
+public sealed record OptimizeResponse([property: CellValues] IReadOnlyDictionary<string, object?> Recommended, PredictionResponse Before,
+    PredictionResponse After, IReadOnlyList<ColumnChangeResponse> Changes, bool OutsideTrainingData);
 
-public sealed record SensitivityPointResponse(object? Value, double Prediction);
+public sealed record SensitivityPointResponse([property: CellValues] object? Value, double Prediction);
 
 public sealed record SensitivityResponse(string Column, IReadOnlyList<SensitivityPointResponse> Points);
 

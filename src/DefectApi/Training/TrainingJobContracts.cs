@@ -1,53 +1,105 @@
-using DefectApi.Hosting;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using DefectApi.Hosting;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Training;
 
+/// <summary>What to learn: <c>auto</c> decides from the target column.</summary>
+public enum TrainingTask { Auto, Binary, Multiclass, Regression }
+
+public enum ActivationName { Relu, [JsonStringEnumMemberName("leaky_relu")] LeakyRelu, Tanh, Sigmoid }
+
+public enum OptimizerName { Sgd, Momentum, Nesterov, Adam, [JsonStringEnumMemberName("adamw")] AdamW }
+
 /// <summary>The body of <c>POST /api/training-jobs</c>. Only datasetId and target are required; a field left out takes
-/// the service's default.</summary>
-public sealed record TrainingJobRequest
+/// the service's default. Checked by AddValidation() before the handler runs: the attributes below, then
+/// <see cref="Validate"/>; checks against the dataset's columns need the database and stay in the handler.</summary>
+public sealed record TrainingJobRequest : IValidatableObject
 {
+    [Required(ErrorMessage = "datasetId is required: the id of an uploaded dataset.")]
     public Guid? DatasetId { get; init; }
+
+    [Required(ErrorMessage = "target is required: the name of the column to predict.")]
     public string? Target { get; init; }
-    /// <summary>auto | binary | multiclass | regression</summary>
-    public string? Task { get; init; }
+
+    public TrainingTask? Task { get; init; }
     public string? PositiveClass { get; init; }
     public IReadOnlyList<string>? Features { get; init; }
     public IReadOnlyList<string>? Exclude { get; init; }
+
+    [Length(1, 8, ErrorMessage = "Give 1 to 8 hidden layers.")]
     public IReadOnlyList<int>? HiddenLayers { get; init; }
-    /// <summary>relu | leaky_relu | tanh | sigmoid</summary>
-    public string? Activation { get; init; }
+
+    public ActivationName? Activation { get; init; }
+
+    [Range(0.0, 0.9, ErrorMessage = "Use a dropout between 0 and 0.9.")]
     public double? Dropout { get; init; }
-    /// <summary>sgd | momentum | nesterov | adam | adamw</summary>
-    public string? Optimizer { get; init; }
+
+    public OptimizerName? Optimizer { get; init; }
+
+    [Range(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "Use a learning rate above 0 and at most 1.")]
     public double? LearningRate { get; init; }
+
+    [Range(0.0, double.MaxValue, ErrorMessage = "Use an L2 penalty of 0 or more.")]
     public double? L2 { get; init; }
+
+    [Range(1, 65536, ErrorMessage = "Use a batch size from 1 to 65536.")]
     public int? BatchSize { get; init; }
+
+    [Range(1, 10000, ErrorMessage = "Use 1 to 10000 epochs.")]
     public int? Epochs { get; init; }
+
+    [Range(0, int.MaxValue, ErrorMessage = "Use a patience of 0 (off) or more.")]
     public int? EarlyStoppingPatience { get; init; }
+
+    [Range(0.0, 0.5, MinimumIsExclusive = true, ErrorMessage = "Use a validation fraction above 0 and at most 0.5.")]
     public double? ValidationFraction { get; init; }
+
     public int? Seed { get; init; }
+
+    [StringLength(200, MinimumLength = 1, ErrorMessage = "modelName must be 1 to 200 characters, without control characters such as line breaks.")]
     public string? ModelName { get; init; }
+
     /// <summary>Networks in the model, each trained on a different cross-validation fold (default: 5 to 10 by data size).</summary>
+    [Range(1, 16, ErrorMessage = "Use 1 to 16 networks.")]
     public int? EnsembleSize { get; init; }
+
     /// <summary>Binary only: with falseNegativeCost, the threshold minimises expected cost instead of maximising F1.</summary>
+    [Range(0.0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "Use a cost above 0.")]
     public double? FalsePositiveCost { get; init; }
+
+    [Range(0.0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "Use a cost above 0.")]
     public double? FalseNegativeCost { get; init; }
+
+    /// <summary>What one attribute cannot say: an empty id or name, and the training options' own rules (each hidden
+    /// layer's width, both costs or neither), which the tabular layer owns.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (DatasetId == Guid.Empty) yield return new("datasetId is required: the id of an uploaded dataset.", ["datasetId"]);
+        if (ModelName is { } name && (name.Trim().Length == 0 || name.Any(char.IsControl)))
+            yield return new("modelName must be 1 to 200 characters, without control characters such as line breaks.", ["modelName"]);
+        if (Features?.Any(string.IsNullOrWhiteSpace) == true) yield return new("features must not contain empty names.", ["features"]);
+        if (Exclude?.Any(string.IsNullOrWhiteSpace) == true) yield return new("exclude must not contain empty names.", ["exclude"]);
+        if (string.IsNullOrWhiteSpace(Target)) yield break;
+        foreach (var (field, messages) in TrainingRequestValidator.ToEffective(this, Guid.Empty, "").ToOptions().Validate())
+            foreach (var message in messages) yield return new(message, [field]);
+    }
 }
 
 /// <summary>The request as the job runs it: every default filled in.</summary>
 public sealed record EffectiveTrainingRequest(
-    Guid DatasetId, string Target, string Task, string? PositiveClass, IReadOnlyList<string>? Features,
-    IReadOnlyList<string> Exclude, IReadOnlyList<int>? HiddenLayers, string Activation, double Dropout, string Optimizer,
+    Guid DatasetId, string Target, TrainingTask Task, string? PositiveClass, IReadOnlyList<string>? Features,
+    IReadOnlyList<string> Exclude, IReadOnlyList<int>? HiddenLayers, ActivationName Activation, double Dropout, OptimizerName Optimizer,
     double LearningRate, double L2, int BatchSize, int Epochs, int EarlyStoppingPatience, double ValidationFraction,
     int Seed, string ModelName, double? FalsePositiveCost, double? FalseNegativeCost, int? EnsembleSize = null)
 {
     public TabularTrainingOptions ToOptions() => new()
     {
-        Target = Target, Task = Enum.Parse<TaskKind>(Task, ignoreCase: true), PositiveClass = PositiveClass,
-        Features = Features, Exclude = Exclude, HiddenLayers = HiddenLayers, Activation = Activation, Dropout = Dropout,
-        Optimizer = Optimizer, LearningRate = LearningRate, L2 = L2, BatchSize = BatchSize, Epochs = Epochs,
+        Target = Target, Task = Enum.Parse<TaskKind>(Task.ToString()), PositiveClass = PositiveClass,
+        Features = Features, Exclude = Exclude, HiddenLayers = HiddenLayers, Activation = TrainingJobMapping.WireName(Activation), Dropout = Dropout,
+        Optimizer = TrainingJobMapping.WireName(Optimizer), LearningRate = LearningRate, L2 = L2, BatchSize = BatchSize, Epochs = Epochs,
         EarlyStoppingPatience = EarlyStoppingPatience, ValidationFraction = ValidationFraction, Seed = Seed,
         FalsePositiveCost = FalsePositiveCost, FalseNegativeCost = FalseNegativeCost, EnsembleSize = EnsembleSize,
     };
@@ -56,22 +108,30 @@ public sealed record EffectiveTrainingRequest(
 public sealed record ProgressResponse(int Epoch, int Epochs, double? TrainLoss, double? ValidationLoss, double? ValidationMetric,
     double ElapsedSeconds, double? EtaSeconds);
 
-public sealed record TrainingJobResponse(Guid Id, string Status, Guid DatasetId, EffectiveTrainingRequest? Request,
+public sealed record TrainingJobResponse(Guid Id, JobStatus Status, Guid DatasetId, EffectiveTrainingRequest? Request,
     DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, ProgressResponse? Progress, Guid? ModelId, string? Error);
 
 public sealed record TrainingJobList(IReadOnlyList<TrainingJobResponse> Items);
 
 public static class TrainingJobMapping
 {
-    internal static readonly JsonSerializerOptions StorageJson = new(JsonSerializerDefaults.Web);
+    /// <summary>Enums are stored by their API names ("auto", "leaky_relu"), as jobs stored before they were enums.</summary>
+    internal static readonly JsonSerializerOptions StorageJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
 
-    public static string StatusName(JobStatus status) => status.ToString().ToLowerInvariant();
+    public static string StatusName(JobStatus status) => WireName(status);
+
+    /// <summary>An enum value as the API and the tabular layer spell it.</summary>
+    public static string WireName<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        JsonSerializer.Serialize(value, StorageJson).Trim('"');
 
     public static TrainingJobResponse ToResponse(this TrainingJob job)
     {
         var request = JsonSerializer.Deserialize<EffectiveTrainingRequest>(job.RequestJson, StorageJson);
         // The dataset it was asked to train on, even after that dataset is deleted.
-        return new(job.Id, StatusName(job.Status), job.DatasetId ?? request?.DatasetId ?? Guid.Empty, request, job.CreatedAt, job.StartedAt, job.FinishedAt,
+        return new(job.Id, job.Status, job.DatasetId ?? request?.DatasetId ?? Guid.Empty, request, job.CreatedAt, job.StartedAt, job.FinishedAt,
         job.ProgressJson is null ? null : JsonSerializer.Deserialize<ProgressResponse>(job.ProgressJson, StorageJson),
         job.ModelId, job.Error);
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Hosting;
+using DefectApi.OpenApi;
 using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -17,18 +18,31 @@ public static class TrainingJobsApi
         var group = routes.MapGroup("/api/training-jobs").WithTags("Training jobs").RequireAuthorization(Policies.Train)
             .WithBodyLimit(RequestBodyLimits.SmallJson);
 
-        group.MapPost("/", CreateAsync).WithSummary("Queue a training job")
+        group.MapPost("/", CreateAsync).WithName("CreateTrainingJob").WithSummary("Queue a training job")
+            .WithValidationTitle("Invalid training request")
             .WithDescription("Only datasetId and target are required; every other field has a default. Answers 202 at once; " +
-                "follow the job with GET /api/training-jobs/{id} or its /events stream.");
+                "follow the job with GET /api/training-jobs/{id} or its /events stream. The job's 'request' shows every default it will use.");
 
-        group.MapGet("/", ListAsync).WithSummary("List training jobs, newest first, optionally by status");
+        group.MapGet("/", ListAsync).WithName("ListTrainingJobs").WithSummary("List training jobs, newest first, optionally by status")
+            .WithDescription("At most the 1000 newest jobs; ?status= keeps those in one state.")
+            .DocumentsEnumQuery<JobStatus>("status", "Only jobs in this state.");
 
-        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a training job and its progress");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetTrainingJob").WithSummary("Get a training job and its progress")
+            .WithDescription("The job's state, the effective request, the latest epoch's progress, and the model it stored once it succeeded.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/{id:guid}/events", Events).WithSummary("Follow a job: one 'progress' event per epoch, then 'finished'")
-            .Produces<ProgressResponse>(StatusCodes.Status200OK, "text/event-stream");
+        group.MapGet("/{id:guid}/events", Events).WithName("FollowTrainingJob")
+            .WithSummary("Follow a job: one 'progress' event per epoch, then 'finished'")
+            .WithDescription("Server-sent events. Each 'progress' event's data is a ProgressResponse; the last event, 'finished', " +
+                "carries the finished TrainingJobResponse. The stream ends after it.")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapPost("/{id:guid}/cancel", CancelAsync).WithSummary("Cancel a job (keepBest=true: stop early and keep the best model so far)");
+        group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelTrainingJob")
+            .WithSummary("Cancel a job (keepBest=true: stop early and keep the best model so far)")
+            .WithDescription("A queued job is canceled at once; a running one stops within one batch. 409 once the job has finished.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         return group;
     }
@@ -36,14 +50,12 @@ public static class TrainingJobsApi
     static async Task<Results<Accepted<TrainingJobResponse>, ValidationProblem>> CreateAsync(
         TrainingJobRequest request, DefectDbContext db, TrainingQueue queue, TimeProvider clock, CancellationToken ct)
     {
-        var errors = TrainingRequestValidator.ValidateShape(request);
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid training request");
         var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == request.DatasetId && d.Status == DatasetStatus.Ready, ct);
         if (dataset is null)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             { ["datasetId"] = [$"There is no dataset with id '{request.DatasetId}'. Upload one with POST /api/datasets."] },
                 title: "Invalid training request");
-        errors = TrainingRequestValidator.ValidateAgainst(request, dataset.ReadColumns(), dataset.RowCount);
+        var errors = TrainingRequestValidator.ValidateAgainst(request, dataset.ReadColumns(), dataset.RowCount);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid training request");
 
         var effective = TrainingRequestValidator.ToEffective(request, dataset.Id, dataset.Name);

@@ -1,32 +1,15 @@
+using System.Text.Json;
 using DefectApi.Datasets;
 using DefectApi.Tabular.Schema;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Training;
 
-/// <summary>Checks a training request against the service's rules and the dataset's schema before anything is queued,
-/// so an impossible request is a 400 naming the field instead of a job that fails later.</summary>
+/// <summary>Checks a training request against the dataset's schema before anything is queued, so an impossible request
+/// is a 400 naming the field instead of a job that fails later. (Its shape is checked before the handler runs: see
+/// <see cref="TrainingJobRequest"/>.)</summary>
 internal static class TrainingRequestValidator
 {
-    static readonly string[] Tasks = ["auto", "binary", "multiclass", "regression"];
-
-    public static Dictionary<string, string[]> ValidateShape(TrainingJobRequest request)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (request.DatasetId is null || request.DatasetId == Guid.Empty) errors["datasetId"] = ["datasetId is required: the id of an uploaded dataset."];
-        if (string.IsNullOrWhiteSpace(request.Target)) errors["target"] = ["target is required: the name of the column to predict."];
-        if (request.Task is { } task && !Tasks.Contains(task, StringComparer.OrdinalIgnoreCase))
-            errors["task"] = [$"'{task}' is not a task. Use one of: {string.Join(", ", Tasks)}."];
-        if (request.ModelName is { } name && (name.Trim().Length == 0 || name.Length > 200 || name.Any(char.IsControl)))
-            errors["modelName"] = ["modelName must be 1 to 200 characters, without control characters such as line breaks."];
-        if (request.Features is { } features && features.Any(string.IsNullOrWhiteSpace)) errors["features"] = ["features must not contain empty names."];
-        if (request.Exclude is { } exclude && exclude.Any(string.IsNullOrWhiteSpace)) errors["exclude"] = ["exclude must not contain empty names."];
-        if (errors.ContainsKey("target") || errors.ContainsKey("task")) return errors;
-        foreach (var (field, messages) in ToEffective(request, Guid.Empty, "").ToOptions().Validate())
-            errors[field] = messages;
-        return errors;
-    }
-
     /// <summary>Schema checks: the target and every named column exist in the dataset, and enough rows have a target
     /// to train on (the per-class minimum needs the split, so the job checks it).</summary>
     public static Dictionary<string, string[]> ValidateAgainst(TrainingJobRequest request, IReadOnlyList<ColumnProfile> columns, long rowCount)
@@ -57,11 +40,16 @@ internal static class TrainingRequestValidator
     {
         var d = new TabularTrainingOptions { Target = r.Target ?? "" };
         return new EffectiveTrainingRequest(
-            datasetId, r.Target ?? "", (r.Task ?? "auto").ToLowerInvariant(), r.PositiveClass, r.Features, r.Exclude ?? d.Exclude,
-            r.HiddenLayers ?? TabularTrainingOptions.DefaultHiddenLayers, r.Activation ?? d.Activation, r.Dropout ?? d.Dropout, r.Optimizer ?? d.Optimizer,
+            datasetId, r.Target ?? "", r.Task ?? TrainingTask.Auto, r.PositiveClass, r.Features, r.Exclude ?? d.Exclude,
+            r.HiddenLayers ?? TabularTrainingOptions.DefaultHiddenLayers, r.Activation ?? Parse<ActivationName>(d.Activation), r.Dropout ?? d.Dropout,
+            r.Optimizer ?? Parse<OptimizerName>(d.Optimizer),
             r.LearningRate ?? d.LearningRate, r.L2 ?? d.L2, r.BatchSize ?? d.BatchSize, r.Epochs ?? d.Epochs,
             r.EarlyStoppingPatience ?? d.EarlyStoppingPatience, r.ValidationFraction ?? d.ValidationFraction, r.Seed ?? d.Seed,
             string.IsNullOrWhiteSpace(r.ModelName) ? datasetName : r.ModelName.Trim(), r.FalsePositiveCost, r.FalseNegativeCost,
             r.EnsembleSize);
     }
+
+    /// <summary>The tabular layer's default, named as the API names it.</summary>
+    static TEnum Parse<TEnum>(string wireName) where TEnum : struct, Enum =>
+        JsonSerializer.Deserialize<TEnum>($"\"{wireName}\"", TrainingJobMapping.StorageJson);
 }

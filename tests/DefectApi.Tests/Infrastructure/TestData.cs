@@ -37,4 +37,20 @@ public static class TestData
         }
         return csv.ToString();
     }
+
+    /// <summary>A surface defect class from two measurements: "Scratch" when the first is high, "Bump" when the second
+    /// is, "Clean" otherwise.</summary>
+    public static string SurfaceDefectsCsv(int rows = 240, int seed = 5)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder("roughness,height,line,class\n");
+        for (var i = 0; i < rows; i++)
+        {
+            var roughness = random.NextDouble() * 10;
+            var height = random.NextDouble() * 5;
+            var label = roughness > 6 ? "Scratch" : height > 3 ? "Bump" : "Clean";
+            csv.Append(CultureInfo.InvariantCulture, $"{roughness:F3},{height:F3},L{i % 2},{label}\n");
+        }
+        return csv.ToString();
+    }
 }

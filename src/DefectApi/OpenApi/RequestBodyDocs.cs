@@ -2,31 +2,58 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace DefectApi.Hosting;
+namespace DefectApi.OpenApi;
 
 /// <summary>Documents request bodies that handlers read themselves (streamed CSV, multipart, JSON or CSV). Declaring
 /// them with Accepts() would let routing refuse other content types with a bare 415 before the handler can explain.</summary>
 public static class RequestBodyDocs
 {
+    const string CsvAnswer = "A text/csv body is answered as text/csv: the input columns as sent, then the prediction columns " +
+        "(binary: label, probability, defect; regression: value; multiclass: label and probability_<class> per class) and an " +
+        "'error' column for a row that could not be scored. The X-Model-Id header names the model.";
+
     public static RouteHandlerBuilder DocumentsJsonOrCsvBody<T>(this RouteHandlerBuilder builder, string description) =>
         builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
         {
-            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, ct);
+            var schema = await context.ReferenceAsync(typeof(T), ct);
+            var text = new OpenApiSchema { Type = JsonSchemaType.String, Description = "CSV with a header row; UTF-8." };
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = true, Description = description,
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
                     ["application/json"] = new() { Schema = schema, Example = JsonNode.Parse(PredictRequestExample) },
-                    ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = JsonValue.Create(PredictCsvExample) },
+                    ["text/csv"] = new() { Schema = text, Example = JsonValue.Create(PredictCsvExample) },
                 },
             };
-            if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content is { } content)
+            // Read from the query by the shared predictor (the handler takes the raw request), so declared here.
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
             {
+                Name = "explain", In = ParameterLocation.Query, Description = "JSON bodies: add each prediction's top reasons.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Boolean, Default = JsonValue.Create(false) },
+            });
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "top", In = ParameterLocation.Query, Description = "With explain=true: how many reasons per prediction.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "50", Default = JsonValue.Create(5) },
+            });
+            if (operation.Responses?.TryGetValue("200", out var answer) == true && answer is OpenApiResponse ok && ok.Content is { } content)
+            {
+                ok.Description = "One prediction per record, in order. " + CsvAnswer;
                 if (content.TryGetValue("application/json", out var json)) json.Example = JsonNode.Parse(PredictResponseExample);
                 content["text/csv"] = new OpenApiMediaType
                 {
-                    Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = JsonValue.Create(PredictCsvResponseExample),
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The scored CSV." },
+                    Example = JsonValue.Create(PredictCsvResponseExample),
+                };
+                ok.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["X-Model-Id"] = new OpenApiHeader
+                    {
+                        Description = "text/csv answers: the id of the model that scored the rows.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" },
+                    },
                 };
             }
         });
@@ -52,10 +79,10 @@ public static class RequestBodyDocs
     public static RouteHandlerBuilder DocumentsCsvUpload(this RouteHandlerBuilder builder) =>
         builder.AddOpenApiOperationTransformer((operation, _, _) =>
         {
-            var text = new OpenApiSchema { Type = JsonSchemaType.String };
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = true,
+                Description = "The CSV as a multipart 'file' part, or as the whole body (text/csv, with ?name=).",
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
                     ["multipart/form-data"] = new()
@@ -72,8 +99,12 @@ public static class RequestBodyDocs
                                 ["decimalSeparator"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = ". or , (default: detected)" },
                             },
                         },
+                        Encoding = new Dictionary<string, OpenApiEncoding>
+                        {
+                            ["file"] = new() { ContentType = "text/csv, application/octet-stream" },
+                        },
                     },
-                    ["text/csv"] = new() { Schema = text },
+                    ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The CSV file's bytes." } },
                 },
             };
             return Task.CompletedTask;
