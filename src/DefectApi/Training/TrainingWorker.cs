@@ -170,12 +170,18 @@ public sealed partial class TrainingWorker(
     async Task CompleteAsync(Guid jobId, EffectiveTrainingRequest request, TrainingOutcome outcome, CancellationToken stoppingToken)
     {
         var giveUpAt = clock.GetUtcNow() + Lease;
+        var versionConflicts = 0;
         while (true)
         {
             try
             {
                 await StoreModelAsync(jobId, request, outcome);
                 return;
+            }
+            catch (Exception e) when (Data.DatabaseErrors.IsUniqueViolation(e) && ++versionConflicts < 10)
+            {
+                // Another replica stored a model of the same name at the same moment and took the version number:
+                // read the latest version again and take the next one.
             }
             catch (Exception e) when (Data.DatabaseErrors.Unavailable(e) is not null && clock.GetUtcNow() < giveUpAt)
             {

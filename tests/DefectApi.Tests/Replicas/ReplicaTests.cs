@@ -174,6 +174,9 @@ public sealed class ReplicaTests(ITestOutputHelper output)
                 if (!expected.TryGetValue(modelId, out var answer) || answer != body.GetProperty("predictions").GetRawText())
                     failures.Enqueue($"answer not of model {modelId}");
                 latest[1 + worker % 2] = modelId;
+                // A steady stream, as MES lines send, rather than as fast as two shared cores allow: saturated
+                // replicas would measure their request queue, not how fast they follow a move.
+                await Task.Delay(2);
             }
         })).ToList();
 
