@@ -41,6 +41,6 @@ public sealed class PredictionRecordTests(TrainedServiceFixture service) : IClas
             """{"record":{"Shift":"early","Temperature [C]":90,"Speed [rpm]":1800,"Shift":"night"},"goal":"minimize","adjust":[{"column":"Speed [rpm]"}]}"""));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("$.record.Shift", problem.GetProperty("detail").GetString());
+        Assert.Contains("more than once", problem.GetProperty("errors").GetProperty("record.Shift")[0].GetString());
     }
 }
