@@ -25,9 +25,14 @@ internal static class JsonBodyErrors
         var endpoint = http.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? http.GetEndpoint();
         var bodyType = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
         var field = path[2..];
+        if (IsDuplicateKey(json)) return (field, $"'{field[(field.LastIndexOf('.') + 1)..]}' appears more than once in its object: send each key once.");
         var type = bodyType is null ? null : Walk(options, bodyType, field).Type;
         return (field, Expectation(options, type));
     }
+
+    /// <summary>A key given twice in one object (refused by AllowDuplicateProperties = false). System.Text.Json marks
+    /// it by message only ("Duplicate property 'X' encountered…", "Duplicate properties not allowed…").</summary>
+    public static bool IsDuplicateKey(JsonException json) => json.Message.StartsWith("Duplicate propert", StringComparison.Ordinal);
 
     /// <summary>The same errors, keyed by the JSON names of the body's members (keys that name no member, such as a
     /// record's column names, are kept as they are).</summary>

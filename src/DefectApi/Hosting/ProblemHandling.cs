@@ -46,7 +46,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
                 return (StatusCodes.Status413PayloadTooLarge, "The request is too large", tooLarge.Message, extensions);
             case BadHttpRequestException { InnerException: JsonException json } when JsonBodyErrors.Describe(http, json) is { } wrongType:
                 extensions["errors"] = new Dictionary<string, string[]> { [wrongType.Field] = [wrongType.Message] };
-                return (StatusCodes.Status400BadRequest, "A field of the body has the wrong type", ValidationDetail, extensions);
+                return (StatusCodes.Status400BadRequest,
+                    JsonBodyErrors.IsDuplicateKey(json) ? "A key appears twice in the body" : "A field of the body has the wrong type", ValidationDetail, extensions);
             case BadHttpRequestException bad:
                 return (bad.StatusCode, "The request could not be read", DescribeBadRequest(bad), extensions);
             case var storage when Data.DatabaseErrors.Unavailable(storage) is { } reason:
@@ -63,9 +64,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
 
     static string DescribeBadRequest(BadHttpRequestException bad) => bad.InnerException switch
     {
-        // Some messages (a duplicate key) leave out where they happened; the path says which field to change.
-        JsonException json => $"The JSON body is not valid: {json.Message}{(json.Path is { } path && !json.Message.Contains(path) ? $" (at {path})" : "")} " +
-            "Send a JSON object as the API documents it.",
+        JsonException json => $"The JSON body is not valid: {json.Message} Send a JSON object as the API documents it.",
         _ when bad.StatusCode == StatusCodes.Status415UnsupportedMediaType =>
             "The Content-Type is not supported here. Send application/json.",
         _ => bad.Message,
