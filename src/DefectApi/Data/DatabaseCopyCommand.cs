@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using DefectApi.Datasets;
-using DefectApi.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace DefectApi.Data;
@@ -25,7 +24,7 @@ public static class DatabaseCopyCommand
             await output.WriteLineAsync($"usage: dotnet DefectApi.dll {Name} --to \"Host=…;Database=…;Username=…;Password=…\" [--from \"Data Source=…\"]");
             return 2;
         }
-        var from = DatabaseSetup.ResolveSqliteConnectionString(Option("--from") ?? configuration.GetConnectionString(DatabaseSetup.ConnectionStringName));
+        var from = DatabaseConnection.ResolveSqliteConnectionString(Option("--from") ?? configuration.GetConnectionString(DatabaseConnection.ConnectionStringName));
         await using var source = new SqliteDefectDbContext(new DbContextOptionsBuilder<SqliteDefectDbContext>().UseSqlite(from).Options);
         await using var target = new PostgresDefectDbContext(new DbContextOptionsBuilder<PostgresDefectDbContext>().UseNpgsql(to).Options);
         try

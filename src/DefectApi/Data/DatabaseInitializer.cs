@@ -1,5 +1,4 @@
 using DefectApi.Datasets;
-using DefectApi.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
-using DefectApi.Hosting;
-using DefectApi.OpenApi;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DefectApi.Http;
+using DefectApi.OpenApi;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Schema;
 

@@ -1,5 +1,5 @@
 using DefectApi.Data;
-using DefectApi.Hosting;
+using DefectApi.Http;
 using DefectApi.Tabular.Csv;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
-using DefectApi.Data;
 using System.ComponentModel.DataAnnotations;
-using DefectApi.Hosting;
+using DefectApi.Data;
+using DefectApi.Http;
 using DefectApi.OpenApi;
 using DefectApi.Security;
 using DefectApi.Tabular;

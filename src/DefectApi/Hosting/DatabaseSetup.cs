@@ -1,5 +1,4 @@
 using DefectApi.Data;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -7,41 +6,13 @@ namespace DefectApi.Hosting;
 
 public static class DatabaseSetup
 {
-    public const string ConnectionStringName = "Defects";
-    const string DefaultConnectionString = "Data Source=data/defects.db";
-
-    /// <summary>A relative SQLite path means "next to the running app", wherever it was started from.</summary>
-    public static string ResolveSqliteConnectionString(string? configured)
-    {
-        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured);
-        var inMemory = builder.Mode == SqliteOpenMode.Memory || builder.DataSource == ":memory:";
-        if (!inMemory && !string.IsNullOrEmpty(builder.DataSource))
-        {
-            if (!Path.IsPathRooted(builder.DataSource))
-                builder.DataSource = Path.Combine(AppContext.BaseDirectory, builder.DataSource);
-            var folder = Path.GetDirectoryName(builder.DataSource);
-            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-        }
-        return builder.ToString();
-    }
-
-    public static DatabaseConnection ResolveConnection(DatabaseProvider provider, string? configured) => provider switch
-    {
-        DatabaseProvider.Postgres when string.IsNullOrWhiteSpace(configured) => throw new OptionsValidationException(
-            DatabaseOptions.SectionName, typeof(DatabaseOptions),
-            ["Database:Provider is postgres, so ConnectionStrings:Defects must name the server, e.g. " +
-             "\"Host=db;Database=defects;Username=defectapi;Password=…\"."]),
-        DatabaseProvider.Postgres => new DatabaseConnection(provider, configured!),
-        _ => new DatabaseConnection(provider, ResolveSqliteConnectionString(configured)),
-    };
-
     public static IServiceCollection AddDefectDatabase(this IServiceCollection services)
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // Resolved when first needed, so configuration added up to the host's build (tests, tools) is what counts.
-        services.AddSingleton(sp => ResolveConnection(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider,
-            sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName)));
+        services.AddSingleton(sp => DatabaseConnection.Resolve(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider,
+            sp.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseConnection.ConnectionStringName)));
         services.AddSingleton(sp => new SqlitePragmas(sp.GetRequiredService<IOptions<StorageOptions>>().Value.MaxDatabaseBytes));
 
         // Both context types are registered; the configured provider picks which one stands behind DefectDbContext.
@@ -76,7 +47,3 @@ public static class DatabaseSetup
             : services.GetRequiredService<IDbContextFactory<SqliteDefectDbContext>>().CreateDbContext();
     }
 }
-
-/// <summary>The configured provider and its connection string (for SQLite, a relative file path made absolute next to
-/// the app).</summary>
-public sealed record DatabaseConnection(DatabaseProvider Provider, string ConnectionString);

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
+using DefectApi.Http;
 using DefectApi.Models;
 using DefectApi.OpenApi;
 using DefectApi.Security;
+using DefectApi.Telemetry;
 using DefectApi.Training;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using DefectApi.Security;
+using DefectApi.Telemetry;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;

@@ -1,6 +1,5 @@
 using DefectApi.Data;
 using DefectApi.Datasets;
-using DefectApi.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using DefectApi.Data;
-using DefectApi.Hosting;
+using DefectApi.Http;
 using DefectApi.OpenApi;
 using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;

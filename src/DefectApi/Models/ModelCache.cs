@@ -20,7 +20,7 @@ public sealed class ModelCacheOptions
 /// <summary>Holds each model's artifact in memory after its first use, so a prediction never reads or parses the
 /// stored blob. Everything in it can be rebuilt from the database: a model that changes or is deleted is dropped here
 /// by the request that changed it, and on other replicas by <see cref="ChangeFeed"/>.</summary>
-public sealed class ModelCache(IServiceScopeFactory scopes, Hosting.ServiceMetrics metrics, IOptions<ModelCacheOptions> options)
+public sealed class ModelCache(IServiceScopeFactory scopes, Telemetry.ServiceMetrics metrics, IOptions<ModelCacheOptions> options)
 {
     public sealed record Entry(Model Model, ModelArtifact Artifact);
 

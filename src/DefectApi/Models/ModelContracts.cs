@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
-using DefectApi.Hosting;
-using DefectApi.OpenApi;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DefectApi.Http;
+using DefectApi.OpenApi;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Training;
 using DefectApi.Training;

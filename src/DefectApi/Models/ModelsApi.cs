@@ -1,5 +1,5 @@
 using DefectApi.Data;
-using DefectApi.Hosting;
+using DefectApi.Http;
 using DefectApi.OpenApi;
 using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;

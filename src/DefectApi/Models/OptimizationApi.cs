@@ -1,4 +1,4 @@
-using DefectApi.Hosting;
+using DefectApi.Http;
 using DefectApi.Security;
 using DefectApi.Tabular;
 using Microsoft.AspNetCore.Http.HttpResults;

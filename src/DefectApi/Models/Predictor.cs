@@ -1,6 +1,7 @@
 using System.Text.Json;
-using DefectApi.Hosting;
+using DefectApi.Http;
 using DefectApi.Tabular.Csv;
+using DefectApi.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;

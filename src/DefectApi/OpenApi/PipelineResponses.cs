@@ -1,4 +1,4 @@
-using DefectApi.Hosting;
+using DefectApi.Http;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -10,7 +10,7 @@ namespace DefectApi.OpenApi;
 /// <summary>Documents the answers that the pipeline gives around a handler, on each operation they can reach, from the
 /// endpoint's own metadata: a handler's Results&lt;…&gt; type cannot name them. 400 when a parameter or the body cannot
 /// be read, 415 when a JSON body comes as something else, 401 and 403 from the API-key policies, 413 from a route's
-/// body limit, 429 from the rate limiter, and 503 when the database is full or unavailable (Hosting/ProblemHandling.cs).</summary>
+/// body limit, 429 from the rate limiter, and 503 when the database is full or unavailable (Http/ProblemHandling.cs).</summary>
 internal sealed class PipelineResponses : IOpenApiOperationTransformer
 {
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Tabular.Training;
-using DefectApi.Hosting;
+using DefectApi.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace DefectApi.Training;

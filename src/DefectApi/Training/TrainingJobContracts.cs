@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using DefectApi.Hosting;
+using DefectApi.Http;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Training;

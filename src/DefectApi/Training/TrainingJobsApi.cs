@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
-using DefectApi.Hosting;
+using DefectApi.Http;
 using DefectApi.OpenApi;
 using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using DefectApi.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace DefectApi.Training;

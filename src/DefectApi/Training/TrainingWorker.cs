@@ -1,10 +1,10 @@
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
-using DefectApi.Hosting;
 using DefectApi.Models;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Training;
+using DefectApi.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

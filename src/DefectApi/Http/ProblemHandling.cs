@@ -4,7 +4,7 @@ using DefectApi.Tabular.Csv;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 
-namespace DefectApi.Hosting;
+namespace DefectApi.Http;
 
 /// <summary>A request whose body is larger than the configured limit: answered 413.</summary>
 public sealed class PayloadTooLargeException(string message) : Exception(message);

@@ -1,4 +1,4 @@
-namespace DefectApi.Hosting;
+namespace DefectApi.Http;
 
 /// <summary>A read-only view of a stream that refuses to read past <c>limit</c> bytes, so a body too large is
 /// noticed while it streams rather than after it has been stored.</summary>

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
-namespace DefectApi.Hosting;
+namespace DefectApi.Http;
 
 /// <summary>Names the fields of a request body as the caller wrote them. A body that could not be bound (a string
 /// where a number belongs, a task that does not exist) becomes an <c>errors</c> entry like any validation failure, and

@@ -3,7 +3,7 @@ using DefectApi.Data;
 using DefectApi.Training;
 using Microsoft.EntityFrameworkCore;
 
-namespace DefectApi.Hosting;
+namespace DefectApi.Telemetry;
 
 /// <summary>The numbers operators watch, exported at /metrics (Prometheus text format). Request durations by route
 /// come from ASP.NET Core's own <c>http.server.request.duration</c>.</summary>

@@ -1,4 +1,4 @@
-namespace DefectApi.Hosting;
+namespace DefectApi.Http;
 
 /// <summary>JSON has no NaN or Infinity: an undefined figure (AUC with one class in validation, a diverged loss)
 /// goes out as null.</summary>

@@ -1,4 +1,4 @@
-namespace DefectApi.Hosting;
+namespace DefectApi.Http;
 
 /// <summary>Endpoint metadata: the largest body this route accepts. Small JSON routes need no more than a megabyte,
 /// and a smaller limit means a flood of oversized bodies costs the service nothing.</summary>

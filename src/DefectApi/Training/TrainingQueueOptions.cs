@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DefectApi.Training;
+
+/// <summary>The background training queue.</summary>
+public sealed class TrainingQueueOptions
+{
+    public const string SectionName = "Training";
+
+    /// <summary>Jobs trained at the same time; each one uses every core, so one is the sensible default.</summary>
+    [Range(1, 64)]
+    public int MaxConcurrentJobs { get; set; } = 1;
+
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 1000;
+
+    /// <summary>How long a replica's claim on a running job lasts without renewal. The replica renews it every third
+    /// of this while it trains; when a replica dies, its job goes back to the queue this long after the last renewal.</summary>
+    [Range(2, 3600)]
+    public int LeaseSeconds { get; set; } = 30;
+
+    /// <summary>A job whose replica died this many times while training it is failed instead of tried again: a job
+    /// that kills its process (out of memory, say) must not take down every replica in turn.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>How often an idle worker looks for queued jobs that another replica accepted (a job accepted by this
+    /// replica wakes it at once).</summary>
+    [Range(0.05, 60)]
+    public double PollSeconds { get; set; } = 1;
+}
