@@ -6,8 +6,9 @@ internal static class LossFunctions
 {
     // z is (B, O) logits; t is (B, O) for MSE and BCE, (B) class indices for softmax CE; w is (B) or empty.
     // Returns Σ wᵢ·lᵢ in double. When dz is not empty it receives wᵢ·∂lᵢ/∂z · gradScale, (B, O).
+    // labelSmoothing ε (softmax CE only) trains against (1 − ε)·onehot + ε/K instead of the one-hot target.
     public static double Accumulate(LossKind kind, ReadOnlySpan<float> z, ReadOnlySpan<float> t, ReadOnlySpan<float> w,
-        int rows, int outputs, Span<float> dz, float gradScale)
+        int rows, int outputs, Span<float> dz, float gradScale, float labelSmoothing = 0f)
     {
         bool grad = !dz.IsEmpty;
         double total = 0;
@@ -19,7 +20,7 @@ internal static class LossFunctions
             double loss = kind switch
             {
                 LossKind.BinaryCrossEntropy => BinaryCrossEntropy(zr, t.Slice(r * outputs, outputs), dr),
-                LossKind.SoftmaxCrossEntropy => SoftmaxCrossEntropy(zr, (int)t[r], dr),
+                LossKind.SoftmaxCrossEntropy => SoftmaxCrossEntropy(zr, (int)t[r], dr, labelSmoothing),
                 _ => MeanSquaredError(zr, t.Slice(r * outputs, outputs), dr),
             };
             total += weight * loss;
@@ -61,18 +62,23 @@ internal static class LossFunctions
         return sum / z.Length;
     }
 
-    // l = log Σ exp(z) - z[c] with the max subtracted first; dl/dz = softmax(z) - onehot(c).
-    private static double SoftmaxCrossEntropy(ReadOnlySpan<float> z, int target, Span<float> dz)
+    // l = log Σ exp(z) - Σ qⱼ·zⱼ with the max subtracted first, q = (1 − ε)·onehot(c) + ε/K (Szegedy et al. 2016,
+    // "Rethinking the Inception Architecture", §7); dl/dz = softmax(z) - q. With ε = 0 this is log Σ exp(z) - z[c].
+    private static double SoftmaxCrossEntropy(ReadOnlySpan<float> z, int target, Span<float> dz, float smoothing)
     {
         float max = float.NegativeInfinity;
         foreach (float v in z) max = MathF.Max(max, v);
         double sum = 0;
         for (int j = 0; j < z.Length; j++) sum += Math.Exp(z[j] - max);
         double logSumExp = max + Math.Log(sum);
+        float spread = smoothing / z.Length, hit = 1f - smoothing + spread;
         if (!dz.IsEmpty)
         {
-            for (int j = 0; j < z.Length; j++) dz[j] = (float)(Math.Exp(z[j] - logSumExp)) - (j == target ? 1f : 0f);
+            for (int j = 0; j < z.Length; j++) dz[j] = (float)(Math.Exp(z[j] - logSumExp)) - (j == target ? hit : spread);
         }
-        return logSumExp - z[target];
+        if (smoothing == 0f) return logSumExp - z[target];
+        double expected = 0;
+        for (int j = 0; j < z.Length; j++) expected += (j == target ? hit : spread) * (double)z[j];
+        return logSumExp - expected;
     }
 }

@@ -24,7 +24,8 @@ internal static class Backprop
 
     // After Forward: the loss of the batch and all parameter gradients into ws.ParameterGradients.
     // Returns (Σ wᵢ·lᵢ, Σ wᵢ); the gradient is that of their ratio, the weighted mean loss.
-    public static (double Loss, double Weight) Backward(Network network, Workspace ws, int rows, LossKind loss, bool weighted, bool training)
+    public static (double Loss, double Weight) Backward(Network network, Workspace ws, int rows, LossKind loss, bool weighted, bool training,
+        float labelSmoothing = 0f)
     {
         var layers = network.Layers;
         int last = layers.Length - 1;
@@ -39,7 +40,7 @@ internal static class Backprop
         int outputs = network.Outputs;
         double sum = LossFunctions.Accumulate(loss, ws.Outputs[last].AsSpan(0, rows * outputs),
             ws.Targets.AsSpan(0, rows * LossFunctions.TargetsPerRow(loss, outputs)), w, rows, outputs,
-            ws.Deltas[last].AsSpan(0, rows * outputs), scale);
+            ws.Deltas[last].AsSpan(0, rows * outputs), scale, labelSmoothing);
         float keep = 1f - network.Spec.Dropout;
         for (int l = last; l >= 0; l--)
         {

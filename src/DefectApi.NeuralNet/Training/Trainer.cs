@@ -46,7 +46,7 @@ public static class Trainer
             {
                 cancel.ThrowIfCancellationRequested();
                 if (stopEarly.IsCancellationRequested) { stoppedEarly = true; break; }
-                var (loss, weight) = Step(network, train, order.AsSpan(start, Math.Min(batch, train.Rows - start)), ws, options.Loss, optimizer, learningRate, ref rng);
+                var (loss, weight) = Step(network, train, order.AsSpan(start, Math.Min(batch, train.Rows - start)), ws, options.Loss, optimizer, learningRate, ref rng, options.LabelSmoothing);
                 lossSum += loss;
                 weightSum += weight;
             }
@@ -101,11 +101,11 @@ public static class Trainer
 
     // One mini-batch: gather the rows, forward, loss, backward, update. Allocates nothing.
     internal static (double Loss, double Weight) Step(Network network, TrainingSet train, ReadOnlySpan<int> rows, Workspace ws, LossKind loss,
-        Optimizer optimizer, float learningRate, ref Xoshiro256 rng)
+        Optimizer optimizer, float learningRate, ref Xoshiro256 rng, float labelSmoothing = 0f)
     {
         Gather(train, rows, ws, LossFunctions.TargetsPerRow(loss, network.Outputs));
         Backprop.Forward(network, ws, rows.Length, training: true, ref rng);
-        var result = Backprop.Backward(network, ws, rows.Length, loss, train.SampleWeights is not null, training: true);
+        var result = Backprop.Backward(network, ws, rows.Length, loss, train.SampleWeights is not null, training: true, labelSmoothing);
         optimizer.Step(network.ParameterArray, ws.ParameterGradients, learningRate);
         return result;
     }

@@ -18,7 +18,8 @@ public sealed record TrainerOptions
     public int Epochs { get; init; } = 100;
     public int Patience { get; init; } = 10;               // early stopping on validation loss; 0 = off
     public int Seed { get; init; } = 42;
-    public int Threads { get; init; } = 0;                 // 0 = Environment.ProcessorCount; results identical for any value
+    public int Threads { get; init; } = 0;
+    public float LabelSmoothing { get; init; } = 0f;      // softmax cross-entropy only: target (1 − ε)·onehot + ε/K                 // 0 = Environment.ProcessorCount; results identical for any value
     // Called with the validation set's raw outputs (rows × Outputs, logits) and the row count after each
     // epoch; its result is reported as EpochReport.ValidationMetric. The array is reused between calls.
     public Func<float[], int, double>? ValidationMetric { get; init; }
@@ -37,6 +38,7 @@ public sealed record TrainerOptions
         if (BatchSize < 1) throw new ArgumentException("BatchSize must be at least 1.", nameof(BatchSize));
         if (Epochs < 1) throw new ArgumentException("Epochs must be at least 1.", nameof(Epochs));
         if (Patience < 0) throw new ArgumentException("Patience must not be negative.", nameof(Patience));
+        if (!(LabelSmoothing >= 0f && LabelSmoothing < 1f)) throw new ArgumentException("LabelSmoothing must be in [0, 1).", nameof(LabelSmoothing));
         if (Threads < 0) throw new ArgumentException("Threads must not be negative.", nameof(Threads));
     }
 }

@@ -21,7 +21,8 @@ internal abstract class FeatureEncoder(string name)
         string type = reader.ReadString(), name = reader.ReadString();
         return type switch
         {
-            NumericEncoder.TypeName => NumericEncoder.ReadBody(name, reader),
+            NumericEncoder.TypeName => NumericEncoder.ReadBody(name, reader, binned: false),
+            NumericEncoder.BinnedFormat => NumericEncoder.ReadBody(name, reader, binned: true),
             CategoricalEncoder.TypeName => CategoricalEncoder.ReadBody(name, reader),
             BooleanEncoder.TypeName => BooleanEncoder.ReadBody(name, reader),
             DatetimeEncoder.TypeName => DatetimeEncoder.ReadBody(name, reader),

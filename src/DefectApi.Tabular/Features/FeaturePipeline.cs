@@ -26,8 +26,9 @@ internal sealed class FeaturePipeline
     public IReadOnlyList<ModelInputInfo> Inputs =>
         Encoders.Select(e => new ModelInputInfo(e.Name, e.Type, e.Categories)).ToArray();
 
-    /// <summary>Fits each used column on the training rows only.</summary>
-    public static FeaturePipeline Fit(TabularFrame frame, IReadOnlyList<int> columns, IReadOnlyList<int> trainRows)
+    /// <summary>Fits each used column on the training rows only; numeric columns get <paramref name="numericBins"/>
+    /// piecewise-linear bins besides their scaled views.</summary>
+    public static FeaturePipeline Fit(TabularFrame frame, IReadOnlyList<int> columns, IReadOnlyList<int> trainRows, int numericBins = 0)
     {
         var encoders = new List<FeatureEncoder>(columns.Count);
         foreach (int c in columns)
@@ -36,7 +37,7 @@ internal sealed class FeaturePipeline
             IEnumerable<CellValue> cells = trainRows.Select(r => frame.GetCell(r, c));
             encoders.Add(profile.Type switch
             {
-                ColumnType.Numeric => NumericEncoder.Fit(profile.Name, cells.Select(AsNumber).ToArray()),
+                ColumnType.Numeric => NumericEncoder.Fit(profile.Name, cells.Select(AsNumber).ToArray(), numericBins),
                 ColumnType.Boolean => BooleanEncoder.Fit(profile.Name, cells),
                 ColumnType.Datetime => new DatetimeEncoder(profile.Name, DateOrderOf(cells)),
                 // Identifier and constant columns reach here only when named in Features: a numeric one stays a number.

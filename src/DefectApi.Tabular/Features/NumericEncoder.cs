@@ -14,6 +14,10 @@ namespace DefectApi.Tabular.Features;
 internal sealed class NumericEncoder : FeatureEncoder
 {
     public const string TypeName = "numeric";
+
+    /// <summary>The stored tag of a numeric encoder with piecewise-linear bins; its Type is still "numeric".
+    /// Encoders stored before the bins existed keep the plain tag and read as they always did.</summary>
+    public const string BinnedFormat = "numeric+bins";
     private const double FarOutsideStds = 3;
     private const int MaxLevels = 20;
 
@@ -22,6 +26,7 @@ internal sealed class NumericEncoder : FeatureEncoder
     private readonly bool _missingIndicator, _useLog;
     private readonly QuantileNormal _quantiles;
     private readonly CategoricalEncoder? _levels;
+    private readonly PiecewiseLinearBins? _bins;
 
     /// <summary>A z-score's parameters.</summary>
     private readonly record struct Scale(double Mean, double Std)
@@ -36,8 +41,9 @@ internal sealed class NumericEncoder : FeatureEncoder
     }
 
     private NumericEncoder(string name, Scale plain, double median, double min, double max, bool missingIndicator,
-        QuantileNormal quantiles, bool useLog, double logShift, Scale log, CategoricalEncoder? levels) : base(name)
+        QuantileNormal quantiles, bool useLog, double logShift, Scale log, CategoricalEncoder? levels, PiecewiseLinearBins? bins) : base(name)
     {
+        _bins = bins;
         (_plain, _median, _min, _max, _missingIndicator, _quantiles) = (plain, median, min, max, missingIndicator, quantiles);
         (_useLog, _logShift, _log, _levels) = (useLog, logShift, log, levels);
     }
@@ -53,9 +59,11 @@ internal sealed class NumericEncoder : FeatureEncoder
 
     /// <summary>The one-hot levels, most common first; null when the column is not also one-hot.</summary>
     public double[]? Levels => _levels?.Categories.Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToArray();
-    public override int Width => 2 + (_useLog ? 1 : 0) + (_levels?.Width ?? 0) + (_missingIndicator ? 1 : 0);
+    public override int Width => 2 + (_useLog ? 1 : 0) + (_levels?.Width ?? 0) + (_missingIndicator ? 1 : 0) + (_bins?.Count ?? 0);
 
-    public static NumericEncoder Fit(string name, IReadOnlyList<double> values)
+    /// <param name="bins">piecewise-linear bins to add (0 for none); a column that is also one-hot gets none,
+    /// its levels already say what bins would.</param>
+    public static NumericEncoder Fit(string name, IReadOnlyList<double> values, int bins = 0)
     {
         var present = values.Where(v => !double.IsNaN(v)).ToArray();
         bool gaps = present.Length < values.Count;
@@ -73,7 +81,7 @@ internal sealed class NumericEncoder : FeatureEncoder
         var levels = distinct is > 2 and <= MaxLevels ? CategoricalEncoder.Fit(name, present.Select(Level)) : null;
         if (levels is { KeptCount: < 2 }) levels = null;   // all levels rare: one-hot would add nothing
         return new NumericEncoder(name, Scale.Of(present), median, present[0], present[^1], gaps, QuantileNormal.Fit(present),
-            useLog, logShift, log, levels);
+            useLog, logShift, log, levels, levels is null ? PiecewiseLinearBins.Fit(present, bins) : null);
     }
 
     private static string Level(double x) => x.ToString("R", CultureInfo.InvariantCulture);
@@ -104,23 +112,26 @@ internal sealed class NumericEncoder : FeatureEncoder
             _levels.Encode(missing ? CellValue.Missing : CellValue.FromText(Level(x)), output.Slice(k, _levels.Width), null);
             k += _levels.Width;
         }
-        if (_missingIndicator) output[k] = missing ? 1f : 0f;
+        if (_missingIndicator) output[k++] = missing ? 1f : 0f;
+        _bins?.Encode(x, output.Slice(k, _bins.Count));
     }
 
     internal static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     public override void Write(BinaryWriter writer)
     {
-        WriteHeader(writer);
+        writer.Write(_bins is null ? TypeName : BinnedFormat);
+        writer.Write(Name);
         foreach (double v in (double[])[_plain.Mean, _plain.Std, _median, _min, _max, _logShift, _log.Mean, _log.Std]) writer.Write(v);
         writer.Write(_missingIndicator);
         writer.Write(_useLog);
         _quantiles.Write(writer);
         writer.Write(_levels is not null);
         _levels?.Write(writer);
+        _bins?.Write(writer);
     }
 
-    public static NumericEncoder ReadBody(string name, BinaryReader reader)
+    public static NumericEncoder ReadBody(string name, BinaryReader reader, bool binned)
     {
         var v = new double[8];
         for (int i = 0; i < v.Length; i++) v[i] = reader.ReadDouble();
@@ -133,6 +144,6 @@ internal sealed class NumericEncoder : FeatureEncoder
             levels = CategoricalEncoder.ReadBody(reader.ReadString(), reader);
         }
         return new NumericEncoder(name, new Scale(v[0], v[1]), v[2], v[3], v[4], missingIndicator, quantiles, useLog, v[5],
-            new Scale(v[6], v[7]), levels);
+            new Scale(v[6], v[7]), levels, binned ? PiecewiseLinearBins.Read(reader) : null);
     }
 }

@@ -47,17 +47,26 @@ public static class TabularTrainer
         var folds = ValidationSplit.Folds(targets, target.Task != TargetSpec.Regression, foldCount, options.ValidationFraction, options.Seed);
         if (target.Task != TargetSpec.Regression) RequireClassesInEveryTrainingPart(target, targets, folds, members, foldCount, options.Target);
 
-        var trained = new List<EnsembleMember>();
         var history = new List<EpochHistory>();
-        var outOfFold = new OutOfFold(target, targets);
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        for (int m = 0; m < members && (m == 0 || !stopEarly.IsCancellationRequested); m++)
+        var report = new ProgressReport(progress, history, options.Epochs * members);
+        var results = MemberRuns.Run(members, WorkersFor(options, members), cancel, m =>
         {
+            // A stop asked for before a member starts skips it: the members already trained make the model.
+            if (m > 0 && stopEarly.IsCancellationRequested) return null;
             var (trainAt, validAt) = ValidationSplit.Part(folds, m % foldCount);
-            var member = TrainMember(frame, columns, target, rows, targets, trainAt, validAt, options, m, members, progress, history, started, cancel, stopEarly);
-            trained.Add(member.Member);
-            outOfFold.Add(validAt, member.ValidationOutputs);
+            var (member, outputs) = TrainMember(frame, columns, target, rows, targets, trainAt, validAt, options, m, report, cancel, stopEarly);
+            return new MemberResult(member, validAt, outputs);
+        });
+
+        // In member order, whichever worker trained them: the model is the same as a sequential run's, bit for bit.
+        var trained = new List<EnsembleMember>();
+        var outOfFold = new OutOfFold(target, targets);
+        foreach (var result in results.TakeWhile(r => r is not null))
+        {
+            trained.Add(result!.Member);
+            outOfFold.Add(result.ValidAt, result.ValidationOutputs);
         }
+        history.Sort((a, b) => a.Epoch.CompareTo(b.Epoch));
 
         var validation = outOfFold.Result();
         double? threshold = target.Task == TargetSpec.Binary ? ChooseThreshold(validation, options) : null;
@@ -81,14 +90,22 @@ public static class TabularTrainer
         }
     }
 
+    /// <summary>Members train side by side, one per core, each on a single engine thread, when the engine itself is
+    /// asked for one thread (the default): small networks gain far more from two whole members at once than from
+    /// splitting each batch's matrix products. With more engine threads, members train one after another.</summary>
+    private static int WorkersFor(TabularTrainingOptions options, int members) =>
+        Math.Clamp(options.MemberWorkers ?? (options.Threads == 1 ? Environment.ProcessorCount : 1), 1, members);
+
+    private sealed record MemberResult(EnsembleMember Member, int[] ValidAt, double[] ValidationOutputs);
+
     private static (EnsembleMember Member, double[] ValidationOutputs) TrainMember(TabularFrame frame, List<int> columns,
-        TargetSpec target, int[] rows, float[] targets, int[] trainAt, int[] validAt, TabularTrainingOptions options, int index, int members,
-        Action<TrainingProgress>? progress, List<EpochHistory> history, System.Diagnostics.Stopwatch started, CancellationToken cancel, CancellationToken stopEarly)
+        TargetSpec target, int[] rows, float[] targets, int[] trainAt, int[] validAt, TabularTrainingOptions options, int index,
+        ProgressReport report, CancellationToken cancel, CancellationToken stopEarly)
     {
         int[] trainRows = trainAt.Select(i => rows[i]).ToArray(), validRows = validAt.Select(i => rows[i]).ToArray();
         float[] trainTargets = trainAt.Select(i => targets[i]).ToArray(), validTargets = validAt.Select(i => targets[i]).ToArray();
-        var pipeline = FeaturePipeline.Fit(frame, columns, trainRows);
-        var weights = ClassWeights.For(target, trainTargets);
+        var pipeline = FeaturePipeline.Fit(frame, columns, trainRows, options.NumericBins);
+        var weights = options.WeighClasses ? ClassWeights.For(target, trainTargets) : null;
         var train = new TrainingSet(pipeline.Transform(frame, columns, trainRows), trainTargets, trainRows.Length, pipeline.Width,
             weights?.PerSample(trainTargets));
         var validation = new TrainingSet(pipeline.Transform(frame, columns, validRows), validTargets, validRows.Length,
@@ -112,16 +129,9 @@ public static class TabularTrainer
             }
             return value;
         }
-        void Report(EpochReport e)
-        {
-            // Members after the first continue the epoch count, so progress and ETA cover the whole ensemble.
-            int epoch = index * options.Epochs + e.Epoch;
-            history.Add(new EpochHistory(epoch, e.TrainLoss, e.ValidationLoss, e.ValidationMetric));
-            // Elapsed covers the whole job, not this member, so the ETA is for the whole ensemble too.
-            progress?.Invoke(new TrainingProgress(epoch, options.Epochs * members, e.TrainLoss, e.ValidationLoss,
-                e.ValidationMetric, started.Elapsed));
-        }
-        var result = Trainer.Fit(network, train, validation, recipe.TrainerOptions(seed, Observe), Report, cancel, stopEarly);
+        // Members after the first continue the epoch count in the history, so it reads as one run.
+        var result = Trainer.Fit(network, train, validation, recipe.TrainerOptions(seed, Observe),
+            e => report.Epoch(index * options.Epochs + e.Epoch, e), cancel, stopEarly);
         best?.CopyTo(result.Network.Parameters);
 
         var outputs = new double[validRows.Length * target.Outputs];

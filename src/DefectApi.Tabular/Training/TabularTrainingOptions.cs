@@ -44,11 +44,24 @@ public sealed record TabularTrainingOptions
     /// up to 10 for small ones, where a network costs little and averaging removes the most variance.</summary>
     public int? EnsembleSize { get; init; }
 
+    /// <summary>Piecewise-linear bins per numeric column, cut at training quantiles (0 = none).</summary>
+    public int NumericBins { get; init; }
+
+    /// <summary>Multiclass only: train against (1 − ε)·one-hot + ε/K.</summary>
+    public double LabelSmoothing { get; init; }
+
+    /// <summary>Weigh classes by inverse frequency in the loss (binary and multiclass).</summary>
+    public bool WeighClasses { get; init; } = true;
+
     internal int MembersFor(int rows) => EnsembleSize ?? Math.Clamp(50_000 / Math.Max(rows, 1), 5, 10);
 
     /// <summary>Engine threads. One by default: the models are small, and on a shared machine a second spinning
     /// worker costs far more than it gains (the engine gives identical results for any value).</summary>
     public int Threads { get; init; } = 1;
+
+    /// <summary>Members trained side by side; null = one per core when Threads is 1, else one at a time. The model
+    /// is the same for any value.</summary>
+    internal int? MemberWorkers { get; init; }
 
     /// <summary>Validates values that need no data (ranges, names of enums): field (camelCase) → messages, empty when fine.</summary>
     public IReadOnlyDictionary<string, string[]> Validate()
@@ -81,6 +94,8 @@ public sealed record TabularTrainingOptions
         if ((FalsePositiveCost is null) != (FalseNegativeCost is null))
             Fail(FalsePositiveCost is null ? "falsePositiveCost" : "falseNegativeCost", "Give both costs, or neither.");
         if (Threads is < 0 or > 256) Fail("threads", "Use 0 (all cores) to 256 threads.");
+        if (!(LabelSmoothing >= 0 && LabelSmoothing < 0.5)) Fail("labelSmoothing", "Use a label smoothing from 0 to below 0.5.");
+        if (NumericBins is < 0 or > 64) Fail("numericBins", "Use 0 (none) to 64 bins.");
         if (EnsembleSize is < 1 or > 16) Fail("ensembleSize", "Use 1 to 16 networks.");
         return errors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
     }

@@ -47,5 +47,6 @@ internal sealed record TrainingRecipe(NetworkSpec Spec, TabularTrainingOptions O
         Seed = seed,
         Threads = Options.Threads,
         ValidationMetric = validationMetric,
+        LabelSmoothing = Loss == LossKind.SoftmaxCrossEntropy ? (float)Options.LabelSmoothing : 0f,
     };
 }

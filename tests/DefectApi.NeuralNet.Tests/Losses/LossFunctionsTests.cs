@@ -50,6 +50,41 @@ public class LossFunctionsTests
         Assert.All(dz, g => Assert.True(float.IsFinite(g)));
     }
 
+    [Theory]
+    [InlineData(0.1f)]
+    [InlineData(0.3f)]
+    public void SmoothedSoftmaxGradientMatchesCentralDifferences(float smoothing)
+    {
+        // 3 rows × 4 classes; the loss is a double sum, so a central difference in double is exact to ~1e-7 here.
+        float[] z = [0.3f, -1.2f, 2.0f, 0.1f, -0.5f, 0.8f, 0.0f, 1.5f, 1.1f, 1.1f, -2.0f, 0.4f];
+        float[] t = [2f, 0f, 3f];
+        var dz = new float[z.Length];
+        LossFunctions.Accumulate(LossKind.SoftmaxCrossEntropy, z, t, default, 3, 4, dz, 1f, smoothing);
+        const float h = 1e-2f;
+        for (int i = 0; i < z.Length; i++)
+        {
+            var plus = (float[])z.Clone();
+            var minus = (float[])z.Clone();
+            plus[i] += h;
+            minus[i] -= h;
+            double numeric = (LossFunctions.Accumulate(LossKind.SoftmaxCrossEntropy, plus, t, default, 3, 4, default, 0f, smoothing)
+                - LossFunctions.Accumulate(LossKind.SoftmaxCrossEntropy, minus, t, default, 3, 4, default, 0f, smoothing)) / (2 * h);
+            Assert.Equal(numeric, dz[i], 3);
+        }
+    }
+
+    [Fact]
+    public void SmoothedSoftmaxLossIsCrossEntropyAgainstTheSmoothedTarget()
+    {
+        float[] z = [1f, 2f, 0.5f];
+        const float eps = 0.2f;
+        double[] p = z.Select(v => Math.Exp(v)).ToArray();
+        double total = p.Sum();
+        double[] q = [eps / 3, 1 - eps + eps / 3, eps / 3];
+        double expected = -Enumerable.Range(0, 3).Sum(j => q[j] * Math.Log(p[j] / total));
+        Assert.Equal(expected, LossFunctions.Accumulate(LossKind.SoftmaxCrossEntropy, z, [1f], default, 1, 3, default, 0f, eps), 6);
+    }
+
     [Fact]
     public void WeightedLossIsTheWeightedMean()
     {

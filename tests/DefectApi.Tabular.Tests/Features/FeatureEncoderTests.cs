@@ -41,6 +41,43 @@ public class FeatureEncoderTests
     }
 
     [Fact]
+    public void BinsReadZeroBelowOneAboveAndThePositionInside()
+    {
+        double[] values = [.. Enumerable.Range(0, 101).Select(i => (double)i)];   // quartile edges 0, 25, 50, 75, 100
+        var encoder = NumericEncoder.Fit("t", values, bins: 4);
+
+        Assert.Equal(3 + 4, encoder.Width);   // z, quantile, log, then four bins
+        Assert.Equal([1f, 0.4f, 0f, 0f], Encode(encoder, CellValue.FromNumber(35))[3..]);
+        Assert.Equal([0f, 0f, 0f, 0f], Encode(encoder, CellValue.FromNumber(-5))[3..]);
+        Assert.Equal([1f, 1f, 1f, 1f], Encode(encoder, CellValue.FromNumber(250))[3..]);
+    }
+
+    [Fact]
+    public void BinsRoundTripAndAPlainNumericStillReadsWithoutThem()
+    {
+        double[] values = [.. Enumerable.Range(0, 50).Select(i => i * 1.5)];
+        foreach (int bins in (int[])[0, 8])
+        {
+            var encoder = NumericEncoder.Fit("t", values, bins);
+            var stream = new MemoryStream();
+            encoder.Write(new BinaryWriter(stream));
+            stream.Position = 0;
+            var read = FeatureEncoder.Read(new BinaryReader(stream));
+
+            Assert.Equal("numeric", read.Type);
+            Assert.Equal(encoder.Width, read.Width);
+            Assert.Equal(Encode(encoder, CellValue.FromNumber(33.3)), Encode(read, CellValue.FromNumber(33.3)));
+        }
+    }
+
+    [Fact]
+    public void AColumnThatIsAlsoOneHotGetsNoBins()
+    {
+        var thickness = Enumerable.Repeat(40.0, 20).Concat(Enumerable.Repeat(70.0, 20)).Concat(Enumerable.Repeat(100.0, 20)).ToArray();
+        Assert.Equal(7, NumericEncoder.Fit("Steel_Plate_Thickness", thickness, bins: 16).Width);
+    }
+
+    [Fact]
     public void NumericRejectsTextAndNonFiniteValues()
     {
         var encoder = NumericEncoder.Fit("t", [1, 2, 3]);

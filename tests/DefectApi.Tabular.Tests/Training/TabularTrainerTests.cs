@@ -47,6 +47,43 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
     }
 
     [Fact]
+    public void MembersTrainedSideBySideGiveTheSameBytesAsMembersTrainedInTurn()
+    {
+        var options = TrainedModels.FastOptions with { EnsembleSize = 3 };
+        var inTurn = TabularTrainer.Train(models.Frame, options with { MemberWorkers = 1 }, null, default, default);
+        var sideBySide = TabularTrainer.Train(models.Frame, options with { MemberWorkers = 3 }, null, default, default);
+
+        Assert.Equal(inTurn.Artifact.ToBytes(), sideBySide.Artifact.ToBytes());
+        Assert.Equal(inTurn.History, sideBySide.History);
+    }
+
+    [Fact]
+    public void ProgressOfMembersTrainedSideBySideOnlyRises()
+    {
+        var reports = new List<TrainingProgress>();
+        var options = TrainedModels.FastOptions with { Epochs = 5, EarlyStoppingPatience = 0, EnsembleSize = 3, MemberWorkers = 2 };
+        TabularTrainer.Train(models.Frame, options, reports.Add, default, default);
+
+        Assert.Equal(Enumerable.Range(1, 15), reports.Select(r => r.Epoch));
+        Assert.All(reports, r => Assert.Equal(15, r.Epochs));
+    }
+
+    [Fact]
+    public void CancellingMembersTrainedSideBySideThrowsAndLeavesNoWorkerRunning()
+    {
+        using var cancel = new CancellationTokenSource();
+        int epochs = 0;
+        var options = TrainedModels.FastOptions with { Epochs = 1000, EarlyStoppingPatience = 0, EnsembleSize = 4, MemberWorkers = 2 };
+        Assert.ThrowsAny<OperationCanceledException>(() => TabularTrainer.Train(models.Frame, options, p =>
+        {
+            if (Interlocked.Increment(ref epochs) == 10) cancel.Cancel();
+        }, cancel.Token, default));
+        int after = Volatile.Read(ref epochs);
+        Thread.Sleep(200);
+        Assert.Equal(after, Volatile.Read(ref epochs));
+    }
+
+    [Fact]
     public void ProgressIsReportedPerEpoch()
     {
         var reports = new List<TrainingProgress>();
