@@ -1,3 +1,6 @@
+using DefectApi.NeuralNet;
+using DefectApi.NeuralNet.Optimizers;
+
 namespace DefectApi.Tabular.Training;
 
 /// <summary>What to train and how. The defaults were chosen by repeated hold-out on the steering datasets' train splits
@@ -6,9 +9,6 @@ namespace DefectApi.Tabular.Training;
 /// cosine decay moved the validation metric by less than its noise between splits, and cost time.</summary>
 public sealed record TabularTrainingOptions
 {
-    public static readonly string[] Activations = ["relu", "leaky_relu", "tanh", "sigmoid"];
-    public static readonly string[] Optimizers = ["sgd", "momentum", "nesterov", "adam", "adamw"];
-
     /// <summary>The hidden layers used when HiddenLayers is null.</summary>
     public static readonly IReadOnlyList<int> DefaultHiddenLayers = [128, 64];
 
@@ -21,13 +21,12 @@ public sealed record TabularTrainingOptions
     /// <summary>null = <see cref="DefaultHiddenLayers"/>.</summary>
     public IReadOnlyList<int>? HiddenLayers { get; init; }
 
-    /// <summary>relu | leaky_relu | tanh | sigmoid</summary>
-    public string Activation { get; init; } = "relu";
+    /// <summary>The hidden layers' activation (the output layer's follows from the task).</summary>
+    public Activation Activation { get; init; } = Activation.Relu;
 
     public double Dropout { get; init; } = 0.1;
 
-    /// <summary>sgd | momentum | nesterov | adam | adamw</summary>
-    public string Optimizer { get; init; } = "adam";
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
 
     public double LearningRate { get; init; } = 0.001;
     public double L2 { get; init; }
@@ -80,9 +79,9 @@ public sealed record TabularTrainingOptions
             if (layers.Count is < 1 or > 8) Fail("hiddenLayers", "Give 1 to 8 hidden layers.");
             if (layers.Any(u => u is < 1 or > 4096)) Fail("hiddenLayers", "Each hidden layer needs 1 to 4096 units.");
         }
-        if (!Activations.Contains(Activation)) Fail("activation", $"Use one of {string.Join(", ", Activations)}.");
+        if (Activation == Activation.Linear || !Enum.IsDefined(Activation)) Fail("activation", "Use relu, leaky_relu, tanh or sigmoid.");
         if (!(Dropout >= 0 && Dropout <= 0.9)) Fail("dropout", "Use a dropout between 0 and 0.9.");
-        if (!Optimizers.Contains(Optimizer)) Fail("optimizer", $"Use one of {string.Join(", ", Optimizers)}.");
+        if (!Enum.IsDefined(Optimizer)) Fail("optimizer", "Use sgd, momentum, nesterov, adam or adamw.");
         if (!(LearningRate > 0 && LearningRate <= 1)) Fail("learningRate", "Use a learning rate above 0 and at most 1.");
         if (!(L2 >= 0) || double.IsInfinity(L2)) Fail("l2", "Use an L2 penalty of 0 or more.");
         if (BatchSize is < 1 or > 65536) Fail("batchSize", "Use a batch size from 1 to 65536.");

@@ -10,13 +10,7 @@ internal sealed record TrainingRecipe(NetworkSpec Spec, TabularTrainingOptions O
 {
     public static TrainingRecipe From(TabularTrainingOptions options, TargetSpec target, int inputs)
     {
-        var activation = options.Activation switch
-        {
-            "leaky_relu" => Activation.LeakyRelu,
-            "tanh" => Activation.Tanh,
-            "sigmoid" => Activation.Sigmoid,
-            _ => Activation.Relu,
-        };
+        var activation = options.Activation;
         var hidden = options.HiddenLayers ?? TabularTrainingOptions.DefaultHiddenLayers;
         var layers = hidden.Select(units => new LayerSpec(units, activation)).Append(new LayerSpec(target.Outputs, Activation.Linear)).ToArray();
         var loss = target.Task switch
@@ -31,14 +25,7 @@ internal sealed record TrainingRecipe(NetworkSpec Spec, TabularTrainingOptions O
     public TrainerOptions TrainerOptions(int seed, Func<float[], int, double> validationMetric) => new()
     {
         Loss = Loss,
-        Optimizer = Options.Optimizer switch
-        {
-            "sgd" => OptimizerKind.Sgd,
-            "momentum" => OptimizerKind.Momentum,
-            "nesterov" => OptimizerKind.Nesterov,
-            "adamw" => OptimizerKind.AdamW,
-            _ => OptimizerKind.Adam,
-        },
+        Optimizer = Options.Optimizer,
         LearningRate = (float)Options.LearningRate,
         WeightDecay = (float)Options.L2,
         BatchSize = Options.BatchSize,

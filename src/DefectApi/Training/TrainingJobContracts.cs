@@ -97,9 +97,9 @@ public sealed record EffectiveTrainingRequest(
 {
     public TabularTrainingOptions ToOptions() => new()
     {
-        Target = Target, Task = Enum.Parse<TaskKind>(Task.ToString()), PositiveClass = PositiveClass,
-        Features = Features, Exclude = Exclude, HiddenLayers = HiddenLayers, Activation = TrainingJobMapping.WireName(Activation), Dropout = Dropout,
-        Optimizer = TrainingJobMapping.WireName(Optimizer), LearningRate = LearningRate, L2 = L2, BatchSize = BatchSize, Epochs = Epochs,
+        Target = Target, Task = TrainingChoices.ToTabular(Task), PositiveClass = PositiveClass,
+        Features = Features, Exclude = Exclude, HiddenLayers = HiddenLayers, Activation = TrainingChoices.ToEngine(Activation), Dropout = Dropout,
+        Optimizer = TrainingChoices.ToEngine(Optimizer), LearningRate = LearningRate, L2 = L2, BatchSize = BatchSize, Epochs = Epochs,
         EarlyStoppingPatience = EarlyStoppingPatience, ValidationFraction = ValidationFraction, Seed = Seed,
         FalsePositiveCost = FalsePositiveCost, FalseNegativeCost = FalseNegativeCost, EnsembleSize = EnsembleSize,
     };

@@ -41,15 +41,11 @@ internal static class TrainingRequestValidator
         var d = new TabularTrainingOptions { Target = r.Target ?? "" };
         return new EffectiveTrainingRequest(
             datasetId, r.Target ?? "", r.Task ?? TrainingTask.Auto, r.PositiveClass, r.Features, r.Exclude ?? d.Exclude,
-            r.HiddenLayers ?? TabularTrainingOptions.DefaultHiddenLayers, r.Activation ?? Parse<ActivationName>(d.Activation), r.Dropout ?? d.Dropout,
-            r.Optimizer ?? Parse<OptimizerName>(d.Optimizer),
+            r.HiddenLayers ?? TabularTrainingOptions.DefaultHiddenLayers, r.Activation ?? TrainingChoices.FromEngine(d.Activation), r.Dropout ?? d.Dropout,
+            r.Optimizer ?? TrainingChoices.FromEngine(d.Optimizer),
             r.LearningRate ?? d.LearningRate, r.L2 ?? d.L2, r.BatchSize ?? d.BatchSize, r.Epochs ?? d.Epochs,
             r.EarlyStoppingPatience ?? d.EarlyStoppingPatience, r.ValidationFraction ?? d.ValidationFraction, r.Seed ?? d.Seed,
             string.IsNullOrWhiteSpace(r.ModelName) ? datasetName : r.ModelName.Trim(), r.FalsePositiveCost, r.FalseNegativeCost,
             r.EnsembleSize);
     }
-
-    /// <summary>The tabular layer's default, named as the API names it.</summary>
-    static TEnum Parse<TEnum>(string wireName) where TEnum : struct, Enum =>
-        JsonSerializer.Deserialize<TEnum>($"\"{wireName}\"", TrainingJobMapping.StorageJson);
 }

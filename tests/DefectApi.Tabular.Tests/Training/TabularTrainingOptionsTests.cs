@@ -21,8 +21,8 @@ public class TabularTrainingOptionsTests
             Epochs = 0,
             EarlyStoppingPatience = -1,
             ValidationFraction = 0.6,
-            Activation = "swish",
-            Optimizer = "lion",
+            Activation = NeuralNet.Activation.Linear,
+            Optimizer = (NeuralNet.Optimizers.OptimizerKind)99,
             FalsePositiveCost = 0,
             FalseNegativeCost = 5,
         }.Validate();
