@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "train" => TrainBench.Run(args),
     "gemm" => GemmBench.Run(args),
     "quality" => QualityBench.Run(args[1..]),
+    "training-time" => TrainingTimeBench.Run(args),
     "ingest" => IngestBench.Run(args[1..]),
     "upload" => await UploadBench.RunAsync(args),
     "serve" => await ServeBench.RunAsync(args),

@@ -69,6 +69,10 @@ internal sealed class WorkerPool : IDisposable
     }
 
     public int Threads { get; }
+
+    /// <summary>When set, Run executes every part on the calling thread (the parts, and so the results, are the same),
+    /// and idle workers go to sleep: for when the other threads cost more than they give (see PoolChooser).</summary>
+    public bool Serial { get; set; }
     public PooledWork<GemmPacked.Job> GemmWork { get; } = new();
     public PackBuffers[] GemmBuffers { get; }
     public PooledWork<ActivationBackward.Job> BackwardWork { get; } = new();
@@ -87,7 +91,7 @@ internal sealed class WorkerPool : IDisposable
 
     public void Run(IParallelWork item, int partCount)
     {
-        if (partCount <= 1 || workers.Length == 0)
+        if (partCount <= 1 || workers.Length == 0 || Serial)
         {
             for (int p = 0; p < partCount; p++) item.Execute(p, partCount);
             return;

@@ -45,7 +45,7 @@ internal sealed class Optimizer : IParallelWork
         g = gradients;
         learningRate = rate;
         gradScale = clipNorm > 0f ? ClipScale(gradients, clipNorm) : 1f;
-        if (pool is null || parameters.Length < ParallelThreshold) Execute(0, 1);
+        if (pool is null || pool.Serial || parameters.Length < ParallelThreshold) Execute(0, 1);
         else pool.Run(this, pool.Threads);
     }
 

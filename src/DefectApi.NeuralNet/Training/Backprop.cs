@@ -16,7 +16,7 @@ internal static class Backprop
         for (int l = 0; l < layers.Length; l++)
         {
             var y = ws.Outputs[l].AsSpan(0, rows * layers[l].Outputs);
-            layers[l].Forward(network.ParameterArray, x, rows, y, ws.Pool);
+            layers[l].Forward(network.ParameterArray, x, rows, y, ws.ActivePool);
             if (training && ws.Masks[l].Length > 0) Dropout.Forward(y, ws.Masks[l], rate, ref rng);
             x = y;
         }
@@ -50,7 +50,7 @@ internal static class Backprop
             var mask = training && ws.Masks[l].Length > 0 ? ws.Masks[l].AsSpan(0, rows * layer.Outputs) : default;
             ReadOnlySpan<float> x = l == 0 ? ws.X.AsSpan(0, rows * network.Inputs) : ws.Outputs[l - 1].AsSpan(0, rows * layer.Inputs);
             var dx = l == 0 ? default : ws.Deltas[l - 1].AsSpan(0, rows * layer.Inputs);
-            layer.Backward(network.ParameterArray, x, y, mask, keep, dy, rows, ws.ParameterGradients, dx, ws.Pool);
+            layer.Backward(network.ParameterArray, x, y, mask, keep, dy, rows, ws.ParameterGradients, dx, ws.ActivePool);
         }
         return (sum, weight);
     }

@@ -36,6 +36,7 @@ public static class Trainer
         int bestEpoch = 0, sinceBest = 0;
         bool stoppedEarly = false;
         var clock = Stopwatch.StartNew();
+        var chooser = new PoolChooser(ws.Pool);
 
         for (int epoch = 0; epoch < options.Epochs && !stoppedEarly; epoch++)
         {
@@ -46,7 +47,9 @@ public static class Trainer
             {
                 cancel.ThrowIfCancellationRequested();
                 if (stopEarly.IsCancellationRequested) { stoppedEarly = true; break; }
+                long stepStarted = chooser.StepStarting();
                 var (loss, weight) = Step(network, train, order.AsSpan(start, Math.Min(batch, train.Rows - start)), ws, options.Loss, optimizer, learningRate, ref rng, options.LabelSmoothing);
+                chooser.StepDone(stepStarted);
                 lossSum += loss;
                 weightSum += weight;
             }

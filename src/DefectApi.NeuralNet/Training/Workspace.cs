@@ -37,5 +37,9 @@ internal sealed class Workspace : IDisposable
     public float[] ParameterGradients { get; } // same layout as Network.Parameters
     public WorkerPool? Pool { get; }
 
+    /// <summary>The pool while its workers are wanted, null while the step runs on the calling thread alone (the
+    /// one-thread kernels compute every element as the parallel ones do).</summary>
+    public WorkerPool? ActivePool => Pool is { Serial: false } ? Pool : null;
+
     public void Dispose() => Pool?.Dispose();
 }

@@ -61,6 +61,23 @@ public class TrainerTests
     }
 
     [Fact]
+    public void AStepRunWhoseThreadsAreSwitchedOnAndOffGivesTheOneThreadWeights()
+    {
+        // 40 epochs of 8 steps: 320 steps, past the chooser's alternating probe windows (steps with and without the
+        // pool's workers) and into its committed stretch, so both ways of running a product are mixed in one run.
+        var spec = Data.Spec(20, (64, Activation.Relu), (32, Activation.Tanh), (2, Activation.Linear));
+        var x = Data.Uniform(256 * 20, 6);
+        var y = Data.Uniform(256 * 2, 7);
+        byte[] Run(int threads)
+        {
+            var network = Network.Create(spec, 4);
+            Trainer.Fit(network, new TrainingSet(x, y, 256, 20), null, new TrainerOptions { Epochs = 40, BatchSize = 32, Patience = 0, Threads = threads });
+            return Data.Bytes(network.Parameters);
+        }
+        Assert.Equal(Run(1), Run(2));
+    }
+
+    [Fact]
     public void DifferentSeedsGiveDifferentWeights()
     {
         var a = Data.Bytes(Fit(new TrainerOptions { Epochs = 1, Seed = 1 }).Network.Parameters);
