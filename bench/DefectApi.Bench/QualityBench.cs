@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using DefectApi.Tabular;
-using DefectApi.Tabular.Csv;
 using DefectApi.Tabular.Metrics;
 using DefectApi.Tabular.Training;
 
@@ -138,22 +137,7 @@ public static class QualityBench
         };
     }
 
-    private static TabularFrame Frame(string[] lines)
-    {
-        var chunks = new List<byte[]>();
-        var csv = new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"));
-        var dataset = CsvIngestor.IngestAsync(csv, new CsvReadOptions(), new ListSink(chunks), CancellationToken.None).GetAwaiter().GetResult();
-        return TabularFrame.FromChunks(dataset.Columns, chunks);
-    }
-
-    private sealed class ListSink(List<byte[]> chunks) : IChunkSink
-    {
-        public ValueTask WriteChunkAsync(int index, int rowCount, byte[] data, CancellationToken ct)
-        {
-            chunks.Add(data);
-            return ValueTask.CompletedTask;
-        }
-    }
+    private static TabularFrame Frame(string[] lines) => BenchFrames.FromCsv(string.Join('\n', lines) + "\n");
 
     private static (string Metric, double Value) Score(ModelArtifact model, TabularFrame test)
     {

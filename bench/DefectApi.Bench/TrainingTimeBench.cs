@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using DefectApi.Tabular;
-using DefectApi.Tabular.Csv;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Bench;
@@ -49,18 +48,6 @@ public static class TrainingTimeBench
             for (int c = 0; c < columns; c++) csv.Append(x[c].ToString("F4", CultureInfo.InvariantCulture)).Append(',');
             csv.Append(score > 1.6 ? "NG" : "OK").Append('\n');
         }
-        var chunks = new List<byte[]>();
-        var dataset = CsvIngestor.IngestAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), new CsvReadOptions(),
-            new Sink(chunks), default).GetAwaiter().GetResult();
-        return TabularFrame.FromChunks(dataset.Columns, chunks);
-    }
-
-    private sealed class Sink(List<byte[]> chunks) : IChunkSink
-    {
-        public ValueTask WriteChunkAsync(int index, int rowCount, byte[] data, CancellationToken ct)
-        {
-            chunks.Add(data);
-            return ValueTask.CompletedTask;
-        }
+        return BenchFrames.FromCsv(csv.ToString());
     }
 }
