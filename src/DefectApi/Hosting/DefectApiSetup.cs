@@ -58,6 +58,7 @@ public static class DefectApiSetup
         services.AddSingleton<DeploymentRoutes>();
         services.AddSingleton<ChangeFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
+        services.AddSingleton<ModelLookup>();
         services.AddSingleton<Predictor>();
         if (OpenApiSetup.IsBuildTimeExport) services.RemoveBackgroundWork();
         return builder;

@@ -119,13 +119,8 @@ public static class DeploymentsApi
         return deleted == 0 ? NotFound(name) : TypedResults.NoContent();
     }
 
-    static async Task<IResult> PredictAsync(string name, HttpRequest request, DeploymentRoutes routes, ModelCache cache, Predictor predictor, CancellationToken ct)
-    {
-        var modelId = await routes.ResolveAsync(name, ct);
-        if (modelId is null) return NotFound(name);
-        var entry = await cache.GetAsync(modelId.Value, ct);
-        return entry is null ? NotFound(name) : await predictor.PredictAsync(request, entry, name, ct);
-    }
+    static Task<IResult> PredictAsync(string name, HttpRequest request, Predictor predictor, CancellationToken ct) =>
+        predictor.PredictAsync(request, ModelSource.DeploymentNamed(name), ct);
 
     internal static ProblemHttpResult NotFound(string name) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Deployment not found", detail: $"There is no deployment named '{name}'. Create it with PUT /api/deployments/{{name}}.");

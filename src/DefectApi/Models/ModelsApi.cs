@@ -101,8 +101,8 @@ public static class ModelsApi
         return stored == 0 ? NotFound(id) : TypedResults.Ok(entry.Model.ToResponse(updated));
     }
 
-    static async Task<IResult> PredictAsync(Guid id, HttpRequest request, ModelCache cache, Predictor predictor, CancellationToken ct) =>
-        await cache.GetAsync(id, ct) is { } entry ? await predictor.PredictAsync(request, entry, null, ct) : NotFound(id);
+    static Task<IResult> PredictAsync(Guid id, HttpRequest request, Predictor predictor, CancellationToken ct) =>
+        predictor.PredictAsync(request, ModelSource.Model(id), ct);
 
     internal static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Model not found", detail: $"There is no model with id '{id}'. List them with GET /api/models.");

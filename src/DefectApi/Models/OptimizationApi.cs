@@ -39,25 +39,28 @@ public static class OptimizationApi
     const string SensitivityDescription = "The prediction averaged over training records kept in the model, with ?column= set to each of " +
         "?points= values across its training range (each category for a categorical column); ?targetClass= for multiclass models.";
 
-    static async Task<Results<Ok<OptimizeResponse>, ValidationProblem, ProblemHttpResult>> OptimizeModelAsync(
-        Guid id, OptimizeRequest request, ModelCache cache, CancellationToken ct) =>
-        await cache.GetAsync(id, ct) is { } entry ? Optimize(entry.Artifact, request) : ModelsApi.NotFound(id);
+    static Task<Results<Ok<OptimizeResponse>, ValidationProblem, ProblemHttpResult>> OptimizeModelAsync(
+        Guid id, OptimizeRequest request, ModelLookup models, CancellationToken ct) => OptimizeAsync(ModelSource.Model(id), request, models, ct);
 
-    static async Task<Results<Ok<OptimizeResponse>, ValidationProblem, ProblemHttpResult>> OptimizeDeploymentAsync(
-        string name, OptimizeRequest request, DeploymentRoutes routes, ModelCache cache, CancellationToken ct) =>
-        await routes.ResolveAsync(name, ct) is { } id && await cache.GetAsync(id, ct) is { } entry
-            ? Optimize(entry.Artifact, request)
-            : DeploymentsApi.NotFound(name);
+    static Task<Results<Ok<OptimizeResponse>, ValidationProblem, ProblemHttpResult>> OptimizeDeploymentAsync(
+        string name, OptimizeRequest request, ModelLookup models, CancellationToken ct) =>
+        OptimizeAsync(ModelSource.DeploymentNamed(name), request, models, ct);
 
-    static async Task<Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult>> ModelSensitivityAsync(
-        Guid id, string? column, int? points, string? targetClass, ModelCache cache, CancellationToken ct) =>
-        await cache.GetAsync(id, ct) is { } entry ? Sensitivity(entry.Artifact, column, points, targetClass) : ModelsApi.NotFound(id);
+    static Task<Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult>> ModelSensitivityAsync(
+        Guid id, string? column, int? points, string? targetClass, ModelLookup models, CancellationToken ct) =>
+        SensitivityAsync(ModelSource.Model(id), column, points, targetClass, models, ct);
 
-    static async Task<Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult>> DeploymentSensitivityAsync(
-        string name, string? column, int? points, string? targetClass, DeploymentRoutes routes, ModelCache cache, CancellationToken ct) =>
-        await routes.ResolveAsync(name, ct) is { } id && await cache.GetAsync(id, ct) is { } entry
-            ? Sensitivity(entry.Artifact, column, points, targetClass)
-            : DeploymentsApi.NotFound(name);
+    static Task<Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult>> DeploymentSensitivityAsync(
+        string name, string? column, int? points, string? targetClass, ModelLookup models, CancellationToken ct) =>
+        SensitivityAsync(ModelSource.DeploymentNamed(name), column, points, targetClass, models, ct);
+
+    static async Task<Results<Ok<OptimizeResponse>, ValidationProblem, ProblemHttpResult>> OptimizeAsync(
+        ModelSource source, OptimizeRequest request, ModelLookup models, CancellationToken ct) =>
+        await models.FindAsync(source, ct) is { } entry ? Optimize(entry.Artifact, request) : source.NotFound();
+
+    static async Task<Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult>> SensitivityAsync(
+        ModelSource source, string? column, int? points, string? targetClass, ModelLookup models, CancellationToken ct) =>
+        await models.FindAsync(source, ct) is { } entry ? Sensitivity(entry.Artifact, column, points, targetClass) : source.NotFound();
 
     static Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult> Sensitivity(ModelArtifact model, string? column, int? points,
         string? targetClass)

@@ -10,10 +10,12 @@ namespace DefectApi.Models;
 
 /// <summary>The predict endpoints' shared body: JSON records in, predictions out in the same order; or a CSV body
 /// scored as it streams.</summary>
-public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetrics metrics)
+public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetrics metrics, ModelLookup models)
 {
-    public async Task<IResult> PredictAsync(HttpRequest request, ModelCache.Entry entry, string? deployment, CancellationToken ct)
+    public async Task<IResult> PredictAsync(HttpRequest request, ModelSource source, CancellationToken ct)
     {
+        if (await models.FindAsync(source, ct) is not { } entry) return source.NotFound();
+        string? deployment = source.Deployment;
         // A CSV body is streamed without limit and JSON has its own (Predictions:MaxJsonBytes): not Kestrel's fixed 30 MB.
         if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = null;

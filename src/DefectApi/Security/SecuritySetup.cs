@@ -22,13 +22,24 @@ public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimiting";
 
-    /// <summary>Requests per second one API key (or, with no keys, one client address) may make on average.</summary>
+    /// <summary>Requests per second one API key may make on average (callers without a valid key: per client
+    /// address). Keys travel through load balancers and proxies, so each MES client keeps its own budget there too.</summary>
     [Range(1, 10_000_000)]
     public int PermitsPerSecond { get; set; } = 20_000;
 
     /// <summary>How many requests a key may make at once above that rate.</summary>
     [Range(1, 10_000_000)]
     public int Burst { get; set; } = 40_000;
+
+    /// <summary>With no API keys configured (open mode), also limit each client address to the rate above. Off by
+    /// default: behind a load balancer that does not forward client addresses every request comes from one address,
+    /// and a per-address limit would throttle the whole plant as if it were one client.</summary>
+    public bool PerAddressWhenOpen { get; set; }
+
+    /// <summary>Requests in progress at once, over all callers, beyond which more answer 429 at once: what protects
+    /// the service from overload whatever the callers' partitioning (health probes are never limited).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConcurrentRequests { get; set; } = 4096;
 }
 
 public static class SecuritySetup
@@ -53,19 +64,7 @@ public static class SecuritySetup
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-            {
-                if (http.Request.Path.StartsWithSegments("/health")) return RateLimitPartition.GetNoLimiter("health");
-                var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                var caller = http.User.Identity?.IsAuthenticated == true && http.User.Identity.Name != "open"
-                    ? "key:" + http.User.Identity.Name
-                    : "ip:" + http.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.Burst, TokensPerPeriod = limits.PermitsPerSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0, AutoReplenishment = true,
-                });
-            });
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(ConcurrentRequests(), PerCaller());
             options.OnRejected = async (context, ct) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "1";
@@ -76,7 +75,8 @@ public static class SecuritySetup
                     ProblemDetails =
                     {
                         Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests",
-                        Detail = "This API key has used its request rate (RateLimiting:PermitsPerSecond). Retry after a second, or batch records into one request.",
+                        Detail = "This caller has used its request rate (RateLimiting:PermitsPerSecond), or the service has as many requests in " +
+                            "progress as it takes (RateLimiting:MaxConcurrentRequests). Retry after a second, or batch records into one request.",
                     },
                 });
             };
@@ -85,6 +85,31 @@ public static class SecuritySetup
         services.AddHostedService<OpenModeWarning>();
         return services;
     }
+
+    static PartitionedRateLimiter<HttpContext> ConcurrentRequests() => PartitionedRateLimiter.Create<HttpContext, string>(http =>
+        http.Request.Path.StartsWithSegments("/health")
+            ? RateLimitPartition.GetNoLimiter("health")
+            : RateLimitPartition.GetConcurrencyLimiter("service", _ => new ConcurrencyLimiterOptions
+            {
+                PermitLimit = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.MaxConcurrentRequests, QueueLimit = 0,
+            }));
+
+    /// <summary>A token bucket per API key; callers without a valid key share one per client address (the forwarded
+    /// one when forwarded headers are enabled), and in open mode only when RateLimiting:PerAddressWhenOpen is set.</summary>
+    static PartitionedRateLimiter<HttpContext> PerCaller() => PartitionedRateLimiter.Create<HttpContext, string>(http =>
+    {
+        if (http.Request.Path.StartsWithSegments("/health")) return RateLimitPartition.GetNoLimiter("health");
+        var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        bool open = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.IsOpen;
+        if (open && !limits.PerAddressWhenOpen) return RateLimitPartition.GetNoLimiter("open");
+        var identity = http.User.Identity;
+        var caller = identity?.IsAuthenticated == true && !open ? "key:" + identity.Name : "ip:" + http.Connection.RemoteIpAddress;
+        return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = limits.Burst, TokensPerPeriod = limits.PermitsPerSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0, AutoReplenishment = true,
+        });
+    });
 
     public static WebApplication UseApiKeySecurity(this WebApplication app)
     {
