@@ -84,11 +84,19 @@ public sealed class ModelArtifact
     public IReadOnlyList<Explanation> Explain(IReadOnlyList<IReadOnlyDictionary<string, CellValue>> records, int top)
     {
         ArgumentNullException.ThrowIfNull(records);
+        return Explain(RecordBatch.From(this, records), top);
+    }
+
+    /// <summary>As above, for records a reader put in a batch that Score accepted.</summary>
+    public IReadOnlyList<Explanation> Explain(RecordBatch batch, int top)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        var explanations = new Explanation[records.Count];
-        for (int r = 0; r < records.Count; r++)
+        var explanations = new Explanation[batch.Count];
+        int width = Inputs.Count;
+        for (int r = 0; r < batch.Count; r++)
         {
-            var cells = Inputs.Select(input => records[r].TryGetValue(input.Name, out var value) ? value : CellValue.Missing).ToArray();
+            var cells = batch.Cells.Slice(r * width, width).ToArray();
             int output = 0;
             if (Task == TargetSpec.Multiclass)
             {
@@ -161,27 +169,46 @@ public sealed class ModelArtifact
     public PredictionBatch Predict(IReadOnlyList<IReadOnlyDictionary<string, CellValue>> records)
     {
         ArgumentNullException.ThrowIfNull(records);
+        return Score(RecordBatch.From(this, records));
+    }
+
+    /// <summary>Checks every record once (what the reader could not read, missing inputs, wrong-typed values) and,
+    /// when all are sound, scores them. Errors (up to 100) come with no predictions; so does an answer that is not a
+    /// finite number (inputs so far outside the training data that the networks overflow), reported per record.</summary>
+    public PredictionBatch Score(RecordBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
         var encoders = Members[0].Pipeline.Encoders;
-        var cells = new CellValue[records.Count * encoders.Count];
-        var errors = new List<RecordError>();
-        for (int i = 0; i < records.Count && errors.Count < MaxErrors; i++)
+        var errors = batch.ReadErrors.Take(MaxErrors).ToList();
+        var cells = batch.Cells;
+        for (int i = 0; i < batch.Count && errors.Count < MaxErrors; i++)
         {
-            var record = records[i];
             for (int e = 0; e < encoders.Count && errors.Count < MaxErrors; e++)
             {
                 var encoder = encoders[e];
-                if (record is null || !record.TryGetValue(encoder.Name, out var value))
-                {
+                if (!batch.IsGiven(i, e))
                     errors.Add(new RecordError(i, encoder.Name, "is missing: every record needs each model input (send null for an unknown value)."));
-                    continue;
-                }
-                if (encoder.Check(value) is { } problem) errors.Add(new RecordError(i, encoder.Name, $"{problem}."));
-                cells[i * encoders.Count + e] = value;
+                else if (encoder.Check(cells[i * encoders.Count + e]) is { } problem)
+                    errors.Add(new RecordError(i, encoder.Name, $"{problem}."));
             }
         }
         if (errors.Count > 0) return new PredictionBatch([], errors);
-        return new PredictionBatch(PredictValidated(cells, records.Count), []);
+        var predictions = PredictValidated(cells, batch.Count);
+        for (int i = 0; i < predictions.Count && errors.Count < MaxErrors; i++)
+            if (!IsFinite(predictions[i]))
+                errors.Add(new RecordError(i, "", "The values are so far outside the training data that the model gives no finite answer. Check the units and magnitudes."));
+        return errors.Count > 0 ? new PredictionBatch([], errors) : new PredictionBatch(predictions, []);
     }
+
+    private static bool IsFinite(Prediction p) =>
+        !(p.Probability is { } probability && !double.IsFinite(probability) || p.Value is { } value && !double.IsFinite(value) ||
+          p.Probabilities?.Values.Any(v => !double.IsFinite(v)) == true);
+
+    /// <summary>Input name → position in Inputs, for readers that fill a RecordBatch.</summary>
+    internal Dictionary<string, int> InputIndex => _inputIndex ??=
+        Inputs.Select((input, i) => (input.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+
+    private Dictionary<string, int>? _inputIndex;
 
     /// <summary>Predicts records already checked: cells holds rows × inputs values in Inputs order.</summary>
     internal IReadOnlyList<Prediction> PredictValidated(ReadOnlySpan<CellValue> cells, int rows)

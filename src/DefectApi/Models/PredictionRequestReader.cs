@@ -3,59 +3,105 @@ using DefectApi.Tabular;
 
 namespace DefectApi.Models;
 
-/// <summary>Reads <c>{ "records": [ { column: value, … } ] }</c> into cells, collecting every fault rather than
-/// stopping at the first.</summary>
+/// <summary>Reads <c>{ "records": [ { column: value, … } ] }</c> once, front to back (Utf8JsonReader, no document), into
+/// the model's record batch, noting every fault rather than stopping at the first.</summary>
 internal static class PredictionRequestReader
 {
-    public sealed record Parsed(List<IReadOnlyDictionary<string, CellValue>> Records, Dictionary<string, string[]> Errors);
+    /// <param name="Batch">the records read (null when the body's shape is wrong: see ShapeError)</param>
+    /// <param name="RecordCount">how many records the body holds, also past the limit</param>
+    public sealed record Result(RecordBatch? Batch, string? ShapeError, int RecordCount);
 
-    public static readonly JsonDocumentOptions Options = new() { MaxDepth = 16 };
+    const int MaxDepth = 16;
 
-    public static Parsed Read(JsonDocument document, int maxErrors = 100)
+    /// <exception cref="JsonException">the body is not JSON</exception>
+    public static Result Read(ReadOnlySpan<byte> json, ModelArtifact model, int maxRecords)
     {
-        var records = new List<IReadOnlyDictionary<string, CellValue>>();
-        var errors = new Dictionary<string, string[]>();
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("records", out var array) || array.ValueKind != JsonValueKind.Array)
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        const string Shape = "The body must be a JSON object with a 'records' array: { \"records\": [ { \"column\": value } ] }.";
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return new Result(null, Shape, 0);
+        Result? result = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            errors["records"] = ["The body must be a JSON object with a 'records' array: { \"records\": [ { \"column\": value } ] }."];
-            return new Parsed(records, errors);
+            bool records = reader.ValueTextEquals("records"u8);
+            reader.Read();
+            if (!records || result is not null) reader.Skip();
+            else if (reader.TokenType != JsonTokenType.StartArray) return new Result(null, Shape, 0);
+            else result = ReadRecords(ref reader, model, maxRecords);
         }
-        var index = 0;
-        foreach (var element in array.EnumerateArray())
-        {
-            if (element.ValueKind != JsonValueKind.Object)
-            {
-                Add(errors, $"records[{index}]", "Each record must be a JSON object of column → value.", maxErrors);
-                records.Add(new Dictionary<string, CellValue>());
-                index++;
-                continue;
-            }
-            var record = new Dictionary<string, CellValue>(StringComparer.Ordinal);
-            try { ReadRecord(element, record, index, errors, maxErrors); }
-            catch (InvalidOperationException)
-            {
-                // System.Text.Json validates UTF-8 inside strings only when they are read.
-                Add(errors, $"records[{index}]", "The record contains text that is not valid UTF-8. Send the body encoded as UTF-8.", maxErrors);
-            }
-            records.Add(record);
-            index++;
-        }
-        if (index == 0) errors["records"] = ["'records' is empty: send at least one record."];
-        return new Parsed(records, errors);
+        if (result is null) return new Result(null, Shape, 0);
+        return result.RecordCount == 0 ? new Result(null, "'records' is empty: send at least one record.", 0) : result;
     }
 
-    static void ReadRecord(JsonElement element, Dictionary<string, CellValue> record, int index, Dictionary<string, string[]> errors, int maxErrors)
+    static Result ReadRecords(ref Utf8JsonReader reader, ModelArtifact model, int maxRecords)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var property in element.EnumerateObject())
+        var batch = new RecordBatch(model);
+        int count = 0;
+        Span<char> name = stackalloc char[128];
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            // A JSON object may repeat a key; taking either value silently would score a record the caller did not mean.
-            if (!seen.Add(property.Name))
-                Add(errors, $"records[{index}].{property.Name}", $"'{property.Name}' appears more than once in this record: send each column once.", maxErrors);
-            else if (ToCell(property.Value) is { } value) record[property.Name] = value;
-            else Add(errors, $"records[{index}].{property.Name}", InvalidValue, maxErrors);
+            count++;
+            if (count > maxRecords)
+            {
+                reader.Skip();   // past the limit: only counted, for the 413's message
+                continue;
+            }
+            batch.StartRecord();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                batch.AddError([], "Each record must be a JSON object of column → value.");
+                reader.Skip();
+                continue;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                int length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+                var column = length <= name.Length ? name : new char[length];
+                column = column[..reader.CopyString(column)];
+                reader.Read();
+                ReadValue(ref reader, batch, column);
+            }
         }
+        return new Result(batch, null, count);
+    }
+
+    static void ReadValue(ref Utf8JsonReader reader, RecordBatch batch, scoped ReadOnlySpan<char> column)
+    {
+        switch (reader.TokenType)
+        {
+            // The engine computes in float32: a number beyond its range cannot be a measurement.
+            case JsonTokenType.Number when reader.TryGetDouble(out double number) && Math.Abs(number) <= float.MaxValue:
+                batch.Set(column, CellValue.FromNumber(number));
+                break;
+            case JsonTokenType.String:
+                string text;
+                try { text = reader.GetString()!; }
+                catch (InvalidOperationException)
+                {
+                    // System.Text.Json validates UTF-8 inside strings only when they are read.
+                    batch.AddError(column, "The value contains text that is not valid UTF-8. Send the body encoded as UTF-8.");
+                    return;
+                }
+                batch.Set(column, CellValue.FromText(text));
+                break;
+            case JsonTokenType.True or JsonTokenType.False:
+                batch.Set(column, CellValue.FromBoolean(reader.TokenType == JsonTokenType.True));
+                break;
+            case JsonTokenType.Null:
+                batch.Set(column, CellValue.Missing);
+                break;
+            default:
+                batch.AddError(column, InvalidValue);
+                reader.Skip();
+                break;
+        }
+    }
+
+    /// <summary>The batch's errors keyed as the API names them: records[i].column, or records[i] for a whole record.</summary>
+    public static Dictionary<string, string[]> Keyed(IEnumerable<RecordError> errors)
+    {
+        var keyed = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var e in errors) Add(keyed, e.Column.Length == 0 ? $"records[{e.Record}]" : $"records[{e.Record}].{e.Column}", e.Message);
+        return keyed;
     }
 
     public const string InvalidValue = "The value must be a number within ±3.4e38, a string, true/false or null.";

@@ -26,51 +26,36 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
                 detail: $"Content-Type '{request.ContentType}' is not accepted. Send application/json {{ \"records\": [...] }} or a text/csv body with a header row.");
 
+        var (explain, top, queryErrors) = ReadExplainQuery(request.Query);
+        if (queryErrors.Count > 0) return TypedResults.ValidationProblem(queryErrors, title: "Invalid query",
+            detail: "explain is true or false; top is a whole number from 1 to 50.");
+
         var limit = options.Value.MaxJsonBytes;
         var tooLarge = $"The JSON body is larger than {limit} bytes (Predictions:MaxJsonBytes). Split it, or send text/csv, which is streamed without a limit.";
         if (request.ContentLength > limit) throw new PayloadTooLargeException(tooLarge);
-        JsonDocument document;
-        try { document = await JsonDocument.ParseAsync(new LengthLimitedStream(request.Body, limit, tooLarge), PredictionRequestReader.Options, ct); }
+        using var body = await PooledBody.ReadAsync(new LengthLimitedStream(request.Body, limit, tooLarge), request.ContentLength, ct);
+        PredictionRequestReader.Result read;
+        try { read = PredictionRequestReader.Read(body.Bytes, entry.Artifact, options.Value.MaxRecords); }
         catch (JsonException e)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The JSON body is not valid",
                 detail: $"{e.Message} Send {{ \"records\": [ {{ \"column\": value }} ] }}; NaN and Infinity are not JSON numbers.");
         }
-        using (document)
+        if (read.RecordCount > options.Value.MaxRecords)
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many records",
+                detail: $"The request has {read.RecordCount} records; the limit is {options.Value.MaxRecords} (Predictions:MaxRecords). Split it, or send a text/csv body, which is streamed without a limit.");
+        if (read.Batch is not { } records) return Invalid(new() { ["records"] = [read.ShapeError!] });
+
+        var batch = entry.Artifact.Score(records);
+        if (batch.Errors.Count > 0)
         {
-            var max = options.Value.MaxRecords;
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("records", out var array) &&
-                array.ValueKind == JsonValueKind.Array && array.GetArrayLength() > max)
-                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many records",
-                    detail: $"The request has {array.GetArrayLength()} records; the limit is {max} (Predictions:MaxRecords). Split it, or send a text/csv body, which is streamed without a limit.");
-            var (explain, top, queryErrors) = ReadExplainQuery(request.Query);
-            if (queryErrors.Count > 0) return TypedResults.ValidationProblem(queryErrors, title: "Invalid query",
-                detail: "explain is true or false; top is a whole number from 1 to 50.");
-            var parsed = PredictionRequestReader.Read(document);
-            if (parsed.Errors.Count > 0)
-            {
-                metrics.RecordPredictions(deployment, "rejected", parsed.Records.Count);
-                return Invalid(parsed.Errors);
-            }
-            var batch = entry.Artifact.Predict(parsed.Records);
-            if (batch.Errors.Count > 0)
-            {
-                var errors = new Dictionary<string, string[]>();
-                foreach (var e in batch.Errors) PredictionRequestReader.Add(errors, $"records[{e.Record}].{e.Column}", e.Message);
-                metrics.RecordPredictions(deployment, "rejected", parsed.Records.Count);
-                return Invalid(errors);
-            }
-            if (NonFinite(batch.Predictions) is { Count: > 0 } extreme)
-            {
-                var errors = extreme.ToDictionary(i => $"records[{i}]", _ => new[] { "The values are so far outside the training data that the model gives no finite answer. Check the units and magnitudes." });
-                metrics.RecordPredictions(deployment, "rejected", parsed.Records.Count);
-                return Invalid(errors);
-            }
-            metrics.RecordPredictions(deployment, "ok", batch.Predictions.Count);
-            var explanations = explain ? entry.Artifact.Explain(parsed.Records, top) : null;
-            return TypedResults.Ok(new PredictResponse(entry.Model.Id, entry.Model.Name, entry.Model.Version,
-                batch.Predictions.Select((p, i) => p.ToResponse() with { Reasons = explanations?[i].Reasons.Select(ToResponse).ToList() }).ToList()));
+            metrics.RecordPredictions(deployment, "rejected", records.Count);
+            return Invalid(PredictionRequestReader.Keyed(batch.Errors));
         }
+        metrics.RecordPredictions(deployment, "ok", batch.Predictions.Count);
+        var explanations = explain ? entry.Artifact.Explain(records, top) : null;
+        return TypedResults.Ok(new PredictResponse(entry.Model.Id, entry.Model.Name, entry.Model.Version,
+            batch.Predictions.Select((p, i) => p.ToResponse() with { Reasons = explanations?[i].Reasons.Select(ToResponse).ToList() }).ToList()));
     }
 
     static ReasonResponse ToResponse(Tabular.Explanations.Reason reason) =>
@@ -87,19 +72,6 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
         if (query.TryGetValue("top", out var t) && !(int.TryParse(t.ToString(), out top) && top is >= 1 and <= 50))
             errors["top"] = [$"'{t}' is not a whole number from 1 to 50."];
         return (explain, top, errors);
-    }
-
-    static List<int> NonFinite(IReadOnlyList<Tabular.Prediction> predictions)
-    {
-        var bad = new List<int>();
-        for (var i = 0; i < predictions.Count; i++)
-        {
-            var p = predictions[i];
-            if (p.Probability is { } probability && !double.IsFinite(probability) || p.Value is { } value && !double.IsFinite(value) ||
-                p.Probabilities?.Values.Any(v => !double.IsFinite(v)) == true)
-                bad.Add(i);
-        }
-        return bad;
     }
 
     static ValidationProblem Invalid(Dictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors,
