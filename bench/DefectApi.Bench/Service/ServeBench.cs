@@ -5,8 +5,9 @@ using System.Text.Json;
 namespace DefectApi.Bench.Service;
 
 /// <summary>Drives the in-process service with concurrent keep-alive clients, one record per request, against a
-/// deployment of the AI4I model, and against a baseline endpoint in the same process that returns a constant JSON
-/// body of the same size: the ratio is what the prediction path costs beyond HTTP itself.</summary>
+/// deployment of the AI4I model, and against two baselines in the same process and run: <c>GET /health/live</c> (the
+/// service's bare endpoint, through the same middleware) and a constant JSON answer of the same size to the same
+/// POST. The ratios are what the prediction path costs beyond HTTP itself.</summary>
 internal static class ServeBench
 {
     public static async Task<int> RunAsync(string[] raw)
@@ -28,10 +29,13 @@ internal static class ServeBench
 
         var model = new List<Result>();
         var baseline = new List<Result>();
-        await Drive(client, "/bench/constant", body, clients, 1);   // warm-up both paths
+        var health = new List<Result>();
+        await Drive(client, "/bench/constant", body, clients, 1);   // warm-up every path
+        await Drive(client, "/health/live", null, clients, 1);
         await Drive(client, "/api/deployments/bench/predict", body, clients, 1);
         for (var i = 0; i < repetitions; i++)
         {
+            health.Add(await Drive(client, "/health/live", null, clients, seconds));
             baseline.Add(await Drive(client, "/bench/constant", body, clients, seconds));
             model.Add(await Drive(client, "/api/deployments/bench/predict", body, clients, seconds));
         }
@@ -41,7 +45,9 @@ internal static class ServeBench
         Console.WriteLine($"serve rps={BenchArgs.F(rps, "F0")} p50_us={BenchArgs.F(Median(model.Select(r => r.P50)), "F0")} " +
             $"p99_us={BenchArgs.F(Median(model.Select(r => r.P99)), "F0")} baseline_rps={BenchArgs.F(baseRps, "F0")} " +
             $"baseline_p50_us={BenchArgs.F(Median(baseline.Select(r => r.P50)), "F0")} baseline_p99_us={BenchArgs.F(Median(baseline.Select(r => r.P99)), "F0")} " +
-            $"ratio={BenchArgs.F(rps / baseRps, "F2")} clients={clients} seconds={seconds} reps={repetitions} failed={model.Sum(r => r.Failed) + baseline.Sum(r => r.Failed)}");
+            $"ratio={BenchArgs.F(rps / baseRps, "F2")} health_rps={BenchArgs.F(Median(health.Select(r => r.Rps)), "F0")} " +
+            $"health_p99_us={BenchArgs.F(Median(health.Select(r => r.P99)), "F0")} ratio_vs_health={BenchArgs.F(rps / Median(health.Select(r => r.Rps)), "F2")} " +
+            $"p99_vs_health={BenchArgs.F(Median(model.Select(r => r.P99)) / Median(health.Select(r => r.P99)), "F2")} clients={clients} seconds={seconds} reps={repetitions} failed={model.Sum(r => r.Failed) + baseline.Sum(r => r.Failed)}");
         return 0;
     }
 
@@ -54,7 +60,8 @@ internal static class ServeBench
         return content;
     }
 
-    internal static async Task<Result> Drive(HttpClient client, string path, byte[] body, int clients, int seconds)
+    /// <param name="body">the JSON to POST; null to GET</param>
+    internal static async Task<Result> Drive(HttpClient client, string path, byte[]? body, int clients, int seconds)
     {
         var stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         var latencies = new List<double>[clients];
@@ -66,7 +73,7 @@ internal static class ServeBench
             while (Stopwatch.GetTimestamp() < stopAt)
             {
                 var t0 = Stopwatch.GetTimestamp();
-                using var response = await client.PostAsync(path, Json(body));
+                using var response = body is null ? await client.GetAsync(path) : await client.PostAsync(path, Json(body));
                 await response.Content.LoadIntoBufferAsync();
                 mine.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
                 if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failed);
