@@ -73,6 +73,23 @@ public class ModelArtifactTests(TrainedModels models) : IClassFixture<TrainedMod
     }
 
     [Fact]
+    public void TheModelsPartOfAPredictionAllocatesNothing()
+    {
+        // Numeric, categorical, boolean and datetime inputs, every member encoding and running its network.
+        var record = TrainedModels.Record(5, 1);
+        var cells = Model.Inputs.Select(i => record[i.Name]).ToArray();
+        var result = new double[Model.Classes!.Count == 2 ? 1 : Model.Classes.Count];
+        DefectApi.Tabular.Training.EnsembleOutputs.PredictInto(Model.Members, Model.TargetSpec, cells, 1, null, result);   // this thread's scratch
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) DefectApi.Tabular.Training.EnsembleOutputs.PredictInto(Model.Members, Model.TargetSpec, cells, 1, null, result);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(Model.Predict([record]).Predictions[0].Probability!.Value, result[0], 12);
+    }
+
+    [Fact]
     public void ErrorsStopAtOneHundred()
     {
         var bad = TrainedModels.Record(5, 1);

@@ -11,30 +11,56 @@ internal sealed record EnsembleMember(FeaturePipeline Pipeline, Network Network)
 /// Results are rows × Outputs, row-major.</summary>
 internal static class EnsembleOutputs
 {
+    // Per-thread scratch: scoring a record allocates nothing once a thread has scored one as wide.
+    [ThreadStatic] private static float[]? t_features;
+    [ThreadStatic] private static float[]? t_raw;
+    [ThreadStatic] private static float[]? t_probabilities;
+    [ThreadStatic] private static List<string>? t_warnings;
+
     /// <param name="cells">rows × inputs cells in the members' common input order</param>
     /// <param name="warnings">filled from the first member only, so a value warns once</param>
     public static double[] Predict(IReadOnlyList<EnsembleMember> members, TargetSpec target, ReadOnlySpan<CellValue> cells, int rows,
         List<string>?[]? warnings)
     {
         var sum = new double[rows * target.Outputs];
+        PredictInto(members, target, cells, rows, warnings, sum);
+        return sum;
+    }
+
+    /// <summary>As Predict, into <paramref name="result"/> (rows × Outputs): the model's part of a prediction, which
+    /// allocates nothing but the warnings it reports.</summary>
+    public static void PredictInto(IReadOnlyList<EnsembleMember> members, TargetSpec target, ReadOnlySpan<CellValue> cells, int rows,
+        List<string>?[]? warnings, Span<double> result)
+    {
+        var sum = result[..(rows * target.Outputs)];
+        sum.Clear();
         for (int m = 0; m < members.Count; m++)
         {
             var features = Encode(members[m].Pipeline, cells, rows, m == 0 ? warnings : null);
             Accumulate(members[m].Network, target, features, rows, sum);
         }
         for (int i = 0; i < sum.Length; i++) sum[i] /= members.Count;
-        return sum;
     }
 
-    private static float[] Encode(FeaturePipeline pipeline, ReadOnlySpan<CellValue> cells, int rows, List<string>?[]? warnings)
+    /// <summary>A thread's scratch of at least <paramref name="length"/>; a batch larger than KeptFloats gets its own
+    /// array, so a thread does not keep a large batch's memory for ever.</summary>
+    private static float[] Rent(ref float[]? buffer, int length)
+    {
+        const int KeptFloats = 1 << 18;
+        if (length > KeptFloats) return new float[length];
+        if (buffer is null || buffer.Length < length) buffer = new float[Math.Max(length, 64)];
+        return buffer;
+    }
+
+    private static ReadOnlySpan<float> Encode(FeaturePipeline pipeline, ReadOnlySpan<CellValue> cells, int rows, List<string>?[]? warnings)
     {
         int inputs = pipeline.Encoders.Count, width = pipeline.Width;
-        var features = new float[rows * width];
-        var scratch = new List<string>();
+        var features = Rent(ref t_features, rows * width).AsSpan(0, rows * width);
+        var scratch = warnings is null ? null : t_warnings ??= [];
         for (int r = 0; r < rows; r++)
         {
-            pipeline.EncodeRecord(cells.Slice(r * inputs, inputs), features.AsSpan(r * width, width), warnings is null ? null : scratch);
-            if (scratch.Count == 0) continue;
+            pipeline.EncodeRecord(cells.Slice(r * inputs, inputs), features.Slice(r * width, width), scratch);
+            if (scratch is not { Count: > 0 }) continue;
             warnings![r] = [.. scratch];
             scratch.Clear();
         }
@@ -45,9 +71,9 @@ internal static class EnsembleOutputs
     public static void Accumulate(Network network, TargetSpec target, ReadOnlySpan<float> features, int rows, Span<double> sum)
     {
         int outputs = target.Outputs;
-        var raw = new float[rows * outputs];
+        var raw = Rent(ref t_raw, rows * outputs).AsSpan(0, rows * outputs);
         network.Predict(features, rows, raw);
-        var probabilities = new float[outputs];
+        var probabilities = Rent(ref t_probabilities, outputs).AsSpan(0, outputs);
         for (int r = 0; r < rows; r++)
         {
             switch (target.Task)
@@ -59,7 +85,7 @@ internal static class EnsembleOutputs
                     sum[r] += raw[r] * target.Std + target.Mean;
                     break;
                 default:
-                    OutputFunctions.Softmax(raw.AsSpan(r * outputs, outputs), probabilities);
+                    OutputFunctions.Softmax(raw.Slice(r * outputs, outputs), probabilities);
                     for (int c = 0; c < outputs; c++) sum[r * outputs + c] += probabilities[c];
                     break;
             }
