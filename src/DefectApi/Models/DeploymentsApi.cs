@@ -41,8 +41,6 @@ public static class DeploymentsApi
             .WithDescription("As POST /api/models/{id}/predict, through the deployment's current model: JSON records answered in order, or a " +
                 "text/csv body answered as text/csv. With ?explain=true (JSON) each prediction lists its top reasons.")
             .DocumentsJsonOrCsvBody<PredictRequest>("JSON records, or a CSV with a header row")
-            .Produces<PredictResponse>()
-            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -119,7 +117,8 @@ public static class DeploymentsApi
         return deleted == 0 ? NotFound(name) : TypedResults.NoContent();
     }
 
-    static Task<IResult> PredictAsync(string name, HttpRequest request, Predictor predictor, CancellationToken ct) =>
+    static Task<Results<Ok<PredictResponse>, Predictor.CsvScores, ValidationProblem, ProblemHttpResult>> PredictAsync(
+        string name, HttpRequest request, Predictor predictor, CancellationToken ct) =>
         predictor.PredictAsync(request, ModelSource.DeploymentNamed(name), ct);
 
     internal static ProblemHttpResult NotFound(string name) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,

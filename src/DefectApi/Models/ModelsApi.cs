@@ -36,8 +36,6 @@ public static class ModelsApi
             .WithSummary("Score records with a model")
             .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv. With ?explain=true (JSON) each prediction lists its top reasons (5, or ?top=N up to 50).")
             .DocumentsJsonOrCsvBody<PredictRequest>("JSON records, or a CSV with a header row")
-            .Produces<PredictResponse>()
-            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -101,7 +99,8 @@ public static class ModelsApi
         return stored == 0 ? NotFound(id) : TypedResults.Ok(entry.Model.ToResponse(updated));
     }
 
-    static Task<IResult> PredictAsync(Guid id, HttpRequest request, Predictor predictor, CancellationToken ct) =>
+    static Task<Results<Ok<PredictResponse>, Predictor.CsvScores, ValidationProblem, ProblemHttpResult>> PredictAsync(
+        Guid id, HttpRequest request, Predictor predictor, CancellationToken ct) =>
         predictor.PredictAsync(request, ModelSource.Model(id), ct);
 
     internal static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,

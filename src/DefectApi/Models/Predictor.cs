@@ -12,7 +12,8 @@ namespace DefectApi.Models;
 /// scored as it streams.</summary>
 public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetrics metrics, ModelLookup models)
 {
-    public async Task<IResult> PredictAsync(HttpRequest request, ModelSource source, CancellationToken ct)
+    public async Task<Results<Ok<PredictResponse>, CsvScores, ValidationProblem, ProblemHttpResult>> PredictAsync(
+        HttpRequest request, ModelSource source, CancellationToken ct)
     {
         if (await models.FindAsync(source, ct) is not { } entry) return source.NotFound();
         string? deployment = source.Deployment;
@@ -21,7 +22,7 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
             size.MaxRequestBodySize = null;
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) &&
             (type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase)))
-            return new CsvPredictionResult(entry);
+            return new CsvScores(entry);
         if (type is null || !type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
                 detail: $"Content-Type '{request.ContentType}' is not accepted. Send application/json {{ \"records\": [...] }} or a text/csv body with a header row.");
@@ -80,7 +81,7 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
 
     /// <summary>Streams CSV in and out. The header is checked before anything is written, so a missing input column is
     /// still a clean 400.</summary>
-    sealed class CsvPredictionResult(ModelCache.Entry entry) : IResult
+    public sealed class CsvScores(ModelCache.Entry entry) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {
