@@ -4,7 +4,6 @@ using DefectApi.Tabular.Csv;
 using DefectApi.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace DefectApi.Models;
 
@@ -20,10 +19,10 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
         // A CSV body is streamed without limit and JSON has its own (Predictions:MaxJsonBytes): not Kestrel's fixed 30 MB.
         if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = null;
-        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) &&
-            (type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase)))
+        var mediaType = MediaTypeOf(request.ContentType);
+        if (mediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || mediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase))
             return new CsvScores(entry);
-        if (type is null || !type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        if (!mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
                 detail: $"Content-Type '{request.ContentType}' is not accepted. Send application/json {{ \"records\": [...] }} or a text/csv body with a header row.");
 
@@ -32,7 +31,7 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
             detail: "explain is true or false; top is a whole number from 1 to 50.");
 
         var limit = options.Value.MaxJsonBytes;
-        var tooLarge = $"The JSON body is larger than {limit} bytes (Predictions:MaxJsonBytes). Split it, or send text/csv, which is streamed without a limit.";
+        var tooLarge = _tooLarge ??= $"The JSON body is larger than {limit} bytes (Predictions:MaxJsonBytes). Split it, or send text/csv, which is streamed without a limit.";
         if (request.ContentLength > limit) throw new PayloadTooLargeException(tooLarge);
         using var body = await PooledBody.ReadAsync(new LengthLimitedStream(request.Body, limit, tooLarge), request.ContentLength, ct);
         PredictionRequestReader.Result read;
@@ -55,8 +54,23 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
         }
         metrics.RecordPredictions(deployment, "ok", batch.Predictions.Count);
         var explanations = explain ? entry.Artifact.Explain(records, top) : null;
-        return TypedResults.Ok(new PredictResponse(entry.Model.Id, entry.Model.Name, entry.Model.Version,
-            batch.Predictions.Select((p, i) => p.ToResponse() with { Reasons = explanations?[i].Reasons.Select(ToResponse).ToList() }).ToList()));
+        var answers = new List<PredictionResponse>(batch.Predictions.Count);
+        for (int i = 0; i < batch.Predictions.Count; i++)
+        {
+            var answer = batch.Predictions[i].ToResponse();
+            answers.Add(explanations is null ? answer : answer with { Reasons = explanations[i].Reasons.Select(ToResponse).ToList() });
+        }
+        return TypedResults.Ok(new PredictResponse(entry.Model.Id, entry.Model.Name, entry.Model.Version, answers));
+    }
+
+    string? _tooLarge;
+
+    /// <summary>"type/subtype" of a Content-Type, parameters and spaces left out, without parsing into objects.</summary>
+    static ReadOnlySpan<char> MediaTypeOf(string? contentType)
+    {
+        var value = contentType.AsSpan();
+        int parameters = value.IndexOf(';');
+        return (parameters >= 0 ? value[..parameters] : value).Trim();
     }
 
     static ReasonResponse ToResponse(Tabular.Explanations.Reason reason) =>
