@@ -61,11 +61,16 @@ public sealed class RecordBatch
     }
 
     /// <summary>Notes what could not be read in the current record: a column's value (column named), or the whole
-    /// record (column empty). A column so noted is not also reported missing.</summary>
+    /// record (column empty). A column so noted is not also reported missing; one the model does not use is passed
+    /// over, as its value would be.</summary>
     public void AddError(ReadOnlySpan<char> column, string message)
     {
-        if (!column.IsEmpty && _inputs.TryGetValue(column, out int input)) _given[(Count - 1) * _width + input] = true;
-        if (column.IsEmpty)
+        if (!column.IsEmpty)
+        {
+            if (!_inputs.TryGetValue(column, out int input)) return;
+            _given[(Count - 1) * _width + input] = true;
+        }
+        else
         {
             // The record could not be read at all: its columns are not reported missing one by one.
             _given.AsSpan((Count - 1) * _width, _width).Fill(true);

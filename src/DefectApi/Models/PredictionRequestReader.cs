@@ -28,6 +28,8 @@ internal static class PredictionRequestReader
             else if (reader.TokenType != JsonTokenType.StartArray) return new Result(null, Shape, 0);
             else result = ReadRecords(ref reader, model, maxRecords);
         }
+        // Past the object only whitespace may follow: reading on makes the reader refuse anything else.
+        if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0) reader.Read();
         if (result is null) return new Result(null, Shape, 0);
         return result.RecordCount == 0 ? new Result(null, "'records' is empty: send at least one record.", 0) : result;
     }

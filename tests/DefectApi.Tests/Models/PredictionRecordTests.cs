@@ -34,6 +34,39 @@ public sealed class PredictionRecordTests(TrainedServiceFixture service) : IClas
         Assert.Contains("more than once", errors["records[0].Shift"]);
     }
 
+    [Theory]
+    [InlineData("""{"records":[{"Shift":"early","Temperature [C]":90,"Speed [rpm]":1800}]} trailing""")]
+    [InlineData("""{"records":[{"Shift":"early","Temperature [C]":90,"Speed [rpm]":1800}]""")]
+    [InlineData("")]
+    [InlineData("""{"records":[{"Shift":"early","Temperature [C]":NaN,"Speed [rpm]":1800}]}""")]
+    public async Task ABodyThatIsNotJsonIsABadRequestSayingSo(string body)
+    {
+        var response = await service.Client.PostAsync("/api/deployments/line3/predict", ApiClient.Json(body));
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("The JSON body is not valid", problem.GetProperty("title").GetString());
+    }
+
+    [Theory]
+    [InlineData("""[{"Shift":"early"}]""", "records", "'records' array")]
+    [InlineData("""{"rows":[]}""", "records", "'records' array")]
+    [InlineData("""{"records":[]}""", "records", "empty")]
+    [InlineData("""{"records":[42]}""", "records[0]", "JSON object")]
+    [InlineData("""{"records":[{"Shift":"early","Temperature [C]":[90],"Speed [rpm]":1800}]}""", "records[0].Temperature [C]", "must be a number")]
+    public async Task ABodyOfTheWrongShapeIsABadRequestNamingWhere(string body, string key, string message)
+    {
+        var errors = await ProblemErrorsAsync("/api/deployments/line3/predict", body);
+        Assert.Equal([key], errors.Keys);
+        Assert.Contains(message, errors[key]);
+    }
+
+    [Fact]
+    public async Task ColumnsTheModelDoesNotUseArePassedOverEvenTwice()
+    {
+        var response = await service.Client.PostAsync("/api/deployments/line3/predict", ApiClient.Json(
+            """{"records":[{"Serial":"SN-1","Shift":"early","Temperature [C]":90,"Speed [rpm]":1800,"Serial":"SN-2","note":{"a":[1,2]}}]}"""));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task AKeyGivenTwiceInAnOptimizeRecordIsABadRequestNamingIt()
     {
