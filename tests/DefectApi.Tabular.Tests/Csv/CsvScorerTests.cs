@@ -47,6 +47,32 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
     }
 
     [Fact]
+    public async Task ALargeBatchScoredInSlicesAnswersEveryRowInOrderAsOneByOne()
+    {
+        // 1,500 rows make batches of 1,024 scored in slices on the cores; every 7th row is bad and is answered in place.
+        var csv = new StringBuilder(Header + "\n");
+        var expected = new List<string?>();
+        for (int i = 0; i < 1500; i++)
+        {
+            double temp = i % 100 / 10.0, pressure = i % 50 / 10.0;
+            bool bad = i % 7 == 3;
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"SN{i},L,{(bad ? "hot" : temp.ToString(System.Globalization.CultureInfo.InvariantCulture))},{pressure.ToString(System.Globalization.CultureInfo.InvariantCulture)},L1,yes,2024-03-05T10:00:00\n");
+            expected.Add(bad ? null : models.Binary.Predict([TrainedModels.Record(temp, pressure)]).Predictions[0].Label);
+        }
+
+        var lines = await Score(csv.ToString());
+
+        Assert.Equal(1501, lines.Length);
+        for (int i = 0; i < 1500; i++)
+        {
+            var fields = lines[i + 1].Split(',');
+            Assert.Equal($"SN{i}", fields[0]);
+            if (expected[i] is { } label) Assert.Equal(label, fields[^4]);
+            else Assert.Contains("temp: must be a number", lines[i + 1]);
+        }
+    }
+
+    [Fact]
     public async Task EmptyCellsAreFilledAsTrainingFilledThem()
     {
         var lines = await Score(Header + "\nA,1,,4.5,L1,,\n");
