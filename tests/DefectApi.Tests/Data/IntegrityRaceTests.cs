@@ -13,33 +13,23 @@ namespace DefectApi.Tests.Data;
 
 /// <summary>The races a tester found, each run many times: the database's keys and transactions, not the order in which
 /// requests happen to arrive, keep the stored state whole. Runs on both providers.</summary>
-public abstract class IntegrityRaceTests : IDisposable
+public abstract class IntegrityRaceTests(DatabaseProvider provider) : ServiceOnProvider(provider)
 {
     const int Rounds = 10;
-    readonly ApiFactory _factory;
-    readonly HttpClient _client;
-
-    protected IntegrityRaceTests(DatabaseProvider provider)
-    {
-        _factory = new(provider: provider);
-        _client = _factory.CreateClient();
-    }
-
-    public void Dispose() => _factory.Dispose();
 
     [SkippableFact]
     public async Task DeletingADatasetWhileJobsAreQueuedOnItNeverLeavesAJobWithoutItsData()
     {
         for (var round = 0; round < Rounds; round++)
         {
-            var dataset = (await _client.UploadAsync(TestData.DefectsCsv(rows: 60, seed: 100 + round))).GetProperty("id").GetString();
+            var dataset = (await Client.UploadAsync(TestData.DefectsCsv(rows: 60, seed: 100 + round))).GetProperty("id").GetString();
             var start = new TaskCompletionSource();
             var creates = Enumerable.Range(0, 7).Select(_ => Task.Run(async () =>
             {
                 await start.Task;
-                return await _client.PostAsJsonAsync("/api/training-jobs", new { datasetId = dataset, target = "Defect", epochs = 1 });
+                return await Client.PostAsJsonAsync("/api/training-jobs", new { datasetId = dataset, target = "Defect", epochs = 1 });
             })).ToList();
-            var delete = Task.Run(async () => { await start.Task; return await _client.DeleteAsync($"/api/datasets/{dataset}"); });
+            var delete = Task.Run(async () => { await start.Task; return await Client.DeleteAsync($"/api/datasets/{dataset}"); });
             start.SetResult();
             var created = await Task.WhenAll(creates);
             var deleted = await delete;
@@ -47,8 +37,8 @@ public abstract class IntegrityRaceTests : IDisposable
             Assert.All(created, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Accepted, HttpStatusCode.BadRequest }));
             Assert.Contains(deleted.StatusCode, new[] { HttpStatusCode.NoContent, HttpStatusCode.Conflict });
             if (deleted.StatusCode == HttpStatusCode.NoContent)
-                Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/datasets/{dataset}")).StatusCode);
-            using var scope = _factory.Services.CreateScope();
+                Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"/api/datasets/{dataset}")).StatusCode);
+            using var scope = Factory.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
             var orphans = await db.TrainingJobs.CountAsync(j => (j.Status == JobStatus.Queued || j.Status == JobStatus.Running)
                 && !db.Datasets.Any(d => d.Id == j.DatasetId));
@@ -59,14 +49,14 @@ public abstract class IntegrityRaceTests : IDisposable
     [SkippableFact]
     public async Task DeletingAModelWhileADeploymentMovesToItNeverLeavesADeploymentWithoutItsModel()
     {
-        var trained = (await _client.TrainAsync(TestData.EfficiencyCsv(), "efficiency", new { epochs = 3 })).GetProperty("modelId").GetString();
+        var trained = (await Client.TrainAsync(TestData.EfficiencyCsv(), "efficiency", new { epochs = 3 })).GetProperty("modelId").GetString();
         var record = new { records = new[] { new Dictionary<string, object?> { ["team"] = "T1", ["workers"] = 30, ["smv"] = 20.0 } } };
         for (var round = 0; round < Rounds; round++)
         {
-            var copy = await ModelRows.CopyAsync(_factory.Services, Guid.Parse(trained!), round);
+            var copy = await ModelRows.CopyAsync(Factory.Services, Guid.Parse(trained!), round);
             var start = new TaskCompletionSource();
-            var put = Task.Run(async () => { await start.Task; return await _client.PutAsJsonAsync("/api/deployments/race", new { modelId = copy }); });
-            var delete = Task.Run(async () => { await start.Task; return await _client.DeleteAsync($"/api/models/{copy}"); });
+            var put = Task.Run(async () => { await start.Task; return await Client.PutAsJsonAsync("/api/deployments/race", new { modelId = copy }); });
+            var delete = Task.Run(async () => { await start.Task; return await Client.DeleteAsync($"/api/models/{copy}"); });
             start.SetResult();
             var (moved, deleted) = (await put, await delete);
 
@@ -74,31 +64,31 @@ public abstract class IntegrityRaceTests : IDisposable
             Assert.Contains(deleted.StatusCode, new[] { HttpStatusCode.NoContent, HttpStatusCode.Conflict });
             Assert.False(moved.StatusCode == HttpStatusCode.OK && deleted.StatusCode == HttpStatusCode.NoContent,
                 "the deployment moved to the model and the model was deleted");
-            var prediction = await _client.PostAsJsonAsync("/api/deployments/race/predict", record);
+            var prediction = await Client.PostAsJsonAsync("/api/deployments/race/predict", record);
             if (moved.StatusCode == HttpStatusCode.OK) Assert.Equal(HttpStatusCode.OK, prediction.StatusCode);
             // Point the name back at the trained model, so the next round's copy can be deleted when nothing moved to it.
-            Assert.Equal(HttpStatusCode.OK, (await _client.PutAsJsonAsync("/api/deployments/race", new { modelId = trained })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Client.PutAsJsonAsync("/api/deployments/race", new { modelId = trained })).StatusCode);
         }
     }
 
     [SkippableFact]
     public async Task ConcurrentThresholdChangesLeaveTheServedThresholdEqualToTheStoredOne()
     {
-        var modelId = (await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 3 })).GetProperty("modelId").GetString()!;
-        await _client.PutAsJsonAsync("/api/deployments/thresholds", new { modelId });
+        var modelId = (await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 3 })).GetProperty("modelId").GetString()!;
+        await Client.PutAsJsonAsync("/api/deployments/thresholds", new { modelId });
         var record = new { records = new[] { new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "early", ["Temperature [C]"] = 90.0, ["Speed [rpm]"] = 1600.0 } } };
         var random = new Random(3);
         for (var round = 0; round < Rounds / 2; round++)
         {
             var thresholds = Enumerable.Range(0, 20).Select(_ => Math.Round(random.NextDouble(), 4)).ToList();
-            var writes = thresholds.Select(t => Task.Run(() => _client.PutAsJsonAsync($"/api/models/{modelId}/threshold", new { threshold = t })));
-            var reads = Enumerable.Range(0, 20).Select(_ => Task.Run(() => _client.PostAsJsonAsync("/api/deployments/thresholds/predict", record)));
+            var writes = thresholds.Select(t => Task.Run(() => Client.PutAsJsonAsync($"/api/models/{modelId}/threshold", new { threshold = t })));
+            var reads = Enumerable.Range(0, 20).Select(_ => Task.Run(() => Client.PostAsJsonAsync("/api/deployments/thresholds/predict", record)));
             var responses = await Task.WhenAll(writes.Concat(reads));
             Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
 
-            var served = (await _client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}")).GetProperty("threshold").GetDouble();
+            var served = (await Client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}")).GetProperty("threshold").GetDouble();
             Assert.Equal(await StoredThresholdAsync(Guid.Parse(modelId)), served, 9);
-            var prediction = (await (await _client.PostAsJsonAsync("/api/deployments/thresholds/predict", record)).Content.ReadFromJsonAsync<JsonElement>())
+            var prediction = (await (await Client.PostAsJsonAsync("/api/deployments/thresholds/predict", record)).Content.ReadFromJsonAsync<JsonElement>())
                 .GetProperty("predictions")[0];
             Assert.Equal(prediction.GetProperty("probability").GetDouble() >= served, prediction.GetProperty("defect").GetBoolean());
         }
@@ -106,7 +96,7 @@ public abstract class IntegrityRaceTests : IDisposable
 
     async Task<double> StoredThresholdAsync(Guid id)
     {
-        using var scope = _factory.Services.CreateScope();
+        using var scope = Factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
         var bytes = await db.Models.AsNoTracking().Where(m => m.Id == id).Select(m => m.Artifact).SingleAsync();
         return ModelArtifact.FromBytes(bytes).Threshold!.Value;

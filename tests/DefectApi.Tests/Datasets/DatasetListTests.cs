@@ -8,34 +8,23 @@ namespace DefectApi.Tests.Datasets;
 
 /// <summary>GET /api/datasets lists summaries page by page; the full schema is GET /api/datasets/{id}. Runs on both
 /// providers (the column count is taken in SQL): <see cref="DatasetListTestsOnSqlite"/>, <see cref="DatasetListTestsOnPostgres"/>.</summary>
-public abstract class DatasetListTests : IDisposable
+public abstract class DatasetListTests(DatabaseProvider provider) : ServiceOnProvider(provider)
 {
-    readonly ApiFactory _factory;
-    readonly HttpClient _client;
-
-    protected DatasetListTests(DatabaseProvider provider)
-    {
-        _factory = new(provider: provider);
-        _client = _factory.CreateClient();
-    }
-
-    public void Dispose() => _factory.Dispose();
-
     [SkippableFact]
     public async Task AWideDatasetIsListedAsASmallSummaryWithItsColumnCount()
     {
         var header = string.Join(',', Enumerable.Range(0, 5000).Select(i => $"sensor_{i}"));
         var row = string.Join(',', Enumerable.Range(0, 5000).Select(i => (i % 97).ToString()));
-        var dataset = await _client.UploadAsync($"{header}\n{row}\n{row.Replace('1', '2')}\n");
+        var dataset = await Client.UploadAsync($"{header}\n{row}\n{row.Replace('1', '2')}\n");
 
-        var text = await _client.GetStringAsync("/api/datasets");
+        var text = await Client.GetStringAsync("/api/datasets");
 
         Assert.True(text.Length < 2000, $"{text.Length} characters");
         var item = JsonDocument.Parse(text).RootElement.GetProperty("items")[0];
         Assert.Equal(dataset.GetProperty("id").GetString(), item.GetProperty("id").GetString());
         Assert.Equal(5000, item.GetProperty("columnCount").GetInt32());
         Assert.False(item.TryGetProperty("columns", out _));
-        var full = await _client.GetFromJsonAsync<JsonElement>($"/api/datasets/{item.GetProperty("id").GetString()}");
+        var full = await Client.GetFromJsonAsync<JsonElement>($"/api/datasets/{item.GetProperty("id").GetString()}");
         Assert.Equal(5000, full.GetProperty("columns").GetArrayLength());
     }
 
@@ -43,10 +32,10 @@ public abstract class DatasetListTests : IDisposable
     public async Task PagesFollowTheNextLinkNewestFirstUntilItIsNull()
     {
         foreach (var (name, seed) in new[] { ("first", 1), ("second", 2), ("third", 3) })
-            await _client.UploadAsync(TestData.DefectsCsv(rows: 30, seed: seed), name);
+            await Client.UploadAsync(TestData.DefectsCsv(rows: 30, seed: seed), name);
 
-        var page1 = await _client.GetFromJsonAsync<JsonElement>("/api/datasets?limit=2");
-        var page2 = await _client.GetFromJsonAsync<JsonElement>(page1.GetProperty("next").GetString());
+        var page1 = await Client.GetFromJsonAsync<JsonElement>("/api/datasets?limit=2");
+        var page2 = await Client.GetFromJsonAsync<JsonElement>(page1.GetProperty("next").GetString());
 
         Assert.Equal(["third", "second"], page1.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("name").GetString()));
         Assert.Equal(3, page1.GetProperty("total").GetInt64());
@@ -59,7 +48,7 @@ public abstract class DatasetListTests : IDisposable
     [SkippableFact]
     public async Task PagingOutsideItsRangeIsAValidationProblem()
     {
-        var response = await _client.GetAsync("/api/datasets?offset=-1&limit=0");
+        var response = await Client.GetAsync("/api/datasets?offset=-1&limit=0");
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("offset", out _));

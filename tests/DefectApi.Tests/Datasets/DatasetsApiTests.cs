@@ -11,24 +11,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DefectApi.Tests.Datasets;
 
 /// <summary>Runs on both providers: <see cref="DatasetsApiTestsOnSqlite"/> and <see cref="DatasetsApiTestsOnPostgres"/>.</summary>
-public abstract class DatasetsApiTests : IDisposable
+public abstract class DatasetsApiTests(DatabaseProvider provider) : ServiceOnProvider(provider)
 {
-    readonly ApiFactory _factory;
-    readonly HttpClient _client;
-
-    protected DatasetsApiTests(DatabaseProvider provider)
-    {
-        _factory = new(provider: provider);
-        _client = _factory.CreateClient();
-    }
-
-    public void Dispose() => _factory.Dispose();
-
     [SkippableFact]
     public async Task UploadingMultipartCsvCreatesDatasetWithInferredSchema()
     {
         var csv = TestData.DefectsCsv(rows: 200);
-        var response = await _client.PostMultipartCsvAsync(csv, "line3");
+        var response = await Client.PostMultipartCsvAsync(csv, "line3");
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var dataset = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -50,7 +39,7 @@ public abstract class DatasetsApiTests : IDisposable
     [SkippableFact]
     public async Task UploadingRawTextCsvUsesTheNameFromTheQuery()
     {
-        var response = await _client.PostAsync("/api/datasets?name=raw-upload",
+        var response = await Client.PostAsync("/api/datasets?name=raw-upload",
             new StringContent(TestData.EfficiencyCsv(rows: 50), Encoding.UTF8, "text/csv"));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -63,24 +52,24 @@ public abstract class DatasetsApiTests : IDisposable
     public async Task UploadingTheSameBytesTwiceReturnsTheExistingDataset()
     {
         var csv = TestData.DefectsCsv(rows: 60);
-        var first = await _client.UploadAsync(csv, "first");
+        var first = await Client.UploadAsync(csv, "first");
 
-        var again = await _client.PostMultipartCsvAsync(csv, "second");
+        var again = await Client.PostMultipartCsvAsync(csv, "second");
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var second = await again.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(first.GetProperty("id").GetString(), second.GetProperty("id").GetString());
-        var list = await _client.GetFromJsonAsync<JsonElement>("/api/datasets");
+        var list = await Client.GetFromJsonAsync<JsonElement>("/api/datasets");
         Assert.Equal(1, list.GetProperty("items").GetArrayLength());
     }
 
     [SkippableFact]
     public async Task ListingDatasetsShowsNewestFirst()
     {
-        await _client.UploadAsync(TestData.DefectsCsv(rows: 30, seed: 1), "older");
-        await _client.UploadAsync(TestData.DefectsCsv(rows: 30, seed: 2), "newer");
+        await Client.UploadAsync(TestData.DefectsCsv(rows: 30, seed: 1), "older");
+        await Client.UploadAsync(TestData.DefectsCsv(rows: 30, seed: 2), "newer");
 
-        var list = await _client.GetFromJsonAsync<JsonElement>("/api/datasets");
+        var list = await Client.GetFromJsonAsync<JsonElement>("/api/datasets");
 
         Assert.Equal(["newer", "older"], list.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("name").GetString()));
     }
@@ -88,10 +77,10 @@ public abstract class DatasetsApiTests : IDisposable
     [SkippableFact]
     public async Task RowsPreviewPagesThroughTheDataInFileOrder()
     {
-        var dataset = await _client.UploadAsync(TestData.EfficiencyCsv(rows: 120));
+        var dataset = await Client.UploadAsync(TestData.EfficiencyCsv(rows: 120));
         var id = dataset.GetProperty("id").GetString();
 
-        var page = await _client.GetFromJsonAsync<JsonElement>($"/api/datasets/{id}/rows?offset=100&limit=50");
+        var page = await Client.GetFromJsonAsync<JsonElement>($"/api/datasets/{id}/rows?offset=100&limit=50");
 
         Assert.Equal(["team", "workers", "smv", "efficiency"], page.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(120, page.GetProperty("total").GetInt64());
@@ -103,9 +92,9 @@ public abstract class DatasetsApiTests : IDisposable
     [SkippableFact]
     public async Task RowsPreviewWithNegativeOffsetIsAValidationProblem()
     {
-        var dataset = await _client.UploadAsync(TestData.EfficiencyCsv(rows: 20));
+        var dataset = await Client.UploadAsync(TestData.EfficiencyCsv(rows: 20));
 
-        var response = await _client.GetAsync($"/api/datasets/{dataset.GetProperty("id").GetString()}/rows?offset=-1&limit=5000");
+        var response = await Client.GetAsync($"/api/datasets/{dataset.GetProperty("id").GetString()}/rows?offset=-1&limit=5000");
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("offset", out _));
@@ -115,38 +104,38 @@ public abstract class DatasetsApiTests : IDisposable
     [SkippableFact]
     public async Task DeletingADatasetRemovesIt()
     {
-        var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 30));
+        var dataset = await Client.UploadAsync(TestData.DefectsCsv(rows: 30));
         var id = dataset.GetProperty("id").GetString();
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync($"/api/datasets/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync($"/api/datasets/{id}")).StatusCode);
 
-        await (await _client.GetAsync($"/api/datasets/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await Client.GetAsync($"/api/datasets/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [SkippableFact]
     public async Task DeletingADatasetThatARunningJobUsesIsAConflict()
     {
-        var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 30));
+        var dataset = await Client.UploadAsync(TestData.DefectsCsv(rows: 30));
         var id = Guid.Parse(dataset.GetProperty("id").GetString()!);
         // A job held by another replica, written directly, so the worker's speed cannot decide the outcome.
-        using (var scope = _factory.Services.CreateScope())
+        using (var scope = Factory.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
             db.TrainingJobs.Add(new TrainingJob { Id = Guid.NewGuid(), DatasetId = id, Status = JobStatus.Running, RequestJson = "{}", CreatedAt = DateTime.UtcNow, LeaseOwner = "another-replica", LeaseExpiresAt = DateTime.UtcNow.AddHours(1) });
             await db.SaveChangesAsync();
         }
 
-        var response = await _client.DeleteAsync($"/api/datasets/{id}");
+        var response = await Client.DeleteAsync($"/api/datasets/{id}");
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("job", problem.GetProperty("detail").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/api/datasets/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"/api/datasets/{id}")).StatusCode);
     }
 
     [SkippableFact]
     public async Task GettingAnUnknownDatasetIsNotFoundProblem()
     {
-        var problem = await (await _client.GetAsync($"/api/datasets/{Guid.NewGuid()}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        var problem = await (await Client.GetAsync($"/api/datasets/{Guid.NewGuid()}")).AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.Contains("GET /api/datasets", problem.GetProperty("detail").GetString());
     }
 }

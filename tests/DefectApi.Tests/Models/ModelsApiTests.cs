@@ -7,25 +7,14 @@ using DefectApi.Tests.Infrastructure;
 namespace DefectApi.Tests.Models;
 
 /// <summary>Runs on both providers: <see cref="ModelsApiTestsOnSqlite"/> and <see cref="ModelsApiTestsOnPostgres"/>.</summary>
-public abstract class ModelsApiTests : IDisposable
+public abstract class ModelsApiTests(DatabaseProvider provider) : ServiceOnProvider(provider)
 {
-    readonly ApiFactory _factory;
-    readonly HttpClient _client;
-
-    protected ModelsApiTests(DatabaseProvider provider)
-    {
-        _factory = new(provider: provider);
-        _client = _factory.CreateClient();
-    }
-
-    public void Dispose() => _factory.Dispose();
-
     [SkippableFact]
     public async Task AModelShowsItsInputsMetricsAndHistory()
     {
-        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 10, earlyStoppingPatience = 0, modelName = "line3-defects", ensembleSize = 3 });
+        var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 10, earlyStoppingPatience = 0, modelName = "line3-defects", ensembleSize = 3 });
 
-        var model = await _client.GetFromJsonAsync<JsonElement>($"/api/models/{job.GetProperty("modelId").GetString()}");
+        var model = await Client.GetFromJsonAsync<JsonElement>($"/api/models/{job.GetProperty("modelId").GetString()}");
 
         Assert.Equal("line3-defects", model.GetProperty("name").GetString());
         Assert.Equal(1, model.GetProperty("version").GetInt32());
@@ -43,10 +32,10 @@ public abstract class ModelsApiTests : IDisposable
     [SkippableFact]
     public async Task TrainingTheSameNameAgainCountsTheVersionUp()
     {
-        await _client.TrainAsync(TestData.DefectsCsv(seed: 1), "Defect", new { epochs = 2, modelName = "m" });
-        await _client.TrainAsync(TestData.DefectsCsv(seed: 2), "Defect", new { epochs = 2, modelName = "m" });
+        await Client.TrainAsync(TestData.DefectsCsv(seed: 1), "Defect", new { epochs = 2, modelName = "m" });
+        await Client.TrainAsync(TestData.DefectsCsv(seed: 2), "Defect", new { epochs = 2, modelName = "m" });
 
-        var list = await _client.GetFromJsonAsync<JsonElement>("/api/models");
+        var list = await Client.GetFromJsonAsync<JsonElement>("/api/models");
 
         Assert.Equal([2, 1], list.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("version").GetInt32()));
     }
@@ -54,17 +43,17 @@ public abstract class ModelsApiTests : IDisposable
     [SkippableFact]
     public async Task SettingTheThresholdChangesDecisionsAndMetrics()
     {
-        var job = await _client.TrainAsync(TestData.DefectsCsv(rows: 600), "Defect", new { epochs = 60 });
+        var job = await Client.TrainAsync(TestData.DefectsCsv(rows: 600), "Defect", new { epochs = 60 });
         var modelId = job.GetProperty("modelId").GetString();
 
-        var response = await _client.PutAsJsonAsync($"/api/models/{modelId}/threshold", new { threshold = 0.999999 });
+        var response = await Client.PutAsJsonAsync($"/api/models/{modelId}/threshold", new { threshold = 0.999999 });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var model = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0.999999, model.GetProperty("threshold").GetDouble(), 9);
-        var stored = await _client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}");
+        var stored = await Client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}");
         Assert.Equal(0.999999, stored.GetProperty("threshold").GetDouble(), 9);
-        var prediction = await _client.PostAsJsonAsync($"/api/models/{modelId}/predict", new
+        var prediction = await Client.PostAsJsonAsync($"/api/models/{modelId}/predict", new
         {
             records = new[] { new Dictionary<string, object?> { ["Shift"] = "early", ["Temperature [C]"] = 70.0, ["Speed [rpm]"] = 1100.0 } },
         });
@@ -75,9 +64,9 @@ public abstract class ModelsApiTests : IDisposable
     [SkippableFact]
     public async Task SettingAThresholdOutsideZeroToOneNamesTheField()
     {
-        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 2 });
+        var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 2 });
 
-        var response = await _client.PutAsJsonAsync($"/api/models/{job.GetProperty("modelId").GetString()}/threshold", new { threshold = 1.5 });
+        var response = await Client.PutAsJsonAsync($"/api/models/{job.GetProperty("modelId").GetString()}/threshold", new { threshold = 1.5 });
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("threshold", out _));
@@ -86,16 +75,16 @@ public abstract class ModelsApiTests : IDisposable
     [SkippableFact]
     public async Task DeletingADeployedModelIsAConflictUntilTheDeploymentGoes()
     {
-        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 2 });
+        var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 2 });
         var modelId = job.GetProperty("modelId").GetString();
-        Assert.Equal(HttpStatusCode.OK, (await _client.PutAsJsonAsync("/api/deployments/line3", new { modelId })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.PutAsJsonAsync("/api/deployments/line3", new { modelId })).StatusCode);
 
-        var problem = await (await _client.DeleteAsync($"/api/models/{modelId}")).AssertProblemAsync(HttpStatusCode.Conflict);
+        var problem = await (await Client.DeleteAsync($"/api/models/{modelId}")).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("line3", problem.GetProperty("detail").GetString());
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync("/api/deployments/line3")).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync($"/api/models/{modelId}")).StatusCode);
-        await (await _client.GetAsync($"/api/models/{modelId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync("/api/deployments/line3")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync($"/api/models/{modelId}")).StatusCode);
+        await (await Client.GetAsync($"/api/models/{modelId}")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 }
 

@@ -10,31 +10,20 @@ namespace DefectApi.Tests.Models;
 
 /// <summary>The whole product loop: upload → train → predict, for a defect (binary) and an efficiency (regression) target.</summary>
 /// <summary>Runs on both providers: <see cref="PredictionLoopTestsOnSqlite"/> and <see cref="PredictionLoopTestsOnPostgres"/>.</summary>
-public abstract class PredictionLoopTests : IDisposable
+public abstract class PredictionLoopTests(DatabaseProvider provider) : ServiceOnProvider(provider)
 {
-    readonly ApiFactory _factory;
-    readonly HttpClient _client;
-
-    protected PredictionLoopTests(DatabaseProvider provider)
-    {
-        _factory = new(provider: provider);
-        _client = _factory.CreateClient();
-    }
-
-    public void Dispose() => _factory.Dispose();
-
     [SkippableFact]
     public async Task ABinaryModelScoresRecordsInOrderWithProbabilityAndDecision()
     {
-        var job = await _client.TrainAsync(TestData.DefectsCsv(rows: 600), "Defect", new { epochs = 150, hiddenLayers = new[] { 32 } });
+        var job = await Client.TrainAsync(TestData.DefectsCsv(rows: 600), "Defect", new { epochs = 150, hiddenLayers = new[] { 32 } });
         var modelId = job.GetProperty("modelId").GetString();
-        var model = await _client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}");
+        var model = await Client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}");
         Assert.Equal("binary", model.GetProperty("task").GetString());
         Assert.Equal("1", model.GetProperty("positiveClass").GetString());
         Assert.True(model.GetProperty("metrics").GetProperty("auc").GetDouble() > 0.95);
         Assert.DoesNotContain("Serial", model.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
 
-        var response = await _client.PostAsJsonAsync($"/api/models/{modelId}/predict", new
+        var response = await Client.PostAsJsonAsync($"/api/models/{modelId}/predict", new
         {
             records = new object[]
             {
@@ -59,16 +48,16 @@ public abstract class PredictionLoopTests : IDisposable
     [SkippableFact]
     public async Task ARegressionModelPredictsInTheTargetsUnit()
     {
-        var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 400), "efficiency", new { epochs = 200, hiddenLayers = new[] { 16 } });
+        var job = await Client.TrainAsync(TestData.EfficiencyCsv(rows: 400), "efficiency", new { epochs = 200, hiddenLayers = new[] { 16 } });
         var modelId = job.GetProperty("modelId").GetString();
-        var model = await _client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}");
+        var model = await Client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}");
         Assert.Equal("regression", model.GetProperty("task").GetString());
         Assert.True(model.GetProperty("metrics").GetProperty("r2").GetDouble() > 0.9);
         var points = model.GetProperty("validationPredictions").EnumerateArray().ToList();
         Assert.InRange(points.Count, 50, 500);
         Assert.All(points, p => Assert.InRange(p.GetProperty("actual").GetDouble(), 0.3, 0.9));
 
-        var response = await _client.PostAsJsonAsync($"/api/models/{modelId}/predict", new
+        var response = await Client.PostAsJsonAsync($"/api/models/{modelId}/predict", new
         {
             records = new[]
             {
@@ -86,10 +75,10 @@ public abstract class PredictionLoopTests : IDisposable
     [SkippableFact]
     public async Task ACsvBodyIsScoredAsCsvWithExtraColumnsPassedThrough()
     {
-        var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 300), "efficiency", new { epochs = 50 });
+        var job = await Client.TrainAsync(TestData.EfficiencyCsv(rows: 300), "efficiency", new { epochs = 50 });
         var csv = "lot,team,workers,smv\nL-001,T1,50,10\nL-002,T2,12,40\n";
 
-        var response = await _client.PostAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict",
+        var response = await Client.PostAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict",
             new StringContent(csv, Encoding.UTF8, "text/csv"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -106,9 +95,9 @@ public abstract class PredictionLoopTests : IDisposable
     [SkippableFact]
     public async Task RecordsWithMissingInputsAndWrongTypesFailTogetherNamingEachCell()
     {
-        var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 5 });
+        var job = await Client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 5 });
 
-        var response = await _client.PostAsJsonAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict", new
+        var response = await Client.PostAsJsonAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict", new
         {
             records = new[]
             {
@@ -127,9 +116,9 @@ public abstract class PredictionLoopTests : IDisposable
     [SkippableFact]
     public async Task ANullValueIsFilledTheWayTrainingFilledIt()
     {
-        var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 5 });
+        var job = await Client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 5 });
 
-        var response = await _client.PostAsJsonAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict", new
+        var response = await Client.PostAsJsonAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict", new
         {
             records = new[] { new Dictionary<string, object?> { ["team"] = "T1", ["workers"] = null, ["smv"] = 10.0 } },
         });
@@ -140,7 +129,7 @@ public abstract class PredictionLoopTests : IDisposable
     [SkippableFact]
     public async Task PredictingWithAnUnknownModelIsNotFoundProblem()
     {
-        var response = await _client.PostAsJsonAsync($"/api/models/{Guid.NewGuid()}/predict", new { records = Array.Empty<object>() });
+        var response = await Client.PostAsJsonAsync($"/api/models/{Guid.NewGuid()}/predict", new { records = Array.Empty<object>() });
 
         await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
@@ -148,9 +137,9 @@ public abstract class PredictionLoopTests : IDisposable
     [SkippableFact]
     public async Task PredictingWithoutRecordsArrayIsABadRequest()
     {
-        var job = await _client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 2 });
+        var job = await Client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 2 });
 
-        var response = await _client.PostAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict", ApiClient.Json("[1,2]"));
+        var response = await Client.PostAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict", ApiClient.Json("[1,2]"));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("records", out _));

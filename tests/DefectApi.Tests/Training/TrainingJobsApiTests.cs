@@ -7,25 +7,14 @@ using DefectApi.Tests.Infrastructure;
 namespace DefectApi.Tests.Training;
 
 /// <summary>Runs on both providers: <see cref="TrainingJobsApiTestsOnSqlite"/> and <see cref="TrainingJobsApiTestsOnPostgres"/>.</summary>
-public abstract class TrainingJobsApiTests : IDisposable
+public abstract class TrainingJobsApiTests(DatabaseProvider provider) : ServiceOnProvider(provider)
 {
-    readonly ApiFactory _factory;
-    readonly HttpClient _client;
-
-    protected TrainingJobsApiTests(DatabaseProvider provider)
-    {
-        _factory = new(provider: provider);
-        _client = _factory.CreateClient();
-    }
-
-    public void Dispose() => _factory.Dispose();
-
     [SkippableFact]
     public async Task StartingAJobAnswers202WithLocationAndTheEffectiveRequest()
     {
-        var dataset = await _client.UploadAsync(TestData.DefectsCsv());
+        var dataset = await Client.UploadAsync(TestData.DefectsCsv());
 
-        var response = await _client.PostAsJsonAsync("/api/training-jobs",
+        var response = await Client.PostAsJsonAsync("/api/training-jobs",
             new { datasetId = dataset.GetProperty("id").GetString(), target = "Defect", epochs = 5 });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -41,7 +30,7 @@ public abstract class TrainingJobsApiTests : IDisposable
     [SkippableFact]
     public async Task AFinishedJobReportsItsProgressAndModel()
     {
-        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 12, earlyStoppingPatience = 0, ensembleSize = 2 });
+        var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 12, earlyStoppingPatience = 0, ensembleSize = 2 });
 
         // Two networks of 12 epochs each: progress counts the whole ensemble.
         var progress = job.GetProperty("progress");
@@ -58,9 +47,9 @@ public abstract class TrainingJobsApiTests : IDisposable
     [SkippableFact]
     public async Task TheEventStreamEndsWithFinished()
     {
-        var job = await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 5, earlyStoppingPatience = 0 });
+        var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 5, earlyStoppingPatience = 0 });
 
-        var response = await _client.GetAsync($"/api/training-jobs/{job.GetProperty("id").GetString()}/events");
+        var response = await Client.GetAsync($"/api/training-jobs/{job.GetProperty("id").GetString()}/events");
 
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         var text = await response.Content.ReadAsStringAsync();
@@ -72,10 +61,10 @@ public abstract class TrainingJobsApiTests : IDisposable
     [SkippableFact]
     public async Task ListingJobsFiltersByStatus()
     {
-        await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 3 });
+        await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 3 });
 
-        var succeeded = await _client.GetFromJsonAsync<JsonElement>("/api/training-jobs?status=succeeded");
-        var running = await _client.GetFromJsonAsync<JsonElement>("/api/training-jobs?status=running");
+        var succeeded = await Client.GetFromJsonAsync<JsonElement>("/api/training-jobs?status=succeeded");
+        var running = await Client.GetFromJsonAsync<JsonElement>("/api/training-jobs?status=running");
 
         Assert.Equal(1, succeeded.GetProperty("items").GetArrayLength());
         Assert.Equal(0, running.GetProperty("items").GetArrayLength());
@@ -84,7 +73,7 @@ public abstract class TrainingJobsApiTests : IDisposable
     [SkippableFact]
     public async Task StartingAJobWithoutTargetNamesTheMissingFields()
     {
-        var response = await _client.PostAsync("/api/training-jobs", ApiClient.Json("{}"));
+        var response = await Client.PostAsync("/api/training-jobs", ApiClient.Json("{}"));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal("Invalid training request", problem.GetProperty("title").GetString());
@@ -96,9 +85,9 @@ public abstract class TrainingJobsApiTests : IDisposable
     [SkippableFact]
     public async Task StartingAJobWithAnUnknownTargetColumnListsTheColumns()
     {
-        var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 50));
+        var dataset = await Client.UploadAsync(TestData.DefectsCsv(rows: 50));
 
-        var response = await _client.PostAsJsonAsync("/api/training-jobs",
+        var response = await Client.PostAsJsonAsync("/api/training-jobs",
             new { datasetId = dataset.GetProperty("id").GetString(), target = "Scrap" });
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
@@ -109,9 +98,9 @@ public abstract class TrainingJobsApiTests : IDisposable
     [SkippableFact]
     public async Task StartingAJobWithImpossibleSettingsNamesEachField()
     {
-        var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 50));
+        var dataset = await Client.UploadAsync(TestData.DefectsCsv(rows: 50));
 
-        var response = await _client.PostAsJsonAsync("/api/training-jobs", new
+        var response = await Client.PostAsJsonAsync("/api/training-jobs", new
         {
             datasetId = dataset.GetProperty("id").GetString(), target = "Defect", task = "clustering",
         });
@@ -123,9 +112,9 @@ public abstract class TrainingJobsApiTests : IDisposable
     [SkippableFact]
     public async Task StartingAJobWithOutOfRangeSettingsNamesEachField()
     {
-        var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 50));
+        var dataset = await Client.UploadAsync(TestData.DefectsCsv(rows: 50));
 
-        var response = await _client.PostAsJsonAsync("/api/training-jobs", new
+        var response = await Client.PostAsJsonAsync("/api/training-jobs", new
         {
             datasetId = dataset.GetProperty("id").GetString(), target = "Defect", epochs = 0, learningRate = -1,
         });
@@ -138,7 +127,7 @@ public abstract class TrainingJobsApiTests : IDisposable
     [SkippableFact]
     public async Task StartingAJobWithMalformedJsonIsABadRequest()
     {
-        var response = await _client.PostAsync("/api/training-jobs", ApiClient.Json("{\"datasetId\": "));
+        var response = await Client.PostAsync("/api/training-jobs", ApiClient.Json("{\"datasetId\": "));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("JSON", problem.GetProperty("detail").GetString());
@@ -148,14 +137,14 @@ public abstract class TrainingJobsApiTests : IDisposable
     public async Task ATargetWithOneValueFailsTheJobWithAReason()
     {
         var csv = "x,y\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},1\n"));
-        var dataset = await _client.UploadAsync(csv);
+        var dataset = await Client.UploadAsync(csv);
 
-        var job = await _client.StartJobAsync(new { datasetId = dataset.GetProperty("id").GetString(), target = "y" });
-        var finished = await _client.WaitForJobAsync(job.GetProperty("id").GetString()!);
+        var job = await Client.StartJobAsync(new { datasetId = dataset.GetProperty("id").GetString(), target = "y" });
+        var finished = await Client.WaitForJobAsync(job.GetProperty("id").GetString()!);
 
         Assert.Equal("failed", finished.GetProperty("status").GetString());
         Assert.False(string.IsNullOrWhiteSpace(finished.GetProperty("error").GetString()));
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/health/ready")).StatusCode);
     }
 
     [SkippableFact]
@@ -163,16 +152,16 @@ public abstract class TrainingJobsApiTests : IDisposable
     {
         // 40 rows, of which only 3 have an efficiency: the dataset's profile already knows.
         var csv = "workers,efficiency\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{10 + i},{(i < 3 ? $"0.{i + 5}" : "")}\n"));
-        var dataset = await _client.UploadAsync(csv);
+        var dataset = await Client.UploadAsync(csv);
 
-        var response = await _client.PostAsJsonAsync("/api/training-jobs",
+        var response = await Client.PostAsJsonAsync("/api/training-jobs",
             new { datasetId = dataset.GetProperty("id").GetString(), target = "efficiency", task = "regression" });
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         var message = problem.GetProperty("errors").GetProperty("target")[0].GetString();
         Assert.Contains("Only 3 rows", message);
         Assert.Contains("at least 20", message);
-        var jobs = await _client.GetFromJsonAsync<JsonElement>("/api/training-jobs");
+        var jobs = await Client.GetFromJsonAsync<JsonElement>("/api/training-jobs");
         Assert.Equal(0, jobs.GetProperty("items").GetArrayLength());
     }
 
@@ -180,10 +169,10 @@ public abstract class TrainingJobsApiTests : IDisposable
     public async Task AClassWithASingleRowFailsTheJobWithAReasonNamingIt()
     {
         var csv = "x,grade\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 9},{(i == 17 ? "C" : i % 2 == 0 ? "A" : "B")}\n"));
-        var dataset = await _client.UploadAsync(csv);
+        var dataset = await Client.UploadAsync(csv);
 
-        var job = await _client.StartJobAsync(new { datasetId = dataset.GetProperty("id").GetString(), target = "grade", epochs = 2 });
-        var finished = await _client.WaitForJobAsync(job.GetProperty("id").GetString()!);
+        var job = await Client.StartJobAsync(new { datasetId = dataset.GetProperty("id").GetString(), target = "grade", epochs = 2 });
+        var finished = await Client.WaitForJobAsync(job.GetProperty("id").GetString()!);
 
         Assert.Equal("failed", finished.GetProperty("status").GetString());
         Assert.Contains("The class 'C' of 'grade' has 1 labelled row", finished.GetProperty("error").GetString());
@@ -192,9 +181,9 @@ public abstract class TrainingJobsApiTests : IDisposable
     [SkippableFact]
     public async Task CancelingAFinishedJobIsAConflict()
     {
-        var job = await _client.TrainAsync(TestData.DefectsCsv(rows: 100), "Defect", new { epochs = 2 });
+        var job = await Client.TrainAsync(TestData.DefectsCsv(rows: 100), "Defect", new { epochs = 2 });
 
-        var response = await _client.PostAsync($"/api/training-jobs/{job.GetProperty("id").GetString()}/cancel", null);
+        var response = await Client.PostAsync($"/api/training-jobs/{job.GetProperty("id").GetString()}/cancel", null);
 
         await response.AssertProblemAsync(HttpStatusCode.Conflict);
     }
@@ -202,17 +191,17 @@ public abstract class TrainingJobsApiTests : IDisposable
     [SkippableFact]
     public async Task CancelingARunningJobEndsItAsCanceled()
     {
-        var dataset = await _client.UploadAsync(TestData.DefectsCsv(rows: 2000));
-        var job = await _client.StartJobAsync(new
+        var dataset = await Client.UploadAsync(TestData.DefectsCsv(rows: 2000));
+        var job = await Client.StartJobAsync(new
         {
             datasetId = dataset.GetProperty("id").GetString(), target = "Defect", epochs = 10000, earlyStoppingPatience = 0, batchSize = 1,
         });
         var id = job.GetProperty("id").GetString();
 
-        var response = await _client.PostAsync($"/api/training-jobs/{id}/cancel", null);
+        var response = await Client.PostAsync($"/api/training-jobs/{id}/cancel", null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var finished = await _client.WaitForJobAsync(id!, TimeSpan.FromSeconds(30));
+        var finished = await Client.WaitForJobAsync(id!, TimeSpan.FromSeconds(30));
         Assert.Equal("canceled", finished.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, finished.GetProperty("modelId").ValueKind);
     }
@@ -220,8 +209,8 @@ public abstract class TrainingJobsApiTests : IDisposable
     [SkippableFact]
     public async Task GettingAnUnknownJobIsNotFoundProblem()
     {
-        await (await _client.GetAsync($"/api/training-jobs/{Guid.NewGuid()}")).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await _client.GetAsync($"/api/training-jobs/{Guid.NewGuid()}/events")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await Client.GetAsync($"/api/training-jobs/{Guid.NewGuid()}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await Client.GetAsync($"/api/training-jobs/{Guid.NewGuid()}/events")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 }
 
