@@ -82,9 +82,9 @@ public static class DefectApiSetup
             options.DocumentTitle = "DefectApi";
         });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync })
-            .WithTags("Operations");
+            .WithTags("Operations").DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync })
-            .WithTags("Operations");
+            .WithTags("Operations").DisableRateLimiting();
 
         app.MapServiceMetrics();
 

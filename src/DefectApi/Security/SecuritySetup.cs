@@ -61,10 +61,12 @@ public static class SecuritySetup
 
         services.AddSingleton<ILogger<DefaultAuthorizationService>>(sp => new RefusalsAtDebugLogger<DefaultAuthorizationService>(sp.GetRequiredService<ILoggerFactory>()));
 
+        // The limits are read once, when the limiter is built, not on every request.
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IOptions<AuthOptions>>((options, limits, auth) =>
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(ConcurrentRequests(limits.Value), PerCaller(limits.Value, auth.Value.IsOpen)));
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(ConcurrentRequests(), PerCaller());
             options.OnRejected = async (context, ct) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "1";
@@ -86,30 +88,29 @@ public static class SecuritySetup
         return services;
     }
 
-    static PartitionedRateLimiter<HttpContext> ConcurrentRequests() => PartitionedRateLimiter.Create<HttpContext, string>(http =>
-        http.Request.Path.StartsWithSegments("/health")
-            ? RateLimitPartition.GetNoLimiter("health")
-            : RateLimitPartition.GetConcurrencyLimiter("service", _ => new ConcurrencyLimiterOptions
-            {
-                PermitLimit = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.MaxConcurrentRequests, QueueLimit = 0,
-            }));
+    // Health probes carry DisableRateLimiting (Hosting/DefectApiSetup.cs), so neither limiter sees them.
+    static PartitionedRateLimiter<HttpContext> ConcurrentRequests(RateLimitOptions limits) => PartitionedRateLimiter.Create<HttpContext, bool>(_ =>
+        RateLimitPartition.GetConcurrencyLimiter(true, _ => new ConcurrencyLimiterOptions { PermitLimit = limits.MaxConcurrentRequests, QueueLimit = 0 }));
 
     /// <summary>A token bucket per API key; callers without a valid key share one per client address (the forwarded
     /// one when forwarded headers are enabled), and in open mode only when RateLimiting:PerAddressWhenOpen is set.</summary>
-    static PartitionedRateLimiter<HttpContext> PerCaller() => PartitionedRateLimiter.Create<HttpContext, string>(http =>
+    static PartitionedRateLimiter<HttpContext> PerCaller(RateLimitOptions limits, bool open)
     {
-        if (http.Request.Path.StartsWithSegments("/health")) return RateLimitPartition.GetNoLimiter("health");
-        var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-        bool open = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.IsOpen;
-        if (open && !limits.PerAddressWhenOpen) return RateLimitPartition.GetNoLimiter("open");
-        var identity = http.User.Identity;
-        var caller = identity?.IsAuthenticated == true && !open ? "key:" + identity.Name : "ip:" + http.Connection.RemoteIpAddress;
-        return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
+        var bucket = new TokenBucketRateLimiterOptions
         {
             TokenLimit = limits.Burst, TokensPerPeriod = limits.PermitsPerSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0, AutoReplenishment = true,
+        };
+        if (open && !limits.PerAddressWhenOpen)
+            return PartitionedRateLimiter.Create<HttpContext, bool>(_ => RateLimitPartition.GetNoLimiter(true));
+        // Keyed by (key name) or (client address), so a request builds no partition string.
+        return PartitionedRateLimiter.Create<HttpContext, (string? Key, System.Net.IPAddress? Address)>(http =>
+        {
+            var identity = http.User.Identity;
+            var caller = identity?.IsAuthenticated == true && !open ? (identity.Name, null) : ((string?)null, http.Connection.RemoteIpAddress);
+            return RateLimitPartition.GetTokenBucketLimiter(caller, _ => bucket);
         });
-    });
+    }
 
     public static WebApplication UseApiKeySecurity(this WebApplication app)
     {
