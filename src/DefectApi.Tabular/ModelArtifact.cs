@@ -179,8 +179,8 @@ public sealed class ModelArtifact
     {
         ArgumentNullException.ThrowIfNull(batch);
         var encoders = Members[0].Pipeline.Encoders;
-        var errors = new List<RecordError>(Math.Min(batch.ReadErrors.Count, MaxErrors));
-        for (int i = 0; i < errors.Capacity; i++) errors.Add(batch.ReadErrors[i]);
+        var errors = new List<RecordError>();
+        for (int i = 0; i < batch.ReadErrors.Count && errors.Count < MaxErrors; i++) errors.Add(batch.ReadErrors[i]);
         var cells = batch.Cells;
         for (int i = 0; i < batch.Count && errors.Count < MaxErrors; i++)
         {

@@ -70,8 +70,7 @@ internal static class PredictionRequestReader
     {
         switch (reader.TokenType)
         {
-            // The engine computes in float32: a number beyond its range cannot be a measurement.
-            case JsonTokenType.Number when reader.TryGetDouble(out double number) && Math.Abs(number) <= float.MaxValue:
+            case JsonTokenType.Number when reader.TryGetDouble(out double number) && IsMeasurement(number):
                 batch.Set(column, CellValue.FromNumber(number));
                 break;
             case JsonTokenType.String:
@@ -106,13 +105,15 @@ internal static class PredictionRequestReader
         return keyed;
     }
 
+    /// <summary>The engine computes in float32: a number beyond its range cannot be a measurement.</summary>
+    static bool IsMeasurement(double number) => Math.Abs(number) <= float.MaxValue;
+
     public const string InvalidValue = "The value must be a number within ±3.4e38, a string, true/false or null.";
 
     /// <summary>A JSON value as a cell, or null when it cannot be one (an object, an array, a huge number).</summary>
     public static CellValue? ToCell(JsonElement element) => element.ValueKind switch
     {
-        // The engine computes in float32: a number beyond its range cannot be a measurement.
-        JsonValueKind.Number => element.TryGetDouble(out var d) && Math.Abs(d) <= float.MaxValue ? CellValue.FromNumber(d) : null,
+        JsonValueKind.Number => element.TryGetDouble(out var d) && IsMeasurement(d) ? CellValue.FromNumber(d) : null,
         JsonValueKind.String => CellValue.FromText(element.GetString()!),
         JsonValueKind.True => CellValue.FromBoolean(true),
         JsonValueKind.False => CellValue.FromBoolean(false),
