@@ -197,9 +197,12 @@ public sealed class ModelArtifact
         var predictions = PredictValidated(cells, batch.Count);
         for (int i = 0; i < predictions.Count && errors.Count < MaxErrors; i++)
             if (!IsFinite(predictions[i]))
-                errors.Add(new RecordError(i, "", "The values are so far outside the training data that the model gives no finite answer. Check the units and magnitudes."));
+                errors.Add(new RecordError(i, "", NoFiniteAnswer));
         return errors.Count > 0 ? new PredictionBatch([], errors) : new PredictionBatch(predictions, []);
     }
+
+    internal const string NoFiniteAnswer =
+        "The values are so far outside the training data that the model gives no finite answer. Check the units and magnitudes.";
 
     private static bool IsFinite(Prediction p) =>
         !(p.Probability is { } probability && !double.IsFinite(probability) || p.Value is { } value && !double.IsFinite(value) ||
@@ -227,19 +230,25 @@ public sealed class ModelArtifact
         {
             case TargetSpec.Binary:
                 double p = output[0];
-                bool defect = p >= Threshold!.Value;
-                return new Prediction(defect ? Classes![1] : Classes![0], p, defect, null, null, warnings);
+                return new Prediction(Classes![LabelIndex(output)], p, IsDefect(p), null, null, warnings);
             case TargetSpec.Regression:
                 return new Prediction(null, null, null, output[0], null, warnings);
             default:
                 var probabilities = new Dictionary<string, double>(Classes!.Count, StringComparer.Ordinal);
-                int best = 0;
-                for (int c = 0; c < Classes.Count; c++)
-                {
-                    probabilities[Classes[c]] = output[c];
-                    if (output[c] > output[best]) best = c;
-                }
-                return new Prediction(Classes[best], null, null, null, probabilities, warnings);
+                for (int c = 0; c < Classes.Count; c++) probabilities[Classes[c]] = output[c];
+                return new Prediction(Classes[LabelIndex(output)], null, null, null, probabilities, warnings);
         }
+    }
+
+    internal bool IsDefect(double probability) => probability >= Threshold!.Value;
+
+    /// <summary>The class a classifier's output names: positive at or above the threshold (binary), the most
+    /// probable, first on a tie (multiclass).</summary>
+    internal int LabelIndex(ReadOnlySpan<double> output)
+    {
+        if (Task == TargetSpec.Binary) return IsDefect(output[0]) ? 1 : 0;
+        int best = 0;
+        for (int c = 1; c < output.Length; c++) if (output[c] > output[best]) best = c;
+        return best;
     }
 }

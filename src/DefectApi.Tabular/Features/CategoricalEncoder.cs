@@ -25,7 +25,7 @@ internal sealed class CategoricalEncoder : FeatureEncoder
 
     public override string Type => TypeName;
     private int OtherSlot => _kept.Length;
-    private int UnseenSlot => _kept.Length + (_rare.Length > 0 ? 1 : 0);
+    public int UnseenSlot => _kept.Length + (_rare.Length > 0 ? 1 : 0);
     public override int Width => UnseenSlot + 1;
     public override IReadOnlyList<string> Categories => [.. _kept, .. _rare];
     public int KeptCount => _kept.Length;
@@ -62,6 +62,16 @@ internal sealed class CategoricalEncoder : FeatureEncoder
         output[UnseenSlot] = 1f;
         warnings?.Add($"'{Name}' = '{NumericEncoder.Shorten(text)}' was not seen in training; it is treated as an unknown category.");
     }
+
+    /// <summary>Lights the input of a category's slot (SlotOf), with no warning: for callers that looked it up themselves.</summary>
+    public void EncodeSlot(int slot, Span<float> output)
+    {
+        output[..Width].Clear();
+        output[slot] = 1f;
+    }
+
+    /// <summary>The input a category lights: its own, "other" for a rare one, "unseen" for one training never saw.</summary>
+    public int SlotOf(string category) => _slot.TryGetValue(category, out int slot) ? slot : UnseenSlot;
 
     /// <summary>Numbers sent for a category column (JSON 3 for team "3") match the category's text.</summary>
     public static string? AsText(CellValue value) => value.Kind switch

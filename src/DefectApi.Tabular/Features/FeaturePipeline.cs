@@ -7,9 +7,15 @@ internal sealed class FeaturePipeline
 {
     private readonly int[] _offsets;
 
+    // Arrays, not the list: scoring walks them per record and member, and Width may be computed.
+    private readonly FeatureEncoder[] _encoders;
+    private readonly int[] _widths;
+
     public FeaturePipeline(IReadOnlyList<FeatureEncoder> encoders)
     {
         Encoders = encoders;
+        _encoders = [.. encoders];
+        _widths = encoders.Select(e => e.Width).ToArray();
         _offsets = new int[encoders.Count];
         int width = 0;
         for (int i = 0; i < encoders.Count; i++)
@@ -85,8 +91,8 @@ internal sealed class FeaturePipeline
     /// <summary>Encodes one record whose cells are given in Encoders order.</summary>
     public void EncodeRecord(ReadOnlySpan<CellValue> cells, Span<float> output, ICollection<string>? warnings)
     {
-        for (int e = 0; e < Encoders.Count; e++)
-            Encoders[e].Encode(cells[e], output.Slice(_offsets[e], Encoders[e].Width), warnings);
+        for (int e = 0; e < _encoders.Length; e++)
+            _encoders[e].Encode(cells[e], output.Slice(_offsets[e], _widths[e]), warnings);
     }
 
     public void Write(BinaryWriter writer)

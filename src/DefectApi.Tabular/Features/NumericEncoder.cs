@@ -28,6 +28,10 @@ internal sealed class NumericEncoder : FeatureEncoder
     private readonly CategoricalEncoder? _levels;
     private readonly PiecewiseLinearBins? _bins;
 
+    // A level's slot by the bits of its value: Level(x) round-trips, so equal bits are exactly equal level texts, and
+    // scoring needs no string per value.
+    private readonly Dictionary<long, int> _levelSlots = [];
+
     /// <summary>A z-score's parameters.</summary>
     private readonly record struct Scale(double Mean, double Std)
     {
@@ -44,6 +48,9 @@ internal sealed class NumericEncoder : FeatureEncoder
         QuantileNormal quantiles, bool useLog, double logShift, Scale log, CategoricalEncoder? levels, PiecewiseLinearBins? bins) : base(name)
     {
         _bins = bins;
+        if (levels is not null)
+            foreach (var level in levels.Categories)
+                _levelSlots[BitConverter.DoubleToInt64Bits(double.Parse(level, CultureInfo.InvariantCulture))] = levels.SlotOf(level);
         (_plain, _median, _min, _max, _missingIndicator, _quantiles) = (plain, median, min, max, missingIndicator, quantiles);
         (_useLog, _logShift, _log, _levels) = (useLog, logShift, log, levels);
     }
@@ -109,7 +116,9 @@ internal sealed class NumericEncoder : FeatureEncoder
         if (_levels is not null)
         {
             // An unseen level of a numeric column is normal (a new thickness), so it does not warn.
-            _levels.Encode(missing ? CellValue.Missing : CellValue.FromText(Level(x)), output.Slice(k, _levels.Width), null);
+            var levelInputs = output.Slice(k, _levels.Width);
+            if (missing) levelInputs.Clear();
+            else _levels.EncodeSlot(_levelSlots.TryGetValue(BitConverter.DoubleToInt64Bits(x), out int slot) ? slot : _levels.UnseenSlot, levelInputs);
             k += _levels.Width;
         }
         if (_missingIndicator) output[k++] = missing ? 1f : 0f;

@@ -41,21 +41,36 @@ internal sealed class QuantileNormal
 
     public double Transform(double x)
     {
-        int at = Array.BinarySearch(_values, x);
+        int upper = FirstNotBelow(_values, x);
         double rank;
-        if (at >= 0) rank = _ranks[at];
+        if (upper < _values.Length && _values[upper] == x) rank = _ranks[upper];
+        else if (upper == 0) rank = _ranks[0];
+        else if (upper == _values.Length) rank = _ranks[^1];
         else
         {
-            int upper = ~at;
-            if (upper == 0) rank = _ranks[0];
-            else if (upper == _values.Length) rank = _ranks[^1];
-            else
-            {
-                double t = Schema.FiniteStatistics.Fraction(x, _values[upper - 1], _values[upper]);
-                rank = _ranks[upper - 1] + t * (_ranks[upper] - _ranks[upper - 1]);
-            }
+            double t = Schema.FiniteStatistics.Fraction(x, _values[upper - 1], _values[upper]);
+            rank = _ranks[upper - 1] + t * (_ranks[upper] - _ranks[upper - 1]);
         }
         return InverseNormal(Math.Clamp(rank, RankClip, 1 - RankClip));
+    }
+
+    /// <summary>The first position whose value is not below x (values.Length when all are): a lower bound that halves
+    /// a span with plain comparisons, which scoring calls per value and member, cheaper than Array.BinarySearch's
+    /// comparer.</summary>
+    private static int FirstNotBelow(double[] values, double x)
+    {
+        int low = 0, count = values.Length;
+        while (count > 0)
+        {
+            int half = count >> 1;
+            if (values[low + half] < x)
+            {
+                low += half + 1;
+                count -= half + 1;
+            }
+            else count = half;
+        }
+        return low;
     }
 
     /// <summary>Φ⁻¹(p) by P. J. Acklam's rational approximation (2003), relative error below 1.15e−9.</summary>

@@ -123,4 +123,23 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
         Assert.Equal("id,a,label,probability_Bumps,probability_Pastry,probability_Stains,error", lines[0]);
         Assert.StartsWith("7,1,", lines[1]);
     }
+
+    [Fact]
+    public async Task ARowTheModelGivesNoFiniteAnswerForGetsAnErrorAndTheOthersTheirAnswers()
+    {
+        // A narrow column: 3e38 lies ~1e41 standard deviations out, beyond float32, and overflows the network.
+        var frame = TestData.Frame(TestData.Csv("x,y", 200, i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i * 0.00005},{i * 0.1 + (i % 7) * 0.01}")));
+        var model = DefectApi.Tabular.Training.TabularTrainer.Train(frame, new DefectApi.Tabular.Training.TabularTrainingOptions
+        {
+            Target = "y", Epochs = 20, EnsembleSize = 1, HiddenLayers = [64, 64], Seed = 3,
+        }, null, default, default).Artifact;
+        var output = new MemoryStream();
+        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,x\nA,0.002\nB,3e38\nC,0.004\n")), output, model, CancellationToken.None);
+        var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("id,x,value,error", lines[0]);
+        Assert.Matches(@"^A,0\.002,[-0-9.Ee+]+,$", lines[1]);
+        Assert.Equal("B,3e38,," + ModelArtifact.NoFiniteAnswer, lines[2]);
+        Assert.Matches(@"^C,0\.004,[-0-9.Ee+]+,$", lines[3]);
+    }
 }

@@ -1,0 +1,154 @@
+using System.Buffers;
+using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Training;
+
+namespace DefectApi.Tabular.Csv;
+
+/// <summary>Rows of a CSV waiting to be scored together: their input fields already written out as CSV text, their
+/// model cells and any errors. Reading a row allocates only for what is new: a text value the column has not shown
+/// before, or an error message.</summary>
+internal sealed class CsvScoringBatch : IDisposable
+{
+    /// <summary>Distinct texts kept per input column (categories, mostly); a column with more allocates per value.</summary>
+    private const int MaxKeptTexts = 4096;
+
+    private readonly ModelArtifact _model;
+    private readonly IReadOnlyList<FeatureEncoder> _encoders;
+    private readonly int[] _ordinals;
+    private readonly int _columns;
+    private readonly char _decimalSeparator;
+    private readonly CsvTextBuffer _passThrough;
+    private readonly List<int> _rowEnds = [];
+    private readonly List<string?> _errors = [];
+    private readonly List<CellValue> _cells = [];
+    private readonly Dictionary<string, string>[] _texts;
+
+    public CsvScoringBatch(ModelArtifact model, int[] ordinals, int columns, CsvDialect dialect)
+    {
+        _model = model;
+        _encoders = model.Members[0].Pipeline.Encoders;
+        _ordinals = ordinals;
+        _columns = columns;
+        _decimalSeparator = dialect.DecimalSeparator;
+        _passThrough = new CsvTextBuffer(dialect.Delimiter, dialect.DecimalSeparator);
+        _texts = _encoders.Select(_ => new Dictionary<string, string>(StringComparer.Ordinal)).ToArray();
+    }
+
+    public int Count => _rowEnds.Count;
+
+    public void Add(CsvSource source)
+    {
+        for (int c = 0; c < _columns; c++) _passThrough.Field(source.Field(c));
+        _rowEnds.Add(_passThrough.Length);
+        _passThrough.EndFields();
+        List<string>? problems = null;
+        for (int e = 0; e < _encoders.Count; e++)
+        {
+            var cell = ToCell(source.Field(_ordinals[e]), e);
+            if (_encoders[e].Check(cell) is { } problem) (problems ??= []).Add($"{_encoders[e].Name}: {problem}");
+            _cells.Add(cell);
+        }
+        _errors.Add(problems is null ? null : string.Join("; ", problems));
+    }
+
+    private CellValue ToCell(ReadOnlySpan<char> raw, int input)
+    {
+        if (CellText.IsMissing(raw)) return CellValue.Missing;
+        if (_encoders[input].Type == NumericEncoder.TypeName && CellText.TryParseNumber(raw, _decimalSeparator, out double v))
+            return CellValue.FromNumber(v);
+        var known = _texts[input].GetAlternateLookup<ReadOnlySpan<char>>();
+        if (known.TryGetValue(raw, out var text)) return CellValue.FromText(text);
+        text = raw.ToString();
+        if (_texts[input].Count < MaxKeptTexts) _texts[input][text] = text;
+        return CellValue.FromText(text);
+    }
+
+    /// <summary>Scores the sound rows and writes every row, in order: its input fields, its answers and its error.</summary>
+    public void ScoreInto(CsvTextBuffer text)
+    {
+        int inputs = _encoders.Count, outputs = _model.TargetSpec.Outputs;
+        var valid = new List<int>(Count);
+        for (int r = 0; r < Count; r++) if (_errors[r] is null) valid.Add(r);
+        var cells = ArrayPool<CellValue>.Shared.Rent(Math.Max(1, valid.Count * inputs));
+        var answers = ArrayPool<double>.Shared.Rent(Math.Max(1, valid.Count * outputs));
+        try
+        {
+            for (int i = 0; i < valid.Count; i++)
+                for (int e = 0; e < inputs; e++) cells[i * inputs + e] = _cells[valid[i] * inputs + e];
+            PredictOnAllCores(cells, answers, valid.Count);
+            int next = 0, start = 0;
+            for (int r = 0; r < Count; r++)
+            {
+                text.PassThrough(_passThrough.Slice(start, _rowEnds[r] - start));
+                start = _rowEnds[r];
+                string? error = _errors[r];
+                if (next < valid.Count && valid[next] == r)
+                {
+                    var answer = answers.AsSpan(next++ * outputs, outputs);
+                    if (IsFinite(answer)) WriteAnswer(text, answer);
+                    else error = ModelArtifact.NoFiniteAnswer;
+                }
+                if (error is not null) WriteNoAnswer(text);
+                if (error is null) text.Empty();
+                else text.Field(error);
+                text.EndRecord();
+            }
+        }
+        finally
+        {
+            ArrayPool<CellValue>.Shared.Return(cells, clearArray: true);
+            ArrayPool<double>.Shared.Return(answers);
+        }
+        _rowEnds.Clear();
+        _errors.Clear();
+        _cells.Clear();
+        _passThrough.Clear();
+    }
+
+    private static bool IsFinite(ReadOnlySpan<double> answer)
+    {
+        foreach (double v in answer) if (!double.IsFinite(v)) return false;
+        return true;
+    }
+
+    private void WriteAnswer(CsvTextBuffer text, ReadOnlySpan<double> answer)
+    {
+        switch (_model.Task)
+        {
+            case TargetSpec.Binary:
+                text.Field(_model.Classes![_model.LabelIndex(answer)]);
+                text.Number(answer[0]);
+                text.Field(_model.IsDefect(answer[0]) ? "true" : "false");
+                break;
+            case TargetSpec.Regression:
+                text.Number(answer[0]);
+                break;
+            default:
+                text.Field(_model.Classes![_model.LabelIndex(answer)]);
+                foreach (double p in answer) text.Number(p);
+                break;
+        }
+    }
+
+    private void WriteNoAnswer(CsvTextBuffer text)
+    {
+        int cells = _model.Task switch { TargetSpec.Binary => 3, TargetSpec.Regression => 1, _ => 1 + _model.Classes!.Count };
+        for (int i = 0; i < cells; i++) text.Empty();
+    }
+
+    /// <summary>The rows scored in as many slices as there are cores (at least 256 rows each): the networks and
+    /// encoders are read-only and their scratch is per thread, and each slice's answers land in place.</summary>
+    private void PredictOnAllCores(CellValue[] cells, double[] answers, int rows)
+    {
+        int inputs = _encoders.Count, outputs = _model.TargetSpec.Outputs;
+        int slices = Math.Clamp(rows / 256, 1, Environment.ProcessorCount);
+        Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = slices }, s =>
+        {
+            int start = rows * s / slices, end = rows * (s + 1) / slices;
+            EnsembleOutputs.PredictInto(_model.Members, _model.TargetSpec, cells.AsSpan(start * inputs, (end - start) * inputs),
+                end - start, null, answers.AsSpan(start * outputs, (end - start) * outputs));
+        });
+    }
+
+    public void Dispose() => _passThrough.Dispose();
+}
