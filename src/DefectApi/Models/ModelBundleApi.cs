@@ -25,7 +25,7 @@ public sealed class BundleOptions
 
 /// <summary>Moving a model between installations: a bundle file out, the same file in as the next version of its
 /// name.</summary>
-public static class ModelBundleApi
+public static partial class ModelBundleApi
 {
     public static RouteGroupBuilder MapModelBundleApi(this IEndpointRouteBuilder routes)
     {
@@ -63,7 +63,7 @@ public static class ModelBundleApi
     }
 
     static async Task<Results<Created<ModelResponse>, ProblemHttpResult>> ImportAsync(
-        HttpRequest request, DefectDbContext db, IOptions<BundleOptions> options, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, DefectDbContext db, IOptions<BundleOptions> options, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
     {
         var (file, unreadable) = await ReadBundleAsync(request, options.Value.MaxImportBytes, ct);
         if (unreadable is not null) return unreadable;
@@ -79,6 +79,8 @@ public static class ModelBundleApi
             try
             {
                 var model = await StoreAsync(db, bundle, clock.GetUtcNow().UtcDateTime, ct);
+                var source = bundle.Manifest.Model;
+                LogImported(logs.CreateLogger(typeof(ModelBundleApi)), model.Id, model.Name, model.Version, source.Id, source.Version);
                 return TypedResults.Created($"/api/models/{model.Id}", model.ToResponse(bundle.Artifact));
             }
             catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e) && attempt < 10)
@@ -137,4 +139,8 @@ public static class ModelBundleApi
         await source.CopyToAsync(copy, ct);
         return copy.ToArray();
     }
+
+    /// <summary>Where an imported model came from: its id and version on the installation that exported it.</summary>
+    [LoggerMessage(LogLevel.Information, "Imported model {ModelId} ({ModelName} v{ModelVersion}) from a bundle of model {SourceModelId} v{SourceVersion}")]
+    static partial void LogImported(ILogger logger, Guid modelId, string modelName, int modelVersion, Guid sourceModelId, int sourceVersion);
 }

@@ -78,8 +78,8 @@ internal static class ModelBundleFormat
         return new Contents(file.AsMemory(ManifestAt, manifestLength), file.AsSpan(ManifestAt + manifestLength + 8, artifactLength).ToArray());
     }
 
-    /// <summary>The file size the header promises, or null when the header is too short or its lengths are
-    /// impossible.</summary>
+    /// <summary>The file size the header promises (the least it can be, when the artifact's length is cut off too), or
+    /// null when the header is too short or its lengths are impossible.</summary>
     static long? DeclaredLength(byte[] file)
     {
         if (file.Length < ManifestAt) return null;
@@ -94,7 +94,7 @@ internal static class ModelBundleFormat
 
     static BundleFormatException Truncated(long actual, long? declared) => new("The bundle is incomplete",
         (declared is { } expected && expected > actual
-            ? $"The file has {actual} bytes, but its header says the bundle has {expected}: it was cut off on the way. "
+            ? $"The file has {actual} bytes, but its header says the bundle has at least {expected}: it was cut off on the way. "
             : $"The file has only {actual} bytes, too few for a bundle: it was cut off on the way. ") +
         "Download or copy it again in full.");
 

@@ -81,7 +81,7 @@ public sealed class ModelBundleRefusalTests(TrainedServiceFixture service) : ICl
 public sealed class ModelBundleLimitTests
 {
     [Fact]
-    public async Task ABundleOverTheLimitIs413WhetherItsLengthIsDeclaredOrNot()
+    public async Task ABundleOverTheLimitIs413DeclaredStreamedOrInAForm()
     {
         using var factory = new ApiFactory(new Dictionary<string, string?> { ["Bundles:MaxImportBytes"] = "2048" });
         var client = factory.CreateClient();
@@ -92,8 +92,11 @@ public sealed class ModelBundleLimitTests
         streamed.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         var chunked = await (await client.PostAsync("/api/models/import", streamed)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
 
-        Assert.Contains("Bundles:MaxImportBytes", declared.GetProperty("detail").GetString());
-        Assert.Contains("Bundles:MaxImportBytes", chunked.GetProperty("detail").GetString());
+        var form = new MultipartFormDataContent { { new ByteArrayContent(large), "file", "large.dabundle" } };
+        var multipart = await (await client.PostAsync("/api/models/import", form)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        foreach (var problem in new[] { declared, chunked, multipart })
+            Assert.Contains("Bundles:MaxImportBytes", problem.GetProperty("detail").GetString());
         Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("items").GetArrayLength());
     }
 
