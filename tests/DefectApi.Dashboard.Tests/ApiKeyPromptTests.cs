@@ -1,6 +1,4 @@
 using DefectApi.Tests.Shared;
-using System.Security.Cryptography;
-using System.Text;
 using DefectApi.Dashboard.Tests.Infrastructure;
 using DefectApi.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -10,17 +8,9 @@ namespace DefectApi.Dashboard.Tests;
 /// <summary>A service with API keys: the page asks for a key at the first 401, once, keeps it for the tab, and sends it
 /// on every call: fetch, the upload's XMLHttpRequest and the training event stream alike.</summary>
 [Collection(ChromiumCollection.Name)]
-public sealed class ApiKeyPromptTests(Chromium chromium, ApiKeyPromptTests.KeyedService service) : IClassFixture<ApiKeyPromptTests.KeyedService>
+public sealed class ApiKeyPromptTests(Chromium chromium, KeyedServiceHost service) : IClassFixture<KeyedServiceHost>
 {
-    const string Key = "dashboard-test-key";
-
-    /// <summary>The service with one admin key, configured as operators do: by its SHA-256.</summary>
-    public sealed class KeyedService() : ServiceHost(new Dictionary<string, string>
-    {
-        ["Auth__ApiKeys__0__Name"] = "dashboard",
-        ["Auth__ApiKeys__0__Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Key))),
-        ["Auth__ApiKeys__0__Scopes__0"] = "admin",
-    });
+    const string Key = KeyedServiceHost.Key;
 
     [ChromiumFact]
     public async Task TheFirst401AsksForAKeyThatEveryLaterCallSends()

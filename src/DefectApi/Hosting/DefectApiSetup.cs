@@ -39,6 +39,7 @@ public static class DefectApiSetup
         services.AddOptions<TrainingQueueOptions>().BindConfiguration(TrainingQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PredictionOptions>().BindConfiguration(PredictionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ModelCacheOptions>().BindConfiguration(ModelCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BundleOptions>().BindConfiguration(BundleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
         services.AddApiProblemHandling();
@@ -91,6 +92,7 @@ public static class DefectApiSetup
         app.MapDatasetsApi();
         app.MapTrainingJobsApi();
         app.MapModelsApi();
+        app.MapModelBundleApi();
         app.MapDeploymentsApi();
         app.MapOptimizationApi();
         return app;

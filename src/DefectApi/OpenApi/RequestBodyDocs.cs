@@ -87,18 +87,8 @@ public static class RequestBodyDocs
                 {
                     ["multipart/form-data"] = new()
                     {
-                        Schema = new OpenApiSchema
-                        {
-                            Type = JsonSchemaType.Object,
-                            Required = new HashSet<string> { "file" },
-                            Properties = new Dictionary<string, IOpenApiSchema>
-                            {
-                                ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "The CSV file" },
-                                ["name"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Dataset name (default: the file name)" },
-                                ["delimiter"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = ", ; | or tab (default: detected)" },
-                                ["decimalSeparator"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = ". or , (default: detected)" },
-                            },
-                        },
+                        Schema = MultipartWithFile("The CSV file", ("name", "Dataset name (default: the file name)"),
+                            ("delimiter", ", ; | or tab (default: detected)"), ("decimalSeparator", ". or , (default: detected)")),
                         Encoding = new Dictionary<string, OpenApiEncoding>
                         {
                             ["file"] = new() { ContentType = "text/csv, application/octet-stream" },
@@ -109,4 +99,15 @@ public static class RequestBodyDocs
             };
             return Task.CompletedTask;
         });
+
+    /// <summary>A multipart/form-data body whose one required part is the file 'file', with optional text fields.</summary>
+    internal static OpenApiSchema MultipartWithFile(string fileDescription, params (string Name, string Description)[] fields)
+    {
+        var properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = fileDescription },
+        };
+        foreach (var (name, description) in fields) properties[name] = new OpenApiSchema { Type = JsonSchemaType.String, Description = description };
+        return new OpenApiSchema { Type = JsonSchemaType.Object, Required = new HashSet<string> { "file" }, Properties = properties };
+    }
 }

@@ -77,6 +77,7 @@ public sealed class ResponseConformanceTests(ITestOutputHelper output) : IDispos
         foreach (var (kind, model) in new[] { (Binary, binary), (Regression, regression), (Multiclass, multiclass) })
             await UseModelAsync(api, kind, model);
         await FailuresAsync(api, binary, regression);
+        await BundlesAsync(api, plain, multiclass);
         await DeploymentsAsync(api, binary, regression);
         await JobsAsync(api, binary);
         await PipelineRefusalsAsync();
@@ -172,6 +173,17 @@ public sealed class ResponseConformanceTests(ITestOutputHelper output) : IDispos
         await Expect(404, api.PostAsync($"/api/models/{unknown}/optimize", Json($$"""{"record":{{Binary.Record}},{{Binary.Optimize}}}""")));
         await Expect(400, api.GetAsync($"/api/models/{binary}/sensitivity?column=Nope"));
         await Expect(404, api.GetAsync($"/api/models/{unknown}/sensitivity?column=x"));
+    }
+
+    static async Task BundlesAsync(HttpClient api, HttpClient plain, string model)
+    {
+        var bundle = new ByteArrayContent(await plain.GetByteArrayAsync($"/api/models/{model}/bundle"));
+        bundle.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        await Expect(200, api.GetAsync($"/api/models/{model}/bundle"));
+        await Expect(404, api.GetAsync($"/api/models/{Guid.NewGuid()}/bundle"));
+        await Expect(201, api.PostAsync("/api/models/import", bundle));
+        await Expect(400, api.PostAsync("/api/models/import", new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "file", "x.dabundle" } }));
+        await Expect(415, api.PostAsync("/api/models/import", Csv("a,b\n1,2\n")));
     }
 
     static async Task DeploymentsAsync(HttpClient api, string binary, string regression)

@@ -103,6 +103,42 @@ export const put = (path, json, options) => request('PUT', path, json, options);
 export const del = (path, options) => request('DELETE', path, undefined, options);
 
 /**
+ * Downloads a file the service answers (a model bundle, an ONNX model) through fetch, so that the API key goes along,
+ * which a plain link cannot send; the blob is then saved under the name in Content-Disposition.
+ */
+export async function download(path, fallbackName) {
+  const response = await send('GET', path, { headers: { Accept: 'application/octet-stream, application/problem+json' } });
+  if (!response.ok) throw await ApiError.from(response);
+  const blob = await response.blob();
+  const name = fileNameOf(response.headers.get('Content-Disposition')) ?? fallbackName;
+  const url = URL.createObjectURL(blob);
+  const anchor = Object.assign(document.createElement('a'), { href: url, download: name, hidden: true });
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  // The click has handed the blob to the browser's download; the URL is not needed after this task.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+  return { name, size: blob.size };
+}
+
+/** The file name in a Content-Disposition header: filename* (RFC 6266, UTF-8) first, then filename. */
+function fileNameOf(header) {
+  if (!header) return null;
+  const extended = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (extended) {
+    try { return decodeURIComponent(extended[1]); } catch { /* a malformed escape: fall back to filename */ }
+  }
+  return /filename="?([^";]+)"?/i.exec(header)?.[1] ?? null;
+}
+
+/** Posts a file's bytes as an application/octet-stream body; resolves with the JSON answer, rejects with ApiError. */
+export async function postFile(path, file) {
+  const response = await send('POST', path, { body: file, headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream' } });
+  if (!response.ok) throw await ApiError.from(response);
+  return response.json();
+}
+
+/**
  * Uploads a file as a raw text/csv body (the name in ?name=) with XMLHttpRequest, whose upload events report progress
  * (fetch has none). The service streams such a body straight into its CSV reader.
  */

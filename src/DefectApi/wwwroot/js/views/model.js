@@ -1,7 +1,7 @@
 // One model: metrics, curves (by task), training history, a deploy control and a form to try a prediction.
 
 import * as api from '../api.js';
-import { h, fill, fmt, time, section, field, badge, link, fact, shortId, thead } from '../dom.js';
+import { h, fill, fmt, bytes, time, section, field, badge, link, fact, shortId, thead } from '../dom.js';
 import * as problems from '../problems.js';
 import { plot, lossChart, confusionTable } from '../charts.js';
 import { thresholdSection } from './threshold.js';
@@ -43,6 +43,7 @@ export async function modelPage(main, signal, id) {
     historySection(model),
     predictSection(model, signal),
     inputsSection(model),
+    downloadSection(model),
     manageSection(model));
 }
 
@@ -100,6 +101,32 @@ function inputsSection(model) {
     model.droppedColumns?.length
       ? h('div', {}, h('h3', {}, 'Left out'), h('ul', {}, model.droppedColumns.map((d) => h('li', {}, h('strong', {}, d.name), `: ${d.reason}`))))
       : null);
+}
+
+/** The model as files to take elsewhere: the bundle for another DefectApi installation (POST /api/models/import),
+ * ONNX for any ONNX runtime. Fetched with the API key, which a plain link could not send. */
+function downloadSection(model) {
+  const problemBox = problems.box();
+  const done = h('p', { role: 'status' });
+  const button = (text, path, fallbackName) => {
+    const control = h('button', { type: 'button' }, text);
+    control.addEventListener('click', async () => {
+      control.disabled = true;
+      fill(done);
+      const file = await problems.attempt(problemBox, () => api.download(path, fallbackName));
+      control.disabled = false;
+      if (file) fill(done, `Downloaded ${file.name} (${bytes(file.size)}).`);
+    });
+    return control;
+  };
+  const base = `${model.name}-v${model.version}`;
+  return section('Download',
+    h('p', { class: 'hint' }, 'The bundle holds the whole model and its history; import it on another DefectApi installation ' +
+      '(Models, Import a model) to predict there exactly as here. ONNX runs the model in any ONNX runtime.'),
+    h('div', { class: 'actions' },
+      button('Download bundle', `/api/models/${model.id}/bundle`, `${base}.dabundle`),
+      button('Download ONNX', `/api/models/${model.id}/onnx`, `${base}.onnx`)),
+    done, problemBox);
 }
 
 /** Deploy under a name (PUT /api/deployments/{name}) and delete. */
