@@ -224,7 +224,7 @@ public sealed class ModelArtifact
         return predictions;
     }
 
-    private Prediction ToPrediction(ReadOnlySpan<double> output, IReadOnlyList<string>? warnings)
+    internal Prediction ToPrediction(ReadOnlySpan<double> output, IReadOnlyList<string>? warnings)
     {
         switch (Task)
         {

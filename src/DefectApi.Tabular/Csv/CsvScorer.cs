@@ -7,6 +7,7 @@ public static class CsvScorer
 {
     private const int BatchRows = 1024;
     private const string ErrorColumn = "error";
+    public const string PredictionIdColumn = "predictionId";
 
     /// <summary>
     /// text/csv in → text/csv out, streamed in batches: every input column passed through (serials and lot numbers
@@ -16,7 +17,8 @@ public static class CsvScorer
     /// anything is written; a row with a bad value, or one the model gives no finite answer for, gets its message in
     /// the error column and empty prediction cells, and the stream goes on.
     /// </summary>
-    public static async Task ScoreAsync(Stream input, Stream output, ModelArtifact model, CancellationToken ct)
+    /// <param name="log">when given, each answered row is handed to it and its id written in a predictionId column</param>
+    public static async Task ScoreAsync(Stream input, Stream output, ModelArtifact model, CancellationToken ct, ICsvPredictionLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
@@ -28,9 +30,9 @@ public static class CsvScorer
         await using (writer.ConfigureAwait(false))
         {
             using var text = new CsvTextBuffer(dialect.Delimiter, dialect.DecimalSeparator);
-            foreach (var name in source.Header.Concat(PredictionColumns(model, source.Header))) text.Field(name);
+            foreach (var name in source.Header.Concat(PredictionColumns(model, source.Header, log is not null))) text.Field(name);
             text.EndRecord();
-            using var batch = new CsvScoringBatch(model, ordinals, source.Header.Count, dialect);
+            using var batch = new CsvScoringBatch(model, ordinals, source.Header, dialect, log);
             while (await source.ReadAsync(ct))
             {
                 batch.Add(source);
@@ -63,7 +65,7 @@ public static class CsvScorer
     }
 
     /// <summary>Prediction column names, suffixed with "_predicted" where the input already uses the name.</summary>
-    private static IEnumerable<string> PredictionColumns(ModelArtifact model, IReadOnlyList<string> header)
+    private static IEnumerable<string> PredictionColumns(ModelArtifact model, IReadOnlyList<string> header, bool logged)
     {
         IEnumerable<string> names = model.Task switch
         {
@@ -71,6 +73,16 @@ public static class CsvScorer
             "regression" => ["value"],
             _ => model.Classes!.Select(c => $"probability_{c}").Prepend("label"),
         };
+        if (logged) names = names.Prepend(PredictionIdColumn);
         return names.Append(ErrorColumn).Select(n => header.Contains(n) ? n + "_predicted" : n);
     }
+}
+
+/// <summary>Where CSV scoring reports each row it answered (a deployment's prediction log); the id it returns is
+/// written in the row's predictionId column.</summary>
+public interface ICsvPredictionLog
+{
+    /// <param name="record">the row as a UTF-8 JSON object: header name → field (a number where the field reads as
+    /// one in the file's decimal separator, null where it is empty or a missing marker, else the text)</param>
+    Guid Logged(ReadOnlySpan<byte> record, Prediction answer);
 }

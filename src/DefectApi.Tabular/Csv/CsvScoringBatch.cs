@@ -23,12 +23,20 @@ internal sealed class CsvScoringBatch : IDisposable
     private readonly List<CellValue> _cells = [];
     private readonly Dictionary<string, string>[] _texts;
 
-    public CsvScoringBatch(ModelArtifact model, int[] ordinals, int columns, CsvDialect dialect)
+    private readonly IReadOnlyList<string> _header;
+    private readonly ICsvPredictionLog? _log;
+    // Only when logging: each row as a JSON object, end to end in one buffer; the log keeps the record as given.
+    private readonly System.Buffers.ArrayBufferWriter<byte> _records = new();
+    private readonly List<int> _recordEnds = [];
+
+    public CsvScoringBatch(ModelArtifact model, int[] ordinals, IReadOnlyList<string> header, CsvDialect dialect, ICsvPredictionLog? log)
     {
         _model = model;
         _encoders = model.Members[0].Pipeline.Encoders;
         _ordinals = ordinals;
-        _columns = columns;
+        _header = header;
+        _columns = header.Count;
+        _log = log;
         _decimalSeparator = dialect.DecimalSeparator;
         _passThrough = new CsvTextBuffer(dialect.Delimiter, dialect.DecimalSeparator);
         _texts = _encoders.Select(_ => new Dictionary<string, string>(StringComparer.Ordinal)).ToArray();
@@ -39,6 +47,7 @@ internal sealed class CsvScoringBatch : IDisposable
     public void Add(CsvSource source)
     {
         for (int c = 0; c < _columns; c++) _passThrough.Field(source.Field(c));
+        if (_log is not null) AddRecordJson(source);
         _rowEnds.Add(_passThrough.Length);
         _passThrough.EndFields();
         List<string>? problems = null;
@@ -49,6 +58,29 @@ internal sealed class CsvScoringBatch : IDisposable
             _cells.Add(cell);
         }
         _errors.Add(problems is null ? null : string.Join("; ", problems));
+    }
+
+    private void AddRecordJson(CsvSource source)
+    {
+        using (var json = new System.Text.Json.Utf8JsonWriter(_records))
+        {
+            json.WriteStartObject();
+            for (int c = 0; c < _columns; c++)
+            {
+                var field = source.Field(c);
+                if (CellText.IsMissing(field)) json.WriteNull(_header[c]);
+                else if (CellText.TryParseNumber(field, _decimalSeparator, out double number)) json.WriteNumber(_header[c], number);
+                else json.WriteString(_header[c], field);
+            }
+            json.WriteEndObject();
+        }
+        _recordEnds.Add(_records.WrittenCount);
+    }
+
+    private ReadOnlySpan<byte> RecordJson(int row)
+    {
+        int start = row == 0 ? 0 : _recordEnds[row - 1];
+        return _records.WrittenSpan[start.._recordEnds[row]];
     }
 
     private CellValue ToCell(ReadOnlySpan<char> raw, int input)
@@ -85,10 +117,18 @@ internal sealed class CsvScoringBatch : IDisposable
                 if (next < valid.Count && valid[next] == r)
                 {
                     var answer = answers.AsSpan(next++ * outputs, outputs);
-                    if (IsFinite(answer)) WriteAnswer(text, answer);
+                    if (IsFinite(answer))
+                    {
+                        if (_log is not null) text.Field(_log.Logged(RecordJson(r), _model.ToPrediction(answer, null)).ToString());
+                        WriteAnswer(text, answer);
+                    }
                     else error = ModelArtifact.NoFiniteAnswer;
                 }
-                if (error is not null) WriteNoAnswer(text);
+                if (error is not null)
+                {
+                    if (_log is not null) text.Empty();
+                    WriteNoAnswer(text);
+                }
                 if (error is null) text.Empty();
                 else text.Field(error);
                 text.EndRecord();
@@ -100,6 +140,8 @@ internal sealed class CsvScoringBatch : IDisposable
             ArrayPool<double>.Shared.Return(answers);
         }
         _rowEnds.Clear();
+        _records.ResetWrittenCount();
+        _recordEnds.Clear();
         _errors.Clear();
         _cells.Clear();
         _passThrough.Clear();

@@ -15,6 +15,8 @@ public abstract class DefectDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Model> Models => Set<Model>();
     public DbSet<Deployment> Deployments => Set<Deployment>();
     public DbSet<DeploymentHistoryEntry> DeploymentHistory => Set<DeploymentHistoryEntry>();
+    public DbSet<Monitoring.LoggedPrediction> PredictionLog => Set<Monitoring.LoggedPrediction>();
+    public DbSet<Monitoring.PredictionOutcome> Outcomes => Set<Monitoring.PredictionOutcome>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(DefectDbContext).Assembly);

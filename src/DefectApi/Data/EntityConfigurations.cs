@@ -58,6 +58,7 @@ internal sealed class DeploymentConfiguration : IEntityTypeConfiguration<Deploym
         builder.HasIndex(d => d.ModelId);
         // A deployment always points at a stored model: deleting a deployed model fails in the database.
         builder.HasOne<Model>().WithMany().HasForeignKey(d => d.ModelId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Model>().WithMany().HasForeignKey(d => d.ShadowModelId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -67,5 +68,30 @@ internal sealed class DeploymentHistoryConfiguration : IEntityTypeConfiguration<
     {
         builder.Property(h => h.DeploymentName).HasMaxLength(100);
         builder.HasIndex(h => new { h.DeploymentName, h.DeployedAt });
+    }
+}
+
+internal sealed class LoggedPredictionConfiguration : IEntityTypeConfiguration<Monitoring.LoggedPrediction>
+{
+    public void Configure(EntityTypeBuilder<Monitoring.LoggedPrediction> builder)
+    {
+        builder.ToTable("PredictionLog");
+        builder.Property(p => p.DeploymentName).HasMaxLength(100);
+        builder.Property(p => p.Label).HasMaxLength(200);
+        // Performance and drift read one deployment's time range; outcomes find predictions by id; retention by age.
+        builder.HasIndex(p => new { p.DeploymentName, p.CreatedAt });
+        builder.HasIndex(p => p.PredictionId);
+        builder.HasIndex(p => p.CreatedAt);
+    }
+}
+
+internal sealed class PredictionOutcomeConfiguration : IEntityTypeConfiguration<Monitoring.PredictionOutcome>
+{
+    public void Configure(EntityTypeBuilder<Monitoring.PredictionOutcome> builder)
+    {
+        builder.HasKey(o => o.PredictionId);
+        builder.Property(o => o.DeploymentName).HasMaxLength(100);
+        builder.Property(o => o.Actual).HasMaxLength(200);
+        builder.HasIndex(o => o.RecordedAt);
     }
 }

@@ -1,3 +1,4 @@
+using DefectApi.Monitoring;
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
@@ -61,6 +62,13 @@ public static class DefectApiSetup
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
         services.AddSingleton<ModelLookup>();
         services.AddSingleton<Predictor>();
+        services.AddOptions<Monitoring.PredictionLogOptions>().BindConfiguration(Monitoring.PredictionLogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Monitoring.PredictionLog>();
+        services.AddSingleton<Monitoring.PredictionLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<Monitoring.PredictionLogWriter>());
+        services.AddHostedService<Monitoring.PredictionLogRetention>();
+        services.AddScoped<Monitoring.OutcomeRecorder>();
+        services.AddScoped<Monitoring.LivePerformance>();
         if (OpenApiSetup.IsBuildTimeExport) services.RemoveBackgroundWork();
         return builder;
     }
@@ -94,6 +102,7 @@ public static class DefectApiSetup
         app.MapModelsApi();
         app.MapModelBundleApi();
         app.MapDeploymentsApi();
+        app.MapMonitoringApi();
         app.MapOptimizationApi();
         return app;
     }

@@ -8,10 +8,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DefectApi.Models;
 
-public sealed record DeploymentRequest([property: Required(ErrorMessage = "modelId is required.")] Guid? ModelId);
-public sealed record DeploymentResponse(string Name, Guid ModelId, DateTime UpdatedAt);
+/// <param name="ShadowModelId">a challenger of the same target, scored on every request and never returned; null or
+/// left out: none</param>
+public sealed record DeploymentRequest([property: Required(ErrorMessage = "modelId is required.")] Guid? ModelId, Guid? ShadowModelId = null);
+public sealed record DeploymentResponse(string Name, Guid ModelId, Guid? ShadowModelId, DateTime UpdatedAt);
 public sealed record DeploymentHistoryResponse(Guid ModelId, DateTime DeployedAt);
-public sealed record DeploymentDetails(string Name, Guid ModelId, DateTime UpdatedAt, IReadOnlyList<DeploymentHistoryResponse> History);
+public sealed record DeploymentDetails(string Name, Guid ModelId, Guid? ShadowModelId, DateTime UpdatedAt, IReadOnlyList<DeploymentHistoryResponse> History);
 public sealed record DeploymentList(IReadOnlyList<DeploymentResponse> Items);
 
 public static class DeploymentsApi
@@ -53,7 +55,7 @@ public static class DeploymentsApi
 
     static async Task<Ok<DeploymentList>> ListAsync(DefectDbContext db, CancellationToken ct) =>
         TypedResults.Ok(new DeploymentList(await db.Deployments.AsNoTracking().OrderBy(d => d.Name)
-            .Select(d => new DeploymentResponse(d.Name, d.ModelId, d.UpdatedAt)).ToListAsync(ct)));
+            .Select(d => new DeploymentResponse(d.Name, d.ModelId, d.ShadowModelId, d.UpdatedAt)).ToListAsync(ct)));
 
     static async Task<Results<Ok<DeploymentDetails>, ProblemHttpResult>> GetAsync(string name, DefectDbContext db, CancellationToken ct)
     {
@@ -61,7 +63,7 @@ public static class DeploymentsApi
         if (deployment is null) return NotFound(name);
         var history = await db.DeploymentHistory.AsNoTracking().Where(h => h.DeploymentName == name)
             .OrderByDescending(h => h.Id).Take(100).Select(h => new DeploymentHistoryResponse(h.ModelId, h.DeployedAt)).ToListAsync(ct);
-        return TypedResults.Ok(new DeploymentDetails(deployment.Name, deployment.ModelId, deployment.UpdatedAt, history));
+        return TypedResults.Ok(new DeploymentDetails(deployment.Name, deployment.ModelId, deployment.ShadowModelId, deployment.UpdatedAt, history));
     }
 
     static async Task<Results<Ok<DeploymentResponse>, ValidationProblem>> PutAsync(
@@ -69,7 +71,16 @@ public static class DeploymentsApi
         DeploymentRoutes routes, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!await db.Models.AnyAsync(m => m.Id == request.ModelId, ct)) errors["modelId"] = [$"There is no model with id '{request.ModelId}'."];
+        var champion = await db.Models.AsNoTracking().Where(m => m.Id == request.ModelId).Select(m => new { m.Task, m.Target }).FirstOrDefaultAsync(ct);
+        if (champion is null) errors["modelId"] = [$"There is no model with id '{request.ModelId}'."];
+        if (request.ShadowModelId is { } shadowId)
+        {
+            var shadow = await db.Models.AsNoTracking().Where(m => m.Id == shadowId).Select(m => new { m.Task, m.Target }).FirstOrDefaultAsync(ct);
+            if (shadow is null) errors["shadowModelId"] = [$"There is no model with id '{shadowId}'."];
+            else if (shadowId == request.ModelId) errors["shadowModelId"] = ["The shadow must be another model than modelId: a model cannot challenge itself."];
+            else if (champion is not null && (shadow.Task != champion.Task || shadow.Target != champion.Target))
+                errors["shadowModelId"] = [$"The shadow predicts '{shadow.Target}' ({shadow.Task}) but the deployment's model predicts '{champion.Target}' ({champion.Task}): a challenger must answer the same question."];
+        }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid deployment");
 
         var modelId = request.ModelId!.Value;
@@ -79,13 +90,13 @@ public static class DeploymentsApi
         {
             try
             {
-                await MoveAsync(db, name, modelId, now, ct);
+                await MoveAsync(db, name, modelId, request.ShadowModelId, now, ct);
                 break;
             }
             catch (Exception e) when (DatabaseErrors.IsForeignKeyViolation(e))
             {
                 // The model was deleted after the check above: the database's key refused the pointer.
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["modelId"] = [$"There is no model with id '{modelId}'."] },
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["modelId"] = ["The model (or the shadow) was deleted meanwhile; choose a stored one."] },
                     title: "Invalid deployment");
             }
             catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e) && attempt < 3)
@@ -94,16 +105,17 @@ public static class DeploymentsApi
             }
         }
         routes.Moved(name, modelId);
-        return TypedResults.Ok(new DeploymentResponse(name, modelId, now));
+        return TypedResults.Ok(new DeploymentResponse(name, modelId, request.ShadowModelId, now));
     }
 
     /// <summary>The pointer and its history move in one transaction: a reader sees the old model or the new one.</summary>
-    static async Task MoveAsync(DefectDbContext db, string name, Guid modelId, DateTime now, CancellationToken ct)
+    static async Task MoveAsync(DefectDbContext db, string name, Guid modelId, Guid? shadowModelId, DateTime now, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var deployment = await db.Deployments.FirstOrDefaultAsync(d => d.Name == name, ct);
         if (deployment is null) db.Deployments.Add(deployment = new Deployment { Name = name });
         deployment.ModelId = modelId;
+        deployment.ShadowModelId = shadowModelId;
         deployment.UpdatedAt = now;
         db.DeploymentHistory.Add(new DeploymentHistoryEntry { DeploymentName = name, ModelId = modelId, DeployedAt = now });
         await db.SaveChangesAsync(ct);

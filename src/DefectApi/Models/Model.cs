@@ -23,6 +23,8 @@ public sealed class Deployment
 {
     public required string Name { get; set; }
     public Guid ModelId { get; set; }
+    /// <summary>A challenger scored on every request off the request path, logged and never returned.</summary>
+    public Guid? ShadowModelId { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
 

@@ -63,8 +63,10 @@ public sealed record ThresholdRequest(
 }
 
 /// <summary>One record's prediction. Which fields it has depends on the model's task, so none is required: binary
-/// label, probability (of the positive class) and defect; regression value; multiclass label and probabilities.</summary>
+/// label, probability (of the positive class) and defect; regression value; multiclass label and probabilities.
+/// Through a deployment each also has the predictionId under which it is logged, for reporting its outcome.</summary>
 public sealed record PredictionResponse(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? PredictionId = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Label = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Probability = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Defect = null,
@@ -106,5 +108,5 @@ public static class ModelMapping
 
 
     public static PredictionResponse ToResponse(this Prediction p) =>
-        new(p.Label, p.Probability, p.Defect, p.Value, p.Probabilities, p.Warnings is { Count: > 0 } ? p.Warnings : null);
+        new(null, p.Label, p.Probability, p.Defect, p.Value, p.Probabilities, p.Warnings is { Count: > 0 } ? p.Warnings : null);
 }

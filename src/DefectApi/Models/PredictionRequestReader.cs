@@ -9,7 +9,8 @@ internal static class PredictionRequestReader
 {
     /// <param name="Batch">the records read (null when the body's shape is wrong: see ShapeError)</param>
     /// <param name="RecordCount">how many records the body holds, also past the limit</param>
-    public sealed record Result(RecordBatch? Batch, string? ShapeError, int RecordCount);
+    /// <param name="Records">where each record's JSON object lies in the body, for the prediction log</param>
+    public sealed record Result(RecordBatch? Batch, string? ShapeError, int RecordCount, IReadOnlyList<Range>? Records = null);
 
     const int MaxDepth = 16;
 
@@ -37,6 +38,7 @@ internal static class PredictionRequestReader
     static Result ReadRecords(ref Utf8JsonReader reader, ModelArtifact model, int maxRecords)
     {
         var batch = new RecordBatch(model);
+        var ranges = new List<Range>();
         int count = 0;
         Span<char> name = stackalloc char[128];
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -48,10 +50,12 @@ internal static class PredictionRequestReader
                 continue;
             }
             batch.StartRecord();
+            int start = checked((int)reader.TokenStartIndex);
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 batch.AddError([], "Each record must be a JSON object of column → value.");
                 reader.Skip();
+                ranges.Add(start..checked((int)reader.BytesConsumed));
                 continue;
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -62,8 +66,9 @@ internal static class PredictionRequestReader
                 reader.Read();
                 ReadValue(ref reader, batch, column);
             }
+            ranges.Add(start..checked((int)reader.BytesConsumed));
         }
-        return new Result(batch, null, count);
+        return new Result(batch, null, count, ranges);
     }
 
     static void ReadValue(ref Utf8JsonReader reader, RecordBatch batch, scoped ReadOnlySpan<char> column)

@@ -9,7 +9,7 @@ namespace DefectApi.Models;
 
 /// <summary>The predict endpoints' shared body: JSON records in, predictions out in the same order; or a CSV body
 /// scored as it streams.</summary>
-public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetrics metrics, ModelLookup models)
+public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetrics metrics, ModelLookup models, Monitoring.PredictionLog log)
 {
     public async Task<Results<Ok<PredictResponse>, CsvScores, ValidationProblem, ProblemHttpResult>> PredictAsync(
         HttpRequest request, ModelSource source, CancellationToken ct)
@@ -21,7 +21,7 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
             size.MaxRequestBodySize = null;
         var mediaType = MediaTypeOf(request.ContentType);
         if (mediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || mediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase))
-            return new CsvScores(entry);
+            return new CsvScores(entry, deployment is not null && log.Enabled ? log.ForCsv(deployment, entry.Model.Id) : null);
         if (!mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
                 detail: $"Content-Type '{request.ContentType}' is not accepted. Send application/json {{ \"records\": [...] }} or a text/csv body with a header row.");
@@ -55,9 +55,11 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
         metrics.RecordPredictions(deployment, "ok", batch.Predictions.Count);
         var explanations = explain ? entry.Artifact.Explain(records, top) : null;
         var answers = new List<PredictionResponse>(batch.Predictions.Count);
+        bool logged = deployment is not null && log.Enabled;
         for (int i = 0; i < batch.Predictions.Count; i++)
         {
             var answer = batch.Predictions[i].ToResponse();
+            if (logged) answer = answer with { PredictionId = log.Add(deployment!, entry.Model.Id, body.Bytes[read.Records![i]], batch.Predictions[i]) };
             answers.Add(explanations is null ? answer : answer with { Reasons = explanations[i].Reasons.Select(ToResponse).ToList() });
         }
         return TypedResults.Ok(new PredictResponse(entry.Model.Id, entry.Model.Name, entry.Model.Version, answers));
@@ -95,7 +97,7 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
 
     /// <summary>Streams CSV in and out. The header is checked before anything is written, so a missing input column is
     /// still a clean 400.</summary>
-    public sealed class CsvScores(ModelCache.Entry entry) : IResult
+    public sealed class CsvScores(ModelCache.Entry entry, ICsvPredictionLog? log) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {
@@ -104,7 +106,7 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
             try
             {
                 await using var body = SpooledBody.Start(http.Request.Body, http.RequestAborted);
-                await CsvScorer.ScoreAsync(body, http.Response.Body, entry.Artifact, http.RequestAborted);
+                await CsvScorer.ScoreAsync(body, http.Response.Body, entry.Artifact, http.RequestAborted, log);
             }
             catch (CsvFormatException) when (!http.Response.HasStarted)
             {

@@ -109,12 +109,17 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.Property<Guid>("ModelId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("ShadowModelId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Name");
 
                     b.HasIndex("ModelId");
+
+                    b.HasIndex("ShadowModelId");
 
                     b.ToTable("Deployments");
                 });
@@ -196,6 +201,83 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.ToTable("Models");
                 });
 
+            modelBuilder.Entity("DefectApi.Monitoring.LoggedPrediction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeploymentName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Input")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Output")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("PredictionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool>("Shadow")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("PredictionId");
+
+                    b.HasIndex("DeploymentName", "CreatedAt");
+
+                    b.ToTable("PredictionLog", (string)null);
+                });
+
+            modelBuilder.Entity("DefectApi.Monitoring.PredictionOutcome", b =>
+                {
+                    b.Property<Guid>("PredictionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Actual")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("DeploymentName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("PredictionId");
+
+                    b.HasIndex("RecordedAt");
+
+                    b.ToTable("Outcomes");
+                });
+
             modelBuilder.Entity("DefectApi.Training.TrainingJob", b =>
                 {
                     b.Property<Guid>("Id")
@@ -275,6 +357,11 @@ namespace DefectApi.Data.Migrations.Postgres
                         .HasForeignKey("ModelId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("DefectApi.Models.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ShadowModelId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("DefectApi.Training.TrainingJob", b =>

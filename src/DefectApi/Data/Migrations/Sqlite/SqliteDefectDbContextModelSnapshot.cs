@@ -104,12 +104,17 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.Property<Guid>("ModelId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ShadowModelId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Name");
 
                     b.HasIndex("ModelId");
+
+                    b.HasIndex("ShadowModelId");
 
                     b.ToTable("Deployments");
                 });
@@ -187,6 +192,81 @@ namespace DefectApi.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Models");
+                });
+
+            modelBuilder.Entity("DefectApi.Monitoring.LoggedPrediction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeploymentName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Input")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Output")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PredictionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("Shadow")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("PredictionId");
+
+                    b.HasIndex("DeploymentName", "CreatedAt");
+
+                    b.ToTable("PredictionLog", (string)null);
+                });
+
+            modelBuilder.Entity("DefectApi.Monitoring.PredictionOutcome", b =>
+                {
+                    b.Property<Guid>("PredictionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actual")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeploymentName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PredictionId");
+
+                    b.HasIndex("RecordedAt");
+
+                    b.ToTable("Outcomes");
                 });
 
             modelBuilder.Entity("DefectApi.Training.TrainingJob", b =>
@@ -268,6 +348,11 @@ namespace DefectApi.Data.Migrations.Sqlite
                         .HasForeignKey("ModelId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("DefectApi.Models.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ShadowModelId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("DefectApi.Training.TrainingJob", b =>

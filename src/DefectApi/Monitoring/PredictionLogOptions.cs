@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DefectApi.Monitoring;
+
+/// <summary>The prediction log of deployments (section PredictionLog).</summary>
+public sealed class PredictionLogOptions
+{
+    public const string SectionName = "PredictionLog";
+
+    /// <summary>Log every prediction made through a deployment (and score its shadow). Off: answers carry no
+    /// predictionId, and outcomes, performance and drift have nothing to work on.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Rows older than this many days are removed in the background.</summary>
+    [Range(1, 36_500)]
+    public int RetentionDays { get; set; } = 90;
+
+    /// <summary>At most this many rows are kept; the oldest go first.</summary>
+    [Range(1_000, long.MaxValue)]
+    public long MaxRows { get; set; } = 10_000_000;
+
+    /// <summary>Longest time an answer waits in memory before it is written: what a hard kill can lose.</summary>
+    [Range(10, 60_000)]
+    public int FlushIntervalMilliseconds { get; set; } = 1_000;
+
+    /// <summary>Answers waiting to be written; beyond it new ones are counted as dropped (defectapi.prediction_log.dropped)
+    /// rather than slow the requests down.</summary>
+    [Range(1_000, 10_000_000)]
+    public int QueueCapacity { get; set; } = 200_000;
+
+    /// <summary>How often retention runs.</summary>
+    [Range(1, 1_440)]
+    public int CleanupIntervalMinutes { get; set; } = 60;
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using DefectApi.Data;
+using DefectApi.Models;
+using DefectApi.Tabular;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace DefectApi.Monitoring;
+
+/// <summary>
+/// Writes the queued answers once per flush interval, in one transaction per batch, and scores each deployment's shadow
+/// model on the same records first, so that its answers are logged under the same prediction ids. Runs off the request
+/// path: a shadow that fails, or a database that is down for a moment, never fails a request. On a graceful stop it
+/// writes everything still queued; a hard kill loses at most one flush interval.
+/// </summary>
+public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory scopes, ModelCache models,
+    IOptions<PredictionLogOptions> options, ILogger<PredictionLogWriter> logger) : BackgroundService
+{
+    const int MaxBatch = 5_000;
+    const int Attempts = 3;
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        var interval = TimeSpan.FromMilliseconds(options.Value.FlushIntervalMilliseconds);
+        try
+        {
+            while (await log.Pending.WaitToReadAsync(stopping))
+            {
+                await Task.Delay(interval, stopping);
+                await WriteQueuedAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        await WriteQueuedAsync();   // the graceful stop: nothing queued is lost
+    }
+
+    /// <summary>Everything queued now, a batch at a time.</summary>
+    public async Task WriteQueuedAsync()
+    {
+        var batch = new List<PendingPrediction>(MaxBatch);
+        while (true)
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && log.Pending.TryRead(out var pending)) batch.Add(pending);
+            if (batch.Count == 0) return;
+            await WriteAsync(batch);
+        }
+    }
+
+    async Task WriteAsync(List<PendingPrediction> batch)
+    {
+        var rows = batch.Select(p => Row(p, p.ModelId, shadow: false, p.Answer)).ToList();
+        rows.AddRange(await ShadowRowsAsync(batch));
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+                db.PredictionLog.AddRange(rows);
+                await db.SaveChangesAsync(CancellationToken.None);
+                return;
+            }
+            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or TimeoutException && attempt < Attempts)
+            {
+                logger.LogWarning(e, "Writing {Count} logged predictions failed (attempt {Attempt} of {Attempts}); retrying.", rows.Count, attempt, Attempts);
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "{Count} logged predictions could not be written and are lost.", rows.Count);
+                log.CountLost(rows.Count);
+                return;
+            }
+        }
+    }
+
+    /// <summary>The shadow models' answers to the batch's records, for deployments that have a shadow now.</summary>
+    async Task<List<LoggedPrediction>> ShadowRowsAsync(List<PendingPrediction> batch)
+    {
+        var rows = new List<LoggedPrediction>();
+        try
+        {
+            var names = batch.Select(p => p.Deployment).Distinct().ToList();
+            Dictionary<string, Guid> shadows;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+                shadows = await db.Deployments.AsNoTracking().Where(d => names.Contains(d.Name) && d.ShadowModelId != null)
+                    .ToDictionaryAsync(d => d.Name, d => d.ShadowModelId!.Value);
+            }
+            foreach (var group in batch.Where(p => shadows.ContainsKey(p.Deployment)).GroupBy(p => p.Deployment))
+            {
+                var shadowId = shadows[group.Key];
+                if (await models.GetAsync(shadowId, CancellationToken.None) is not { } shadow) continue;
+                var pending = group.ToList();
+                var answers = ShadowAnswers(shadow.Artifact, pending);
+                for (int i = 0; i < pending.Count; i++)
+                    if (answers[i] is { } answer) rows.Add(Row(pending[i], shadowId, shadow: true, answer));
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Scoring shadow models failed; the champions' answers are logged without theirs.");
+        }
+        return rows;
+    }
+
+    /// <summary>The shadow's answer per record; null for a record it cannot score (it may need other columns).</summary>
+    static Prediction?[] ShadowAnswers(ModelArtifact shadow, List<PendingPrediction> pending)
+    {
+        var answers = new Prediction?[pending.Count];
+        var scored = Score(shadow, pending.Select(p => p.Input));
+        if (scored is not null)
+        {
+            for (int i = 0; i < answers.Length; i++) answers[i] = scored[i];
+            return answers;
+        }
+        for (int i = 0; i < answers.Length; i++) answers[i] = Score(shadow, [pending[i].Input])?[0];
+        return answers;
+    }
+
+    static IReadOnlyList<Prediction>? Score(ModelArtifact model, IEnumerable<byte[]> records)
+    {
+        using var body = new MemoryStream();
+        body.Write("{\"records\":["u8);
+        bool first = true;
+        foreach (var record in records)
+        {
+            if (!first) body.WriteByte((byte)',');
+            first = false;
+            body.Write(record);
+        }
+        body.Write("]}"u8);
+        var read = PredictionRequestReader.Read(body.GetBuffer().AsSpan(0, (int)body.Length), model, int.MaxValue);
+        if (read.Batch is not { } batch) return null;
+        var result = model.Score(batch);
+        return result.Errors.Count == 0 ? result.Predictions : null;
+    }
+
+    static LoggedPrediction Row(PendingPrediction p, Guid modelId, bool shadow, Prediction answer) => new()
+    {
+        PredictionId = p.PredictionId,
+        DeploymentName = p.Deployment,
+        ModelId = modelId,
+        Shadow = shadow,
+        CreatedAt = p.CreatedAt,
+        Input = System.Text.Encoding.UTF8.GetString(p.Input),
+        Output = JsonSerializer.Serialize(answer.ToResponse(), JsonSerializerOptions.Web),
+        Score = answer.Probability ?? answer.Value ?? (answer.Label is { } label ? answer.Probabilities?.GetValueOrDefault(label) : null),
+        Label = answer.Label,
+    };
+}
