@@ -21,6 +21,7 @@ internal static class OnnxScorerExport
     {
         var g = new OnnxGraphBuilder();
         var encoders = model.Members[0].Pipeline.Encoders;
+        RequireOneDateOrder(model);
         var inputs = encoders.Select(InputOf).ToArray();
         var memberOutputs = new List<string>();
         for (int m = 0; m < model.Members.Count; m++)
@@ -127,6 +128,20 @@ internal static class OnnxScorerExport
                     new OnnxValue(Probabilities, OnnxType.Double, [Batch, (long)classes.Count], "one probability per class, in the order of metadata 'classes'"),
                     new OnnxValue(Label, OnnxType.String, [Batch, 1L], "the most probable class"),
                 ];
+        }
+    }
+
+    /// <summary>A datetime input is one number, read from the text by the caller; members that read "03/04/2024" as
+    /// different days (each decided the date order on its own training part) cannot share it.</summary>
+    private static void RequireOneDateOrder(ModelArtifact model)
+    {
+        var encoders = model.Members[0].Pipeline.Encoders;
+        for (int e = 0; e < encoders.Count; e++)
+        {
+            if (encoders[e] is not DatetimeEncoder first) continue;
+            if (model.Members.Any(m => m.Pipeline.Encoders[e] is DatetimeEncoder other && other.Order != first.Order))
+                throw new OnnxExportException($"datetime encoder '{first.Name}'",
+                    $"The ensemble's networks read the dates of '{first.Name}' in different day/month orders, which one ONNX input cannot carry.");
         }
     }
 

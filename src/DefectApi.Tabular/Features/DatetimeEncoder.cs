@@ -10,6 +10,7 @@ internal sealed class DatetimeEncoder(string name, DateOrder order) : FeatureEnc
 
     public override string Type => TypeName;
     public override int Width => 6;
+    internal DateOrder Order => order;
 
     internal bool TryRead(CellValue value, out DateTime time)
     {
