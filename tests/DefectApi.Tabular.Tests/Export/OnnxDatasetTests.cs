@@ -29,15 +29,16 @@ public class OnnxDatasetTests(ITestOutputHelper output)
     }
 
     /// <summary>Each input in turn missing, then (categories) unseen or padded with spaces, (numbers) far outside the
-    /// training range on either side.</summary>
-    private static List<IReadOnlyDictionary<string, CellValue>> OddRows(ModelArtifact model, List<IReadOnlyDictionary<string, CellValue>> rows)
+    /// training range on either side, and −0, which the service spells "-0" and so tells apart from a level 0.</summary>
+    internal static List<IReadOnlyDictionary<string, CellValue>> OddRows(ModelArtifact model, List<IReadOnlyDictionary<string, CellValue>> rows)
     {
         var odd = new List<IReadOnlyDictionary<string, CellValue>>();
         foreach (var encoder in model.Members[0].Pipeline.Encoders)
         {
             var values = new List<CellValue> { CellValue.Missing };
             if (encoder is NumericEncoder numeric)
-                values.AddRange([CellValue.FromNumber(numeric.Max + 10 * (numeric.Max - numeric.Min + 1)), CellValue.FromNumber(numeric.Min - 3 * (numeric.Max - numeric.Min + 1))]);
+                values.AddRange([CellValue.FromNumber(numeric.Max + 10 * (numeric.Max - numeric.Min + 1)),
+                    CellValue.FromNumber(numeric.Min - 3 * (numeric.Max - numeric.Min + 1)), CellValue.FromNumber(-0.0)]);
             if (encoder is CategoricalEncoder categorical)
                 values.AddRange([CellValue.FromText("never seen in training"), CellValue.FromText($"  {categorical.Mode} ")]);
             foreach (var value in values)

@@ -1,3 +1,4 @@
+using DefectApi.NeuralNet;
 using DefectApi.Tabular.Export;
 using DefectApi.Tabular.Tests.Training;
 using DefectApi.Tabular.Training;
@@ -31,6 +32,24 @@ public class OnnxSyntheticTests(TrainedModels models, ITestOutputHelper output) 
                 records.Add(new Dictionary<string, CellValue>(baseRecord) { [column] = value });
 
         OnnxAgreement.AssertAgrees(model, records, "line model (boolean, datetime, gaps, unseen)", output);
+    }
+
+    /// <summary>Options off the defaults that change the graph: piecewise-linear bins and the other hidden activations.</summary>
+    [Theory]
+    [InlineData(Activation.Tanh)]
+    [InlineData(Activation.LeakyRelu)]
+    [InlineData(Activation.Sigmoid)]
+    public void OnnxRuntimeAgreesWithBinsAndEveryActivation(Activation activation)
+    {
+        var options = TrainedModels.FastOptions with { NumericBins = 8, Activation = activation, HiddenLayers = [16, 8], Epochs = 5 };
+        var model = TabularTrainer.Train(models.Frame, options, null, default, default).Artifact;
+        var names = model.Inputs.Select(i => i.Name).ToArray();
+        var records = Enumerable.Range(0, models.Frame.RowCount)
+            .Select(r => (IReadOnlyDictionary<string, CellValue>)names.ToDictionary(n => n, n => models.Frame.GetCell(r, models.Frame.IndexOf(n))))
+            .ToList();
+        records.AddRange(OnnxDatasetTests.OddRows(model, records.Take(5).ToList()));
+
+        OnnxAgreement.AssertAgrees(model, records, $"line model, 8 bins, {activation}", output);
     }
 
     [Fact]
