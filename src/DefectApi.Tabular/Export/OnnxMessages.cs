@@ -1,7 +1,7 @@
 namespace DefectApi.Tabular.Export;
 
 /// <summary>TensorProto.DataType values of onnx.proto3 used by the export.</summary>
-internal enum OnnxType { Float = 1, Int64 = 7, String = 8, Bool = 9, Double = 11 }
+internal enum OnnxType { Float = 1, Int64 = 7, String = 8, Double = 11 }
 
 /// <summary>A constant tensor (TensorProto): exactly one of the value arrays is set, matching Type.</summary>
 internal sealed record OnnxTensor(string Name, OnnxType Type, long[] Dims, float[]? Floats = null, double[]? Doubles = null,

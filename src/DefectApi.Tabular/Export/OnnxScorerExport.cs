@@ -23,6 +23,7 @@ internal static class OnnxScorerExport
         var encoders = model.Members[0].Pipeline.Encoders;
         RequireOneDateOrder(model);
         var inputs = encoders.Select(InputOf).ToArray();
+        var inputTypes = inputs.Select(i => i.Type == OnnxType.Double ? "double" : "string").ToArray();
         var memberOutputs = new List<string>();
         for (int m = 0; m < model.Members.Count; m++)
         {
@@ -44,7 +45,7 @@ internal static class OnnxScorerExport
         var graph = new OnnxGraph("defectapi_scorer", g.Nodes, g.Constants, inputs, outputs,
             $"The DefectApi model '{name}' version {version}: preprocessing, {model.Members.Count} network(s), averaging and output function.");
         return OnnxSerializer.Write(new OnnxModel(OnnxGraphBuilder.IrVersion, OnnxGraphBuilder.Opset, "DefectApi",
-            typeof(OnnxScorerExport).Assembly.GetName().Version?.ToString() ?? "", version, graph, Metadata(model, name, version)));
+            typeof(OnnxScorerExport).Assembly.GetName().Version?.ToString() ?? "", version, graph, Metadata(model, name, version, inputTypes)));
     }
 
     private static OnnxValue InputOf(FeatureEncoder encoder) => encoder switch
@@ -52,7 +53,7 @@ internal static class OnnxScorerExport
         NumericEncoder => new OnnxValue(encoder.Name, OnnxType.Double, [Batch, 1L], "a number; NaN when missing"),
         DatetimeEncoder => new OnnxValue(encoder.Name, OnnxType.Double, [Batch, 1L],
             "seconds since 1970-01-01T00:00 of the wall-clock reading (time zones are ignored); NaN when missing"),
-        BooleanEncoder => new OnnxValue(encoder.Name, OnnxType.String, [Batch, 1L], "true/false, yes/no, OK/NG, pass/fail or y/n; \"\" when missing"),
+        BooleanEncoder => new OnnxValue(encoder.Name, OnnxType.String, [Batch, 1L], "true/false, yes/no, OK/NG, pass/fail, y/n or 1/0; \"\" when missing"),
         _ => new OnnxValue(encoder.Name, OnnxType.String, [Batch, 1L], "the category; \"\" when missing"),
     };
 
@@ -157,7 +158,7 @@ internal static class OnnxScorerExport
                     "rename the column and retrain to export this model.");
     }
 
-    private static List<KeyValuePair<string, string>> Metadata(ModelArtifact model, string name, int version)
+    private static List<KeyValuePair<string, string>> Metadata(ModelArtifact model, string name, int version, string[] inputTypes)
     {
         var metadata = new List<KeyValuePair<string, string>>
         {
@@ -166,7 +167,7 @@ internal static class OnnxScorerExport
             new("target", model.Target),
             new("task", model.Task),
             new("members", model.Members.Count.ToString(CultureInfo.InvariantCulture)),
-            new("inputs", JsonSerializer.Serialize(model.Inputs.Select(i => new { name = i.Name, type = i.Type }))),
+            new("inputs", JsonSerializer.Serialize(model.Inputs.Select((input, i) => new { name = input.Name, type = input.Type, onnx = inputTypes[i] }))),
         };
         if (model.Threshold is { } threshold) metadata.Add(new("threshold", threshold.ToString("R", CultureInfo.InvariantCulture)));
         if (model.Classes is { } classes) metadata.Add(new("classes", JsonSerializer.Serialize(classes)));

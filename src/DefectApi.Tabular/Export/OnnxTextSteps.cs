@@ -29,12 +29,12 @@ internal static class OnnxTextSteps
         return OnnxOneHot.Slots(g, kept, rare, missing);
     }
 
-    /// <summary>BooleanEncoder: a true word → 1, a false word → 0, anything else (the service refuses other text) and
-    /// "" → the training share of true.</summary>
+    /// <summary>BooleanEncoder: a true word or "1" → 1, a false word or "0" → 0 (the service takes the numbers 1 and 0
+    /// too), anything else (the service refuses other text) and "" → the training share of true.</summary>
     public static string Boolean(OnnxGraphBuilder g, BooleanEncoder encoder, string text)
     {
-        var isTrue = g.Matches(text, OnnxPatterns.TrimmedAnyWordIgnoringCase(Schema.BooleanText.TrueWords));
-        var isFalse = g.Matches(text, OnnxPatterns.TrimmedAnyWordIgnoringCase(Schema.BooleanText.FalseWords));
+        var isTrue = g.Matches(text, OnnxPatterns.TrimmedAnyWordIgnoringCase(Schema.BooleanText.TrueWords.Append("1")));
+        var isFalse = g.Matches(text, OnnxPatterns.TrimmedAnyWordIgnoringCase(Schema.BooleanText.FalseWords.Append("0")));
         return g.Where(isTrue, g.Scalar(1f), g.Where(isFalse, g.Scalar(0f), g.Scalar((float)encoder.TrueShare)));
     }
 

@@ -24,6 +24,7 @@ public class OnnxSyntheticTests(TrainedModels models, ITestOutputHelper output) 
             ("pressure", CellValue.FromNumber(-0.0)), ("line", CellValue.Missing), ("line", CellValue.FromText("L7")),
             ("line", CellValue.FromText(" L1\t")), ("line", CellValue.FromText("L9")), ("line", CellValue.FromText("l1")),
             ("coated", CellValue.Missing), ("coated", CellValue.FromText(" YES ")), ("coated", CellValue.FromText("No")),
+            ("coated", CellValue.FromNumber(1)), ("coated", CellValue.FromNumber(0)),
             ("ts", CellValue.Missing), ("ts", CellValue.FromText("1999-12-31T23:59:59")), ("ts", CellValue.FromText("2024-02-29T00:00:00")),
             ("ts", CellValue.FromText("1901-07-04T12:30:00")),
         };
@@ -66,6 +67,7 @@ public class OnnxSyntheticTests(TrainedModels models, ITestOutputHelper output) 
         Assert.Equal(model.Threshold!.Value, double.Parse(metadata.CustomMetadataMap["threshold"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(["temp", "pressure", "line", "coated", "ts"], session.InputNames);
         Assert.Equal(["probability", "label"], session.OutputNames);
+        Assert.Contains("{\"name\":\"coated\",\"type\":\"boolean\",\"onnx\":\"string\"}", metadata.CustomMetadataMap["inputs"]);
     }
 
     [Fact]
