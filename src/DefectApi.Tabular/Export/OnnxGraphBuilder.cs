@@ -68,15 +68,10 @@ internal sealed class OnnxGraphBuilder
     public string Div(string a, string b) => Op("Div", [a, b]);
     public string Max(string a, string b) => Op("Max", [a, b]);
     public string Min(string a, string b) => Op("Min", [a, b]);
-    public string Floor(string x) => Op("Floor", [x]);
     public string Where(string condition, string whenTrue, string whenFalse) => Op("Where", [condition, whenTrue, whenFalse]);
     public string IsNaN(string x) => Op("IsNaN", [x]);
-    public string Not(string x) => Op("Not", [x]);
-    public string Or(string a, string b) => Op("Or", [a, b]);
-    public string And(string a, string b) => Op("And", [a, b]);
     public string Equal(string a, string b) => Op("Equal", [a, b]);
     public string Less(string a, string b) => Op("Less", [a, b]);
-    public string LessOrEqual(string a, string b) => Op("LessOrEqual", [a, b]);
     public string GreaterOrEqual(string a, string b) => Op("GreaterOrEqual", [a, b]);
     public string Cast(string x, OnnxType to) => Op("Cast", [x], OnnxAttribute.Of("to", (long)to));
     public string Concat(IReadOnlyList<string> parts) => parts.Count == 1 ? parts[0] : Op("Concat", parts, OnnxAttribute.Of("axis", 1L));
@@ -90,7 +85,7 @@ internal sealed class OnnxGraphBuilder
     /// <summary>x, or <paramref name="fallback"/> where x is ±∞ or NaN (the service's "if not finite, retry" steps).</summary>
     public string FiniteOr(string x, Func<string> fallback)
     {
-        var notFinite = Or(Op("IsInf", [x]), IsNaN(x));
+        var notFinite = Op("Or", [Op("IsInf", [x]), IsNaN(x)]);
         return Where(notFinite, fallback(), x);
     }
 }

@@ -115,7 +115,7 @@ internal static class OnnxNumericSteps
             if (!values.Contains(0.0)) return hits;
             var negativeLevel = values.Select(v => 1 / v < 0 ? 1.0 : 0.0).ToArray();
             var negativeInput = g.Cast(g.Less(g.Div(g.Scalar(1.0), x), g.Scalar(0.0)), OnnxType.Double);
-            return g.And(hits, g.Equal(negativeInput, g.Doubles(negativeLevel, 1, values.Length)));
+            return g.Op("And", [hits, g.Equal(negativeInput, g.Doubles(negativeLevel, 1, values.Length))]);
         }
         return OnnxOneHot.Slots(g, Hits(levels.Kept), levels.Rare.Count > 0 ? Hits(levels.Rare) : null, missing);
     }
@@ -130,7 +130,7 @@ internal static class OnnxNumericSteps
         var widths = g.Doubles(Enumerable.Range(0, count).Select(t => edges[t + 1] - edges[t]).ToArray(), 1, count);
         var upper = g.Doubles(edges.Skip(1).ToArray(), 1, count);
         var fraction = g.Div(g.Sub(x, lower), widths);
-        var value = g.Where(g.LessOrEqual(x, lower), g.Scalar(0.0), g.Where(g.GreaterOrEqual(x, upper), g.Scalar(1.0), fraction));
+        var value = g.Where(g.Op("LessOrEqual", [x, lower]), g.Scalar(0.0), g.Where(g.GreaterOrEqual(x, upper), g.Scalar(1.0), fraction));
         return g.Cast(value, OnnxType.Float);
     }
 }

@@ -47,7 +47,7 @@ internal static class OnnxTextSteps
     {
         var missing = g.IsNaN(seconds);
         var t = g.Where(missing, g.Scalar(0.0), seconds);
-        string FloorDiv(string a, double b) => g.Floor(g.Div(a, g.Scalar(b)));
+        string FloorDiv(string a, double b) => g.Op("Floor", [g.Div(a, g.Scalar(b))]);
         string Times(double a, string b) => g.Mul(g.Scalar(a), b);
 
         var days = FloorDiv(t, 86_400);
