@@ -4,7 +4,11 @@ public enum Activation { Linear, Relu, LeakyRelu, Tanh, Sigmoid }
 
 // Hidden layers plus the output layer (last entry). The output layer's activation is normally
 // Linear: BCE and softmax CE take logits. Dropout applies after each hidden layer, training only.
-public sealed record LayerSpec(int Units, Activation Activation);
+public sealed record LayerSpec(int Units, Activation Activation)
+{
+    /// <summary>LeakyRelu's slope below zero: max(z, slope·z).</summary>
+    public const float LeakyReluSlope = Kernels.Activations.LeakySlope;
+}
 
 public sealed record NetworkSpec(int Inputs, IReadOnlyList<LayerSpec> Layers, float Dropout = 0f)
 {

@@ -124,6 +124,11 @@ public sealed class ModelArtifact
 
     public byte[] ToBytes() => ModelArtifactFormat.Write(this);
 
+    /// <summary>The whole scorer as an ONNX model (README, "ONNX export"), its metadata naming it <paramref name="name"/>
+    /// version <paramref name="version"/>.</summary>
+    /// <exception cref="Export.OnnxExportException">a step that ONNX operators cannot state exactly</exception>
+    public byte[] ToOnnx(string name, int version) => Export.OnnxScorerExport.Export(this, name, version);
+
     /// <summary>Throws InvalidDataException for anything that is not an intact artifact of a known version.</summary>
     public static ModelArtifact FromBytes(byte[] blob) => ModelArtifactFormat.Read(blob);
 

@@ -29,6 +29,8 @@ internal sealed class CategoricalEncoder : FeatureEncoder
     public override int Width => UnseenSlot + 1;
     public override IReadOnlyList<string> Categories => [.. _kept, .. _rare];
     public int KeptCount => _kept.Length;
+    internal IReadOnlyList<string> Kept => _kept;
+    internal IReadOnlyList<string> Rare => _rare;
 
     /// <summary>The most frequent training category (kept ones are ordered by count).</summary>
     public string? Mode => _kept.Length > 0 ? _kept[0] : _rare.FirstOrDefault();

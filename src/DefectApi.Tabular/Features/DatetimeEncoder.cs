@@ -10,8 +10,9 @@ internal sealed class DatetimeEncoder(string name, DateOrder order) : FeatureEnc
 
     public override string Type => TypeName;
     public override int Width => 6;
+    internal DateOrder Order => order;
 
-    private bool TryRead(CellValue value, out DateTime time)
+    internal bool TryRead(CellValue value, out DateTime time)
     {
         time = default;
         return value.Kind == CellKind.Text
@@ -31,11 +32,14 @@ internal sealed class DatetimeEncoder(string name, DateOrder order) : FeatureEnc
         Circle(time.Month - 1, 12, output[4..]);
     }
 
-    private static void Circle(double position, double period, Span<float> output)
+    private static void Circle(double position, double period, Span<float> output) =>
+        (output[0], output[1]) = PointOnCircle(position, period);
+
+    /// <summary>(sin, cos) of the angle position / period of a turn.</summary>
+    internal static (float Sin, float Cos) PointOnCircle(double position, double period)
     {
         double angle = 2 * Math.PI * position / period;
-        output[0] = (float)Math.Sin(angle);
-        output[1] = (float)Math.Cos(angle);
+        return ((float)Math.Sin(angle), (float)Math.Cos(angle));
     }
 
     public override void Write(BinaryWriter writer)

@@ -56,6 +56,17 @@ internal sealed class NumericEncoder : FeatureEncoder
     }
 
     public override string Type => TypeName;
+
+    // The fitted parts, for the ONNX export, which restates each step as graph operators.
+    internal (double Mean, double Std) PlainScale => (_plain.Mean, _plain.Std);
+    internal (double Mean, double Std)? LogScale => _useLog ? (_log.Mean, _log.Std) : null;
+    internal double LogShift => _logShift;
+    internal double Median => _median;
+    internal bool HasMissingIndicator => _missingIndicator;
+    internal QuantileNormal Quantiles => _quantiles;
+    internal CategoricalEncoder? LevelEncoder => _levels;
+    internal PiecewiseLinearBins? Bins => _bins;
+
     public double Min => _min;
     public double Max => _max;
     public double Mean => _plain.Mean;

@@ -14,6 +14,7 @@ internal sealed class PiecewiseLinearBins
     private PiecewiseLinearBins(double[] edges) => _edges = edges;
 
     public int Count => _edges.Length - 1;
+    internal IReadOnlyList<double> Edges => _edges;
 
     /// <param name="sorted">the training values, ascending, no NaN</param>
     /// <returns>null when the column has too few distinct values to cut into at least two bins</returns>

@@ -10,7 +10,7 @@ namespace DefectApi.Tabular.Features;
 internal sealed class QuantileNormal
 {
     public const int MaxKnots = 256;
-    private const double RankClip = 1e-3;
+    internal const double RankClip = 1e-3;
 
     private readonly double[] _values;   // ascending, distinct
     private readonly double[] _ranks;    // their mid-ranks in [0, 1]
@@ -20,6 +20,9 @@ internal sealed class QuantileNormal
         _values = values;
         _ranks = ranks;
     }
+
+    internal IReadOnlyList<double> Knots => _values;
+    internal IReadOnlyList<double> KnotRanks => _ranks;
 
     /// <param name="sorted">the training values, ascending, no NaN</param>
     public static QuantileNormal Fit(double[] sorted)
@@ -73,14 +76,21 @@ internal sealed class QuantileNormal
         return low;
     }
 
+    // P. J. Acklam's coefficients (2003): a, b for the central region's rational function in (p − ½)², c, d for the
+    // tails' in q = √(−2·ln p). Properties over constant data allocate nothing.
+    internal static ReadOnlySpan<double> AcklamA => [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
+    internal static ReadOnlySpan<double> AcklamB => [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
+    internal static ReadOnlySpan<double> AcklamC => [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
+    internal static ReadOnlySpan<double> AcklamD => [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
+
+    /// <summary>Below this p (and above 1 − it) the tail formula applies.</summary>
+    internal const double AcklamTail = 0.02425;
+
     /// <summary>Φ⁻¹(p) by P. J. Acklam's rational approximation (2003), relative error below 1.15e−9.</summary>
     internal static double InverseNormal(double p)
     {
-        ReadOnlySpan<double> a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
-        ReadOnlySpan<double> b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
-        ReadOnlySpan<double> c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
-        ReadOnlySpan<double> d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
-        const double low = 0.02425;
+        ReadOnlySpan<double> a = AcklamA, b = AcklamB, c = AcklamC, d = AcklamD;
+        const double low = AcklamTail;
         if (p < low)
         {
             double q = Math.Sqrt(-2 * Math.Log(p));

@@ -9,6 +9,9 @@ internal static class BooleanText
 
     public const int AllPairs = (1 << 5) - 1;
 
+    public static IEnumerable<string> TrueWords => Pairs.Select(p => p.True);
+    public static IEnumerable<string> FalseWords => Pairs.Select(p => p.False);
+
     /// <summary>Bit mask of the pairs this word belongs to (0 when none).</summary>
     public static int PairsContaining(ReadOnlySpan<char> raw)
     {

@@ -2,6 +2,7 @@ using DefectApi.Data;
 using DefectApi.Http;
 using DefectApi.OpenApi;
 using DefectApi.Security;
+using DefectApi.Tabular.Export;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,6 +33,15 @@ public static class ModelsApi
                 "expected cost. Answers the model with its metrics at the new threshold; 400 for a model that is not binary.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Train).WithBodyLimit(RequestBodyLimits.SmallJson);
+        group.MapGet("/{id:guid}/onnx", OnnxAsync).WithName("ExportModelToOnnx").WithSummary("Download the whole scorer as one ONNX model")
+            .WithDescription("Preprocessing, every ensemble network, averaging and output function in one ONNX file (opset 21) that ONNX Runtime " +
+                "scores as the service does; inputs are named after the model's columns. README, \"ONNX export\", names the inputs and outputs. " +
+                "409 names a step of this model that ONNX cannot express exactly.")
+            .DocumentsFileAnswer("application/octet-stream", "The ONNX model (<name>-v<version>.onnx), its metadata naming the model, version, " +
+                "target, task, threshold and classes.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(Policies.Read);
         group.MapPost("/{id:guid}/predict", PredictAsync).WithName("PredictWithModel").WithTags("Predictions")
             .WithSummary("Score records with a model")
             .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv. With ?explain=true (JSON) each prediction lists its top reasons (5, or ?top=N up to 50).")
@@ -97,6 +107,21 @@ public static class ModelsApi
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Artifact, bytes).SetProperty(m => m.Revision, m => m.Revision + 1), ct);
         cache.Invalidate(id);
         return stored == 0 ? NotFound(id) : TypedResults.Ok(entry.Model.ToResponse(updated));
+    }
+
+    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> OnnxAsync(Guid id, ModelCache cache, CancellationToken ct)
+    {
+        if (await cache.GetAsync(id, ct) is not { } entry) return NotFound(id);
+        try
+        {
+            var onnx = entry.Artifact.ToOnnx(entry.Model.Name, entry.Model.Version);
+            return TypedResults.File(onnx, "application/octet-stream", $"{entry.Model.Name}-v{entry.Model.Version}.onnx");
+        }
+        catch (OnnxExportException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Model cannot be exported to ONNX",
+                detail: e.Message, extensions: new Dictionary<string, object?> { ["step"] = e.Step });
+        }
     }
 
     static Task<Results<Ok<PredictResponse>, Predictor.CsvScores, ValidationProblem, ProblemHttpResult>> PredictAsync(
