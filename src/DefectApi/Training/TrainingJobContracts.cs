@@ -111,9 +111,11 @@ public sealed record EffectiveTrainingRequest(
 /// <param name="EpochsPerMember">the request's epochs: the most each member trains (early stopping may end one sooner)</param>
 /// <param name="MembersDone">members that have finished training</param>
 /// <param name="MembersTraining">the members training now (several train side by side), each at its own epoch</param>
+/// <param name="Member">the member whose epoch this progress reports: the losses and metric are that member's</param>
+/// <param name="MemberEpoch">that epoch, within its member's run</param>
 public sealed record ProgressResponse(int Epoch, int Epochs, double? TrainLoss, double? ValidationLoss, double? ValidationMetric,
     double ElapsedSeconds, double? EtaSeconds, int? Members = null, int? EpochsPerMember = null, int? MembersDone = null,
-    IReadOnlyList<MemberProgressResponse>? MembersTraining = null);
+    IReadOnlyList<MemberProgressResponse>? MembersTraining = null, int? Member = null, int? MemberEpoch = null);
 
 /// <param name="Member">1-based member number</param>
 /// <param name="Epoch">the epoch this member last finished, of EpochsPerMember</param>
@@ -155,7 +157,8 @@ public static class TrainingJobMapping
         return new ProgressResponse(p.Epoch, p.Epochs, JsonNumbers.Finite(p.TrainLoss), JsonNumbers.Finite(p.ValidationLoss), JsonNumbers.Finite(p.ValidationMetric),
             Math.Round(elapsed, 3), eta is null ? null : Math.Round(eta.Value, 3),
             p.Ensemble?.Members, p.Ensemble?.EpochsPerMember, p.Ensemble?.MembersDone,
-            p.Ensemble?.Training.Select(t => new MemberProgressResponse(t.Member, t.Epoch)).ToList());
+            p.Ensemble?.Training.Select(t => new MemberProgressResponse(t.Member, t.Epoch)).ToList(),
+            p.Ensemble?.Reported.Member, p.Ensemble?.Reported.Epoch);
     }
 
 }

@@ -79,6 +79,7 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
         var sixth = reports[5].Ensemble!;
         Assert.Equal((3, 4, 1), (sixth.Members, sixth.EpochsPerMember, sixth.MembersDone));
         Assert.Equal([new MemberEpoch(2, 2)], sixth.Training);
+        Assert.Equal(new MemberEpoch(2, 2), sixth.Reported);
         Assert.Equal([new MemberEpoch(3, 4)], reports[^1].Ensemble!.Training);
         Assert.Equal(2, reports[^1].Ensemble!.MembersDone);
     }

@@ -46,6 +46,8 @@ public abstract class TrainingJobsApiTests(DatabaseProvider provider) : ServiceO
         var training = progress.GetProperty("membersTraining").EnumerateArray().ToList();
         Assert.Equal(2, progress.GetProperty("membersDone").GetInt32() + training.Count);
         Assert.Contains(training, m => m.GetProperty("epoch").GetInt32() == 12);
+        Assert.Equal(12, progress.GetProperty("memberEpoch").GetInt32());
+        Assert.Contains(training, m => m.GetProperty("member").GetInt32() == progress.GetProperty("member").GetInt32());
         Assert.All(training, m => Assert.InRange(m.GetProperty("member").GetInt32(), 1, 2));
         Assert.NotNull(job.GetProperty("startedAt").GetString());
         Assert.NotNull(job.GetProperty("finishedAt").GetString());
