@@ -142,6 +142,26 @@ public sealed class EnsembleAndCompareTests(Chromium chromium, ServiceHost servi
         await ui.CheckAndCaptureAsync("20-compare-regression");
     }
 
+    [ChromiumFact]
+    public async Task MulticlassModelsCompareTheirConfusionMatricesAndModelsOfOtherTargetsAreRefused()
+    {
+        var dataset = (await Api.UploadAsync(TestData.SurfaceDefectsCsv(), "surface")).GetProperty("id").GetString();
+        var first = await TrainAsync(new { datasetId = dataset, target = "class", epochs = 20, ensembleSize = 2, modelName = "surface" });
+        var second = await TrainAsync(new { datasetId = dataset, target = "class", epochs = 20, ensembleSize = 2, modelName = "surface", exclude = new[] { "line" } });
+        var other = await TrainAsync(new { datasetId = dataset, target = "height", epochs = 3, ensembleSize = 1, modelName = "surface-height" });
+
+        await using var ui = await chromium.OpenAsync(service, $"#/compare/{first},{second}");
+        var matrices = ui.Page.GetByRole(AriaRole.Region, new() { Name = "Confusion matrices" }).Locator("table.confusion caption");
+        await Assertions.Expect(matrices).ToHaveTextAsync(new Regex[] { new("^surface v1: "), new("^surface v2: ") });
+        await Assertions.Expect(ui.Page.GetByTestId("compare-inputs").GetByRole(AriaRole.Row, new() { Name = "line" }).Locator("td"))
+            .ToHaveTextAsync(["categorical", "not an input"]);
+        await ui.CheckAndCaptureAsync("21-compare-multiclass");
+
+        await ui.GoAsync($"#/compare/{first},{other}");
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Alert).First).ToContainTextAsync("These models predict different things");
+        await Assertions.Expect(ui.Page.GetByTestId("compare-metrics")).ToHaveCountAsync(0);
+    }
+
     async Task<string> TrainAsync(object request)
     {
         var job = await Api.StartJobAsync(request);

@@ -105,8 +105,11 @@ export const link = (href, text) => h('a', { href }, text);
  * a minute share; the tail is random, so it tells apart records made together. */
 export const shortId = (id) => String(id).replace(/-/g, '').slice(-8);
 
-/** A link to a record, labelled "name · 3f9a1c2e", with the full id on hover. Every place that shows an id uses it. */
-export const idLink = (href, label, id) => h('a', { href, title: `${label}, id ${id}`, 'data-id': id }, `${label} · ${shortId(id)}`);
+/** A record named for people: "name · 3f9a1c2e". */
+export const idLabel = (label, id) => `${label} · ${shortId(id)}`;
+
+/** A link to a record, labelled as idLabel, with the full id on hover. Every link that shows an id uses it. */
+export const idLink = (href, label, id) => h('a', { href, title: `${label}, id ${id}`, 'data-id': id }, idLabel(label, id));
 
 /** A record's id as "3f9a1c2e" (full id on hover) and a button that copies the full id. */
 export function idCopy(id) {

@@ -2,7 +2,7 @@
 // models (#/compare/id1,id2,…); with fewer than two it shows the choice of models, grouped by what they predict.
 
 import * as api from '../api.js';
-import { h, fill, section, link, shortId, when } from '../dom.js';
+import { h, fill, section, link, idLink, idLabel, when } from '../dom.js';
 import { modelLabel } from './models.js';
 import { metricsTable, curvesSection, inputsDifferences, settingsDifferences } from './compareSections.js';
 
@@ -31,7 +31,7 @@ export async function comparePage(main, signal, idList = '') {
   const [first] = models;
   fill(main, heading(),
     h('p', { class: 'lead' }, 'Predicting ', h('strong', {}, first.target), ` (${first.task}): `,
-      models.map((m, i) => [i ? ', ' : '', link(`#/models/${m.id}`, `${modelLabel(m)} · ${shortId(m.id)}`)]),
+      models.map((m, i) => [i ? ', ' : '', idLink(`#/models/${m.id}`, modelLabel(m), m.id)]),
       '. Figures are for each model\'s own validation split.'),
     section('Metrics', metricsTable(models)),
     curvesSection(models),
@@ -57,7 +57,7 @@ function pickerSection(models, chosen) {
       h('legend', {}, `${group[0].target} (${group[0].task})`),
       group.map((model) => h('label', { class: 'check' },
         h('input', { type: 'checkbox', name: 'model', value: model.id, checked: chosen.includes(model.id) }),
-        ` ${modelLabel(model)} · ${shortId(model.id)}, trained ${when(model.createdAt)}`)))),
+        ` ${idLabel(modelLabel(model), model.id)}, trained ${when(model.createdAt)}`)))),
     problem,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Compare')));
   form.addEventListener('submit', (event) => {
