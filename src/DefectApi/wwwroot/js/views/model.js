@@ -4,7 +4,7 @@ import * as api from '../api.js';
 import { h, fill, fmt, time, section, field, badge, link, fact, idLink, idCopy, thead } from '../dom.js';
 import * as problems from '../problems.js';
 import { plot, confusionTable } from '../charts.js';
-import { memberLossChart, memberMetricChart, membersTable } from '../memberHistory.js';
+import { byMember, memberLossChart, memberMetricChart, membersTable } from '../memberHistory.js';
 import { compareLinks } from './compareLinks.js';
 import { thresholdSection } from './threshold.js';
 import { predictSection } from './predict.js';
@@ -86,8 +86,11 @@ function historySection(model) {
   // The trainer reports the task's headline metric each epoch (AUC, accuracy or R²).
   const [metricName] = headline(model);
   return section('Training history',
-    h('p', { class: 'hint' }, 'The model averages several networks (members), each trained on its own part of the data. ' +
-      'Solid lines are training loss, dashed lines validation loss; bold lines are the mean of the members.'),
+    h('p', { class: 'hint' }, byMember(history)
+      ? 'The model averages several networks (members), each trained on its own part of the data. ' +
+        'Solid lines are training loss, dashed lines validation loss; bold lines are the mean of the members.'
+      : 'This model was stored before the service recorded ensemble members: its history runs the members one after ' +
+        'another, so each jump back up in the loss is the next member starting.'),
     h('div', { class: 'chart-row' }, memberLossChart(history, 'Loss by epoch'), memberMetricChart(history, metricName)),
     membersTable(history, metricName));
 }
