@@ -48,7 +48,7 @@ public static class TabularTrainer
         if (target.Task != TargetSpec.Regression) RequireClassesInEveryTrainingPart(target, targets, folds, members, foldCount, options.Target);
 
         var history = new List<EpochHistory>();
-        var report = new ProgressReport(progress, history, options.Epochs * members);
+        var report = new ProgressReport(progress, history, members, options.Epochs);
         var results = MemberRuns.Run(members, WorkersFor(options, members), cancel, m =>
         {
             // A stop asked for before a member starts skips it: the members already trained make the model.
@@ -129,9 +129,9 @@ public static class TabularTrainer
             }
             return value;
         }
-        // Members after the first continue the epoch count in the history, so it reads as one run.
         var result = Trainer.Fit(network, train, validation, recipe.TrainerOptions(seed, Observe),
-            e => report.Epoch(index * options.Epochs + e.Epoch, e), cancel, stopEarly);
+            e => report.Epoch(index, e), cancel, stopEarly);
+        report.MemberFinished(index);
         best?.CopyTo(result.Network.Parameters);
 
         var outputs = new double[validRows.Length * target.Outputs];

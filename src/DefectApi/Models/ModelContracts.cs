@@ -14,7 +14,6 @@ public enum ModelTask { Binary, Multiclass, Regression }
 
 public sealed record ModelInputResponse(string Name, string Type, IReadOnlyList<string>? Categories);
 public sealed record DroppedColumnResponse(string Name, string Reason);
-public sealed record HistoryResponse(int Epoch, double? TrainLoss, double? ValidationLoss, double? ValidationMetric);
 public sealed record ThresholdPointResponse(double Threshold, double Precision, double Recall, double F1,
     long TruePositives, long FalsePositives, long FalseNegatives, long TrueNegatives);
 
@@ -99,8 +98,7 @@ public static class ModelMapping
     static ModelTask TaskOf(ModelArtifact artifact) => Enum.Parse<ModelTask>(artifact.Task, ignoreCase: true);
 
     static IReadOnlyList<HistoryResponse> ReadHistory(Model model) =>
-        (JsonSerializer.Deserialize<List<EpochHistory>>(model.HistoryJson, TrainingJobMapping.StorageJson) ?? [])
-        .Select(h => new HistoryResponse(h.Epoch, JsonNumbers.Finite(h.TrainLoss), JsonNumbers.Finite(h.ValidationLoss), JsonNumbers.Finite(h.ValidationMetric))).ToList();
+        HistoryRows.From(JsonSerializer.Deserialize<List<EpochHistory>>(model.HistoryJson, TrainingJobMapping.StorageJson) ?? []);
 
     /// <summary>JSON has no NaN: a metric that is undefined (say, AUC with one class in validation) is null.</summary>
     static IReadOnlyDictionary<string, object> FiniteMetrics(ModelMetrics metrics) =>

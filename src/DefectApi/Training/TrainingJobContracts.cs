@@ -105,8 +105,21 @@ public sealed record EffectiveTrainingRequest(
     };
 }
 
+/// <summary>A training job's progress. Epoch and epochs count the whole ensemble (members × epochs per member); the
+/// member fields say the same in the request's terms. They are null in progress stored before they were added.</summary>
+/// <param name="Members">how many networks the ensemble trains</param>
+/// <param name="EpochsPerMember">the request's epochs: the most each member trains (early stopping may end one sooner)</param>
+/// <param name="MembersDone">members that have finished training</param>
+/// <param name="MembersTraining">the members training now (several train side by side), each at its own epoch</param>
+/// <param name="Member">the member whose epoch this progress reports: the losses and metric are that member's</param>
+/// <param name="MemberEpoch">that epoch, within its member's run</param>
 public sealed record ProgressResponse(int Epoch, int Epochs, double? TrainLoss, double? ValidationLoss, double? ValidationMetric,
-    double ElapsedSeconds, double? EtaSeconds);
+    double ElapsedSeconds, double? EtaSeconds, int? Members = null, int? EpochsPerMember = null, int? MembersDone = null,
+    IReadOnlyList<MemberProgressResponse>? MembersTraining = null, int? Member = null, int? MemberEpoch = null);
+
+/// <param name="Member">1-based member number</param>
+/// <param name="Epoch">the epoch this member last finished, of EpochsPerMember</param>
+public sealed record MemberProgressResponse(int Member, int Epoch);
 
 public sealed record TrainingJobResponse(Guid Id, JobStatus Status, Guid DatasetId, EffectiveTrainingRequest? Request,
     DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, ProgressResponse? Progress, Guid? ModelId, string? Error);
@@ -142,7 +155,10 @@ public static class TrainingJobMapping
         // Early stopping may end sooner, so this is the most the job will take at the current pace.
         double? eta = p.Epoch > 0 ? elapsed / p.Epoch * Math.Max(0, p.Epochs - p.Epoch) : null;
         return new ProgressResponse(p.Epoch, p.Epochs, JsonNumbers.Finite(p.TrainLoss), JsonNumbers.Finite(p.ValidationLoss), JsonNumbers.Finite(p.ValidationMetric),
-            Math.Round(elapsed, 3), eta is null ? null : Math.Round(eta.Value, 3));
+            Math.Round(elapsed, 3), eta is null ? null : Math.Round(eta.Value, 3),
+            p.Ensemble?.Members, p.Ensemble?.EpochsPerMember, p.Ensemble?.MembersDone,
+            p.Ensemble?.Training.Select(t => new MemberProgressResponse(t.Member, t.Epoch)).ToList(),
+            p.Ensemble?.Reported.Member, p.Ensemble?.Reported.Epoch);
     }
 
 }

@@ -69,6 +69,47 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
     }
 
     [Fact]
+    public void ProgressOfMembersTrainedInTurnNamesTheMemberAndItsEpoch()
+    {
+        var reports = new List<TrainingProgress>();
+        var options = TrainedModels.FastOptions with { Epochs = 4, EarlyStoppingPatience = 0, EnsembleSize = 3, MemberWorkers = 1 };
+        TabularTrainer.Train(models.Frame, options, reports.Add, default, default);
+
+        // The 6th epoch of the ensemble is member 2's 2nd: member 1 is done, member 2 is the one training.
+        var sixth = reports[5].Ensemble!;
+        Assert.Equal((3, 4, 1), (sixth.Members, sixth.EpochsPerMember, sixth.MembersDone));
+        Assert.Equal([new MemberEpoch(2, 2)], sixth.Training);
+        Assert.Equal(new MemberEpoch(2, 2), sixth.Reported);
+        Assert.Equal([new MemberEpoch(3, 4)], reports[^1].Ensemble!.Training);
+        Assert.Equal(2, reports[^1].Ensemble!.MembersDone);
+    }
+
+    [Fact]
+    public void ProgressOfMembersTrainedSideBySideAccountsForEveryMember()
+    {
+        var reports = new List<TrainingProgress>();
+        var options = TrainedModels.FastOptions with { Epochs = 5, EarlyStoppingPatience = 0, EnsembleSize = 3, MemberWorkers = 2 };
+        TabularTrainer.Train(models.Frame, options, reports.Add, default, default);
+
+        // Members in training are at most the workers, and done + training never exceeds the ensemble.
+        Assert.All(reports, r => Assert.InRange(r.Ensemble!.Training.Count, 1, 2));
+        Assert.All(reports, r => Assert.InRange(r.Ensemble!.MembersDone + r.Ensemble.Training.Count, 1, 3));
+        Assert.All(reports, r => Assert.All(r.Ensemble!.Training, t => Assert.InRange(t.Epoch, 1, 5)));
+        Assert.Equal([1, 2, 3], reports.SelectMany(r => r.Ensemble!.Training).Select(t => t.Member).Distinct().Order());
+    }
+
+    [Fact]
+    public void HistoryNamesEachEpochsMemberAndItsEpochWithinTheMember()
+    {
+        var options = TrainedModels.FastOptions with { Epochs = 4, EarlyStoppingPatience = 0, EnsembleSize = 2 };
+        var history = TabularTrainer.Train(models.Frame, options, null, default, default).History;
+
+        Assert.Equal([1, 1, 1, 1, 2, 2, 2, 2], history.Select(h => h.Member!.Value));
+        Assert.Equal([1, 2, 3, 4, 1, 2, 3, 4], history.Select(h => h.MemberEpoch!.Value));
+        Assert.Equal(Enumerable.Range(1, 8), history.Select(h => h.Epoch));
+    }
+
+    [Fact]
     public void CancellingMembersTrainedSideBySideThrowsAndLeavesNoWorkerRunning()
     {
         using var cancel = new CancellationTokenSource();

@@ -20,6 +20,15 @@ public abstract class ModelsApiTests(DatabaseProvider provider) : ServiceOnProvi
         Assert.Equal(1, model.GetProperty("version").GetInt32());
         Assert.Equal("Defect", model.GetProperty("target").GetString());
         Assert.Equal(30, model.GetProperty("history").GetArrayLength());
+        // Each of the 3 members' 10 epochs on its own axis, and the epoch whose weights the member keeps: its best AUC.
+        var history = model.GetProperty("history").EnumerateArray().ToList();
+        foreach (var member in history.GroupBy(h => h.GetProperty("member").GetInt32()))
+        {
+            Assert.Equal(Enumerable.Range(1, 10), member.Select(h => h.GetProperty("memberEpoch").GetInt32()));
+            var chosen = Assert.Single(member, h => h.GetProperty("chosen").GetBoolean());
+            Assert.Equal(member.Max(h => h.GetProperty("validationMetric").GetDouble()), chosen.GetProperty("validationMetric").GetDouble());
+        }
+        Assert.Equal([1, 2, 3], history.Select(h => h.GetProperty("member").GetInt32()).Distinct());
         foreach (var metric in new[] { "auc", "prAuc", "logLoss", "accuracy", "precision", "recall", "f1", "threshold" })
             Assert.True(model.GetProperty("metrics").TryGetProperty(metric, out _), metric);
         Assert.Equal(2, model.GetProperty("metrics").GetProperty("confusionMatrix").GetArrayLength());

@@ -39,6 +39,16 @@ public abstract class TrainingJobsApiTests(DatabaseProvider provider) : ServiceO
         Assert.Equal(2, job.GetProperty("request").GetProperty("ensembleSize").GetInt32());
         Assert.Equal(0, progress.GetProperty("etaSeconds").GetDouble());
         Assert.True(progress.GetProperty("trainLoss").GetDouble() > 0);
+        // The same in the request's terms: 2 members of 12 epochs; the last epoch reported is a member's 12th, and
+        // whichever member is not named as training is counted done (the two train side by side).
+        Assert.Equal(2, progress.GetProperty("members").GetInt32());
+        Assert.Equal(12, progress.GetProperty("epochsPerMember").GetInt32());
+        var training = progress.GetProperty("membersTraining").EnumerateArray().ToList();
+        Assert.Equal(2, progress.GetProperty("membersDone").GetInt32() + training.Count);
+        Assert.Contains(training, m => m.GetProperty("epoch").GetInt32() == 12);
+        Assert.Equal(12, progress.GetProperty("memberEpoch").GetInt32());
+        Assert.Contains(training, m => m.GetProperty("member").GetInt32() == progress.GetProperty("member").GetInt32());
+        Assert.All(training, m => Assert.InRange(m.GetProperty("member").GetInt32(), 1, 2));
         Assert.NotNull(job.GetProperty("startedAt").GetString());
         Assert.NotNull(job.GetProperty("finishedAt").GetString());
         Assert.Equal(JsonValueKind.String, job.GetProperty("modelId").ValueKind);

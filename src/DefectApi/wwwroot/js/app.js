@@ -9,6 +9,7 @@ import { jobsPage, jobPage } from './views/jobs.js';
 import { modelsPage } from './views/models.js';
 import { modelPage } from './views/model.js';
 import { deploymentsPage } from './views/deployments.js';
+import { comparePage } from './views/compare.js';
 
 const routes = [
   [/^#\/datasets$/, datasetsPage],
@@ -18,6 +19,8 @@ const routes = [
   [/^#\/models$/, modelsPage],
   [/^#\/models\/([\w-]+)$/, modelPage],
   [/^#\/deployments$/, deploymentsPage],
+  [/^#\/compare$/, comparePage],
+  [/^#\/compare\/([\w,-]+)$/, comparePage],
 ];
 
 const main = document.getElementById('main');

@@ -39,10 +39,11 @@ function extent(values, padToZero = false) {
 
 /**
  * A line and/or point chart.
- * series: [{ name, points: [[x, y]…], kind: 'line' | 'dots', style: 'a' | 'b' | 'c' }]
- * options: { title, description, xLabel, yLabel, xDomain, yDomain, marker: { x, y, label }, diagonal, width, height }
+ * series: [{ name, points: [[x, y]…], kind: 'line' | 'dots', style: 'a' … 'e', thin, legend: false to leave it out of the key }]
+ * options: { title, description, xLabel, yLabel, xDomain, yDomain, marker: { x, y, label }, markers: { points: [[x, y]…], label },
+ *            diagonal, width, height }
  */
-export function plot({ title, description, xLabel, yLabel, series, xDomain, yDomain, marker, diagonal, width = 560, height = 280 }) {
+export function plot({ title, description, xLabel, yLabel, series, xDomain, yDomain, marker, markers, diagonal, width = 560, height = 280 }) {
   const margin = { top: 12, right: 16, bottom: 44, left: 60 };
   const innerWidth = width - margin.left - margin.right;
   const innerHeight = height - margin.top - margin.bottom;
@@ -92,18 +93,19 @@ export function plot({ title, description, xLabel, yLabel, series, xDomain, yDom
       data.append(dots);
     } else if (points.length > 0) {
       const d = points.map(([x, y], i) => `${i ? 'L' : 'M'}${xs(x).toFixed(1)},${ys(y).toFixed(1)}`).join('');
-      data.append(s('path', { d, class: `series series-${line.style ?? 'a'}` }));
+      data.append(s('path', { d, class: `series series-${line.style ?? 'a'}${line.thin ? ' thin' : ''}` }));
       if (points.length === 1) data.append(s('circle', { class: `series series-${line.style ?? 'a'}`, cx: xs(points[0][0]), cy: ys(points[0][1]), r: 3 }));
     }
   }
-  if (marker && inside(marker.x, marker.y)) {
-    data.append(s('circle', { class: 'marker', cx: xs(marker.x), cy: ys(marker.y), r: 6 }));
+  for (const [x, y] of [marker ? [marker.x, marker.y] : null, ...(markers?.points ?? [])].filter(Boolean)) {
+    if (inside(x, y)) data.append(s('circle', { class: 'marker', cx: xs(x).toFixed(1), cy: ys(y).toFixed(1), r: markers ? 4 : 6 }));
   }
   svg.append(data);
 
   const legend = h('figcaption', { class: 'legend' },
-    series.map((line) => h('span', { class: `key key-${line.style ?? 'a'} key-${line.kind ?? 'line'}` }, line.name)),
-    marker?.label ? h('span', { class: 'key key-marker' }, marker.label) : null);
+    series.filter((line) => line.legend !== false)
+      .map((line) => h('span', { class: `key key-${line.style ?? 'a'} key-${line.kind ?? 'line'}` }, line.name)),
+    (marker ?? markers)?.label ? h('span', { class: 'key key-marker' }, (marker ?? markers).label) : null);
   return h('figure', { class: 'chart-figure' }, svg, legend);
 }
 

@@ -101,7 +101,34 @@ export const badge = (text, kind = text) => h('span', { class: `badge badge-${ki
 
 export const link = (href, text) => h('a', { href }, text);
 
-export const shortId = (id) => String(id).slice(0, 8);
+/** The last 8 hex digits of an id. The ids are UUID v7, whose first digits are a timestamp that records made within
+ * a minute share; the tail is random, so it tells apart records made together. */
+export const shortId = (id) => String(id).replace(/-/g, '').slice(-8);
+
+/** A record named for people: "name · 3f9a1c2e". */
+export const idLabel = (label, id) => `${label} · ${shortId(id)}`;
+
+/** A link to a record, labelled as idLabel, with the full id on hover. Every link that shows an id uses it. */
+export const idLink = (href, label, id) => h('a', { href, title: `${label}, id ${id}`, 'data-id': id }, idLabel(label, id));
+
+/** A record's id as "3f9a1c2e" (full id on hover) and a button that copies the full id. */
+export function idCopy(id) {
+  const code = h('code', { class: 'short-id', title: id, 'data-id': id }, shortId(id));
+  // The full id is part of the button's text (hidden from sight), so a screen reader says what it copies.
+  const button = h('button', { type: 'button', class: 'copy-id' }, 'Copy id', h('span', { class: 'visually-hidden' }, ` ${id}`));
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(id);
+      announce('Id copied.');
+      button.firstChild.textContent = 'Copied';
+    } catch {
+      // Without clipboard access (a page not served over HTTPS or localhost) the id is selected to copy by hand.
+      getSelection()?.selectAllChildren(code);
+      announce('The id is selected: copy it with the keyboard.');
+    }
+  });
+  return h('span', { class: 'id-copy' }, code, ' ', button);
+}
 
 /** One term and value in a <dl class="facts">. */
 export const fact = (term, value) => h('div', {}, h('dt', {}, term), h('dd', {}, value));

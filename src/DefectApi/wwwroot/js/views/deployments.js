@@ -1,7 +1,7 @@
 // Deployments: which model each stable name points at, and moving a name to another model (roll forward or back).
 
 import * as api from '../api.js';
-import { h, fill, time, section, field, announce, link, thead } from '../dom.js';
+import { h, fill, time, section, field, announce, link, idCopy, thead } from '../dom.js';
 import * as problems from '../problems.js';
 import { modelLabel } from './models.js';
 
@@ -41,7 +41,7 @@ export async function deploymentsPage(main, signal, message = '') {
     });
     return h('tr', {},
       h('th', { scope: 'row' }, h('code', {}, deployment.name)),
-      h('td', {}, model ? link(`#/models/${model.id}`, modelLabel(model)) : deployment.modelId),
+      h('td', {}, model ? link(`#/models/${model.id}`, modelLabel(model)) : idCopy(deployment.modelId)),
       h('td', {}, time(deployment.updatedAt)),
       h('td', {}, models.length ? form : '–'),
       h('td', {}, remove));

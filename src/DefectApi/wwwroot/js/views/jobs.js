@@ -1,10 +1,11 @@
-// Training jobs: the list, and one job followed live over its event stream (epoch, ETA, loss curves), with cancel and
-// "stop, keep best".
+// Training jobs: the list, and one job followed live over its event stream (members, epochs, ETA, loss curves), with
+// cancel and "stop, keep best".
 
 import * as api from '../api.js';
-import { h, fill, fmt, duration, time, section, badge, announce, link, shortId, fact, thead } from '../dom.js';
+import { h, fill, fmt, duration, time, section, badge, announce, link, idLink, idCopy, fact, thead } from '../dom.js';
 import * as problems from '../problems.js';
-import { lossChart } from '../charts.js';
+import { memberLossChart } from '../memberHistory.js';
+import { progressLine } from '../progressWords.js';
 
 const FINISHED = ['succeeded', 'failed', 'canceled'];
 
@@ -16,12 +17,12 @@ export async function jobsPage(main, signal) {
     section('Jobs', items.length === 0
       ? h('p', { class: 'empty' }, 'No training jobs yet. ', link('#/datasets', 'Pick a dataset to train on.'))
       : h('div', { class: 'table-scroll' }, h('table', {},
-        thead('Job', 'Target', 'Status', 'Epoch#', 'Started', 'Model'),
+        thead('Job', 'Target', 'Status', 'Progress', 'Started', 'Model'),
         h('tbody', {}, items.map((job) => h('tr', {},
-          h('th', { scope: 'row' }, link(`#/jobs/${job.id}`, `${job.request?.modelName ?? 'job'} · ${shortId(job.id)}`)),
+          h('th', { scope: 'row' }, idLink(`#/jobs/${job.id}`, job.request?.modelName ?? 'job', job.id)),
           h('td', {}, job.request?.target ?? '–'),
           h('td', {}, badge(job.status)),
-          h('td', { class: 'num' }, job.progress ? `${job.progress.epoch} / ${job.progress.epochs}` : '–'),
+          h('td', { 'data-testid': 'job-progress' }, progressLine(job)),
           h('td', {}, time(job.startedAt ?? job.createdAt)),
           h('td', {}, job.modelId ? link(`#/models/${job.modelId}`, 'open model') : '–'))))))));
 }
@@ -32,6 +33,7 @@ export async function jobPage(main, signal, id) {
   const status = h('p', { class: 'job-status' });
   const progressBar = h('progress', { max: 1, value: 0, 'aria-label': 'Training progress' });
   const numbers = h('dl', { class: 'facts' });
+  const words = h('p', { class: 'progress-words', 'data-testid': 'progress' });
   const chartHolder = h('div', { class: 'chart-holder' });
   const outcome = h('div', { class: 'outcome', role: 'status' });
   const problemBox = problems.box();
@@ -55,12 +57,15 @@ export async function jobPage(main, signal, id) {
 
   let latest = null;
   const showNumbers = () => {
+    words.textContent = progressLine({ ...job, progress: latest ?? job.progress });
     if (!latest) return;
     progressBar.value = latest.epochs ? latest.epoch / latest.epochs : 0;
     fill(numbers,
-      fact('Epoch', h('span', { 'data-testid': 'epoch' }, `${latest.epoch} of ${latest.epochs}`)),
+      fact('Epochs over all members', h('span', { 'data-testid': 'epoch' }, `${latest.epoch} of ${latest.epochs}`)),
       fact('Elapsed', duration(latest.elapsedSeconds)),
       fact('Time left (at most)', FINISHED.includes(job.status) ? '–' : duration(latest.etaSeconds)),
+      // Members train side by side: the latest losses are one member's, so say whose.
+      latest.member ? fact('Latest epoch', `member ${latest.member}, epoch ${latest.memberEpoch}`) : null,
       fact('Training loss', fmt(latest.trainLoss)),
       fact('Validation loss', fmt(latest.validationLoss)),
       fact('Validation metric', fmt(latest.validationMetric)));
@@ -75,7 +80,17 @@ export async function jobPage(main, signal, id) {
     latest = progress;
     if (!history.some((row) => row.epoch === progress.epoch)) history.push(progress);
     showNumbers();
-    fill(chartHolder, lossChart(history, 'Loss by epoch (live)'));
+    drawLiveSoon();
+  };
+
+  // Epochs of small networks arrive by the dozen each second: the chart is redrawn a few times a second at most, so
+  // the page stays responsive however fast the job runs.
+  let drawPending = null;
+  const drawLiveSoon = () => {
+    drawPending ??= setTimeout(() => {
+      drawPending = null;
+      if (!modelDrawn && !signal.aborted) fill(chartHolder, memberLossChart(history, 'Loss by epoch (live)'));
+    }, 250);
   };
 
   const update = (next) => {
@@ -101,7 +116,7 @@ export async function jobPage(main, signal, id) {
     const model = await api.get(`/api/models/${modelId}`, { signal }).catch(() => null);
     if (!model?.history?.length || signal.aborted) return;
     history.splice(0, history.length, ...model.history);
-    fill(chartHolder, lossChart(history, 'Loss by epoch'));
+    fill(chartHolder, memberLossChart(history, 'Loss by epoch'));
   };
 
   const request = job.request ?? {};
@@ -111,7 +126,8 @@ export async function jobPage(main, signal, id) {
     h('p', { class: 'lead' }, `Predicting `, h('strong', {}, request.target ?? '?'), ` (${request.task ?? 'auto'}) from `,
       link(`#/datasets/${job.datasetId}`, 'its dataset'), `. Queued ${new Date(job.createdAt).toLocaleString()}.`),
     status,
-    section('Progress', progressBar, numbers, chartHolder,
+    h('dl', { class: 'facts' }, fact('Job id', idCopy(job.id))),
+    section('Progress', words, progressBar, numbers, chartHolder,
       h('div', { class: 'actions' }, stopKeepBest, cancel), problemBox, outcome),
     section('Settings', settingsList(request)));
   update(job);

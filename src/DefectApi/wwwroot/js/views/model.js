@@ -1,14 +1,16 @@
 // One model: metrics, curves (by task), training history, a deploy control and a form to try a prediction.
 
 import * as api from '../api.js';
-import { h, fill, fmt, bytes, time, section, field, badge, link, fact, shortId, thead } from '../dom.js';
+import { h, fill, fmt, bytes, time, section, field, badge, link, fact, idLink, idCopy, thead } from '../dom.js';
 import * as problems from '../problems.js';
-import { plot, lossChart, confusionTable } from '../charts.js';
+import { plot, confusionTable } from '../charts.js';
+import { byMember, memberLossChart, memberMetricChart, membersTable } from '../memberHistory.js';
+import { compareLinks } from './compareLinks.js';
 import { thresholdSection } from './threshold.js';
 import { predictSection } from './predict.js';
 import { modelLabel, headline } from './models.js';
 
-const METRIC_NAMES = {
+export const METRIC_NAMES = {
   auc: 'ROC AUC', prAuc: 'PR AUC', logLoss: 'log loss', accuracy: 'accuracy', precision: 'precision', recall: 'recall',
   f1: 'F1', threshold: 'threshold', rmse: 'RMSE', mae: 'MAE', r2: 'R²', macroF1: 'macro F1',
 };
@@ -23,13 +25,15 @@ export async function modelPage(main, signal, id) {
   fill(main,
     h('p', { class: 'crumbs' }, link('#/models', 'Models'), ' / '),
     h('h1', {}, modelLabel(model)),
+    compareLinks(model, signal),
     h('dl', { class: 'facts' },
       fact('Task', badge(model.task)), fact('Target', model.target),
       model.positiveClass !== null && model.positiveClass !== undefined ? fact('Positive class', model.positiveClass) : null,
       model.classes?.length ? fact('Classes', model.classes.join(', ')) : null,
       model.task === 'binary' ? fact('Threshold', thresholdFact) : null,
       fact('Trained', time(model.createdAt)),
-      fact('From', h('span', {}, link(`#/datasets/${model.datasetId}`, 'dataset'), ' · ', link(`#/jobs/${model.jobId}`, `job ${shortId(model.jobId)}`)))),
+      fact('Id', idCopy(model.id)),
+      fact('From', h('span', {}, link(`#/datasets/${model.datasetId}`, 'dataset'), ' · ', idLink(`#/jobs/${model.jobId}`, 'job', model.jobId)))),
     section('Validation metrics', h('p', { class: 'hint' }, 'Measured on the validation split, which training did not see.'), metrics),
     model.task === 'binary'
       ? thresholdSection(model, (updated) => {
@@ -76,19 +80,20 @@ function regressionSection(model) {
     })));
 }
 
+/** Each ensemble member's run on a shared epoch axis, with the epoch each member keeps. */
 function historySection(model) {
   const history = model.history ?? [];
   if (history.length === 0) return null;
-  const metricPoints = history.map((r) => [r.epoch, r.validationMetric]).filter(([, y]) => Number.isFinite(y));
+  // The trainer reports the task's headline metric each epoch (AUC, accuracy or R²).
   const [metricName] = headline(model);
   return section('Training history',
-    h('div', { class: 'chart-row' },
-      lossChart(history, 'Loss by epoch'),
-      metricPoints.length ? plot({
-        // The trainer reports the task's headline metric each epoch (AUC, accuracy or R²).
-        title: `Validation ${metricName} by epoch`, xLabel: 'epoch', yLabel: metricName,
-        series: [{ name: `validation ${metricName}`, style: 'c', points: metricPoints }],
-      }) : null));
+    h('p', { class: 'hint' }, byMember(history)
+      ? 'The model averages several networks (members), each trained on its own part of the data. ' +
+        'Solid lines are training loss, dashed lines validation loss; bold lines are the mean of the members.'
+      : 'This model was stored before the service recorded ensemble members: its history runs the members one after ' +
+        'another, so each jump back up in the loss is the next member starting.'),
+    h('div', { class: 'chart-row' }, memberLossChart(history, 'Loss by epoch'), memberMetricChart(history, metricName)),
+    membersTable(history, metricName));
 }
 
 function inputsSection(model) {

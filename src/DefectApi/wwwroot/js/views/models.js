@@ -21,6 +21,7 @@ export async function modelsPage(main, signal) {
   fill(main,
     h('h1', {}, 'Models'),
     h('p', { class: 'lead' }, 'Each successful training job stores one model, and so does each imported bundle. Open one for its curves, threshold and a test prediction.'),
+    items.length > 1 ? h('p', {}, link('#/compare', 'Compare models side by side')) : null,
     section('Models', items.length === 0
       ? h('p', { class: 'empty' }, 'No models yet. ', link('#/datasets', 'Train one from a dataset.'))
       : h('div', { class: 'table-scroll' }, h('table', {},

@@ -17,6 +17,17 @@ function withRates(table) {
   }));
 }
 
+/** The ROC ([false-positive rate, true-positive rate]) and precision-recall ([recall, precision]) curves' points. */
+function curvePoints(points) {
+  return {
+    roc: [[0, 0], ...points.map((p) => [p.fpr, p.tpr]).sort((a, b) => a[0] - b[0] || a[1] - b[1]), [1, 1]],
+    pr: points.map((p) => [p.recall, p.precision]).sort((a, b) => a[0] - b[0] || b[1] - a[1]),
+  };
+}
+
+/** A binary model's curves from its stored threshold table; empty when it has none. */
+export const modelCurves = (model) => curvePoints(withRates(model.thresholdTable ?? []));
+
 const nearest = (points, threshold) => points.reduce((best, p, i) =>
   (Math.abs(p.threshold - threshold) < Math.abs(points[best].threshold - threshold) ? i : best), 0);
 
@@ -28,8 +39,7 @@ export function thresholdSection(model, onSaved) {
   const points = withRates(table);
   const positive = model.positiveClass ?? 'positive';
   const negative = model.classes?.find((c) => c !== model.positiveClass) ?? `not ${positive}`;
-  const roc = [[0, 0], ...points.map((p) => [p.fpr, p.tpr]).sort((a, b) => a[0] - b[0] || a[1] - b[1]), [1, 1]];
-  const pr = points.map((p) => [p.recall, p.precision]).sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const { roc, pr } = curvePoints(points);
 
   const slider = h('input', { type: 'range', min: 0, max: points.length - 1, step: 1, name: 'threshold', 'data-testid': 'threshold-slider' });
   slider.value = String(nearest(points, model.threshold ?? 0.5));
