@@ -11,16 +11,20 @@ public class ArtifactFormatTests
 {
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Artifacts");
 
+    /// <summary>Every stored fixture: dataset and format version.</summary>
+    public static TheoryData<string, int> StoredModels => new()
+    {
+        { "ai4i", 1 }, { "ai4i", 2 }, { "garments", 1 }, { "garments", 2 }, { "steel", 1 }, { "steel", 2 },
+    };
+
+    internal static ModelArtifact Load(string dataset, int version) =>
+        ModelArtifact.FromBytes(File.ReadAllBytes(Path.Combine(Folder, $"{dataset}.v{version}.model")));
+
     [Theory]
-    [InlineData("ai4i", 1)]
-    [InlineData("ai4i", 2)]
-    [InlineData("garments", 1)]
-    [InlineData("garments", 2)]
-    [InlineData("steel", 1)]
-    [InlineData("steel", 2)]
+    [MemberData(nameof(StoredModels))]
     public void AStoredModelPredictsWhatItPredictedWhenItWasStored(string dataset, int version)
     {
-        var model = ModelArtifact.FromBytes(File.ReadAllBytes(Path.Combine(Folder, $"{dataset}.v{version}.model")));
+        var model = Load(dataset, version);
         var records = TestData.Frame(File.ReadAllText(Path.Combine(Folder, $"{dataset}.records.csv")));
         var batch = model.Predict(Enumerable.Range(0, records.RowCount)
             .Select(r => (IReadOnlyDictionary<string, CellValue>)model.Inputs.ToDictionary(i => i.Name, i => records.GetCell(r, records.IndexOf(i.Name))))
