@@ -1,5 +1,6 @@
 using System.Globalization;
 using DefectApi.Tabular.Monitoring;
+using DefectApi.Tabular.Tests.Training;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Monitoring;
@@ -11,14 +12,7 @@ public class OutputProfileTests
     [Fact]
     public void AMulticlassModelProfilesThePredictedClass()
     {
-        var random = new Random(5);
-        var frame = TestData.Frame(TestData.Csv("a,b,fault", 300, _ =>
-        {
-            double a = random.NextDouble(), b = random.NextDouble();
-            string fault = a > 0.6 ? "Bumps" : b > 0.5 ? "Stains" : "Pastry";
-            return string.Create(CultureInfo.InvariantCulture, $"{a:F3},{b:F3},{fault}");
-        }));
-        var model = Train(frame, "fault");
+        var model = Train(TrainedModels.FaultFrame(), "fault");
         var output = model.Profile!.Output;
 
         Assert.Equal("label", output.Name);
