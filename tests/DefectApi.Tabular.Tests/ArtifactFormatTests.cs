@@ -5,17 +5,29 @@ namespace DefectApi.Tabular.Tests;
 /// <summary>
 /// Models stored by earlier versions keep loading and predicting exactly as they did. Each fixture under
 /// Fixtures/Artifacts was written by the code of its format version (v1: before the training sample, v2: with it,
-/// both before piecewise-linear bins), together with that code's predictions for the records beside it.
+/// both before piecewise-linear bins; v3: with the training profile, a small model trained on the AI4I train split),
+/// together with that code's predictions for the records beside it.
 /// </summary>
 public class ArtifactFormatTests
 {
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Artifacts");
 
-    /// <summary>Every stored fixture: dataset and format version.</summary>
-    public static TheoryData<string, int> StoredModels => new()
+    /// <summary>The fixtures stored before training profiles existed: dataset and format version.</summary>
+    public static TheoryData<string, int> StoredBeforeProfiles => new()
     {
         { "ai4i", 1 }, { "ai4i", 2 }, { "garments", 1 }, { "garments", 2 }, { "steel", 1 }, { "steel", 2 },
     };
+
+    /// <summary>Every stored fixture.</summary>
+    public static TheoryData<string, int> StoredModels
+    {
+        get
+        {
+            var all = StoredBeforeProfiles;
+            all.Add("ai4i", 3);
+            return all;
+        }
+    }
 
     internal static ModelArtifact Load(string dataset, int version) =>
         ModelArtifact.FromBytes(File.ReadAllBytes(Path.Combine(Folder, $"{dataset}.v{version}.model")));
@@ -51,5 +63,17 @@ public class ArtifactFormatTests
     {
         Assert.Equal(want.HasValue, got.HasValue);
         if (want is { } w) Assert.InRange(got!.Value, w - 1e-5 * Math.Max(1, Math.Abs(w)), w + 1e-5 * Math.Max(1, Math.Abs(w)));
+    }
+
+    [Fact]
+    public void AStoredVersionThreeModelKeepsItsProfileAndWritesTheSameBytesAgain()
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(Folder, "ai4i.v3.model"));
+
+        var model = ModelArtifact.FromBytes(bytes);
+
+        Assert.NotNull(model.Profile);
+        Assert.Equal(model.Inputs.Select(i => i.Name), model.Profile.Columns.Select(c => c.Name));
+        Assert.Equal(bytes, model.ToBytes());
     }
 }

@@ -102,7 +102,7 @@ public class TrainingProfileTests(TrainedModels models) : IClassFixture<TrainedM
     }
 
     [Theory]
-    [MemberData(nameof(ArtifactFormatTests.StoredModels), MemberType = typeof(ArtifactFormatTests))]
+    [MemberData(nameof(ArtifactFormatTests.StoredBeforeProfiles), MemberType = typeof(ArtifactFormatTests))]
     public void AModelStoredBeforeProfilesHasNoneAndCannotBeMonitored(string dataset, int version)
     {
         var model = ArtifactFormatTests.Load(dataset, version);
