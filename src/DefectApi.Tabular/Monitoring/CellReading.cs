@@ -28,5 +28,6 @@ internal static class CellReading
     }
 
     /// <summary>Whether a datetime input is missing (no value or an empty text).</summary>
-    public static bool IsMissing(CellValue cell) => cell.Kind == CellKind.Missing || cell.Kind == CellKind.Text && string.IsNullOrWhiteSpace(cell.Text);
+    public static bool IsMissing(CellValue cell) =>
+        cell.Kind == CellKind.Missing || cell.Kind == CellKind.Text && string.IsNullOrWhiteSpace(cell.Text);
 }

@@ -57,6 +57,7 @@ public sealed class ColumnBaseline
     /// <summary>The input's type (numeric | categorical | boolean | datetime) or, for the output, "output".</summary>
     public string Type { get; }
 
+    /// <summary>How live values are binned: numeric, categorical, or only the missing share.</summary>
     public BaselineKind Kind { get; }
 
     /// <summary>Numeric: the ascending, distinct bin edges (inner training deciles, or the levels of a column with few).</summary>
@@ -72,11 +73,13 @@ public sealed class ColumnBaseline
     /// <summary>Training share per bin: numeric Edges.Count + 1 bins; categorical one per category, then "other".</summary>
     public IReadOnlyList<double> Shares { get; }
 
+    /// <summary>Share of training rows with no value (for the output: 0).</summary>
     public double MissingShare { get; }
 
-    /// <summary>Numeric: the smallest and largest training value (NaN when training had none).</summary>
+    /// <summary>Numeric: the smallest training value (NaN when training had none, and for other kinds).</summary>
     public double Min { get; }
 
+    /// <summary>Numeric: the largest training value (NaN when training had none, and for other kinds).</summary>
     public double Max { get; }
 
     /// <summary>Categorical: the bin holding categories training saw but did not keep.</summary>
@@ -134,7 +137,11 @@ public sealed class ColumnBaseline
         string name = reader.ReadString(), type = reader.ReadString();
         var kind = (BaselineKind)reader.ReadByte();
         if (!Enum.IsDefined(kind)) throw new InvalidDataException($"Unknown baseline kind {kind} in the training profile.");
-        return new ColumnBaseline(name, type, kind, ModelArtifactFormat.ReadDoubles(reader), CategoricalEncoder.ReadStrings(reader),
-            CategoricalEncoder.ReadStrings(reader), ModelArtifactFormat.ReadDoubles(reader), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+        var edges = ModelArtifactFormat.ReadDoubles(reader);
+        var categories = CategoricalEncoder.ReadStrings(reader);
+        var otherCategories = CategoricalEncoder.ReadStrings(reader);
+        var shares = ModelArtifactFormat.ReadDoubles(reader);
+        return new ColumnBaseline(name, type, kind, edges, categories, otherCategories, shares, reader.ReadDouble(), reader.ReadDouble(),
+            reader.ReadDouble());
     }
 }

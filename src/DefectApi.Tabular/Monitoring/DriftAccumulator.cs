@@ -13,10 +13,12 @@ public sealed class DriftAccumulator
     private readonly LiveCounts[] _columns;
     private readonly LiveCounts _output;
 
+    /// <summary>An accumulator comparing with the model's training profile.</summary>
     /// <exception cref="InvalidOperationException">the model was stored before training profiles existed
     /// (<see cref="ModelArtifact.Profile"/> is null)</exception>
     public DriftAccumulator(ModelArtifact model) : this(RequireProfile(model)) { }
 
+    /// <summary>An accumulator comparing with <paramref name="profile"/> (a model's <see cref="ModelArtifact.Profile"/>).</summary>
     public DriftAccumulator(TrainingProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);

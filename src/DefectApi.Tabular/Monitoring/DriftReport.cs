@@ -25,8 +25,9 @@ public sealed record ColumnDrift(string Name, string Type, double? Psi, double? 
 public sealed record DriftReport(long Records, long Outputs, IReadOnlyList<ColumnDrift> Columns, ColumnDrift Output);
 
 /// <summary>The rating of a column's PSI. The bands are the customary ones for the population stability index
-/// (Siddiqi 2006, "Credit Risk Scorecards", ch. 8; Yurdakul 2018, "Statistical Properties of Population Stability
-/// Index"): below 0.1 no meaningful shift, 0.1 to 0.25 a shift worth watching, above 0.25 a significant one.</summary>
+/// (N. Siddiqi, "Credit Risk Scorecards", Wiley 2006; B. Yurdakul, "Statistical Properties of Population Stability
+/// Index", dissertation, Western Michigan University 2018): below 0.1 no meaningful shift, 0.1 to 0.25 a shift worth
+/// watching, above 0.25 a significant one.</summary>
 public static class DriftStatus
 {
     /// <summary>PSI below <see cref="WatchFrom"/>.</summary>
@@ -44,7 +45,10 @@ public static class DriftStatus
     /// <summary>The column has no distribution check (datetime inputs); only its missing share is reported.</summary>
     public const string NotChecked = "not checked";
 
+    /// <summary>The PSI from which a column is worth watching.</summary>
     public const double WatchFrom = 0.1;
+
+    /// <summary>The PSI above which a column has shifted significantly.</summary>
     public const double AlertAbove = 0.25;
 
     /// <summary>ok, watch or alert for a PSI.</summary>
@@ -58,8 +62,8 @@ public static class DriftStatistics
     /// share q and no training rows adds (q − 1e-4)·ln(q / 1e-4), about 0.05 for q = 1 % and 3.7 for q = 50 %.</summary>
     public const double EmptyBinShare = 1e-4;
 
-    /// <summary>PSI = Σᵢ (liveᵢ − trainingᵢ) · ln(liveᵢ / trainingᵢ) over the bins (Siddiqi 2006, ch. 8; Yurdakul
-    /// 2018, eq. 1), with each share raised to at least <see cref="EmptyBinShare"/> first. It is 0 for identical
+    /// <summary>PSI = Σᵢ (liveᵢ − trainingᵢ) · ln(liveᵢ / trainingᵢ) over the bins (Siddiqi 2006; Yurdakul
+    /// 2018), with each share raised to at least <see cref="EmptyBinShare"/> first. It is 0 for identical
     /// shares and symmetric in the two distributions.</summary>
     public static double Psi(ReadOnlySpan<double> training, ReadOnlySpan<double> live)
     {

@@ -17,7 +17,7 @@ namespace DefectApi.Tabular.Monitoring;
 public sealed class TrainingProfile
 {
     /// <summary>Numeric inputs are cut at the training deciles: ten bins, the usual choice for the population
-    /// stability index (Siddiqi 2006, ch. 8).</summary>
+    /// stability index (Siddiqi 2006; Yurdakul 2018, see <see cref="DriftStatus"/>).</summary>
     public const int Deciles = 10;
 
     /// <summary>Categories kept by name per input; rarer ones share an "other" bin.</summary>
@@ -39,6 +39,8 @@ public sealed class TrainingProfile
     /// <summary>One per model input, in <see cref="ModelArtifact.Inputs"/> order.</summary>
     public IReadOnlyList<ColumnBaseline> Columns { get; }
 
+    /// <summary>The model's out-of-fold validation answers: "probability" (binary, numeric bins), "value" (regression,
+    /// numeric bins) or "label" (multiclass, a bin per class in the model's order).</summary>
     public ColumnBaseline Output { get; }
 
     /// <param name="columns">the frame columns of the model's inputs, in input order</param>
