@@ -2,6 +2,7 @@ using DefectApi.NeuralNet;
 using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Explanations;
 using DefectApi.Tabular.Metrics;
+using DefectApi.Tabular.Monitoring;
 using DefectApi.Tabular.Optimization;
 using DefectApi.Tabular.Training;
 using Thresholds = DefectApi.Tabular.Metrics.ThresholdTable;
@@ -17,7 +18,7 @@ public sealed class ModelArtifact
     public const int MaxErrors = 100;
 
     internal ModelArtifact(string target, TargetSpec targetSpec, IReadOnlyList<EnsembleMember> members, IReadOnlyList<DroppedColumn> dropped,
-        double? threshold, ValidationOutputs validation, CellValue[][]? sample = null)
+        double? threshold, ValidationOutputs validation, CellValue[][]? sample = null, TrainingProfile? profile = null)
     {
         if (members.Count == 0) throw new InvalidDataException("A model needs at least one network.");
         var names = members[0].Pipeline.Encoders.Select(e => e.Name).ToArray();
@@ -32,6 +33,9 @@ public sealed class ModelArtifact
         Sample = sample ?? [];
         if (Sample.Any(row => row.Length != names.Length)) throw new InvalidDataException("The training sample does not match the model's inputs.");
         Inputs = MergedInputs(members);
+        if (profile is not null && !profile.Columns.Select(c => c.Name).SequenceEqual(names))
+            throw new InvalidDataException("The training profile does not match the model's inputs.");
+        Profile = profile;
         if (targetSpec.Task == TargetSpec.Binary)
         {
             Threshold = threshold ?? 0.5;
@@ -65,6 +69,10 @@ public sealed class ModelArtifact
     public ModelMetrics Metrics { get; }
 
     public IReadOnlyList<ThresholdPoint>? ThresholdTable { get; }
+
+    /// <summary>What the training data and the model's validation answers looked like, for drift monitoring
+    /// (<see cref="DriftAccumulator"/>); null for models stored before profiles existed (artifact versions 1 and 2).</summary>
+    public TrainingProfile? Profile { get; }
 
     /// <summary>Per input, in Inputs order: what training saw (range, categories) and the baseline explanations use.</summary>
     public IReadOnlyList<InputRange> TrainingRanges => _ranges ??= InputRange.Of(Members, Inputs);
@@ -137,7 +145,7 @@ public sealed class ModelArtifact
     {
         RequireBinary();
         if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentOutOfRangeException(nameof(threshold), "A threshold is between 0 and 1.");
-        return new ModelArtifact(Target, TargetSpec, Members, Dropped, threshold, Validation, Sample);
+        return new ModelArtifact(Target, TargetSpec, Members, Dropped, threshold, Validation, Sample, Profile);
     }
 
     /// <summary>The threshold with the least expected cost on the validation split.</summary>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using DefectApi.NeuralNet;
 using DefectApi.NeuralNet.Serialization;
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Monitoring;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular;
@@ -16,8 +17,9 @@ namespace DefectApi.Tabular;
 internal static class ModelArtifactFormat
 {
     private static ReadOnlySpan<byte> Magic => "DAMA"u8;
-    /// <summary>2 added the training sample; 1 is still read (its models have no sample).</summary>
-    public const int Version = 2;
+    /// <summary>3 appended the training profile (a flag, then the profile when there is one); 2 added the training
+    /// sample; 1 and 2 are still read (their models have no profile, and 1 no sample).</summary>
+    public const int Version = 3;
     private const int HashBytes = 32;
 
     public static byte[] Write(ModelArtifact model)
@@ -49,6 +51,8 @@ internal static class ModelArtifactFormat
             writer.Write(model.Sample.Length);
             foreach (var row in model.Sample)
                 foreach (var cell in row) WriteCell(writer, cell);
+            writer.Write(model.Profile is not null);
+            model.Profile?.Write(writer);
         }
         var body = stream.ToArray();
         return [.. body, .. SHA256.HashData(body)];
@@ -67,7 +71,7 @@ internal static class ModelArtifactFormat
             using var reader = new BinaryReader(new MemoryStream(blob, 0, body.Length), System.Text.Encoding.UTF8);
             reader.ReadBytes(Magic.Length);
             int version = reader.ReadInt32();
-            if (version is not (1 or Version)) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
+            if (version is not (1 or 2 or Version)) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
             string target = reader.ReadString();
             var spec = TargetSpec.Read(reader);
             int droppedCount = CheckedCount(reader.ReadInt32());
@@ -82,8 +86,9 @@ internal static class ModelArtifactFormat
             }
             var validation = new ValidationOutputs(ReadDoubles(reader), ReadDoubles(reader));
             var sample = version >= 2 ? ReadSample(reader, members[0].Pipeline.Encoders.Count) : [];
+            var profile = version >= 3 && reader.ReadBoolean() ? TrainingProfile.Read(reader) : null;
             if (reader.BaseStream.Position != body.Length) throw new InvalidDataException("The model artifact has trailing data.");
-            return new ModelArtifact(target, spec, members, dropped, double.IsNaN(threshold) ? null : threshold, validation, sample);
+            return new ModelArtifact(target, spec, members, dropped, double.IsNaN(threshold) ? null : threshold, validation, sample, profile);
         }
         catch (Exception e) when (e is EndOfStreamException or NetworkFormatException or ArgumentException or IOException
                                       or OverflowException or FormatException or IndexOutOfRangeException)
@@ -125,13 +130,13 @@ internal static class ModelArtifactFormat
         return rows;
     }
 
-    private static void WriteDoubles(BinaryWriter writer, double[] values)
+    internal static void WriteDoubles(BinaryWriter writer, double[] values)
     {
         writer.Write(values.Length);
         foreach (double v in values) writer.Write(v);
     }
 
-    private static double[] ReadDoubles(BinaryReader reader)
+    internal static double[] ReadDoubles(BinaryReader reader)
     {
         var values = new double[CheckedCount(reader.ReadInt32())];
         for (int i = 0; i < values.Length; i++) values[i] = reader.ReadDouble();

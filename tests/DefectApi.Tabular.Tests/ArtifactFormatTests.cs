@@ -5,22 +5,38 @@ namespace DefectApi.Tabular.Tests;
 /// <summary>
 /// Models stored by earlier versions keep loading and predicting exactly as they did. Each fixture under
 /// Fixtures/Artifacts was written by the code of its format version (v1: before the training sample, v2: with it,
-/// both before piecewise-linear bins), together with that code's predictions for the records beside it.
+/// both before piecewise-linear bins; v3: with the training profile, a small model trained on the AI4I train split),
+/// together with that code's predictions for the records beside it.
 /// </summary>
 public class ArtifactFormatTests
 {
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Artifacts");
 
+    /// <summary>The fixtures stored before training profiles existed: dataset and format version.</summary>
+    public static TheoryData<string, int> StoredBeforeProfiles => new()
+    {
+        { "ai4i", 1 }, { "ai4i", 2 }, { "garments", 1 }, { "garments", 2 }, { "steel", 1 }, { "steel", 2 },
+    };
+
+    /// <summary>Every stored fixture.</summary>
+    public static TheoryData<string, int> StoredModels
+    {
+        get
+        {
+            var all = StoredBeforeProfiles;
+            all.Add("ai4i", 3);
+            return all;
+        }
+    }
+
+    internal static ModelArtifact Load(string dataset, int version) =>
+        ModelArtifact.FromBytes(File.ReadAllBytes(Path.Combine(Folder, $"{dataset}.v{version}.model")));
+
     [Theory]
-    [InlineData("ai4i", 1)]
-    [InlineData("ai4i", 2)]
-    [InlineData("garments", 1)]
-    [InlineData("garments", 2)]
-    [InlineData("steel", 1)]
-    [InlineData("steel", 2)]
+    [MemberData(nameof(StoredModels))]
     public void AStoredModelPredictsWhatItPredictedWhenItWasStored(string dataset, int version)
     {
-        var model = ModelArtifact.FromBytes(File.ReadAllBytes(Path.Combine(Folder, $"{dataset}.v{version}.model")));
+        var model = Load(dataset, version);
         var records = TestData.Frame(File.ReadAllText(Path.Combine(Folder, $"{dataset}.records.csv")));
         var batch = model.Predict(Enumerable.Range(0, records.RowCount)
             .Select(r => (IReadOnlyDictionary<string, CellValue>)model.Inputs.ToDictionary(i => i.Name, i => records.GetCell(r, records.IndexOf(i.Name))))
@@ -47,5 +63,19 @@ public class ArtifactFormatTests
     {
         Assert.Equal(want.HasValue, got.HasValue);
         if (want is { } w) Assert.InRange(got!.Value, w - 1e-5 * Math.Max(1, Math.Abs(w)), w + 1e-5 * Math.Max(1, Math.Abs(w)));
+    }
+
+    [Fact]
+    public void AStoredVersionThreeModelKeepsItsProfileWhenWrittenAgain()
+    {
+        var model = Load("ai4i", 3);
+
+        var again = ModelArtifact.FromBytes(model.ToBytes());
+
+        Assert.NotNull(model.Profile);
+        Assert.Equal(model.Inputs.Select(i => i.Name), model.Profile.Columns.Select(c => c.Name));
+        Assert.Equal(model.Profile.Columns.Select(c => c.Edges), again.Profile!.Columns.Select(c => c.Edges));
+        Assert.Equal(model.Profile.Columns.Select(c => c.Shares), again.Profile.Columns.Select(c => c.Shares));
+        Assert.Equal(model.Profile.Output.Shares, again.Profile.Output.Shares);
     }
 }

@@ -23,7 +23,7 @@ internal sealed class BooleanEncoder(string name, double trueShare) : FeatureEnc
         return new BooleanEncoder(name, present == 0 ? 0.5 : (double)trues / present);
     }
 
-    private static bool TryRead(CellValue value, out bool result)
+    internal static bool TryRead(CellValue value, out bool result)
     {
         result = false;
         switch (value.Kind)

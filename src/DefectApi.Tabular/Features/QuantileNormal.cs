@@ -60,7 +60,7 @@ internal sealed class QuantileNormal
     /// <summary>The first position whose value is not below x (values.Length when all are): a lower bound that halves
     /// a span with plain comparisons, which scoring calls per value and member, cheaper than Array.BinarySearch's
     /// comparer.</summary>
-    private static int FirstNotBelow(double[] values, double x)
+    internal static int FirstNotBelow(double[] values, double x)
     {
         int low = 0, count = values.Length;
         while (count > 0)

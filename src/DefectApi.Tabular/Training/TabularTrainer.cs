@@ -2,6 +2,7 @@ using DefectApi.NeuralNet;
 using DefectApi.NeuralNet.Training;
 using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Metrics;
+using DefectApi.Tabular.Monitoring;
 using Thresholds = DefectApi.Tabular.Metrics.ThresholdTable;
 
 namespace DefectApi.Tabular.Training;
@@ -70,7 +71,10 @@ public static class TabularTrainer
 
         var validation = outOfFold.Result();
         double? threshold = target.Task == TargetSpec.Binary ? ChooseThreshold(validation, options) : null;
-        var artifact = new ModelArtifact(options.Target, target, trained, dropped, threshold, validation, Sample(frame, columns, rows, options.Seed));
+        var types = trained[0].Pipeline.Encoders.Select(e => e.Type).ToArray();
+        var profile = TrainingProfile.Build(frame, columns, types, rows, target, validation);
+        var artifact = new ModelArtifact(options.Target, target, trained, dropped, threshold, validation,
+            Sample(frame, columns, rows, options.Seed), profile);
         return new TrainingOutcome(artifact, history);
     }
 

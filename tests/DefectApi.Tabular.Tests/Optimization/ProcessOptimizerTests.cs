@@ -67,9 +67,10 @@ public class ProcessOptimizerTests(TrainedModels models) : IClassFixture<Trained
     public void AVersionOneArtifactWithoutASampleStillLoadsAndItsSensitivityUsesTheBaseline()
     {
         var m = models.Binary;
-        var v2 = new ModelArtifact(m.Target, m.TargetSpec, m.Members, m.Dropped, m.Threshold, m.Validation, []).ToBytes();
-        // Version 1 is version 2 without the trailing sample count (here 0): drop it, set the version, re-hash.
-        var body = v2[..^36];
+        var v3 = new ModelArtifact(m.Target, m.TargetSpec, m.Members, m.Dropped, m.Threshold, m.Validation, []).ToBytes();
+        // Version 1 is version 3 without the trailing sample count (here 0) and profile flag (here false): drop them,
+        // set the version, re-hash.
+        var body = v3[..^37];
         BitConverter.GetBytes(1).CopyTo(body, 4);
         byte[] v1 = [.. body, .. System.Security.Cryptography.SHA256.HashData(body)];
 

@@ -172,14 +172,7 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
     [Fact]
     public void MulticlassGivesALabelAndAProbabilityPerClass()
     {
-        var random = new Random(5);
-        var frame = TestData.Frame(TestData.Csv("a,b,fault", 300, i =>
-        {
-            double a = random.NextDouble(), b = random.NextDouble();
-            string fault = a > 0.6 ? "Bumps" : b > 0.5 ? "Stains" : "Pastry";
-            return string.Create(CultureInfo.InvariantCulture, $"{a:F3},{b:F3},{fault}");
-        }));
-        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "fault", Epochs = 60, EnsembleSize = 1 },
+        var model = TabularTrainer.Train(TrainedModels.FaultFrame(), new TabularTrainingOptions { Target = "fault", Epochs = 60, EnsembleSize = 1 },
             null, default, default).Artifact;
         var prediction = model.Predict([new Dictionary<string, CellValue> { ["a"] = CellValue.FromNumber(0.9), ["b"] = CellValue.FromNumber(0.1) }])
             .Predictions[0];

@@ -21,6 +21,18 @@ public sealed class TrainedModels
         });
     }
 
+    /// <summary>Three steel faults decided by two measurements: Bumps when a &gt; 0.6, else Stains when b &gt; 0.5, else Pastry.</summary>
+    public static TabularFrame FaultFrame()
+    {
+        var random = new Random(5);
+        return TestData.Frame(TestData.Csv("a,b,fault", 300, _ =>
+        {
+            double a = random.NextDouble(), b = random.NextDouble();
+            string fault = a > 0.6 ? "Bumps" : b > 0.5 ? "Stains" : "Pastry";
+            return string.Create(CultureInfo.InvariantCulture, $"{a:F3},{b:F3},{fault}");
+        }));
+    }
+
     public static readonly TabularTrainingOptions FastOptions = new()
     {
         Target = "result", Epochs = 40, EarlyStoppingPatience = 10, EnsembleSize = 2, HiddenLayers = [16], BatchSize = 32,
