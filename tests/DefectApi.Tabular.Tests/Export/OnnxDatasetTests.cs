@@ -48,14 +48,5 @@ public class OnnxDatasetTests(ITestOutputHelper output)
         return odd;
     }
 
-    /// <summary>shared/datasets/splits beside the repository, as on the developers' machines and in CI.</summary>
-    private static string SplitPath(string file)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "shared", "datasets", "splits", file);
-            if (File.Exists(path)) return path;
-        }
-        throw new FileNotFoundException($"shared/datasets/splits/{file} was not found above {AppContext.BaseDirectory}.");
-    }
+    private static string SplitPath(string file) => TestData.SplitPath(file);
 }

@@ -8,9 +8,7 @@ namespace DefectApi.Tabular.Tests.Monitoring;
 /// profile stored with it).</summary>
 public sealed class Ai4iModel
 {
-    /// <summary>The shared dataset splits; DEFECTAPI_SPLITS points elsewhere.</summary>
-    public static string Split(string name) =>
-        Path.Combine(Environment.GetEnvironmentVariable("DEFECTAPI_SPLITS") ?? "/work/shared/datasets/splits", name);
+    public static string Split(string name) => TestData.SplitPath(name);
 
     public Ai4iModel()
     {
