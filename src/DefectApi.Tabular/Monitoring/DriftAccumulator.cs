@@ -53,6 +53,20 @@ public sealed class DriftAccumulator
         Records++;
     }
 
+    /// <summary>Counts every record a reader put in the batch; an input a record lacks counts as missing.</summary>
+    public void AddRecords(RecordBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        int width = _columns.Length;
+        var cells = batch.Cells;
+        var record = new CellValue[width];
+        for (int r = 0; r < batch.Count; r++)
+        {
+            for (int i = 0; i < width; i++) record[i] = batch.IsGiven(r, i) ? cells[r * width + i] : CellValue.Missing;
+            AddRecord(record);
+        }
+    }
+
     /// <summary>Counts one answer in the model's terms: binary [P(positive)], regression [value], multiclass the class
     /// probabilities in <see cref="ModelArtifact.Classes"/> order (the predicted class is the most probable, the
     /// first on a tie). A value that is not finite counts as missing.</summary>

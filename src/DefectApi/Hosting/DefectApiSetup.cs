@@ -69,6 +69,7 @@ public static class DefectApiSetup
         services.AddHostedService<Monitoring.PredictionLogRetention>();
         services.AddScoped<Monitoring.OutcomeRecorder>();
         services.AddScoped<Monitoring.LivePerformance>();
+        services.AddScoped<Monitoring.LiveDrift>();
         if (OpenApiSetup.IsBuildTimeExport) services.RemoveBackgroundWork();
         return builder;
     }

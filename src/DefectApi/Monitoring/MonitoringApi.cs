@@ -35,7 +35,31 @@ public static class MonitoringApi
                 "predicted defect rate; regression: rmse, mae, bias; multiclass: accuracy, macroF1). Default range: the last 7 days.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Predict);
+        group.MapGet("/{name}/drift", GetDriftAsync).WithName("GetDrift").WithSummary("Do today's inputs still look like the training data?")
+            .WithDescription("Per input column of the deployment's model: the population stability index of the logged records " +
+                "against the training data (numeric: the training deciles as bins; categorical: category shares, unseen ones " +
+                "together), the share missing and the share outside the training range, rated ok (< 0.1), watch (0.1–0.25) or " +
+                "alert (> 0.25); the same for the model's answers against its validation answers; and the shadow's beside it. " +
+                "Default range: the last 7 days. A model stored before training profiles were kept answers 409.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(Policies.Predict);
         return group;
+    }
+
+    static async Task<Results<Ok<DriftResponse>, ValidationProblem, ProblemHttpResult>> GetDriftAsync(string name, DateTime? from,
+        DateTime? to, DefectDbContext db, LiveDrift drift, TimeProvider clock, CancellationToken ct)
+    {
+        var deployment = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.Name == name, ct);
+        if (deployment is null) return Models.DeploymentsApi.NotFound(name);
+        var (start, end, errors) = Range(from, to, clock);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid range");
+        if (await drift.ComputeAsync(name, deployment.ModelId, shadow: false, start, end, ct) is not { } champion)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The model has no training profile",
+                detail: $"Model '{deployment.ModelId}' was stored before training profiles were kept, so there is nothing to compare its " +
+                    "traffic with. Retrain it (the same dataset and settings) and deploy the new version to monitor drift.");
+        var shadow = deployment.ShadowModelId is { } shadowId ? await drift.ComputeAsync(name, shadowId, shadow: true, start, end, ct) : null;
+        return TypedResults.Ok(new DriftResponse(name, start, end, champion.ModelId, champion.Records, champion.Columns, champion.Output, shadow));
     }
 
     static async Task<Results<Ok<OutcomesResponse>, ValidationProblem, ProblemHttpResult>> PostOutcomesAsync(string name, HttpRequest request,
