@@ -70,6 +70,8 @@ public static class DefectApiSetup
         services.AddScoped<Monitoring.OutcomeRecorder>();
         services.AddScoped<Monitoring.LivePerformance>();
         services.AddScoped<Monitoring.LiveDrift>();
+        services.AddSingleton<Monitoring.DeploymentHealth>();
+        services.AddHostedService(sp => sp.GetRequiredService<Monitoring.DeploymentHealth>());
         if (OpenApiSetup.IsBuildTimeExport) services.RemoveBackgroundWork();
         return builder;
     }

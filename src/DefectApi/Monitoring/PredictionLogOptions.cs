@@ -28,6 +28,10 @@ public sealed class PredictionLogOptions
     [Range(1_000, 10_000_000)]
     public int QueueCapacity { get; set; } = 200_000;
 
+    /// <summary>How often the deployments' live metric and worst drift (the /metrics gauges) are recomputed.</summary>
+    [Range(5, 86_400)]
+    public int HealthRefreshSeconds { get; set; } = 300;
+
     /// <summary>How often retention runs.</summary>
     [Range(1, 1_440)]
     public int CleanupIntervalMinutes { get; set; } = 60;

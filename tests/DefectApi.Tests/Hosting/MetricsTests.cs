@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net;
 using System.Text.RegularExpressions;
 using DefectApi.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Hosting;
 
@@ -35,6 +36,27 @@ public sealed class MetricsTests : IDisposable
         Assert.Matches("defectapi_predictions_total\\{[^}]*deployment=\"metrics-line-7\",outcome=\"ok\"[^}]*\\} 2", text);
         Assert.Contains("defectapi_training_epoch_duration_seconds_count", text);
         Assert.Contains("defectapi_model_load_duration_seconds_count", text);
+    }
+
+    [Fact]
+    public async Task EachDeploymentsLiveMetricAndWorstDriftAreGauges()
+    {
+        var modelId = (await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 3, ensembleSize = 1 })).GetProperty("modelId").GetString();
+        (await _client.PutAsJsonAsync("/api/deployments/health-line-9", new { modelId })).EnsureSuccessStatusCode();
+        var answer = await (await _client.PostAsync("/api/deployments/health-line-9/predict", ApiClient.Json(
+            "{\"records\":[{\"Serial\":\"A\",\"Shift\":\"early\",\"Temperature [C]\":95,\"Speed [rpm]\":1900}," +
+            "{\"Serial\":\"B\",\"Shift\":\"late\",\"Temperature [C]\":61,\"Speed [rpm]\":1100}]}"))).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        await _factory.Services.GetRequiredService<DefectApi.Monitoring.PredictionLogWriter>().WriteQueuedAsync();
+        var ids = answer.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("predictionId").GetString()).ToArray();
+        (await _client.PostAsJsonAsync("/api/deployments/health-line-9/outcomes",
+            new { outcomes = new[] { new { predictionId = ids[0], actual = "1" }, new { predictionId = ids[1], actual = "0" } } })).EnsureSuccessStatusCode();
+
+        await _factory.Services.GetRequiredService<DefectApi.Monitoring.DeploymentHealth>().RefreshAsync(CancellationToken.None);
+        var text = await _client.GetStringAsync("/metrics");
+
+        Assert.Matches("defectapi_deployment_live_metric\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*metric=\"auc\")(?=[^}]*model=\"champion\")[^}]*\\} [0-9.]+", text);
+        Assert.Matches("defectapi_deployment_drift_worst_psi\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*model=\"champion\")[^}]*\\} [0-9.]+", text);
+        Assert.Contains("defectapi_prediction_log_dropped_total", text);
     }
 
     [Fact]
