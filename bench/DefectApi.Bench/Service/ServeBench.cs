@@ -7,7 +7,8 @@ namespace DefectApi.Bench.Service;
 /// <summary>Drives the in-process service with concurrent keep-alive clients, one record per request, against a
 /// deployment of the AI4I model, and against two baselines in the same process and run: <c>GET /health/live</c> (the
 /// service's bare endpoint, through the same middleware) and a constant JSON answer of the same size to the same
-/// POST. The ratios are what the prediction path costs beyond HTTP itself.</summary>
+/// POST. The ratios are what the prediction path costs beyond HTTP itself. The same model by id (answers not logged)
+/// runs alongside: logged_ratio is what the prediction log costs a deployment's answers.</summary>
 internal static class ServeBench
 {
     public static async Task<int> RunAsync(string[] raw)
@@ -22,7 +23,7 @@ internal static class ServeBench
             return Results.Bytes(constantBody, "application/json");
         }));
         using var client = host.CreateClient();
-        await AI4IModel.TrainAndDeployAsync(client, epochs);
+        var modelId = await AI4IModel.TrainAndDeployAsync(client, epochs);
         var body = JsonSerializer.SerializeToUtf8Bytes(new { records = AI4IModel.Records(1) });
         var sample = await client.PostAsync("/api/deployments/bench/predict", Json(body));
         constantBody = await sample.Content.ReadAsByteArrayAsync();
@@ -30,14 +31,17 @@ internal static class ServeBench
         var model = new List<Result>();
         var baseline = new List<Result>();
         var health = new List<Result>();
+        var unlogged = new List<Result>();
         await Drive(client, "/bench/constant", body, clients, 1);   // warm-up every path
         await Drive(client, "/health/live", null, clients, 1);
         await Drive(client, "/api/deployments/bench/predict", body, clients, 1);
+        await Drive(client, $"/api/models/{modelId}/predict", body, clients, 1);
         for (var i = 0; i < repetitions; i++)
         {
             health.Add(await Drive(client, "/health/live", null, clients, seconds));
             baseline.Add(await Drive(client, "/bench/constant", body, clients, seconds));
             model.Add(await Drive(client, "/api/deployments/bench/predict", body, clients, seconds));
+            unlogged.Add(await Drive(client, $"/api/models/{modelId}/predict", body, clients, seconds));
         }
         double Median(IEnumerable<double> v) => BenchArgs.Median(v);
         var rps = Median(model.Select(r => r.Rps));
@@ -47,7 +51,8 @@ internal static class ServeBench
             $"baseline_p50_us={BenchArgs.F(Median(baseline.Select(r => r.P50)), "F0")} baseline_p99_us={BenchArgs.F(Median(baseline.Select(r => r.P99)), "F0")} " +
             $"ratio={BenchArgs.F(rps / baseRps, "F2")} health_rps={BenchArgs.F(Median(health.Select(r => r.Rps)), "F0")} " +
             $"health_p99_us={BenchArgs.F(Median(health.Select(r => r.P99)), "F0")} ratio_vs_health={BenchArgs.F(rps / Median(health.Select(r => r.Rps)), "F2")} " +
-            $"p99_vs_health={BenchArgs.F(Median(model.Select(r => r.P99)) / Median(health.Select(r => r.P99)), "F2")} clients={clients} seconds={seconds} reps={repetitions} failed={model.Sum(r => r.Failed) + baseline.Sum(r => r.Failed)}");
+            $"p99_vs_health={BenchArgs.F(Median(model.Select(r => r.P99)) / Median(health.Select(r => r.P99)), "F2")} " +
+            $"unlogged_rps={BenchArgs.F(Median(unlogged.Select(r => r.Rps)), "F0")} logged_ratio={BenchArgs.F(rps / Median(unlogged.Select(r => r.Rps)), "F2")} clients={clients} seconds={seconds} reps={repetitions} failed={model.Sum(r => r.Failed) + baseline.Sum(r => r.Failed)}");
         return 0;
     }
 

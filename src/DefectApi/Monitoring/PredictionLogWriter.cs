@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Models;
@@ -59,11 +60,10 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
-                db.PredictionLog.AddRange(rows);
-                await db.SaveChangesAsync(CancellationToken.None);
+                await PredictionLogStore.AppendAsync(db, rows, CancellationToken.None);
                 return;
             }
-            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or TimeoutException && attempt < Attempts)
+            catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException && attempt < Attempts)
             {
                 logger.LogWarning(e, "Writing {Count} logged predictions failed (attempt {Attempt} of {Attempts}); retrying.", rows.Count, attempt, Attempts);
                 await Task.Delay(TimeSpan.FromSeconds(attempt));
