@@ -162,6 +162,8 @@ public static class MonitoringApi
         if (width == TimeSpan.Zero) errors["bucket"] = [$"'{bucket}' is not a bucket: use hour or day."];
         else if ((end - start) / width > MaxBuckets) errors["bucket"] = [$"The range holds more than {MaxBuckets} {bucket}s: shorten it or use day."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid range");
+        // Buckets start on whole UTC hours or days, so that two calls a minute apart bucket alike.
+        start = new DateTime(start.Ticks - start.Ticks % width.Ticks, DateTimeKind.Utc);
         var buckets = await performance.ComputeAsync(name, start, end, width, ct);
         return TypedResults.Ok(new PerformanceResponse(name, start, end, bucket, buckets));
     }

@@ -175,6 +175,7 @@ public abstract class PredictionLogTests(DatabaseProvider provider) : ServiceOnP
         Assert.Equal([(champion, false), (challenger, true)], buckets.Select(b => (b.GetProperty("modelId").GetString()!, b.GetProperty("shadow").GetBoolean())));
         Assert.All(buckets, b => Assert.Equal((2, 2), (b.GetProperty("predictions").GetInt32(), b.GetProperty("withOutcome").GetInt32())));
         Assert.All(buckets, b => Assert.Equal(1.0, b.GetProperty("metrics").GetProperty("observedDefectRate").GetDouble()));
+        Assert.All(buckets, b => Assert.Equal(TimeSpan.Zero, b.GetProperty("start").GetDateTime().TimeOfDay - TimeSpan.FromHours(b.GetProperty("start").GetDateTime().Hour)));
 
         (await Client.PutAsJsonAsync("/api/deployments/line3", new { modelId = champion, shadowModelId = (string?)null })).EnsureSuccessStatusCode();
         await PredictAsync("/api/deployments/line3/predict", Part1);
