@@ -1,0 +1,53 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using DefectApi.Tests.Infrastructure;
+using DefectApi.Tests.Shared;
+
+namespace DefectApi.Tests.Replicas;
+
+/// <summary>Monitoring across replicas on one PostgreSQL database: a prediction answered by one replica takes an
+/// outcome through the other, and either reports the same performance and drift.</summary>
+[Collection(ReplicaCollection.Name)]
+public sealed class MonitoringReplicaTests
+{
+    static readonly object Parts = new
+    {
+        records = new[]
+        {
+            new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "late", ["Temperature [C]"] = 88.5, ["Speed [rpm]"] = 1720.0 },
+            new Dictionary<string, object?> { ["Serial"] = "SN2", ["Shift"] = "night", ["Temperature [C]"] = 61.0, ["Speed [rpm]"] = 1100.0 },
+        },
+    };
+
+    [PostgresFact]
+    public async Task OutcomesPerformanceAndDriftWorkWhicheverReplicaServedThePrediction()
+    {
+        await using var cluster = await ReplicaCluster.StartAsync(2);
+        var champion = (await cluster[0].Client.TrainAsync(TestData.DefectsCsv(seed: 3), "Defect", new { epochs = 3, ensembleSize = 1 })).GetProperty("modelId").GetString();
+        var challenger = (await cluster[1].Client.TrainAsync(TestData.DefectsCsv(seed: 4), "Defect", new { epochs = 3, ensembleSize = 1 })).GetProperty("modelId").GetString();
+        (await cluster[1].Client.PutAsJsonAsync("/api/deployments/line7", new { modelId = champion, shadowModelId = challenger })).EnsureSuccessStatusCode();
+
+        var answer = await (await cluster[0].Client.PostAsJsonAsync("/api/deployments/line7/predict", Parts)).Content.ReadFromJsonAsync<JsonElement>();
+        var ids = answer.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("predictionId").GetString()).ToArray();
+        // Replica 0 writes its log within a flush interval (1 s); until then replica 1 does not know the ids.
+        JsonElement matched = default;
+        for (var waited = 0; waited < 100 && !(matched.ValueKind == JsonValueKind.Object && matched.GetProperty("matched").GetInt32() == 2); waited++)
+        {
+            await Task.Delay(100);
+            matched = await (await cluster[1].Client.PostAsJsonAsync("/api/deployments/line7/outcomes",
+                new { outcomes = new[] { new { predictionId = ids[0], actual = "1" }, new { predictionId = ids[1], actual = "0" } } }))
+                .Content.ReadFromJsonAsync<JsonElement>();
+        }
+
+        Assert.Equal(2, matched.GetProperty("matched").GetInt32());
+        foreach (var replica in cluster.Replicas)
+        {
+            var buckets = (await replica.Client.GetFromJsonAsync<JsonElement>("/api/deployments/line7/performance")).GetProperty("buckets")
+                .EnumerateArray().Select(b => (b.GetProperty("modelId").GetString(), b.GetProperty("predictions").GetInt32(), b.GetProperty("withOutcome").GetInt32()));
+            Assert.Equal([(champion, 2, 2), (challenger, 2, 2)], buckets);
+            var drift = await replica.Client.GetFromJsonAsync<JsonElement>("/api/deployments/line7/drift");
+            Assert.Equal(2, drift.GetProperty("records").GetInt64());
+            Assert.Equal(2, drift.GetProperty("shadow").GetProperty("records").GetInt64());
+        }
+    }
+}
