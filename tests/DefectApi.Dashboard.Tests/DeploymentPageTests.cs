@@ -101,6 +101,25 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Champion and challenger" })).ToContainTextAsync("No predictions in this range.");
         await Assertions.Expect(page.GetByTestId("challenger")).ToHaveTextAsync(new Regex("^No challenger"));
         await ui.CheckAndCaptureAsync("25-deployment-no-traffic");
+
+        // A model stored before training profiles were kept answers drift with 409. No model made through the API today
+        // lacks a profile, so the browser is handed the service's answer for one: the page says why, and shows the rest.
+        await page.RouteAsync("**/api/deployments/quiet/drift?*", route => route.FulfillAsync(new()
+        {
+            Status = 409, ContentType = "application/problem+json",
+            Body = JsonSerializer.Serialize(new
+            {
+                type = "https://tools.ietf.org/html/rfc9110#section-15.5.10", title = "The model has no training profile", status = 409,
+                detail = $"Model '{model}' was stored before training profiles were kept, so there is nothing to compare its traffic with.",
+            }),
+        }));
+        await page.GetByLabel("Range", new() { Exact = true }).SelectOptionAsync("30d");
+        await Assertions.Expect(page.GetByTestId("monitoring")).ToHaveAttributeAsync("data-shown", "30d hour");
+        var unavailable = page.GetByTestId("drift-unavailable");
+        await Assertions.Expect(unavailable).ToContainTextAsync("The model has no training profile");
+        await Assertions.Expect(unavailable).ToContainTextAsync("was stored before training profiles were kept");
+        await Assertions.Expect(page.GetByTestId("performance-empty")).ToHaveTextAsync("No predictions in this range.");
+        await ui.CheckAndCaptureAsync("26-deployment-drift-unavailable");
     }
 
     /// <summary>Scores parts through the deployment as an MES would, waits until the log holds them (champion and

@@ -1,7 +1,7 @@
 // Drift of one deployment's traffic: per input (and for the model's answers) how far the live records have moved
 // from the training data, a sparkline of the two distributions, and the rating in words as well as in colour.
 
-import { h, fmt, pct, badge, thead } from '../dom.js';
+import { h, fmt, pct, badge, thead, scrollBox } from '../dom.js';
 import { sparkline } from '../charts.js';
 
 /** ok | watch | alert | no data | not checked as a badge whose text says it; the colour only repeats it. */
@@ -27,7 +27,7 @@ function driftRow(column, answers) {
 
 /** One model's report: a row per input, then its answers against its validation answers. */
 function driftTable(report, caption, testId) {
-  return h('div', { class: 'table-scroll' }, h('table', { class: 'drift', 'data-testid': testId },
+  return scrollBox(caption, h('table', { class: 'drift', 'data-testid': testId },
     h('caption', {}, caption),
     thead('Column', 'Type', 'Training and live', 'PSI#', 'Missing#', 'Out of range#', 'Status'),
     h('tbody', {}, report.columns.map((column) => driftRow(column, false)), report.output ? driftRow(report.output, true) : null)));

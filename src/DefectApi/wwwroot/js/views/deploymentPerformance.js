@@ -1,7 +1,7 @@
 // Live performance of a deployment: the answers of each time bucket against the outcomes reported for them, champion
 // and challenger (the shadow, scored on the same requests) as two series of one chart and as rows of one table.
 
-import { h, fmt, thead } from '../dom.js';
+import { h, fmt, thead, scrollBox } from '../dom.js';
 import { plot } from '../charts.js';
 import { METRIC_NAMES } from './model.js';
 
@@ -49,7 +49,7 @@ function metricChart(performance, task, labelOf) {
 /** A row per bucket and model: how many answers, how many with an outcome, and the metrics on those. */
 function bucketTable(performance, task, labelOf) {
   const keys = LIVE_METRICS[task];
-  return h('div', { class: 'table-scroll' }, h('table', { 'data-testid': 'performance-buckets' },
+  return scrollBox(`Live performance per ${performance.bucket}`, h('table', { 'data-testid': 'performance-buckets' },
     h('caption', {}, `Per ${performance.bucket}: metrics are on the predictions with an outcome`),
     thead('Start', 'Role', 'Model', 'Predictions#', 'With outcome#', ...keys.map((key) => `${metricName(key)}#`)),
     h('tbody', {}, performance.buckets.map((bucket) => h('tr', { 'data-role': roleOf(bucket) },
