@@ -43,20 +43,25 @@ export async function deploymentPage(main, signal, name, message = '') {
   const controls = h('form', { class: 'inline-form' }, field('Range', range), field('Buckets', bucket));
   const problemBox = problems.box();
   const monitoring = h('div', { 'data-testid': 'monitoring' });
+  let latest = 0;
   const load = async () => {
     view.range = range.value;
     view.bucket = bucket.value;
+    // Two quick changes load twice; only the last choice's answers may fill the page, whichever arrives first.
+    const mine = ++latest;
     monitoring.setAttribute('aria-busy', 'true');
     problems.clear(problemBox);
     try {
-      fill(monitoring, ...await monitoringSections(path, task, deployment.shadowModelId, labelOf, signal));
+      const sections = await monitoringSections(path, task, deployment.shadowModelId, labelOf, signal);
+      if (mine !== latest) return;
+      fill(monitoring, ...sections);
       monitoring.dataset.shown = `${view.range} ${view.bucket}`; // what the sections show: lets tests wait for a reload
     } catch (error) {
-      if (error.name === 'AbortError' || signal.aborted) return;
+      if (error.name === 'AbortError' || signal.aborted || mine !== latest) return;
       fill(monitoring);
       problems.show(problemBox, error);
     } finally {
-      monitoring.removeAttribute('aria-busy');
+      if (mine === latest) monitoring.removeAttribute('aria-busy');
     }
   };
   for (const control of [range, bucket]) {
