@@ -75,6 +75,16 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         Assert.Equal(challenger, (await DeploymentAsync("line3")).GetProperty("shadowModelId").GetString());
         await ui.CheckAndCaptureAsync("23-deployment-challenger-set");
 
+        // Moving the name from the deployments list keeps a challenger that can still challenge the model pointed at.
+        await ui.GoAsync("#/deployments");
+        var listed = page.GetByRole(AriaRole.Row, new() { Name = "line3" });
+        await Assertions.Expect(listed.Locator("td").Nth(1)).ToHaveTextAsync("line3 v2");
+        await listed.GetByRole(AriaRole.Button, new() { Name = "Point here" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#main").GetByText("\"line3\" now points at line3 v1.")).ToBeVisibleAsync();
+        Assert.Equal(challenger, (await DeploymentAsync("line3")).GetProperty("shadowModelId").GetString());
+        await page.GetByRole(AriaRole.Link, new() { Name = "line3", Exact = true }).ClickAsync();
+        await ui.WaitUntilLoadedAsync();
+
         // A challenger deleted while the page was open: the API's refusal is shown with its reasons, beside the choice.
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove the challenger" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("challenger")).ToHaveTextAsync(new Regex("^No challenger"));
