@@ -9,6 +9,7 @@ import { jobsPage, jobPage } from './views/jobs.js';
 import { modelsPage } from './views/models.js';
 import { modelPage } from './views/model.js';
 import { deploymentsPage } from './views/deployments.js';
+import { deploymentPage } from './views/deployment.js';
 import { comparePage } from './views/compare.js';
 
 const routes = [
@@ -19,6 +20,7 @@ const routes = [
   [/^#\/models$/, modelsPage],
   [/^#\/models\/([\w-]+)$/, modelPage],
   [/^#\/deployments$/, deploymentsPage],
+  [/^#\/deployments\/([\w.-]+)$/, deploymentPage],
   [/^#\/compare$/, comparePage],
   [/^#\/compare\/([\w,-]+)$/, comparePage],
 ];

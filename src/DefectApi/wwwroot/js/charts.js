@@ -41,16 +41,17 @@ function extent(values, padToZero = false) {
  * A line and/or point chart.
  * series: [{ name, points: [[x, y]…], kind: 'line' | 'dots', style: 'a' … 'e', thin, legend: false to leave it out of the key }]
  * options: { title, description, xLabel, yLabel, xDomain, yDomain, marker: { x, y, label }, markers: { points: [[x, y]…], label },
- *            diagonal, width, height }
+ *            diagonal, width, height, xTicks: the x tick values (rather than round numbers), xFormat: an x value as text }
  */
-export function plot({ title, description, xLabel, yLabel, series, xDomain, yDomain, marker, markers, diagonal, width = 560, height = 280 }) {
+export function plot({ title, description, xLabel, yLabel, series, xDomain, yDomain, marker, markers, diagonal, width = 560, height = 280,
+  xTicks: xTickValues, xFormat = fmt }) {
   const margin = { top: 12, right: 16, bottom: 44, left: 60 };
   const innerWidth = width - margin.left - margin.right;
   const innerHeight = height - margin.top - margin.bottom;
   const all = series.flatMap((line) => line.points);
   const [x0, x1] = xDomain ?? extent(all.map((p) => p[0]));
   const [y0, y1] = yDomain ?? extent(all.map((p) => p[1]));
-  const xTicks = niceTicks(x0, x1);
+  const xTicks = xTickValues ?? niceTicks(x0, x1);
   const yTicks = niceTicks(y0, y1);
   const xs = (x) => margin.left + ((x - x0) / (x1 - x0 || 1)) * innerWidth;
   const ys = (y) => margin.top + innerHeight - ((y - y0) / (y1 - y0 || 1)) * innerHeight;
@@ -63,7 +64,7 @@ export function plot({ title, description, xLabel, yLabel, series, xDomain, yDom
     preserveAspectRatio: 'xMidYMid meet',
   },
   s('title', { id: titleId }, title),
-  s('desc', { id: descId }, description ?? summarise(series, xLabel, yLabel)));
+  s('desc', { id: descId }, description ?? summarise(series, xLabel, yLabel, xFormat)));
 
   const grid = s('g', { class: 'grid', 'aria-hidden': 'true' });
   for (const t of yTicks.filter((t) => t >= y0 && t <= y1)) {
@@ -72,7 +73,7 @@ export function plot({ title, description, xLabel, yLabel, series, xDomain, yDom
   }
   for (const t of xTicks.filter((t) => t >= x0 && t <= x1)) {
     grid.append(s('line', { class: 'tick-mark', x1: xs(t), x2: xs(t), y1: margin.top + innerHeight, y2: margin.top + innerHeight + 4 }),
-      s('text', { x: xs(t), y: margin.top + innerHeight + 16, class: 'tick tick-x' }, fmt(t)));
+      s('text', { x: xs(t), y: margin.top + innerHeight + 16, class: 'tick tick-x' }, xFormat(t)));
   }
   grid.append(
     s('line', { class: 'axis', x1: margin.left, x2: margin.left + innerWidth, y1: margin.top + innerHeight, y2: margin.top + innerHeight }),
@@ -110,13 +111,13 @@ export function plot({ title, description, xLabel, yLabel, series, xDomain, yDom
 }
 
 /** "Training loss: 40 points, x 1 to 40, y from 0.69 to 0.12." for the chart's <desc>. */
-function summarise(series, xLabel, yLabel) {
+function summarise(series, xLabel, yLabel, xFormat = fmt) {
   return series.map((line) => {
     const points = line.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
     if (points.length === 0) return `${line.name}: no points yet.`;
     const first = points[0];
     const last = points[points.length - 1];
-    return `${line.name}: ${points.length} points, ${xLabel} ${fmt(first[0])} to ${fmt(last[0])}, ${yLabel} from ${fmt(first[1])} to ${fmt(last[1])}.`;
+    return `${line.name}: ${points.length} points, ${xLabel} ${xFormat(first[0])} to ${xFormat(last[0])}, ${yLabel} from ${fmt(first[1])} to ${fmt(last[1])}.`;
   }).join(' ');
 }
 
@@ -146,4 +147,34 @@ export function confusionTable(labels, matrix, caption) {
         cell.style.setProperty('--share', share.toFixed(3));
         return cell;
       })))));
+}
+
+/**
+ * Two distributions over the same bins drawn small, for a table cell: per bin a filled bar (training share) and an
+ * outlined bar (live share) beside it, so the two differ by shape as well as colour. Named by its title; its <desc>
+ * lists every bin's two shares.
+ * bins: [{ label, training, live }] with shares from 0 to 1.
+ */
+export function sparkline({ title, bins, width = 132, height = 30 }) {
+  const tallest = Math.max(0, ...bins.flatMap((bin) => [bin.training, bin.live])) || 1;
+  const slot = width / Math.max(1, bins.length);
+  const barWidth = Math.max(1, slot / 2 - 1);
+  const barHeight = (share) => Math.max(share > 0 ? 1 : 0, (share / tallest) * (height - 2));
+  const titleId = uid('spark-title');
+  const descId = uid('spark-desc');
+  const share = (value) => `${(value * 100).toFixed(1)} %`;
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', class: 'sparkline',
+    'aria-labelledby': titleId, 'aria-describedby': descId },
+  s('title', { id: titleId }, title),
+  s('desc', { id: descId }, bins.length === 0 ? 'No bins.'
+    : `Share of training rows, then of live records, per bin: ${bins.map((bin) => `${bin.label}: ${share(bin.training)}, ${share(bin.live)}`).join('; ')}.`));
+  const bars = s('g', { 'aria-hidden': 'true' });
+  bins.forEach((bin, i) => {
+    const x = i * slot;
+    bars.append(
+      s('rect', { class: 'spark-training', x: x.toFixed(1), y: (height - barHeight(bin.training)).toFixed(1), width: barWidth.toFixed(1), height: barHeight(bin.training).toFixed(1) }),
+      s('rect', { class: 'spark-live', x: (x + barWidth + 0.5).toFixed(1), y: (height - barHeight(bin.live)).toFixed(1), width: (barWidth - 0.5).toFixed(1), height: barHeight(bin.live).toFixed(1) }));
+  });
+  svg.append(bars, s('line', { class: 'spark-base', x1: 0, x2: width, y1: height - 0.5, y2: height - 0.5, 'aria-hidden': 'true' }));
+  return svg;
 }

@@ -111,6 +111,12 @@ export const idLabel = (label, id) => `${label} · ${shortId(id)}`;
 /** A link to a record, labelled as idLabel, with the full id on hover. Every link that shows an id uses it. */
 export const idLink = (href, label, id) => h('a', { href, title: `${label}, id ${id}`, 'data-id': id }, idLabel(label, id));
 
+/** A wide table's scroll box that keyboard users can reach and scroll (a region named for what it holds). */
+export const scrollBox = (label, table) => h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': label }, table);
+
+/** A deployment's name as a link to its page: every place that shows a deployment's name uses it. */
+export const deploymentLink = (name) => h('a', { href: `#/deployments/${encodeURIComponent(name)}` }, h('code', {}, name));
+
 /** A record's id as "3f9a1c2e" (full id on hover) and a button that copies the full id. */
 export function idCopy(id) {
   const code = h('code', { class: 'short-id', title: id, 'data-id': id }, shortId(id));

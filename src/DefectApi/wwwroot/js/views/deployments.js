@@ -1,7 +1,7 @@
 // Deployments: which model each stable name points at, and moving a name to another model (roll forward or back).
 
 import * as api from '../api.js';
-import { h, fill, time, section, field, announce, link, idCopy, thead } from '../dom.js';
+import { h, fill, time, section, field, announce, link, idCopy, thead, deploymentLink } from '../dom.js';
 import * as problems from '../problems.js';
 import { modelLabel } from './models.js';
 
@@ -11,6 +11,14 @@ const modelPicker = (models, selected) => {
   return select;
 };
 
+/** The challenger a deployment keeps when it moves to another model: the API takes only another model of the new
+ * model's target and task, so a challenger that is the new model, or answers another question, is dropped. */
+function keptChallenger(deployment, modelId, byId) {
+  const shadow = byId.get(deployment?.shadowModelId);
+  const model = byId.get(modelId);
+  return shadow && model && shadow.id !== model.id && shadow.target === model.target && shadow.task === model.task ? shadow.id : null;
+}
+
 export async function deploymentsPage(main, signal, message = '') {
   const [{ items: deployments }, { items: models }] = await Promise.all([
     api.get('/api/deployments', { signal }), api.get('/api/models', { signal })]);
@@ -19,15 +27,18 @@ export async function deploymentsPage(main, signal, message = '') {
   const status = h('p', { class: 'done' }, message);
 
   const move = async (form, name, modelId) => {
-    const result = await problems.attempt(problemBox, () => api.put(`/api/deployments/${encodeURIComponent(name)}`, { modelId }), form);
+    const existing = deployments.find((deployment) => deployment.name === name);
+    const shadowModelId = keptChallenger(existing, modelId, byId);
+    const result = await problems.attempt(problemBox, () => api.put(`/api/deployments/${encodeURIComponent(name)}`, { modelId, shadowModelId }), form);
     if (!result) return;
-    const text = `"${result.name}" now points at ${modelLabel(byId.get(result.modelId))}.`;
+    const dropped = existing?.shadowModelId && !shadowModelId ? ' Its challenger was removed: it cannot challenge that model.' : '';
+    const text = `"${result.name}" now points at ${modelLabel(byId.get(result.modelId))}.${dropped}`;
     announce(text);
     await deploymentsPage(main, signal, text);
   };
 
+  const modelCell = (id) => (byId.has(id) ? link(`#/models/${id}`, modelLabel(byId.get(id))) : idCopy(id));
   const rows = deployments.map((deployment) => {
-    const model = byId.get(deployment.modelId);
     const picker = modelPicker(models, deployment.modelId);
     picker.setAttribute('aria-label', `Model for ${deployment.name}`);
     const form = h('form', { class: 'inline-form' }, picker, h('button', { type: 'submit' }, 'Point here'));
@@ -40,8 +51,9 @@ export async function deploymentsPage(main, signal, message = '') {
       }
     });
     return h('tr', {},
-      h('th', { scope: 'row' }, h('code', {}, deployment.name)),
-      h('td', {}, model ? link(`#/models/${model.id}`, modelLabel(model)) : idCopy(deployment.modelId)),
+      h('th', { scope: 'row' }, deploymentLink(deployment.name)),
+      h('td', {}, modelCell(deployment.modelId)),
+      h('td', {}, deployment.shadowModelId ? modelCell(deployment.shadowModelId) : '–'),
       h('td', {}, time(deployment.updatedAt)),
       h('td', {}, models.length ? form : '–'),
       h('td', {}, remove));
@@ -62,7 +74,7 @@ export async function deploymentsPage(main, signal, message = '') {
     section('Deployments', deployments.length === 0
       ? h('p', { class: 'empty' }, 'No deployments yet.')
       : h('div', { class: 'table-scroll' }, h('table', {},
-        thead('Name', 'Model', 'Since', 'Point at', 'Remove'),
+        thead('Name', 'Model', 'Challenger', 'Since', 'Point at', 'Remove'),
         h('tbody', {}, rows)))),
     section('New deployment', models.length === 0
       ? h('p', { class: 'empty' }, 'Train a model first: ', link('#/datasets', 'datasets'), '.')

@@ -1,7 +1,7 @@
 // One model: metrics, curves (by task), training history, a deploy control and a form to try a prediction.
 
 import * as api from '../api.js';
-import { h, fill, fmt, bytes, time, section, field, badge, link, fact, idLink, idCopy, thead } from '../dom.js';
+import { h, fill, fmt, bytes, time, section, field, badge, link, fact, idLink, idCopy, thead, deploymentLink } from '../dom.js';
 import * as problems from '../problems.js';
 import { plot, confusionTable } from '../charts.js';
 import { byMember, memberLossChart, memberMetricChart, membersTable } from '../memberHistory.js';
@@ -145,7 +145,7 @@ function manageSection(model) {
   deploy.addEventListener('submit', async (event) => {
     event.preventDefault();
     const result = await problems.attempt(problemBox, () => api.put(`/api/deployments/${encodeURIComponent(name.value.trim())}`, { modelId: model.id }), deploy);
-    if (result) fill(done, `"${result.name}" now points at this model. `, link('#/deployments', 'See deployments'));
+    if (result) fill(done, `"${result.name}" now points at this model. `, 'Open ', deploymentLink(result.name));
   });
   const remove = h('button', { type: 'button', class: 'danger' }, 'Delete model');
   remove.addEventListener('click', async () => {

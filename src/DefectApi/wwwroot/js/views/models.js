@@ -1,7 +1,7 @@
 // The model registry: every trained model with its headline metric.
 
 import * as api from '../api.js';
-import { h, fill, fmt, time, section, field, badge, link, thead, announce } from '../dom.js';
+import { h, fill, fmt, time, section, field, badge, link, thead, announce, deploymentLink } from '../dom.js';
 import * as problems from '../problems.js';
 
 /** The one number that best sums up a model of each task, for lists and headers. */
@@ -34,7 +34,8 @@ export async function modelsPage(main, signal) {
             h('td', {}, model.target),
             h('td', { class: 'num' }, `${metric} ${fmt(value)}`),
             h('td', { class: 'num' }, model.threshold === null || model.threshold === undefined ? '–' : fmt(model.threshold)),
-            h('td', {}, deployedAs(model.id).join(', ') || '–'),
+            h('td', {}, deployedAs(model.id).length === 0 ? '–'
+              : deployedAs(model.id).map((name, i) => [i ? ', ' : '', deploymentLink(name)])),
             h('td', {}, time(model.createdAt)));
         }))))),
     section('Import a model', importForm()));

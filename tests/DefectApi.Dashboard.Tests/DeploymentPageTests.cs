@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace DefectApi.Dashboard.Tests;
+
+/// <summary>A deployment after go-live, as a quality engineer reads it: drift per input, live performance from the
+/// outcomes reported back, champion against challenger, and the challenger set and removed from the page.</summary>
+[Collection(ChromiumCollection.Name)]
+public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost service) : IClassFixture<MonitoredServiceHost>
+{
+    const int Parts = 36;
+    static readonly string[] Statuses = ["ok", "watch", "alert", "no data", "not checked"];
+
+    HttpClient Api => service.Service.Client;
+
+    [ChromiumFact]
+    public async Task TheDeploymentPageShowsDriftPerInputPerformanceOfBothModelsAndSetsAndRemovesTheChallenger()
+    {
+        var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 300), "line3")).GetProperty("id").GetString();
+        var champion = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1, hiddenLayers = new[] { 8 }, modelName = "line3", exclude = new[] { "Serial" } });
+        var challenger = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1, hiddenLayers = new[] { 4 }, modelName = "line3", exclude = new[] { "Serial" }, seed = 2 });
+        (await Api.PutAsJsonAsync("/api/deployments/line3", new { modelId = champion, shadowModelId = challenger })).EnsureSuccessStatusCode();
+        await PredictAndReportOutcomesAsync("line3");
+
+        await using var ui = await chromium.OpenAsync(service, "#/deployments");
+        var page = ui.Page;
+        await page.GetByRole(AriaRole.Link, new() { Name = "line3", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("#/deployments/line3$"));
+        await ui.WaitUntilLoadedAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Deployment line3");
+        await Assertions.Expect(page.GetByTestId("challenger")).ToContainTextAsync("Challenger: line3 v2");
+
+        // Every input of the champion has a row, a sparkline named for it and a status in words.
+        var inputs = (await Api.GetFromJsonAsync<JsonElement>($"/api/models/{champion}")).GetProperty("inputs").EnumerateArray()
+            .Select(input => input.GetProperty("name").GetString()!).ToArray();
+        var drift = page.GetByTestId("drift-champion");
+        await Assertions.Expect(drift.Locator("tbody tr[data-column]:not([data-column=''])")).ToHaveCountAsync(inputs.Length);
+        foreach (var input in inputs)
+        {
+            var row = drift.Locator($"tr[data-column='{input}']");
+            Assert.Contains(await row.Locator("td[data-status]").InnerTextAsync(), Statuses);
+            await Assertions.Expect(row.GetByRole(AriaRole.Img, new() { Name = $"{input}: training and live shares by bin" })).ToBeVisibleAsync();
+        }
+        await Assertions.Expect(page.GetByTestId("drift-challenger")).ToBeVisibleAsync();
+
+        // The headline metric over time, champion and challenger as two series; the table has a row of each with every outcome.
+        var chart = page.GetByRole(AriaRole.Img, new() { Name = "Live ROC AUC by hour" });
+        await Assertions.Expect(chart.Locator("path.series")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("figure.chart-figure figcaption .key")).ToHaveTextAsync(["champion: line3 v1", "challenger: line3 v2"]);
+        var buckets = page.GetByTestId("performance-buckets");
+        foreach (var role in new[] { "champion", "challenger" })
+            await Assertions.Expect(buckets.Locator($"tr[data-role='{role}'] td.num").Nth(1)).ToHaveTextAsync(Parts.ToString(CultureInfo.InvariantCulture));
+        var sideBySide = page.GetByTestId("champion-challenger");
+        await Assertions.Expect(sideBySide.GetByRole(AriaRole.Row, new() { Name = "With outcome" }).Locator("td")).ToHaveTextAsync(["36", "36"]);
+        await Assertions.Expect(sideBySide.Locator("td[data-metric='worstPsi']").First).ToHaveTextAsync(new Regex(@"^\d+\.\d{3} \(.+, (ok|watch|alert)\)$"));
+        await ui.CheckAndCaptureAsync("22-deployment-monitoring");
+
+        // Another range and bucket: the same traffic by day.
+        await page.GetByLabel("Range", new() { Exact = true }).SelectOptionAsync("7d");
+        await page.GetByLabel("Buckets").SelectOptionAsync("day");
+        await Assertions.Expect(page.GetByTestId("monitoring")).ToHaveAttributeAsync("data-shown", "7d day");
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Live ROC AUC by day" }).Locator("path.series")).ToHaveCountAsync(2);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove the challenger" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync(new Regex("^The challenger was removed"));
+        await Assertions.Expect(page.GetByTestId("challenger")).ToHaveTextAsync(new Regex("^No challenger"));
+        Assert.Equal(JsonValueKind.Null, (await DeploymentAsync("line3")).GetProperty("shadowModelId").ValueKind);
+        Assert.Equal(champion, (await DeploymentAsync("line3")).GetProperty("modelId").GetString());
+
+        await page.GetByLabel("Challenger model", new() { Exact = true }).SelectOptionAsync(challenger);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set as challenger" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("line3 v2 is now the challenger.");
+        Assert.Equal(challenger, (await DeploymentAsync("line3")).GetProperty("shadowModelId").GetString());
+        await ui.CheckAndCaptureAsync("23-deployment-challenger-set");
+
+        // Moving the name from the deployments list keeps a challenger that can still challenge the model pointed at.
+        await ui.GoAsync("#/deployments");
+        var listed = page.GetByRole(AriaRole.Row, new() { Name = "line3" });
+        await Assertions.Expect(listed.Locator("td").Nth(1)).ToHaveTextAsync("line3 v2");
+        await listed.GetByRole(AriaRole.Button, new() { Name = "Point here" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#main").GetByText("\"line3\" now points at line3 v1.")).ToBeVisibleAsync();
+        Assert.Equal(challenger, (await DeploymentAsync("line3")).GetProperty("shadowModelId").GetString());
+        await page.GetByRole(AriaRole.Link, new() { Name = "line3", Exact = true }).ClickAsync();
+        await ui.WaitUntilLoadedAsync();
+
+        // A challenger deleted while the page was open: the API's refusal is shown with its reasons, beside the choice.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove the challenger" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("challenger")).ToHaveTextAsync(new Regex("^No challenger"));
+        Assert.Equal(HttpStatusCode.NoContent, (await Api.DeleteAsync($"/api/models/{challenger}")).StatusCode);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set as challenger" }).ClickAsync();
+        var problem = page.GetByRole(AriaRole.Alert);
+        await Assertions.Expect(problem).ToContainTextAsync("Invalid deployment");
+        await Assertions.Expect(problem).ToContainTextAsync($"There is no model with id '{challenger}'");
+        await Assertions.Expect(page.GetByLabel("Challenger model", new() { Exact = true })).ToHaveAttributeAsync("aria-invalid", "true");
+        await ui.CheckAndCaptureAsync("24-deployment-challenger-refused");
+    }
+
+    [ChromiumFact]
+    public async Task ADeploymentWithoutTrafficSaysThereAreNoPredictionsInTheRange()
+    {
+        var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 200), "quiet")).GetProperty("id").GetString();
+        var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 3, ensembleSize = 1, hiddenLayers = new[] { 4 }, modelName = "quiet" });
+        (await Api.PutAsJsonAsync("/api/deployments/quiet", new { modelId = model })).EnsureSuccessStatusCode();
+
+        await using var ui = await chromium.OpenAsync(service, "#/deployments/quiet");
+        var page = ui.Page;
+        await Assertions.Expect(page.GetByTestId("performance-empty")).ToHaveTextAsync("No predictions in this range.");
+        await Assertions.Expect(page.GetByTestId("drift-empty")).ToHaveTextAsync(new Regex("^No predictions in this range"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Champion and challenger" })).ToContainTextAsync("No predictions in this range.");
+        await Assertions.Expect(page.GetByTestId("challenger")).ToHaveTextAsync(new Regex("^No challenger"));
+        await ui.CheckAndCaptureAsync("25-deployment-no-traffic");
+
+        // A model stored before training profiles were kept answers drift with 409. No model made through the API today
+        // lacks a profile, so the browser is handed the service's answer for one: the page says why, and shows the rest.
+        await page.RouteAsync("**/api/deployments/quiet/drift?*", route => route.FulfillAsync(new()
+        {
+            Status = 409, ContentType = "application/problem+json",
+            Body = JsonSerializer.Serialize(new
+            {
+                type = "https://tools.ietf.org/html/rfc9110#section-15.5.10", title = "The model has no training profile", status = 409,
+                detail = $"Model '{model}' was stored before training profiles were kept, so there is nothing to compare its traffic with.",
+            }),
+        }));
+        await page.GetByLabel("Range", new() { Exact = true }).SelectOptionAsync("30d");
+        await Assertions.Expect(page.GetByTestId("monitoring")).ToHaveAttributeAsync("data-shown", "30d hour");
+        var unavailable = page.GetByTestId("drift-unavailable");
+        await Assertions.Expect(unavailable).ToContainTextAsync("The model has no training profile");
+        await Assertions.Expect(unavailable).ToContainTextAsync("was stored before training profiles were kept");
+        await Assertions.Expect(page.GetByTestId("performance-empty")).ToHaveTextAsync("No predictions in this range.");
+        await ui.CheckAndCaptureAsync("26-deployment-drift-unavailable");
+    }
+
+    /// <summary>Scores parts through the deployment as an MES would, waits until the log holds them (champion and
+    /// shadow), then reports what really happened to each.</summary>
+    async Task PredictAndReportOutcomesAsync(string deployment)
+    {
+        var lines = TestData.DefectsCsv(rows: Parts, seed: 21).Trim().Split('\n');
+        var header = lines[0].Split(',');
+        var records = lines[1..].Select(line => line.Split(',')).ToList();
+        var body = new
+        {
+            records = records.Select(cells => new Dictionary<string, object>
+            {
+                [header[0]] = cells[0], [header[1]] = cells[1],
+                [header[2]] = double.Parse(cells[2], CultureInfo.InvariantCulture), [header[3]] = double.Parse(cells[3], CultureInfo.InvariantCulture),
+            }),
+        };
+        var response = await Api.PostAsJsonAsync($"/api/deployments/{deployment}/predict", body);
+        response.EnsureSuccessStatusCode();
+        var ids = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions").EnumerateArray()
+            .Select(p => p.GetProperty("predictionId").GetString()!).ToList();
+        Assert.Equal(Parts, ids.Count);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await LoggedAsync(deployment) < 2 * Parts)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The prediction log was not written within 30 s.");
+            await Task.Delay(100);
+        }
+        var outcomes = new { outcomes = ids.Select((id, i) => new { predictionId = id, actual = records[i][4] }) };
+        var answer = await (await Api.PostAsJsonAsync($"/api/deployments/{deployment}/outcomes", outcomes)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(Parts, answer.GetProperty("matched").GetInt32());
+    }
+
+    /// <summary>Logged answers of the deployment in the last day, champion and shadow counted.</summary>
+    async Task<int> LoggedAsync(string deployment)
+    {
+        var performance = await Api.GetFromJsonAsync<JsonElement>($"/api/deployments/{deployment}/performance?bucket=day");
+        return performance.GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("predictions").GetInt32());
+    }
+
+    Task<JsonElement> DeploymentAsync(string name) => Api.GetFromJsonAsync<JsonElement>($"/api/deployments/{name}");
+
+    async Task<string> TrainAsync(object request)
+    {
+        var job = await Api.StartJobAsync(request);
+        var finished = await Api.WaitForJobAsync(job.GetProperty("id").GetString()!);
+        Assert.Equal("succeeded", finished.GetProperty("status").GetString());
+        return finished.GetProperty("modelId").GetString()!;
+    }
+}
