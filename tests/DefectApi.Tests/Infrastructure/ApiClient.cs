@@ -77,4 +77,12 @@ public static class ApiClient
         Assert.DoesNotContain("   at ", body);
         return problem;
     }
+
+    /// <summary>A deployment's answers without their predictionIds (new on every call), to compare what the models said.</summary>
+    public static string WithoutPredictionIds(JsonElement predictions)
+    {
+        var copy = System.Text.Json.Nodes.JsonNode.Parse(predictions.GetRawText())!.AsArray();
+        foreach (var prediction in copy) prediction!.AsObject().Remove("predictionId");
+        return copy.ToJsonString();
+    }
 }

@@ -144,7 +144,13 @@ function manageSection(model) {
     h('button', { type: 'submit', class: 'primary' }, 'Deploy'));
   deploy.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const result = await problems.attempt(problemBox, () => api.put(`/api/deployments/${encodeURIComponent(name.value.trim())}`, { modelId: model.id }), deploy);
+    const path = `/api/deployments/${encodeURIComponent(name.value.trim())}`;
+    const result = await problems.attempt(problemBox, async () => {
+      // PUT replaces the whole deployment: keep a name's challenger, unless this model is it (a promotion).
+      const current = await api.get(path).catch((e) => { if (e instanceof api.ApiError && e.status === 404) return null; throw e; });
+      const shadowModelId = current?.shadowModelId && current.shadowModelId !== model.id ? current.shadowModelId : null;
+      return api.put(path, { modelId: model.id, shadowModelId });
+    }, deploy);
     if (result) fill(done, `"${result.name}" now points at this model. `, 'Open ', deploymentLink(result.name));
   });
   const remove = h('button', { type: 'button', class: 'danger' }, 'Delete model');
