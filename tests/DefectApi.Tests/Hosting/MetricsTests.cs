@@ -7,6 +7,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Hosting;
 
+/// <summary>Every in-process test host feeds meters of the same names, and every host's exporter listens to all of
+/// them: run alone, so that what /metrics shows comes from this host's service.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics";
+}
+
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsTests : IDisposable
 {
     readonly ApiFactory _factory = new();
