@@ -27,7 +27,7 @@ public class ContractTests
 
         Func<Stream, DefectApi.Tabular.Csv.CsvReadOptions, DefectApi.Tabular.Csv.IChunkSink, CancellationToken, Task<DefectApi.Tabular.Csv.IngestedDataset>> ingest =
             DefectApi.Tabular.Csv.CsvIngestor.IngestAsync;
-        Func<Stream, Stream, ModelArtifact, CancellationToken, DefectApi.Tabular.Csv.ICsvPredictionLog?, Task> score = DefectApi.Tabular.Csv.CsvScorer.ScoreAsync;
+        Func<Stream, Stream, ModelArtifact, DefectApi.Tabular.Csv.ICsvPredictionLog?, CancellationToken, Task> score = DefectApi.Tabular.Csv.CsvScorer.ScoreAsync;
         Func<TabularFrame, DefectApi.Tabular.Training.TabularTrainingOptions, Action<DefectApi.Tabular.Training.TrainingProgress>?,
             CancellationToken, CancellationToken, DefectApi.Tabular.Training.TrainingOutcome> train = DefectApi.Tabular.Training.TabularTrainer.Train;
         Func<byte[], IReadOnlyList<CellValue[]>> rows = ChunkReader.ReadRows;

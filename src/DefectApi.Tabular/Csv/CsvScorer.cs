@@ -18,7 +18,7 @@ public static class CsvScorer
     /// the error column and empty prediction cells, and the stream goes on.
     /// </summary>
     /// <param name="log">when given, each answered row is handed to it and its id written in a predictionId column</param>
-    public static async Task ScoreAsync(Stream input, Stream output, ModelArtifact model, CancellationToken ct, ICsvPredictionLog? log = null)
+    public static async Task ScoreAsync(Stream input, Stream output, ModelArtifact model, ICsvPredictionLog? log, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);

@@ -20,7 +20,9 @@ internal sealed class CsvScoringBatch : IDisposable
     private readonly CsvTextBuffer _passThrough;
     private readonly List<int> _rowEnds = [];
     private readonly List<string?> _errors = [];
-    private readonly List<CellValue> _cells = [];
+    // Rows × inputs, row by row as read; sound rows are moved to the front in place before scoring.
+    private CellValue[] _cells = [];
+    private int _cellCount;
     private readonly Dictionary<string, string>[] _texts;
 
     private readonly IReadOnlyList<string> _header;
@@ -55,7 +57,8 @@ internal sealed class CsvScoringBatch : IDisposable
         {
             var cell = ToCell(source.Field(_ordinals[e]), e);
             if (_encoders[e].Check(cell) is { } problem) (problems ??= []).Add($"{_encoders[e].Name}: {problem}");
-            _cells.Add(cell);
+            if (_cellCount == _cells.Length) Array.Resize(ref _cells, Math.Max(1024, _cells.Length * 2));
+            _cells[_cellCount++] = cell;
         }
         _errors.Add(problems is null ? null : string.Join("; ", problems));
     }
@@ -101,13 +104,13 @@ internal sealed class CsvScoringBatch : IDisposable
         int inputs = _encoders.Count, outputs = _model.TargetSpec.Outputs;
         var valid = new List<int>(Count);
         for (int r = 0; r < Count; r++) if (_errors[r] is null) valid.Add(r);
-        var cells = ArrayPool<CellValue>.Shared.Rent(Math.Max(1, valid.Count * inputs));
         var answers = ArrayPool<double>.Shared.Rent(Math.Max(1, valid.Count * outputs));
         try
         {
+            // valid ascends, so each sound row moves forward or stays: no row is overwritten before it is moved.
             for (int i = 0; i < valid.Count; i++)
-                for (int e = 0; e < inputs; e++) cells[i * inputs + e] = _cells[valid[i] * inputs + e];
-            PredictOnAllCores(cells, answers, valid.Count);
+                if (valid[i] != i) Array.Copy(_cells, valid[i] * inputs, _cells, i * inputs, inputs);
+            PredictOnAllCores(_cells, answers, valid.Count);
             int next = 0, start = 0;
             for (int r = 0; r < Count; r++)
             {
@@ -124,26 +127,26 @@ internal sealed class CsvScoringBatch : IDisposable
                     }
                     else error = ModelArtifact.NoFiniteAnswer;
                 }
-                if (error is not null)
+                if (error is null) text.Empty();
+                else
                 {
                     if (_log is not null) text.Empty();
                     WriteNoAnswer(text);
+                    text.Field(error);
                 }
-                if (error is null) text.Empty();
-                else text.Field(error);
                 text.EndRecord();
             }
         }
         finally
         {
-            ArrayPool<CellValue>.Shared.Return(cells, clearArray: true);
             ArrayPool<double>.Shared.Return(answers);
         }
         _rowEnds.Clear();
         _records.ResetWrittenCount();
         _recordEnds.Clear();
         _errors.Clear();
-        _cells.Clear();
+        Array.Clear(_cells, 0, _cellCount);   // the texts go with the batch
+        _cellCount = 0;
         _passThrough.Clear();
     }
 

@@ -57,11 +57,15 @@ internal sealed class CategoricalEncoder : FeatureEncoder
 
     public override void Encode(CellValue value, Span<float> output, ICollection<string>? warnings)
     {
-        output[..Width].Clear();
         var text = AsText(value)?.Trim();
-        if (text is null) return;
-        if (_slot.TryGetValue(text, out int slot)) { output[slot] = 1f; return; }
-        output[UnseenSlot] = 1f;
+        if (text is null)
+        {
+            output[..Width].Clear();
+            return;
+        }
+        int slot = SlotOf(text);
+        EncodeSlot(slot, output);
+        if (slot != UnseenSlot) return;
         warnings?.Add($"'{Name}' = '{NumericEncoder.Shorten(text)}' was not seen in training; it is treated as an unknown category.");
     }
 

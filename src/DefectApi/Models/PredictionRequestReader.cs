@@ -14,6 +14,10 @@ internal static class PredictionRequestReader
 
     const int MaxDepth = 16;
 
+    /// <summary>Records kept as their JSON objects (the prediction log's), read as one body for a model.</summary>
+    public static Result ReadLogged(IEnumerable<string> records, ModelArtifact model) =>
+        Read(System.Text.Encoding.UTF8.GetBytes("{\"records\":[" + string.Join(",", records) + "]}"), model, int.MaxValue);
+
     /// <exception cref="JsonException">the body is not JSON</exception>
     public static Result Read(ReadOnlySpan<byte> json, ModelArtifact model, int maxRecords)
     {

@@ -19,10 +19,9 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
         // A CSV body is streamed without limit and JSON has its own (Predictions:MaxJsonBytes): not Kestrel's fixed 30 MB.
         if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = null;
-        var mediaType = MediaTypeOf(request.ContentType);
-        if (mediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || mediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase))
+        if (MediaTypes.IsCsv(request.ContentType))
             return new CsvScores(entry, deployment is not null && log.Enabled ? log.ForCsv(deployment, entry.Model.Id) : null);
-        if (!mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        if (!MediaTypes.IsJson(request.ContentType))
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
                 detail: $"Content-Type '{request.ContentType}' is not accepted. Send application/json {{ \"records\": [...] }} or a text/csv body with a header row.");
 
@@ -67,14 +66,6 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
 
     string? _tooLarge;
 
-    /// <summary>"type/subtype" of a Content-Type, parameters and spaces left out, without parsing into objects.</summary>
-    static ReadOnlySpan<char> MediaTypeOf(string? contentType)
-    {
-        var value = contentType.AsSpan();
-        int parameters = value.IndexOf(';');
-        return (parameters >= 0 ? value[..parameters] : value).Trim();
-    }
-
     static ReasonResponse ToResponse(Tabular.Explanations.Reason reason) =>
         new(reason.Column, PredictionRequestReader.ToJsonValue(reason.Value), reason.Contribution);
 
@@ -106,7 +97,7 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
             try
             {
                 await using var body = SpooledBody.Start(http.Request.Body, http.RequestAborted);
-                await CsvScorer.ScoreAsync(body, http.Response.Body, entry.Artifact, http.RequestAborted, log);
+                await CsvScorer.ScoreAsync(body, http.Response.Body, entry.Artifact, log, http.RequestAborted);
             }
             catch (CsvFormatException) when (!http.Response.HasStarted)
             {

@@ -49,9 +49,7 @@ public sealed class LiveDrift(DefectDbContext db, ModelCache models)
     static void AddRecords(DriftAccumulator drift, ModelArtifact model, List<string> inputs)
     {
         if (inputs.Count == 0) return;
-        var body = "{\"records\":[" + string.Join(",", inputs) + "]}";
-        var read = PredictionRequestReader.Read(System.Text.Encoding.UTF8.GetBytes(body), model, int.MaxValue);
-        if (read.Batch is { } batch) drift.AddRecords(batch);
+        if (PredictionRequestReader.ReadLogged(inputs, model).Batch is { } batch) drift.AddRecords(batch);
     }
 
     /// <summary>The logged answer in the model's terms: [probability], [value], or the class probabilities.</summary>

@@ -66,10 +66,9 @@ public static class MonitoringApi
         string? keyColumn, DefectDbContext db, OutcomeRecorder recorder, CancellationToken ct)
     {
         if (!await db.Deployments.AnyAsync(d => d.Name == name, ct)) return Models.DeploymentsApi.NotFound(name);
-        var mediaType = (request.ContentType ?? "").Split(';')[0].Trim();
         (string? Key, List<OutcomeRecorder.Reported> Items, Dictionary<string, string[]> Errors) read;
-        if (mediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)) read = await ReadCsvAsync(request.Body, keyColumn, ct);
-        else if (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        if (MediaTypes.IsCsv(request.ContentType)) read = await ReadCsvAsync(request.Body, keyColumn, ct);
+        else if (MediaTypes.IsJson(request.ContentType))
         {
             OutcomesRequest? body;
             try { body = await JsonSerializer.DeserializeAsync<OutcomesRequest>(request.Body, JsonSerializerOptions.Web, ct); }

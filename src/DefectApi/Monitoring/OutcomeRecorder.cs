@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Models;
@@ -107,13 +106,8 @@ public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, TimeP
         return record.RootElement.TryGetProperty(column, out var value) ? Text(value) : null;
     }
 
-    /// <summary>A JSON value as the text an outcome compares: strings as they are, numbers in invariant form.</summary>
-    public static string? Text(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        _ => null,
-    };
+    /// <summary>A JSON value as the text an outcome compares: strings as they are, numbers in invariant form, true/false;
+    /// null for null and for what cannot be a cell.</summary>
+    public static string? Text(JsonElement value) =>
+        PredictionRequestReader.ToCell(value) is { Kind: not Tabular.CellKind.Missing } cell ? cell.ToString() : null;
 }

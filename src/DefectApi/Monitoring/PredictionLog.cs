@@ -42,8 +42,9 @@ public sealed class PredictionLog
     /// <summary>Queues one answer; the record is the caller's JSON object, as sent.</summary>
     public Guid Add(string deployment, Guid modelId, ReadOnlySpan<byte> recordJson, Prediction answer)
     {
-        var id = Guid.CreateVersion7(_clock.GetUtcNow());
-        _queue.Writer.TryWrite(new PendingPrediction(id, deployment, modelId, _clock.GetUtcNow().UtcDateTime, recordJson.ToArray(), answer));
+        var now = _clock.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        _queue.Writer.TryWrite(new PendingPrediction(id, deployment, modelId, now.UtcDateTime, recordJson.ToArray(), answer));
         return id;
     }
 

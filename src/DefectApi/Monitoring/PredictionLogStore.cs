@@ -44,7 +44,7 @@ public static class PredictionLogStore
             await copy.WriteAsync(row.DeploymentName, NpgsqlDbType.Varchar, ct);
             await copy.WriteAsync(row.ModelId, NpgsqlDbType.Uuid, ct);
             await copy.WriteAsync(row.Shadow, NpgsqlDbType.Boolean, ct);
-            await copy.WriteAsync(Microseconds(row.CreatedAt), NpgsqlDbType.TimestampTz, ct);
+            await copy.WriteAsync(UtcDateTimeConverter.Stored(row.CreatedAt), NpgsqlDbType.TimestampTz, ct);
             await copy.WriteAsync(row.Input, NpgsqlDbType.Text, ct);
             await copy.WriteAsync(row.Output, NpgsqlDbType.Text, ct);
             if (row.Score is { } score) await copy.WriteAsync(score, NpgsqlDbType.Double, ct);
@@ -69,7 +69,7 @@ public static class PredictionLogStore
             parameters[1].Value = row.DeploymentName;
             parameters[2].Value = row.ModelId.ToString().ToUpperInvariant();
             parameters[3].Value = row.Shadow ? 1 : 0;
-            parameters[4].Value = Microseconds(row.CreatedAt).ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
+            parameters[4].Value = UtcDateTimeConverter.Stored(row.CreatedAt).ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
             parameters[5].Value = row.Input;
             parameters[6].Value = row.Output;
             parameters[7].Value = (object?)row.Score ?? DBNull.Value;
@@ -77,11 +77,5 @@ public static class PredictionLogStore
             await command.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
-    }
-
-    static DateTime Microseconds(DateTime at)
-    {
-        var utc = at.Kind == DateTimeKind.Utc ? at : at.ToUniversalTime();
-        return new DateTime(utc.Ticks - utc.Ticks % TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
     }
 }

@@ -52,8 +52,9 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
 
     async Task WriteAsync(List<PendingPrediction> batch)
     {
-        var rows = batch.Select(p => Row(p, p.ModelId, shadow: false, p.Answer)).ToList();
-        rows.AddRange(await ShadowRowsAsync(batch));
+        var rows = batch.Select(p => Row(p.PredictionId, p.Deployment, p.ModelId, shadow: false, p.CreatedAt,
+            System.Text.Encoding.UTF8.GetString(p.Input), p.Answer)).ToList();
+        rows.AddRange(await ShadowRowsAsync(rows));
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -78,12 +79,12 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
     }
 
     /// <summary>The shadow models' answers to the batch's records, for deployments that have a shadow now.</summary>
-    async Task<List<LoggedPrediction>> ShadowRowsAsync(List<PendingPrediction> batch)
+    async Task<List<LoggedPrediction>> ShadowRowsAsync(List<LoggedPrediction> champions)
     {
         var rows = new List<LoggedPrediction>();
         try
         {
-            var names = batch.Select(p => p.Deployment).Distinct().ToList();
+            var names = champions.Select(p => p.DeploymentName).Distinct().ToList();
             Dictionary<string, Guid> shadows;
             await using (var scope = scopes.CreateAsyncScope())
             {
@@ -91,14 +92,15 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
                 shadows = await db.Deployments.AsNoTracking().Where(d => names.Contains(d.Name) && d.ShadowModelId != null)
                     .ToDictionaryAsync(d => d.Name, d => d.ShadowModelId!.Value);
             }
-            foreach (var group in batch.Where(p => shadows.ContainsKey(p.Deployment)).GroupBy(p => p.Deployment))
+            foreach (var group in champions.Where(p => shadows.ContainsKey(p.DeploymentName)).GroupBy(p => p.DeploymentName))
             {
                 var shadowId = shadows[group.Key];
                 if (await models.GetAsync(shadowId, CancellationToken.None) is not { } shadow) continue;
                 var pending = group.ToList();
                 var answers = ShadowAnswers(shadow.Artifact, pending);
                 for (int i = 0; i < pending.Count; i++)
-                    if (answers[i] is { } answer) rows.Add(Row(pending[i], shadowId, shadow: true, answer));
+                    if (answers[i] is { } answer)
+                        rows.Add(Row(pending[i].PredictionId, pending[i].DeploymentName, shadowId, shadow: true, pending[i].CreatedAt, pending[i].Input, answer));
             }
         }
         catch (Exception e)
@@ -109,7 +111,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
     }
 
     /// <summary>The shadow's answer per record; null for a record it cannot score (it may need other columns).</summary>
-    static Prediction?[] ShadowAnswers(ModelArtifact shadow, List<PendingPrediction> pending)
+    static Prediction?[] ShadowAnswers(ModelArtifact shadow, List<LoggedPrediction> pending)
     {
         var answers = new Prediction?[pending.Count];
         var scored = Score(shadow, pending.Select(p => p.Input));
@@ -122,32 +124,23 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
         return answers;
     }
 
-    static IReadOnlyList<Prediction>? Score(ModelArtifact model, IEnumerable<byte[]> records)
+    static IReadOnlyList<Prediction>? Score(ModelArtifact model, IEnumerable<string> records)
     {
-        using var body = new MemoryStream();
-        body.Write("{\"records\":["u8);
-        bool first = true;
-        foreach (var record in records)
-        {
-            if (!first) body.WriteByte((byte)',');
-            first = false;
-            body.Write(record);
-        }
-        body.Write("]}"u8);
-        var read = PredictionRequestReader.Read(body.GetBuffer().AsSpan(0, (int)body.Length), model, int.MaxValue);
-        if (read.Batch is not { } batch) return null;
+        if (PredictionRequestReader.ReadLogged(records, model).Batch is not { } batch) return null;
         var result = model.Score(batch);
         return result.Errors.Count == 0 ? result.Predictions : null;
     }
 
-    static LoggedPrediction Row(PendingPrediction p, Guid modelId, bool shadow, Prediction answer) => new()
+    /// <summary>A champion's row and its shadow's share the id, the time and the record (decoded once).</summary>
+    static LoggedPrediction Row(Guid predictionId, string deployment, Guid modelId, bool shadow, DateTime createdAt, string input,
+        Prediction answer) => new()
     {
-        PredictionId = p.PredictionId,
-        DeploymentName = p.Deployment,
+        PredictionId = predictionId,
+        DeploymentName = deployment,
         ModelId = modelId,
         Shadow = shadow,
-        CreatedAt = p.CreatedAt,
-        Input = System.Text.Encoding.UTF8.GetString(p.Input),
+        CreatedAt = createdAt,
+        Input = input,
         Output = JsonSerializer.Serialize(answer.ToResponse(), JsonSerializerOptions.Web),
         Score = answer.Probability ?? answer.Value ?? (answer.Label is { } label ? answer.Probabilities?.GetValueOrDefault(label) : null),
         Label = answer.Label,

@@ -9,7 +9,7 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
     private async Task<string[]> Score(string csv, MemoryStream? output = null)
     {
         output ??= new MemoryStream();
-        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), output, models.Binary, CancellationToken.None);
+        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), output, models.Binary, null, CancellationToken.None);
         return Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
@@ -117,7 +117,7 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
         var model = DefectApi.Tabular.Training.TabularTrainer.Train(frame,
             new DefectApi.Tabular.Training.TabularTrainingOptions { Target = "fault", Epochs = 5, EnsembleSize = 1 }, null, default, default).Artifact;
         var output = new MemoryStream();
-        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,a\n7,1\n")), output, model, CancellationToken.None);
+        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,a\n7,1\n")), output, model, null, CancellationToken.None);
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal("id,a,label,probability_Bumps,probability_Pastry,probability_Stains,error", lines[0]);
@@ -134,7 +134,7 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
             Target = "y", Epochs = 20, EnsembleSize = 1, HiddenLayers = [64, 64], Seed = 3,
         }, null, default, default).Artifact;
         var output = new MemoryStream();
-        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,x\nA,0.002\nB,3e38\nC,0.004\n")), output, model, CancellationToken.None);
+        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,x\nA,0.002\nB,3e38\nC,0.004\n")), output, model, null, CancellationToken.None);
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal("id,x,value,error", lines[0]);
