@@ -43,15 +43,4 @@ internal static class TestData
         for (int i = 0; i < rows; i++) text.Append(line(i)).Append('\n');
         return text.ToString();
     }
-
-    /// <summary>A file of the repository's samples/splits (the fixed train/test splits of the real datasets).</summary>
-    public static string SplitPath(string file)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "samples", "splits", file);
-            if (File.Exists(path)) return path;
-        }
-        throw new FileNotFoundException($"samples/splits/{file} was not found above {AppContext.BaseDirectory}.");
-    }
 }

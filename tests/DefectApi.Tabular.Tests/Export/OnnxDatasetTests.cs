@@ -47,5 +47,5 @@ public class OnnxDatasetTests(ITestOutputHelper output)
         return odd;
     }
 
-    private static string SplitPath(string file) => TestData.SplitPath(file);
+    private static string SplitPath(string file) => DefectApi.Tests.Shared.SampleSplits.Path(file);
 }

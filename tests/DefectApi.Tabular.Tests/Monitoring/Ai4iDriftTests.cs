@@ -8,7 +8,7 @@ namespace DefectApi.Tabular.Tests.Monitoring;
 /// profile stored with it).</summary>
 public sealed class Ai4iModel
 {
-    public static string Split(string name) => TestData.SplitPath(name);
+    public static string Split(string name) => DefectApi.Tests.Shared.SampleSplits.Path(name);
 
     public Ai4iModel()
     {

@@ -6,6 +6,7 @@ using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Monitoring;
 using DefectApi.Tests.Infrastructure;
+using DefectApi.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Monitoring;
@@ -15,16 +16,6 @@ namespace DefectApi.Tests.Monitoring;
 public sealed class DriftApiTests() : ServiceOnProvider(DatabaseProvider.Sqlite)
 {
     const string Torque = "Torque [Nm]";
-
-    static string SplitPath(string file)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "samples", "splits", file);
-            if (File.Exists(path)) return path;
-        }
-        throw new FileNotFoundException($"samples/splits/{file} was not found above {AppContext.BaseDirectory}.");
-    }
 
     /// <summary>The test split with one column moved by two of its standard deviations.</summary>
     static string Shifted(string csv, string column)
@@ -55,13 +46,13 @@ public sealed class DriftApiTests() : ServiceOnProvider(DatabaseProvider.Sqlite)
     [Fact]
     public async Task AColumnShiftedByTwoStandardDeviationsIsAlertAndTheOthersOk()
     {
-        var modelId = (await Client.TrainAsync(File.ReadAllText(SplitPath("ai4i2020.train.csv")), "Machine failure", new
+        var modelId = (await Client.TrainAsync(File.ReadAllText(SampleSplits.Path("ai4i2020.train.csv")), "Machine failure", new
         {
             exclude = new[] { "UDI", "Product ID", "TWF", "HDF", "PWF", "OSF", "RNF" }, epochs = 3, ensembleSize = 1,
         })).GetProperty("modelId").GetString();
         foreach (var name in new[] { "line-a", "line-b" })
             (await Client.PutAsJsonAsync($"/api/deployments/{name}", new { modelId })).EnsureSuccessStatusCode();
-        var test = File.ReadAllText(SplitPath("ai4i2020.test.csv"));
+        var test = File.ReadAllText(SampleSplits.Path("ai4i2020.test.csv"));
 
         var same = await ScoreAndReadDriftAsync("line-a", test);
         var moved = await ScoreAndReadDriftAsync("line-b", Shifted(test, Torque));
