@@ -11,6 +11,7 @@ namespace DefectApi.Dashboard.Tests;
 public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost service) : IClassFixture<MonitoredServiceHost>
 {
     const int Parts = 36;
+    static readonly string[] SerialKey = ["Serial"];
     static readonly string[] Statuses = ["ok", "watch", "alert", "no data", "not checked"];
 
     HttpClient Api => service.Service.Client;
@@ -21,8 +22,8 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 300), "line3")).GetProperty("id").GetString();
         var champion = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1, hiddenLayers = new[] { 8 }, modelName = "line3", exclude = new[] { "Serial" } });
         var challenger = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1, hiddenLayers = new[] { 4 }, modelName = "line3", exclude = new[] { "Serial" }, seed = 2 });
-        (await Api.PutAsJsonAsync("/api/deployments/line3", new { modelId = champion, shadowModelId = challenger })).EnsureSuccessStatusCode();
-        await PredictAndReportOutcomesAsync("line3");
+        (await Api.PutAsJsonAsync("/api/deployments/line3", new { modelId = champion, shadowModelId = challenger, keyColumns = SerialKey })).EnsureSuccessStatusCode();
+        await PredictAndReportOutcomesAsync("line3", models: 2);
 
         await using var ui = await chromium.OpenAsync(service, "#/deployments");
         var page = ui.Page;
@@ -73,6 +74,7 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         await page.GetByRole(AriaRole.Button, new() { Name = "Set as challenger" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("line3 v2 is now the challenger.");
         Assert.Equal(challenger, (await DeploymentAsync("line3")).GetProperty("shadowModelId").GetString());
+        Assert.Equal(SerialKey, await KeyColumnsAsync("line3"));
         await ui.CheckAndCaptureAsync("23-deployment-challenger-set");
 
         // Moving the name from the deployments list keeps a challenger that can still challenge the model pointed at.
@@ -82,6 +84,7 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         await listed.GetByRole(AriaRole.Button, new() { Name = "Point here" }).ClickAsync();
         await Assertions.Expect(page.Locator("#main").GetByText("\"line3\" now points at line3 v1.")).ToBeVisibleAsync();
         Assert.Equal(challenger, (await DeploymentAsync("line3")).GetProperty("shadowModelId").GetString());
+        Assert.Equal(SerialKey, await KeyColumnsAsync("line3"));
         await page.GetByRole(AriaRole.Link, new() { Name = "line3", Exact = true }).ClickAsync();
         await ui.WaitUntilLoadedAsync();
 
@@ -132,9 +135,120 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         await ui.CheckAndCaptureAsync("26-deployment-drift-unavailable");
     }
 
-    /// <summary>Scores parts through the deployment as an MES would, waits until the log holds them (champion and
-    /// shadow), then reports what really happened to each.</summary>
-    async Task PredictAndReportOutcomesAsync(string deployment)
+    [ChromiumFact]
+    public async Task TheDeploymentPageShowsAndSetsTheKeyColumnsAndNoOtherChangeDropsThem()
+    {
+        var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 200), "keyed")).GetProperty("id").GetString();
+        var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 3, ensembleSize = 1, hiddenLayers = new[] { 4 }, modelName = "keyed", exclude = new[] { "Serial" } });
+        (await Api.PutAsJsonAsync("/api/deployments/keyed", new { modelId = model })).EnsureSuccessStatusCode();
+
+        await using var ui = await chromium.OpenAsync(service, "#/deployments/keyed");
+        var page = ui.Page;
+        var keys = page.GetByTestId("key-columns");
+        await Assertions.Expect(keys).ToHaveTextAsync(new Regex("^No key columns"));
+
+        // The champion's columns are offered, the serial it left out first; the target is no key.
+        var offered = await page.Locator("datalist option").EvaluateAllAsync<string[]>("options => options.map(option => option.value)");
+        Assert.Equal("Serial", offered[0]);
+        Assert.Equal(["Serial", "Shift", "Speed [rpm]", "Temperature [C]"], offered.Order(StringComparer.Ordinal));
+
+        // From the keyboard: a column typed (or picked from the offer), and Enter declares it.
+        var keyColumn = page.GetByLabel("Key column", new() { Exact = true });
+        await keyColumn.FillAsync("Serial");
+        await keyColumn.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Serial is now a key column: outcomes can be reported by it.");
+        await Assertions.Expect(keys.Locator("li code")).ToHaveTextAsync(["Serial"]);
+        Assert.Equal(SerialKey, await KeyColumnsAsync("keyed"));
+
+        // Any column the records carry will do, not only the model's.
+        await page.GetByLabel("Another key column").FillAsync("Lot ID");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add key column" }).ClickAsync();
+        await Assertions.Expect(keys.Locator("li code")).ToHaveTextAsync(["Serial", "Lot ID"]);
+        string[] declared = ["Serial", "Lot ID"];
+        Assert.Equal(declared, await KeyColumnsAsync("keyed"));
+        var byLot = await Api.PostAsJsonAsync("/api/deployments/keyed/outcomes", new { keyColumn = "Lot ID", outcomes = new[] { new { key = "L-7", actual = "1" } } });
+        Assert.Equal(HttpStatusCode.OK, byLot.StatusCode);
+        await ui.CheckAndCaptureAsync("27-deployment-key-columns");
+
+        // A name the service refuses: its reasons, in words, beside the field.
+        await page.GetByLabel("Another key column").FillAsync(new string('x', 300));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add key column" }).ClickAsync();
+        var problem = page.GetByRole(AriaRole.Alert);
+        await Assertions.Expect(problem).ToContainTextAsync("Invalid deployment");
+        await Assertions.Expect(problem).ToContainTextAsync("keyColumns");
+        await Assertions.Expect(page.GetByLabel("Another key column")).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Equal(declared, await KeyColumnsAsync("keyed"));
+        await ui.CheckAndCaptureAsync("28-deployment-key-column-refused");
+
+        // Moving the name from the deployments list, and deploying a model under it from the model's page, keep the keys.
+        await ui.GoAsync("#/deployments");
+        await page.GetByRole(AriaRole.Row, new() { Name = "keyed" }).GetByRole(AriaRole.Button, new() { Name = "Point here" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#main").GetByText("\"keyed\" now points at keyed v1.")).ToBeVisibleAsync();
+        Assert.Equal(declared, await KeyColumnsAsync("keyed"));
+        await ui.GoAsync($"#/models/{model}");
+        await page.GetByLabel("Deployment name").FillAsync("keyed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Deploy", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByText("\"keyed\" now points at this model.")).ToBeVisibleAsync();
+        Assert.Equal(declared, await KeyColumnsAsync("keyed"));
+
+        // Removing them one by one; the last one gone, the list is empty.
+        await ui.GoAsync("#/deployments/keyed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove the key column Lot ID" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync(new Regex("^Lot ID is no longer a key column"));
+        await Assertions.Expect(keys.Locator("li code")).ToHaveTextAsync(["Serial"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove the key column Serial" }).ClickAsync();
+        await Assertions.Expect(keys).ToHaveTextAsync(new Regex("^No key columns"));
+        Assert.Empty(await KeyColumnsAsync("keyed"));
+    }
+
+    [ChromiumFact]
+    public async Task TheThirtyDayRangeDrawsFromRollupsOnceTheRawLogIsGone()
+    {
+        var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 300), "rolled")).GetProperty("id").GetString();
+        var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1, hiddenLayers = new[] { 8 }, modelName = "rolled", exclude = new[] { "Serial" } });
+        (await Api.PutAsJsonAsync("/api/deployments/rolled", new { modelId = model })).EnsureSuccessStatusCode();
+        await PredictAndReportOutcomesAsync("rolled", models: 1);
+        var logged = await ChampionOverThirtyDaysAsync("rolled");
+        Assert.Equal((Parts, Parts), (logged.Predictions, logged.WithOutcome));
+
+        // What retention (by age or PredictionLog:MaxRows) does to the raw log after a month, done at once: every raw row
+        // goes, and only the rollups are left to draw from.
+        await service.ExecuteSqlAsync("DELETE FROM \"PredictionLog\"");
+        Assert.Equal(0L, await service.ExecuteSqlAsync("SELECT COUNT(*) FROM \"PredictionLog\""));
+        Assert.Equal(logged, await ChampionOverThirtyDaysAsync("rolled"));
+
+        await using var ui = await chromium.OpenAsync(service, "#/deployments/rolled");
+        var page = ui.Page;
+        await page.GetByLabel("Range", new() { Exact = true }).SelectOptionAsync("30d");
+        await page.GetByLabel("Buckets").SelectOptionAsync("day");
+        await Assertions.Expect(page.GetByTestId("monitoring")).ToHaveAttributeAsync("data-shown", "30d day");
+        var sideBySide = page.GetByTestId("champion-challenger");
+        await Assertions.Expect(sideBySide.GetByRole(AriaRole.Row, new() { Name = "Predictions", Exact = true }).Locator("td")).ToHaveTextAsync(["36"]);
+        await Assertions.Expect(sideBySide.GetByRole(AriaRole.Row, new() { Name = "With outcome", Exact = true }).Locator("td")).ToHaveTextAsync(["36"]);
+        var auc = double.Parse(await sideBySide.Locator("td[data-metric='auc']").InnerTextAsync(), CultureInfo.InvariantCulture);
+        Assert.Equal(logged.Auc, auc, 0.0005);
+        var chart = page.GetByRole(AriaRole.Img, new() { Name = "Live ROC AUC by day" });
+        await Assertions.Expect(chart.Locator("path.series")).ToHaveCountAsync(1);
+        var champion = page.GetByTestId("performance-buckets").Locator("tr[data-role='champion'] td.num");
+        await Assertions.Expect(champion.Nth(0)).ToHaveTextAsync("36");
+        await Assertions.Expect(champion.Nth(1)).ToHaveTextAsync("36");
+        await ui.CheckAndCaptureAsync("29-deployment-30-days-from-rollups");
+    }
+
+    /// <summary>The champion's answers, answers with an outcome and live AUC over the last 30 days, as the API reports them.</summary>
+    async Task<(int Predictions, int WithOutcome, double Auc)> ChampionOverThirtyDaysAsync(string deployment)
+    {
+        var to = DateTime.UtcNow;
+        var query = $"from={to.AddDays(-30):O}&to={to:O}&bucket=day";
+        var performance = await Api.GetFromJsonAsync<JsonElement>($"/api/deployments/{deployment}/performance?{query}");
+        var bucket = Assert.Single(performance.GetProperty("buckets").EnumerateArray());
+        return (bucket.GetProperty("predictions").GetInt32(), bucket.GetProperty("withOutcome").GetInt32(),
+            bucket.GetProperty("metrics").GetProperty("auc").GetDouble());
+    }
+
+    /// <summary>Scores parts through the deployment as an MES would, waits until the log holds the answers of each of
+    /// its models (champion, and shadow if any), then reports what really happened to each part.</summary>
+    async Task PredictAndReportOutcomesAsync(string deployment, int models)
     {
         var lines = TestData.DefectsCsv(rows: Parts, seed: 21).Trim().Split('\n');
         var header = lines[0].Split(',');
@@ -154,7 +268,7 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         Assert.Equal(Parts, ids.Count);
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await LoggedAsync(deployment) < 2 * Parts)
+        while (await LoggedAsync(deployment) < models * Parts)
         {
             Assert.True(DateTime.UtcNow < deadline, "The prediction log was not written within 30 s.");
             await Task.Delay(100);
@@ -162,6 +276,7 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         var outcomes = new { outcomes = ids.Select((id, i) => new { predictionId = id, actual = records[i][4] }) };
         var answer = await (await Api.PostAsJsonAsync($"/api/deployments/{deployment}/outcomes", outcomes)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(Parts, answer.GetProperty("matched").GetInt32());
+        Assert.Equal(0, answer.GetProperty("pending").GetArrayLength());
     }
 
     /// <summary>Logged answers of the deployment in the last day, champion and shadow counted.</summary>
@@ -172,6 +287,9 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
     }
 
     Task<JsonElement> DeploymentAsync(string name) => Api.GetFromJsonAsync<JsonElement>($"/api/deployments/{name}");
+
+    async Task<string[]> KeyColumnsAsync(string name) =>
+        (await DeploymentAsync(name)).GetProperty("keyColumns").EnumerateArray().Select(key => key.GetString()!).ToArray();
 
     async Task<string> TrainAsync(object request)
     {

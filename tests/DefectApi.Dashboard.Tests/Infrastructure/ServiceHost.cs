@@ -1,4 +1,5 @@
 using DefectApi.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
 
 namespace DefectApi.Dashboard.Tests.Infrastructure;
 
@@ -29,6 +30,21 @@ public class ServiceHost : IAsyncLifetime
     static string AppFolder() => Environment.GetEnvironmentVariable("DEFECTAPI_APP_FOLDER") is { Length: > 0 } folder
         ? folder
         : ServiceProcess.AppFolder();
+
+    /// <summary>Runs SQL on the service's database from outside it, as an operator's script would (the service's
+    /// writer waits for it: SQLite's busy timeout); answers the first column of the first row, if any.</summary>
+    public async Task<object?> ExecuteSqlAsync(string sql)
+    {
+        // Unpooled, so that no handle on the file outlives the call and the file can be deleted with the service.
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = _database, Pooling = false, DefaultTimeout = 30,
+        }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
 
     public async Task DisposeAsync()
     {

@@ -6,6 +6,7 @@ import { h, fill, field, section, link, fact, time, idCopy, announce, shortId } 
 import * as problems from '../problems.js';
 import { modelLabel } from './models.js';
 import { challengerSection } from './deploymentShadow.js';
+import { keyColumnsSection } from './deploymentKeys.js';
 import { driftContent } from './deploymentDrift.js';
 import { performanceContent } from './deploymentPerformance.js';
 import { sideBySide } from './championChallenger.js';
@@ -26,6 +27,9 @@ const select = (name, options, value) => {
 export async function deploymentPage(main, signal, name, message = '') {
   const path = `/api/deployments/${encodeURIComponent(name)}`;
   const [deployment, { items: models }] = await Promise.all([api.get(path, { signal }), api.get('/api/models', { signal })]);
+  // The champion's columns are offered as key columns; a champion deleted since leaves the name to be typed.
+  const championDetails = await api.get(`/api/models/${deployment.modelId}`, { signal })
+    .catch((error) => { if (error.status === 404) return null; throw error; });
   const byId = new Map(models.map((model) => [model.id, model]));
   const champion = byId.get(deployment.modelId);
   // A model deleted since it answered keeps its place in the log and reads as such.
@@ -83,6 +87,7 @@ export async function deploymentPage(main, signal, name, message = '') {
       fact('Since', time(deployment.updatedAt))),
     status,
     section('Challenger', challengerSection(deployment, models, changed)),
+    section('Key columns', keyColumnsSection(deployment, championDetails, changed)),
     section('Time range', controls),
     problemBox,
     monitoring);

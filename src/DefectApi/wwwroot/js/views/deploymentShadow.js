@@ -1,7 +1,7 @@
 // Setting and removing a deployment's challenger: a shadow model scored on every request off the request path,
 // logged under the same prediction id and never returned, so it can prove itself before it is promoted.
 
-import * as api from '../api.js';
+import { updateDeployment } from '../deploymentUpdate.js';
 import { h, field, link } from '../dom.js';
 import * as problems from '../problems.js';
 import { modelLabel } from './models.js';
@@ -21,9 +21,7 @@ export function challengerSection(deployment, models, changed) {
     ? models.filter((model) => model.id !== champion.id && model.target === champion.target && model.task === champion.task)
     : [];
   const put = async (form, shadowModelId, done) => {
-    const body = { modelId: deployment.modelId, shadowModelId };
-    const path = `/api/deployments/${encodeURIComponent(deployment.name)}`;
-    if (await problems.attempt(problemBox, () => api.put(path, body), form)) await changed(done);
+    if (await problems.attempt(problemBox, () => updateDeployment(deployment.name, { shadowModelId }), form)) await changed(done);
   };
 
   const parts = [];

@@ -4,6 +4,7 @@ import * as api from '../api.js';
 import { h, fill, time, section, field, announce, link, idCopy, thead, deploymentLink } from '../dom.js';
 import * as problems from '../problems.js';
 import { modelLabel } from './models.js';
+import { updateDeployment } from '../deploymentUpdate.js';
 
 const modelPicker = (models, selected) => {
   const select = h('select', { name: 'modelId', required: true }, models.map((m) => h('option', { value: m.id }, `${modelLabel(m)} (${m.task}, ${m.target})`)));
@@ -27,12 +28,13 @@ export async function deploymentsPage(main, signal, message = '') {
   const status = h('p', { class: 'done' }, message);
 
   const move = async (form, name, modelId) => {
-    const existing = deployments.find((deployment) => deployment.name === name);
-    const shadowModelId = keptChallenger(existing, modelId, byId);
-    const result = await problems.attempt(problemBox, () => api.put(`/api/deployments/${encodeURIComponent(name)}`, { modelId, shadowModelId }), form);
-    if (!result) return;
-    const dropped = existing?.shadowModelId && !shadowModelId ? ' Its challenger was removed: it cannot challenge that model.' : '';
-    const text = `"${result.name}" now points at ${modelLabel(byId.get(result.modelId))}.${dropped}`;
+    // Read afresh rather than from the list: the name keeps the key columns and challenger it has now.
+    const moved = await problems.attempt(problemBox,
+      () => updateDeployment(name, (current) => ({ modelId, shadowModelId: keptChallenger(current, modelId, byId) })), form);
+    if (!moved) return;
+    const { before, after } = moved;
+    const dropped = before?.shadowModelId && !after.shadowModelId ? ' Its challenger was removed: it cannot challenge that model.' : '';
+    const text = `"${after.name}" now points at ${modelLabel(byId.get(after.modelId))}.${dropped}`;
     announce(text);
     await deploymentsPage(main, signal, text);
   };

@@ -9,6 +9,7 @@ import { compareLinks } from './compareLinks.js';
 import { thresholdSection } from './threshold.js';
 import { predictSection } from './predict.js';
 import { modelLabel, headline } from './models.js';
+import { updateDeployment } from '../deploymentUpdate.js';
 
 export const METRIC_NAMES = {
   auc: 'ROC AUC', prAuc: 'PR AUC', logLoss: 'log loss', accuracy: 'accuracy', precision: 'precision', recall: 'recall',
@@ -144,12 +145,13 @@ function manageSection(model) {
     h('button', { type: 'submit', class: 'primary' }, 'Deploy'));
   deploy.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const path = `/api/deployments/${encodeURIComponent(name.value.trim())}`;
     const result = await problems.attempt(problemBox, async () => {
-      // PUT replaces the whole deployment: keep a name's challenger, unless this model is it (a promotion).
-      const current = await api.get(path).catch((e) => { if (e instanceof api.ApiError && e.status === 404) return null; throw e; });
-      const shadowModelId = current?.shadowModelId && current.shadowModelId !== model.id ? current.shadowModelId : null;
-      return api.put(path, { modelId: model.id, shadowModelId });
+      // The name keeps its challenger (unless this model is it: a promotion) and its key columns.
+      const { after } = await updateDeployment(name.value.trim(), (current) => ({
+        modelId: model.id,
+        shadowModelId: current?.shadowModelId && current.shadowModelId !== model.id ? current.shadowModelId : null,
+      }));
+      return after;
     }, deploy);
     if (result) fill(done, `"${result.name}" now points at this model. `, 'Open ', deploymentLink(result.name));
   });
