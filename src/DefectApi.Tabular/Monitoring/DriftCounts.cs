@@ -36,9 +36,14 @@ internal sealed class DriftCounts
     /// <summary>A multiclass answer: the index of the predicted class in the model's order, null for missing.</summary>
     public void AddOutputClass(TrainingProfile profile, int? classIndex) => _output.AddBin(profile.Output, classIndex);
 
+    /// <summary>Whether <paramref name="other"/> counts on the same bins, input by input and for the output.</summary>
+    public bool SameShape(DriftCounts other) =>
+        other._columns.Length == _columns.Length && _output.SameShape(other._output) && _columns.Select((c, i) => c.SameShape(other._columns[i])).All(s => s);
+
+    /// <summary>Adds counts on the same bins; with others, throws before changing anything.</summary>
     public void Add(DriftCounts other)
     {
-        if (other._columns.Length != _columns.Length) throw new InvalidDataException("Drift counts of different inputs cannot be added up.");
+        if (!SameShape(other)) throw new InvalidDataException("Drift counts on different inputs or bins cannot be added up.");
         for (int i = 0; i < _columns.Length; i++) _columns[i].Add(other._columns[i]);
         _output.Add(other._output);
     }

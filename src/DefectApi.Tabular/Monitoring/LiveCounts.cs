@@ -63,10 +63,13 @@ internal sealed class LiveCounts
         if (b == baseline.UnseenBin) _outOfRange++;
     }
 
+    /// <summary>Whether <paramref name="other"/> counts on the same bins.</summary>
+    public bool SameShape(LiveCounts other) => other.Kind == Kind && other._bins.Length == _bins.Length;
+
     /// <summary>Adds another column's counts on the same bins.</summary>
     public void Add(LiveCounts other)
     {
-        if (other.Kind != Kind || other._bins.Length != _bins.Length)
+        if (!SameShape(other))
             throw new InvalidDataException("Drift counts on different bins cannot be added up.");
         for (int b = 0; b < _bins.Length; b++) _bins[b] += other._bins[b];
         _missing += other._missing;
