@@ -99,7 +99,7 @@ public sealed class RollupCounts
 
     private int? ClassIndex(string? label) => label is not null && OutcomeMetrics.IndexOf(_classes, label) is var index and >= 0 ? index : null;
 
-    /// <summary>Adds another model's-worth of counts of the same shape (another hour of the same model).</summary>
+    /// <summary>Adds counts of the same shape: another hour of the same model.</summary>
     /// <exception cref="InvalidDataException">the counts are of another task, other classes or other profile bins;
     /// nothing is added then</exception>
     public void Add(RollupCounts other)
