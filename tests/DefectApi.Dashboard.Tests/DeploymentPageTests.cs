@@ -138,7 +138,7 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
     [ChromiumFact]
     public async Task TheDeploymentPageShowsAndSetsTheKeyColumnsAndNoOtherChangeDropsThem()
     {
-        var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 200), "keyed")).GetProperty("id").GetString();
+        var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 200, seed: 8), "keyed")).GetProperty("id").GetString();
         var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 3, ensembleSize = 1, hiddenLayers = new[] { 4 }, modelName = "keyed", exclude = new[] { "Serial" } });
         (await Api.PutAsJsonAsync("/api/deployments/keyed", new { modelId = model })).EnsureSuccessStatusCode();
 
@@ -210,17 +210,18 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
     [ChromiumFact]
     public async Task TheThirtyDayRangeDrawsFromRollupsOnceTheRawLogIsGone()
     {
-        var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 300), "rolled")).GetProperty("id").GetString();
+        var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 300, seed: 9), "rolled")).GetProperty("id").GetString();
         var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1, hiddenLayers = new[] { 8 }, modelName = "rolled", exclude = new[] { "Serial" } });
         (await Api.PutAsJsonAsync("/api/deployments/rolled", new { modelId = model })).EnsureSuccessStatusCode();
         await PredictAndReportOutcomesAsync("rolled", models: 1);
         var logged = await ChampionOverThirtyDaysAsync("rolled");
         Assert.Equal((Parts, Parts), (logged.Predictions, logged.WithOutcome));
 
-        // What retention (by age or PredictionLog:MaxRows) does to the raw log after a month, done at once: every raw row
-        // goes, and only the rollups are left to draw from.
-        await service.ExecuteSqlAsync("DELETE FROM \"PredictionLog\"");
-        Assert.Equal(0L, await service.ExecuteSqlAsync("SELECT COUNT(*) FROM \"PredictionLog\""));
+        // What retention (by age or PredictionLog:MaxRows) does to the raw log after a month, done at once to this
+        // deployment's answers: they go with their joined outcomes, and only the rollups are left to draw from.
+        const string rolledAnswers = "\"LoggedAnswers\" WHERE \"SegmentId\" IN (SELECT \"Id\" FROM \"LogSegments\" WHERE \"DeploymentName\" = 'rolled')";
+        await service.ExecuteSqlAsync($"DELETE FROM {rolledAnswers}; DELETE FROM \"LoggedOutcomes\" WHERE \"DeploymentName\" = 'rolled' AND \"Joined\";");
+        Assert.Equal(0L, await service.ExecuteSqlAsync($"SELECT COUNT(*) FROM {rolledAnswers}"));
         Assert.Equal(logged, await ChampionOverThirtyDaysAsync("rolled"));
 
         await using var ui = await chromium.OpenAsync(service, "#/deployments/rolled");
@@ -229,8 +230,8 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         await page.GetByLabel("Buckets").SelectOptionAsync("day");
         await Assertions.Expect(page.GetByTestId("monitoring")).ToHaveAttributeAsync("data-shown", "30d day");
         var sideBySide = page.GetByTestId("champion-challenger");
-        await Assertions.Expect(sideBySide.GetByRole(AriaRole.Row, new() { Name = "Predictions", Exact = true }).Locator("td")).ToHaveTextAsync(["36"]);
-        await Assertions.Expect(sideBySide.GetByRole(AriaRole.Row, new() { Name = "With outcome", Exact = true }).Locator("td")).ToHaveTextAsync(["36"]);
+        await Assertions.Expect(sideBySide.GetByRole(AriaRole.Row, new() { Name = "Predictions" }).Locator("td")).ToHaveTextAsync(["36"]);
+        await Assertions.Expect(sideBySide.GetByRole(AriaRole.Row, new() { Name = "With outcome" }).Locator("td")).ToHaveTextAsync(["36"]);
         var auc = double.Parse(await sideBySide.Locator("td[data-metric='auc']").InnerTextAsync(), CultureInfo.InvariantCulture);
         Assert.Equal(logged.Auc, auc, 0.0005);
         var chart = page.GetByRole(AriaRole.Img, new() { Name = "Live ROC AUC by day" });
