@@ -8,9 +8,9 @@ import * as api from './api.js';
 export const deploymentPath = (name) => `/api/deployments/${encodeURIComponent(name)}`;
 
 /** GET /api/deployments/{name}'s answer, or null when there is no deployment of that name yet. */
-export async function readDeployment(name, options) {
+export async function readDeployment(name) {
   try {
-    return await api.get(deploymentPath(name), options);
+    return await api.get(deploymentPath(name));
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 404) return null;
     throw error;

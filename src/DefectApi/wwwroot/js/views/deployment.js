@@ -7,6 +7,7 @@ import * as problems from '../problems.js';
 import { modelLabel } from './models.js';
 import { challengerSection } from './deploymentShadow.js';
 import { keyColumnsSection } from './deploymentKeys.js';
+import { deploymentPath } from '../deploymentUpdate.js';
 import { driftContent } from './deploymentDrift.js';
 import { performanceContent } from './deploymentPerformance.js';
 import { sideBySide } from './championChallenger.js';
@@ -25,7 +26,7 @@ const select = (name, options, value) => {
 };
 
 export async function deploymentPage(main, signal, name, message = '') {
-  const path = `/api/deployments/${encodeURIComponent(name)}`;
+  const path = deploymentPath(name);
   const [deployment, { items: models }] = await Promise.all([api.get(path, { signal }), api.get('/api/models', { signal })]);
   // The champion's columns are offered as key columns; a champion deleted since leaves the name to be typed.
   const championDetails = await api.get(`/api/models/${deployment.modelId}`, { signal })
