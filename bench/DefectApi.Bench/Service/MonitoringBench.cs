@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime;
@@ -45,8 +46,10 @@ internal static class MonitoringBench
 
     sealed record Run(long Rows, Dictionary<string, List<double>> Seconds);
 
-    sealed record Fill(long Logged, long Dropped, double Seconds, int OutcomesPosted, int MatchedAtOnce, int PendingAtOnce, long WithOutcome,
-        int HoursWithAnswers, double RecordLineBytes, double AnswerLineBytes);
+    /// <param name="PredictSeconds">spent in predict calls; the rest of Seconds went to outcome calls and to waiting for the writer</param>
+    /// <param name="OutcomeRetries">outcome calls answered 503 and sent again after Retry-After, as an MES client would</param>
+    sealed record Fill(long Logged, long Dropped, double Seconds, double PredictSeconds, double OutcomeSeconds, double SlowestOutcomeCall, int OutcomesPosted, int MatchedAtOnce,
+        int PendingAtOnce, int OutcomeRetries, long WithOutcome, int HoursWithAnswers, double RecordLineBytes, double AnswerLineBytes);
 
     public static async Task<int> RunAsync(string[] raw)
     {
@@ -92,8 +95,10 @@ internal static class MonitoringBench
         var callsPeak = memory.PeakMegabytes();
 
         Console.WriteLine($"{label} fill_s={BenchArgs.F(fill.Seconds)} answers_per_s={BenchArgs.F(fill.Logged / fill.Seconds, "F0")} " +
-            $"logged={fill.Logged} dropped={fill.Dropped} outcomes_posted={fill.OutcomesPosted} matched_at_once={fill.MatchedAtOnce} " +
-            $"pending_at_once={fill.PendingAtOnce} with_outcome={fill.WithOutcome} hours_with_answers={fill.HoursWithAnswers} epochs={epochs}");
+            $"predict_s={BenchArgs.F(fill.PredictSeconds)} outcome_calls_s={BenchArgs.F(fill.OutcomeSeconds)} slowest_outcome_call_s={BenchArgs.F(fill.SlowestOutcomeCall)} " +
+            $"waiting_for_writer_s={BenchArgs.F(fill.Seconds - fill.PredictSeconds - fill.OutcomeSeconds)} logged={fill.Logged} dropped={fill.Dropped} " +
+            $"outcomes_posted={fill.OutcomesPosted} matched_at_once={fill.MatchedAtOnce} pending_at_once={fill.PendingAtOnce} " +
+            $"outcome_retries={fill.OutcomeRetries} with_outcome={fill.WithOutcome} hours_with_answers={fill.HoursWithAnswers} epochs={epochs}");
         foreach (var (figure, budget) in Calls)
         {
             var median = BenchArgs.Median(seconds[figure]);
@@ -119,14 +124,18 @@ internal static class MonitoringBench
         long logged = 0;
         int posted = 0, matchedAtOnce = 0, pendingAtOnce = 0;
         double recordLineBytes = 0, answerLineBytes = 0;
+        var retries = new List<string>();
         var watch = Stopwatch.StartNew();
+        TimeSpan predicting = default, reporting = default, slowestReport = default;
         for (long first = 0; first < rows; first += RowsPerCall)
         {
             var count = (int)Math.Min(RowsPerCall, rows - first);
             clock.Step(At(first), At(first + count), count);
             var body = traffic.Predictions(first, count);
+            var calling = Stopwatch.GetTimestamp();
             using var response = await client.PostAsync($"{DeploymentPath}/predict", Csv(body));
             var answer = await response.Content.ReadAsByteArrayAsync();
+            predicting += Stopwatch.GetElapsedTime(calling);
             if (!response.IsSuccessStatusCode)
                 throw new InvalidOperationException($"predict answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(answer.AsSpan(0, Math.Min(answer.Length, 1000)))}");
             if (first == 0) (recordLineBytes, answerLineBytes) = (BytesPerDataLine(body), BytesPerDataLine(answer));
@@ -134,7 +143,10 @@ internal static class MonitoringBench
             var withOutcome = Serials(first, count).Where(n => n % OutcomeEvery == 0).ToList();
             if (withOutcome.Count > 0)
             {
-                var (matched, pending) = await PostOutcomesAsync(client, traffic.Outcomes(withOutcome), problems);
+                calling = Stopwatch.GetTimestamp();
+                var (matched, pending) = await PostOutcomesAsync(client, traffic.Outcomes(withOutcome), problems, retries);
+                var took = Stopwatch.GetElapsedTime(calling);
+                (reporting, slowestReport) = (reporting + took, took > slowestReport ? took : slowestReport);
                 (posted, matchedAtOnce, pendingAtOnce) = (posted + withOutcome.Count, matchedAtOnce + matched, pendingAtOnce + pending);
             }
             if (first + count - logged > MaxBacklog)
@@ -149,7 +161,9 @@ internal static class MonitoringBench
         if (log.Dropped > 0) problems.Add($"{log.Dropped} of {rows} answers were dropped, not logged");
         if (logged + log.Dropped < rows) problems.Add($"the log holds {logged} answers of {rows} sent ({log.Dropped} dropped)");
         if (joined < posted) problems.Add($"{joined} of {posted} outcomes posted during the fill were joined to their predictions");
-        return new Fill(logged, log.Dropped, seconds, posted, matchedAtOnce, pendingAtOnce, joined, hours, recordLineBytes, answerLineBytes);
+        foreach (var retry in retries.Distinct()) Console.Error.WriteLine($"monitoring: an outcome call was sent again after {retry}");
+        return new Fill(logged, log.Dropped, seconds, predicting.TotalSeconds, reporting.TotalSeconds, slowestReport.TotalSeconds, posted, matchedAtOnce, pendingAtOnce, retries.Count,
+            joined, hours, recordLineBytes, answerLineBytes);
     }
 
     /// <summary>Each timed call once per repetition; the outcome calls must match all their 1,000 serials at once.</summary>
@@ -194,24 +208,36 @@ internal static class MonitoringBench
         for (var n = first; n < first + count; n++) yield return n;
     }
 
-    /// <summary>Posts outcomes by key; the answer's matched count and how many it keeps pending.</summary>
-    static async Task<(int Matched, int Pending)> PostOutcomesAsync(HttpClient client, byte[] body, List<string> problems)
+    /// <summary>Posts outcomes by key; the answer's matched count and how many it keeps pending. With
+    /// <paramref name="retries"/>, a 503 is sent again after its Retry-After (at most 5 times), as an MES client
+    /// would, and noted there; without, it is a problem, as a timed call must answer the first time.</summary>
+    static async Task<(int Matched, int Pending)> PostOutcomesAsync(HttpClient client, byte[] body, List<string> problems, List<string>? retries = null)
     {
-        using var response = await client.PostAsync($"{DeploymentPath}/outcomes?keyColumn={Uri.EscapeDataString(SerialTraffic.KeyColumn)}", Csv(body));
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
+        var path = $"{DeploymentPath}/outcomes?keyColumn={Uri.EscapeDataString(SerialTraffic.KeyColumn)}";
+        for (var attempt = 1; ; attempt++)
         {
-            problems.Add($"outcomes answered {(int)response.StatusCode}: {text[..Math.Min(text.Length, 500)]}");
-            return (0, 0);
+            using var response = await client.PostAsync(path, Csv(body));
+            var text = await response.Content.ReadAsStringAsync();
+            if (retries is not null && response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt <= 5)
+            {
+                retries.Add($"503: {text[..Math.Min(text.Length, 400)]}");
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+                continue;
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                problems.Add($"outcomes answered {(int)response.StatusCode}: {text[..Math.Min(text.Length, 500)]}");
+                return (0, 0);
+            }
+            using var answer = JsonDocument.Parse(text);
+            var matched = answer.RootElement.GetProperty("matched").GetInt32();
+            if (!answer.RootElement.TryGetProperty("pending", out var pending))
+            {
+                problems.Add($"the outcomes answer has no 'pending': {text[..Math.Min(text.Length, 300)]}");
+                return (matched, 0);
+            }
+            return (matched, pending.GetArrayLength());
         }
-        using var answer = JsonDocument.Parse(text);
-        var matched = answer.RootElement.GetProperty("matched").GetInt32();
-        if (!answer.RootElement.TryGetProperty("pending", out var pending))
-        {
-            problems.Add($"the outcomes answer has no 'pending': {text[..Math.Min(text.Length, 300)]}");
-            return (matched, 0);
-        }
-        return (matched, pending.GetArrayLength());
     }
 
     /// <summary>Answers and joined outcomes of the champion in the range, and the buckets that hold any, from the
