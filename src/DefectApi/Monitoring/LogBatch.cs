@@ -51,6 +51,7 @@ internal sealed class LogBatch
         var keySlots = (deployment?.KeyColumns ?? []).Take(PredictionKeys.MaxColumns)
             .Select(k => (Column: k, At: IndexOf(stream.Columns, k))).ToArray();
 
+        var keyHashes = new long[PredictionKeys.MaxColumns];
         for (int i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
@@ -60,8 +61,7 @@ internal sealed class LogBatch
                 Score = double.IsFinite(entry.Score) ? entry.Score : null,
                 Label = entry.Label >= 0 && champion?.Classes is { } classes && entry.Label < classes.Count ? classes[entry.Label] : null,
             };
-            Span<long> keyHashes = stackalloc long[PredictionKeys.MaxColumns];
-            keyHashes.Clear();
+            Array.Clear(keyHashes);
             for (int s = 0; s < keySlots.Length; s++)
             {
                 if (keySlots[s].At < 0 || keySlots[s].At >= fields[i].Count || KeyText.Normal(fields[i][keySlots[s].At]) is not { } key) continue;
