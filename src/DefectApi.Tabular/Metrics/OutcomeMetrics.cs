@@ -12,17 +12,23 @@ public static class OutcomeMetrics
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(actual);
-        if (model.Task == "regression")
-            return double.TryParse(actual, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
-                ? (value, null)
-                : (null, $"'{actual}' is not a number; '{model.Target}' is measured in numbers.");
-        int index = IndexOf(model.Classes!, actual.Trim());
-        return index >= 0
-            ? (index, null)
+        if (ReadActual(model.Task, model.Classes, actual) is { } value) return (value, null);
+        return model.Task == "regression"
+            ? (null, $"'{actual}' is not a number; '{model.Target}' is measured in numbers.")
             : (null, $"'{actual}' is not a class of '{model.Target}'; its classes are {string.Join(", ", model.Classes!.Select(c => $"'{c}'"))}.");
     }
 
-    static int IndexOf(IReadOnlyList<string> classes, string actual)
+    /// <summary><see cref="Parse"/>'s reading for a task and its classes, without the model (rollups read back from
+    /// storage have only these): a class index or a finite value, null when the text is neither.</summary>
+    internal static double? ReadActual(string task, IReadOnlyList<string>? classes, string actual)
+    {
+        if (task == "regression")
+            return double.TryParse(actual, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) ? value : null;
+        int index = IndexOf(classes!, actual.Trim());
+        return index >= 0 ? index : null;
+    }
+
+    internal static int IndexOf(IReadOnlyList<string> classes, string actual)
     {
         for (int i = 0; i < classes.Count; i++) if (classes[i] == actual) return i;
         return -1;

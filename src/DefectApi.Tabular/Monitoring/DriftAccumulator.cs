@@ -10,8 +10,7 @@ namespace DefectApi.Tabular.Monitoring;
 public sealed class DriftAccumulator
 {
     private readonly TrainingProfile _profile;
-    private readonly LiveCounts[] _columns;
-    private readonly LiveCounts _output;
+    private readonly DriftCounts _counts;
 
     /// <summary>An accumulator comparing with the model's training profile.</summary>
     /// <exception cref="InvalidOperationException">the model was stored before training profiles existed
@@ -23,8 +22,7 @@ public sealed class DriftAccumulator
     {
         ArgumentNullException.ThrowIfNull(profile);
         _profile = profile;
-        _columns = profile.Columns.Select(c => new LiveCounts(c)).ToArray();
-        _output = new LiveCounts(profile.Output);
+        _counts = new DriftCounts(profile);
     }
 
     private static TrainingProfile RequireProfile(ModelArtifact model)
@@ -46,10 +44,7 @@ public sealed class DriftAccumulator
     /// (yes/OK/1 is true).</summary>
     public void AddRecord(ReadOnlySpan<CellValue> cellsInInputsOrder)
     {
-        if (cellsInInputsOrder.Length != _columns.Length)
-            throw new ArgumentException($"A record needs {_columns.Length} cells (one per model input), got {cellsInInputsOrder.Length}.",
-                nameof(cellsInInputsOrder));
-        for (int i = 0; i < _columns.Length; i++) _columns[i].Add(cellsInInputsOrder[i]);
+        _counts.AddRecord(_profile, cellsInInputsOrder, nameof(cellsInInputsOrder));
         Records++;
     }
 
@@ -57,7 +52,7 @@ public sealed class DriftAccumulator
     public void AddRecords(RecordBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        int width = _columns.Length;
+        int width = _profile.Columns.Count;
         var cells = batch.Cells;
         var record = new CellValue[width];
         for (int r = 0; r < batch.Count; r++)
@@ -80,89 +75,13 @@ public sealed class DriftAccumulator
         {
             bool finite = true;
             foreach (double p in output) finite &= double.IsFinite(p);
-            _output.AddBin(finite ? TrainingProfile.ArgMax(output) : null);
+            _counts.AddOutputClass(_profile, finite ? TrainingProfile.ArgMax(output) : null);
         }
-        else _output.AddNumber(output[0]);
+        else _counts.AddOutputNumber(_profile, output[0]);
         Outputs++;
     }
 
     /// <summary>The drift of every input and of the output so far. With no records (outputs), every input (the
     /// output) has status <see cref="DriftStatus.NoData"/>, null PSI and shares, and its bins show training alone.</summary>
-    public DriftReport Report() =>
-        new(Records, Outputs, _columns.Select(c => c.Report(Records)).ToArray(), _output.Report(Outputs));
-
-    /// <summary>One column's live counts: a count per bin of the baseline, the missing ones and those outside what
-    /// training saw.</summary>
-    private sealed class LiveCounts(ColumnBaseline baseline)
-    {
-        private readonly long[] _bins = new long[baseline.LiveBins];
-        private long _missing, _outOfRange;
-
-        public void Add(CellValue cell)
-        {
-            switch (baseline.Kind)
-            {
-                case BaselineKind.Numeric:
-                    AddNumber(CellReading.Number(cell));
-                    break;
-                case BaselineKind.Categorical:
-                    AddBin(CellReading.Category(cell, baseline.Type) is { } category ? baseline.BinOf(category) : null);
-                    break;
-                default:
-                    if (CellReading.IsMissing(cell)) _missing++;
-                    break;
-            }
-        }
-
-        public void AddNumber(double value)
-        {
-            if (!double.IsFinite(value))
-            {
-                _missing++;
-                return;
-            }
-            _bins[baseline.BinOf(value)]++;
-            // Written so that a column training never saw a value of (Min and Max NaN) counts every value as outside.
-            if (!(value >= baseline.Min && value <= baseline.Max)) _outOfRange++;
-        }
-
-        /// <param name="bin">a categorical bin, null for missing</param>
-        public void AddBin(int? bin)
-        {
-            if (bin is not { } b)
-            {
-                _missing++;
-                return;
-            }
-            _bins[b]++;
-            if (b == baseline.UnseenBin) _outOfRange++;
-        }
-
-        public ColumnDrift Report(long count)
-        {
-            // The PSI's bins: the baseline's, then missing.
-            var training = new double[_bins.Length + 1];
-            var live = new double[_bins.Length + 1];
-            var labels = new string[_bins.Length + 1];
-            for (int b = 0; b < _bins.Length; b++)
-            {
-                training[b] = baseline.TrainingShare(b);
-                live[b] = count == 0 ? 0 : (double)_bins[b] / count;
-                labels[b] = baseline.Label(b);
-            }
-            training[^1] = baseline.MissingShare;
-            live[^1] = count == 0 ? 0 : (double)_missing / count;
-            labels[^1] = "(missing)";
-            var bins = Enumerable.Range(0, labels.Length).Where(b => training[b] > 0 || live[b] > 0)
-                .Select(b => new DriftBin(labels[b], training[b], live[b])).ToArray();
-
-            string name = baseline.Name, type = baseline.Type;
-            if (count == 0) return new ColumnDrift(name, type, null, null, null, DriftStatus.NoData, bins);
-            double missingShare = live[^1];
-            if (baseline.Kind == BaselineKind.NotChecked)
-                return new ColumnDrift(name, type, null, missingShare, null, DriftStatus.NotChecked, bins);
-            double psi = DriftStatistics.Psi(training, live);
-            return new ColumnDrift(name, type, psi, missingShare, (double)_outOfRange / count, DriftStatus.Of(psi), bins);
-        }
-    }
+    public DriftReport Report() => _counts.Report(_profile, Records, Outputs);
 }
