@@ -255,6 +255,30 @@ public sealed class ModelArtifact
 
     internal bool IsDefect(double probability) => probability >= Threshold!.Value;
 
+    /// <summary>An output as the prediction log keeps it (see <see cref="LoggedScore"/>).</summary>
+    internal LoggedScore LoggedAnswer(ReadOnlySpan<double> output) => Task switch
+    {
+        TargetSpec.Regression => new LoggedScore(output[0], -1),
+        TargetSpec.Binary => new LoggedScore(output[0], LabelIndex(output)),
+        _ => new LoggedScore(output[LabelIndex(output)], LabelIndex(output)),
+    };
+
+    /// <summary>A prediction as the prediction log keeps it.</summary>
+    public LoggedScore LoggedAnswer(Prediction prediction)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        int label = prediction.Label is { } name && Classes is { } classes ? IndexOfClass(classes, name) : -1;
+        double score = prediction.Probability ?? prediction.Value
+            ?? (prediction.Label is { } l && prediction.Probabilities?.TryGetValue(l, out double p) == true ? p : double.NaN);
+        return new LoggedScore(score, label);
+    }
+
+    private static int IndexOfClass(IReadOnlyList<string> classes, string name)
+    {
+        for (int i = 0; i < classes.Count; i++) if (classes[i] == name) return i;
+        return -1;
+    }
+
     /// <summary>The class a classifier's output names: positive at or above the threshold (binary), the most
     /// probable, first on a tie (multiclass).</summary>
     internal int LabelIndex(ReadOnlySpan<double> output)

@@ -82,7 +82,11 @@ public static class CsvScorer
 /// written in the row's predictionId column.</summary>
 public interface ICsvPredictionLog
 {
-    /// <param name="record">the row as a UTF-8 JSON object: header name → field (a number where the field reads as
-    /// one in the file's decimal separator, null where it is empty or a missing marker, else the text)</param>
-    Guid Logged(ReadOnlySpan<byte> record, Prediction answer);
+    /// <summary>The file's header, before any row: the names of every logged line's values.</summary>
+    void UseColumns(IReadOnlyList<string> header);
+
+    /// <param name="line">the row's values as a <see cref="LogLineWriter"/> line, in header order (a number where the
+    /// field reads as one in the file's decimal separator, empty where it is empty or a missing marker, else the text)</param>
+    /// <param name="answer">the answer as the log keeps it</param>
+    Guid Logged(ReadOnlySpan<byte> line, LoggedScore answer);
 }

@@ -27,9 +27,10 @@ internal sealed class CsvScoringBatch : IDisposable
 
     private readonly IReadOnlyList<string> _header;
     private readonly ICsvPredictionLog? _log;
-    // Only when logging: each row as a JSON object, end to end in one buffer; the log keeps the record as given.
-    private readonly System.Buffers.ArrayBufferWriter<byte> _records = new();
+    // Only when logging: each row's values as a log line, end to end in one buffer; the log keeps the record as given.
+    private readonly ArrayBufferWriter<byte> _records = new();
     private readonly List<int> _recordEnds = [];
+    private readonly LogLineWriter _line = new();
 
     public CsvScoringBatch(ModelArtifact model, int[] ordinals, IReadOnlyList<string> header, CsvDialect dialect, ICsvPredictionLog? log)
     {
@@ -39,6 +40,7 @@ internal sealed class CsvScoringBatch : IDisposable
         _header = header;
         _columns = header.Count;
         _log = log;
+        _log?.UseColumns(header);
         _decimalSeparator = dialect.DecimalSeparator;
         _passThrough = new CsvTextBuffer(dialect.Delimiter, dialect.DecimalSeparator);
         _texts = _encoders.Select(_ => new Dictionary<string, string>(StringComparer.Ordinal)).ToArray();
@@ -49,7 +51,7 @@ internal sealed class CsvScoringBatch : IDisposable
     public void Add(CsvSource source)
     {
         for (int c = 0; c < _columns; c++) _passThrough.Field(source.Field(c));
-        if (_log is not null) AddRecordJson(source);
+        if (_log is not null) AddRecordLine(source);
         _rowEnds.Add(_passThrough.Length);
         _passThrough.EndFields();
         List<string>? problems = null;
@@ -63,24 +65,21 @@ internal sealed class CsvScoringBatch : IDisposable
         _errors.Add(problems is null ? null : string.Join("; ", problems));
     }
 
-    private void AddRecordJson(CsvSource source)
+    private void AddRecordLine(CsvSource source)
     {
-        using (var json = new System.Text.Json.Utf8JsonWriter(_records))
+        _line.Clear();
+        for (int c = 0; c < _columns; c++)
         {
-            json.WriteStartObject();
-            for (int c = 0; c < _columns; c++)
-            {
-                var field = source.Field(c);
-                if (CellText.IsMissing(field)) json.WriteNull(_header[c]);
-                else if (CellText.TryParseNumber(field, _decimalSeparator, out double number)) json.WriteNumber(_header[c], number);
-                else json.WriteString(_header[c], field);
-            }
-            json.WriteEndObject();
+            var field = source.Field(c);
+            if (CellText.IsMissing(field)) _line.Empty();
+            else if (CellText.TryParseNumber(field, _decimalSeparator, out double number)) _line.Number(number);
+            else _line.Text(field);
         }
+        _records.Write(_line.Written);
         _recordEnds.Add(_records.WrittenCount);
     }
 
-    private ReadOnlySpan<byte> RecordJson(int row)
+    private ReadOnlySpan<byte> RecordLine(int row)
     {
         int start = row == 0 ? 0 : _recordEnds[row - 1];
         return _records.WrittenSpan[start.._recordEnds[row]];
@@ -122,7 +121,7 @@ internal sealed class CsvScoringBatch : IDisposable
                     var answer = answers.AsSpan(next++ * outputs, outputs);
                     if (IsFinite(answer))
                     {
-                        if (_log is not null) text.Field(_log.Logged(RecordJson(r), _model.ToPrediction(answer, null)).ToString());
+                        if (_log is not null) text.Field(_log.Logged(RecordLine(r), _model.LoggedAnswer(answer)).ToString());
                         WriteAnswer(text, answer);
                     }
                     else error = ModelArtifact.NoFiniteAnswer;

@@ -95,18 +95,15 @@ public static class DatabaseCopyCommand
         target.DeploymentHistory.AddRange((await source.DeploymentHistory.AsNoTracking().OrderBy(h => h.Id).ToListAsync())
             .Select(h => new Models.DeploymentHistoryEntry { DeploymentName = h.DeploymentName, ModelId = h.ModelId, DeployedAt = h.DeployedAt }));
         await SaveAsync(target);
-        // The prediction log page by page in its order (PostgreSQL numbers the rows anew), then the outcomes.
-        const int Page = 10_000;
-        for (long after = 0; ;)
-        {
-            var rows = await source.PredictionLog.AsNoTracking().Where(p => p.Id > after).OrderBy(p => p.Id).Take(Page).ToListAsync();
-            if (rows.Count == 0) break;
-            after = rows[^1].Id;
-            await Monitoring.PredictionLogStore.AppendAsync(target, rows, CancellationToken.None);
-        }
-        target.Outcomes.AddRange(await source.Outcomes.AsNoTracking().ToListAsync());
+        // The prediction log page by page in its (time) order, then its segments, the outcomes and the rollups.
+        target.LogSegments.AddRange(await source.LogSegments.AsNoTracking().ToListAsync());
         await SaveAsync(target);
-        await output.WriteLineAsync($"Copied {datasets.Count} datasets, their chunks, the training jobs, models, deployments, the prediction log and outcomes.");
+        await Monitoring.PredictionLogStore.CopyAnswersAsync(source, target, CancellationToken.None);
+        // PostgreSQL numbers the outcomes anew.
+        target.Outcomes.AddRange((await source.Outcomes.AsNoTracking().ToListAsync()).Select(o => { o.Id = 0; return o; }));
+        target.Rollups.AddRange(await source.Rollups.AsNoTracking().ToListAsync());
+        await SaveAsync(target);
+        await output.WriteLineAsync($"Copied {datasets.Count} datasets, their chunks, the training jobs, models, deployments, the prediction log, outcomes and rollups.");
     }
 
     static async Task SaveAsync(DefectDbContext target)
@@ -131,8 +128,9 @@ public static class DatabaseCopyCommand
         await Compare("models", await source.Models.CountAsync(), await target.Models.CountAsync());
         await Compare("deployments", await source.Deployments.CountAsync(), await target.Deployments.CountAsync());
         await Compare("deployment history", await source.DeploymentHistory.CountAsync(), await target.DeploymentHistory.CountAsync());
-        await Compare("logged predictions", await source.PredictionLog.CountAsync(), await target.PredictionLog.CountAsync());
+        await Compare("logged predictions", await source.LoggedAnswers.CountAsync(), await target.LoggedAnswers.CountAsync());
         await Compare("outcomes", await source.Outcomes.CountAsync(), await target.Outcomes.CountAsync());
+        await Compare("rollups", await source.Rollups.CountAsync(), await target.Rollups.CountAsync());
 
         var blobs = 0;
         foreach (var chunk in await target.DatasetChunks.AsNoTracking().Select(c => new { c.DatasetId, c.Index }).ToListAsync())

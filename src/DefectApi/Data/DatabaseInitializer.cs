@@ -41,11 +41,13 @@ internal sealed class DatabaseInitializer(
         {
             await using var migrationLock = await PostgresSql.AcquireMigrationLockAsync(connection.ConnectionString, cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
+            await ConvertLegacyLogAsync(scope.ServiceProvider, db, cancellationToken);
         }
         else
         {
             await db.Database.MigrateAsync(cancellationToken);
             await SqliteSql.UseWriteAheadLogAsync(db, cancellationToken);
+            await ConvertLegacyLogAsync(scope.ServiceProvider, db, cancellationToken);
         }
         // One SQLite file serves one process, so at start every unfinished upload is abandoned. Replicas on PostgreSQL
         // may be uploading right now: only uploads older than the abandon time are.
@@ -55,6 +57,11 @@ internal sealed class DatabaseInitializer(
         var removed = await RemoveAbandonedUploadsAsync(db, cutoff, cancellationToken);
         if (removed > 0) logger.LogWarning("Removed {Count} dataset uploads interrupted by a stopped process", removed);
     }
+
+    /// <summary>A prediction log written by a version before rollups is converted before the first request.</summary>
+    Task ConvertLegacyLogAsync(IServiceProvider services, DefectDbContext db, CancellationToken ct) =>
+        new Monitoring.LegacyLogConversion(db, services.GetRequiredService<Models.ModelCache>(), services.GetRequiredService<Monitoring.LogSegments>(),
+            clock, logger).RunAsync(ct);
 
     public static async Task<int> RemoveAbandonedUploadsAsync(DefectDbContext db, DateTime startedBefore, CancellationToken ct)
     {

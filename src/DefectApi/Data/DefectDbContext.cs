@@ -15,8 +15,10 @@ public abstract class DefectDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Model> Models => Set<Model>();
     public DbSet<Deployment> Deployments => Set<Deployment>();
     public DbSet<DeploymentHistoryEntry> DeploymentHistory => Set<DeploymentHistoryEntry>();
-    public DbSet<Monitoring.LoggedPrediction> PredictionLog => Set<Monitoring.LoggedPrediction>();
-    public DbSet<Monitoring.PredictionOutcome> Outcomes => Set<Monitoring.PredictionOutcome>();
+    public DbSet<Monitoring.LoggedAnswer> LoggedAnswers => Set<Monitoring.LoggedAnswer>();
+    public DbSet<Monitoring.LogSegment> LogSegments => Set<Monitoring.LogSegment>();
+    public DbSet<Monitoring.LoggedOutcome> Outcomes => Set<Monitoring.LoggedOutcome>();
+    public DbSet<Monitoring.MonitoringRollup> Rollups => Set<Monitoring.MonitoringRollup>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(DefectDbContext).Assembly);

@@ -71,27 +71,57 @@ internal sealed class DeploymentHistoryConfiguration : IEntityTypeConfiguration<
     }
 }
 
-internal sealed class LoggedPredictionConfiguration : IEntityTypeConfiguration<Monitoring.LoggedPrediction>
+internal sealed class LoggedAnswerConfiguration : IEntityTypeConfiguration<Monitoring.LoggedAnswer>
 {
-    public void Configure(EntityTypeBuilder<Monitoring.LoggedPrediction> builder)
+    public void Configure(EntityTypeBuilder<Monitoring.LoggedAnswer> builder)
     {
-        builder.ToTable("PredictionLog");
-        builder.Property(p => p.DeploymentName).HasMaxLength(100);
-        builder.Property(p => p.Label).HasMaxLength(200);
-        // Performance and drift read one deployment's time range; outcomes find predictions by id; retention by age.
-        builder.HasIndex(p => new { p.DeploymentName, p.CreatedAt });
-        builder.HasIndex(p => p.PredictionId);
-        builder.HasIndex(p => p.CreatedAt);
+        builder.ToTable("LoggedAnswers");
+        // The time-ordered id is the key and the only index besides the keys': ranges, retention and outcomes by id
+        // all read it. SQLite keeps the table WITHOUT ROWID (see the migration), so the row lives in that one index.
+        builder.HasKey(a => a.PredictionId);
+        builder.Property(a => a.PredictionId).HasMaxLength(16);
+        builder.Property(a => a.Label).HasMaxLength(200);
+        builder.Property(a => a.ShadowLabel).HasMaxLength(200);
+        builder.HasIndex(a => a.Key1).HasFilter("\"Key1\" IS NOT NULL");
+        builder.HasIndex(a => a.Key2).HasFilter("\"Key2\" IS NOT NULL");
+        builder.HasIndex(a => a.Key3).HasFilter("\"Key3\" IS NOT NULL");
     }
 }
 
-internal sealed class PredictionOutcomeConfiguration : IEntityTypeConfiguration<Monitoring.PredictionOutcome>
+internal sealed class LogSegmentConfiguration : IEntityTypeConfiguration<Monitoring.LogSegment>
 {
-    public void Configure(EntityTypeBuilder<Monitoring.PredictionOutcome> builder)
+    public void Configure(EntityTypeBuilder<Monitoring.LogSegment> builder)
     {
-        builder.HasKey(o => o.PredictionId);
+        builder.ToTable("LogSegments");
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.DeploymentName).HasMaxLength(100);
+        builder.HasIndex(s => s.DeploymentName);
+    }
+}
+
+internal sealed class LoggedOutcomeConfiguration : IEntityTypeConfiguration<Monitoring.LoggedOutcome>
+{
+    public void Configure(EntityTypeBuilder<Monitoring.LoggedOutcome> builder)
+    {
+        builder.ToTable("LoggedOutcomes");
         builder.Property(o => o.DeploymentName).HasMaxLength(100);
+        builder.Property(o => o.PredictionId).HasMaxLength(16);
+        builder.Property(o => o.KeyColumn).HasMaxLength(200);
         builder.Property(o => o.Actual).HasMaxLength(200);
-        builder.HasIndex(o => o.RecordedAt);
+        // One outcome per prediction; pending ones are found by key or swept by age.
+        builder.HasIndex(o => o.PredictionId).IsUnique().HasFilter("\"PredictionId\" IS NOT NULL");
+        builder.HasIndex(o => o.KeyHash).HasFilter("\"KeyHash\" IS NOT NULL AND \"PredictionId\" IS NULL");
+        builder.HasIndex(o => o.RecordedAt).HasFilter("NOT \"Joined\"");
+    }
+}
+
+internal sealed class MonitoringRollupConfiguration : IEntityTypeConfiguration<Monitoring.MonitoringRollup>
+{
+    public void Configure(EntityTypeBuilder<Monitoring.MonitoringRollup> builder)
+    {
+        builder.ToTable("MonitoringRollups");
+        builder.HasKey(r => new { r.DeploymentName, r.Hour, r.ModelId, r.Shadow });
+        builder.Property(r => r.DeploymentName).HasMaxLength(100);
+        builder.HasIndex(r => r.Hour);
     }
 }

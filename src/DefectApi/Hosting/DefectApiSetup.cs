@@ -68,6 +68,8 @@ public static class DefectApiSetup
         services.AddHostedService(sp => sp.GetRequiredService<Monitoring.PredictionLogWriter>());
         services.AddHostedService<Monitoring.PredictionLogRetention>();
         services.AddScoped<Monitoring.OutcomeRecorder>();
+        services.AddSingleton<Monitoring.LogSegments>();
+        services.AddScoped<Monitoring.Rollups>();
         services.AddScoped<Monitoring.LivePerformance>();
         services.AddScoped<Monitoring.LiveDrift>();
         services.AddSingleton<Monitoring.DeploymentHealth>();
@@ -106,6 +108,7 @@ public static class DefectApiSetup
         app.MapModelBundleApi();
         app.MapDeploymentsApi();
         app.MapMonitoringApi();
+        app.MapPredictionLogApi();
         app.MapOptimizationApi();
         return app;
     }

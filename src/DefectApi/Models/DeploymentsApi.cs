@@ -10,10 +10,15 @@ namespace DefectApi.Models;
 
 /// <param name="ShadowModelId">a challenger of the same target, scored on every request and never returned; null or
 /// left out: none</param>
-public sealed record DeploymentRequest([property: Required(ErrorMessage = "modelId is required.")] Guid? ModelId, Guid? ShadowModelId = null);
-public sealed record DeploymentResponse(string Name, Guid ModelId, Guid? ShadowModelId, DateTime UpdatedAt);
+/// <param name="KeyColumns">columns of the records that identify a part (a serial), at most three: their values are
+/// indexed as answers are logged, so outcomes can name the part (keyColumn) instead of the prediction id. Left out:
+/// kept as they are; an empty list declares none. Counts for answers logged from then on.</param>
+public sealed record DeploymentRequest([property: Required(ErrorMessage = "modelId is required.")] Guid? ModelId, Guid? ShadowModelId = null,
+    IReadOnlyList<string>? KeyColumns = null);
+public sealed record DeploymentResponse(string Name, Guid ModelId, Guid? ShadowModelId, IReadOnlyList<string> KeyColumns, DateTime UpdatedAt);
 public sealed record DeploymentHistoryResponse(Guid ModelId, DateTime DeployedAt);
-public sealed record DeploymentDetails(string Name, Guid ModelId, Guid? ShadowModelId, DateTime UpdatedAt, IReadOnlyList<DeploymentHistoryResponse> History);
+public sealed record DeploymentDetails(string Name, Guid ModelId, Guid? ShadowModelId, IReadOnlyList<string> KeyColumns, DateTime UpdatedAt,
+    IReadOnlyList<DeploymentHistoryResponse> History);
 public sealed record DeploymentList(IReadOnlyList<DeploymentResponse> Items);
 
 public static class DeploymentsApi
@@ -55,7 +60,7 @@ public static class DeploymentsApi
 
     static async Task<Ok<DeploymentList>> ListAsync(DefectDbContext db, CancellationToken ct) =>
         TypedResults.Ok(new DeploymentList(await db.Deployments.AsNoTracking().OrderBy(d => d.Name)
-            .Select(d => new DeploymentResponse(d.Name, d.ModelId, d.ShadowModelId, d.UpdatedAt)).ToListAsync(ct)));
+            .Select(d => new DeploymentResponse(d.Name, d.ModelId, d.ShadowModelId, d.KeyColumns, d.UpdatedAt)).ToListAsync(ct)));
 
     static async Task<Results<Ok<DeploymentDetails>, ProblemHttpResult>> GetAsync(string name, DefectDbContext db, CancellationToken ct)
     {
@@ -63,7 +68,7 @@ public static class DeploymentsApi
         if (deployment is null) return NotFound(name);
         var history = await db.DeploymentHistory.AsNoTracking().Where(h => h.DeploymentName == name)
             .OrderByDescending(h => h.Id).Take(100).Select(h => new DeploymentHistoryResponse(h.ModelId, h.DeployedAt)).ToListAsync(ct);
-        return TypedResults.Ok(new DeploymentDetails(deployment.Name, deployment.ModelId, deployment.ShadowModelId, deployment.UpdatedAt, history));
+        return TypedResults.Ok(new DeploymentDetails(deployment.Name, deployment.ModelId, deployment.ShadowModelId, deployment.KeyColumns, deployment.UpdatedAt, history));
     }
 
     static async Task<Results<Ok<DeploymentResponse>, ValidationProblem>> PutAsync(
@@ -81,16 +86,18 @@ public static class DeploymentsApi
             else if (champion is not null && (shadow.Task != champion.Task || shadow.Target != champion.Target))
                 errors["shadowModelId"] = [$"The shadow predicts '{shadow.Target}' ({shadow.Task}) but the deployment's model predicts '{champion.Target}' ({champion.Task}): a challenger must answer the same question."];
         }
+        if (request.KeyColumns is { } keys && KeyColumnsProblem(keys) is { } keyProblem) errors["keyColumns"] = [keyProblem];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid deployment");
 
         var modelId = request.ModelId!.Value;
         var now = clock.GetUtcNow().UtcDateTime;
+        IReadOnlyList<string> keyColumns = [];
         // Two replicas may create the same name at once: the loser of that race finds the row and moves it instead.
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await MoveAsync(db, name, modelId, request.ShadowModelId, now, ct);
+                keyColumns = await MoveAsync(db, name, modelId, request.ShadowModelId, request.KeyColumns, now, ct);
                 break;
             }
             catch (Exception e) when (DatabaseErrors.IsForeignKeyViolation(e))
@@ -105,21 +112,35 @@ public static class DeploymentsApi
             }
         }
         routes.Moved(name, modelId);
-        return TypedResults.Ok(new DeploymentResponse(name, modelId, request.ShadowModelId, now));
+        return TypedResults.Ok(new DeploymentResponse(name, modelId, request.ShadowModelId, keyColumns, now));
     }
 
     /// <summary>The pointer and its history move in one transaction: a reader sees the old model or the new one.</summary>
-    static async Task MoveAsync(DefectDbContext db, string name, Guid modelId, Guid? shadowModelId, DateTime now, CancellationToken ct)
+    static async Task<IReadOnlyList<string>> MoveAsync(DefectDbContext db, string name, Guid modelId, Guid? shadowModelId,
+        IReadOnlyList<string>? keyColumns, DateTime now, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var deployment = await db.Deployments.FirstOrDefaultAsync(d => d.Name == name, ct);
         if (deployment is null) db.Deployments.Add(deployment = new Deployment { Name = name });
         deployment.ModelId = modelId;
         deployment.ShadowModelId = shadowModelId;
+        if (keyColumns is not null) deployment.KeyColumns = keyColumns.Select(k => k.Trim()).ToList();
         deployment.UpdatedAt = now;
         db.DeploymentHistory.Add(new DeploymentHistoryEntry { DeploymentName = name, ModelId = modelId, DeployedAt = now });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        return deployment.KeyColumns;
+    }
+
+    static string? KeyColumnsProblem(IReadOnlyList<string> keys)
+    {
+        if (keys.Count > Monitoring.PredictionKeys.MaxColumns)
+            return $"A deployment declares at most {Monitoring.PredictionKeys.MaxColumns} key columns; {keys.Count} were given.";
+        if (keys.Any(k => string.IsNullOrWhiteSpace(k) || k.Trim().Length > 200))
+            return "Each key column is a column name of 1 to 200 characters, e.g. \"Product ID\".";
+        if (keys.Select(k => k.Trim()).Distinct(StringComparer.Ordinal).Count() != keys.Count)
+            return "Each key column is named once.";
+        return null;
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, DefectDbContext db, DeploymentRoutes routes, CancellationToken ct)

@@ -25,6 +25,9 @@ public sealed class Deployment
     public Guid ModelId { get; set; }
     /// <summary>A challenger scored on every request off the request path, logged and never returned.</summary>
     public Guid? ShadowModelId { get; set; }
+    /// <summary>Columns of the records that identify a part (a serial): their values are indexed as answers are logged,
+    /// so outcomes can name the part instead of the prediction id.</summary>
+    public List<string> KeyColumns { get; set; } = [];
     public DateTime UpdatedAt { get; set; }
 }
 

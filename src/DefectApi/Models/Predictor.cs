@@ -58,7 +58,7 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
         for (int i = 0; i < batch.Predictions.Count; i++)
         {
             var answer = batch.Predictions[i].ToResponse();
-            if (logged) answer = answer with { PredictionId = log.Add(deployment!, entry.Model.Id, body.Bytes[read.Records![i]], batch.Predictions[i]) };
+            if (logged) answer = answer with { PredictionId = log.Add(deployment!, entry.Model.Id, body.Bytes[read.Records![i]], entry.Artifact.LoggedAnswer(batch.Predictions[i])) };
             answers.Add(explanations is null ? answer : answer with { Reasons = explanations[i].Reasons.Select(ToResponse).ToList() });
         }
         return TypedResults.Ok(new PredictResponse(entry.Model.Id, entry.Model.Name, entry.Model.Version, answers));

@@ -38,6 +38,8 @@ public sealed class DeploymentHealth : BackgroundService
             description: "Over the last day: the largest population stability index of any input column (0.1 watch, 0.25 alert).");
         meter.CreateObservableCounter("defectapi.prediction_log.dropped", () => log.Dropped, "{prediction}",
             "Answers not logged: the queue was full, or the database refused them after retries.");
+        meter.CreateObservableCounter("defectapi.outcomes.expired", () => log.ExpiredOutcomes, "{outcome}",
+            "Outcomes removed because no prediction met them within PredictionLog:PendingOutcomeHours.");
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)

@@ -20,9 +20,10 @@ public static class MonitoringApi
         var group = routes.MapGroup("/api/deployments").WithTags("Monitoring");
         group.MapPost("/{name}/outcomes", PostOutcomesAsync).WithName("PostOutcomes").WithSummary("Report what really happened")
             .WithDescription("Actual results of predicted parts, matched by predictionId, or by a key column of the predicted record " +
-                "(keyColumn, e.g. a serial). JSON { \"outcomes\": [ { \"predictionId\", \"actual\" } ] } or { \"keyColumn\", \"outcomes\": " +
+                "(keyColumn, e.g. a serial, declared in the deployment's keyColumns). JSON { \"outcomes\": [ { \"predictionId\", \"actual\" } ] } or { \"keyColumn\", \"outcomes\": " +
                 "[ { \"key\", \"actual\" } ] }, or text/csv with columns predictionId and actual (or ?keyColumn=serial and columns serial " +
-                "and actual). Unknown ids or keys are listed; a later outcome of the same prediction replaces the earlier one. " +
+                "and actual). Every outcome is kept: those whose prediction is not logged yet are listed as pending and joined as soon as it is " +
+                "(by key: the latest prediction of that key). A later outcome of the same prediction replaces the earlier one. " +
                 "An actual that is not a class of the model (or a number, for regression) is a 400 and nothing is stored.")
             .Accepts<OutcomesRequest>("application/json", "text/csv")
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -65,7 +66,8 @@ public static class MonitoringApi
     static async Task<Results<Ok<OutcomesResponse>, ValidationProblem, ProblemHttpResult>> PostOutcomesAsync(string name, HttpRequest request,
         string? keyColumn, DefectDbContext db, OutcomeRecorder recorder, CancellationToken ct)
     {
-        if (!await db.Deployments.AnyAsync(d => d.Name == name, ct)) return Models.DeploymentsApi.NotFound(name);
+        var deployment = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.Name == name, ct);
+        if (deployment is null) return Models.DeploymentsApi.NotFound(name);
         (string? Key, List<OutcomeRecorder.Reported> Items, Dictionary<string, string[]> Errors) read;
         if (MediaTypes.IsCsv(request.ContentType)) read = await ReadCsvAsync(request.Body, keyColumn, ct);
         else if (MediaTypes.IsJson(request.ContentType))
@@ -85,7 +87,12 @@ public static class MonitoringApi
         if (read.Items.Count > OutcomeRecorder.MaxOutcomes)
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many outcomes",
                 detail: $"The request has {read.Items.Count} outcomes; the limit is {OutcomeRecorder.MaxOutcomes}. Split it.");
-        var result = await recorder.RecordAsync(name, read.Key, read.Items, ct);
+        if (read.Key is { } key && !deployment.KeyColumns.Contains(key))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["keyColumn"] = [deployment.KeyColumns.Count == 0
+                    ? $"'{key}' is not a declared key column of '{name}', which declares none. Declare it first: PUT /api/deployments/{name} with \"keyColumns\": [\"{key}\"] (it counts for predictions made from then on)."
+                    : $"'{key}' is not a declared key column of '{name}'; its key columns are {string.Join(", ", deployment.KeyColumns.Select(k => $"'{k}'"))}."] },
+                title: "Some outcomes cannot be recorded", detail: "Outcomes by key name one of the deployment's declared key columns; nothing was stored.");
+        var result = await recorder.RecordAsync(deployment, read.Key, read.Items, ct);
         return result.Errors is { } errors ? Invalid(errors) : TypedResults.Ok(result.Answer!);
     }
 

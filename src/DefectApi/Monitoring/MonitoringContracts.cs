@@ -10,9 +10,10 @@ public sealed record OutcomesRequest(string? KeyColumn, IReadOnlyList<OutcomeIte
 /// <param name="Actual">what really happened: a class of the model, or the measured value</param>
 public sealed record OutcomeItem(Guid? PredictionId, JsonElement? Key, JsonElement? Actual);
 
-/// <param name="Matched">outcomes stored (replacing earlier ones for the same prediction)</param>
-/// <param name="Unknown">ids or keys that match no prediction of this deployment</param>
-public sealed record OutcomesResponse(int Matched, IReadOnlyList<string> Unknown);
+/// <param name="Matched">outcomes joined to their logged prediction now (replacing earlier ones for the same prediction)</param>
+/// <param name="Pending">ids or keys whose prediction is not logged yet: kept, and joined as soon as it is (or removed
+/// after PredictionLog:PendingOutcomeHours)</param>
+public sealed record OutcomesResponse(int Matched, IReadOnlyList<string> Pending);
 
 /// <param name="Start">the bucket's first instant (UTC)</param>
 /// <param name="Shadow">true for the deployment's challenger, scored on the same requests</param>

@@ -28,6 +28,16 @@ public sealed class PredictionLogOptions
     [Range(1_000, 10_000_000)]
     public int QueueCapacity { get; set; } = 200_000;
 
+    /// <summary>An outcome reported before its prediction is kept this long for the prediction to be logged; then it is
+    /// removed and counted (defectapi.outcomes.expired).</summary>
+    [Range(1, 87_600)]
+    public int PendingOutcomeHours { get; set; } = 72;
+
+    /// <summary>Hourly rollups (what performance, drift and the gauges read) are kept this many days: past the raw
+    /// log's retention, so long charts still work once MaxRows has trimmed the log.</summary>
+    [Range(1, 36_500)]
+    public int RollupRetentionDays { get; set; } = 400;
+
     /// <summary>How often the deployments' live metric and worst drift (the /metrics gauges) are recomputed.</summary>
     [Range(5, 86_400)]
     public int HealthRefreshSeconds { get; set; } = 300;

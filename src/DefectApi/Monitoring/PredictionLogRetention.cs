@@ -4,11 +4,18 @@ using Microsoft.Extensions.Options;
 
 namespace DefectApi.Monitoring;
 
-/// <summary>Keeps the prediction log within its retention (days) and its row cap, oldest rows first, and removes
-/// outcomes as old. Each replica may run it: the deletes are idempotent.</summary>
-public sealed class PredictionLogRetention(IServiceScopeFactory scopes, IOptions<PredictionLogOptions> options, TimeProvider clock,
-    ILogger<PredictionLogRetention> logger) : BackgroundService
+/// <summary>
+/// Keeps the prediction log within its retention (days) and its row cap, oldest first, with the joined outcomes of
+/// the answers it removes; removes pending outcomes that met no prediction in time (counted); and rollups past their
+/// own, longer retention. Deletes run in small chunks, each its own short transaction, so the log writer never waits
+/// for more than one chunk. Each replica may run it: the deletes are idempotent.
+/// </summary>
+public sealed class PredictionLogRetention(IServiceScopeFactory scopes, PredictionLog log, IOptions<PredictionLogOptions> options,
+    TimeProvider clock, ILogger<PredictionLogRetention> logger) : BackgroundService
 {
+    /// <summary>Rows per delete: small enough that SQLite's writer lock is held for milliseconds.</summary>
+    internal const int Chunk = 2_000;
+
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         if (!options.Value.Enabled) return;
@@ -28,20 +35,61 @@ public sealed class PredictionLogRetention(IServiceScopeFactory scopes, IOptions
         } while (await timer.WaitForNextTickAsync(stopping));
     }
 
-    /// <summary>Rows older than the retention, then the oldest beyond the row cap; returns how many log rows went.</summary>
-    public async Task<int> RemoveOldAsync(DefectDbContext db, CancellationToken ct)
+    /// <summary>Everything past its retention; returns how many log rows went.</summary>
+    public async Task<long> RemoveOldAsync(DefectDbContext db, CancellationToken ct)
     {
-        var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.RetentionDays);
-        int removed = await db.PredictionLog.Where(p => p.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
-        await db.Outcomes.Where(o => o.RecordedAt < cutoff).ExecuteDeleteAsync(ct);
-        long count = await db.PredictionLog.LongCountAsync(ct);
-        long excess = count - options.Value.MaxRows;
-        if (excess <= 0) return removed;
-        // The oldest row kept: every row before it, by time and then by id, goes.
-        var oldestKept = await db.PredictionLog.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id).Skip((int)Math.Min(excess, int.MaxValue))
-            .Select(p => new { p.CreatedAt, p.Id }).FirstAsync(ct);
-        removed += await db.PredictionLog.Where(p => p.CreatedAt < oldestKept.CreatedAt
-            || (p.CreatedAt == oldestKept.CreatedAt && p.Id < oldestKept.Id)).ExecuteDeleteAsync(ct);
-        return removed;
+        var settings = options.Value;
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var sql = new MonitoringSql(db.Database.GetDbConnection(), null);
+            var before = PredictionIds.LowerBound(now.AddDays(-settings.RetentionDays));
+            await using (var newest = sql.Command("SELECT \"PredictionId\" FROM \"LoggedAnswers\" ORDER BY \"PredictionId\" DESC LIMIT 1 OFFSET @n",
+                             ("@n", settings.MaxRows)))
+                if (await newest.ExecuteScalarAsync(ct) is byte[] firstOverCap && Compare(firstOverCap, before) >= 0)
+                    before = Successor(firstOverCap);   // the cap removes more than the days do: up to and including that row
+            long removed = await DeleteInChunksAsync(sql, "LoggedAnswers", "\"PredictionId\"", "\"PredictionId\" < @b", ct, ("@b", before));
+            await DeleteInChunksAsync(sql, "LoggedOutcomes", "\"Id\"", "\"Joined\" AND \"PredictionId\" < @b", ct, ("@b", before));
+            long expired = await DeleteInChunksAsync(sql, "LoggedOutcomes", "\"Id\"", "NOT \"Joined\" AND \"RecordedAt\" < @r", ct,
+                ("@r", new DateTimeOffset(now.AddHours(-settings.PendingOutcomeHours)).ToUnixTimeMilliseconds()));
+            if (expired > 0)
+            {
+                log.CountExpiredOutcomes(expired);
+                logger.LogWarning("Removed {Count} outcomes that met no prediction within {Hours} hours.", expired, settings.PendingOutcomeHours);
+            }
+            await sql.ExecuteAsync("DELETE FROM \"MonitoringRollups\" WHERE \"Hour\" < @h", ct,
+                ("@h", PredictionIds.HourOf(now.AddDays(-settings.RollupRetentionDays))));
+            return removed;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    static async Task<long> DeleteInChunksAsync(MonitoringSql sql, string table, string key, string where, CancellationToken ct,
+        params (string, object?)[] parameters)
+    {
+        long total = 0;
+        while (true)
+        {
+            int deleted = await sql.ExecuteAsync($"DELETE FROM \"{table}\" WHERE {key} IN (SELECT {key} FROM \"{table}\" WHERE {where} " +
+                $"ORDER BY {key} LIMIT {Chunk})", ct, parameters);
+            total += deleted;
+            if (deleted < Chunk) return total;
+            await Task.Yield();
+        }
+    }
+
+    static int Compare(byte[] a, byte[] b) => a.AsSpan().SequenceCompareTo(b);
+
+    /// <summary>The smallest 16-byte id greater than <paramref name="id"/>.</summary>
+    static byte[] Successor(byte[] id)
+    {
+        var next = (byte[])id.Clone();
+        for (int i = next.Length - 1; i >= 0; i--)
+            if (++next[i] != 0) break;
+        return next;
     }
 }

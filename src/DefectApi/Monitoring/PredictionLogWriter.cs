@@ -2,33 +2,42 @@ using System.Data.Common;
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Models;
-using DefectApi.Tabular;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace DefectApi.Monitoring;
 
 /// <summary>
-/// Writes the queued answers once per flush interval, in one transaction per batch, and scores each deployment's shadow
-/// model on the same records first, so that its answers are logged under the same prediction ids. Runs off the request
-/// path: a shadow that fails, or a database that is down for a moment, never fails a request. On a graceful stop it
-/// writes everything still queued; a hard kill loses at most one flush interval.
+/// Writes the queued answers once per flush interval, each flush in one transaction: the rows, their segments, the
+/// rollups they add to, and the outcomes that were waiting for them. Scores each deployment's shadow model on the same
+/// records first, so its answers land on the same rows. Runs off the request path: a shadow that fails, or a database
+/// that is down for a moment, never fails a request. Every few seconds it also joins outcomes that crossed their
+/// predictions on two replicas. On a graceful stop it writes everything still queued; a hard kill loses at most one
+/// flush interval.
 /// </summary>
-public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory scopes, ModelCache models,
+public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory scopes, ModelCache models, LogSegments segments,
     IOptions<PredictionLogOptions> options, ILogger<PredictionLogWriter> logger) : BackgroundService
 {
-    const int MaxBatch = 5_000;
     const int Attempts = 3;
+    const int SweepLimit = 5_000;
+    static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
+    readonly SemaphoreSlim _writing = new(1, 1);
+    DateTime _nextSweep = DateTime.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         var interval = TimeSpan.FromMilliseconds(options.Value.FlushIntervalMilliseconds);
         try
         {
-            while (await log.Pending.WaitToReadAsync(stopping))
+            while (!stopping.IsCancellationRequested)
             {
                 await Task.Delay(interval, stopping);
                 await WriteQueuedAsync();
+                if (DateTime.UtcNow >= _nextSweep)
+                {
+                    _nextSweep = DateTime.UtcNow + SweepInterval;
+                    await SweepAsync(stopping);
+                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -37,112 +46,130 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
         await WriteQueuedAsync();   // the graceful stop: nothing queued is lost
     }
 
-    /// <summary>Everything queued now, a batch at a time.</summary>
+    /// <summary>Everything queued now.</summary>
     public async Task WriteQueuedAsync()
     {
-        var batch = new List<PendingPrediction>(MaxBatch);
-        while (true)
+        await _writing.WaitAsync();
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && log.Pending.TryRead(out var pending)) batch.Add(pending);
-            if (batch.Count == 0) return;
-            await WriteAsync(batch);
+            var queued = log.Take();
+            try
+            {
+                if (queued.Count > 0) await WriteAsync(queued);
+            }
+            finally
+            {
+                log.Recycle(queued.Buffer);
+            }
+        }
+        finally
+        {
+            _writing.Release();
         }
     }
 
-    async Task WriteAsync(List<PendingPrediction> batch)
+    async Task WriteAsync(QueuedEntries queued)
     {
-        var rows = batch.Select(p => Row(p.PredictionId, p.Deployment, p.ModelId, shadow: false, p.CreatedAt,
-            System.Text.Encoding.UTF8.GetString(p.Input), p.Answer)).ToList();
-        rows.AddRange(await ShadowRowsAsync(rows));
+        LogBatch batch;
+        try { batch = await BuildAsync(queued); }
+        catch (Exception e)
+        {
+            logger.LogError(e, "{Count} logged predictions could not be prepared and are lost.", queued.Count);
+            log.CountLost(queued.Count);
+            return;
+        }
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
-                await PredictionLogStore.AppendAsync(db, rows, CancellationToken.None);
+                await StoreAsync(batch);
+                foreach (var segment in batch.Segments.Values) segments.Remember(segment);
                 return;
             }
             catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException && attempt < Attempts)
             {
-                logger.LogWarning(e, "Writing {Count} logged predictions failed (attempt {Attempt} of {Attempts}); retrying.", rows.Count, attempt, Attempts);
+                logger.LogWarning(e, "Writing {Count} logged predictions failed (attempt {Attempt} of {Attempts}); retrying.", batch.Rows.Count, attempt, Attempts);
                 await Task.Delay(TimeSpan.FromSeconds(attempt));
             }
             catch (Exception e)
             {
-                logger.LogError(e, "{Count} logged predictions could not be written and are lost.", rows.Count);
-                log.CountLost(rows.Count);
+                logger.LogError(e, "{Count} logged predictions could not be written and are lost.", batch.Rows.Count);
+                log.CountLost(batch.Rows.Count);
                 return;
             }
         }
     }
 
-    /// <summary>The shadow models' answers to the batch's records, for deployments that have a shadow now.</summary>
-    async Task<List<LoggedPrediction>> ShadowRowsAsync(List<LoggedPrediction> champions)
+    async Task<LogBatch> BuildAsync(QueuedEntries queued)
     {
-        var rows = new List<LoggedPrediction>();
+        var byStream = new Dictionary<int, List<QueuedEntry>>();
+        foreach (var entry in queued.Entries())
+        {
+            if (!byStream.TryGetValue(entry.Stream, out var entries)) byStream[entry.Stream] = entries = [];
+            entries.Add(entry);
+        }
+        var streams = byStream.Keys.ToDictionary(id => id, log.Stream);
+        var deployments = await DeploymentsAsync(streams.Values.Select(s => s.Deployment).Distinct().ToList());
+        var batch = new LogBatch();
+        foreach (var (id, entries) in byStream)
+            await batch.AddAsync(streams[id], entries, deployments.GetValueOrDefault(streams[id].Deployment), models,
+                e => logger.LogWarning(e, "Scoring shadow models failed; the champions' answers are logged without theirs."), CancellationToken.None);
+        return batch;
+    }
+
+    async Task<Dictionary<string, DeploymentLogging>> DeploymentsAsync(List<string> names)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+        return await db.Deployments.AsNoTracking().Where(d => names.Contains(d.Name))
+            .ToDictionaryAsync(d => d.Name, d => new DeploymentLogging(d.ShadowModelId, d.KeyColumns));
+    }
+
+    async Task StoreAsync(LogBatch batch)
+    {
+        var ct = CancellationToken.None;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+        var joins = new OutcomeJoins(new LoggedAnswers(segments, models));
+        await db.Database.OpenConnectionAsync(ct);
+        await using var transaction = await db.Database.GetDbConnection().BeginTransactionAsync(ct);
+        var sql = new MonitoringSql(db.Database.GetDbConnection(), transaction);
+        await batch.StoreAsync(sql, joins, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Joins pending outcomes whose answers are logged by now: they crossed on two replicas, each writing
+    /// before it could see the other's.</summary>
+    public async Task SweepAsync(CancellationToken ct)
+    {
         try
         {
-            var names = champions.Select(p => p.DeploymentName).Distinct().ToList();
-            Dictionary<string, Guid> shadows;
-            await using (var scope = scopes.CreateAsyncScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
-                shadows = await db.Deployments.AsNoTracking().Where(d => names.Contains(d.Name) && d.ShadowModelId != null)
-                    .ToDictionaryAsync(d => d.Name, d => d.ShadowModelId!.Value);
-            }
-            foreach (var group in champions.Where(p => shadows.ContainsKey(p.DeploymentName)).GroupBy(p => p.DeploymentName))
-            {
-                var shadowId = shadows[group.Key];
-                if (await models.GetAsync(shadowId, CancellationToken.None) is not { } shadow) continue;
-                var pending = group.ToList();
-                var answers = ShadowAnswers(shadow.Artifact, pending);
-                for (int i = 0; i < pending.Count; i++)
-                    if (answers[i] is { } answer)
-                        rows.Add(Row(pending[i].PredictionId, pending[i].DeploymentName, shadowId, shadow: true, pending[i].CreatedAt, pending[i].Input, answer));
-            }
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+            var answers = new LoggedAnswers(segments, models);
+            await db.Database.OpenConnectionAsync(ct);
+            await using var transaction = await db.Database.GetDbConnection().BeginTransactionAsync(ct);
+            var sql = new MonitoringSql(db.Database.GetDbConnection(), transaction);
+            var pending = await OutcomeJoins.ReadAsync(sql, $"NOT \"Joined\" ORDER BY \"RecordedAt\" DESC LIMIT {SweepLimit}", ct);
+            if (pending.Count == 0) return;
+            var byId = await answers.ByIdAsync(sql, pending.Where(p => p.PredictionId is not null).Select(p => p.PredictionId!), ct);
+            var byKey = await answers.ByKeyHashAsync(sql, pending.Where(p => p.KeyHash is not null).Select(p => p.KeyHash!.Value), ct);
+            var candidates = byId.Values.Concat(byKey.Select(k => k.Row)).ToList();
+            var rollups = new Dictionary<RollupKey, Tabular.Monitoring.RollupCounts>();
+            int joined = 0;
+            foreach (var deployment in pending.Select(p => p.Deployment).Distinct().Order(StringComparer.Ordinal))
+                await sql.LockDeploymentAsync(deployment, ct);
+            var joins = new OutcomeJoins(answers);
+            foreach (var outcome in pending)
+                if (OutcomeJoins.Match(outcome, candidates) is { } row && await joins.JoinAsync(sql, outcome, row, rollups, ct)) joined++;
+            await PredictionLogStore.AddToRollupsAsync(sql, rollups, ct);
+            await transaction.CommitAsync(ct);
+            if (joined > 0) logger.LogInformation("Joined {Count} outcomes that arrived before their predictions were written.", joined);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Scoring shadow models failed; the champions' answers are logged without theirs.");
+            logger.LogWarning(e, "Joining pending outcomes failed; it runs again shortly.");
         }
-        return rows;
     }
 
-    /// <summary>The shadow's answer per record; null for a record it cannot score (it may need other columns).</summary>
-    static Prediction?[] ShadowAnswers(ModelArtifact shadow, List<LoggedPrediction> pending)
-    {
-        var answers = new Prediction?[pending.Count];
-        var scored = Score(shadow, pending.Select(p => p.Input));
-        if (scored is not null)
-        {
-            for (int i = 0; i < answers.Length; i++) answers[i] = scored[i];
-            return answers;
-        }
-        for (int i = 0; i < answers.Length; i++) answers[i] = Score(shadow, [pending[i].Input])?[0];
-        return answers;
-    }
-
-    static IReadOnlyList<Prediction>? Score(ModelArtifact model, IEnumerable<string> records)
-    {
-        if (PredictionRequestReader.ReadLogged(records, model).Batch is not { } batch) return null;
-        var result = model.Score(batch);
-        return result.Errors.Count == 0 ? result.Predictions : null;
-    }
-
-    /// <summary>A champion's row and its shadow's share the id, the time and the record (decoded once).</summary>
-    static LoggedPrediction Row(Guid predictionId, string deployment, Guid modelId, bool shadow, DateTime createdAt, string input,
-        Prediction answer) => new()
-    {
-        PredictionId = predictionId,
-        DeploymentName = deployment,
-        ModelId = modelId,
-        Shadow = shadow,
-        CreatedAt = createdAt,
-        Input = input,
-        Output = JsonSerializer.Serialize(answer.ToResponse(), JsonSerializerOptions.Web),
-        Score = answer.Probability ?? answer.Value ?? (answer.Label is { } label ? answer.Probabilities?.GetValueOrDefault(label) : null),
-        Label = answer.Label,
-    };
 }

@@ -101,6 +101,10 @@ namespace DefectApi.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("KeyColumns")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("ModelId")
                         .HasColumnType("TEXT");
 
@@ -194,13 +198,13 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.ToTable("Models");
                 });
 
-            modelBuilder.Entity("DefectApi.Monitoring.LoggedPrediction", b =>
+            modelBuilder.Entity("DefectApi.Monitoring.LogSegment", b =>
                 {
                     b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("Columns")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DeploymentName")
@@ -208,46 +212,74 @@ namespace DefectApi.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Input")
-                        .IsRequired()
+                    b.Property<Guid>("ModelId")
                         .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ShadowModelId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeploymentName");
+
+                    b.ToTable("LogSegments", (string)null);
+                });
+
+            modelBuilder.Entity("DefectApi.Monitoring.LoggedAnswer", b =>
+                {
+                    b.Property<byte[]>("PredictionId")
+                        .HasMaxLength(16)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("Key1")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("Key2")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("Key3")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Label")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("ModelId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Output")
+                    b.Property<string>("Line")
                         .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("PredictionId")
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("Score")
                         .HasColumnType("REAL");
 
-                    b.Property<bool>("Shadow")
+                    b.Property<long>("SegmentId")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
+                    b.Property<string>("ShadowLabel")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
-                    b.HasIndex("CreatedAt");
+                    b.Property<double?>("ShadowScore")
+                        .HasColumnType("REAL");
 
-                    b.HasIndex("PredictionId");
+                    b.HasKey("PredictionId");
 
-                    b.HasIndex("DeploymentName", "CreatedAt");
+                    b.HasIndex("Key1")
+                        .HasFilter("\"Key1\" IS NOT NULL");
 
-                    b.ToTable("PredictionLog", (string)null);
+                    b.HasIndex("Key2")
+                        .HasFilter("\"Key2\" IS NOT NULL");
+
+                    b.HasIndex("Key3")
+                        .HasFilter("\"Key3\" IS NOT NULL");
+
+                    b.ToTable("LoggedAnswers", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Monitoring.PredictionOutcome", b =>
+            modelBuilder.Entity("DefectApi.Monitoring.LoggedOutcome", b =>
                 {
-                    b.Property<Guid>("PredictionId")
+                    b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Actual")
                         .IsRequired()
@@ -259,14 +291,65 @@ namespace DefectApi.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("RecordedAt")
+                    b.Property<bool>("Joined")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("PredictionId");
+                    b.Property<string>("KeyColumn")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
-                    b.HasIndex("RecordedAt");
+                    b.Property<long?>("KeyHash")
+                        .HasColumnType("INTEGER");
 
-                    b.ToTable("Outcomes");
+                    b.Property<byte[]>("PredictionId")
+                        .HasMaxLength(16)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyHash")
+                        .HasFilter("\"KeyHash\" IS NOT NULL AND \"PredictionId\" IS NULL");
+
+                    b.HasIndex("PredictionId")
+                        .IsUnique()
+                        .HasFilter("\"PredictionId\" IS NOT NULL");
+
+                    b.HasIndex("RecordedAt")
+                        .HasFilter("NOT \"Joined\"");
+
+                    b.ToTable("LoggedOutcomes", (string)null);
+                });
+
+            modelBuilder.Entity("DefectApi.Monitoring.MonitoringRollup", b =>
+                {
+                    b.Property<string>("DeploymentName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Shadow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Counts")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("DeploymentName", "Hour", "ModelId", "Shadow");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("MonitoringRollups", (string)null);
                 });
 
             modelBuilder.Entity("DefectApi.Training.TrainingJob", b =>
