@@ -18,9 +18,12 @@ public sealed class PredictionLogRetentionTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    static LoggedPrediction Row(DateTime at) => new()
+    static LoggedAnswer Row(DateTime at) => new() { PredictionId = PredictionIds.ToBytes(Guid.CreateVersion7(at)), SegmentId = 1, Line = "x" };
+
+    static LoggedOutcome JoinedOutcome(LoggedAnswer answer, string actual, DateTime at) => new()
     {
-        PredictionId = Guid.NewGuid(), DeploymentName = "line3", ModelId = Guid.NewGuid(), CreatedAt = at, Input = "{}", Output = "{}",
+        DeploymentName = "line3", PredictionId = answer.PredictionId, Actual = actual, Joined = true,
+        RecordedAt = new DateTimeOffset(at).ToUnixTimeMilliseconds(),
     };
 
     [Fact]
@@ -32,18 +35,17 @@ public sealed class PredictionLogRetentionTests : IDisposable
         var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
         var old = Enumerable.Range(0, 10).Select(i => Row(now.AddDays(-31 - i))).ToList();
         var recent = Enumerable.Range(0, 1005).Select(i => Row(now.AddMinutes(-1005 + i))).ToList();
-        db.PredictionLog.AddRange(old.Concat(recent));
-        db.Outcomes.AddRange(
-            new PredictionOutcome { PredictionId = old[0].PredictionId, DeploymentName = "line3", Actual = "1", RecordedAt = now.AddDays(-40) },
-            new PredictionOutcome { PredictionId = recent[^1].PredictionId, DeploymentName = "line3", Actual = "0", RecordedAt = now });
+        db.LoggedAnswers.AddRange(old.Concat(recent));
+        db.Outcomes.AddRange(JoinedOutcome(old[0], "1", now.AddDays(-40)), JoinedOutcome(recent[^1], "0", now));
         await db.SaveChangesAsync();
         var retention = _factory.Services.GetServices<IHostedService>().OfType<PredictionLogRetention>().Single();
 
-        int removed = await retention.RemoveOldAsync(db, CancellationToken.None);
+        long removed = await retention.RemoveOldAsync(db, CancellationToken.None);
 
         Assert.Equal(15, removed);
-        var kept = await db.PredictionLog.AsNoTracking().Select(p => p.PredictionId).ToListAsync();
-        Assert.Equal(recent.Skip(5).Select(r => r.PredictionId).Order(), kept.Order());
-        Assert.Equal([recent[^1].PredictionId], await db.Outcomes.AsNoTracking().Select(o => o.PredictionId).ToListAsync());
+        var kept = await db.LoggedAnswers.AsNoTracking().Select(p => p.PredictionId).ToListAsync();
+        Assert.Equal(recent.Skip(5).Select(r => PredictionIds.FromBytes(r.PredictionId)).Order(), kept.Select(k => PredictionIds.FromBytes(k)).Order());
+        var outcomes = await db.Outcomes.AsNoTracking().Select(o => o.PredictionId).ToListAsync();
+        Assert.Equal([PredictionIds.FromBytes(recent[^1].PredictionId)], outcomes.Select(o => PredictionIds.FromBytes(o!)));
     }
 }
