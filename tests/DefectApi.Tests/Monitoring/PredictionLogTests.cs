@@ -45,8 +45,7 @@ public abstract class PredictionLogTests(DatabaseProvider provider) : ServiceOnP
         var rows = await (from a in db.LoggedAnswers.AsNoTracking() join s in db.LogSegments.AsNoTracking() on a.SegmentId equals s.Id
                           select new { a, s }).ToListAsync();
         return rows.Select(r => new LoggedRow(PredictionIds.FromBytes(r.a.PredictionId), r.s.DeploymentName, r.s.ModelId, r.s.ShadowModelId,
-                JsonSerializer.Deserialize<string[]>(r.s.Columns)!, r.a.Line, r.a.Score, r.a.Label, r.a.ShadowScore))
-            .OrderBy(r => r.PredictionId.ToByteArray(bigEndian: true), Comparer<byte[]>.Create((x, y) => x.AsSpan().SequenceCompareTo(y))).ToList();
+                JsonSerializer.Deserialize<string[]>(r.s.Columns)!, r.a.Line, r.a.Score, r.a.Label, r.a.ShadowScore)).ToList();
     }
 
     static readonly string[] PartColumns = ["Serial", "Shift", "Temperature [C]", "Speed [rpm]"];
