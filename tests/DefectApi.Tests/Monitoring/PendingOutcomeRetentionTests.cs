@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 namespace DefectApi.Tests.Monitoring;
 
 /// <summary>An outcome whose prediction never comes (a typo in a serial, a part scored by another line) must not be kept
-/// for ever: retention removes pending outcomes older than PredictionLog:PendingOutcomeHours, and only those.
+/// for ever: retention removes pending outcomes older than PredictionLog:PendingOutcomeHours, and only those, and counts them.
 /// Runs on both providers: <see cref="PendingOutcomeRetentionTestsOnSqlite"/> and <see cref="PendingOutcomeRetentionTestsOnPostgres"/>.</summary>
 public abstract class PendingOutcomeRetentionTests(DatabaseProvider provider) : DeploymentMonitoringSuite(provider, new Dictionary<string, string?>
 {
@@ -35,6 +35,8 @@ public abstract class PendingOutcomeRetentionTests(DatabaseProvider provider) : 
         var answers = await PredictThroughAsync("line3", [.. overdue, .. recent]);
         await FlushAsync();
 
+        // What defectapi.outcomes.expired reports.
+        Assert.Equal(overdue.Count, Factory.Services.GetRequiredService<PredictionLog>().ExpiredOutcomes);
         var bucket = BucketOf(await BucketsAsync("line3"), modelId);
         HandFigures.AssertBucket(bucket, 7, answers.Skip(overdue.Count).Zip(recent, Judged.Of).ToList());
         var log = await LogAsync("line3");
