@@ -154,14 +154,12 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
             if (pending.Count == 0) return;
             var byId = await answers.ByIdAsync(sql, pending.Where(p => p.PredictionId is not null).Select(p => p.PredictionId!), ct);
             var byKey = await answers.ByKeyHashAsync(sql, pending.Where(p => p.KeyHash is not null).Select(p => p.KeyHash!.Value), ct);
-            var candidates = byId.Values.Concat(byKey.Select(k => k.Row)).ToList();
+            var byKeyHash = byKey.GroupBy(k => k.Hash).ToDictionary(g => g.Key, g => g.Select(k => k.Row).ToList());
             var rollups = new Dictionary<RollupKey, Tabular.Monitoring.RollupCounts>();
             int joined = 0;
-            foreach (var deployment in pending.Select(p => p.Deployment).Distinct().Order(StringComparer.Ordinal))
-                await sql.LockDeploymentAsync(deployment, ct);
             var joins = new OutcomeJoins(answers);
             foreach (var outcome in pending)
-                if (OutcomeJoins.Match(outcome, candidates) is { } row && await joins.JoinAsync(sql, outcome, row, rollups, ct)) joined++;
+                if (OutcomeJoins.Match(outcome, byId, byKeyHash) is { } row && await joins.JoinAsync(sql, outcome, row, rollups, ct)) joined++;
             await PredictionLogStore.AddToRollupsAsync(sql, rollups, ct);
             await transaction.CommitAsync(ct);
             if (joined > 0) logger.LogInformation("Joined {Count} outcomes that arrived before their predictions were written.", joined);
