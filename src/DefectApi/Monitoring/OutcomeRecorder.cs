@@ -14,7 +14,7 @@ namespace DefectApi.Monitoring;
 /// refused before anything is stored: the answering model's classes for a joined one, the deployment's model's for a
 /// pending one.
 /// </summary>
-public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSegments segments, TimeProvider clock)
+public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSegments segments, PredictionLog log, TimeProvider clock)
 {
     public const int MaxOutcomes = 100_000;
 
@@ -88,6 +88,7 @@ public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSe
             }
             await PredictionLogStore.AddToRollupsAsync(sql, rollups, ct);
             await transaction.CommitAsync(ct);
+            if (pending.Count > 0) log.NoteSweepNeeded();
             return new Result(new OutcomesResponse(matched, pending), null);
         }
         finally

@@ -64,6 +64,13 @@ public sealed class PredictionLog
 
     internal void CountExpiredOutcomes(long count) => Interlocked.Add(ref _expiredOutcomes, count);
 
+    int _sweepNeeded;
+
+    /// <summary>Answers were written, or outcomes kept as pending, here: the writer's next sweep looks for pairs.</summary>
+    internal void NoteSweepNeeded() => Volatile.Write(ref _sweepNeeded, 1);
+
+    internal bool TakeSweepNeeded() => Interlocked.Exchange(ref _sweepNeeded, 0) == 1;
+
     /// <summary>Queues one answer to a JSON record (the caller's object, as sent).</summary>
     public Guid Add(string deployment, Guid modelId, ReadOnlySpan<byte> recordJson, LoggedScore answer) =>
         Add(deployment, modelId, recordJson, answer, null);

@@ -33,7 +33,8 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
             {
                 await Task.Delay(interval, stopping);
                 await WriteQueuedAsync();
-                if (DateTime.UtcNow >= _nextSweep)
+                // Only a replica that wrote answers or kept pending outcomes since the last sweep can have met a pair.
+                if (DateTime.UtcNow >= _nextSweep && log.TakeSweepNeeded())
                 {
                     _nextSweep = DateTime.UtcNow + SweepInterval;
                     await SweepAsync(stopping);
@@ -55,7 +56,11 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
             var queued = log.Take();
             try
             {
-                if (queued.Count > 0) await WriteAsync(queued);
+                if (queued.Count > 0)
+                {
+                    await WriteAsync(queued);
+                    log.NoteSweepNeeded();
+                }
             }
             finally
             {
