@@ -13,5 +13,6 @@ return args.FirstOrDefault() switch
     "soak" => await SoakBench.RunAsync(args),
     "score" => await ScoreBench.RunAsync(args),
     "providers" => await ProvidersBench.RunAsync(args),
+    "monitoring" => await MonitoringBench.RunAsync(args),
     _ => BenchArgs.Usage(),
 };

@@ -14,13 +14,20 @@ internal sealed class BenchHost : IAsyncDisposable
 
     BenchHost(WebApplication app, string folder, Uri address) => (_app, _folder, Address) = (app, folder, address);
 
-    public static async Task<BenchHost> StartAsync(Action<WebApplication>? extraRoutes = null, IDictionary<string, string?>? settings = null)
+    /// <summary>The SQLite file, when the service runs on the default provider.</summary>
+    public string DatabaseFile => Path.Combine(_folder, DatabaseFileName);
+
+    const string DatabaseFileName = "bench.db";
+
+    /// <param name="services">registrations made after the service's own, so they replace them (a bench's clock)</param>
+    public static async Task<BenchHost> StartAsync(Action<WebApplication>? extraRoutes = null, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var folder = Directory.CreateTempSubdirectory("defectapi-bench-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Defects"] = $"Data Source={Path.Combine(folder, "bench.db")}",
+            ["ConnectionStrings:Defects"] = $"Data Source={Path.Combine(folder, DatabaseFileName)}",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             // The load generator is one client address: lift the per-caller rate limit out of the way.
@@ -30,6 +37,7 @@ internal sealed class BenchHost : IAsyncDisposable
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddDefectApi();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapDefectApi();
         extraRoutes?.Invoke(app);

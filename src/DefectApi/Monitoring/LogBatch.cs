@@ -20,6 +20,9 @@ internal sealed class LogBatch
     public Dictionary<long, LogSegment> Segments { get; } = [];
     public Dictionary<RollupKey, RollupCounts> Rollups { get; } = [];
     public List<long> KeyHashes { get; } = [];
+    /// <summary>The batch's answers by declared key hash, so that a waiting outcome finds its part without a scan.</summary>
+    public Dictionary<long, List<AnsweredRow>> ByKeyHash { get; } = [];
+    public Dictionary<Guid, AnsweredRow> ById { get; } = [];
 
     public async Task AddAsync(LogStream stream, List<QueuedEntry> entries, DeploymentLogging? deployment, ModelCache models,
         Action<Exception> shadowFailed, CancellationToken ct)
@@ -48,6 +51,7 @@ internal sealed class LogBatch
         var keySlots = (deployment?.KeyColumns ?? []).Take(PredictionKeys.MaxColumns)
             .Select(k => (Column: k, At: IndexOf(stream.Columns, k))).ToArray();
 
+        var keyHashes = new long[PredictionKeys.MaxColumns];
         for (int i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
@@ -57,11 +61,13 @@ internal sealed class LogBatch
                 Score = double.IsFinite(entry.Score) ? entry.Score : null,
                 Label = entry.Label >= 0 && champion?.Classes is { } classes && entry.Label < classes.Count ? classes[entry.Label] : null,
             };
+            Array.Clear(keyHashes);
             for (int s = 0; s < keySlots.Length; s++)
             {
                 if (keySlots[s].At < 0 || keySlots[s].At >= fields[i].Count || KeyText.Normal(fields[i][keySlots[s].At]) is not { } key) continue;
                 long hash = PredictionKeys.Hash(stream.Deployment, keySlots[s].Column, key);
                 KeyHashes.Add(hash);
+                keyHashes[s] = hash;
                 if (s == 0) row.Key1 = hash; else if (s == 1) row.Key2 = hash; else row.Key3 = hash;
             }
             long hour = PredictionIds.Hour(row.PredictionId);
@@ -76,7 +82,15 @@ internal sealed class LogBatch
                     .AddAnswer(shadowLayout!.Cells(fields[i]), answer.Score, row.ShadowLabel);
             }
             Rows.Add(row);
-            Answered.Add(new AnsweredRow(row.PredictionId, segment, row.Line, row.Score, row.Label, row.ShadowScore, row.ShadowLabel));
+            var answered = new AnsweredRow(row.PredictionId, segment, row.Line, row.Score, row.Label, row.ShadowScore, row.ShadowLabel);
+            Answered.Add(answered);
+            ById[entry.Id] = answered;
+            foreach (long hash in keyHashes)
+                if (hash != 0)
+                {
+                    if (!ByKeyHash.TryGetValue(hash, out var same)) ByKeyHash[hash] = same = [];
+                    same.Add(answered);
+                }
         }
     }
 
@@ -89,10 +103,8 @@ internal sealed class LogBatch
         if (await OutcomeJoins.AnyPendingAsync(sql, ct))
         {
             var pending = await OutcomeJoins.PendingForAsync(sql, Rows.Select(r => r.PredictionId).ToList(), KeyHashes, ct);
-            foreach (var deployment in pending.Select(p => p.Deployment).Distinct().Order(StringComparer.Ordinal))
-                await sql.LockDeploymentAsync(deployment, ct);
             foreach (var outcome in pending)
-                if (OutcomeJoins.Match(outcome, Answered) is { } row) await joins.JoinAsync(sql, outcome, row, Rollups, ct);
+                if (OutcomeJoins.Match(outcome, ById, ByKeyHash) is { } row) await joins.JoinAsync(sql, outcome, row, Rollups, ct);
         }
         await PredictionLogStore.AddToRollupsAsync(sql, Rollups, ct);
     }

@@ -59,12 +59,14 @@ internal sealed class OutcomeJoins(LoggedAnswers answers)
         return await command.ExecuteScalarAsync(ct) is not null;
     }
 
-    /// <summary>The answer a pending outcome belongs to among <paramref name="rows"/>: by id, or the latest answer of
-    /// its deployment whose key column holds its key.</summary>
-    public static AnsweredRow? Match(StoredOutcome outcome, IEnumerable<AnsweredRow> rows)
+    /// <summary>The answer a pending outcome belongs to: the one with its id, or the latest answer of its deployment
+    /// whose key column holds its key (the hash finds the candidates; the value itself decides).</summary>
+    public static AnsweredRow? Match(StoredOutcome outcome, IReadOnlyDictionary<Guid, AnsweredRow> byId,
+        IReadOnlyDictionary<long, List<AnsweredRow>> byKeyHash)
     {
         if (outcome.PredictionId is { } id)
-            return rows.FirstOrDefault(r => r.Segment.DeploymentName == outcome.Deployment && r.PredictionId.AsSpan().SequenceEqual(id));
+            return byId.TryGetValue(PredictionIds.FromBytes(id), out var row) && row.Segment.DeploymentName == outcome.Deployment ? row : null;
+        if (outcome.KeyHash is not { } hash || !byKeyHash.TryGetValue(hash, out var rows)) return null;
         return rows.Where(r => r.Segment.DeploymentName == outcome.Deployment && KeyText.Same(r.Field(outcome.KeyColumn!), outcome.Key))
             .MaxBy(r => PredictionIds.FromBytes(r.PredictionId));
     }

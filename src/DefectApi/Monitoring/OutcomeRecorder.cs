@@ -14,7 +14,7 @@ namespace DefectApi.Monitoring;
 /// refused before anything is stored: the answering model's classes for a joined one, the deployment's model's for a
 /// pending one.
 /// </summary>
-public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSegments segments, TimeProvider clock)
+public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSegments segments, PredictionLog log, TimeProvider clock)
 {
     public const int MaxOutcomes = 100_000;
 
@@ -45,13 +45,12 @@ public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSe
             else
             {
                 var hashes = outcomes.Select(o => KeyText.Hash(name, keyColumn, o.Key!)).ToList();
-                var found = await answers.ByKeyHashAsync(sql, hashes, ct);
+                var found = (await answers.ByKeyHashAsync(sql, hashes, ct)).GroupBy(f => f.Hash).ToDictionary(g => g.Key, g => g.Select(f => f.Row).ToList());
                 for (int i = 0; i < outcomes.Count; i++)
                 {
                     var o = outcomes[i];
-                    var candidates = found.Where(f => f.Hash == hashes[i]).Select(f => f.Row);
                     var stored = new StoredOutcome(0, name, null, hashes[i], keyColumn, o.Key, o.Actual, false);
-                    if (OutcomeJoins.Match(stored, candidates) is { } row) rows[o.Index] = row;
+                    if (OutcomeJoins.Match(stored, new Dictionary<Guid, AnsweredRow>(), found) is { } row) rows[o.Index] = row;
                 }
             }
 
@@ -89,6 +88,7 @@ public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSe
             }
             await PredictionLogStore.AddToRollupsAsync(sql, rollups, ct);
             await transaction.CommitAsync(ct);
+            if (pending.Count > 0) log.NoteSweepNeeded();
             return new Result(new OutcomesResponse(matched, pending), null);
         }
         finally

@@ -64,12 +64,19 @@ public sealed class PredictionLog
 
     internal void CountExpiredOutcomes(long count) => Interlocked.Add(ref _expiredOutcomes, count);
 
+    int _sweepNeeded;
+
+    /// <summary>Answers were written, or outcomes kept as pending, here: the writer's next sweep looks for pairs.</summary>
+    internal void NoteSweepNeeded() => Volatile.Write(ref _sweepNeeded, 1);
+
+    internal bool TakeSweepNeeded() => Interlocked.Exchange(ref _sweepNeeded, 0) == 1;
+
     /// <summary>Queues one answer to a JSON record (the caller's object, as sent).</summary>
     public Guid Add(string deployment, Guid modelId, ReadOnlySpan<byte> recordJson, LoggedScore answer) =>
-        Add(deployment, modelId, recordJson, answer, Guid.CreateVersion7(_clock.GetUtcNow()));
+        Add(deployment, modelId, recordJson, answer, null);
 
-    /// <summary>Queues an answer under an id it already has (an answer logged by an earlier version, converted).</summary>
-    internal Guid Add(string deployment, Guid modelId, ReadOnlySpan<byte> recordJson, LoggedScore answer, Guid id)
+    /// <summary>Queues an answer, under the id it already has when given (an answer logged by an earlier version).</summary>
+    internal Guid Add(string deployment, Guid modelId, ReadOnlySpan<byte> recordJson, LoggedScore answer, Guid? id)
     {
         var line = t_line ??= new LogLineWriter();
         long columns = ToLine(recordJson, line);
@@ -86,14 +93,15 @@ public sealed class PredictionLog
     }
 
     /// <summary>Queues one answer whose record is already a log line of the stream's columns.</summary>
-    public Guid Add(LogStream stream, ReadOnlySpan<byte> line, LoggedScore answer) =>
-        Append(stream, line, answer, Guid.CreateVersion7(_clock.GetUtcNow()));
+    public Guid Add(LogStream stream, ReadOnlySpan<byte> line, LoggedScore answer) => Append(stream, line, answer, null);
 
-    Guid Append(LogStream stream, ReadOnlySpan<byte> line, LoggedScore answer, Guid id)
+    Guid Append(LogStream stream, ReadOnlySpan<byte> line, LoggedScore answer, Guid? given)
     {
         int length = EntryHeader + line.Length;
+        var now = _clock.GetUtcNow();
         lock (_lock)
         {
+            var id = given ?? NextId(now);
             if (_count >= _capacity)
             {
                 _dropped++;
@@ -109,9 +117,32 @@ public sealed class PredictionLog
             line.CopyTo(entry[EntryHeader..]);
             _used += length;
             _count++;
+            return id;
         }
+    }
+
+    /// <summary>A version 7 id after every earlier one of this process: within one millisecond .NET's are random, so the
+    /// next one counts up from the last instead (RFC 9562 §6.2, method 3), and the log's order is the order of answers.</summary>
+    Guid NextId(DateTimeOffset now)
+    {
+        var id = Guid.CreateVersion7(now);
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        if (bytes.SequenceCompareTo(_lastId) <= 0)
+        {
+            _lastId.CopyTo(bytes);
+            // Count up in the 62 random bits after the variant (bytes 8–15); the time and version stay as they were.
+            ulong random = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
+            ulong next = (random & ~VariantMask) + 1;
+            BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], (random & VariantMask) | (next & ~VariantMask));
+            id = new Guid(bytes, bigEndian: true);
+        }
+        bytes.CopyTo(_lastId);
         return id;
     }
+
+    const ulong VariantMask = 0xC000_0000_0000_0000;
+    readonly byte[] _lastId = new byte[16];
 
     /// <summary>The log as CSV scoring sees it.</summary>
     public ICsvPredictionLog ForCsv(string deployment, Guid modelId) => new CsvRows(this, deployment, modelId);
@@ -240,6 +271,7 @@ internal readonly record struct QueuedEntries(byte[] Buffer, int Used, int Count
 internal readonly record struct QueuedEntry(byte[] Buffer, int Start, int Length)
 {
     public ReadOnlySpan<byte> PredictionId => Buffer.AsSpan(Start + 4, 16);
+    public Guid Id => new(PredictionId, bigEndian: true);
     public int Stream => BinaryPrimitives.ReadInt32LittleEndian(Buffer.AsSpan(Start + 20));
     public double Score => BinaryPrimitives.ReadDoubleLittleEndian(Buffer.AsSpan(Start + 24));
     public int Label => BinaryPrimitives.ReadInt32LittleEndian(Buffer.AsSpan(Start + 32));

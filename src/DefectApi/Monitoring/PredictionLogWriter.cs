@@ -33,7 +33,8 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
             {
                 await Task.Delay(interval, stopping);
                 await WriteQueuedAsync();
-                if (DateTime.UtcNow >= _nextSweep)
+                // Only a replica that wrote answers or kept pending outcomes since the last sweep can have met a pair.
+                if (DateTime.UtcNow >= _nextSweep && log.TakeSweepNeeded())
                 {
                     _nextSweep = DateTime.UtcNow + SweepInterval;
                     await SweepAsync(stopping);
@@ -55,7 +56,11 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
             var queued = log.Take();
             try
             {
-                if (queued.Count > 0) await WriteAsync(queued);
+                if (queued.Count > 0)
+                {
+                    await WriteAsync(queued);
+                    log.NoteSweepNeeded();
+                }
             }
             finally
             {
@@ -154,14 +159,12 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
             if (pending.Count == 0) return;
             var byId = await answers.ByIdAsync(sql, pending.Where(p => p.PredictionId is not null).Select(p => p.PredictionId!), ct);
             var byKey = await answers.ByKeyHashAsync(sql, pending.Where(p => p.KeyHash is not null).Select(p => p.KeyHash!.Value), ct);
-            var candidates = byId.Values.Concat(byKey.Select(k => k.Row)).ToList();
+            var byKeyHash = byKey.GroupBy(k => k.Hash).ToDictionary(g => g.Key, g => g.Select(k => k.Row).ToList());
             var rollups = new Dictionary<RollupKey, Tabular.Monitoring.RollupCounts>();
             int joined = 0;
-            foreach (var deployment in pending.Select(p => p.Deployment).Distinct().Order(StringComparer.Ordinal))
-                await sql.LockDeploymentAsync(deployment, ct);
             var joins = new OutcomeJoins(answers);
             foreach (var outcome in pending)
-                if (OutcomeJoins.Match(outcome, candidates) is { } row && await joins.JoinAsync(sql, outcome, row, rollups, ct)) joined++;
+                if (OutcomeJoins.Match(outcome, byId, byKeyHash) is { } row && await joins.JoinAsync(sql, outcome, row, rollups, ct)) joined++;
             await PredictionLogStore.AddToRollupsAsync(sql, rollups, ct);
             await transaction.CommitAsync(ct);
             if (joined > 0) logger.LogInformation("Joined {Count} outcomes that arrived before their predictions were written.", joined);

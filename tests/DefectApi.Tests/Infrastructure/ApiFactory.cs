@@ -3,7 +3,9 @@ using DefectApi.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Infrastructure;
 
@@ -12,12 +14,18 @@ namespace DefectApi.Tests.Infrastructure;
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     readonly Dictionary<string, string?> _settings;
+    readonly TimeProvider? _clock;
     public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"defectapi-test-{Guid.NewGuid():N}.db");
     public DatabaseProvider Provider { get; }
 
-    public ApiFactory(IDictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
+    /// <summary>The database the service will use: known before it starts, so that a test may prepare it.</summary>
+    public string ConnectionString => _settings["ConnectionStrings:Defects"]!;
+
+    /// <param name="clock">the service's clock in place of the system's, for tests in which time must pass</param>
+    public ApiFactory(IDictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite, TimeProvider? clock = null)
     {
         Provider = provider;
+        _clock = clock;
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Database:Provider"] = provider.ToString(),
@@ -29,6 +37,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Production");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        if (_clock is { } clock) builder.ConfigureTestServices(services => services.AddSingleton(clock));
     }
 
     protected override void Dispose(bool disposing)

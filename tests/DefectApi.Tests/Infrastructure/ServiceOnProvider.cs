@@ -6,9 +6,9 @@ namespace DefectApi.Tests.Infrastructure;
 /// abstract and has a sealed subclass per provider (…OnSqlite, …OnPostgres).</summary>
 public abstract class ServiceOnProvider : IDisposable
 {
-    protected ServiceOnProvider(DatabaseProvider provider)
+    protected ServiceOnProvider(DatabaseProvider provider, IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
-        Factory = new(provider: provider);
+        Factory = new(settings, provider, clock);
         Client = Factory.CreateClient();
     }
 

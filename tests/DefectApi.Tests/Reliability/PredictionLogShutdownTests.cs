@@ -51,10 +51,10 @@ public sealed class PredictionLogShutdownTests : IAsyncLifetime
         await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
         await connection.OpenAsync();
         var command = connection.CreateCommand();
-        command.CommandText = "SELECT PredictionId FROM PredictionLog";
+        command.CommandText = "SELECT PredictionId FROM LoggedAnswers";
         var logged = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) logged.Add(reader.GetGuid(0).ToString());
+            while (await reader.ReadAsync()) logged.Add(DefectApi.Monitoring.PredictionIds.FromBytes((byte[])reader[0]).ToString());
         Assert.Equal(50, ids.Count);
         Assert.Equal(ids.Order(), logged.Order());
     }
