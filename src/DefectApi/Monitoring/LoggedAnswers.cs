@@ -131,7 +131,9 @@ public sealed class LogSegments
     public static LogSegment Create(string deployment, Guid modelId, Guid? shadowModelId, IReadOnlyList<string> columns)
     {
         var json = JsonSerializer.Serialize(columns);
-        long id = PredictionKeys.Hash(deployment, $"{modelId:N}/{shadowModelId:N}", json);
+        // SHA-256's first eight bytes: a segment is named once per batch, and two segments must never share a name.
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{deployment}\u001f{modelId:N}/{shadowModelId:N}\u001f{json}"));
+        long id = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(digest);
         return new LogSegment { Id = id, DeploymentName = deployment, ModelId = modelId, ShadowModelId = shadowModelId, Columns = json };
     }
 }

@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace DefectApi.Monitoring;
 
@@ -35,18 +33,34 @@ public static class PredictionIds
     }
 }
 
-/// <summary>The index of declared key columns: each value is kept as a 64-bit hash of deployment, column and value
-/// (SHA-256's first eight bytes), so that a serial costs an integer in the log row whatever its length. A lookup
-/// reads the logged line back and compares the value itself, so a collision never joins the wrong part.</summary>
+/// <summary>The index of declared key columns: each value is kept as a 64-bit FNV-1a hash of deployment, column and
+/// value, so that a serial costs an integer in the log row whatever its length, and hashing it costs the writer no
+/// allocation. A lookup reads the logged line back and compares the value itself, so a collision never joins the
+/// wrong part; it only costs a second look.</summary>
 public static class PredictionKeys
 {
     /// <summary>Declared key columns a deployment may have: each is a column (and an index) of the log.</summary>
     public const int MaxColumns = 3;
 
+    const ulong Offset = 14695981039346656037, Prime = 1099511628211;
+
     public static long Hash(string deployment, string column, string value)
     {
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{deployment}\u001f{column}\u001f{value}"), digest);
-        return BinaryPrimitives.ReadInt64LittleEndian(digest);
+        ulong hash = Offset;
+        hash = Add(hash, deployment);
+        hash = Add(hash, column);
+        hash = Add(hash, value);
+        return (long)hash;
+    }
+
+    /// <summary>FNV-1a over the text's UTF-16 code units, then a separator no text holds.</summary>
+    static ulong Add(ulong hash, string text)
+    {
+        foreach (char c in text)
+        {
+            hash = (hash ^ (byte)c) * Prime;
+            hash = (hash ^ (byte)(c >> 8)) * Prime;
+        }
+        return (hash ^ 0x1F) * Prime;
     }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
@@ -140,9 +141,9 @@ internal static class PredictionLogStore
                     });
             if (rows.Count == 0) return;
             after = rows[^1].PredictionId;
-            await using var transaction = await target.Database.GetDbConnection().BeginTransactionAsync(ct);
+            // Inside the copy's one transaction: a copy that fails leaves nothing behind.
+            var transaction = target.Database.CurrentTransaction?.GetDbTransaction();
             await AppendAsync(new MonitoringSql(target.Database.GetDbConnection(), transaction), rows, ct);
-            await transaction.CommitAsync(ct);
         }
     }
 }
