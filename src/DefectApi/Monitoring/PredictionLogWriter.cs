@@ -19,6 +19,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
     IOptions<PredictionLogOptions> options, ILogger<PredictionLogWriter> logger) : BackgroundService
 {
     const int Attempts = 3;
+    const int ChunkSize = 1_000;
     const int SweepLimit = 5_000;
     static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
     readonly SemaphoreSlim _writing = new(1, 1);
@@ -58,7 +59,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
             {
                 if (queued.Count > 0)
                 {
-                    await WriteAsync(queued);
+                    await WriteInChunksAsync(queued);
                     log.NoteSweepNeeded();
                 }
             }
@@ -73,14 +74,33 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
         }
     }
 
-    async Task WriteAsync(QueuedEntries queued)
+    /// <summary>A flush is written a chunk at a time, each in its own transaction, yielding in between: every list and
+    /// map of a chunk stays below the large-object heap (whose churn made full collections, the logged path's tail),
+    /// and the requests get the cores back between chunks.</summary>
+    async Task WriteInChunksAsync(QueuedEntries queued)
+    {
+        Dictionary<string, DeploymentLogging>? deployments = null;
+        var chunk = new List<QueuedEntry>(ChunkSize);
+        foreach (var entry in queued.Entries())
+        {
+            chunk.Add(entry);
+            if (chunk.Count < ChunkSize) continue;
+            deployments ??= await DeploymentsAsync(queued);
+            await WriteAsync(chunk, deployments);
+            chunk.Clear();
+            await Task.Yield();
+        }
+        if (chunk.Count > 0) await WriteAsync(chunk, deployments ?? await DeploymentsAsync(queued));
+    }
+
+    async Task WriteAsync(List<QueuedEntry> chunk, Dictionary<string, DeploymentLogging> deployments)
     {
         LogBatch batch;
-        try { batch = await BuildAsync(queued); }
+        try { batch = await BuildAsync(chunk, deployments); }
         catch (Exception e)
         {
-            logger.LogError(e, "{Count} logged predictions could not be prepared and are lost.", queued.Count);
-            log.CountLost(queued.Count);
+            logger.LogError(e, "{Count} logged predictions could not be prepared and are lost.", chunk.Count);
+            log.CountLost(chunk.Count);
             return;
         }
         for (int attempt = 1; ; attempt++)
@@ -105,16 +125,15 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
         }
     }
 
-    async Task<LogBatch> BuildAsync(QueuedEntries queued)
+    async Task<LogBatch> BuildAsync(List<QueuedEntry> chunk, Dictionary<string, DeploymentLogging> deployments)
     {
         var byStream = new Dictionary<int, List<QueuedEntry>>();
-        foreach (var entry in queued.Entries())
+        foreach (var entry in chunk)
         {
             if (!byStream.TryGetValue(entry.Stream, out var entries)) byStream[entry.Stream] = entries = [];
             entries.Add(entry);
         }
         var streams = byStream.Keys.ToDictionary(id => id, log.Stream);
-        var deployments = await DeploymentsAsync(streams.Values.Select(s => s.Deployment).Distinct().ToList());
         var batch = new LogBatch();
         foreach (var (id, entries) in byStream)
             await batch.AddAsync(streams[id], entries, deployments.GetValueOrDefault(streams[id].Deployment), models,
@@ -122,8 +141,12 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
         return batch;
     }
 
-    async Task<Dictionary<string, DeploymentLogging>> DeploymentsAsync(List<string> names)
+    /// <summary>The challenger and keys of every deployment with answers in the flush, read once per flush.</summary>
+    async Task<Dictionary<string, DeploymentLogging>> DeploymentsAsync(QueuedEntries queued)
     {
+        var streamIds = new HashSet<int>();
+        foreach (var entry in queued.Entries()) streamIds.Add(entry.Stream);
+        var names = streamIds.Select(id => log.Stream(id).Deployment).Distinct().ToList();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
         return await db.Deployments.AsNoTracking().Where(d => names.Contains(d.Name))
