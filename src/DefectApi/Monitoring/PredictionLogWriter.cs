@@ -79,47 +79,45 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
     /// and the requests get the cores back between chunks.</summary>
     async Task WriteInChunksAsync(QueuedEntries queued)
     {
-        Dictionary<string, DeploymentLogging>? deployments = null;
+        _flushDeployments = null;
         var chunk = new List<QueuedEntry>(ChunkSize);
         foreach (var entry in queued.Entries())
         {
             chunk.Add(entry);
             if (chunk.Count < ChunkSize) continue;
-            deployments ??= await DeploymentsAsync(queued);
-            await WriteAsync(chunk, deployments);
+            await WriteAsync(chunk, queued);
             chunk.Clear();
             await Task.Yield();
         }
-        if (chunk.Count > 0) await WriteAsync(chunk, deployments ?? await DeploymentsAsync(queued));
+        if (chunk.Count > 0) await WriteAsync(chunk, queued);
     }
 
-    async Task WriteAsync(List<QueuedEntry> chunk, Dictionary<string, DeploymentLogging> deployments)
+    Dictionary<string, DeploymentLogging>? _flushDeployments;
+
+    /// <summary>One chunk, tried again while the database is away for a moment (reading the deployments included:
+    /// nothing here may stop the writer), then counted as lost.</summary>
+    async Task WriteAsync(List<QueuedEntry> chunk, QueuedEntries queued)
     {
-        LogBatch batch;
-        try { batch = await BuildAsync(chunk, deployments); }
-        catch (Exception e)
-        {
-            logger.LogError(e, "{Count} logged predictions could not be prepared and are lost.", chunk.Count);
-            log.CountLost(chunk.Count);
-            return;
-        }
+        LogBatch? batch = null;
         for (int attempt = 1; ; attempt++)
         {
             try
             {
+                _flushDeployments ??= await DeploymentsAsync(queued);
+                batch ??= await BuildAsync(chunk, _flushDeployments);
                 await StoreAsync(batch);
                 foreach (var segment in batch.Segments.Values) segments.Remember(segment);
                 return;
             }
             catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException && attempt < Attempts)
             {
-                logger.LogWarning(e, "Writing {Count} logged predictions failed (attempt {Attempt} of {Attempts}); retrying.", batch.Rows.Count, attempt, Attempts);
+                logger.LogWarning(e, "Writing {Count} logged predictions failed (attempt {Attempt} of {Attempts}); retrying.", chunk.Count, attempt, Attempts);
                 await Task.Delay(TimeSpan.FromSeconds(attempt));
             }
             catch (Exception e)
             {
-                logger.LogError(e, "{Count} logged predictions could not be written and are lost.", batch.Rows.Count);
-                log.CountLost(batch.Rows.Count);
+                logger.LogError(e, "{Count} logged predictions could not be written and are lost.", chunk.Count);
+                log.CountLost(chunk.Count);
                 return;
             }
         }
