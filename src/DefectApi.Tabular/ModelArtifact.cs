@@ -267,14 +267,16 @@ public sealed class ModelArtifact
     public LoggedScore LoggedAnswer(Prediction prediction)
     {
         ArgumentNullException.ThrowIfNull(prediction);
-        int label = prediction.Label is { } name && Classes is { } classes ? IndexOfClass(classes, name) : -1;
+        int label = prediction.Label is { } name ? ClassIndex(name) : -1;
         double score = prediction.Probability ?? prediction.Value
             ?? (prediction.Label is { } l && prediction.Probabilities?.TryGetValue(l, out double p) == true ? p : double.NaN);
         return new LoggedScore(score, label);
     }
 
-    private static int IndexOfClass(IReadOnlyList<string> classes, string name)
+    /// <summary>A class's position in <see cref="Classes"/>; -1 for a name that is none of them, and for regression.</summary>
+    public int ClassIndex(string name)
     {
+        if (Classes is not { } classes) return -1;
         for (int i = 0; i < classes.Count; i++) if (classes[i] == name) return i;
         return -1;
     }

@@ -65,7 +65,7 @@ internal sealed class LegacyLogConversion(DefectDbContext db, ModelCache models,
         foreach (var row in rows.Where(r => !r.Shadow))
         {
             var model = (await models.GetAsync(row.ModelId, ct))?.Artifact;
-            int label = row.Label is { } name && model?.Classes is { } classes ? IndexOf(classes, name) : -1;
+            int label = row.Label is { } name && model is not null ? model.ClassIndex(name) : -1;
             queue.Add(row.Deployment, row.ModelId, System.Text.Encoding.UTF8.GetBytes(row.Input), new Tabular.LoggedScore(row.Score ?? double.NaN, label),
                 row.PredictionId);
         }
@@ -113,11 +113,5 @@ internal sealed class LegacyLogConversion(DefectDbContext db, ModelCache models,
         }
         await PredictionLogStore.AddToRollupsAsync(sql, rollups, ct);
         await transaction.CommitAsync(ct);
-    }
-
-    static int IndexOf(IReadOnlyList<string> classes, string name)
-    {
-        for (int i = 0; i < classes.Count; i++) if (classes[i] == name) return i;
-        return -1;
     }
 }

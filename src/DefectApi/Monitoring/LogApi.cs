@@ -39,7 +39,7 @@ public static class LogApi
         DefectDbContext db, LogSegments segments, TimeProvider clock, CancellationToken ct)
     {
         if (!await db.Deployments.AnyAsync(d => d.Name == name, ct)) return DeploymentsApi.NotFound(name);
-        var (start, end, errors) = Range(from, to, clock);
+        var (start, end, errors) = MonitoringApi.Range(from ?? DateTime.UnixEpoch, to, clock);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid range");
         return new LogCsv(new LogExport(db, segments), name, start, end);
     }
@@ -61,7 +61,7 @@ public static class LogApi
     {
         var deployment = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.Name == name, ct);
         if (deployment is null) return DeploymentsApi.NotFound(name);
-        var (start, end, errors) = Range(request?.From, request?.To, clock);
+        var (start, end, errors) = MonitoringApi.Range(request?.From ?? DateTime.UnixEpoch, request?.To, clock);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid range");
         var target = (await models.GetAsync(deployment.ModelId, ct))!.Artifact.Target;
         bool withOutcomesOnly = request?.WithOutcomesOnly ?? true;
@@ -107,14 +107,4 @@ public static class LogApi
     static ValidationProblem NothingLogged(string name, bool withOutcomesOnly) => TypedResults.ValidationProblem(
         new Dictionary<string, string[]> { ["from"] = [$"No answer logged through '{name}' in this range{(withOutcomesOnly ? " has an outcome yet (set withOutcomesOnly to false to take them all)" : "")}."] },
         title: "Nothing to make a dataset of");
-
-    /// <summary>from/to as given (UTC), defaulting to the whole log kept; from must come before to.</summary>
-    static (DateTime From, DateTime To, Dictionary<string, string[]> Errors) Range(DateTime? from, DateTime? to, TimeProvider clock)
-    {
-        var errors = new Dictionary<string, string[]>();
-        var end = to?.ToUniversalTime() ?? clock.GetUtcNow().UtcDateTime.AddSeconds(1);
-        var start = from?.ToUniversalTime() ?? DateTime.UnixEpoch;
-        if (start >= end) errors["from"] = ["from must be before to."];
-        return (start, end, errors);
-    }
 }

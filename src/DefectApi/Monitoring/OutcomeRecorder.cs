@@ -46,11 +46,12 @@ public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSe
             {
                 var hashes = outcomes.Select(o => KeyText.Hash(name, keyColumn, o.Key!)).ToList();
                 var found = (await answers.ByKeyHashAsync(sql, hashes, ct)).GroupBy(f => f.Hash).ToDictionary(g => g.Key, g => g.Select(f => f.Row).ToList());
+                var none = new Dictionary<Guid, AnsweredRow>();
                 for (int i = 0; i < outcomes.Count; i++)
                 {
                     var o = outcomes[i];
                     var stored = new StoredOutcome(0, name, null, hashes[i], keyColumn, o.Key, o.Actual, false);
-                    if (OutcomeJoins.Match(stored, new Dictionary<Guid, AnsweredRow>(), found) is { } row) rows[o.Index] = row;
+                    if (OutcomeJoins.Match(stored, none, found) is { } row) rows[o.Index] = row;
                 }
             }
 
