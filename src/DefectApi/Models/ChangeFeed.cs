@@ -49,15 +49,14 @@ public sealed partial class ChangeFeed(
         var deployments = await db.Deployments.AsNoTracking().Select(d => new { d.Name, d.ModelId }).ToDictionaryAsync(d => d.Name, d => d.ModelId, ct);
         routes.Replace(deployments, version);
 
+        // Read even when nothing is cached: the query is then compiled at start, not on the first poll after a model is
+        // loaded, which is when a move is being followed (a few hundred milliseconds on a busy 2-core machine).
         var cached = models.CachedRevisions();
-        if (cached.Count > 0)
-        {
-            var ids = cached.Keys.ToList();
-            var stored = await db.Models.AsNoTracking().Where(m => ids.Contains(m.Id)).Select(m => new { m.Id, m.Revision })
-                .ToDictionaryAsync(m => m.Id, m => m.Revision, ct);
-            foreach (var (id, revision) in cached)
-                if (!stored.TryGetValue(id, out var current) || current != revision) models.Invalidate(id);
-        }
+        var ids = cached.Keys.ToList();
+        var stored = await db.Models.AsNoTracking().Where(m => ids.Contains(m.Id)).Select(m => new { m.Id, m.Revision })
+            .ToDictionaryAsync(m => m.Id, m => m.Revision, ct);
+        foreach (var (id, revision) in cached)
+            if (!stored.TryGetValue(id, out var current) || current != revision) models.Invalidate(id);
 
         if (database.Provider == DatabaseProvider.Postgres && clock.GetUtcNow() - _lastSweep > SweepInterval)
         {

@@ -31,6 +31,7 @@ public sealed class ModelCache(IServiceScopeFactory scopes, Telemetry.ServiceMet
     }
 
     readonly ConcurrentDictionary<Guid, Slot> _models = new();
+    readonly ConcurrentDictionary<Guid, Lazy<Task<Entry?>>> _loading = new();
     readonly Lock _admission = new();
     long _uses;
     long _invalidations;
@@ -46,6 +47,18 @@ public sealed class ModelCache(IServiceScopeFactory scopes, Telemetry.ServiceMet
             cached.LastUsed = Interlocked.Increment(ref _uses);
             return cached.Entry;
         }
+        if (!admit) return await LoadAsync(id, admit: false, ct);
+        // Requests that miss the same model together share one read: after a move under load, each would otherwise
+        // read and parse the same blob, and the copies would hold the thread pool up when it matters most.
+        var load = new Lazy<Task<Entry?>>(() => LoadAsync(id, admit: true, CancellationToken.None));
+        var shared = _loading.GetOrAdd(id, load);
+        if (shared == load)
+            _ = load.Value.ContinueWith(_ => _loading.TryRemove(KeyValuePair.Create(id, load)), TaskScheduler.Default);
+        return await shared.Value.WaitAsync(ct);
+    }
+
+    async Task<Entry?> LoadAsync(Guid id, bool admit, CancellationToken ct)
+    {
         // An invalidation while this read runs may mean that the read saw the old row: then the entry is answered but
         // not kept, so the cache never holds a value older than the last committed write.
         var generation = Volatile.Read(ref _invalidations);
@@ -61,7 +74,7 @@ public sealed class ModelCache(IServiceScopeFactory scopes, Telemetry.ServiceMet
         lock (_admission)
         {
             if (_invalidations != generation) return entry;
-            if (_models.TryGetValue(id, out cached)) return cached.Entry;
+            if (_models.TryGetValue(id, out var cached)) return cached.Entry;
             _models[id] = new Slot(entry, Interlocked.Increment(ref _uses));
             EvictLeastRecentlyUsed();
         }
@@ -84,6 +97,8 @@ public sealed class ModelCache(IServiceScopeFactory scopes, Telemetry.ServiceMet
         {
             _invalidations++;
             _models.TryRemove(id, out _);
+            // A request from now on must not join a read that may have seen the old row.
+            _loading.TryRemove(id, out _);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using DefectApi.Data;
 using DefectApi.Models;
@@ -46,5 +47,35 @@ public sealed class ModelCacheTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/models")).StatusCode);
 
         Assert.Equal([trained], cache.CachedRevisions().Keys);
+    }
+
+    [Fact]
+    public async Task RequestsThatMissTheSameModelTogetherShareOneRead()
+    {
+        var client = _factory.CreateClient();
+        var trained = Guid.Parse((await client.TrainAsync(TestData.EfficiencyCsv(), "efficiency", new { epochs = 2 })).GetProperty("modelId").GetString()!);
+        var cache = _factory.Services.GetRequiredService<ModelCache>();
+        cache.Invalidate(trained);
+        var reads = 0;
+        using var listener = new MeterListener();
+        var meters = _factory.Services.GetRequiredService<IMeterFactory>();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "defectapi.model.load.duration" && instrument.Meter.Scope == meters) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref reads));
+        listener.Start();
+
+        // Released together, as the requests that arrive just after a move are.
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var requests = Enumerable.Range(0, 16).Select(async _ => { await start.Task; return await cache.GetAsync(trained, CancellationToken.None); }).ToList();
+        start.SetResult();
+        var entries = await Task.WhenAll(requests);
+
+        Assert.All(entries, e => Assert.Same(entries[0], e));
+        Assert.Equal(1, reads);
+        // Once read, the model is served from memory.
+        await cache.GetAsync(trained, CancellationToken.None);
+        Assert.Equal(1, reads);
     }
 }
