@@ -27,7 +27,7 @@ public sealed class ModelArtifact
             throw new InvalidDataException("The networks do not match the model's inputs or outputs.");
         Target = target;
         TargetSpec = targetSpec;
-        Members = members;
+        Members = members as Ensemble ?? new Ensemble(members);
         Dropped = dropped;
         Validation = validation;
         Sample = sample ?? [];
@@ -117,7 +117,7 @@ public sealed class ModelArtifact
     }
 
     internal TargetSpec TargetSpec { get; }
-    internal IReadOnlyList<EnsembleMember> Members { get; }
+    internal Ensemble Members { get; }
     internal ValidationOutputs Validation { get; }
 
     /// <summary>A seeded sample of training records (input order) for partial dependence; empty in version-1 artifacts.</summary>
@@ -191,7 +191,7 @@ public sealed class ModelArtifact
     public PredictionBatch Score(RecordBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var encoders = Members[0].Pipeline.Encoders;
+        var encoders = Members.Encoders;
         var errors = new List<RecordError>();
         for (int i = 0; i < batch.ReadErrors.Count && errors.Count < MaxErrors; i++) errors.Add(batch.ReadErrors[i]);
         var cells = batch.Cells;

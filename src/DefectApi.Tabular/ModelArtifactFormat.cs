@@ -9,7 +9,8 @@ namespace DefectApi.Tabular;
 
 /// <summary>
 /// The artifact blob: "DAMA" | int32 version | payload | SHA-256 of everything before it. The payload holds the
-/// target, the dropped columns, the threshold, each member's fitted pipeline and network (engine format) and the
+/// target, the dropped columns, the threshold, the fitted preprocessing (one for all members since format 4, one per
+/// member before), each member's network (engine format) and the
 /// validation outputs and actuals from which metrics and the threshold table are recomputed on load. Written with
 /// BinaryWriter (little-endian, length-prefixed UTF-8 strings); nothing in it depends on time or machine, so the
 /// same training gives the same bytes.
@@ -17,9 +18,12 @@ namespace DefectApi.Tabular;
 internal static class ModelArtifactFormat
 {
     private static ReadOnlySpan<byte> Magic => "DAMA"u8;
-    /// <summary>3 appended the training profile (a flag, then the profile when there is one); 2 added the training
-    /// sample; 1 and 2 are still read (their models have no profile, and 1 no sample).</summary>
-    public const int Version = 3;
+    /// <summary>4 holds one preprocessing that every member reads, written once before the networks; 3 appended the
+    /// training profile (a flag, then the profile when there is one); 2 added the training sample. 1 to 3 hold a
+    /// preprocessing per member and are still read (their models have no profile before 3, and 1 no sample), and a
+    /// model read from them is written in format 3 again, so it keeps predicting exactly what it did.</summary>
+    public const int Version = 4;
+    private const int PerMemberPipelines = 3;
     private const int HashBytes = 32;
 
     public static byte[] Write(ModelArtifact model)
@@ -27,8 +31,9 @@ internal static class ModelArtifactFormat
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
         {
+            var shared = model.Members.SharedPipeline;
             writer.Write(Magic);
-            writer.Write(Version);
+            writer.Write(shared is null ? PerMemberPipelines : Version);
             writer.Write(model.Target);
             model.TargetSpec.Write(writer);
             writer.Write(model.Dropped.Count);
@@ -39,9 +44,10 @@ internal static class ModelArtifactFormat
             }
             writer.Write(model.Threshold ?? double.NaN);
             writer.Write(model.Members.Count);
+            shared?.Write(writer);
             foreach (var member in model.Members)
             {
-                member.Pipeline.Write(writer);
+                if (shared is null) member.Pipeline.Write(writer);
                 var bytes = member.Network.ToBytes();
                 writer.Write(bytes.Length);
                 writer.Write(bytes);
@@ -71,7 +77,7 @@ internal static class ModelArtifactFormat
             using var reader = new BinaryReader(new MemoryStream(blob, 0, body.Length), System.Text.Encoding.UTF8);
             reader.ReadBytes(Magic.Length);
             int version = reader.ReadInt32();
-            if (version is not (1 or 2 or Version)) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
+            if (version is not (1 or 2 or 3 or Version)) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
             string target = reader.ReadString();
             var spec = TargetSpec.Read(reader);
             int droppedCount = CheckedCount(reader.ReadInt32());
@@ -79,9 +85,10 @@ internal static class ModelArtifactFormat
             for (int i = 0; i < droppedCount; i++) dropped[i] = new DroppedColumn(reader.ReadString(), reader.ReadString());
             double threshold = reader.ReadDouble();
             var members = new EnsembleMember[CheckedCount(reader.ReadInt32())];
+            var shared = version >= 4 ? FeaturePipeline.Read(reader) : null;
             for (int i = 0; i < members.Length; i++)
             {
-                var pipeline = FeaturePipeline.Read(reader);
+                var pipeline = shared ?? FeaturePipeline.Read(reader);
                 members[i] = new EnsembleMember(pipeline, Network.FromBytes(reader.ReadBytes(CheckedCount(reader.ReadInt32()))));
             }
             var validation = new ValidationOutputs(ReadDoubles(reader), ReadDoubles(reader));

@@ -1,3 +1,4 @@
+using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Tests.Training;
 
 namespace DefectApi.Tabular.Tests;
@@ -87,6 +88,29 @@ public class ModelArtifactTests(TrainedModels models) : IClassFixture<TrainedMod
 
         Assert.Equal(0, allocated);
         Assert.Equal(Model.Predict([record]).Predictions[0].Probability!.Value, result[0], 12);
+    }
+
+    [Fact]
+    public void PackedNetworksAnswerWhatEachMemberOnItsOwnAnswers()
+    {
+        // The same members, each reading its own copy of the preprocessing: encoded and run one by one.
+        var copies = Model.Members.Select(m => m with { Pipeline = FeaturePipeline.Read(new BinaryReader(new MemoryStream(PipelineBytes(m.Pipeline)))) });
+        var oneByOne = new ModelArtifact(Model.Target, Model.TargetSpec, copies.ToArray(), Model.Dropped, Model.Threshold, Model.Validation);
+        var records = Enumerable.Range(0, 150).Select(i => (IReadOnlyDictionary<string, CellValue>)TrainedModels.Record(i % 10, i % 7 * 0.7)).ToList();
+
+        var packed = Model.Predict(records).Predictions;
+        var unpacked = oneByOne.Predict(records).Predictions;
+
+        Assert.NotNull(Model.Members.Packed);
+        Assert.Null(oneByOne.Members.Packed);
+        for (int i = 0; i < records.Count; i++) Assert.Equal(unpacked[i].Probability!.Value, packed[i].Probability!.Value, 1e-6);
+    }
+
+    static byte[] PipelineBytes(FeaturePipeline pipeline)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream)) pipeline.Write(writer);
+        return stream.ToArray();
     }
 
     [Fact]

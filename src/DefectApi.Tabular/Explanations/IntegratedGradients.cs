@@ -22,7 +22,9 @@ namespace DefectApi.Tabular.Explanations;
 /// </summary>
 internal static class IntegratedGradients
 {
-    public const int Steps = 64;
+    // 64 left sums 0.005 off on a small test model, whose quantile encodings bend the path at every knot; the midpoint
+    // rule's error there falls as 1 / Steps. The packed networks pay for the doubled rows.
+    public const int Steps = 128;
     private const double Difference = 1e-3;   // of the column's training span
 
     public static Explanation Explain(ModelProbe probe, IReadOnlyList<InputRange> ranges, CellValue[] record, int top)

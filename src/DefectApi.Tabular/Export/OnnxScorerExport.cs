@@ -25,17 +25,25 @@ internal static class OnnxScorerExport
         var inputs = encoders.Select(InputOf).ToArray();
         var inputTypes = inputs.Select(i => i.Type == OnnxType.Double ? "double" : "string").ToArray();
         var memberOutputs = new List<string>();
+        // A preprocessing that members share (artifact format 4) is stated once, as the service encodes once.
+        var encoded = new Dictionary<FeaturePipeline, string>(ReferenceEqualityComparer.Instance);
         for (int m = 0; m < model.Members.Count; m++)
         {
             var member = model.Members[m];
-            var features = new string[encoders.Count];
-            for (int e = 0; e < encoders.Count; e++)
+            if (!encoded.TryGetValue(member.Pipeline, out var features))
             {
-                g.Prefix = $"member{m}/{encoders[e].Name}/";
-                features[e] = Encode(g, member.Pipeline.Encoders[e], inputs[e].Name);
+                string scope = model.Members.SharedPipeline is null ? $"member{m}/" : "preprocessing/";
+                var columns = new string[encoders.Count];
+                for (int e = 0; e < encoders.Count; e++)
+                {
+                    g.Prefix = $"{scope}{encoders[e].Name}/";
+                    columns[e] = Encode(g, member.Pipeline.Encoders[e], inputs[e].Name);
+                }
+                g.Prefix = scope;
+                encoded[member.Pipeline] = features = g.Concat(columns);
             }
             g.Prefix = $"member{m}/";
-            memberOutputs.Add(OutputFunction(g, model.TargetSpec, Network(g, member.Network, g.Concat(features))));
+            memberOutputs.Add(OutputFunction(g, model.TargetSpec, Network(g, member.Network, features)));
         }
         g.Prefix = "ensemble/";
         var mean = g.Div(memberOutputs.Count == 1 ? memberOutputs[0] : g.Op("Sum", memberOutputs), g.Scalar((double)memberOutputs.Count));

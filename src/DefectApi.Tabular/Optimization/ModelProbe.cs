@@ -5,7 +5,7 @@ namespace DefectApi.Tabular.Optimization;
 /// <summary>One number per record that search, explanations and partial dependence follow: binary the positive
 /// class's probability, regression the value in the target's unit, multiclass one class's probability. Records are
 /// rows of cells in the model's input order, evaluated in batches through every member's preprocessing and network.</summary>
-internal sealed class ModelProbe(IReadOnlyList<EnsembleMember> members, TargetSpec target, int output)
+internal sealed class ModelProbe(Ensemble members, TargetSpec target, int output)
 {
     public int Inputs => members[0].Pipeline.Encoders.Count;
 

@@ -3,9 +3,6 @@ using DefectApi.Tabular.Features;
 
 namespace DefectApi.Tabular.Training;
 
-/// <summary>One network of the model with the preprocessing fitted on its own training part.</summary>
-internal sealed record EnsembleMember(FeaturePipeline Pipeline, Network Network);
-
 /// <summary>Runs every member and averages their outputs in the target's terms: probabilities for classification
 /// (averaging probabilities, not logits, keeps each member's calibration), original units for regression.
 /// Results are rows × Outputs, row-major.</summary>
@@ -19,8 +16,7 @@ internal static class EnsembleOutputs
 
     /// <param name="cells">rows × inputs cells in the members' common input order</param>
     /// <param name="warnings">filled from the first member only, so a value warns once</param>
-    public static double[] Predict(IReadOnlyList<EnsembleMember> members, TargetSpec target, ReadOnlySpan<CellValue> cells, int rows,
-        List<string>?[]? warnings)
+    public static double[] Predict(Ensemble members, TargetSpec target, ReadOnlySpan<CellValue> cells, int rows, List<string>?[]? warnings)
     {
         var sum = new double[rows * target.Outputs];
         PredictInto(members, target, cells, rows, warnings, sum);
@@ -29,15 +25,27 @@ internal static class EnsembleOutputs
 
     /// <summary>As Predict, into <paramref name="result"/> (rows × Outputs): the model's part of a prediction, which
     /// allocates nothing but the warnings it reports.</summary>
-    public static void PredictInto(IReadOnlyList<EnsembleMember> members, TargetSpec target, ReadOnlySpan<CellValue> cells, int rows,
+    public static void PredictInto(Ensemble members, TargetSpec target, ReadOnlySpan<CellValue> cells, int rows,
         List<string>?[]? warnings, Span<double> result)
     {
         var sum = result[..(rows * target.Outputs)];
         sum.Clear();
-        for (int m = 0; m < members.Count; m++)
+        if (members.Packed is { } packed)
         {
-            var features = Encode(members[m].Pipeline, cells, rows, m == 0 ? warnings : null);
-            Accumulate(members[m].Network, target, features, rows, sum);
+            // One encoding, one pass of all networks, then each member's outputs in the target's terms.
+            var features = Encode(members.SharedPipeline!, cells, rows, warnings);
+            int block = rows * target.Outputs;
+            var raw = Rent(ref t_raw, members.Count * block).AsSpan(0, members.Count * block);
+            packed.Predict(features, rows, raw);
+            for (int m = 0; m < members.Count; m++) AddInTargetTerms(target, raw.Slice(m * block, block), rows, sum);
+        }
+        else
+        {
+            for (int m = 0; m < members.Count; m++)
+            {
+                var features = Encode(members[m].Pipeline, cells, rows, m == 0 ? warnings : null);
+                Accumulate(members[m].Network, target, features, rows, sum);
+            }
         }
         for (int i = 0; i < sum.Length; i++) sum[i] /= members.Count;
     }
@@ -70,9 +78,15 @@ internal static class EnsembleOutputs
     /// <summary>Adds one network's outputs for already-encoded rows, turned into the target's terms.</summary>
     public static void Accumulate(Network network, TargetSpec target, ReadOnlySpan<float> features, int rows, Span<double> sum)
     {
-        int outputs = target.Outputs;
-        var raw = Rent(ref t_raw, rows * outputs).AsSpan(0, rows * outputs);
+        var raw = Rent(ref t_raw, rows * target.Outputs).AsSpan(0, rows * target.Outputs);
         network.Predict(features, rows, raw);
+        AddInTargetTerms(target, raw, rows, sum);
+    }
+
+    /// <summary>Adds one network's raw outputs (rows × Outputs) as probabilities or values in the target's unit.</summary>
+    private static void AddInTargetTerms(TargetSpec target, ReadOnlySpan<float> raw, int rows, Span<double> sum)
+    {
+        int outputs = target.Outputs;
         var probabilities = Rent(ref t_probabilities, outputs).AsSpan(0, outputs);
         for (int r = 0; r < rows; r++)
         {

@@ -75,7 +75,7 @@ public class TrainingProfileTests(TrainedModels models) : IClassFixture<TrainedM
 
         var loaded = ModelArtifact.FromBytes(bytes);
 
-        Assert.Equal(3, BitConverter.ToInt32(bytes, 4));
+        Assert.Equal(4, BitConverter.ToInt32(bytes, 4));
         Assert.Equal(bytes, loaded.ToBytes());
         Assert.NotNull(loaded.Profile);
         foreach (var (want, got) in models.Binary.Profile!.Columns.Append(models.Binary.Profile.Output)

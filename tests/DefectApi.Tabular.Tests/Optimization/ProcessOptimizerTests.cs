@@ -1,4 +1,5 @@
 using System.Globalization;
+using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Optimization;
 using DefectApi.Tabular.Tests.Training;
 using DefectApi.Tabular.Training;
@@ -67,7 +68,10 @@ public class ProcessOptimizerTests(TrainedModels models) : IClassFixture<Trained
     public void AVersionOneArtifactWithoutASampleStillLoadsAndItsSensitivityUsesTheBaseline()
     {
         var m = models.Binary;
-        var v3 = new ModelArtifact(m.Target, m.TargetSpec, m.Members, m.Dropped, m.Threshold, m.Validation, []).ToBytes();
+        // A preprocessing per member, as models before format 4 had, so that it is written in format 3.
+        var perMember = m.Members.Select(member => member with { Pipeline = Copy(member.Pipeline) }).ToArray();
+        var v3 = new ModelArtifact(m.Target, m.TargetSpec, perMember, m.Dropped, m.Threshold, m.Validation, []).ToBytes();
+        Assert.Equal(3, BitConverter.ToInt32(v3, 4));
         // Version 1 is version 3 without the trailing sample count (here 0) and profile flag (here false): drop them,
         // set the version, re-hash.
         var body = v3[..^37];
@@ -78,5 +82,14 @@ public class ProcessOptimizerTests(TrainedModels models) : IClassFixture<Trained
 
         Assert.Equal(m.Predict([TrainedModels.Record(5, 2)]).Predictions, loaded.Predict([TrainedModels.Record(5, 2)]).Predictions);
         Assert.Equal(11, loaded.Sensitivity("pressure", 11).Points!.Count);
+    }
+
+    static FeaturePipeline Copy(FeaturePipeline pipeline)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) pipeline.Write(writer);
+        stream.Position = 0;
+        using var reader = new BinaryReader(stream);
+        return FeaturePipeline.Read(reader);
     }
 }
