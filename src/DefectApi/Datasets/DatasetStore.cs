@@ -29,8 +29,9 @@ public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOption
             {
                 Delimiter = delimiter, DecimalSeparator = decimalSeparator, ChunkRows = limits.ChunkRows, MaxColumns = limits.MaxColumns,
             };
-            await using var sink = new ChunkSink(await dbs.CreateDbContextAsync(ct), id);
+            await using var sink = ChunkSink.For(await dbs.CreateDbContextAsync(ct), id);
             var ingested = await CsvIngestor.IngestAsync(limited, readOptions, sink, ct);
+            await sink.CompleteAsync(ct);
             return new Staged(id, ingested, sink.Count);
         }
         catch
@@ -82,21 +83,5 @@ public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOption
     {
         await db.DatasetChunks.Where(c => c.DatasetId == id).ExecuteDeleteAsync(ct);
         await db.Datasets.Where(d => d.Id == id).ExecuteDeleteAsync(ct);
-    }
-
-    /// <summary>Writes each chunk as it is encoded, so memory stays bounded by one chunk whatever the file size.</summary>
-    sealed class ChunkSink(DefectDbContext db, Guid datasetId) : IChunkSink, IAsyncDisposable
-    {
-        public int Count { get; private set; }
-
-        public async ValueTask WriteChunkAsync(int index, int rowCount, byte[] data, CancellationToken ct)
-        {
-            db.DatasetChunks.Add(new DatasetChunk { DatasetId = datasetId, Index = index, RowCount = rowCount, Data = data });
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-            Count++;
-        }
-
-        public ValueTask DisposeAsync() => db.DisposeAsync();
     }
 }
