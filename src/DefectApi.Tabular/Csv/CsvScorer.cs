@@ -24,7 +24,7 @@ public static class CsvScorer
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(model);
         await using var source = await CsvSource.OpenAsync(input, new CsvReadOptions(), ct);
-        var ordinals = InputOrdinals(source.Header, model.Members[0].Pipeline.Encoders);
+        var ordinals = InputOrdinals(source.Header, model.Members.Encoders);
         var dialect = source.Dialect;
         var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
         await using (writer.ConfigureAwait(false))

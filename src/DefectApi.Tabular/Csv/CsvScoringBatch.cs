@@ -35,7 +35,7 @@ internal sealed class CsvScoringBatch : IDisposable
     public CsvScoringBatch(ModelArtifact model, int[] ordinals, IReadOnlyList<string> header, CsvDialect dialect, ICsvPredictionLog? log)
     {
         _model = model;
-        _encoders = model.Members[0].Pipeline.Encoders;
+        _encoders = model.Members.Encoders;
         _ordinals = ordinals;
         _header = header;
         _columns = header.Count;

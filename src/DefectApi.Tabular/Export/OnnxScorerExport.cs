@@ -20,7 +20,7 @@ internal static class OnnxScorerExport
     public static byte[] Export(ModelArtifact model, string name, int version)
     {
         var g = new OnnxGraphBuilder();
-        var encoders = model.Members[0].Pipeline.Encoders;
+        var encoders = model.Members.Encoders;
         RequireOneDateOrder(model);
         var inputs = encoders.Select(InputOf).ToArray();
         var inputTypes = inputs.Select(i => i.Type == OnnxType.Double ? "double" : "string").ToArray();
@@ -144,7 +144,7 @@ internal static class OnnxScorerExport
     /// different days (each decided the date order on its own training part) cannot share it.</summary>
     private static void RequireOneDateOrder(ModelArtifact model)
     {
-        var encoders = model.Members[0].Pipeline.Encoders;
+        var encoders = model.Members.Encoders;
         for (int e = 0; e < encoders.Count; e++)
         {
             if (encoders[e] is not DatetimeEncoder first) continue;

@@ -7,7 +7,7 @@ namespace DefectApi.Tabular.Optimization;
 /// rows of cells in the model's input order, evaluated in batches through every member's preprocessing and network.</summary>
 internal sealed class ModelProbe(Ensemble members, TargetSpec target, int output)
 {
-    public int Inputs => members[0].Pipeline.Encoders.Count;
+    public int Inputs => members.Encoders.Count;
 
     /// <param name="cells">rows × Inputs cells, row-major</param>
     public double[] Evaluate(ReadOnlySpan<CellValue> cells)

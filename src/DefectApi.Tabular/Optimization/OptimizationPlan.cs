@@ -56,7 +56,7 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
             errors.Add(new FieldError("record", "is required: the record to improve, with every model input."));
             return null;
         }
-        var encoders = model.Members[0].Pipeline.Encoders;
+        var encoders = model.Members.Encoders;
         var cells = new CellValue[encoders.Count];
         for (int i = 0; i < encoders.Count; i++)
         {
@@ -147,7 +147,7 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
             return null;
         }
         if (adjust.Values!.Count == 0) { errors.Add(new FieldError($"{at}.values", "is empty: list at least one allowed value.")); return null; }
-        var encoder = model.Members[0].Pipeline.Encoders[input];
+        var encoder = model.Members.Encoders[input];
         int before = errors.Count;
         for (int v = 0; v < adjust.Values.Count; v++)
         {

@@ -19,9 +19,9 @@ public static class TabularTrainer
 
     /// <summary>
     /// Trains EnsembleSize networks, each on its own stratified split (cross-validation folds when there are several,
-    /// so together they learn from every row), all reading one feature pipeline fitted once on every labelled row (it
-    /// never sees a target, so validating on rows it was fitted on tells nothing a member learnt), so that scoring
-    /// encodes a record once: each network trained with early stopping, and the epoch with the best validation metric restored. Metrics,
+    /// so together they learn from every row). All read one feature pipeline, fitted once on every labelled row (it
+    /// never sees a target), so that scoring encodes a record once. Each network is trained with early stopping and
+    /// the epoch with the best validation metric restored. Metrics,
     /// threshold table and threshold come from the out-of-fold predictions: every validation row is scored only by
     /// members that never trained on it.
     /// </summary>
