@@ -43,7 +43,7 @@ public sealed class Chromium : IAsyncLifetime
             BaseURL = service.Service.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 },
         });
         context.SetDefaultTimeout(30_000);
-        var page = new DashboardPage(await context.NewPageAsync());
+        var page = new DashboardPage(await context.NewPageAsync(), service.Service);
         await page.Page.GotoAsync($"/{route}");
         if (waitUntilLoaded) await page.WaitUntilLoadedAsync();
         return page;

@@ -6,7 +6,7 @@ namespace DefectApi.Dashboard.Tests.Infrastructure;
 
 /// <summary>A page of the dashboard with the checks every test makes: no script errors, no serious accessibility
 /// violations, and a screenshot kept as an artifact.</summary>
-public sealed partial class DashboardPage(IPage page) : IAsyncDisposable
+public sealed partial class DashboardPage(IPage page, ServiceProcess service) : IAsyncDisposable
 {
     readonly List<string> _errors = Listen(page);
 
@@ -54,8 +54,25 @@ public sealed partial class DashboardPage(IPage page) : IAsyncDisposable
     {
         await GoAsync("#/datasets");
         await ChooseFileAsync(fileName, csv);
-        await page.WaitForURLAsync(DatasetRoute());
+        await ExplainedAsync("the uploaded dataset's page", () => page.WaitForURLAsync(DatasetRoute()));
         await WaitUntilLoadedAsync();
+    }
+
+    /// <summary>Runs a wait; when it times out, the failure says what the page and the service showed meanwhile (the
+    /// page's alerts and status lines, the service's log), so a failure on a CI machine can be understood from its log.</summary>
+    async Task ExplainedAsync(string awaited, Func<Task> wait)
+    {
+        try
+        {
+            await wait();
+        }
+        catch (TimeoutException e)
+        {
+            var shown = await page.EvaluateAsync<string>(
+                "() => [...document.querySelectorAll('[role=alert]:not([hidden]), [role=status]')].map(e => e.textContent.trim()).filter(Boolean).join(' | ')");
+            throw new TimeoutException(
+                $"Waiting for {awaited} at {page.Url} timed out. The page showed: {shown}\nThe service's last output:\n{service.RecentOutput()}", e);
+        }
     }
 
     /// <summary>Gives the upload's file input a file with this name and content, as the file picker would. The bytes
@@ -84,7 +101,7 @@ public sealed partial class DashboardPage(IPage page) : IAsyncDisposable
     public async Task TrainAsync(string target, int epochs, string hiddenLayers = "16", int? patience = null)
     {
         await StartTrainingAsync(target, epochs, hiddenLayers, patience);
-        await page.WaitForURLAsync(JobRoute());
+        await ExplainedAsync("the training job's page", () => page.WaitForURLAsync(JobRoute()));
         await WaitUntilLoadedAsync();
     }
 

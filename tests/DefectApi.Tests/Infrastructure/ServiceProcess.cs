@@ -8,7 +8,11 @@ namespace DefectApi.Tests.Infrastructure;
 /// <summary>The built service started as a real process (Kestrel on loopback), the way an operator runs it.</summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
+    /// <summary>How many of the service's last output lines are kept for a failing test to show.</summary>
+    const int KeptLines = 200;
+
     readonly Process _process;
+    readonly Queue<string> _output = new();
     public Uri BaseAddress { get; }
     public HttpClient Client { get; }
     public int ProcessId => _process.Id;
@@ -57,11 +61,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, line) => service.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => service.Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
@@ -75,6 +79,22 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
         await service.DisposeAsync();
         throw new TimeoutException("The service did not become ready within 60 s");
+    }
+
+    void Keep(string? line)
+    {
+        if (line is null) return;
+        lock (_output)
+        {
+            _output.Enqueue(line);
+            if (_output.Count > KeptLines) _output.Dequeue();
+        }
+    }
+
+    /// <summary>The service's last lines of output (its log), for the message of a test that failed against it.</summary>
+    public string RecentOutput()
+    {
+        lock (_output) return string.Join('\n', _output);
     }
 
     public static int FreePort()
