@@ -43,6 +43,7 @@ public static class DefectApiSetup
         services.AddOptions<BundleOptions>().BindConfiguration(BundleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddHostedService<SettingsSpellCheck>();
         services.AddApiProblemHandling();
         services.AddDefectDatabase();
         services.AddApiKeySecurity();
