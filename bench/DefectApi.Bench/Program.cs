@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "soak" => await SoakBench.RunAsync(args),
     "score" => await ScoreBench.RunAsync(args),
     "providers" => await ProvidersBench.RunAsync(args),
+    "training-load" => await TrainingLoadBench.RunAsync(args),
     "monitoring" => await MonitoringBench.RunAsync(args),
     _ => BenchArgs.Usage(),
 };

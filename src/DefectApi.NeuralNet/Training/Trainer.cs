@@ -46,6 +46,7 @@ public static class Trainer
             for (int start = 0; start < train.Rows; start += batch)
             {
                 cancel.ThrowIfCancellationRequested();
+                options.BetweenSteps?.Invoke();
                 if (stopEarly.IsCancellationRequested) { stoppedEarly = true; break; }
                 long stepStarted = chooser.StepStarting();
                 var (loss, weight) = Step(network, train, order.AsSpan(start, Math.Min(batch, train.Rows - start)), ws, options.Loss, optimizer, learningRate, ref rng, options.LabelSmoothing);
@@ -58,6 +59,7 @@ public static class Trainer
             double? validationLoss = null, metric = null;
             if (validating)
             {
+                options.BetweenSteps?.Invoke();
                 validationLoss = Evaluate(network, validation!, ws, options.Loss, targetsPerRow, validationOutputs);
                 if (options.ValidationMetric is { } f) metric = f(validationOutputs, validation!.Rows);
             }

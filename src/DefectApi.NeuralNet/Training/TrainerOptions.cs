@@ -23,6 +23,10 @@ public sealed record TrainerOptions
     // Called with the validation set's raw outputs (rows × Outputs, logits) and the row count after each
     // epoch; its result is reported as EpochReport.ValidationMetric. The array is reused between calls.
     public Func<float[], int, double>? ValidationMetric { get; init; }
+    // Called on the training thread before each batch step and each validation pass, outside the timed part of a
+    // step. It may block (to hand the core to other work for a while) or throw to end training, and must not touch the
+    // network: the results are the same whatever it does or however long it waits.
+    public Action? BetweenSteps { get; init; }
 
     internal void Validate()
     {

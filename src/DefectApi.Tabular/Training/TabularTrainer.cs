@@ -26,7 +26,14 @@ public static class TabularTrainer
     /// members that never trained on it.
     /// </summary>
     public static TrainingOutcome Train(TabularFrame frame, TabularTrainingOptions options, Action<TrainingProgress>? progress,
-        CancellationToken cancel, CancellationToken stopEarly)
+        CancellationToken cancel, CancellationToken stopEarly) => Train(frame, options, progress, cancel, stopEarly, slots: null);
+
+    /// <inheritdoc cref="Train(TabularFrame, TabularTrainingOptions, Action{TrainingProgress}?, CancellationToken, CancellationToken)"/>
+    /// <param name="slots">caps the members training at once, with other jobs that share it; each member takes one slot
+    /// (with <see cref="TabularTrainingOptions.Threads"/> above 1, members train in turn on that many engine threads and
+    /// the slot counts one). Null: members train one per core.</param>
+    public static TrainingOutcome Train(TabularFrame frame, TabularTrainingOptions options, Action<TrainingProgress>? progress,
+        CancellationToken cancel, CancellationToken stopEarly, TrainingSlots? slots)
     {
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(options);
@@ -56,12 +63,14 @@ public static class TabularTrainer
 
         var history = new List<EpochHistory>();
         var report = new ProgressReport(progress, history, members, options.Epochs);
-        var results = MemberRuns.Run(members, WorkersFor(options, members), cancel, m =>
+        var results = MemberRuns.Run(members, WorkersFor(options, members, slots), slots?.BelowNormalPriority ?? false, cancel, m =>
         {
+            using var slot = slots?.Enter(cancel);
             // A stop asked for before a member starts skips it: the members already trained make the model.
             if (m > 0 && stopEarly.IsCancellationRequested) return null;
             var (trainAt, validAt) = ValidationSplit.Part(folds, m % foldCount);
-            var (member, outputs) = TrainMember(pipeline, encoded, target, targets, trainAt, validAt, options, m, report, cancel, stopEarly);
+            Action? betweenSteps = slot is null ? null : () => slot.Yield(cancel);
+            var (member, outputs) = TrainMember(pipeline, encoded, target, targets, trainAt, validAt, options, m, report, betweenSteps, cancel, stopEarly);
             return new MemberResult(member, validAt, outputs);
         });
 
@@ -100,11 +109,12 @@ public static class TabularTrainer
         }
     }
 
-    /// <summary>Members train side by side, one per core, each on a single engine thread, when the engine itself is
-    /// asked for one thread (the default): small networks gain far more from two whole members at once than from
-    /// splitting each batch's matrix products. With more engine threads, members train one after another.</summary>
-    private static int WorkersFor(TabularTrainingOptions options, int members) =>
-        Math.Clamp(options.MemberWorkers ?? (options.Threads == 1 ? Environment.ProcessorCount : 1), 1, members);
+    /// <summary>Members train side by side, one per core (or per slot the cap can ever allow), each on a single engine
+    /// thread, when the engine itself is asked for one thread (the default): small networks gain far more from two
+    /// whole members at once than from splitting each batch's matrix products. With more engine threads, members train
+    /// one after another.</summary>
+    private static int WorkersFor(TabularTrainingOptions options, int members, TrainingSlots? slots) =>
+        Math.Clamp(options.MemberWorkers ?? (options.Threads == 1 ? slots?.Ceiling ?? Environment.ProcessorCount : 1), 1, members);
 
     private sealed record MemberResult(EnsembleMember Member, int[] ValidAt, double[] ValidationOutputs);
 
@@ -122,7 +132,7 @@ public static class TabularTrainer
 
     private static (EnsembleMember Member, double[] ValidationOutputs) TrainMember(FeaturePipeline pipeline, EncodedRows encoded,
         TargetSpec target, float[] targets, int[] trainAt, int[] validAt, TabularTrainingOptions options, int index,
-        ProgressReport report, CancellationToken cancel, CancellationToken stopEarly)
+        ProgressReport report, Action? betweenSteps, CancellationToken cancel, CancellationToken stopEarly)
     {
         float[] trainTargets = trainAt.Select(i => targets[i]).ToArray(), validTargets = validAt.Select(i => targets[i]).ToArray();
         var weights = options.WeighClasses ? ClassWeights.For(target, trainTargets) : null;
@@ -147,7 +157,7 @@ public static class TabularTrainer
             }
             return value;
         }
-        var result = Trainer.Fit(network, train, validation, recipe.TrainerOptions(seed, Observe),
+        var result = Trainer.Fit(network, train, validation, recipe.TrainerOptions(seed, Observe) with { BetweenSteps = betweenSteps },
             e => report.Epoch(index, e), cancel, stopEarly);
         report.MemberFinished(index);
         best?.CopyTo(result.Network.Parameters);

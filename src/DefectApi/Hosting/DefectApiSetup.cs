@@ -50,11 +50,13 @@ public static class DefectApiSetup
         services.AddDefectApiOpenApi();
         // Request records and parameters are checked against their DataAnnotations before a handler runs (400 with 'errors').
         services.AddValidation();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<TrainingHealthCheck>("training", tags: ["ready"]);
 
         services.AddScoped<DatasetStore>();
         services.AddSingleton<TrainingQueue>();
         services.AddSingleton<RunningJobs>();
+        services.AddSingleton<TrainingCores>();
         services.AddSingleton<JobEvents>();
         services.AddHostedService<TrainingWorker>();
         services.AddSingleton<ModelCache>();

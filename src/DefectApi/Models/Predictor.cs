@@ -9,11 +9,14 @@ namespace DefectApi.Models;
 
 /// <summary>The predict endpoints' shared body: JSON records in, predictions out in the same order; or a CSV body
 /// scored as it streams.</summary>
-public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetrics metrics, ModelLookup models, Monitoring.PredictionLog log)
+public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetrics metrics, ModelLookup models, Monitoring.PredictionLog log,
+    Training.TrainingCores trainingCores)
 {
     public async Task<Results<Ok<PredictResponse>, CsvScores, ValidationProblem, ProblemHttpResult>> PredictAsync(
         HttpRequest request, ModelSource source, CancellationToken ct)
     {
+        // On 1 or 2 cores, training keeps to one core while predictions arrive.
+        trainingCores.PredictionArrived();
         if (await models.FindAsync(source, ct) is not { } entry) return source.NotFound();
         string? deployment = source.Deployment;
         // A CSV body is streamed without limit and JSON has its own (Predictions:MaxJsonBytes): not Kestrel's fixed 30 MB.

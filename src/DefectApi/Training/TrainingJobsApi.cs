@@ -21,7 +21,8 @@ public static class TrainingJobsApi
         group.MapPost("/", CreateAsync).WithName("CreateTrainingJob").WithSummary("Queue a training job")
             .WithValidationTitle("Invalid training request")
             .WithDescription("Only datasetId and target are required; every other field has a default. Answers 202 at once; " +
-                "follow the job with GET /api/training-jobs/{id} or its /events stream. The job's 'request' shows every default it will use.");
+                "follow the job with GET /api/training-jobs/{id} or its /events stream. The job's 'request' shows every default it will use. " +
+                "A serve-only replica (Training:Enabled=false) accepts the job too: it waits in the database until a replica that trains claims it.");
 
         group.MapGet("/", ListAsync).WithName("ListTrainingJobs").WithSummary("List training jobs, newest first, optionally by status")
             .WithDescription("At most the 1000 newest jobs; ?status= keeps those in one state.")

@@ -7,7 +7,19 @@ public sealed class TrainingQueueOptions
 {
     public const string SectionName = "Training";
 
-    /// <summary>Jobs trained at the same time; each one uses every core, so one is the sensible default.</summary>
+    /// <summary>false makes a serve-only replica: it accepts jobs (they wait in the database, which is the queue) but
+    /// never claims one; replicas with training on that share its PostgreSQL database train them.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The most cores training uses in this replica: ensemble members training at once, over all its jobs
+    /// (each member trains on one thread). Unset: all but one core when there are more than 2; on 1 or 2 cores all of
+    /// them, but 1 while predictions are arriving (see <see cref="TrainingCores"/>).</summary>
+    [Range(1, 4096, ErrorMessage = "Training:MaxThreads must be at least 1: it is the most cores training may use. " +
+        "Leave it unset for the default (all cores but one on more than 2 cores; else all, but 1 while predictions are arriving).")]
+    public int? MaxThreads { get; set; }
+
+    /// <summary>Jobs trained at the same time; they share the cores that <see cref="MaxThreads"/> allows, so one is the
+    /// sensible default.</summary>
     [Range(1, 64)]
     public int MaxConcurrentJobs { get; set; } = 1;
 

@@ -13,9 +13,10 @@ namespace DefectApi.Training;
 /// <summary>Runs queued training jobs in the background, oldest first, <see cref="TrainingQueueOptions.MaxConcurrentJobs"/>
 /// at a time in each replica. The database is the queue: a worker claims a job with a conditional update and holds a
 /// lease it renews while training (<see cref="JobLease"/>), so a job whose replica died is found by its lapsed lease and
-/// finished by another.</summary>
+/// finished by another. With <see cref="TrainingQueueOptions.Enabled"/> false it claims nothing: the replica serves only.
+/// Jobs train on threads of their own below normal priority, within the cores <see cref="TrainingCores"/> allows.</summary>
 public sealed partial class TrainingWorker(
-    IServiceScopeFactory scopes, TrainingQueue queue, RunningJobs running, JobEvents events, ServiceMetrics metrics,
+    IServiceScopeFactory scopes, TrainingQueue queue, RunningJobs running, JobEvents events, ServiceMetrics metrics, TrainingCores cores,
     IOptions<TrainingQueueOptions> options, DatabaseConnection database, TimeProvider clock, ILogger<TrainingWorker> logger) : BackgroundService
 {
     static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(2);
@@ -24,6 +25,13 @@ public sealed partial class TrainingWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.Enabled)
+        {
+            // Not even the requeue below: on PostgreSQL the replicas that train requeue lapsed jobs, and on SQLite a
+            // later start with training on does.
+            LogServeOnly();
+            return;
+        }
         // One SQLite file serves one process: whatever it left running was this process's before a crash. Replicas on
         // PostgreSQL may be training right now: only lapsed leases tell that a replica died.
         try { await RequeueAbandonedAsync(atStart: database.Provider == DatabaseProvider.Sqlite, stoppingToken); }
@@ -109,8 +117,8 @@ public sealed partial class TrainingWorker(
         try
         {
             await ApplyRequestedStopAsync(jobId, control);
-            var outcome = await Task.Factory.StartNew(() => Train(jobId, control.StopEarly.Token, cancel.Token),
-                cancel.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            // A thread of its own, not the pool's: the pool serves requests, and this thread's priority is lowered for good.
+            var outcome = await TrainingThreads.RunBelowNormal("training job", () => Train(jobId, control.StopEarly.Token, cancel.Token));
             await lease.DisposeAsync();
             await CompleteAsync(jobId, outcome.Request, outcome.Result, stoppingToken);
         }
@@ -160,7 +168,7 @@ public sealed partial class TrainingWorker(
         var chunks = db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == dataset.Id).OrderBy(c => c.Index).Select(c => c.Data).AsEnumerable();
         var frame = TabularFrame.FromChunks(dataset.ReadColumns(), chunks);
         var progress = new ProgressWriter(scopes, events, metrics, jobId, clock);
-        var result = TabularTrainer.Train(frame, request.ToOptions(), progress.Report, cancel, stopEarly);
+        var result = TabularTrainer.Train(frame, request.ToOptions(), progress.Report, cancel, stopEarly, cores.Slots);
         progress.Flush();
         return new TrainedJob(request, result);
     }
@@ -253,6 +261,9 @@ public sealed partial class TrainingWorker(
             .Select(j => new { j.CancelRequested, j.KeepBestRequested }).SingleAsync();
         return (flags.CancelRequested, flags.KeepBestRequested);
     }
+
+    [LoggerMessage(LogLevel.Information, "Training is off on this replica (Training:Enabled=false): it serves predictions; the jobs it accepts wait for a replica with training on")]
+    partial void LogServeOnly();
 
     [LoggerMessage(LogLevel.Error, "Training worker error; retrying")]
     partial void LogWorkerError(Exception e);

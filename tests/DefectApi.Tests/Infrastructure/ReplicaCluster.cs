@@ -53,6 +53,16 @@ public sealed class ReplicaCluster : IAsyncDisposable
         return replica;
     }
 
+    /// <summary>A replica that differs from the others in <paramref name="settings"/> (environment names).</summary>
+    public async Task<ServiceProcess> AddReplicaAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var environment = Environment;
+        foreach (var (name, value) in settings) environment[name] = value;
+        var replica = await ServiceProcess.StartAsync(ServiceProcess.AppFolder(), environment);
+        _replicas.Add(replica);
+        return replica;
+    }
+
     /// <summary>The process id of the replica that holds a running job's lease, read from the database.</summary>
     public async Task<int?> TrainerOfAsync(string jobId)
     {
