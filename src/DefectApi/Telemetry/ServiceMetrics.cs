@@ -39,6 +39,9 @@ public sealed class ServiceMetrics
         // each worker saw is what an alert on "a job failed" can take increase() of.
         _jobsFinished = meter.CreateCounter<long>("defectapi.training.jobs.finished", "{job}",
             "Training jobs this replica's worker ended, by status (succeeded, failed, canceled). A job canceled while queued never reaches a worker.");
+        // Each status is exported from the start, at 0: Prometheus's increase() sees no rise in a series whose first
+        // sample is already 1, so the first failure after a start would raise no alert.
+        foreach (var status in (JobStatus[])[JobStatus.Succeeded, JobStatus.Failed, JobStatus.Canceled]) RecordJobsFinished(status, 0);
         // No status label: the name already says which jobs it counts.
         meter.CreateObservableGauge("defectapi.training.queue.length",
             () => CountJobs(scopes).Where(m => (string?)m.Tags[0].Value == "queued").Select(m => new Measurement<long>(m.Value)),

@@ -82,20 +82,9 @@ public sealed class MetricsTests : IDisposable
     }
 
     [Fact]
-    public async Task EachDeploymentsLiveMetricAndWorstDriftAreGauges()
+    public async Task EachDeploymentsLiveMetricTrainingMetricOutcomeCountAndWorstDriftAreGauges()
     {
-        var modelId = (await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 3, ensembleSize = 1 })).GetProperty("modelId").GetString();
-        (await _client.PutAsJsonAsync("/api/deployments/health-line-9", new { modelId })).EnsureSuccessStatusCode();
-        var answer = await (await _client.PostAsync("/api/deployments/health-line-9/predict", ApiClient.Json(
-            "{\"records\":[{\"Serial\":\"A\",\"Shift\":\"early\",\"Temperature [C]\":95,\"Speed [rpm]\":1900}," +
-            "{\"Serial\":\"B\",\"Shift\":\"late\",\"Temperature [C]\":61,\"Speed [rpm]\":1100}]}"))).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        await _factory.Services.GetRequiredService<DefectApi.Monitoring.PredictionLogWriter>().WriteQueuedAsync();
-        var ids = answer.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("predictionId").GetString()).ToArray();
-        (await _client.PostAsJsonAsync("/api/deployments/health-line-9/outcomes",
-            new { outcomes = new[] { new { predictionId = ids[0], actual = "1" }, new { predictionId = ids[1], actual = "0" } } })).EnsureSuccessStatusCode();
-
-        await _factory.Services.GetRequiredService<DefectApi.Monitoring.DeploymentHealth>().RefreshAsync(CancellationToken.None);
-        var text = await _client.GetStringAsync("/metrics");
+        var (modelId, text) = await JudgedDeployment.CreateAndScrapeAsync(_factory, _client, "health-line-9");
 
         Assert.Matches("defectapi_deployment_live_metric\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*metric=\"auc\")(?=[^}]*model=\"champion\")[^}]*\\} [0-9.]+", text);
         Assert.Matches("defectapi_deployment_drift_worst_psi\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*model=\"champion\")[^}]*\\} [0-9.]+", text);
