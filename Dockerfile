@@ -18,14 +18,16 @@ COPY src/DefectApi.Tabular/DefectApi.Tabular.csproj src/DefectApi.Tabular/
 COPY src/DefectApi.NeuralNet/DefectApi.NeuralNet.csproj src/DefectApi.NeuralNet/
 RUN dotnet restore src/DefectApi/DefectApi.csproj ${TARGETARCH:+-a "$TARGETARCH"}
 
-# The top-level appsettings.json is linked into the project and published beside the app.
-COPY appsettings.json ./
+# The top-level appsettings.json, LICENSE and NOTICE are linked into the project and published beside the app.
+COPY appsettings.json LICENSE NOTICE ./
 COPY src/ src/
 RUN dotnet publish src/DefectApi/DefectApi.csproj -c Release ${TARGETARCH:+-a "$TARGETARCH"} --no-restore -o /app
 
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
 WORKDIR /app
+LABEL org.opencontainers.image.title="DefectApi" \
+      org.opencontainers.image.licenses="Apache-2.0"
 
 # Configuration comes only from the published appsettings.json and the environment (docker run -e / compose
 # `environment:`, e.g. Auth__ApiKeys__0__Hash). The base image already sets ASPNETCORE_HTTP_PORTS=8080; it is

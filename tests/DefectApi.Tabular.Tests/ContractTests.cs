@@ -27,7 +27,8 @@ public class ContractTests
 
         Func<Stream, DefectApi.Tabular.Csv.CsvReadOptions, DefectApi.Tabular.Csv.IChunkSink, CancellationToken, Task<DefectApi.Tabular.Csv.IngestedDataset>> ingest =
             DefectApi.Tabular.Csv.CsvIngestor.IngestAsync;
-        Func<Stream, Stream, ModelArtifact, DefectApi.Tabular.Csv.ICsvPredictionLog?, CancellationToken, Task> score = DefectApi.Tabular.Csv.CsvScorer.ScoreAsync;
+        Func<Stream, Stream, ModelArtifact, DefectApi.Tabular.Csv.ICsvPredictionLog?, CancellationToken, Task<DefectApi.Tabular.Csv.CsvScoreCounts>> score =
+            DefectApi.Tabular.Csv.CsvScorer.ScoreAsync;
         Func<TabularFrame, DefectApi.Tabular.Training.TabularTrainingOptions, Action<DefectApi.Tabular.Training.TrainingProgress>?,
             CancellationToken, CancellationToken, DefectApi.Tabular.Training.TrainingOutcome> train = DefectApi.Tabular.Training.TabularTrainer.Train;
         Func<byte[], IReadOnlyList<CellValue[]>> rows = ChunkReader.ReadRows;

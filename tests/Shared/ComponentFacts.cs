@@ -11,3 +11,9 @@ public sealed class ChromiumFactAttribute : FactAttribute
 {
     public ChromiumFactAttribute() => Skip = ExternalComponent.Chromium.SkipReason;
 }
+
+/// <summary>A test that needs promtool: skipped where it is not installed (see <see cref="ExternalComponent"/>).</summary>
+public sealed class PromtoolFactAttribute : FactAttribute
+{
+    public PromtoolFactAttribute() => Skip = ExternalComponent.Promtool.SkipReason;
+}

@@ -18,6 +18,15 @@ public sealed record ExternalComponent(string Name, string InstallCommand, Func<
     public static readonly ExternalComponent Chromium = new("Chromium", "apt-get install -y chromium",
         () => File.Exists("/usr/bin/chromium"));
 
+    /// <summary>Prometheus's rule checker; Debian ships it in the prometheus package, with no package of its own.</summary>
+    public static readonly ExternalComponent Promtool = new("Prometheus's promtool", "apt-get install -y prometheus",
+        () => OnPath("promtool") is not null);
+
+    /// <summary>Where a program is found on PATH, as a shell would find it, or null.</summary>
+    public static string? OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, program)).FirstOrDefault(File.Exists);
+
     /// <summary>The newest installed server's bin folder, as Debian's postgresql package lays it out.</summary>
     public static string? PostgresBinaries()
     {

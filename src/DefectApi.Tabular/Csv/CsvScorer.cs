@@ -18,7 +18,9 @@ public static class CsvScorer
     /// the error column and empty prediction cells, and the stream goes on.
     /// </summary>
     /// <param name="log">when given, each answered row is handed to it and its id written in a predictionId column</param>
-    public static async Task ScoreAsync(Stream input, Stream output, ModelArtifact model, ICsvPredictionLog? log, CancellationToken ct)
+    /// <returns>how many rows got an answer and how many an error, once the whole file is written</returns>
+    public static async Task<CsvScoreCounts> ScoreAsync(Stream input, Stream output, ModelArtifact model, ICsvPredictionLog? log,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
@@ -27,6 +29,7 @@ public static class CsvScorer
         var ordinals = InputOrdinals(source.Header, model.Members.Encoders);
         var dialect = source.Dialect;
         var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        var counts = new CsvScoreCounts(0, 0);
         await using (writer.ConfigureAwait(false))
         {
             using var text = new CsvTextBuffer(dialect.Delimiter, dialect.DecimalSeparator);
@@ -37,20 +40,22 @@ public static class CsvScorer
             {
                 batch.Add(source);
                 if (batch.Count < BatchRows) continue;
-                await WriteAsync(batch, text, writer, ct);
+                counts += await WriteAsync(batch, text, writer, ct);
             }
-            if (batch.Count > 0) await WriteAsync(batch, text, writer, ct);
+            if (batch.Count > 0) counts += await WriteAsync(batch, text, writer, ct);
             if (text.Length > 0) await writer.WriteAsync(text.Written, ct);
             await writer.FlushAsync(ct);
         }
         await source.FinishAsync(ct);
+        return counts;
     }
 
-    private static async Task WriteAsync(CsvScoringBatch batch, CsvTextBuffer text, StreamWriter writer, CancellationToken ct)
+    private static async Task<CsvScoreCounts> WriteAsync(CsvScoringBatch batch, CsvTextBuffer text, StreamWriter writer, CancellationToken ct)
     {
-        batch.ScoreInto(text);
+        int rows = batch.Count, answered = batch.ScoreInto(text);
         await writer.WriteAsync(text.Written, ct);
         text.Clear();
+        return new CsvScoreCounts(answered, rows - answered);
     }
 
     private static int[] InputOrdinals(IReadOnlyList<string> header, IReadOnlyList<FeatureEncoder> encoders)
@@ -76,6 +81,12 @@ public static class CsvScorer
         if (logged) names = names.Prepend(PredictionIdColumn);
         return names.Append(ErrorColumn).Select(n => header.Contains(n) ? n + "_predicted" : n);
     }
+}
+
+/// <summary>The rows of a scored CSV file: those answered, and those that got an error in place of an answer.</summary>
+public readonly record struct CsvScoreCounts(long Answered, long Rejected)
+{
+    public static CsvScoreCounts operator +(CsvScoreCounts a, CsvScoreCounts b) => new(a.Answered + b.Answered, a.Rejected + b.Rejected);
 }
 
 /// <summary>Where CSV scoring reports each row it answered (a deployment's prediction log); the id it returns is

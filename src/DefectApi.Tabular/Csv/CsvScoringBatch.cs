@@ -98,12 +98,14 @@ internal sealed class CsvScoringBatch : IDisposable
     }
 
     /// <summary>Scores the sound rows and writes every row, in order: its input fields, its answers and its error.</summary>
-    public void ScoreInto(CsvTextBuffer text)
+    /// <returns>how many rows got an answer; the others got an error</returns>
+    public int ScoreInto(CsvTextBuffer text)
     {
         int inputs = _encoders.Count, outputs = _model.TargetSpec.Outputs;
         var valid = new List<int>(Count);
         for (int r = 0; r < Count; r++) if (_errors[r] is null) valid.Add(r);
         var answers = ArrayPool<double>.Shared.Rent(Math.Max(1, valid.Count * outputs));
+        int answered = 0;
         try
         {
             // valid ascends, so each sound row moves forward or stays: no row is overwritten before it is moved.
@@ -126,7 +128,11 @@ internal sealed class CsvScoringBatch : IDisposable
                     }
                     else error = ModelArtifact.NoFiniteAnswer;
                 }
-                if (error is null) text.Empty();
+                if (error is null)
+                {
+                    text.Empty();
+                    answered++;
+                }
                 else
                 {
                     if (_log is not null) text.Empty();
@@ -147,6 +153,7 @@ internal sealed class CsvScoringBatch : IDisposable
         Array.Clear(_cells, 0, _cellCount);   // the texts go with the batch
         _cellCount = 0;
         _passThrough.Clear();
+        return answered;
     }
 
     private static bool IsFinite(ReadOnlySpan<double> answer)

@@ -23,7 +23,7 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
         if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = null;
         if (MediaTypes.IsCsv(request.ContentType))
-            return new CsvScores(entry, deployment is not null && log.Enabled ? log.ForCsv(deployment, entry.Model.Id) : null);
+            return new CsvScores(entry, deployment is not null && log.Enabled ? log.ForCsv(deployment, entry.Model.Id) : null, metrics, deployment);
         if (!MediaTypes.IsJson(request.ContentType))
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
                 detail: $"Content-Type '{request.ContentType}' is not accepted. Send application/json {{ \"records\": [...] }} or a text/csv body with a header row.");
@@ -90,8 +90,9 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
         detail: "Fix the values listed in 'errors' (every record needs each model input, with a value of the right type) and send the request again.");
 
     /// <summary>Streams CSV in and out. The header is checked before anything is written, so a missing input column is
-    /// still a clean 400.</summary>
-    public sealed class CsvScores(ModelCache.Entry entry, ICsvPredictionLog? log) : IResult
+    /// still a clean 400. Its rows are counted in defectapi.predictions like JSON records, once the file is through (a
+    /// stream the caller breaks off is not counted).</summary>
+    public sealed class CsvScores(ModelCache.Entry entry, ICsvPredictionLog? log, ServiceMetrics metrics, string? deployment) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {
@@ -100,7 +101,9 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
             try
             {
                 await using var body = SpooledBody.Start(http.Request.Body, http.RequestAborted);
-                await CsvScorer.ScoreAsync(body, http.Response.Body, entry.Artifact, log, http.RequestAborted);
+                var counts = await CsvScorer.ScoreAsync(body, http.Response.Body, entry.Artifact, log, http.RequestAborted);
+                if (counts.Answered > 0) metrics.RecordPredictions(deployment, "ok", counts.Answered);
+                if (counts.Rejected > 0) metrics.RecordPredictions(deployment, "rejected", counts.Rejected);
             }
             catch (CsvFormatException) when (!http.Response.HasStarted)
             {

@@ -14,6 +14,7 @@ public sealed class ServiceMetrics
     readonly Counter<long> _predictions;
     readonly Histogram<double> _epochDuration;
     readonly Histogram<double> _modelLoad;
+    readonly Counter<long> _jobsFinished;
 
     // OpenTelemetry's default buckets (0, 5, 10, 25 … 10000) are made for milliseconds: every epoch and every model load
     // fell into the first one. These span a millisecond to ten minutes, about three buckets per decade.
@@ -34,14 +35,24 @@ public sealed class ServiceMetrics
         _epochDuration = meter.CreateHistogram("defectapi.training.epoch.duration", "s", "Wall time of one training epoch.", tags: null, EpochBuckets);
         _modelLoad = meter.CreateHistogram("defectapi.model.load.duration", "s", "Time to read and parse a model into memory.", tags: null, LoadBuckets);
         meter.CreateObservableGauge("defectapi.training.jobs", () => CountJobs(scopes), "{job}", "Training jobs by status.");
+        // The gauge above counts rows, which deletions lower and every replica reports alike; a counter of the endings
+        // each worker saw is what an alert on "a job failed" can take increase() of.
+        _jobsFinished = meter.CreateCounter<long>("defectapi.training.jobs.finished", "{job}",
+            "Training jobs this replica's worker ended, by status (succeeded, failed, canceled). A job canceled while queued never reaches a worker.");
+        // Each status is exported from the start, at 0: Prometheus's increase() sees no rise in a series whose first
+        // sample is already 1, so the first failure after a start would raise no alert.
+        foreach (var status in (JobStatus[])[JobStatus.Succeeded, JobStatus.Failed, JobStatus.Canceled]) RecordJobsFinished(status, 0);
         // No status label: the name already says which jobs it counts.
         meter.CreateObservableGauge("defectapi.training.queue.length",
             () => CountJobs(scopes).Where(m => (string?)m.Tags[0].Value == "queued").Select(m => new Measurement<long>(m.Value)),
             "{job}", "Training jobs waiting to run.");
     }
 
-    public void RecordPredictions(string? deployment, string outcome, int records) =>
+    public void RecordPredictions(string? deployment, string outcome, long records) =>
         _predictions.Add(records, new("deployment", deployment ?? "-"), new("outcome", outcome));
+
+    public void RecordJobsFinished(JobStatus status, int jobs = 1) =>
+        _jobsFinished.Add(jobs, new KeyValuePair<string, object?>("status", TrainingJobMapping.StatusName(status)));
 
     public void RecordEpoch(TimeSpan duration) => _epochDuration.Record(duration.TotalSeconds);
 

@@ -84,7 +84,11 @@ public sealed partial class TrainingWorker(
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued).SetProperty(j => j.LeaseOwner, (string?)null)
                 .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), ct);
         if (requeued > 0) LogRequeued(requeued);
-        if (failed > 0) LogGaveUp(failed);
+        if (failed > 0)
+        {
+            LogGaveUp(failed);
+            metrics.RecordJobsFinished(JobStatus.Failed, failed);
+        }
     }
 
     async Task<Guid?> ClaimNextAsync(CancellationToken ct)
@@ -222,6 +226,7 @@ public sealed partial class TrainingWorker(
         job.LeaseExpiresAt = null;
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
+        metrics.RecordJobsFinished(JobStatus.Succeeded);
         LogJobSucceeded(jobId, model.Id, model.Name, model.Version);
     }
 
@@ -233,10 +238,11 @@ public sealed partial class TrainingWorker(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
             DateTime? finishedAt = status == JobStatus.Queued ? null : clock.GetUtcNow().UtcDateTime;
-            await db.TrainingJobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running && j.LeaseOwner == _owner)
+            var ended = await db.TrainingJobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running && j.LeaseOwner == _owner)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, status).SetProperty(j => j.Error, error)
                     .SetProperty(j => j.FinishedAt, finishedAt).SetProperty(j => j.LeaseOwner, (string?)null)
                     .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null).SetProperty(j => j.Attempts, j => j.Attempts + attemptsDelta));
+            if (ended == 1 && status != JobStatus.Queued) metrics.RecordJobsFinished(status);
         }
         catch (Exception e) when (Data.DatabaseErrors.Unavailable(e) is not null)
         {

@@ -6,10 +6,13 @@ namespace DefectApi.Tabular.Tests.Csv;
 
 public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
 {
+    /// <summary>What the last <see cref="Score"/> reported: the rows answered and those given an error.</summary>
+    private CsvScoreCounts _lastCounts;
+
     private async Task<string[]> Score(string csv, MemoryStream? output = null)
     {
         output ??= new MemoryStream();
-        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), output, models.Binary, null, CancellationToken.None);
+        _lastCounts = await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), output, models.Binary, null, CancellationToken.None);
         return Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
@@ -63,6 +66,8 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
         var lines = await Score(csv.ToString());
 
         Assert.Equal(1501, lines.Length);
+        // Both batches are counted: 214 of the rows (i % 7 == 3) are bad.
+        Assert.Equal(new CsvScoreCounts(1286, 214), _lastCounts);
         for (int i = 0; i < 1500; i++)
         {
             var fields = lines[i + 1].Split(',');
@@ -134,12 +139,13 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
             Target = "y", Epochs = 20, EnsembleSize = 1, HiddenLayers = [64, 64], Seed = 3,
         }, null, default, default).Artifact;
         var output = new MemoryStream();
-        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,x\nA,0.002\nB,3e38\nC,0.004\n")), output, model, null, CancellationToken.None);
+        var counts = await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,x\nA,0.002\nB,3e38\nC,0.004\n")), output, model, null, CancellationToken.None);
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal("id,x,value,error", lines[0]);
         Assert.Matches(@"^A,0\.002,[-0-9.Ee+]+,$", lines[1]);
         Assert.Equal("B,3e38,," + ModelArtifact.NoFiniteAnswer, lines[2]);
         Assert.Matches(@"^C,0\.004,[-0-9.Ee+]+,$", lines[3]);
+        Assert.Equal(new CsvScoreCounts(2, 1), counts);
     }
 }

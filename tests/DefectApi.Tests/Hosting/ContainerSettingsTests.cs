@@ -58,6 +58,18 @@ public sealed class ContainerSettingsTests
         Assert.Contains("Directory.Build.props", copiedFirst);
     }
 
+    [Fact]
+    public void TheLicenceAndTheNoticeAreInTheBuildContextBeforeThePublishThatPutsThemInTheImage()
+    {
+        var build = Dockerfile.Read().Stages[0];
+        var publish = build.IndexOf("RUN", args => args.StartsWith("dotnet publish"));
+        var copied = build.Instructions.Take(publish).Where(i => i.Keyword == "COPY").SelectMany(i => i.Arguments.Split(' ')).ToHashSet();
+
+        Assert.Contains("LICENSE", copied);
+        Assert.Contains("NOTICE", copied);
+        Assert.DoesNotContain(File.ReadLines(Path.Combine(RepositoryRoot, ".dockerignore")), line => line.Trim() is "LICENSE" or "NOTICE");
+    }
+
     [Fact, SupportedOSPlatform("linux")]
     public async Task TheBuiltAppWithTheImagesEnvironmentServesHealthAndPassesTheImagesHealthCheck()
     {

@@ -45,26 +45,55 @@ public sealed class MetricsTests : IDisposable
         Assert.Matches("defectapi_predictions_total\\{[^}]*deployment=\"metrics-line-7\",outcome=\"ok\"[^}]*\\} 2", text);
         Assert.Contains("defectapi_training_epoch_duration_seconds_count", text);
         Assert.Contains("defectapi_model_load_duration_seconds_count", text);
+        Assert.Matches("defectapi_training_jobs_finished_total\\{[^}]*status=\"succeeded\"[^}]*\\} [1-9]", text);
     }
 
     [Fact]
-    public async Task EachDeploymentsLiveMetricAndWorstDriftAreGauges()
+    public async Task CsvRowsAreCountedAsPredictionsLikeJsonRecords()
     {
-        var modelId = (await _client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 3, ensembleSize = 1 })).GetProperty("modelId").GetString();
-        (await _client.PutAsJsonAsync("/api/deployments/health-line-9", new { modelId })).EnsureSuccessStatusCode();
-        var answer = await (await _client.PostAsync("/api/deployments/health-line-9/predict", ApiClient.Json(
-            "{\"records\":[{\"Serial\":\"A\",\"Shift\":\"early\",\"Temperature [C]\":95,\"Speed [rpm]\":1900}," +
-            "{\"Serial\":\"B\",\"Shift\":\"late\",\"Temperature [C]\":61,\"Speed [rpm]\":1100}]}"))).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        await _factory.Services.GetRequiredService<DefectApi.Monitoring.PredictionLogWriter>().WriteQueuedAsync();
-        var ids = answer.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("predictionId").GetString()).ToArray();
-        (await _client.PostAsJsonAsync("/api/deployments/health-line-9/outcomes",
-            new { outcomes = new[] { new { predictionId = ids[0], actual = "1" }, new { predictionId = ids[1], actual = "0" } } })).EnsureSuccessStatusCode();
+        var modelId = (await _client.TrainAsync(TestData.EfficiencyCsv(rows: 100), "efficiency", new { epochs = 3, ensembleSize = 1 }))
+            .GetProperty("modelId").GetString();
+        (await _client.PutAsJsonAsync("/api/deployments/metrics-csv-line-4", new { modelId })).EnsureSuccessStatusCode();
 
-        await _factory.Services.GetRequiredService<DefectApi.Monitoring.DeploymentHealth>().RefreshAsync(CancellationToken.None);
+        var scored = await _client.PostAsync("/api/deployments/metrics-csv-line-4/predict",
+            new StringContent("team,workers,smv\nT1,20,10\nT2,many,12\nT3,30,12\n", System.Text.Encoding.UTF8, "text/csv"));
+        await scored.Content.ReadAsStringAsync();
         var text = await _client.GetStringAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
+        Assert.Matches("defectapi_predictions_total\\{[^}]*deployment=\"metrics-csv-line-4\",outcome=\"ok\"[^}]*\\} 2\n", text);
+        Assert.Matches("defectapi_predictions_total\\{[^}]*deployment=\"metrics-csv-line-4\",outcome=\"rejected\"[^}]*\\} 1\n", text);
+    }
+
+    [Fact]
+    public async Task AFailedTrainingJobIsCountedForTheJobFailureAlert()
+    {
+        // A target with one value fails in the worker, after the job was accepted.
+        var job = await _client.StartJobAsync(new
+        {
+            datasetId = (await _client.UploadAsync("x,y\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},1\n")))).GetProperty("id").GetString(),
+            target = "y",
+        });
+        Assert.Equal("failed", (await _client.WaitForJobAsync(job.GetProperty("id").GetString()!)).GetProperty("status").GetString());
+
+        var text = await _client.GetStringAsync("/metrics");
+
+        Assert.Matches("defectapi_training_jobs_finished_total\\{[^}]*status=\"failed\"[^}]*\\} [1-9]", text);
+    }
+
+    [Fact]
+    public async Task EachDeploymentsLiveMetricTrainingMetricOutcomeCountAndWorstDriftAreGauges()
+    {
+        var (modelId, text) = await JudgedDeployment.CreateAndScrapeAsync(_factory, _client, "health-line-9");
 
         Assert.Matches("defectapi_deployment_live_metric\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*metric=\"auc\")(?=[^}]*model=\"champion\")[^}]*\\} [0-9.]+", text);
         Assert.Matches("defectapi_deployment_drift_worst_psi\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*model=\"champion\")[^}]*\\} [0-9.]+", text);
+        Assert.Matches("defectapi_deployment_live_outcomes\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*model=\"champion\")[^}]*\\} 2(\\.0)?\n", text);
+        // The training metric is the model's own, so that an alert can hold the live one against it.
+        var trained = (await _client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/models/{modelId}")).GetProperty("metrics").GetProperty("auc").GetDouble();
+        var exported = Regex.Match(text, "defectapi_deployment_training_metric\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*metric=\"auc\")(?=[^}]*model=\"champion\")[^}]*\\} ([0-9.eE+-]+)");
+        Assert.True(exported.Success, "no training metric for health-line-9");
+        Assert.Equal(trained, double.Parse(exported.Groups[1].Value, CultureInfo.InvariantCulture), 9);
         Assert.Contains("defectapi_prediction_log_dropped_total", text);
     }
 
