@@ -66,7 +66,7 @@ public sealed class CommandException(string message, int exitCode = CommandExcep
 /// <summary>Finds and runs a maintenance command, so that Program.cs only asks whether one was named.</summary>
 public static class MaintenanceCommands
 {
-    static readonly IMaintenanceCommand[] All = [new DatabaseCopyCommand()];
+    static readonly IMaintenanceCommand[] All = [new DatabaseCopyCommand(), new BackupCommand(), new RestoreCommand()];
 
     /// <summary>A first argument that is not a setting (<c>--key value</c>, <c>/key value</c>, <c>key=value</c>) names a
     /// command: a known one, or a mistake to report rather than start the service.</summary>
