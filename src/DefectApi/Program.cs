@@ -1,9 +1,10 @@
-using DefectApi.Data;
+using DefectApi.Commands;
 using DefectApi.Hosting;
 
-var builder = WebApplication.CreateBuilder(DatabaseCopyCommand.Requested(args) ? [] : args);
-if (DatabaseCopyCommand.Requested(args))
-    return await DatabaseCopyCommand.RunAsync(builder.AddTopLevelSettings().Configuration, args, Console.Out);
+if (MaintenanceCommands.Requested(args))
+    return await MaintenanceCommands.RunAsync(args, Console.Out, Console.Error);
+
+var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
 builder.AddDefectApi();
 
 var app = builder.Build();

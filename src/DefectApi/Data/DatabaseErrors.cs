@@ -16,6 +16,8 @@ public static class DatabaseErrors
         for (var e = exception; e is not null; e = e.InnerException)
             switch (e)
             {
+                case DatabaseFullException:
+                    return "the database is full: it has reached Storage:MaxDatabaseBytes";
                 case SqliteException sqlite:
                     return sqlite.SqliteErrorCode switch
                     {

@@ -48,6 +48,7 @@ internal sealed class DatabaseInitializer(
             await db.Database.MigrateAsync(cancellationToken);
             await SqliteSql.UseWriteAheadLogAsync(db, cancellationToken);
             await ConvertLegacyLogAsync(scope.ServiceProvider, db, cancellationToken);
+            await WarnOfEarlierDatabaseAsync(db);
         }
         // One SQLite file serves one process, so at start every unfinished upload is abandoned. Replicas on PostgreSQL
         // may be uploading right now: only uploads older than the abandon time are.
@@ -62,6 +63,17 @@ internal sealed class DatabaseInitializer(
     Task ConvertLegacyLogAsync(IServiceProvider services, DefectDbContext db, CancellationToken ct) =>
         new Monitoring.LegacyLogConversion(db, services.GetRequiredService<Models.ModelCache>(), services.GetRequiredService<Monitoring.LogSegments>(),
             clock, logger).RunAsync(ct);
+
+    /// <summary>Earlier versions kept a relative SQLite path beside the app: under <c>dotnet run</c> in the build output.
+    /// An operator who upgrades sees an empty registry; this says where the old one is, at every start until it is
+    /// moved or the registry has data of its own. It is not moved automatically: another build may still be using it.</summary>
+    async Task WarnOfEarlierDatabaseAsync(DefectDbContext db)
+    {
+        if (connection.EarlierSqliteFile is not { } earlier || await RegistryContents.DescribeAsync(db) is not null) return;
+        logger.LogWarning("The registry at {Database} is empty, but {Earlier} holds a database that an earlier version kept beside " +
+            "the app (in the build output under dotnet run). To go on with it, stop the service and move that file, with any -wal " +
+            "and -shm beside it, to {Target}; or set ConnectionStrings:Defects to its full path.", connection.SqliteFile, earlier, connection.SqliteFile);
+    }
 
     public static async Task<int> RemoveAbandonedUploadsAsync(DefectDbContext db, DateTime startedBefore, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace DefectApi.Data;
@@ -36,6 +37,19 @@ public static class PostgresSql
         using var connection = new NpgsqlConnection(connectionString);
         NpgsqlConnection.ClearPool(connection);
     }
+
+    /// <summary>The database's size on disk, as <c>Storage:MaxDatabaseBytes</c> counts it on PostgreSQL.</summary>
+    public static async Task<long> DatabaseSizeAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Plain VACUUM of the dataset chunks (never inside a transaction): makes deleted chunks' space reusable,
+    /// and gives the free pages at the table's end back to the operating system.</summary>
+    public static Task VacuumChunksAsync(DefectDbContext db) => db.Database.ExecuteSqlRawAsync("VACUUM \"DatasetChunks\"");
 
     static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
     {

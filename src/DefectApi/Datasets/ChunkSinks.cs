@@ -14,8 +14,8 @@ internal abstract class ChunkSink(DefectDbContext db) : IChunkSink, IAsyncDispos
 
     public int Count { get; protected set; }
 
-    public static ChunkSink For(DefectDbContext db, Guid datasetId) =>
-        db.Database.IsNpgsql() ? new CopyChunkSink(db, datasetId) : new EfChunkSink(db, datasetId);
+    public static ChunkSink For(DefectDbContext db, Guid datasetId, PostgresSizeLimit sizeLimit) =>
+        db.Database.IsNpgsql() ? new CopyChunkSink(db, datasetId, sizeLimit) : new EfChunkSink(db, datasetId);
 
     public abstract ValueTask WriteChunkAsync(int index, int rowCount, byte[] data, CancellationToken ct);
 
@@ -40,14 +40,17 @@ internal sealed class EfChunkSink(DefectDbContext db, Guid datasetId) : ChunkSin
 
 /// <summary>PostgreSQL: the whole upload is one binary COPY. Rows stream to the server without a round trip per chunk,
 /// so the server stores chunk n while this process parses chunk n+1. The rows commit together when the COPY
-/// completes (still hidden under the Uploading row); a COPY disposed before completing is cancelled and writes none.</summary>
-internal sealed class CopyChunkSink(DefectDbContext db, Guid datasetId) : ChunkSink(db)
+/// completes (still hidden under the Uploading row); a COPY disposed before completing is cancelled and writes none.
+/// Each chunk asks the size limit first: PostgreSQL has no quota of its own to stop the COPY.</summary>
+internal sealed class CopyChunkSink(DefectDbContext db, Guid datasetId, PostgresSizeLimit sizeLimit) : ChunkSink(db)
 {
     const string Copy = "COPY \"DatasetChunks\" (\"DatasetId\", \"Index\", \"RowCount\", \"Data\") FROM STDIN (FORMAT BINARY)";
+    readonly PostgresSizeLimit.Upload _room = sizeLimit.StartUpload();
     NpgsqlBinaryImporter? _copy;
 
     public override async ValueTask WriteChunkAsync(int index, int rowCount, byte[] data, CancellationToken ct)
     {
+        await _room.EnsureRoomAsync(data.Length + PostgresSizeLimit.RowOverhead, ct);
         if (_copy is null)
         {
             await Db.Database.OpenConnectionAsync(ct);
@@ -64,6 +67,7 @@ internal sealed class CopyChunkSink(DefectDbContext db, Guid datasetId) : ChunkS
     public override async Task CompleteAsync(CancellationToken ct)
     {
         if (_copy is not null) await _copy.CompleteAsync(ct);
+        _room.Complete();
     }
 
     public override async ValueTask DisposeAsync()
@@ -79,6 +83,7 @@ internal sealed class CopyChunkSink(DefectDbContext db, Guid datasetId) : ChunkS
         }
         finally
         {
+            _room.Dispose();
             await Db.DisposeAsync();
         }
     }

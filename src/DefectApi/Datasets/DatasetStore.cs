@@ -8,7 +8,7 @@ namespace DefectApi.Datasets;
 
 /// <summary>Streams an upload into storage in three steps: stage (chunks written under a hidden row), publish (made
 /// visible in one transaction, or folded into an identical earlier upload), discard (on any failure).</summary>
-public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOptions<UploadOptions> options, TimeProvider clock)
+public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOptions<UploadOptions> options, TimeProvider clock, PostgresSizeLimit sizeLimit)
 {
     public sealed record Staged(Guid Id, IngestedDataset Ingested, int ChunkCount);
 
@@ -29,7 +29,7 @@ public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOption
             {
                 Delimiter = delimiter, DecimalSeparator = decimalSeparator, ChunkRows = limits.ChunkRows, MaxColumns = limits.MaxColumns,
             };
-            await using var sink = ChunkSink.For(await dbs.CreateDbContextAsync(ct), id);
+            await using var sink = ChunkSink.For(await dbs.CreateDbContextAsync(ct), id, sizeLimit);
             var ingested = await CsvIngestor.IngestAsync(limited, readOptions, sink, ct);
             await sink.CompleteAsync(ct);
             return new Staged(id, ingested, sink.Count);
@@ -77,6 +77,8 @@ public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOption
     {
         await using var db = await dbs.CreateDbContextAsync(CancellationToken.None);
         await DeleteRowsAsync(db, id, CancellationToken.None);
+        // A refused upload's chunks would otherwise hold their space (PostgreSQL) and keep the size limit shut.
+        if (db.Database.IsNpgsql()) await sizeLimit.ReturnChunkSpaceAsync(db);
     }
 
     public static async Task DeleteRowsAsync(DefectDbContext db, Guid id, CancellationToken ct)

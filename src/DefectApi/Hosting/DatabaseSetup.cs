@@ -11,9 +11,11 @@ public static class DatabaseSetup
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // Resolved when first needed, so configuration added up to the host's build (tests, tools) is what counts.
-        services.AddSingleton(sp => DatabaseConnection.Resolve(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider,
-            sp.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseConnection.ConnectionStringName)));
+        services.AddSingleton(sp => DatabaseConnection.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>(),
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider));
         services.AddSingleton(sp => new SqlitePragmas(sp.GetRequiredService<IOptions<StorageOptions>>().Value.MaxDatabaseBytes));
+        services.AddSingleton<PostgresSizeLimit>();
+        services.AddSingleton<PostgresSizeLimitInterceptor>();
 
         // Both context types are registered; the configured provider picks which one stands behind DefectDbContext.
         services.AddDbContext<SqliteDefectDbContext>((sp, options) => ConfigureSqlite(sp, options));
@@ -36,8 +38,11 @@ public static class DatabaseSetup
         options.AddInterceptors(services.GetRequiredService<SqlitePragmas>());
     }
 
-    static void ConfigurePostgres(IServiceProvider services, DbContextOptionsBuilder options) =>
+    static void ConfigurePostgres(IServiceProvider services, DbContextOptionsBuilder options)
+    {
         options.UseNpgsql(services.GetRequiredService<DatabaseConnection>().ConnectionString);
+        options.AddInterceptors(services.GetRequiredService<PostgresSizeLimitInterceptor>());
+    }
 
     /// <summary>Hands out contexts of the configured provider's type as the base type the code uses.</summary>
     sealed class DefectDbContextFactory(IServiceProvider services) : IDbContextFactory<DefectDbContext>

@@ -24,6 +24,9 @@ internal sealed class LogBatch
     public Dictionary<long, List<AnsweredRow>> ByKeyHash { get; } = [];
     public Dictionary<Guid, AnsweredRow> ById { get; } = [];
 
+    /// <summary>About what the rows add to the database: each line, its id and scores (a few dozen bytes), the row.</summary>
+    public long EstimatedBytes => Rows.Sum(r => r.Line.Length + 48L + Data.PostgresSizeLimit.RowOverhead);
+
     public async Task AddAsync(LogStream stream, List<QueuedEntry> entries, DeploymentLogging? deployment, ModelCache models,
         Action<Exception> shadowFailed, CancellationToken ct)
     {

@@ -14,7 +14,8 @@ namespace DefectApi.Monitoring;
 /// refused before anything is stored: the answering model's classes for a joined one, the deployment's model's for a
 /// pending one.
 /// </summary>
-public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSegments segments, PredictionLog log, TimeProvider clock)
+public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSegments segments, PredictionLog log, TimeProvider clock,
+    PostgresSizeLimit sizeLimit)
 {
     public const int MaxOutcomes = 100_000;
 
@@ -26,6 +27,7 @@ public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSe
     public async Task<Result> RecordAsync(Deployment deployment, string? keyColumn, IReadOnlyList<Reported> outcomes, CancellationToken ct)
     {
         string name = deployment.Name;
+        await sizeLimit.EnsureRoomAsync(outcomes.Sum(o => o.Actual.Length + (o.Key?.Length ?? 0) + 32L + PostgresSizeLimit.RowOverhead), ct);
         await db.Database.OpenConnectionAsync(ct);
         try
         {

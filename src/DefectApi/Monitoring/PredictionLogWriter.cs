@@ -157,6 +157,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
         var joins = new OutcomeJoins(new LoggedAnswers(segments, models));
+        await scope.ServiceProvider.GetRequiredService<Data.PostgresSizeLimit>().EnsureRoomAsync(batch.EstimatedBytes, ct);
         await db.Database.OpenConnectionAsync(ct);
         await using var transaction = await db.Database.GetDbConnection().BeginTransactionAsync(ct);
         var sql = new MonitoringSql(db.Database.GetDbConnection(), transaction);

@@ -81,6 +81,23 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException("The service did not become ready within 60 s");
     }
 
+    /// <summary>Runs one of the service's commands (<c>dotnet DefectApi.dll NAME …</c>) to its end, as an operator does:
+    /// its exit code and everything it wrote.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(IDictionary<string, string> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppFolder(), "DefectApi.dll"), .. arguments])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await error);
+    }
+
     void Keep(string? line)
     {
         if (line is null) return;

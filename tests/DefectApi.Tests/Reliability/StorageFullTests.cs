@@ -17,7 +17,8 @@ public sealed class StorageFullTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    static string BigCsv(int rows)
+    /// <summary>Four numeric columns, about 29 bytes a row as CSV.</summary>
+    internal static string BigCsv(int rows)
     {
         var csv = new StringBuilder("a,b,c,d\n");
         for (var i = 0; i < rows; i++) csv.Append($"{i},{i * 0.37},{i % 11},{i * 1.5}\n");

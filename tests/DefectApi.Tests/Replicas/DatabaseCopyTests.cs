@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -80,18 +79,6 @@ public sealed class DatabaseCopyTests : IDisposable
         return (datasets.GetRawText(), models.GetRawText(), deployments.GetRawText(), answer.ToJsonString());
     }
 
-    static async Task<(int ExitCode, string Output)> CopyAsync(Dictionary<string, string> environment, string to)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(ServiceProcess.AppFolder(), "DefectApi.dll"), "copy-database", "--to", to])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
-    }
+    static Task<(int ExitCode, string Output)> CopyAsync(Dictionary<string, string> environment, string to) =>
+        ServiceProcess.RunCommandAsync(environment, "copy-database", "--to", to);
 }

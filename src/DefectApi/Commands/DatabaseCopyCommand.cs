@@ -1,30 +1,26 @@
 using System.Security.Cryptography;
+using DefectApi.Data;
 using DefectApi.Datasets;
 using Microsoft.EntityFrameworkCore;
 
-namespace DefectApi.Data;
+namespace DefectApi.Commands;
 
 /// <summary><c>dotnet DefectApi.dll copy-database --to "Host=…;Database=…"</c>: copies an SQLite installation (the one
 /// <c>ConnectionStrings:Defects</c> names, or <c>--from "Data Source=…"</c>) into an empty PostgreSQL database, in
 /// one transaction, and checks the copy: the row count of every table and the SHA-256 of every blob (dataset chunks,
 /// model artifacts) read back from PostgreSQL. Run it with the service stopped; then start the replicas with
 /// <c>Database:Provider=postgres</c>.</summary>
-public static class DatabaseCopyCommand
+public sealed class DatabaseCopyCommand : IMaintenanceCommand
 {
-    public const string Name = "copy-database";
+    public string Name => "copy-database";
+    public string Usage => "--to \"Host=…;Database=…;Username=…;Password=…\" [--from \"Data Source=…\"]";
+    public IReadOnlyCollection<string> Options { get; } = ["--to", "--from"];
+    public IReadOnlyCollection<string> Flags { get; } = [];
 
-    public static bool Requested(string[] args) => args.Length > 0 && args[0] == Name;
-
-    public static async Task<int> RunAsync(IConfiguration configuration, string[] args, TextWriter output)
+    public async Task<int> RunAsync(MaintenanceContext context, CommandArguments arguments, TextWriter output)
     {
-        string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-        var to = Option("--to");
-        if (string.IsNullOrWhiteSpace(to))
-        {
-            await output.WriteLineAsync($"usage: dotnet DefectApi.dll {Name} --to \"Host=…;Database=…;Username=…;Password=…\" [--from \"Data Source=…\"]");
-            return 2;
-        }
-        var from = DatabaseConnection.ResolveSqliteConnectionString(Option("--from") ?? configuration.GetConnectionString(DatabaseConnection.ConnectionStringName));
+        var to = arguments.Required("--to", this);
+        var from = DatabaseConnection.ResolveSqliteConnectionString(arguments.Value("--from") ?? context.ConfiguredConnectionString, context.Data);
         await using var source = new SqliteDefectDbContext(new DbContextOptionsBuilder<SqliteDefectDbContext>().UseSqlite(from).Options);
         await using var target = new PostgresDefectDbContext(new DbContextOptionsBuilder<PostgresDefectDbContext>().UseNpgsql(to).Options);
         try
@@ -33,7 +29,7 @@ public static class DatabaseCopyCommand
             await source.Database.MigrateAsync();
             await using (await PostgresSql.AcquireMigrationLockAsync(to, CancellationToken.None))
                 await target.Database.MigrateAsync();
-            if (await TargetHoldsDataAsync(target) is { } held)
+            if (await RegistryContents.DescribeAsync(target) is { } held)
             {
                 await output.WriteLineAsync($"The target database already holds {held}. Copy into an empty database; nothing was written.");
                 return 1;
@@ -57,17 +53,6 @@ public static class DatabaseCopyCommand
             await output.WriteLineAsync($"The copy failed and nothing was written: {e.GetBaseException().Message}");
             return 1;
         }
-    }
-
-    static async Task<string?> TargetHoldsDataAsync(DefectDbContext target)
-    {
-        var counts = new (string Name, int Count)[]
-        {
-            ("datasets", await target.Datasets.CountAsync()), ("training jobs", await target.TrainingJobs.CountAsync()),
-            ("models", await target.Models.CountAsync()), ("deployments", await target.Deployments.CountAsync()),
-        };
-        var held = counts.Where(c => c.Count > 0).Select(c => $"{c.Count} {c.Name}").ToList();
-        return held.Count == 0 ? null : string.Join(", ", held);
     }
 
     static async Task CopyAsync(DefectDbContext source, DefectDbContext target, TextWriter output)
