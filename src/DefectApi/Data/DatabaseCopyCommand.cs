@@ -65,6 +65,8 @@ public static class DatabaseCopyCommand
         {
             ("datasets", await target.Datasets.CountAsync()), ("training jobs", await target.TrainingJobs.CountAsync()),
             ("models", await target.Models.CountAsync()), ("deployments", await target.Deployments.CountAsync()),
+            // A replica started on the target before the copy has created its first admin key there.
+            ("API keys", await target.ApiKeys.CountAsync()), ("audit entries", await target.AuditEntries.CountAsync()),
         };
         var held = counts.Where(c => c.Count > 0).Select(c => $"{c.Count} {c.Name}").ToList();
         return held.Count == 0 ? null : string.Join(", ", held);
@@ -103,7 +105,13 @@ public static class DatabaseCopyCommand
         target.Outcomes.AddRange((await source.Outcomes.AsNoTracking().ToListAsync()).Select(o => { o.Id = 0; return o; }));
         target.Rollups.AddRange(await source.Rollups.AsNoTracking().ToListAsync());
         await SaveAsync(target);
-        await output.WriteLineAsync($"Copied {datasets.Count} datasets, their chunks, the training jobs, models, deployments, the prediction log, outcomes and rollups.");
+        // The keys (their hashes) keep working; the audit trail keeps its order, PostgreSQL numbering it anew.
+        target.ApiKeys.AddRange(await source.ApiKeys.AsNoTracking().ToListAsync());
+        target.ApiKeyUses.AddRange(await source.ApiKeyUses.AsNoTracking().ToListAsync());
+        target.AuditEntries.AddRange((await source.AuditEntries.AsNoTracking().OrderBy(a => a.Id).ToListAsync()).Select(a => { a.Id = 0; return a; }));
+        await SaveAsync(target);
+        await output.WriteLineAsync($"Copied {datasets.Count} datasets, their chunks, the training jobs, models, deployments, the prediction log, outcomes, " +
+            "rollups, API keys and the audit trail.");
     }
 
     static async Task SaveAsync(DefectDbContext target)
@@ -131,6 +139,8 @@ public static class DatabaseCopyCommand
         await Compare("logged predictions", await source.LoggedAnswers.CountAsync(), await target.LoggedAnswers.CountAsync());
         await Compare("outcomes", await source.Outcomes.CountAsync(), await target.Outcomes.CountAsync());
         await Compare("rollups", await source.Rollups.CountAsync(), await target.Rollups.CountAsync());
+        await Compare("API keys", await source.ApiKeys.CountAsync(), await target.ApiKeys.CountAsync());
+        await Compare("audit entries", await source.AuditEntries.CountAsync(), await target.AuditEntries.CountAsync());
 
         var blobs = 0;
         foreach (var chunk in await target.DatasetChunks.AsNoTracking().Select(c => new { c.DatasetId, c.Index }).ToListAsync())
