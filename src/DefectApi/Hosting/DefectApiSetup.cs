@@ -110,6 +110,7 @@ public static class DefectApiSetup
         app.MapMonitoringApi();
         app.MapPredictionLogApi();
         app.MapOptimizationApi();
+        app.MapKeysApi();
         return app;
     }
 
