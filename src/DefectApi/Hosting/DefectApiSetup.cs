@@ -1,3 +1,4 @@
+using DefectApi.Audit;
 using DefectApi.Monitoring;
 using System.Text.Json;
 using DefectApi.Data;
@@ -111,6 +112,7 @@ public static class DefectApiSetup
         app.MapPredictionLogApi();
         app.MapOptimizationApi();
         app.MapKeysApi();
+        app.MapAuditApi();
         return app;
     }
 
