@@ -30,8 +30,9 @@ LABEL org.opencontainers.image.title="DefectApi" \
       org.opencontainers.image.licenses="Apache-2.0"
 
 # Configuration comes only from the published appsettings.json and the environment (docker run -e / compose
-# `environment:`, e.g. Auth__ApiKeys__0__Hash). The base image already sets ASPNETCORE_HTTP_PORTS=8080; it is
-# repeated here because the HEALTHCHECK below reads it.
+# `environment:`, e.g. Auth__ApiKeys__0__Hash). Production requires API keys: with none configured or stored, the first
+# start creates an admin key and prints it once (`docker logs`). The base image already sets ASPNETCORE_HTTP_PORTS=8080;
+# it is repeated here because the HEALTHCHECK below reads it.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     ConnectionStrings__Defects="Data Source=/data/defects.db"

@@ -316,19 +316,26 @@ run_container() {
   quiet podman run -d --name "$CONTAINER" "${net_args[@]}" "${env_args[@]}" -v "$VOLUME:/data" "$IMAGE" >/dev/null
 }
 
-step "compose.yaml's environment and example API key"
-# The container below runs with the environment compose.yaml gives the service, and calls with its example key.
+step "compose.yaml's environment and admin key"
+# The container below runs with the environment compose.yaml gives the service, ${VARIABLE:?…} filled in as compose
+# does, with a fresh admin key whose hash stands in for the operator's DEFECTAPI_ADMIN_KEY_HASH.
 compose="$REPO/docker/compose.yaml"
-while IFS= read -r line; do env_args+=(-e "$line"); done < <(
-  sed -nE 's/^      ([A-Za-z][A-Za-z0-9_]*__[A-Za-z0-9_]+): *"?([^"#]*[^"# ])"? *(#.*)?$/\1=\2/p' "$compose")
-example_key=$(sed -nE 's/.*The key here is "([^"]+)".*/\1/p' "$compose")
-example_hash=$(sed -nE 's/^ +Auth__ApiKeys__0__Hash: *([0-9a-f]{64}).*/\1/p' "$compose")
-[ -n "$example_key" ] || fail "no example key in $compose"
-[ "$(printf %s "$example_key" | sha256sum | cut -d' ' -f1)" = "$example_hash" ] \
-  || fail "Auth__ApiKeys__0__Hash in compose.yaml is not the SHA-256 of its example key"
+admin_key=$(head -c 32 /dev/urandom | sha256sum | cut -d" " -f1)
+DEFECTAPI_ADMIN_KEY_HASH=$(printf %s "$admin_key" | sha256sum | cut -d' ' -f1)
+while IFS= read -r line; do
+  name=${line%%=*} value=${line#*=}
+  if [[ $value =~ ^\$\{([A-Za-z_][A-Za-z0-9_]*):\?.*\}$ ]]; then
+    variable=${BASH_REMATCH[1]}
+    [ -n "${!variable:-}" ] || fail "compose.yaml needs \$$variable, which this script does not set"
+    value=${!variable}
+  fi
+  env_args+=(-e "$name=$value")
+done < <(sed -nE 's/^      ([A-Za-z][A-Za-z0-9_]*__[A-Za-z0-9_]+): *"?([^"#]*[^"# ])"? *(#.*)?$/\1=\2/p' "$compose")
+grep -q '^ *Auth__ApiKeys__0__Hash: *"\${DEFECTAPI_ADMIN_KEY_HASH:?' "$compose" \
+  || fail "compose.yaml does not take the admin key's hash from \${DEFECTAPI_ADMIN_KEY_HASH:?…}"
 printf '%s\n' "${env_args[@]}" | grep -q '^Auth__RequireKeys=true$' || fail "compose.yaml does not set Auth__RequireKeys=true"
-auth_header=(-H "X-Api-Key: $example_key")
-pass "$(( ${#env_args[@]} / 2 )) variables; the hash is the example key's SHA-256"
+auth_header=(-H "X-Api-Key: $admin_key")
+pass "$(( ${#env_args[@]} / 2 )) variables; the admin key's hash from DEFECTAPI_ADMIN_KEY_HASH"
 
 step "container starts on a named volume and becomes ready"
 podman volume create "$VOLUME" >/dev/null

@@ -16,6 +16,8 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Defects"] = $"Data Source={_database}",
+            // Production requires keys by default; these tests exercise the generated client, not authentication.
+            ["Auth:RequireKeys"] = "false",
         }));
     }
 

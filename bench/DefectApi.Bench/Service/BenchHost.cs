@@ -33,6 +33,8 @@ internal sealed class BenchHost : IAsyncDisposable
             // The load generator is one client address: lift the per-caller rate limit out of the way.
             ["RateLimiting:PermitsPerSecond"] = "10000000",
             ["RateLimiting:Burst"] = "10000000",
+            // Production requires API keys; the benches call without one, as their figures in the README were measured.
+            ["Auth:RequireKeys"] = "false",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -88,7 +88,13 @@ public sealed class DatabaseCopyCommand : IMaintenanceCommand
         target.Outcomes.AddRange((await source.Outcomes.AsNoTracking().ToListAsync()).Select(o => { o.Id = 0; return o; }));
         target.Rollups.AddRange(await source.Rollups.AsNoTracking().ToListAsync());
         await SaveAsync(target);
-        await output.WriteLineAsync($"Copied {datasets.Count} datasets, their chunks, the training jobs, models, deployments, the prediction log, outcomes and rollups.");
+        // The keys (their hashes) keep working; the audit trail keeps its order, PostgreSQL numbering it anew.
+        target.ApiKeys.AddRange(await source.ApiKeys.AsNoTracking().ToListAsync());
+        target.ApiKeyUses.AddRange(await source.ApiKeyUses.AsNoTracking().ToListAsync());
+        target.AuditEntries.AddRange((await source.AuditEntries.AsNoTracking().OrderBy(a => a.Id).ToListAsync()).Select(a => { a.Id = 0; return a; }));
+        await SaveAsync(target);
+        await output.WriteLineAsync($"Copied {datasets.Count} datasets, their chunks, the training jobs, models, deployments, the prediction log, outcomes, " +
+            "rollups, API keys and the audit trail.");
     }
 
     static async Task SaveAsync(DefectDbContext target)
@@ -116,6 +122,8 @@ public sealed class DatabaseCopyCommand : IMaintenanceCommand
         await Compare("logged predictions", await source.LoggedAnswers.CountAsync(), await target.LoggedAnswers.CountAsync());
         await Compare("outcomes", await source.Outcomes.CountAsync(), await target.Outcomes.CountAsync());
         await Compare("rollups", await source.Rollups.CountAsync(), await target.Rollups.CountAsync());
+        await Compare("API keys", await source.ApiKeys.CountAsync(), await target.ApiKeys.CountAsync());
+        await Compare("audit entries", await source.AuditEntries.CountAsync(), await target.AuditEntries.CountAsync());
 
         var blobs = 0;
         foreach (var chunk in await target.DatasetChunks.AsNoTracking().Select(c => new { c.DatasetId, c.Index }).ToListAsync())

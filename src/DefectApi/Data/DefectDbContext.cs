@@ -19,6 +19,9 @@ public abstract class DefectDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Monitoring.LogSegment> LogSegments => Set<Monitoring.LogSegment>();
     public DbSet<Monitoring.LoggedOutcome> Outcomes => Set<Monitoring.LoggedOutcome>();
     public DbSet<Monitoring.MonitoringRollup> Rollups => Set<Monitoring.MonitoringRollup>();
+    public DbSet<Security.StoredApiKey> ApiKeys => Set<Security.StoredApiKey>();
+    public DbSet<Security.ApiKeyUse> ApiKeyUses => Set<Security.ApiKeyUse>();
+    public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(DefectDbContext).Assembly);

@@ -12,6 +12,8 @@ public static class RegistryContents
         {
             ("datasets", await db.Datasets.CountAsync()), ("training jobs", await db.TrainingJobs.CountAsync()),
             ("models", await db.Models.CountAsync()), ("deployments", await db.Deployments.CountAsync()),
+            // A service started on the database once has created its first admin key there.
+            ("API keys", await db.ApiKeys.CountAsync()), ("audit entries", await db.AuditEntries.CountAsync()),
         };
         var held = counts.Where(c => c.Count > 0).Select(c => $"{c.Count} {c.Name}").ToList();
         return held.Count == 0 ? null : string.Join(", ", held);

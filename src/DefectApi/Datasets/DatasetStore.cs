@@ -42,7 +42,9 @@ public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOption
     }
 
     /// <summary>Makes a staged upload visible; the same bytes uploaded before give back the earlier dataset.</summary>
-    public async Task<(Dataset Dataset, bool Created)> PublishAsync(Staged staged, string name, CancellationToken ct)
+    /// <summary>Makes a staged upload a dataset, with its audit entry; the same bytes stored before are answered
+    /// instead (and nothing is recorded: nothing changed).</summary>
+    public async Task<(Dataset Dataset, bool Created)> PublishAsync(Staged staged, string name, Audit.AuditEntry audit, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -68,6 +70,7 @@ public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOption
         dataset.Encoding = ingested.Encoding;
         dataset.ChunkCount = staged.ChunkCount;
         dataset.CreatedAt = clock.GetUtcNow().UtcDateTime;
+        db.AuditEntries.Add(audit);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return (dataset, true);

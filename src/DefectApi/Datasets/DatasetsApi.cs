@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using DefectApi.Audit;
 using DefectApi.Data;
 using DefectApi.Http;
 using DefectApi.OpenApi;
@@ -58,7 +60,8 @@ public static class DatasetsApi
     }
 
     static async Task<Results<Created<DatasetResponse>, Ok<DatasetResponse>, ValidationProblem, ProblemHttpResult>> UploadAsync(
-        HttpRequest request, DatasetStore store, string? name, string? delimiter, string? decimalSeparator, CancellationToken ct)
+        HttpRequest request, DatasetStore store, ClaimsPrincipal caller, TimeProvider clock, string? name, string? delimiter, string? decimalSeparator,
+        CancellationToken ct)
     {
         // The configured upload limit is enforced while streaming (413 problem), not by Kestrel's fixed 30 MB.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = null;
@@ -90,7 +93,11 @@ public static class DatasetsApi
                     detail: $"Content-Type '{request.ContentType}' is not accepted. Send multipart/form-data with a 'file' part, or a text/csv body.");
             }
 
-            var (dataset, created) = await store.PublishAsync(staged, UploadDialect.ChooseName(fields), ct);
+            var chosen = UploadDialect.ChooseName(fields);
+            var ingested = staged.Ingested;
+            var audit = AuditTrail.Entry(caller, clock, AuditActions.DatasetUpload, AuditTrail.DatasetTarget(staged.Id),
+                $"Uploaded '{chosen}': {ingested.RowCount} rows, {ingested.Columns.Count} columns, {ingested.SizeBytes} bytes, SHA-256 {ingested.Sha256}.");
+            var (dataset, created) = await store.PublishAsync(staged, chosen, audit, ct);
             staged = null;
             var response = dataset.ToResponse();
             return created ? TypedResults.Created($"/api/datasets/{dataset.Id}", response) : TypedResults.Ok(response);
@@ -153,15 +160,19 @@ public static class DatasetsApi
         return TypedResults.Ok(new DatasetRows(columns, rows, dataset.RowCount, offset, limit));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, DefectDbContext db, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, ClaimsPrincipal caller, DefectDbContext db, TimeProvider clock,
+        CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await db.Datasets.AnyAsync(d => d.Id == id && d.Status == DatasetStatus.Ready, ct)) return NotFound(id);
+        var dataset = await db.Datasets.Where(d => d.Id == id && d.Status == DatasetStatus.Ready).Select(d => new { d.Name, d.RowCount }).FirstOrDefaultAsync(ct);
+        if (dataset is null) return NotFound(id);
         var busy = await db.TrainingJobs.AnyAsync(j => j.DatasetId == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running), ct);
         if (busy) return InUse();
         try
         {
             await DatasetStore.DeleteRowsAsync(db, id, ct);
+            db.Record(caller, clock, AuditActions.DatasetDelete, AuditTrail.DatasetTarget(id), $"Deleted the dataset '{dataset.Name}' ({dataset.RowCount} rows).");
+            await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
         catch (Exception e) when (DatabaseErrors.IsCheckViolation(e) || DatabaseErrors.IsForeignKeyViolation(e))

@@ -1,3 +1,4 @@
+using DefectApi.Audit;
 using DefectApi.Monitoring;
 using System.Text.Json;
 using DefectApi.Data;
@@ -113,6 +114,8 @@ public static class DefectApiSetup
         app.MapMonitoringApi();
         app.MapPredictionLogApi();
         app.MapOptimizationApi();
+        app.MapKeysApi();
+        app.MapAuditApi();
         return app;
     }
 

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using DefectApi.Audit;
 using DefectApi.Data;
 using DefectApi.Http;
 using DefectApi.OpenApi;
@@ -17,8 +19,10 @@ public sealed record DeploymentRequest([property: Required(ErrorMessage = "model
     IReadOnlyList<string>? KeyColumns = null);
 public sealed record DeploymentResponse(string Name, Guid ModelId, Guid? ShadowModelId, IReadOnlyList<string> KeyColumns, DateTime UpdatedAt);
 public sealed record DeploymentHistoryResponse(Guid ModelId, DateTime DeployedAt);
+/// <param name="History">the models it pointed at, newest first (the last 100)</param>
+/// <param name="Changes">who changed it and how, newest first (the last 100 audit entries of this deployment)</param>
 public sealed record DeploymentDetails(string Name, Guid ModelId, Guid? ShadowModelId, IReadOnlyList<string> KeyColumns, DateTime UpdatedAt,
-    IReadOnlyList<DeploymentHistoryResponse> History);
+    IReadOnlyList<DeploymentHistoryResponse> History, IReadOnlyList<AuditItem> Changes);
 public sealed record DeploymentList(IReadOnlyList<DeploymentResponse> Items);
 
 public static class DeploymentsApi
@@ -30,8 +34,8 @@ public static class DeploymentsApi
         group.MapGet("/", ListAsync).WithName("ListDeployments").WithSummary("List deployments")
             .WithDescription("Every deployment name, the model it points at and since when.")
             .RequireAuthorization(Policies.Read);
-        group.MapGet("/{name}", GetAsync).WithName("GetDeployment").WithSummary("Get a deployment and its history (which model, from when)")
-            .WithDescription("The model the name points at now, and the last 100 moves, newest first.")
+        group.MapGet("/{name}", GetAsync).WithName("GetDeployment").WithSummary("Get a deployment and its history (which model, from when, by whom)")
+            .WithDescription("The model the name points at now, the last 100 moves, and the last 100 changes with the key that made each, newest first.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Read);
         group.MapPut("/{name}", PutAsync).WithName("PutDeployment").WithValidationTitle("Invalid deployment")
@@ -68,11 +72,13 @@ public static class DeploymentsApi
         if (deployment is null) return NotFound(name);
         var history = await db.DeploymentHistory.AsNoTracking().Where(h => h.DeploymentName == name)
             .OrderByDescending(h => h.Id).Take(100).Select(h => new DeploymentHistoryResponse(h.ModelId, h.DeployedAt)).ToListAsync(ct);
-        return TypedResults.Ok(new DeploymentDetails(deployment.Name, deployment.ModelId, deployment.ShadowModelId, deployment.KeyColumns, deployment.UpdatedAt, history));
+        var changes = await AuditApi.LatestForAsync(db, AuditTrail.DeploymentTarget(name), 100, ct);
+        return TypedResults.Ok(new DeploymentDetails(deployment.Name, deployment.ModelId, deployment.ShadowModelId, deployment.KeyColumns, deployment.UpdatedAt,
+            history, changes));
     }
 
     static async Task<Results<Ok<DeploymentResponse>, ValidationProblem>> PutAsync(
-        [RegularExpression(NamePattern, ErrorMessage = NameRule)] string name, DeploymentRequest request, DefectDbContext db,
+        [RegularExpression(NamePattern, ErrorMessage = NameRule)] string name, DeploymentRequest request, ClaimsPrincipal caller, DefectDbContext db,
         DeploymentRoutes routes, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -97,7 +103,7 @@ public static class DeploymentsApi
         {
             try
             {
-                keyColumns = await MoveAsync(db, name, modelId, request.ShadowModelId, request.KeyColumns, now, ct);
+                keyColumns = await MoveAsync(db, caller, clock, name, modelId, request.ShadowModelId, request.KeyColumns, now, ct);
                 break;
             }
             catch (Exception e) when (DatabaseErrors.IsForeignKeyViolation(e))
@@ -115,18 +121,21 @@ public static class DeploymentsApi
         return TypedResults.Ok(new DeploymentResponse(name, modelId, request.ShadowModelId, keyColumns, now));
     }
 
-    /// <summary>The pointer and its history move in one transaction: a reader sees the old model or the new one.</summary>
-    static async Task<IReadOnlyList<string>> MoveAsync(DefectDbContext db, string name, Guid modelId, Guid? shadowModelId,
-        IReadOnlyList<string>? keyColumns, DateTime now, CancellationToken ct)
+    /// <summary>The pointer, its history and the audit entries move in one transaction: a reader sees the old model or
+    /// the new one, and never a change without its entry.</summary>
+    static async Task<IReadOnlyList<string>> MoveAsync(DefectDbContext db, ClaimsPrincipal caller, TimeProvider clock, string name, Guid modelId,
+        Guid? shadowModelId, IReadOnlyList<string>? keyColumns, DateTime now, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var deployment = await db.Deployments.FirstOrDefaultAsync(d => d.Name == name, ct);
+        var before = deployment is null ? null : new DeploymentAudit.State(deployment.ModelId, deployment.ShadowModelId, deployment.KeyColumns.ToList());
         if (deployment is null) db.Deployments.Add(deployment = new Deployment { Name = name });
         deployment.ModelId = modelId;
         deployment.ShadowModelId = shadowModelId;
         if (keyColumns is not null) deployment.KeyColumns = keyColumns.Select(k => k.Trim()).ToList();
         deployment.UpdatedAt = now;
         db.DeploymentHistory.Add(new DeploymentHistoryEntry { DeploymentName = name, ModelId = modelId, DeployedAt = now });
+        await DeploymentAudit.RecordAsync(db, caller, clock, name, before, new DeploymentAudit.State(modelId, shadowModelId, deployment.KeyColumns), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return deployment.KeyColumns;
@@ -143,9 +152,20 @@ public static class DeploymentsApi
         return null;
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, DefectDbContext db, DeploymentRoutes routes, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, ClaimsPrincipal caller, DefectDbContext db, DeploymentRoutes routes,
+        TimeProvider clock, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var model = await db.Deployments.Where(d => d.Name == name).Join(db.Models, d => d.ModelId, m => m.Id, (d, m) => new { m.Id, m.Name, m.Version })
+            .FirstOrDefaultAsync(ct);
         var deleted = await db.Deployments.Where(d => d.Name == name).ExecuteDeleteAsync(ct);
+        if (deleted > 0)
+        {
+            db.Record(caller, clock, AuditActions.DeploymentDelete, AuditTrail.DeploymentTarget(name),
+                $"Deleted '{name}', which pointed at {model?.Name} v{model?.Version} ({model?.Id}); callers of it get 404 until it is created again.");
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
         routes.Moved(name, null);
         return deleted == 0 ? NotFound(name) : TypedResults.NoContent();
     }

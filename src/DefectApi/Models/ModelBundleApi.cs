@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using DefectApi.Audit;
 using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Http;
@@ -63,7 +65,8 @@ public static partial class ModelBundleApi
     }
 
     static async Task<Results<Created<ModelResponse>, ProblemHttpResult>> ImportAsync(
-        HttpRequest request, DefectDbContext db, IOptions<BundleOptions> options, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal caller, DefectDbContext db, IOptions<BundleOptions> options, TimeProvider clock, ILoggerFactory logs,
+        CancellationToken ct)
     {
         var (file, unreadable) = await ReadBundleAsync(request, options.Value.MaxImportBytes, ct);
         if (unreadable is not null) return unreadable;
@@ -78,7 +81,7 @@ public static partial class ModelBundleApi
         {
             try
             {
-                var model = await StoreAsync(db, bundle, clock.GetUtcNow().UtcDateTime, ct);
+                var model = await StoreAsync(db, bundle, caller, clock, ct);
                 var source = bundle.Manifest.Model;
                 LogImported(logs.CreateLogger(typeof(ModelBundleApi)), model.Id, model.Name, model.Version, source.Id, source.Version);
                 return TypedResults.Created($"/api/models/{model.Id}", model.ToResponse(bundle.Artifact));
@@ -94,13 +97,16 @@ public static partial class ModelBundleApi
 
     /// <summary>Versions are numbered per name on each installation, as training numbers them: the imported model is
     /// the next one here, whatever version it had where it was exported.</summary>
-    static async Task<Model> StoreAsync(DefectDbContext db, ModelBundles.Opened bundle, DateTime now, CancellationToken ct)
+    static async Task<Model> StoreAsync(DefectDbContext db, ModelBundles.Opened bundle, ClaimsPrincipal caller, TimeProvider clock, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var name = bundle.Manifest.Model.Name;
         var version = (await db.Models.Where(m => m.Name == name).MaxAsync(m => (int?)m.Version, ct) ?? 0) + 1;
-        var model = bundle.ToModel(version, now);
+        var model = bundle.ToModel(version, clock.GetUtcNow().UtcDateTime);
         db.Models.Add(model);
+        var source = bundle.Manifest.Model;
+        db.Record(caller, clock, AuditActions.ModelImport, AuditTrail.ModelTarget(model.Id),
+            $"Imported {name} v{version} from a bundle of model {source.Id} v{source.Version}.");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return model;

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using DefectApi.Audit;
 using DefectApi.Data;
 using DefectApi.Http;
 using DefectApi.OpenApi;
@@ -65,15 +67,19 @@ public static class ModelsApi
     static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> GetAsync(Guid id, ModelCache cache, CancellationToken ct) =>
         await cache.GetAsync(id, ct) is { } entry ? TypedResults.Ok(entry.Model.ToResponse(entry.Artifact)) : NotFound(id);
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, DefectDbContext db, ModelCache cache, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, ClaimsPrincipal caller, DefectDbContext db, ModelCache cache,
+        TimeProvider clock, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await db.Models.AnyAsync(m => m.Id == id, ct)) return NotFound(id);
+        var model = await db.Models.Where(m => m.Id == id).Select(m => new { m.Name, m.Version }).FirstOrDefaultAsync(ct);
+        if (model is null) return NotFound(id);
         var deployments = await db.Deployments.Where(d => d.ModelId == id).Select(d => d.Name).ToListAsync(ct);
         if (deployments.Count > 0) return Deployed(deployments);
         try
         {
             await db.Models.Where(m => m.Id == id).ExecuteDeleteAsync(ct);
+            db.Record(caller, clock, AuditActions.ModelDelete, AuditTrail.ModelTarget(id), $"Deleted the model {model.Name} v{model.Version}.");
+            await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
         catch (Exception e) when (DatabaseErrors.IsForeignKeyViolation(e))
@@ -91,7 +97,7 @@ public static class ModelsApi
         title: "Model is deployed", detail: $"Deployment(s) {string.Join(", ", deployments)} point at this model. Move or delete them first.");
 
     static async Task<Results<Ok<ModelResponse>, ValidationProblem, ProblemHttpResult>> SetThresholdAsync(
-        Guid id, ThresholdRequest request, DefectDbContext db, ModelCache cache, CancellationToken ct)
+        Guid id, ThresholdRequest request, ClaimsPrincipal caller, DefectDbContext db, ModelCache cache, TimeProvider clock, CancellationToken ct)
     {
         var entry = await cache.GetAsync(id, ct);
         if (entry is null) return NotFound(id);
@@ -102,9 +108,18 @@ public static class ModelsApi
             ? entry.Artifact.WithThreshold(value)
             : entry.Artifact.WithCostThreshold(request.FalsePositiveCost!.Value, request.FalseNegativeCost!.Value);
         var bytes = updated.ToBytes();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // The revision tells every replica's cache that the stored artifact changed.
         var stored = await db.Models.Where(m => m.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Artifact, bytes).SetProperty(m => m.Revision, m => m.Revision + 1), ct);
+        if (stored > 0)
+        {
+            var costs = request.Threshold is null ? $", the least expected cost for false positives at {request.FalsePositiveCost} and false negatives at {request.FalseNegativeCost}" : "";
+            db.Record(caller, clock, AuditActions.ModelThreshold, AuditTrail.ModelTarget(id),
+                $"Set the threshold of {entry.Model.Name} v{entry.Model.Version} from {entry.Artifact.Threshold:0.####} to {updated.Threshold:0.####}{costs}.");
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
         cache.Invalidate(id);
         return stored == 0 ? NotFound(id) : TypedResults.Ok(entry.Model.ToResponse(updated));
     }

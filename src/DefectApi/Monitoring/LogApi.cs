@@ -1,4 +1,6 @@
 using System.IO.Pipelines;
+using System.Security.Claims;
+using DefectApi.Audit;
 using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Models;
@@ -57,7 +59,7 @@ public static class LogApi
 
     static async Task<Results<Created<DatasetResponse>, ValidationProblem, ProblemHttpResult>> PostDatasetAsync(string name,
         LogDatasetRequest? request, DefectDbContext db, IDbContextFactory<DefectDbContext> dbs, LogSegments segments, ModelCache models,
-        DatasetStore store, TimeProvider clock, CancellationToken ct)
+        DatasetStore store, ClaimsPrincipal caller, TimeProvider clock, CancellationToken ct)
     {
         var deployment = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.Name == name, ct);
         if (deployment is null) return DeploymentsApi.NotFound(name);
@@ -94,7 +96,11 @@ public static class LogApi
             return NothingLogged(name, withOutcomesOnly);
         }
         var period = $"{start:yyyy-MM-dd}..{end:yyyy-MM-dd}";
-        var (dataset, _) = await store.PublishAsync(staged, $"{name} log {(start == DateTime.UnixEpoch ? "" : period)}".Trim(), ct);
+        var datasetName = $"{name} log {(start == DateTime.UnixEpoch ? "" : period)}".Trim();
+        var audit = AuditTrail.Entry(caller, clock, AuditActions.DatasetFromLog, AuditTrail.DatasetTarget(staged.Id),
+            $"Made the dataset '{datasetName}' of {rows} answers logged through '{name}' from {start:O} to {end:O}" +
+            (withOutcomesOnly ? ", those with an outcome." : ", with or without an outcome."));
+        var (dataset, _) = await store.PublishAsync(staged, datasetName, audit, ct);
         return TypedResults.Created($"/api/datasets/{dataset.Id}", dataset.ToResponse());
     }
 

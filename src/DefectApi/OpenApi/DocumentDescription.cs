@@ -16,13 +16,14 @@ internal sealed class DocumentDescription : IOpenApiDocumentTransformer
         ["Predictions"] = "Score records (JSON or CSV) with a model, by its id or through a deployment's name.",
         ["Deployments"] = "Stable names that MES systems call, each pointing at one model.",
         ["Process optimisation"] = "Settings the model scores best for a record, and how a prediction moves with one input.",
+        ["Keys and audit"] = "API keys created and revoked while the service runs, and the append-only record of who changed what.",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info.Title = "DefectApi";
         document.Info.Description = "Defect and efficiency predictions for manufacturing: upload MES exports, train a neural network, predict. " +
-            "Send an API key in the X-Api-Key header when the operator has configured keys. Every error is application/problem+json.";
+            "Send an API key in the X-Api-Key header (unless the service runs open). Every error is application/problem+json.";
 
         // The generator writes the request's base address with a trailing slash, which linters reject: paths start
         // with '/' already, so "http://host/" + "/api/…" would double it.
@@ -39,7 +40,7 @@ internal sealed class DocumentDescription : IOpenApiDocumentTransformer
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Header,
             Name = ApiKeyAuthenticationHandler.HeaderName,
-            Description = "An API key with the scope the call needs: predict, train or admin.",
+            Description = "An API key with the scope the call needs: predict, train, admin or metrics.",
         };
         document.Security ??= [];
         document.Security.Add(new OpenApiSecurityRequirement

@@ -49,7 +49,7 @@ internal sealed class PipelineResponses : IOpenApiOperationTransformer
             Add(StatusCodes.Status415UnsupportedMediaType, "The body is not application/json.");
         if (metadata.OfType<IAuthorizeData>().Any())
         {
-            Add(StatusCodes.Status401Unauthorized, "No API key, or an unknown one, in X-Api-Key (only when the service has keys configured).");
+            Add(StatusCodes.Status401Unauthorized, "No API key, or an unknown or revoked one, in X-Api-Key (unless the service runs open).");
             Add(StatusCodes.Status403Forbidden, "The API key lacks the scope this call needs.");
         }
         if (metadata.OfType<RequestBodyLimit>().Any())

@@ -48,6 +48,11 @@ public static class SecuritySetup
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<KeyRing>();
+        // After the database's migrations (registered before this), before the change feed and the server start.
+        services.AddHostedService<KeyRingStartup>();
+        services.AddSingleton<KeyUsageWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyUsageWriter>());
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -62,8 +67,8 @@ public static class SecuritySetup
         services.AddSingleton<ILogger<DefaultAuthorizationService>>(sp => new RefusalsAtDebugLogger<DefaultAuthorizationService>(sp.GetRequiredService<ILoggerFactory>()));
 
         // The limits are read once, when the limiter is built, not on every request.
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IOptions<AuthOptions>>((options, limits, auth) =>
-            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(ConcurrentRequests(limits.Value), PerCaller(limits.Value, auth.Value.IsOpen)));
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, KeyRing>((options, limits, keys) =>
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(ConcurrentRequests(limits.Value), PerCaller(limits.Value, keys)));
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -84,7 +89,6 @@ public static class SecuritySetup
             };
         });
         services.AddHealthChecks().AddCheck<OpenModeHealthCheck>("authentication", tags: ["ready"]);
-        services.AddHostedService<OpenModeWarning>();
         return services;
     }
 
@@ -93,23 +97,30 @@ public static class SecuritySetup
         RateLimitPartition.GetConcurrencyLimiter(true, _ => new ConcurrencyLimiterOptions { PermitLimit = limits.MaxConcurrentRequests, QueueLimit = 0 }));
 
     /// <summary>A token bucket per API key; callers without a valid key share one per client address (the forwarded
-    /// one when forwarded headers are enabled), and in open mode only when RateLimiting:PerAddressWhenOpen is set.</summary>
-    static PartitionedRateLimiter<HttpContext> PerCaller(RateLimitOptions limits, bool open)
+    /// one when forwarded headers are enabled), and while the service runs open only when RateLimiting:PerAddressWhenOpen
+    /// is set. Whether it runs open is read per request: keys can be created and revoked while it runs.</summary>
+    static PartitionedRateLimiter<HttpContext> PerCaller(RateLimitOptions limits, KeyRing keys)
     {
         var bucket = new TokenBucketRateLimiterOptions
         {
             TokenLimit = limits.Burst, TokensPerPeriod = limits.PermitsPerSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0, AutoReplenishment = true,
         };
-        if (open && !limits.PerAddressWhenOpen)
-            return PartitionedRateLimiter.Create<HttpContext, bool>(_ => RateLimitPartition.GetNoLimiter(true));
         // Keyed by (key name) or (client address), so a request builds no partition string.
-        return PartitionedRateLimiter.Create<HttpContext, (string? Key, System.Net.IPAddress? Address)>(http =>
+        return PartitionedRateLimiter.Create<HttpContext, Caller>(http =>
         {
+            var open = keys.IsOpen;
+            if (open && !limits.PerAddressWhenOpen) return RateLimitPartition.GetNoLimiter(Caller.Unlimited);
             var identity = http.User.Identity;
-            var caller = identity?.IsAuthenticated == true && !open ? (identity.Name, null) : ((string?)null, http.Connection.RemoteIpAddress);
+            var caller = identity?.IsAuthenticated == true && !open
+                ? new Caller(identity.Name, null, false) : new Caller(null, http.Connection.RemoteIpAddress, false);
             return RateLimitPartition.GetTokenBucketLimiter(caller, _ => bucket);
         });
+    }
+
+    readonly record struct Caller(string? Key, System.Net.IPAddress? Address, bool IsUnlimited)
+    {
+        public static readonly Caller Unlimited = new(null, null, true);
     }
 
     public static WebApplication UseApiKeySecurity(this WebApplication app)
@@ -121,25 +132,11 @@ public static class SecuritySetup
     }
 }
 
-/// <summary>Says in /health/ready whether the service runs open (no API keys configured).</summary>
-internal sealed class OpenModeHealthCheck(IOptions<AuthOptions> auth) : IHealthCheck
+/// <summary>Says in /health/ready whether the service runs open, or how many keys are in force.</summary>
+internal sealed class OpenModeHealthCheck(KeyRing keys) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(auth.Value.IsOpen
-            ? HealthCheckResult.Healthy("No API keys are configured: the service is open to anyone who can reach it (local use). Configure Auth:ApiKeys for production.")
-            : HealthCheckResult.Healthy($"{auth.Value.ApiKeys.Count} API key(s) configured; calls need X-Api-Key."));
-}
-
-internal sealed partial class OpenModeWarning(IOptions<AuthOptions> auth, ILogger<OpenModeWarning> logger) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (auth.Value.IsOpen) LogOpen();
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(LogLevel.Warning, "No API keys are configured (Auth:ApiKeys): the service is open to anyone who can reach it. Fine for local use; configure keys, and Auth:RequireKeys=true, for production.")]
-    partial void LogOpen();
+        Task.FromResult(keys.IsOpen
+            ? HealthCheckResult.Healthy("No API keys are configured or stored and Auth:RequireKeys is false (or this is Development): the service is open to anyone who can reach it.")
+            : HealthCheckResult.Healthy($"{KeyRingStartup.Count(keys)}; calls need X-Api-Key."));
 }

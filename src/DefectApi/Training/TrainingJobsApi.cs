@@ -1,5 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using DefectApi.Audit;
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
@@ -49,7 +51,7 @@ public static class TrainingJobsApi
     }
 
     static async Task<Results<Accepted<TrainingJobResponse>, ValidationProblem>> CreateAsync(
-        TrainingJobRequest request, DefectDbContext db, TrainingQueue queue, TimeProvider clock, CancellationToken ct)
+        TrainingJobRequest request, ClaimsPrincipal caller, DefectDbContext db, TrainingQueue queue, TimeProvider clock, CancellationToken ct)
     {
         var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == request.DatasetId && d.Status == DatasetStatus.Ready, ct);
         if (dataset is null)
@@ -66,6 +68,8 @@ public static class TrainingJobsApi
             RequestJson = JsonSerializer.Serialize(effective, TrainingJobMapping.StorageJson),
         };
         db.TrainingJobs.Add(job);
+        db.Record(caller, clock, AuditActions.JobCreate, AuditTrail.JobTarget(job.Id),
+            $"Queued training of '{effective.Target}' on the dataset '{dataset.Name}' ({dataset.Id}), to be stored as the model '{effective.ModelName}'.");
         try { await db.SaveChangesAsync(ct); }
         catch (Exception e) when (DatabaseErrors.IsForeignKeyViolation(e))
         {
@@ -99,21 +103,34 @@ public static class TrainingJobsApi
     }
 
     static async Task<Results<Accepted<TrainingJobResponse>, ProblemHttpResult>> CancelAsync(
-        Guid id, DefectDbContext db, RunningJobs running, TimeProvider clock, CancellationToken ct, bool keepBest = false)
+        Guid id, ClaimsPrincipal caller, DefectDbContext db, RunningJobs running, TimeProvider clock, CancellationToken ct, bool keepBest = false)
     {
         var job = await db.TrainingJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
         if (job is null) return NotFound(id);
         if (IsFinished(job.Status))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Job already finished",
                 detail: $"The job is {TrainingJobMapping.StatusName(job.Status)}; only queued or running jobs can be canceled.");
-        // The flag goes to the database first: a worker that has just claimed the job reads it after registering for
-        // signals, so either the signal or the flag reaches it.
-        await db.TrainingJobs.Where(j => j.Id == id)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, !keepBest).SetProperty(j => j.KeepBestRequested, keepBest), ct);
+        // The flag goes to the database before the signal: a worker that has just claimed the job reads it after
+        // registering for signals, so either the signal or the flag reaches it. The flag, the state of a queued job
+        // and the audit entry are written together.
         var now = clock.GetUtcNow().UtcDateTime;
-        var canceledWhileQueued = await db.TrainingJobs.Where(j => j.Id == id && j.Status == JobStatus.Queued)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now)
-                .SetProperty(j => j.Error, "Canceled by request before it started."), ct);
+        int canceledWhileQueued;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.TrainingJobs.Where(j => j.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, !keepBest).SetProperty(j => j.KeepBestRequested, keepBest), ct);
+            canceledWhileQueued = await db.TrainingJobs.Where(j => j.Id == id && j.Status == JobStatus.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now)
+                    .SetProperty(j => j.Error, "Canceled by request before it started."), ct);
+            db.Record(caller, clock, keepBest ? AuditActions.JobStop : AuditActions.JobCancel, AuditTrail.JobTarget(id), (keepBest, canceledWhileQueued) switch
+            {
+                (_, > 0) => "Canceled the job while it was queued.",
+                (true, _) => "Asked the running job to stop early and keep the best model so far.",
+                _ => "Asked the running job to cancel; it stops within one batch and stores no model.",
+            });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
         if (canceledWhileQueued == 0) running.Signal(id, keepBest);
         job = await db.TrainingJobs.AsNoTracking().SingleAsync(j => j.Id == id, ct);
         return TypedResults.Accepted($"/api/training-jobs/{id}", job.ToResponse());

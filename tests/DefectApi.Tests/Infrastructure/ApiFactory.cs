@@ -10,7 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DefectApi.Tests.Infrastructure;
 
 /// <summary>The real service in memory, on a database of its own: a SQLite file deleted afterwards, or a new database on
-/// the test run's PostgreSQL server.</summary>
+/// the test run's PostgreSQL server. It runs in Production, where keys are required by default; unless a test's
+/// settings say otherwise it runs open (Auth:RequireKeys=false), as the tests of anything but authentication want.
+/// Configured keys are enforced either way.</summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     readonly Dictionary<string, string?> _settings;
@@ -31,6 +33,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["Database:Provider"] = provider.ToString(),
             ["ConnectionStrings:Defects"] = provider == DatabaseProvider.Postgres ? Postgres.NewDatabase() : $"Data Source={DatabasePath}",
         };
+        _settings.TryAdd("Auth:RequireKeys", "false");
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -10,16 +10,22 @@ namespace DefectApi.Tests.Infrastructure;
 public sealed class ReplicaCluster : IAsyncDisposable
 {
     readonly List<ServiceProcess> _replicas = [];
+    readonly IReadOnlyDictionary<string, string> _settings;
     public string ConnectionString { get; }
 
-    ReplicaCluster(string connectionString) => ConnectionString = connectionString;
+    ReplicaCluster(string connectionString, IReadOnlyDictionary<string, string>? settings)
+    {
+        ConnectionString = connectionString;
+        _settings = settings ?? new Dictionary<string, string>();
+    }
 
     public IReadOnlyList<ServiceProcess> Replicas => _replicas;
     public ServiceProcess this[int index] => _replicas[index];
 
-    public static async Task<ReplicaCluster> StartAsync(int replicas, PostgresServer? server = null)
+    /// <param name="settings">more environment for every replica, e.g. API keys</param>
+    public static async Task<ReplicaCluster> StartAsync(int replicas, PostgresServer? server = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var cluster = new ReplicaCluster((server ?? PostgresServer.Shared).CreateDatabase());
+        var cluster = new ReplicaCluster((server ?? PostgresServer.Shared).CreateDatabase(), settings);
         // Together, as an orchestrator starts them: the migrations' advisory lock keeps them from racing. Each one that
         // started is kept, so that a failure to start another still ends it.
         var starts = Enumerable.Range(0, replicas).Select(_ => cluster.StartReplicaAsync()).ToList();
@@ -33,7 +39,7 @@ public sealed class ReplicaCluster : IAsyncDisposable
         return cluster;
     }
 
-    public Dictionary<string, string> Environment => new()
+    public Dictionary<string, string> Environment => new(_settings.Concat(new Dictionary<string, string>
     {
         ["Database__Provider"] = "postgres",
         ["ConnectionStrings__Defects"] = ConnectionString,
@@ -42,7 +48,7 @@ public sealed class ReplicaCluster : IAsyncDisposable
         ["Training__LeaseSeconds"] = "6",
         ["Database__ChangePollMilliseconds"] = "200",
         ["Logging__LogLevel__Default"] = "Warning",
-    };
+    }));
 
     public async Task<ServiceProcess> StartReplicaAsync() => await ServiceProcess.StartAsync(ServiceProcess.AppFolder(), Environment);
 

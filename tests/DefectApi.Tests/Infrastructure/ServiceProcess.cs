@@ -8,6 +8,8 @@ namespace DefectApi.Tests.Infrastructure;
 /// <summary>The built service started as a real process (Kestrel on loopback), the way an operator runs it.</summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
+    const string RequireKeysVariable = "Auth__RequireKeys";
+
     /// <summary>How many of the service's last output lines are kept for a failing test to show.</summary>
     const int KeptLines = 200;
 
@@ -49,7 +51,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServiceProcess> StartAsync(string appFolder, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    /// <summary>Starts the app in Production, as the image runs it. Production requires API keys and creates an admin key
+    /// at a first start without any; tests of anything else get an open service (Auth__RequireKeys=false) unless their
+    /// environment sets that variable or <paramref name="productDefaults"/> asks for the product's own behaviour.
+    /// Configured keys are enforced either way.</summary>
+    public static async Task<ServiceProcess> StartAsync(string appFolder, IDictionary<string, string>? environment = null, string? workingDirectory = null,
+        bool productDefaults = false)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(appFolder, "DefectApi.dll"), "--urls", $"http://127.0.0.1:{port}"])
@@ -59,6 +66,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (!productDefaults) start.Environment[RequireKeysVariable] = "false";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
         var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));

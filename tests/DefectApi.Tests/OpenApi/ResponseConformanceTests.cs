@@ -80,6 +80,7 @@ public sealed class ResponseConformanceTests(ITestOutputHelper output) : IDispos
         await BundlesAsync(api, plain, multiclass);
         await DeploymentsAsync(api, binary, regression);
         await JobsAsync(api, binary);
+        await KeysAndAuditAsync(Service().Recorded);
         await PipelineRefusalsAsync();
 
         var problems = _exchanges.SelectMany(contract.Check).ToList();
@@ -231,6 +232,25 @@ public sealed class ResponseConformanceTests(ITestOutputHelper output) : IDispos
         await WaitAsync(api, jobId, "canceled");
         await Expect(409, api.PostAsync($"/api/training-jobs/{jobId}/cancel", null));
         await Expect(204, api.DeleteAsync($"/api/datasets/{datasetId}"));
+    }
+
+    /// <summary>On a service of their own, which the first key closes: keys created, refused, listed and revoked, and the
+    /// audit trail they leave.</summary>
+    static async Task KeysAndAuditAsync(HttpClient api)
+    {
+        await Expect(400, api.PostAsync("/api/keys", Json("""{"name":"line3","scopes":["predict"]}""")));
+        var admin = await Expect(201, api.PostAsync("/api/keys", Json("""{"name":"ops","scopes":["admin"]}""")));
+        api.DefaultRequestHeaders.Add("X-Api-Key", admin.GetProperty("key").GetString());
+        await Expect(201, api.PostAsync("/api/keys", Json("""{"name":"line3","scopes":["predict","train"]}""")));
+        await Expect(409, api.PostAsync("/api/keys", Json("""{"name":"line3","scopes":["predict"]}""")));
+        await Expect(400, api.PostAsync("/api/keys", Json("""{"name":"line 4","scopes":["root"]}""")));
+        await Expect(200, api.GetAsync("/api/keys"));
+        await Expect(204, api.DeleteAsync("/api/keys/line3"));
+        await Expect(404, api.DeleteAsync("/api/keys/line3"));
+        await Expect(409, api.DeleteAsync("/api/keys/ops"));
+        await Expect(200, api.GetAsync("/api/audit?limit=2"));
+        await Expect(200, api.GetAsync("/api/audit?target=keys/line3&from=2026-01-01T00:00:00Z"));
+        await Expect(400, api.GetAsync("/api/audit?limit=0"));
     }
 
     /// <summary>What the pipeline answers before a handler runs: keys and scopes, the rate limit, a full database.</summary>

@@ -9,21 +9,8 @@ namespace DefectApi.Tests.Reliability;
 
 /// <summary>The real service process killed with SIGKILL at the worst moments, then started again on the same
 /// database: nothing half-written is visible, nothing finished is lost.</summary>
-public sealed class CrashRecoveryTests : IAsyncLifetime
+public sealed class CrashRecoveryTests() : ProcessDatabase("defectapi-crash-")
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("defectapi-crash-").FullName;
-    string DatabasePath => Path.Combine(_folder, "defects.db");
-    Dictionary<string, string> Environment => new() { ["ConnectionStrings__Defects"] = $"Data Source={DatabasePath}" };
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
-
     Task<ServiceProcess> StartAsync() => ServiceProcess.StartAsync(ServiceProcess.AppFolder(), Environment);
 
     T Query<T>(string sql)

@@ -1,26 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using DefectApi.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace DefectApi.Tests.Reliability;
 
 /// <summary>SIGTERM, as a container runtime sends it: the running job goes back to the queue, the process exits
 /// cleanly, and the job runs to the end after the next start.</summary>
-public sealed class GracefulShutdownTests : IAsyncLifetime
+public sealed class GracefulShutdownTests() : ProcessDatabase("defectapi-sigterm-")
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("defectapi-sigterm-").FullName;
-    Dictionary<string, string> Environment => new() { ["ConnectionStrings__Defects"] = $"Data Source={Path.Combine(_folder, "defects.db")}" };
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task SigtermRequeuesTheRunningJobWhichFinishesAfterRestart()
     {

@@ -6,20 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace DefectApi.Tests.Reliability;
 
 /// <summary>SIGTERM while answers wait in memory for the next flush: the graceful stop writes every one of them.</summary>
-public sealed class PredictionLogShutdownTests : IAsyncLifetime
+public sealed class PredictionLogShutdownTests() : ProcessDatabase("defectapi-log-sigterm-")
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("defectapi-log-sigterm-").FullName;
-    string DatabasePath => Path.Combine(_folder, "defects.db");
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task SigtermWritesEveryQueuedPrediction()
     {

@@ -105,16 +105,6 @@ public sealed class OpenModeTests
     }
 
     [Fact]
-    public void RequiringKeysWithoutAnyRefusesToStart()
-    {
-        using var factory = new ApiFactory(new Dictionary<string, string?> { ["Auth:RequireKeys"] = "true" });
-
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
-
-        Assert.Contains("Auth:RequireKeys", error.Message);
-    }
-
-    [Fact]
     public void AKeyHashThatIsNotSha256HexRefusesToStart()
     {
         using var factory = new ApiFactory(new Dictionary<string, string?>

@@ -11,6 +11,7 @@ import { modelPage } from './views/model.js';
 import { deploymentsPage } from './views/deployments.js';
 import { deploymentPage } from './views/deployment.js';
 import { comparePage } from './views/compare.js';
+import { keysPage } from './views/keys.js';
 
 const routes = [
   [/^#\/datasets$/, datasetsPage],
@@ -23,6 +24,7 @@ const routes = [
   [/^#\/deployments\/([\w.-]+)$/, deploymentPage],
   [/^#\/compare$/, comparePage],
   [/^#\/compare\/([\w,-]+)$/, comparePage],
+  [/^#\/keys$/, keysPage],
 ];
 
 const main = document.getElementById('main');

@@ -11,6 +11,7 @@ import { deploymentPath } from '../deploymentUpdate.js';
 import { driftContent } from './deploymentDrift.js';
 import { performanceContent } from './deploymentPerformance.js';
 import { sideBySide } from './championChallenger.js';
+import { historyContent } from './deploymentHistory.js';
 
 const HOUR = 3_600_000;
 const RANGES = { '24h': ['the last 24 hours', 24 * HOUR], '7d': ['the last 7 days', 7 * 24 * HOUR], '30d': ['the last 30 days', 30 * 24 * HOUR] };
@@ -89,6 +90,8 @@ export async function deploymentPage(main, signal, name, message = '') {
     status,
     section('Challenger', challengerSection(deployment, models, changed)),
     section('Key columns', keyColumnsSection(deployment, championDetails, changed)),
+    section('History', h('p', { class: 'hint' }, 'Who changed this deployment and when, from the audit trail (newest first).'),
+      historyContent(deployment.changes)),
     section('Time range', controls),
     problemBox,
     monitoring);
