@@ -77,7 +77,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) throw new InvalidOperationException($"The service exited with code {process.ExitCode}");
+            if (process.HasExited) throw new InvalidOperationException($"The service exited with code {process.ExitCode}. Its output:\n{service.RecentOutput()}");
             try
             {
                 if ((await service.Client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return service;
@@ -85,8 +85,9 @@ public sealed class ServiceProcess : IAsyncDisposable
             catch (HttpRequestException) { }
             await Task.Delay(100);
         }
+        var output = service.RecentOutput();
         await service.DisposeAsync();
-        throw new TimeoutException("The service did not become ready within 60 s");
+        throw new TimeoutException($"The service did not become ready within 60 s. Its output:\n{output}");
     }
 
     /// <summary>Runs one of the service's commands (<c>dotnet DefectApi.dll NAME …</c>) to its end, as an operator does:
