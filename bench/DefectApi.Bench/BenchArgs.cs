@@ -13,6 +13,7 @@ internal sealed class BenchArgs(string[] args)
                    DefectApi.Bench quality [--only NAME] [--folds 5] [--no-test] [--set name=value ...]
                    DefectApi.Bench quality --train F --test F --target T [--exclude A B ...] [--folds 5] [--no-test]
                    DefectApi.Bench training-time [--rows 10000,30000,100000,1000000] [--columns 10]
+                   DefectApi.Bench leakage [--data DIR] [--reps 3] [--scores] [--no-time]
                    DefectApi.Bench ingest FILE [--repeat N]
                    DefectApi.Bench upload --rows 2000000 --columns 30
                    DefectApi.Bench serve [--clients 32] [--seconds 5] [--reps 3] [--epochs N]

@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "gemm" => GemmBench.Run(args),
     "quality" => QualityBench.Run(args[1..]),
     "training-time" => TrainingTimeBench.Run(args),
+    "leakage" => LeakageBench.Run(args),
     "ingest" => IngestBench.Run(args[1..]),
     "upload" => await UploadBench.RunAsync(args),
     "serve" => await ServeBench.RunAsync(args),

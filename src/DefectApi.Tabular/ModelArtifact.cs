@@ -18,7 +18,8 @@ public sealed class ModelArtifact
     public const int MaxErrors = 100;
 
     internal ModelArtifact(string target, TargetSpec targetSpec, IReadOnlyList<EnsembleMember> members, IReadOnlyList<DroppedColumn> dropped,
-        double? threshold, ValidationOutputs validation, CellValue[][]? sample = null, TrainingProfile? profile = null)
+        double? threshold, ValidationOutputs validation, CellValue[][]? sample = null, TrainingProfile? profile = null,
+        IReadOnlyList<LeakFinding>? leaks = null)
     {
         if (members.Count == 0) throw new InvalidDataException("A model needs at least one network.");
         var names = members[0].Pipeline.Encoders.Select(e => e.Name).ToArray();
@@ -29,6 +30,7 @@ public sealed class ModelArtifact
         TargetSpec = targetSpec;
         Members = members as Ensemble ?? new Ensemble(members);
         Dropped = dropped;
+        Leaks = leaks ?? [];
         Validation = validation;
         Sample = sample ?? [];
         if (Sample.Any(row => row.Length != names.Length)) throw new InvalidDataException("The training sample does not match the model's inputs.");
@@ -64,6 +66,10 @@ public sealed class ModelArtifact
     public double? Threshold { get; }
     public IReadOnlyList<ModelInputInfo> Inputs { get; }
     public IReadOnlyList<DroppedColumn> Dropped { get; }
+
+    /// <summary>Columns that predicted the target too well on their own: left out (also in Dropped) or kept with a
+    /// warning, as the training's leakage policy said. Empty for models trained before leaks were looked for.</summary>
+    public IReadOnlyList<LeakFinding> Leaks { get; }
 
     /// <summary>On the validation split, at Threshold.</summary>
     public ModelMetrics Metrics { get; }
@@ -145,7 +151,7 @@ public sealed class ModelArtifact
     {
         RequireBinary();
         if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentOutOfRangeException(nameof(threshold), "A threshold is between 0 and 1.");
-        return new ModelArtifact(Target, TargetSpec, Members, Dropped, threshold, Validation, Sample, Profile);
+        return new ModelArtifact(Target, TargetSpec, Members, Dropped, threshold, Validation, Sample, Profile, Leaks);
     }
 
     /// <summary>The threshold with the least expected cost on the validation split.</summary>

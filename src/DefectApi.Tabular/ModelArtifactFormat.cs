@@ -18,12 +18,13 @@ namespace DefectApi.Tabular;
 internal static class ModelArtifactFormat
 {
     private static ReadOnlySpan<byte> Magic => "DAMA"u8;
-    /// <summary>4 holds one preprocessing that every member reads, written once before the networks; 3 appended the
+    /// <summary>5 adds a score and a sentence to each dropped column and, at the end, the leak findings; a model
+    /// without either is written in format 4, byte for byte as before. 4 holds one preprocessing that every member reads, written once before the networks; 3 appended the
     /// training profile (a flag, then the profile when there is one); 2 added the training sample. 1 to 3 hold a
     /// preprocessing per member and are still read (their models have no profile before 3, and 1 no sample), and a
     /// model read from them is written in format 3 again, so it keeps predicting exactly what it did.</summary>
-    public const int Version = 4;
-    private const int PerMemberPipelines = 3;
+    public const int Version = 5;
+    private const int SharedPipeline = 4, PerMemberPipelines = 3;
     private const int HashBytes = 32;
 
     public static byte[] Write(ModelArtifact model)
@@ -33,7 +34,8 @@ internal static class ModelArtifactFormat
         {
             var shared = model.Members.SharedPipeline;
             writer.Write(Magic);
-            writer.Write(shared is null ? PerMemberPipelines : Version);
+            bool leaks = shared is not null && (model.Leaks.Count > 0 || model.Dropped.Any(d => d.Score is not null || d.Detail is not null));
+            writer.Write(shared is null ? PerMemberPipelines : leaks ? Version : SharedPipeline);
             writer.Write(model.Target);
             model.TargetSpec.Write(writer);
             writer.Write(model.Dropped.Count);
@@ -41,6 +43,9 @@ internal static class ModelArtifactFormat
             {
                 writer.Write(d.Name);
                 writer.Write(d.Reason);
+                if (!leaks) continue;
+                writer.Write(d.Score ?? double.NaN);
+                writer.Write(d.Detail ?? "");
             }
             writer.Write(model.Threshold ?? double.NaN);
             writer.Write(model.Members.Count);
@@ -59,6 +64,7 @@ internal static class ModelArtifactFormat
                 foreach (var cell in row) WriteCell(writer, cell);
             writer.Write(model.Profile is not null);
             model.Profile?.Write(writer);
+            if (leaks) WriteLeaks(writer, model.Leaks);
         }
         var body = stream.ToArray();
         return [.. body, .. SHA256.HashData(body)];
@@ -77,15 +83,22 @@ internal static class ModelArtifactFormat
             using var reader = new BinaryReader(new MemoryStream(blob, 0, body.Length), System.Text.Encoding.UTF8);
             reader.ReadBytes(Magic.Length);
             int version = reader.ReadInt32();
-            if (version is not (1 or 2 or 3 or Version)) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
+            if (version is not (1 or 2 or 3 or SharedPipeline or Version)) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
             string target = reader.ReadString();
             var spec = TargetSpec.Read(reader);
             int droppedCount = CheckedCount(reader.ReadInt32());
             var dropped = new DroppedColumn[droppedCount];
-            for (int i = 0; i < droppedCount; i++) dropped[i] = new DroppedColumn(reader.ReadString(), reader.ReadString());
+            for (int i = 0; i < droppedCount; i++)
+            {
+                dropped[i] = new DroppedColumn(reader.ReadString(), reader.ReadString());
+                if (version < Version) continue;
+                double score = reader.ReadDouble();
+                string detail = reader.ReadString();
+                dropped[i] = dropped[i] with { Score = double.IsNaN(score) ? null : score, Detail = detail.Length == 0 ? null : detail };
+            }
             double threshold = reader.ReadDouble();
             var members = new EnsembleMember[CheckedCount(reader.ReadInt32())];
-            var shared = version >= 4 ? FeaturePipeline.Read(reader) : null;
+            var shared = version >= SharedPipeline ? FeaturePipeline.Read(reader) : null;
             for (int i = 0; i < members.Length; i++)
             {
                 var pipeline = shared ?? FeaturePipeline.Read(reader);
@@ -94,14 +107,35 @@ internal static class ModelArtifactFormat
             var validation = new ValidationOutputs(ReadDoubles(reader), ReadDoubles(reader));
             var sample = version >= 2 ? ReadSample(reader, members[0].Pipeline.Encoders.Count) : [];
             var profile = version >= 3 && reader.ReadBoolean() ? TrainingProfile.Read(reader) : null;
+            var leaks = version >= Version ? ReadLeaks(reader) : [];
             if (reader.BaseStream.Position != body.Length) throw new InvalidDataException("The model artifact has trailing data.");
-            return new ModelArtifact(target, spec, members, dropped, double.IsNaN(threshold) ? null : threshold, validation, sample, profile);
+            return new ModelArtifact(target, spec, members, dropped, double.IsNaN(threshold) ? null : threshold, validation, sample, profile, leaks);
         }
         catch (Exception e) when (e is EndOfStreamException or NetworkFormatException or ArgumentException or IOException
                                       or OverflowException or FormatException or IndexOutOfRangeException)
         {
             throw new InvalidDataException($"The model artifact is corrupt: {e.Message}", e);
         }
+    }
+
+    private static void WriteLeaks(BinaryWriter writer, IReadOnlyList<LeakFinding> leaks)
+    {
+        writer.Write(leaks.Count);
+        foreach (var leak in leaks)
+        {
+            writer.Write(leak.Name);
+            writer.Write(leak.Score);
+            writer.Write(leak.Detail);
+            writer.Write(leak.Excluded);
+        }
+    }
+
+    private static LeakFinding[] ReadLeaks(BinaryReader reader)
+    {
+        var leaks = new LeakFinding[CheckedCount(reader.ReadInt32())];
+        for (int i = 0; i < leaks.Length; i++)
+            leaks[i] = new LeakFinding(reader.ReadString(), reader.ReadDouble(), reader.ReadString(), reader.ReadBoolean());
+        return leaks;
     }
 
     private static int CheckedCount(int count) =>

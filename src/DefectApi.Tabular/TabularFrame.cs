@@ -61,6 +61,9 @@ public sealed class TabularFrame
         return -1;
     }
 
+    /// <summary>The values of a column held as numbers (NaN = missing), or null for a text-coded one.</summary>
+    internal double[]? NumberValues(int column) => _numbers[column];
+
     /// <summary>Codes (0 = missing, k = Entries[k-1]) of a text-coded column, or null for a numeric one.</summary>
     internal (int[] Codes, string[] Entries)? TextValues(int column) =>
         _codes[column] is { } codes ? (codes, _entries[column]!) : null;

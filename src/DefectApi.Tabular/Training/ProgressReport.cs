@@ -6,7 +6,8 @@ namespace DefectApi.Tabular.Training;
 /// <summary>Collects the epochs of every member into the job's history and progress. Members may train side by side,
 /// so progress counts epochs done across the ensemble (it only ever rises) and its ETA covers the whole job; it also
 /// names the members in training and each one's epoch, so that a person reads it as "member i of k, epoch e of n".</summary>
-internal sealed class ProgressReport(Action<TrainingProgress>? progress, List<EpochHistory> history, int members, int epochsPerMember)
+internal sealed class ProgressReport(Action<TrainingProgress>? progress, List<EpochHistory> history, int members, int epochsPerMember,
+    IReadOnlyList<LeakFinding> leaks)
 {
     private readonly Stopwatch _started = Stopwatch.StartNew();
     private readonly Lock _lock = new();
@@ -25,7 +26,7 @@ internal sealed class ProgressReport(Action<TrainingProgress>? progress, List<Ep
             var ensemble = new EnsembleProgress(members, epochsPerMember, _membersDone, new MemberEpoch(number, e.Epoch),
                 _training.Select(t => new MemberEpoch(t.Key, t.Value)).ToList());
             progress?.Invoke(new TrainingProgress(++_done, members * epochsPerMember, e.TrainLoss, e.ValidationLoss, e.ValidationMetric,
-                _started.Elapsed) { Ensemble = ensemble });
+                _started.Elapsed) { Ensemble = ensemble, Leaks = leaks });
         }
     }
 

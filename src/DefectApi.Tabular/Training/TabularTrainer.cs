@@ -51,6 +51,7 @@ public static class TabularTrainer
                 $"Only {rows.Length} rows have a value for the target '{options.Target}'; training needs at least {MinLabelledRows}, " +
                 "so that some rows can validate what the others taught. Add labelled rows, or choose a target with fewer gaps.");
         var (columns, dropped) = ColumnSelection.Choose(frame.Columns, targetColumn, options.Features, options.Exclude);
+        var leaks = LeakDetector.Screen(frame, targetColumn, columns, dropped, target, rows, targets, options);
         int members = options.MembersFor(rows.Length);
         int foldCount = members == 1 ? 1 : Math.Max(members, (int)Math.Round(1 / options.ValidationFraction));
         var folds = ValidationSplit.Folds(targets, target.Task != TargetSpec.Regression, foldCount, options.ValidationFraction, options.Seed);
@@ -62,7 +63,7 @@ public static class TabularTrainer
         var encoded = new EncodedRows(pipeline.Transform(frame, columns, rows), pipeline.Width);
 
         var history = new List<EpochHistory>();
-        var report = new ProgressReport(progress, history, members, options.Epochs);
+        var report = new ProgressReport(progress, history, members, options.Epochs, leaks);
         var results = MemberRuns.Run(members, WorkersFor(options, members, slots), slots?.BelowNormalPriority ?? false, cancel, m =>
         {
             using var slot = slots?.Enter(cancel);
@@ -89,7 +90,7 @@ public static class TabularTrainer
         var types = trained[0].Pipeline.Encoders.Select(e => e.Type).ToArray();
         var profile = TrainingProfile.Build(frame, columns, types, rows, target, validation);
         var artifact = new ModelArtifact(options.Target, target, trained, dropped, threshold, validation,
-            Sample(frame, columns, rows, options.Seed), profile);
+            Sample(frame, columns, rows, options.Seed), profile, leaks);
         return new TrainingOutcome(artifact, history);
     }
 

@@ -18,6 +18,9 @@ public sealed record TabularTrainingOptions
     public IReadOnlyList<string>? Features { get; init; }
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
+    /// <summary>Probable leaks (<see cref="Features.LeakDetector"/>) are left out by default.</summary>
+    public LeakagePolicy Leakage { get; init; } = LeakagePolicy.Exclude;
+
     /// <summary>null = <see cref="DefaultHiddenLayers"/>.</summary>
     public IReadOnlyList<int>? HiddenLayers { get; init; }
 
@@ -74,6 +77,7 @@ public sealed record TabularTrainingOptions
 
         if (string.IsNullOrWhiteSpace(Target)) Fail("target", "Name the target column.");
         if (!Enum.IsDefined(Task)) Fail("task", "Use auto, binary, multiclass or regression.");
+        if (!Enum.IsDefined(Leakage)) Fail("leakage", "Use exclude, warn or off.");
         if (HiddenLayers is { } layers)
         {
             if (layers.Count is < 1 or > 8) Fail("hiddenLayers", "Give 1 to 8 hidden layers.");

@@ -7,6 +7,9 @@ public sealed record TrainingProgress(int Epoch, int Epochs, double TrainLoss, d
 {
     /// <summary>Where the ensemble stands, in the request's terms (member i of k, epoch e of n).</summary>
     public EnsembleProgress? Ensemble { get; init; }
+
+    /// <summary>Probable leaks found before the first epoch, so that a running job already warns of them.</summary>
+    public IReadOnlyList<LeakFinding> Leaks { get; init; } = [];
 }
 
 /// <param name="Reported">the member and epoch whose losses this progress carries</param>

@@ -13,7 +13,12 @@ namespace DefectApi.Models;
 public enum ModelTask { Binary, Multiclass, Regression }
 
 public sealed record ModelInputResponse(string Name, string Type, IReadOnlyList<string>? Categories);
-public sealed record DroppedColumnResponse(string Name, string Reason);
+/// <param name="Reason">target | excluded | identifier | constant | not in features | leak</param>
+/// <param name="Score">a leak's own figure (precision of its one-sided rule, or its Matthews correlation, AUC or R² alone)</param>
+/// <param name="Detail">a leak's reason in a sentence</param>
+public sealed record DroppedColumnResponse(string Name, string Reason,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Score = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail = null);
 public sealed record ThresholdPointResponse(double Threshold, double Precision, double Recall, double F1,
     long TruePositives, long FalsePositives, long FalseNegatives, long TrueNegatives);
 
@@ -22,7 +27,14 @@ public sealed record ModelResponse(
     double? Threshold, IReadOnlyList<ModelInputResponse> Inputs, IReadOnlyList<DroppedColumnResponse> DroppedColumns,
     [property: DocumentedAs(typeof(ModelMetricsResponse))] IReadOnlyDictionary<string, object> Metrics, IReadOnlyList<HistoryResponse> History,
     IReadOnlyList<ThresholdPointResponse>? ThresholdTable, IReadOnlyList<ValidationPoint>? ValidationPredictions,
-    Guid DatasetId, Guid JobId, DateTime CreatedAt);
+    Guid DatasetId, Guid JobId, DateTime CreatedAt)
+{
+    /// <summary>Every column the model does not read, with its reason (the contract's name for DroppedColumns).</summary>
+    public IReadOnlyList<DroppedColumnResponse> Dropped => DroppedColumns;
+
+    /// <summary>Probable leaks its training found: left out (also in dropped) or kept with a warning.</summary>
+    public required IReadOnlyList<LeakResponse> Leaks { get; init; }
+}
 
 /// <summary>A model in a list: registry data and metrics, without the curves.</summary>
 public sealed record ModelSummary(Guid Id, string Name, int Version, ModelTask Task, string Target, double? Threshold,
@@ -85,11 +97,14 @@ public static class ModelMapping
         model.Id, model.Name, model.Version, TaskOf(artifact), artifact.Target, artifact.PositiveClass, artifact.Classes,
         artifact.Threshold,
         artifact.Inputs.Select(i => new ModelInputResponse(i.Name, i.Type, i.Categories)).ToList(),
-        artifact.Dropped.Select(d => new DroppedColumnResponse(d.Name, d.Reason)).ToList(),
+        artifact.Dropped.Select(d => new DroppedColumnResponse(d.Name, d.Reason, d.Score, d.Detail)).ToList(),
         FiniteMetrics(artifact.Metrics), ReadHistory(model),
         artifact.ThresholdTable?.Select(t => new ThresholdPointResponse(t.Threshold, t.Precision, t.Recall, t.F1,
             t.TruePositives, t.FalsePositives, t.FalseNegatives, t.TrueNegatives)).ToList(),
-        artifact.ValidationPoints(), model.DatasetId, model.JobId, model.CreatedAt);
+        artifact.ValidationPoints(), model.DatasetId, model.JobId, model.CreatedAt)
+    {
+        Leaks = artifact.Leaks.Select(LeakResponse.From).ToList(),
+    };
 
     public static ModelSummary ToSummary(this Model model, ModelArtifact artifact) => new(
         model.Id, model.Name, model.Version, TaskOf(artifact), artifact.Target, artifact.Threshold, FiniteMetrics(artifact.Metrics),

@@ -29,6 +29,10 @@ public sealed record TrainingJobRequest : IValidatableObject
     public IReadOnlyList<string>? Features { get; init; }
     public IReadOnlyList<string>? Exclude { get; init; }
 
+    /// <summary>Columns that predict the target too well on their own (probable leaks): exclude (default) leaves them
+    /// out, warn keeps them and warns, off does not look.</summary>
+    public LeakagePolicy? Leakage { get; init; }
+
     [Length(1, 8, ErrorMessage = "Give 1 to 8 hidden layers.")]
     public IReadOnlyList<int>? HiddenLayers { get; init; }
 
@@ -93,7 +97,8 @@ public sealed record EffectiveTrainingRequest(
     Guid DatasetId, string Target, TrainingTask Task, string? PositiveClass, IReadOnlyList<string>? Features,
     IReadOnlyList<string> Exclude, IReadOnlyList<int>? HiddenLayers, ActivationName Activation, double Dropout, OptimizerName Optimizer,
     double LearningRate, double L2, int BatchSize, int Epochs, int EarlyStoppingPatience, double ValidationFraction,
-    int Seed, string ModelName, double? FalsePositiveCost, double? FalseNegativeCost, int? EnsembleSize = null)
+    int Seed, string ModelName, double? FalsePositiveCost, double? FalseNegativeCost, int? EnsembleSize = null,
+    LeakagePolicy Leakage = LeakagePolicy.Exclude)
 {
     public TabularTrainingOptions ToOptions() => new()
     {
@@ -102,6 +107,7 @@ public sealed record EffectiveTrainingRequest(
         Optimizer = TrainingChoices.ToEngine(Optimizer), LearningRate = LearningRate, L2 = L2, BatchSize = BatchSize, Epochs = Epochs,
         EarlyStoppingPatience = EarlyStoppingPatience, ValidationFraction = ValidationFraction, Seed = Seed,
         FalsePositiveCost = FalsePositiveCost, FalseNegativeCost = FalseNegativeCost, EnsembleSize = EnsembleSize,
+        Leakage = Leakage,
     };
 }
 
@@ -115,14 +121,26 @@ public sealed record EffectiveTrainingRequest(
 /// <param name="MemberEpoch">that epoch, within its member's run</param>
 public sealed record ProgressResponse(int Epoch, int Epochs, double? TrainLoss, double? ValidationLoss, double? ValidationMetric,
     double ElapsedSeconds, double? EtaSeconds, int? Members = null, int? EpochsPerMember = null, int? MembersDone = null,
-    IReadOnlyList<MemberProgressResponse>? MembersTraining = null, int? Member = null, int? MemberEpoch = null);
+    IReadOnlyList<MemberProgressResponse>? MembersTraining = null, int? Member = null, int? MemberEpoch = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LeakResponse>? Leaks = null);
+
+/// <summary>A column that predicts the target too well on its own to be known before the outcome.</summary>
+/// <param name="Score">the precision of its one-sided rule, or its out-of-fold Matthews correlation, AUC or R² alone</param>
+/// <param name="Detail">why, in a sentence: "alone it predicts Machine failure = 1 with precision 1.00 on 31 rows: recorded with the outcome?"</param>
+/// <param name="Excluded">left out of the model (leakage exclude), or kept with this warning (warn)</param>
+public sealed record LeakResponse(string Name, double Score, string Detail, bool Excluded)
+{
+    public static LeakResponse From(DefectApi.Tabular.LeakFinding leak) => new(leak.Name, leak.Score, leak.Detail, leak.Excluded);
+}
 
 /// <param name="Member">1-based member number</param>
 /// <param name="Epoch">the epoch this member last finished, of EpochsPerMember</param>
 public sealed record MemberProgressResponse(int Member, int Epoch);
 
+/// <param name="Leaks">probable leaks found before the first epoch (empty until training starts, or when none)</param>
 public sealed record TrainingJobResponse(Guid Id, JobStatus Status, Guid DatasetId, EffectiveTrainingRequest? Request,
-    DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, ProgressResponse? Progress, Guid? ModelId, string? Error);
+    DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, ProgressResponse? Progress, Guid? ModelId, string? Error,
+    IReadOnlyList<LeakResponse> Leaks);
 
 public sealed record TrainingJobList(IReadOnlyList<TrainingJobResponse> Items);
 
@@ -143,10 +161,11 @@ public static class TrainingJobMapping
     public static TrainingJobResponse ToResponse(this TrainingJob job)
     {
         var request = JsonSerializer.Deserialize<EffectiveTrainingRequest>(job.RequestJson, StorageJson);
-        // The dataset it was asked to train on, even after that dataset is deleted.
+        var progress = job.ProgressJson is null ? null : JsonSerializer.Deserialize<ProgressResponse>(job.ProgressJson, StorageJson);
+        // The dataset it was asked to train on, even after that dataset is deleted. The leaks travel with every stored
+        // progress (so a running job already shows them) and are answered once, beside it.
         return new(job.Id, job.Status, job.DatasetId ?? request?.DatasetId ?? Guid.Empty, request, job.CreatedAt, job.StartedAt, job.FinishedAt,
-        job.ProgressJson is null ? null : JsonSerializer.Deserialize<ProgressResponse>(job.ProgressJson, StorageJson),
-        job.ModelId, job.Error);
+        progress is null ? null : progress with { Leaks = null }, job.ModelId, job.Error, progress?.Leaks ?? []);
     }
 
     public static ProgressResponse ToResponse(this TrainingProgress p)
@@ -158,7 +177,7 @@ public static class TrainingJobMapping
             Math.Round(elapsed, 3), eta is null ? null : Math.Round(eta.Value, 3),
             p.Ensemble?.Members, p.Ensemble?.EpochsPerMember, p.Ensemble?.MembersDone,
             p.Ensemble?.Training.Select(t => new MemberProgressResponse(t.Member, t.Epoch)).ToList(),
-            p.Ensemble?.Reported.Member, p.Ensemble?.Reported.Epoch);
+            p.Ensemble?.Reported.Member, p.Ensemble?.Reported.Epoch, p.Leaks.Count == 0 ? null : p.Leaks.Select(LeakResponse.From).ToList());
     }
 
 }

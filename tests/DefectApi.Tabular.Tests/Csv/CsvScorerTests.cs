@@ -120,7 +120,11 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
     {
         var frame = TestData.Frame(TestData.Csv("a,fault", 120, i => $"{i % 3},{(i % 3 == 0 ? "Bumps" : i % 3 == 1 ? "Stains" : "Pastry")}"));
         var model = DefectApi.Tabular.Training.TabularTrainer.Train(frame,
-            new DefectApi.Tabular.Training.TabularTrainingOptions { Target = "fault", Epochs = 5, EnsembleSize = 1 }, null, default, default).Artifact;
+            new DefectApi.Tabular.Training.TabularTrainingOptions
+            {
+                // The label is a noiseless function of 'a', which leak detection rightly flags; this test is about the CSV.
+                Target = "fault", Epochs = 5, EnsembleSize = 1, Leakage = DefectApi.Tabular.Training.LeakagePolicy.Off,
+            }, null, default, default).Artifact;
         var output = new MemoryStream();
         await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,a\n7,1\n")), output, model, null, CancellationToken.None);
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);

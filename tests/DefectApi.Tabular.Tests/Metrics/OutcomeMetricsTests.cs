@@ -56,7 +56,9 @@ public class OutcomeMetricsTests(TrainedModels models) : IClassFixture<TrainedMo
     public void MulticlassAccuracyAndMacroF1()
     {
         var frame = TestData.Frame(TestData.Csv("a,fault", 120, i => $"{i % 3},{(i % 3 == 0 ? "Bumps" : i % 3 == 1 ? "Stains" : "Pastry")}"));
-        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "fault", Epochs = 2, EnsembleSize = 1 }, null, default, default).Artifact;
+        // The label is a noiseless function of 'a', which leak detection rightly flags; this test is about the metrics.
+        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "fault", Epochs = 2, EnsembleSize = 1, Leakage = LeakagePolicy.Off },
+            null, default, default).Artifact;
         // Classes in order: Bumps, Pastry, Stains.
         string[] predicted = ["Bumps", "Bumps", "Pastry", "Stains"];
         var actuals = new[] { "Bumps", "Pastry", "Pastry", "Stains" }.Select(a => OutcomeMetrics.Parse(model, a).Actual!.Value).ToArray();

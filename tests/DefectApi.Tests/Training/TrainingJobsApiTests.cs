@@ -105,18 +105,42 @@ public abstract class TrainingJobsApiTests(DatabaseProvider provider) : ServiceO
         Assert.Contains("Temperature [C]", message);
     }
 
-    [SkippableFact]
-    public async Task StartingAJobWithImpossibleSettingsNamesEachField()
+    [SkippableTheory]
+    [InlineData("task", "clustering", "Use one of: auto, binary, multiclass, regression.")]
+    [InlineData("leakage", "ignore", "Use one of: exclude, warn, off.")]
+    public async Task StartingAJobWithAnUnknownChoiceNamesTheAllowedValues(string field, string value, string message)
     {
         var dataset = await Client.UploadAsync(TestData.DefectsCsv(rows: 50));
 
-        var response = await Client.PostAsJsonAsync("/api/training-jobs", new
+        var response = await Client.PostAsJsonAsync("/api/training-jobs", new Dictionary<string, string?>
         {
-            datasetId = dataset.GetProperty("id").GetString(), target = "Defect", task = "clustering",
+            ["datasetId"] = dataset.GetProperty("id").GetString(), ["target"] = "Defect", [field] = value,
         });
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal("Use one of: auto, binary, multiclass, regression.", problem.GetProperty("errors").GetProperty("task")[0].GetString());
+        Assert.Equal(message, problem.GetProperty("errors").GetProperty(field)[0].GetString());
+    }
+
+    [SkippableFact]
+    public async Task AProbableLeakIsLeftOutAndTheJobAndTheModelSayWhy()
+    {
+        // A scrap code written only for the defective parts: known only after the outcome.
+        var csv = string.Join('\n', TestData.DefectsCsv().TrimEnd().Split('\n').Select((line, i) =>
+            line + "," + (i == 0 ? "Scrap code" : line.EndsWith(",1", StringComparison.Ordinal) ? $"S{i % 4}" : ""))) + "\n";
+
+        var job = await Client.TrainAsync(csv, "Defect", new { epochs = 3, ensembleSize = 1 });
+
+        Assert.Equal("exclude", job.GetProperty("request").GetProperty("leakage").GetString());
+        var leak = Assert.Single(job.GetProperty("leaks").EnumerateArray());
+        Assert.Equal("Scrap code", leak.GetProperty("name").GetString());
+        Assert.True(leak.GetProperty("excluded").GetBoolean());
+        var model = await Client.GetFromJsonAsync<JsonElement>($"/api/models/{job.GetProperty("modelId").GetString()}");
+        var dropped = Assert.Single(model.GetProperty("dropped").EnumerateArray(), d => d.GetProperty("reason").GetString() == "leak");
+        Assert.Equal("Scrap code", dropped.GetProperty("name").GetString());
+        Assert.Equal(1.0, dropped.GetProperty("score").GetDouble());
+        Assert.StartsWith("whether it is filled in predicts Defect = 1 with precision 1.00", dropped.GetProperty("detail").GetString());
+        Assert.DoesNotContain(model.GetProperty("inputs").EnumerateArray(), i => i.GetProperty("name").GetString() == "Scrap code");
+        Assert.Single(model.GetProperty("leaks").EnumerateArray());
     }
 
     [SkippableFact]

@@ -6,6 +6,7 @@ import { h, fill, fmt, duration, time, section, badge, announce, link, idLink, i
 import * as problems from '../problems.js';
 import { memberLossChart } from '../memberHistory.js';
 import { progressLine } from '../progressWords.js';
+import { leakNotice } from '../leaks.js';
 
 const FINISHED = ['succeeded', 'failed', 'canceled'];
 
@@ -36,6 +37,7 @@ export async function jobPage(main, signal, id) {
   const words = h('p', { class: 'progress-words', 'data-testid': 'progress' });
   const chartHolder = h('div', { class: 'chart-holder' });
   const outcome = h('div', { class: 'outcome', role: 'status' });
+  const leaks = h('div', {});
   const problemBox = problems.box();
   const cancel = h('button', { type: 'button', class: 'danger' }, 'Cancel');
   const stopKeepBest = h('button', { type: 'button' }, 'Stop, keep best');
@@ -78,6 +80,8 @@ export async function jobPage(main, signal, id) {
     // The job the "finished" event carries may hold an older epoch than the last live one: keep the newest.
     if (latest && progress.epoch < latest.epoch) return;
     latest = progress;
+    // Live epochs carry the leaks found before the first one, so a running job already warns of them.
+    if (progress.leaks?.length && !job.leaks?.length) { job = { ...job, leaks: progress.leaks }; fill(leaks, leakNotice(job.leaks)); }
     if (!history.some((row) => row.epoch === progress.epoch)) history.push(progress);
     showNumbers();
     drawLiveSoon();
@@ -96,6 +100,7 @@ export async function jobPage(main, signal, id) {
   const update = (next) => {
     job = next;
     fill(status, 'Status: ', badge(job.status));
+    fill(leaks, leakNotice(job.leaks));
     showControls();
     showNumbers();
     if (job.modelId && FINISHED.includes(job.status)) drawFromModel(job.modelId);
@@ -126,6 +131,7 @@ export async function jobPage(main, signal, id) {
     h('p', { class: 'lead' }, `Predicting `, h('strong', {}, request.target ?? '?'), ` (${request.task ?? 'auto'}) from `,
       link(`#/datasets/${job.datasetId}`, 'its dataset'), `. Queued ${new Date(job.createdAt).toLocaleString()}.`),
     status,
+    leaks,
     h('dl', { class: 'facts' }, fact('Job id', idCopy(job.id))),
     section('Progress', words, progressBar, numbers, chartHolder,
       h('div', { class: 'actions' }, stopKeepBest, cancel), problemBox, outcome),

@@ -10,6 +10,7 @@ import { thresholdSection } from './threshold.js';
 import { predictSection } from './predict.js';
 import { modelLabel, headline } from './models.js';
 import { updateDeployment } from '../deploymentUpdate.js';
+import { leakNotice } from '../leaks.js';
 
 export const METRIC_NAMES = {
   auc: 'ROC AUC', prAuc: 'PR AUC', logLoss: 'log loss', accuracy: 'accuracy', precision: 'precision', recall: 'recall',
@@ -27,6 +28,7 @@ export async function modelPage(main, signal, id) {
     h('p', { class: 'crumbs' }, link('#/models', 'Models'), ' / '),
     h('h1', {}, modelLabel(model)),
     compareLinks(model, signal),
+    leakNotice(model.leaks),
     h('dl', { class: 'facts' },
       fact('Task', badge(model.task)), fact('Target', model.target),
       model.positiveClass !== null && model.positiveClass !== undefined ? fact('Positive class', model.positiveClass) : null,
@@ -105,7 +107,7 @@ function inputsSection(model) {
         h('th', { scope: 'row' }, input.name), h('td', {}, badge(input.type)),
         h('td', {}, input.categories?.length ? input.categories.slice(0, 12).join(', ') + (input.categories.length > 12 ? ', …' : '') : '–')))))),
     model.droppedColumns?.length
-      ? h('div', {}, h('h3', {}, 'Left out'), h('ul', {}, model.droppedColumns.map((d) => h('li', {}, h('strong', {}, d.name), `: ${d.reason}`))))
+      ? h('div', {}, h('h3', {}, 'Left out'), h('ul', {}, model.droppedColumns.map((d) => h('li', {}, h('strong', {}, d.name), `: ${d.reason}${d.detail ? ` (${d.detail})` : ''}`))))
       : null);
 }
 
