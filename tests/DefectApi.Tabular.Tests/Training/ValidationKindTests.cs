@@ -21,7 +21,8 @@ public sealed class ValidationKindTests
     {
         double x1 = random.NextDouble() * 2 - 1, x2 = random.NextDouble() * 2 - 1, angle = 2 * Math.PI * day / DriftRows;
         double y = x1 * Math.Cos(angle) + x2 * Math.Sin(angle) + 0.05 * (random.NextDouble() - 0.5);
-        return string.Create(CultureInfo.InvariantCulture, $"{day},{x1:F4},{x2:F4},{y:F4}");
+        // Tenths of a day, so that the column reads as a measurement (an input) and not as a row number.
+        return string.Create(CultureInfo.InvariantCulture, $"{day / 10.0 + 0.05:F2},{x1:F4},{x2:F4},{y:F4}");
     }
 
     [Fact]
@@ -43,6 +44,7 @@ public sealed class ValidationKindTests
         Assert.Equal(ValidationKind.Time, timeRun.Description.Kind);
         Assert.Equal("day", timeRun.Description.TimeColumn);
         Assert.Equal("r2", timeRun.Figure.Metric);
+        Assert.Contains(frame.Columns, c => c.Name == "day" && c.Type == DefectApi.Tabular.Schema.ColumnType.Numeric);
         Assert.True(randomRun.Figure.Value > holdOut.Value + 3 * Noise(randomRun.Figure.StandardError, holdOut.Error),
             $"random folds {randomRun.Figure} should overstate the hold-out {holdOut}");
         Assert.True(Math.Abs(timeRun.Figure.Value - holdOut.Value) <= 2 * Noise(timeRun.Figure.StandardError, holdOut.Error),
