@@ -67,6 +67,7 @@ public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOption
         dataset.DecimalSeparator = ingested.DecimalSeparator.ToString();
         dataset.Encoding = ingested.Encoding;
         dataset.ChunkCount = staged.ChunkCount;
+        dataset.ReportJson = DatasetMapping.ToStorageJson(ingested.Report);
         dataset.CreatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

@@ -22,7 +22,7 @@ public sealed record ModelResponse(
     double? Threshold, IReadOnlyList<ModelInputResponse> Inputs, IReadOnlyList<DroppedColumnResponse> DroppedColumns,
     [property: DocumentedAs(typeof(ModelMetricsResponse))] IReadOnlyDictionary<string, object> Metrics, IReadOnlyList<HistoryResponse> History,
     IReadOnlyList<ThresholdPointResponse>? ThresholdTable, IReadOnlyList<ValidationPoint>? ValidationPredictions,
-    Guid DatasetId, Guid JobId, DateTime CreatedAt);
+    Guid DatasetId, Guid JobId, DateTime CreatedAt, ValidationResponse? Validation = null);
 
 /// <summary>A model in a list: registry data and metrics, without the curves.</summary>
 public sealed record ModelSummary(Guid Id, string Name, int Version, ModelTask Task, string Target, double? Threshold,
@@ -89,7 +89,7 @@ public static class ModelMapping
         FiniteMetrics(artifact.Metrics), ReadHistory(model),
         artifact.ThresholdTable?.Select(t => new ThresholdPointResponse(t.Threshold, t.Precision, t.Recall, t.F1,
             t.TruePositives, t.FalsePositives, t.FalseNegatives, t.TrueNegatives)).ToList(),
-        artifact.ValidationPoints(), model.DatasetId, model.JobId, model.CreatedAt);
+        artifact.ValidationPoints(), model.DatasetId, model.JobId, model.CreatedAt, model.ReadValidation());
 
     public static ModelSummary ToSummary(this Model model, ModelArtifact artifact) => new(
         model.Id, model.Name, model.Version, TaskOf(artifact), artifact.Target, artifact.Threshold, FiniteMetrics(artifact.Metrics),

@@ -56,6 +56,9 @@ namespace DefectApi.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("text");
+
                     b.Property<long>("RowCount")
                         .HasColumnType("bigint");
 
@@ -194,6 +197,9 @@ namespace DefectApi.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ValidationJson")
+                        .HasColumnType("text");
 
                     b.Property<int>("Version")
                         .HasColumnType("integer");

@@ -50,6 +50,9 @@ namespace DefectApi.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("RowCount")
                         .HasColumnType("INTEGER");
 
@@ -185,6 +188,9 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.Property<string>("Task")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ValidationJson")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")
