@@ -4,8 +4,8 @@ namespace DefectApi.Tabular.Csv;
 
 /// <summary>Turns a raw chunk into the stored format and feeds the column profiles on the way: a column block is
 /// numeric when every present value in the chunk is a number, otherwise dictionary-encoded text that keeps each
-/// cell's original spelling ("1.50" stays "1.50").</summary>
-internal sealed class ChunkEncoder(ColumnProfiler[] profilers, char decimalSeparator)
+/// cell's original spelling ("1.50" stays "1.50"). The data report, when asked for, reads the same cells.</summary>
+internal sealed class ChunkEncoder(ColumnProfiler[] profilers, char decimalSeparator, DataReportBuilder? report = null)
 {
     private sealed class Scratch(int rows)
     {
@@ -20,7 +20,9 @@ internal sealed class ChunkEncoder(ColumnProfiler[] profilers, char decimalSepar
         chunk.WriteInt32(raw.Rows);
         chunk.WriteInt32(raw.Columns);
         var scratch = new Scratch(raw.Rows);
+        report?.BeginChunk(raw.Rows);
         for (int c = 0; c < raw.Columns; c++) EncodeColumn(raw, c, chunk, scratch);
+        report?.EndChunk(raw.Rows);
         return chunk.ToArray();
     }
 
@@ -32,6 +34,7 @@ internal sealed class ChunkEncoder(ColumnProfiler[] profilers, char decimalSepar
         for (int r = 0; r < raw.Rows; r++)
         {
             var cell = raw.Cell(column, r);
+            report?.AddCell(r, cell);
             // Numbers first: most cells are numbers, and no missing marker parses as a finite one ("NaN" does not).
             if (CellText.TryParseNumber(cell, decimalSeparator, out double value))
             {
@@ -50,8 +53,10 @@ internal sealed class ChunkEncoder(ColumnProfiler[] profilers, char decimalSepar
                 allNumeric = false;
             }
         }
+        report?.AddNumbers(column, numbers.AsSpan(0, raw.Rows), allNumeric);
         if (allNumeric)
         {
+            report?.AddNumericBlock(column);
             writer.WriteByte(ChunkFormat.NumericBlock);
             writer.WriteDoubles(numbers.AsSpan(0, raw.Rows));
         }
@@ -79,6 +84,7 @@ internal sealed class ChunkEncoder(ColumnProfiler[] profilers, char decimalSepar
             }
             codes[r] = code;
         }
+        report?.AddLevels(column, order, codes.AsSpan(0, raw.Rows));
         writer.WriteByte(decimalSeparator == ',' ? ChunkFormat.DecimalCommaTextBlock : ChunkFormat.TextBlock);
         writer.WriteInt32(order.Count);
         foreach (var text in order) writer.WriteString(text);

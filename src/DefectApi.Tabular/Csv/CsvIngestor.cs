@@ -16,9 +16,10 @@ public static class CsvIngestor
 
         await using var source = await CsvSource.OpenAsync(csv, options, ct);
         var profilers = source.Header.Select(name => new ColumnProfiler(name)).ToArray();
+        var report = options.DataReport ? new DataReportBuilder(source.Header) : null;
         int columns = profilers.Length;
         long rows = 0;
-        await using (var pipeline = new ChunkPipeline(new ChunkEncoder(profilers, source.Dialect.DecimalSeparator), sink, ct))
+        await using (var pipeline = new ChunkPipeline(new ChunkEncoder(profilers, source.Dialect.DecimalSeparator, report), sink, ct))
         {
             var filling = new RawChunk(columns, options.ChunkRows);
             while (await source.ReadAsync(ct))
@@ -36,7 +37,10 @@ public static class CsvIngestor
 
         string sha256 = await source.FinishAsync(ct);
         var dialect = source.Dialect;
-        return new IngestedDataset(profilers.Select(p => p.Finish()).ToArray(), rows, source.BytesRead, sha256,
-            dialect.Delimiter, dialect.DecimalSeparator, dialect.EncodingName);
+        var columnProfiles = profilers.Select(p => p.Finish()).ToArray();
+        return new IngestedDataset(columnProfiles, rows, source.BytesRead, sha256, dialect.Delimiter, dialect.DecimalSeparator, dialect.EncodingName)
+        {
+            Report = report?.Finish(columnProfiles),
+        };
     }
 }

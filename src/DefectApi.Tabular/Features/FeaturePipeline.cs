@@ -61,7 +61,7 @@ internal sealed class FeaturePipeline
         _ => double.NaN,
     };
 
-    private static DateOrder DateOrderOf(IEnumerable<CellValue> cells)
+    internal static DateOrder DateOrderOf(IEnumerable<CellValue> cells)
     {
         int orders = DateTimeText.AllOrders;
         char separator = '\0';

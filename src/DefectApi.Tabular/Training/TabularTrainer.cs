@@ -54,8 +54,10 @@ public static class TabularTrainer
         var leaks = LeakDetector.Screen(frame, targetColumn, columns, dropped, target, rows, targets, options);
         int members = options.MembersFor(rows.Length);
         int foldCount = members == 1 ? 1 : Math.Max(members, (int)Math.Round(1 / options.ValidationFraction));
-        var folds = ValidationSplit.Folds(targets, target.Task != TargetSpec.Regression, foldCount, options.ValidationFraction, options.Seed);
-        if (target.Task != TargetSpec.Regression) RequireClassesInEveryTrainingPart(target, targets, folds, members, foldCount, options.Target);
+        bool classes = target.Task != TargetSpec.Regression;
+        var plan = ValidationPlan.For(frame, rows, targets, classes, foldCount, options, options.Validation);
+        foldCount = plan.FoldCount;
+        if (classes) RequireClassesInEveryTrainingPart(target, targets, plan, members, options.Target);
 
         // Chosen by 5-fold cross-validation against a pipeline per member's training part, which it matched within a
         // standard error on every sample split (README, "How the defaults were chosen").
@@ -64,16 +66,7 @@ public static class TabularTrainer
 
         var history = new List<EpochHistory>();
         var report = new ProgressReport(progress, history, members, options.Epochs, leaks);
-        var results = MemberRuns.Run(members, WorkersFor(options, members, slots), slots?.BelowNormalPriority ?? false, cancel, m =>
-        {
-            using var slot = slots?.Enter(cancel);
-            // A stop asked for before a member starts skips it: the members already trained make the model.
-            if (m > 0 && stopEarly.IsCancellationRequested) return null;
-            var (trainAt, validAt) = ValidationSplit.Part(folds, m % foldCount);
-            Action? betweenSteps = slot is null ? null : () => slot.Yield(cancel);
-            var (member, outputs) = TrainMember(pipeline, encoded, target, targets, trainAt, validAt, options, m, report, betweenSteps, cancel, stopEarly);
-            return new MemberResult(member, validAt, outputs);
-        });
+        var results = TrainMembers(plan, members, pipeline, encoded, target, targets, options, report, slots, cancel, stopEarly);
 
         // In member order, whichever worker trained them: the model is the same as a sequential run's, bit for bit.
         var trained = new List<EnsembleMember>();
@@ -91,15 +84,58 @@ public static class TabularTrainer
         var profile = TrainingProfile.Build(frame, columns, types, rows, target, validation);
         var artifact = new ModelArtifact(options.Target, target, trained, dropped, threshold, validation,
             Sample(frame, columns, rows, options.Seed), profile, leaks);
-        return new TrainingOutcome(artifact, history);
+        var figure = ValidationFigures.Of(target, targets, results.TakeWhile(r => r is not null).Select(r => (r!.ValidAt, r.ValidationOutputs)).ToList());
+        var validationReport = new ValidationReport(plan.Description, figure);
+        if (options.Validation == ValidationKind.Random && options.CompareTimeOrdered && !stopEarly.IsCancellationRequested)
+            validationReport = WithTimeOrdered(validationReport, frame, rows, pipeline, encoded, target, targets, members, options, slots, cancel);
+        return new TrainingOutcome(artifact, history) { Validation = validationReport };
     }
 
-    private static void RequireClassesInEveryTrainingPart(TargetSpec target, float[] targets, int[] folds, int members, int foldCount, string name)
+    /// <summary>Trains up to 3 extra networks on forward folds, only to measure: on data with a time, random folds
+    /// can promise more than the line will see next month, and the user should see both figures. The model itself
+    /// is unchanged. Nothing is added when the data has no single datetime column and none was named.</summary>
+    private static ValidationReport WithTimeOrdered(ValidationReport report, TabularFrame frame, int[] rows, FeaturePipeline pipeline,
+        EncodedRows encoded, TargetSpec target, float[] targets, int members, TabularTrainingOptions options, TrainingSlots? slots,
+        CancellationToken cancel)
     {
-        for (int m = 0; m < Math.Min(members, foldCount); m++)
+        if (options.TimeColumn is null && frame.Columns.Count(c => c.Type == Schema.ColumnType.Datetime) != 1) return report;
+        int folds = Math.Min(members, 3);
+        ValidationPlan plan;
+        try
+        {
+            plan = ValidationPlan.For(frame, rows, targets, target.Task != TargetSpec.Regression, folds, options, ValidationKind.Time);
+            if (target.Task != TargetSpec.Regression) RequireClassesInEveryTrainingPart(target, targets, plan, folds, options.Target);
+        }
+        catch (TrainingDataException)
+        {
+            return report; // Too few rows or classes in the earliest block: the comparison is left out, the model is not.
+        }
+        var quiet = new ProgressReport(null, [], folds, options.Epochs, []);
+        var results = TrainMembers(plan, folds, pipeline, encoded, target, targets, options, quiet, slots, cancel, CancellationToken.None);
+        var figure = ValidationFigures.Of(target, targets, results.Select(r => (r!.ValidAt, r.ValidationOutputs)).ToList());
+        return report with { TimeOrderedDescription = plan.Description, TimeOrdered = figure };
+    }
+
+    private static MemberResult?[] TrainMembers(ValidationPlan plan, int members, FeaturePipeline pipeline, EncodedRows encoded,
+        TargetSpec target, float[] targets, TabularTrainingOptions options, ProgressReport report, TrainingSlots? slots,
+        CancellationToken cancel, CancellationToken stopEarly) =>
+        MemberRuns.Run(members, WorkersFor(options, members, slots), slots?.BelowNormalPriority ?? false, cancel, m =>
+        {
+            using var slot = slots?.Enter(cancel);
+            // A stop asked for before a member starts skips it: the members already trained make the model.
+            if (m > 0 && stopEarly.IsCancellationRequested) return null;
+            var (trainAt, validAt) = plan.Part(m % plan.FoldCount);
+            Action? betweenSteps = slot is null ? null : () => slot.Yield(cancel);
+            var (member, outputs) = TrainMember(pipeline, encoded, target, targets, trainAt, validAt, options, m, report, betweenSteps, cancel, stopEarly);
+            return new MemberResult(member, validAt, outputs);
+        });
+
+    private static void RequireClassesInEveryTrainingPart(TargetSpec target, float[] targets, ValidationPlan plan, int members, string name)
+    {
+        for (int m = 0; m < Math.Min(members, plan.FoldCount); m++)
         {
             var counts = new int[target.Outputs == 1 ? 2 : target.Outputs];
-            for (int i = 0; i < targets.Length; i++) if (folds[i] != m) counts[(int)targets[i]]++;
+            foreach (int i in plan.Part(m).Train) counts[(int)targets[i]]++;
             int scarce = Array.FindIndex(counts, c => c < MinTrainingRowsPerClass);
             if (scarce < 0) continue;
             int total = targets.Count(t => (int)t == scarce);

@@ -55,6 +55,18 @@ public sealed record TabularTrainingOptions
     /// <summary>Weigh classes by inverse frequency in the loss (binary and multiclass).</summary>
     public bool WeighClasses { get; init; } = true;
 
+    /// <summary>Random folds (default) or forward in time, each validation fold later than its training rows.</summary>
+    public ValidationKind Validation { get; init; } = ValidationKind.Random;
+
+    /// <summary>Orders the rows for time validation; null = the dataset's only datetime column, else row order.</summary>
+    public string? TimeColumn { get; init; }
+
+    /// <summary>A lot, batch or order column: every group's rows stay on one side of every split.</summary>
+    public string? GroupColumn { get; init; }
+
+    /// <summary>With random folds on data with a time: also measure time-ordered folds (extra networks, model unchanged).</summary>
+    public bool CompareTimeOrdered { get; init; } = true;
+
     internal int MembersFor(int rows) => EnsembleSize ?? Math.Clamp(50_000 / Math.Max(rows, 1), 5, 10);
 
     /// <summary>Engine threads. One by default: the models are small, and on a shared machine a second spinning
@@ -99,6 +111,9 @@ public sealed record TabularTrainingOptions
         if (Threads is < 0 or > 256) Fail("threads", "Use 0 (all cores) to 256 threads.");
         if (!(LabelSmoothing >= 0 && LabelSmoothing < 0.5)) Fail("labelSmoothing", "Use a label smoothing from 0 to below 0.5.");
         if (NumericBins is < 0 or > 64) Fail("numericBins", "Use 0 (none) to 64 bins.");
+        if (!Enum.IsDefined(Validation)) Fail("validation", "Use random or time.");
+        if (TimeColumn is not null && string.IsNullOrWhiteSpace(TimeColumn)) Fail("timeColumn", "Name a datetime or numeric column, or leave timeColumn out.");
+        if (GroupColumn is not null && string.IsNullOrWhiteSpace(GroupColumn)) Fail("groupColumn", "Name a lot or batch column, or leave groupColumn out.");
         if (EnsembleSize is < 1 or > 16) Fail("ensembleSize", "Use 1 to 16 networks.");
         return errors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
     }

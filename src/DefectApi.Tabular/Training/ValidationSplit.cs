@@ -34,10 +34,71 @@ internal static class ValidationSplit
         return fold;
     }
 
-    /// <summary>Positions of the training and validation parts for fold k, each ascending.</summary>
-    public static (int[] Train, int[] Validation) Part(int[] folds, int k) =>
-        (Enumerable.Range(0, folds.Length).Where(i => folds[i] != k).ToArray(),
-         Enumerable.Range(0, folds.Length).Where(i => folds[i] == k).ToArray());
+    /// <summary>Whole groups (lots, batches) to folds: the groups are shuffled with the seed, then each goes, largest
+    /// first, to the fold with the fewest rows so far, so folds stay near equal in rows. With 1 fold, shuffled groups
+    /// validate until they hold the fraction of the rows (one group at least, never all).</summary>
+    public static int[] GroupFolds(string[] groups, int folds, double fraction, int seed)
+    {
+        var members = GroupRows(groups, Enumerable.Range(0, groups.Length).ToArray());
+        var random = new SplitMix64((ulong)seed);
+        random.Shuffle(members);
+        var fold = new int[groups.Length];
+        if (folds == 1)
+        {
+            Array.Fill(fold, -1);
+            int target = Math.Max(1, (int)Math.Round(groups.Length * fraction)), taken = 0;
+            for (int g = 0; g < members.Length - 1 && taken < target; g++)
+            {
+                foreach (int i in members[g]) fold[i] = 0;
+                taken += members[g].Length;
+            }
+            return fold;
+        }
+        var sizes = new int[folds];
+        // A stable sort keeps the shuffled order among groups of one size.
+        foreach (var group in members.OrderByDescending(m => m.Length))
+        {
+            int smallest = Array.IndexOf(sizes, sizes.Min());
+            foreach (int i in group) fold[i] = smallest;
+            sizes[smallest] += group.Length;
+        }
+        return fold;
+    }
+
+    /// <summary>Forward folds: rows (or whole groups, placed by their earliest row) in time order are cut into folds + 1
+    /// contiguous blocks of about equal rows; block 0 only ever trains, block b is fold b − 1. With 1 fold the latest
+    /// fraction of the rows validates.</summary>
+    /// <param name="time">per row a sortable time; ties keep row order</param>
+    public static int[] ForwardFolds(double[] time, string[]? groups, int folds, double fraction)
+    {
+        var units = groups is null
+            ? Enumerable.Range(0, time.Length).Select(i => new[] { i }).ToArray()
+            : GroupRows(groups, Enumerable.Range(0, time.Length).ToArray());
+        var ordered = units.Select((rows, index) => (Rows: rows, Start: rows.Min(r => time[r]), index))
+            .OrderBy(u => u.Start).ThenBy(u => u.index).Select(u => u.Rows).ToArray();
+        var fold = new int[time.Length];
+        double[] cuts = folds == 1
+            ? [time.Length * (1 - fraction)]
+            : Enumerable.Range(1, folds).Select(b => (double)time.Length * b / (folds + 1)).ToArray();
+        int seen = 0;
+        foreach (var unit in ordered)
+        {
+            // A unit belongs to the block its middle row falls in, so a large lot is not pushed wholly forward.
+            double middle = seen + unit.Length / 2.0;
+            int block = cuts.Count(c => middle >= c);
+            foreach (int i in unit) fold[i] = block - 1;
+            seen += unit.Length;
+        }
+        if (fold.All(f => f < 0) || Enumerable.Range(0, folds).Any(k => !fold.Contains(k)) || fold.All(f => f >= 0))
+            throw new TrainingDataException(
+                $"Forward validation needs {folds + 1} time blocks with rows in each, but these {time.Length} rows " +
+                (groups is null ? "" : $"in {ordered.Length} groups ") + "do not fill them. Add rows or groups, or ask for fewer networks (ensembleSize).");
+        return fold;
+    }
+
+    /// <summary>Each distinct group's positions, groups in order of first appearance.</summary>
+    static int[][] GroupRows(string[] groups, int[] positions) =>
+        positions.GroupBy(i => groups[i], StringComparer.Ordinal).Select(g => g.ToArray()).ToArray();
 }
 
 /// <summary>SplitMix64 (Steele, Lea, Flood 2014): a tiny generator whose sequence is fixed by the seed on every

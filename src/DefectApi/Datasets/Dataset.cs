@@ -19,6 +19,9 @@ public sealed class Dataset
     public string DecimalSeparator { get; set; } = ".";
     public string Encoding { get; set; } = "utf-8";
     public int ChunkCount { get; set; }
+    /// <summary>The data report made at upload (duplicates, identifiers, single-valued and near-duplicate columns) as
+    /// JSON; null for datasets uploaded before reports existed.</summary>
+    public string? ReportJson { get; set; }
 }
 
 /// <summary>A block of consecutive rows in the tabular layer's binary encoding.</summary>

@@ -17,8 +17,26 @@ public sealed record TreatedAsMissingResponse(long Count, IReadOnlyList<ValueCou
 public sealed record ColumnResponse(string Name, string Type, long Missing, long Distinct, double? Min, double? Max,
     double? Mean, double? Std, IReadOnlyList<ValueCountResponse> TopValues, TreatedAsMissingResponse? TreatedAsMissing);
 
+/// <param name="Report">what the data holds that matters before training; null for datasets uploaded before reports existed</param>
+/// <param name="ReportNote">why Report is null; null when there is a report</param>
 public sealed record DatasetResponse(Guid Id, string Name, long RowCount, long SizeBytes, string Sha256, DateTime CreatedAt,
-    string Delimiter, string DecimalSeparator, string Encoding, IReadOnlyList<ColumnResponse> Columns);
+    string Delimiter, string DecimalSeparator, string Encoding, IReadOnlyList<ColumnResponse> Columns,
+    DataReportResponse? Report = null, string? ReportNote = null);
+
+/// <param name="DuplicateRows">rows whose every cell repeats an earlier row's</param>
+/// <param name="DuplicateExamples">the first few, by 1-based data row number (the header not counted)</param>
+/// <param name="Identifiers">a value per row (serials, row numbers): training leaves them out</param>
+/// <param name="SingleValued">one value at most: training leaves them out</param>
+/// <param name="NearDuplicates">columns that repeat another: |correlation| ≥ 0.999, or equal after renaming levels</param>
+/// <param name="Notes">limits of the checks (columns left out, and why)</param>
+public sealed record DataReportResponse(long DuplicateRows, IReadOnlyList<DuplicateRowResponse> DuplicateExamples, IReadOnlyList<string> Identifiers,
+    IReadOnlyList<string> SingleValued, IReadOnlyList<NearDuplicateResponse> NearDuplicates, IReadOnlyList<string> Notes);
+
+public sealed record DuplicateRowResponse(long Row, long SameAsRow);
+
+/// <param name="Kind">correlated (numbers) or relabelled (categories equal after renaming levels one for one)</param>
+/// <param name="Correlation">Pearson r for correlated pairs, null for relabelled</param>
+public sealed record NearDuplicateResponse(string Column, string DuplicateOf, string Kind, double? Correlation);
 
 /// <summary>A dataset in a list: everything but its column profiles, which GET /api/datasets/{id} gives.</summary>
 public sealed record DatasetSummary(Guid Id, string Name, long RowCount, long SizeBytes, string Sha256, DateTime CreatedAt,
@@ -46,7 +64,15 @@ public static class DatasetMapping
     public static DatasetResponse ToResponse(this Dataset dataset) => new(
         dataset.Id, dataset.Name, dataset.RowCount, dataset.SizeBytes, dataset.Sha256, dataset.CreatedAt,
         dataset.Delimiter, dataset.DecimalSeparator, dataset.Encoding,
-        dataset.ReadColumns().Select(ToResponse).ToList());
+        dataset.ReadColumns().Select(ToResponse).ToList(),
+        dataset.ReportJson is { } report ? JsonSerializer.Deserialize<DataReportResponse>(report, StorageJson) : null,
+        dataset.ReportJson is null ? OldDatasetNote : null);
+
+    const string OldDatasetNote = "This dataset was uploaded before data reports existed: upload the file again to see its duplicate rows, " +
+                                  "identifier, single-valued and near-duplicate columns.";
+
+    /// <summary>Stored as the tabular layer's report; the response records read the same JSON field for field.</summary>
+    public static string? ToStorageJson(DataReport? report) => report is null ? null : JsonSerializer.Serialize(report, StorageJson);
 
     /// <summary>Datasets as list summaries, shaped in the query. The column count is taken in the database so that a
     /// page never reads the profiles (1.9 MB for a 5,000-column dataset): each stored profile holds the key "name"

@@ -69,6 +69,7 @@ public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOption
         dataset.DecimalSeparator = ingested.DecimalSeparator.ToString();
         dataset.Encoding = ingested.Encoding;
         dataset.ChunkCount = staged.ChunkCount;
+        dataset.ReportJson = DatasetMapping.ToStorageJson(ingested.Report);
         dataset.CreatedAt = clock.GetUtcNow().UtcDateTime;
         db.AuditEntries.Add(audit);
         await db.SaveChangesAsync(ct);

@@ -16,6 +16,9 @@ public sealed class Model
     /// <summary>Goes up with every change of the stored artifact (a new threshold): replicas compare it with the copy
     /// they cache.</summary>
     public int Revision { get; set; }
+    /// <summary>Which validation gave the metrics, and the time-ordered figure beside random folds, as JSON; null for
+    /// models trained before it was recorded.</summary>
+    public string? ValidationJson { get; set; }
 }
 
 /// <summary>A stable name that MES systems call; points at one model at a time.</summary>

@@ -27,7 +27,7 @@ public sealed record ModelResponse(
     double? Threshold, IReadOnlyList<ModelInputResponse> Inputs, IReadOnlyList<DroppedColumnResponse> DroppedColumns,
     [property: DocumentedAs(typeof(ModelMetricsResponse))] IReadOnlyDictionary<string, object> Metrics, IReadOnlyList<HistoryResponse> History,
     IReadOnlyList<ThresholdPointResponse>? ThresholdTable, IReadOnlyList<ValidationPoint>? ValidationPredictions,
-    Guid DatasetId, Guid JobId, DateTime CreatedAt)
+    Guid DatasetId, Guid JobId, DateTime CreatedAt, ValidationResponse? Validation = null)
 {
     /// <summary>Every column the model does not read, with its reason (the contract's name for DroppedColumns).</summary>
     public IReadOnlyList<DroppedColumnResponse> Dropped => DroppedColumns;
@@ -101,7 +101,7 @@ public static class ModelMapping
         FiniteMetrics(artifact.Metrics), ReadHistory(model),
         artifact.ThresholdTable?.Select(t => new ThresholdPointResponse(t.Threshold, t.Precision, t.Recall, t.F1,
             t.TruePositives, t.FalsePositives, t.FalseNegatives, t.TrueNegatives)).ToList(),
-        artifact.ValidationPoints(), model.DatasetId, model.JobId, model.CreatedAt)
+        artifact.ValidationPoints(), model.DatasetId, model.JobId, model.CreatedAt, model.ReadValidation())
     {
         Leaks = artifact.Leaks.Select(LeakResponse.From).ToList(),
     };

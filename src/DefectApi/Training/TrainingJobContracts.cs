@@ -13,6 +13,10 @@ public enum ActivationName { Relu, [JsonStringEnumMemberName("leaky_relu")] Leak
 
 public enum OptimizerName { Sgd, Momentum, Nesterov, Adam, [JsonStringEnumMemberName("adamw")] AdamW }
 
+/// <summary>random: folds drawn at random (stratified by class); time: forward folds, each validated on rows later
+/// than those its network trained on.</summary>
+public enum ValidationName { Random, Time }
+
 /// <summary>The body of <c>POST /api/training-jobs</c>. Only datasetId and target are required; a field left out takes
 /// the service's default. Checked by AddValidation() before the handler runs: the attributes below, then
 /// <see cref="Validate"/>; checks against the dataset's columns need the database and stay in the handler.</summary>
@@ -77,6 +81,16 @@ public sealed record TrainingJobRequest : IValidatableObject
     [Range(0.0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "Use a cost above 0.")]
     public double? FalseNegativeCost { get; init; }
 
+    /// <summary>random (default) or time: validate the way the line runs, on rows later than the training rows.</summary>
+    public ValidationName? Validation { get; init; }
+
+    /// <summary>The datetime or numeric column that orders rows for time validation (default: the dataset's only
+    /// datetime column, else row order); with random folds, the column the time-ordered figure is measured by.</summary>
+    public string? TimeColumn { get; init; }
+
+    /// <summary>A lot, batch, order or mould column: every group's rows stay on one side of every split.</summary>
+    public string? GroupColumn { get; init; }
+
     /// <summary>What one attribute cannot say: an empty id or name, and the training options' own rules (each hidden
     /// layer's width, both costs or neither), which the tabular layer owns.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -98,7 +112,8 @@ public sealed record EffectiveTrainingRequest(
     IReadOnlyList<string> Exclude, IReadOnlyList<int>? HiddenLayers, ActivationName Activation, double Dropout, OptimizerName Optimizer,
     double LearningRate, double L2, int BatchSize, int Epochs, int EarlyStoppingPatience, double ValidationFraction,
     int Seed, string ModelName, double? FalsePositiveCost, double? FalseNegativeCost, int? EnsembleSize = null,
-    LeakagePolicy Leakage = LeakagePolicy.Exclude)
+    LeakagePolicy Leakage = LeakagePolicy.Exclude,
+    ValidationName Validation = ValidationName.Random, string? TimeColumn = null, string? GroupColumn = null)
 {
     public TabularTrainingOptions ToOptions() => new()
     {
@@ -108,6 +123,7 @@ public sealed record EffectiveTrainingRequest(
         EarlyStoppingPatience = EarlyStoppingPatience, ValidationFraction = ValidationFraction, Seed = Seed,
         FalsePositiveCost = FalsePositiveCost, FalseNegativeCost = FalseNegativeCost, EnsembleSize = EnsembleSize,
         Leakage = Leakage,
+        Validation = Validation == ValidationName.Time ? ValidationKind.Time : ValidationKind.Random, TimeColumn = TimeColumn, GroupColumn = GroupColumn,
     };
 }
 

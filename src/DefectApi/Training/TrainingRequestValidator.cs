@@ -27,7 +27,34 @@ internal static class TrainingRequestValidator
             errors["exclude"] = [$"Unknown column(s): {string.Join(", ", unknownExcluded)}."];
         if (request.Features?.Contains(request.Target!) == true)
             errors["features"] = [.. errors.GetValueOrDefault("features", []), "The target cannot also be a feature."];
+        if (request.TimeColumn is { } time && TimeColumnProblem(columns, time) is { } timeProblem) errors["timeColumn"] = [timeProblem];
+        if (request.GroupColumn is { } group && GroupColumnProblem(columns, group, request.Target!) is { } groupProblem) errors["groupColumn"] = [groupProblem];
         return errors;
+    }
+
+    /// <summary>Only a date/time or a number orders rows; a row number (an identifier holding numbers) does too.</summary>
+    static string? TimeColumnProblem(IReadOnlyList<ColumnProfile> columns, string name)
+    {
+        var orderable = columns.Where(c => c.Type is ColumnType.Datetime or ColumnType.Numeric || (c.Type == ColumnType.Identifier && c.Min is not null))
+            .Select(c => c.Name).ToList();
+        var column = columns.FirstOrDefault(c => c.Name == name);
+        if (column is not null && orderable.Contains(name)) return null;
+        string choices = orderable.Count == 0 ? "The dataset has no datetime or numeric column: leave timeColumn out to validate in row order."
+            : $"Name one of its datetime or numeric columns: {Preview(orderable)}; or leave timeColumn out.";
+        return column is null
+            ? $"The dataset has no column '{name}'. {choices}"
+            : $"'{name}' is {DatasetMapping.TypeName(column.Type)}, so it cannot order the rows in time. {choices}";
+    }
+
+    static string? GroupColumnProblem(IReadOnlyList<ColumnProfile> columns, string name, string target)
+    {
+        var column = columns.FirstOrDefault(c => c.Name == name);
+        if (column is null)
+            return $"The dataset has no column '{name}'. Name the column that holds the lot, batch or order, or leave groupColumn out. Its columns are: {Preview(columns.Select(c => c.Name))}.";
+        if (name == target) return "The target cannot also be the group column: name the lot, batch or order column.";
+        if (column.Distinct < 2)
+            return $"'{name}' has a single value, so it cannot keep groups apart: every row is one group. Name a column with several lots or batches, or leave groupColumn out.";
+        return null;
     }
 
     static string Preview(IEnumerable<string> names)
@@ -46,6 +73,6 @@ internal static class TrainingRequestValidator
             r.LearningRate ?? d.LearningRate, r.L2 ?? d.L2, r.BatchSize ?? d.BatchSize, r.Epochs ?? d.Epochs,
             r.EarlyStoppingPatience ?? d.EarlyStoppingPatience, r.ValidationFraction ?? d.ValidationFraction, r.Seed ?? d.Seed,
             string.IsNullOrWhiteSpace(r.ModelName) ? datasetName : r.ModelName.Trim(), r.FalsePositiveCost, r.FalseNegativeCost,
-            r.EnsembleSize, r.Leakage ?? d.Leakage);
+            r.EnsembleSize, r.Leakage ?? d.Leakage, r.Validation ?? ValidationName.Random, r.TimeColumn, r.GroupColumn);
     }
 }

@@ -217,6 +217,7 @@ public sealed partial class TrainingWorker(
             Id = Guid.CreateVersion7(), Name = request.ModelName, Version = version, Task = outcome.Artifact.Task,
             Target = outcome.Artifact.Target, DatasetId = job.DatasetId ?? request.DatasetId, JobId = jobId, CreatedAt = now,
             HistoryJson = JsonSerializer.Serialize(outcome.History, TrainingJobMapping.StorageJson), Artifact = outcome.Artifact.ToBytes(),
+            ValidationJson = outcome.Validation is { } validation ? ValidationMapping.ToStorageJson(validation.ToResponse()) : null,
         };
         db.Models.Add(model);
         job.Status = JobStatus.Succeeded;

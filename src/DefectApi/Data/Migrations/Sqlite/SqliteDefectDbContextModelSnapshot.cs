@@ -88,6 +88,9 @@ namespace DefectApi.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("RowCount")
                         .HasColumnType("INTEGER");
 
@@ -223,6 +226,9 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.Property<string>("Task")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ValidationJson")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")

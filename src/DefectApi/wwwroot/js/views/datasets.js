@@ -5,6 +5,7 @@ import * as api from '../api.js';
 import { h, fill, append, bar, fmt, pct, bytes, time, section, field, badge, announce, link, fact, thead } from '../dom.js';
 import * as problems from '../problems.js';
 import { trainForm } from './trainForm.js';
+import { dataReportSection } from './dataReport.js';
 
 export async function datasetsPage(main, signal) {
   const list = h('div', {}, h('p', { class: 'loading' }, 'Loading…'));
@@ -106,6 +107,7 @@ export async function datasetPage(main, signal, id) {
       fact('Size', bytes(dataset.sizeBytes)), fact('Uploaded', time(dataset.createdAt)),
       fact('Delimiter', dataset.delimiter === '\t' ? 'tab' : dataset.delimiter), fact('Decimal separator', dataset.decimalSeparator),
       fact('Encoding', dataset.encoding)),
+    dataReportSection(dataset),
     section('Schema', h('p', { class: 'hint' }, 'The types the service inferred, with each column\'s missing share and values.'), schemaTable(dataset)),
     section('First rows', rowsPreview(id, signal)),
     section('Train a model', trainForm(dataset)),

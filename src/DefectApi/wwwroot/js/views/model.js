@@ -6,6 +6,7 @@ import * as problems from '../problems.js';
 import { plot, confusionTable } from '../charts.js';
 import { byMember, memberLossChart, memberMetricChart, membersTable } from '../memberHistory.js';
 import { compareLinks } from './compareLinks.js';
+import { validationNote } from './validationNote.js';
 import { thresholdSection } from './threshold.js';
 import { predictSection } from './predict.js';
 import { modelLabel, headline } from './models.js';
@@ -37,7 +38,7 @@ export async function modelPage(main, signal, id) {
       fact('Trained', time(model.createdAt)),
       fact('Id', idCopy(model.id)),
       fact('From', h('span', {}, link(`#/datasets/${model.datasetId}`, 'dataset'), ' · ', idLink(`#/jobs/${model.jobId}`, 'job', model.jobId)))),
-    section('Validation metrics', h('p', { class: 'hint' }, 'Measured on the validation split, which training did not see.'), metrics),
+    section('Validation metrics', validationNote(model.validation), metrics),
     model.task === 'binary'
       ? thresholdSection(model, (updated) => {
         model.threshold = updated.threshold;

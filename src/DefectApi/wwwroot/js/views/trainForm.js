@@ -59,7 +59,10 @@ export function trainForm(dataset) {
         field('Learning rate', numberInput('learningRate')),
         field('Batch size', numberInput('batchSize', '1', 1)),
         field('Early stopping patience', numberInput('earlyStoppingPatience', '1', 0), 'Epochs without improvement before stopping.'),
-        field('Validation fraction', numberInput('validationFraction'))),
+        field('Validation fraction', numberInput('validationFraction')),
+        field('Validation', select('validation', ['random', 'time'], 'default (random)'), 'time: each fold is validated on rows later than it trained on.'),
+        field('Time column', select('timeColumn', columns.filter((c) => ['datetime', 'numeric'].includes(c.type)).map((c) => c.name), 'default (the only datetime column)')),
+        field('Group column', select('groupColumn', columns.map((c) => c.name), 'none'), 'A lot or batch: its rows stay on one side of every split.')),
       h('details', {}, h('summary', {}, 'More settings'),
         h('div', { class: 'grid-fields' },
           field('Activation', select('activation', ['relu', 'leaky_relu', 'tanh', 'sigmoid'], `default (${DEFAULTS.activation})`)),
@@ -88,7 +91,7 @@ function readRequest(form, dataset) {
   const values = new FormData(form);
   const request = { datasetId: dataset.id, target: values.get('target') };
   const errors = {};
-  for (const name of ['task', 'positiveClass', 'modelName', 'activation', 'optimizer']) {
+  for (const name of ['task', 'positiveClass', 'modelName', 'activation', 'optimizer', 'validation', 'timeColumn', 'groupColumn']) {
     const value = String(values.get(name) ?? '').trim();
     if (value) request[name] = value;
   }

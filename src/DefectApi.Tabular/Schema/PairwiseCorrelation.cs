@@ -1,0 +1,136 @@
+using System.Numerics;
+
+namespace DefectApi.Tabular.Schema;
+
+/// <summary>Pearson correlation between every pair of numeric columns, from sums over the rows where both have a
+/// number. The first chunk decides which columns take part (those stored as numbers there, up to a cap); a chunk
+/// where neither column of a pair has a gap takes a vectorised dot product, others a row-by-row loop. Values are
+/// shifted by each column's first number so that the sums do not cancel for columns far from zero.</summary>
+internal sealed class PairwiseCorrelation(int columns, int maxColumns)
+{
+    readonly List<int> _tracked = [];
+    readonly int[] _slot = Enumerable.Repeat(-1, columns).ToArray();
+    readonly double[] _shift = new double[columns];
+    bool _decided;
+    double[][] _values = [];
+    bool[] _hasGap = [];
+    int _rows;
+    long[] _n = [];
+    double[] _sx = [], _sy = [], _sxx = [], _syy = [], _sxy = [];
+
+    /// <summary>Numeric columns beyond the cap, left out of the comparison.</summary>
+    public int Skipped { get; private set; }
+
+    public void BeginChunk(int rows) => _rows = rows;
+
+    public void AddColumn(int column, ReadOnlySpan<double> numbers, bool storedAsNumbers)
+    {
+        if (!_decided)
+        {
+            if (!storedAsNumbers) return;
+            if (_tracked.Count >= maxColumns) { Skipped++; return; }
+            _slot[column] = _tracked.Count;
+            _tracked.Add(column);
+            _shift[column] = FirstFinite(numbers);
+        }
+        int slot = _slot[column];
+        if (slot < 0) return;
+        if (_values.Length <= slot) Array.Resize(ref _values, slot + 1);
+        if (_hasGap.Length <= slot) Array.Resize(ref _hasGap, slot + 1);
+        if (_values[slot] is null || _values[slot].Length < numbers.Length) _values[slot] = new double[numbers.Length];
+        var target = _values[slot];
+        bool gap = false;
+        double shift = double.IsNaN(_shift[column]) ? (_shift[column] = FirstFinite(numbers)) : _shift[column];
+        for (int r = 0; r < numbers.Length; r++)
+        {
+            double v = numbers[r];
+            gap |= !double.IsFinite(v);
+            target[r] = v - (double.IsNaN(shift) ? 0 : shift);
+        }
+        _hasGap[slot] = gap;
+    }
+
+    public void EndChunk()
+    {
+        if (!_decided)
+        {
+            _decided = true;
+            int pairs = _tracked.Count * _tracked.Count;
+            _n = new long[pairs];
+            _sx = new double[pairs]; _sy = new double[pairs]; _sxx = new double[pairs]; _syy = new double[pairs]; _sxy = new double[pairs];
+        }
+        int k = _tracked.Count;
+        var sum = new double[k];
+        var squares = new double[k];
+        for (int a = 0; a < k; a++)
+            if (!_hasGap[a]) (sum[a], squares[a]) = (Sum(_values[a].AsSpan(0, _rows)), Dot(_values[a], _values[a], _rows));
+        for (int a = 0; a < k; a++)
+            for (int b = a + 1; b < k; b++)
+            {
+                int p = a * k + b;
+                if (!_hasGap[a] && !_hasGap[b])
+                {
+                    _n[p] += _rows;
+                    _sx[p] += sum[a]; _sy[p] += sum[b]; _sxx[p] += squares[a]; _syy[p] += squares[b];
+                    _sxy[p] += Dot(_values[a], _values[b], _rows);
+                }
+                else
+                {
+                    AddWithGaps(p, _values[a], _values[b]);
+                }
+            }
+    }
+
+    /// <summary>Pairs (first column, second column, r) with |r| at or above the bound, in column order.</summary>
+    public IEnumerable<(int A, int B, double R)> Pairs(double bound)
+    {
+        int k = _tracked.Count;
+        for (int a = 0; a < k; a++)
+            for (int b = a + 1; b < k; b++)
+            {
+                int p = a * k + b;
+                double n = _n[p];
+                if (n < 3) continue;
+                double vx = n * _sxx[p] - _sx[p] * _sx[p], vy = n * _syy[p] - _sy[p] * _sy[p];
+                if (!(vx > 0 && vy > 0)) continue;
+                double r = (n * _sxy[p] - _sx[p] * _sy[p]) / Math.Sqrt(vx * vy);
+                if (Math.Abs(r) >= bound) yield return (_tracked[a], _tracked[b], Math.Clamp(r, -1, 1));
+            }
+    }
+
+    void AddWithGaps(int p, double[] x, double[] y)
+    {
+        long n = 0;
+        double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+        for (int r = 0; r < _rows; r++)
+        {
+            double a = x[r], b = y[r];
+            if (!double.IsFinite(a) || !double.IsFinite(b)) continue;
+            n++; sx += a; sy += b; sxx += a * a; syy += b * b; sxy += a * b;
+        }
+        _n[p] += n; _sx[p] += sx; _sy[p] += sy; _sxx[p] += sxx; _syy[p] += syy; _sxy[p] += sxy;
+    }
+
+    static double FirstFinite(ReadOnlySpan<double> numbers)
+    {
+        foreach (var v in numbers) if (double.IsFinite(v)) return v;
+        return double.NaN;
+    }
+
+    static double Sum(ReadOnlySpan<double> values)
+    {
+        double total = 0;
+        foreach (var v in values) total += v;
+        return total;
+    }
+
+    static double Dot(double[] x, double[] y, int rows)
+    {
+        var acc = Vector<double>.Zero;
+        int width = Vector<double>.Count, r = 0;
+        for (; r <= rows - width; r += width) acc += new Vector<double>(x, r) * new Vector<double>(y, r);
+        double total = Vector.Sum(acc);
+        for (; r < rows; r++) total += x[r] * y[r];
+        return total;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Schema;
+
+namespace DefectApi.Tabular.Tests.Schema;
+
+public sealed class DataReportTests
+{
+    /// <summary>300 rows in chunks of 64: a serial, a constant, Fahrenheit beside Celsius (with gaps), a line code
+    /// beside the same lines renamed, an unrelated number and category; rows 250–254 repeat rows 10–14.</summary>
+    static string GeneratedCsv()
+    {
+        var random = new Random(4);
+        var lines = new List<string>();
+        for (int i = 0; i < 250; i++)
+        {
+            double celsius = 20 + random.NextDouble() * 60, pressure = random.NextDouble() * 5;
+            int line = random.Next(3);
+            string fahrenheit = i % 23 == 0 ? "" : (celsius * 1.8 + 32).ToString("F6", CultureInfo.InvariantCulture);
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"SN{i:D5},plant-7,{celsius:F6},{fahrenheit},{pressure:F4},{"ABC"[line]},cell-{line + 1},{(random.Next(2) == 0 ? "red" : "blue")}"));
+        }
+        // The repeats keep their serial too, so they are exact duplicates of whole rows.
+        for (int i = 10; i < 15; i++) lines.Add(lines[i]);
+        for (int i = 0; i < 45; i++) lines.Add(string.Create(CultureInfo.InvariantCulture,
+            $"SN{1000 + i:D5},plant-7,{30 + i:F6},{(30 + i) * 1.8 + 32:F6},{i % 5 * 0.7:F4},{"ABC"[i % 3]},cell-{i % 3 + 1},{(i % 2 == 0 ? "red" : "blue")}"));
+        return "serial,plant,celsius,fahrenheit,pressure,line,cell,colour\n" + string.Join('\n', lines) + "\n";
+    }
+
+    [Fact]
+    public async Task Reports_duplicates_identifiers_single_values_and_near_duplicate_columns()
+    {
+        var (dataset, _) = await TestData.IngestAsync(GeneratedCsv(), new CsvReadOptions { ChunkRows = 64 });
+        var report = dataset.Report!;
+
+        Assert.Equal(5, report.DuplicateRows);
+        Assert.Equal(new DuplicateRow(251, 11), report.DuplicateExamples[0]);
+        Assert.Equal(["serial"], report.Identifiers);
+        Assert.Equal(["plant"], report.SingleValued);
+        var correlated = Assert.Single(report.NearDuplicates, n => n.Kind == "correlated");
+        Assert.Equal(("fahrenheit", "celsius"), (correlated.Column, correlated.DuplicateOf));
+        Assert.True(correlated.Correlation > 0.999999);
+        var relabelled = Assert.Single(report.NearDuplicates, n => n.Kind == "relabelled");
+        Assert.Equal(("cell", "line"), (relabelled.Column, relabelled.DuplicateOf));
+        Assert.Empty(report.Notes);
+    }
+
+    [Fact]
+    public async Task A_level_that_breaks_the_renaming_or_a_weak_correlation_is_not_a_near_duplicate()
+    {
+        // One row maps line B to cell-3 (already C's name); pressure follows celsius only loosely.
+        var csv = GeneratedCsv();
+        int at = csv.IndexOf("B,cell-2,", StringComparison.Ordinal);
+        csv = csv[..at] + "B,cell-3," + csv[(at + "B,cell-2,".Length)..];
+        var (dataset, _) = await TestData.IngestAsync(csv, new CsvReadOptions { ChunkRows = 64 });
+
+        Assert.DoesNotContain(dataset.Report!.NearDuplicates, n => n.Kind == "relabelled");
+        Assert.DoesNotContain(dataset.Report.NearDuplicates, n => n.Column == "pressure" || n.DuplicateOf == "pressure");
+    }
+
+    [Fact]
+    public async Task Numeric_columns_beyond_the_cap_are_named_in_a_note()
+    {
+        int columns = DataReportBuilder.MaxCorrelatedColumns + 3;
+        var header = string.Join(',', Enumerable.Range(0, columns).Select(c => $"x{c}"));
+        var csv = TestData.Csv(header, 30, r => string.Join(',', Enumerable.Range(0, columns).Select(c => ((r * 7 + c * 13) % 17).ToString(CultureInfo.InvariantCulture))));
+
+        var (dataset, _) = await TestData.IngestAsync(csv);
+
+        Assert.Contains(dataset.Report!.Notes, n => n.Contains("first 100 numeric columns", StringComparison.Ordinal) && n.Contains("3 more", StringComparison.Ordinal));
+    }
+}
