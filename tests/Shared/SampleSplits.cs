@@ -12,16 +12,4 @@ public static class SampleSplits
         }
         throw new FileNotFoundException($"samples/splits/{file} was not found above {AppContext.BaseDirectory}.");
     }
-
-    /// <summary>A split of the shared steering datasets (../shared/datasets/splits beside the repository), which also
-    /// holds splits the repository does not copy (steel_plates_faults with its seven 0/1 fault columns).</summary>
-    public static string SharedPath(string file)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = System.IO.Path.Combine(dir.FullName, "shared", "datasets", "splits", file);
-            if (File.Exists(path)) return path;
-        }
-        throw new FileNotFoundException($"shared/datasets/splits/{file} was not found above {AppContext.BaseDirectory}.");
-    }
 }

@@ -12,7 +12,7 @@ public class LeakDetectorTests
     [Fact]
     public void Ai4iWithoutExclusionsFlagsExactlyTheFailureModeFlags()
     {
-        var frame = TestData.Frame(File.ReadAllText(SampleSplits.SharedPath("ai4i2020.train.csv")));
+        var frame = TestData.Frame(File.ReadAllText(SampleSplits.Path("ai4i2020.train.csv")));
 
         var flagged = Flagged(frame, "Machine failure");
 
@@ -29,7 +29,7 @@ public class LeakDetectorTests
     [InlineData("steel_plates_faults_labeled.test.csv", "Fault")]
     public void NoColumnIsFlaggedOnTheOtherSampleSplits(string file, string target)
     {
-        var frame = TestData.Frame(File.ReadAllText(SampleSplits.SharedPath(file)));
+        var frame = TestData.Frame(File.ReadAllText(SampleSplits.Path(file)));
 
         Assert.Empty(Flagged(frame, target));
     }
@@ -37,7 +37,7 @@ public class LeakDetectorTests
     [Fact]
     public void NoColumnIsFlaggedForAnySteelFaultAsABinaryTarget()
     {
-        var frame = TestData.Frame(File.ReadAllText(SampleSplits.SharedPath("steel_plates_faults.train.csv")));
+        var frame = TestData.Frame(File.ReadAllText(SampleSplits.Path("steel_plates_faults.train.csv")));
 
         foreach (var fault in SteelFaults)
             Assert.True(Flagged(frame, fault).Count == 0, $"{fault}: {string.Join("; ", Flagged(frame, fault))}");
