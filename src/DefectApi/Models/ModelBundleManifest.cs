@@ -11,9 +11,12 @@ namespace DefectApi.Models;
 /// there (a model that was itself imported, say).</param>
 /// <param name="TrainingData">The dataset the model was trained on and the profiles of the columns it uses; null when
 /// that dataset is no longer stored there.</param>
+/// <param name="Validation">How the model's metrics were validated (random, time or group folds); absent from bundles
+/// exported before models stated it.</param>
 internal sealed record ModelBundleManifest(
     string Format, int FormatVersion, DateTime ExportedAt, ModelSummary Model, string? PositiveClass, IReadOnlyList<string>? Classes,
-    IReadOnlyList<EpochHistory> History, EffectiveTrainingRequest? Options, BundleTrainingData? TrainingData, BundleArtifact Artifact)
+    IReadOnlyList<EpochHistory> History, EffectiveTrainingRequest? Options, BundleTrainingData? TrainingData, BundleArtifact Artifact,
+    ValidationResponse? Validation = null)
 {
     public const string FormatName = "defectapi-model-bundle";
 

@@ -26,7 +26,8 @@ internal static class ModelBundles
             JsonSerializer.Deserialize<List<EpochHistory>>(model.HistoryJson, TrainingJobMapping.StorageJson) ?? [],
             trainingRequestJson is null ? null : JsonSerializer.Deserialize<EffectiveTrainingRequest>(trainingRequestJson, TrainingJobMapping.StorageJson),
             dataset is null ? null : TrainingData(dataset, artifact),
-            new BundleArtifact(model.Artifact.Length, Convert.ToHexStringLower(SHA256.HashData(model.Artifact))));
+            new BundleArtifact(model.Artifact.Length, Convert.ToHexStringLower(SHA256.HashData(model.Artifact))),
+            model.ReadValidation());
         return ModelBundleFormat.Write(JsonSerializer.SerializeToUtf8Bytes(manifest, ModelBundleManifest.Json), model.Artifact);
     }
 
@@ -83,6 +84,7 @@ internal static class ModelBundles
         Id = Guid.CreateVersion7(), Name = bundle.Manifest.Model.Name, Version = version, Task = bundle.Artifact.Task,
         Target = bundle.Artifact.Target, DatasetId = bundle.Manifest.Model.DatasetId, JobId = bundle.Manifest.Model.JobId, CreatedAt = now,
         HistoryJson = JsonSerializer.Serialize(bundle.Manifest.History, TrainingJobMapping.StorageJson), Artifact = bundle.ArtifactBytes,
+        ValidationJson = bundle.Manifest.Validation is { } validation ? ValidationMapping.ToStorageJson(validation) : null,
     };
 
     /// <summary>"line3-defects-v4.dabundle": the name with anything a file system might refuse replaced.</summary>
