@@ -24,13 +24,22 @@ public sealed record DatasetResponse(Guid Id, string Name, long RowCount, long S
     DataReportResponse? Report = null, string? ReportNote = null);
 
 /// <param name="DuplicateRows">rows whose every cell repeats an earlier row's</param>
-/// <param name="DuplicateExamples">the first few, by 1-based data row number (the header not counted)</param>
-/// <param name="Identifiers">a value per row (serials, row numbers): training leaves them out</param>
-/// <param name="SingleValued">one value at most: training leaves them out</param>
-/// <param name="NearDuplicates">columns that repeat another: |correlation| ≥ 0.999, or equal after renaming levels</param>
+/// <param name="IdentifierColumns">a value per row (serials, row numbers): training leaves them out</param>
+/// <param name="ConstantColumns">one value at most: training leaves them out</param>
+/// <param name="NearDuplicateColumns">pairs of columns that repeat each other, the earlier column first:
+/// |correlation| ≥ 0.999, or equal after renaming levels</param>
+/// <param name="DuplicateExamples">the first few duplicate rows, by 1-based data row number (the header not counted)</param>
+/// <param name="NearDuplicateDetails">each pair of NearDuplicateColumns with how it repeats: its kind and correlation</param>
 /// <param name="Notes">limits of the checks (columns left out, and why)</param>
-public sealed record DataReportResponse(long DuplicateRows, IReadOnlyList<DuplicateRowResponse> DuplicateExamples, IReadOnlyList<string> Identifiers,
-    IReadOnlyList<string> SingleValued, IReadOnlyList<NearDuplicateResponse> NearDuplicates, IReadOnlyList<string> Notes);
+public sealed record DataReportResponse(long DuplicateRows, IReadOnlyList<string> IdentifierColumns, IReadOnlyList<string> ConstantColumns,
+    IReadOnlyList<IReadOnlyList<string>> NearDuplicateColumns, IReadOnlyList<DuplicateRowResponse> DuplicateExamples,
+    IReadOnlyList<NearDuplicateResponse> NearDuplicateDetails, IReadOnlyList<string> Notes)
+{
+    public static DataReportResponse From(DataReport report) => new(report.DuplicateRows, report.Identifiers, report.SingleValued,
+        report.NearDuplicates.Select(n => (IReadOnlyList<string>)[n.DuplicateOf, n.Column]).ToList(),
+        report.DuplicateExamples.Select(d => new DuplicateRowResponse(d.Row, d.SameAsRow)).ToList(),
+        report.NearDuplicates.Select(n => new NearDuplicateResponse(n.Column, n.DuplicateOf, n.Kind, n.Correlation)).ToList(), report.Notes);
+}
 
 public sealed record DuplicateRowResponse(long Row, long SameAsRow);
 
@@ -65,13 +74,13 @@ public static class DatasetMapping
         dataset.Id, dataset.Name, dataset.RowCount, dataset.SizeBytes, dataset.Sha256, dataset.CreatedAt,
         dataset.Delimiter, dataset.DecimalSeparator, dataset.Encoding,
         dataset.ReadColumns().Select(ToResponse).ToList(),
-        dataset.ReportJson is { } report ? JsonSerializer.Deserialize<DataReportResponse>(report, StorageJson) : null,
+        dataset.ReportJson is { } report && JsonSerializer.Deserialize<DataReport>(report, StorageJson) is { } stored ? DataReportResponse.From(stored) : null,
         dataset.ReportJson is null ? OldDatasetNote : null);
 
     const string OldDatasetNote = "This dataset was uploaded before data reports existed: upload the file again to see its duplicate rows, " +
                                   "identifier, single-valued and near-duplicate columns.";
 
-    /// <summary>Stored as the tabular layer's report; the response records read the same JSON field for field.</summary>
+    /// <summary>Stored as the tabular layer's report, and answered in the contract's names.</summary>
     public static string? ToStorageJson(DataReport? report) => report is null ? null : JsonSerializer.Serialize(report, StorageJson);
 
     /// <summary>Datasets as list summaries, shaped in the query. The column count is taken in the database so that a

@@ -43,9 +43,12 @@ public abstract class DataReportApiTests(DatabaseProvider provider) : ServiceOnP
         Assert.Equal(2, report.GetProperty("duplicateRows").GetInt64());
         var first = report.GetProperty("duplicateExamples")[0];
         Assert.Equal((121, 1), (first.GetProperty("row").GetInt64(), first.GetProperty("sameAsRow").GetInt64()));
-        Assert.Equal(["Serial"], report.GetProperty("identifiers").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(["Plant"], report.GetProperty("singleValued").EnumerateArray().Select(e => e.GetString()));
-        var pairs = report.GetProperty("nearDuplicates").EnumerateArray()
+        Assert.Equal(["Serial"], report.GetProperty("identifierColumns").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["Plant"], report.GetProperty("constantColumns").EnumerateArray().Select(e => e.GetString()));
+        var columnPairs = report.GetProperty("nearDuplicateColumns").EnumerateArray()
+            .Select(p => string.Join('~', p.EnumerateArray().Select(e => e.GetString()))).ToList();
+        Assert.Equal(["Celsius~Fahrenheit", "Line~Cell"], columnPairs);
+        var pairs = report.GetProperty("nearDuplicateDetails").EnumerateArray()
             .Select(p => (p.GetProperty("column").GetString(), p.GetProperty("duplicateOf").GetString(), p.GetProperty("kind").GetString())).ToList();
         Assert.Equal([("Fahrenheit", "Celsius", "correlated"), ("Cell", "Line", "relabelled")], pairs);
     }

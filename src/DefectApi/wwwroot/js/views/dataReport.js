@@ -11,13 +11,13 @@ export function dataReportSection(dataset) {
       ? h('li', {}, h('strong', {}, `${fmt(report.duplicateRows)} duplicate row${report.duplicateRows === 1 ? '' : 's'}`),
         ': every cell repeats an earlier row', examples(report.duplicateExamples), '. Repeats make validation look better than it is.')
       : null,
-    report.identifiers.length
-      ? h('li', {}, h('strong', {}, 'Identifiers: '), report.identifiers.join(', '), ' (a value per row; left out at training).')
+    report.identifierColumns.length
+      ? h('li', {}, h('strong', {}, 'Identifiers: '), report.identifierColumns.join(', '), ' (a value per row; left out at training).')
       : null,
-    report.singleValued.length
-      ? h('li', {}, h('strong', {}, 'Single-valued: '), report.singleValued.join(', '), ' (nothing to learn from; left out at training).')
+    report.constantColumns.length
+      ? h('li', {}, h('strong', {}, 'Single-valued: '), report.constantColumns.join(', '), ' (nothing to learn from; left out at training).')
       : null,
-    ...report.nearDuplicates.map((pair) => h('li', {}, h('strong', {}, `${pair.column} repeats ${pair.duplicateOf}`), ': ',
+    ...report.nearDuplicateDetails.map((pair) => h('li', {}, h('strong', {}, `${pair.column} repeats ${pair.duplicateOf}`), ': ',
       pair.kind === 'correlated' ? `correlation ${fmt(pair.correlation)}` : 'the same categories under other names',
       '. Keep one of them.')),
   ].filter(Boolean);
