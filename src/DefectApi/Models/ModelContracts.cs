@@ -43,11 +43,12 @@ public sealed record ModelSummary(Guid Id, string Name, int Version, ModelTask T
 /// <summary>The document's description of a model's metrics, which are sent as the tabular layer computed them (a
 /// metric it could not compute is null). Binary: auc … threshold; regression: rmse, mae, r2; multiclass: accuracy,
 /// macroF1, logLoss, confusionMatrix.</summary>
+/// <param name="Validation">which validation produced these figures: random or time-ordered folds</param>
 /// <param name="ConfusionMatrix">Rows are the actual classes, columns the predicted ones, in the model's class order.</param>
 public sealed record ModelMetricsResponse(
     double? Auc = null, double? PrAuc = null, double? LogLoss = null, double? Accuracy = null, double? Precision = null,
     double? Recall = null, double? F1 = null, IReadOnlyList<IReadOnlyList<long>>? ConfusionMatrix = null, double? Threshold = null,
-    double? MacroF1 = null, double? Rmse = null, double? Mae = null, double? R2 = null);
+    double? MacroF1 = null, double? Rmse = null, double? Mae = null, double? R2 = null, ValidationName? Validation = null);
 
 public sealed record ModelList(IReadOnlyList<ModelSummary> Items);
 
@@ -98,7 +99,7 @@ public static class ModelMapping
         artifact.Threshold,
         artifact.Inputs.Select(i => new ModelInputResponse(i.Name, i.Type, i.Categories)).ToList(),
         artifact.Dropped.Select(d => new DroppedColumnResponse(d.Name, d.Reason, d.Score, d.Detail)).ToList(),
-        FiniteMetrics(artifact.Metrics), ReadHistory(model),
+        MetricsOf(model, artifact), ReadHistory(model),
         artifact.ThresholdTable?.Select(t => new ThresholdPointResponse(t.Threshold, t.Precision, t.Recall, t.F1,
             t.TruePositives, t.FalsePositives, t.FalseNegatives, t.TrueNegatives)).ToList(),
         artifact.ValidationPoints(), model.DatasetId, model.JobId, model.CreatedAt, model.ReadValidation())
@@ -107,7 +108,7 @@ public static class ModelMapping
     };
 
     public static ModelSummary ToSummary(this Model model, ModelArtifact artifact) => new(
-        model.Id, model.Name, model.Version, TaskOf(artifact), artifact.Target, artifact.Threshold, FiniteMetrics(artifact.Metrics),
+        model.Id, model.Name, model.Version, TaskOf(artifact), artifact.Target, artifact.Threshold, MetricsOf(model, artifact),
         model.DatasetId, model.JobId, model.CreatedAt);
 
     static ModelTask TaskOf(ModelArtifact artifact) => Enum.Parse<ModelTask>(artifact.Task, ignoreCase: true);
@@ -115,9 +116,15 @@ public static class ModelMapping
     static IReadOnlyList<HistoryResponse> ReadHistory(Model model) =>
         HistoryRows.From(JsonSerializer.Deserialize<List<EpochHistory>>(model.HistoryJson, TrainingJobMapping.StorageJson) ?? []);
 
-    /// <summary>JSON has no NaN: a metric that is undefined (say, AUC with one class in validation) is null.</summary>
-    static IReadOnlyDictionary<string, object> FiniteMetrics(ModelMetrics metrics) =>
-        metrics.ToDictionary(m => m.Key, m => m.Value is double d && !double.IsFinite(d) ? null! : m.Value);
+    /// <summary>The artifact's metrics and the validation that produced them ("random" or "time"; absent for models
+    /// trained before it was recorded). JSON has no NaN: a metric that is undefined (say, AUC with one class in
+    /// validation) is null.</summary>
+    static IReadOnlyDictionary<string, object> MetricsOf(Model model, ModelArtifact artifact)
+    {
+        var metrics = artifact.Metrics.ToDictionary(m => m.Key, m => m.Value is double d && !double.IsFinite(d) ? null! : m.Value);
+        if (model.ReadValidation() is { } validation) metrics["validation"] = TrainingJobMapping.WireName(validation.Kind);
+        return metrics;
+    }
 
 
     public static PredictionResponse ToResponse(this Prediction p) =>

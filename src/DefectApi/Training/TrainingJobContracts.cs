@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DefectApi.Http;
+using DefectApi.Models;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Training;
@@ -138,7 +139,8 @@ public sealed record EffectiveTrainingRequest(
 public sealed record ProgressResponse(int Epoch, int Epochs, double? TrainLoss, double? ValidationLoss, double? ValidationMetric,
     double ElapsedSeconds, double? EtaSeconds, int? Members = null, int? EpochsPerMember = null, int? MembersDone = null,
     IReadOnlyList<MemberProgressResponse>? MembersTraining = null, int? Member = null, int? MemberEpoch = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LeakResponse>? Leaks = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LeakResponse>? Leaks = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ValidationResponse? Validation = null);
 
 /// <summary>A column that predicts the target too well on its own to be known before the outcome.</summary>
 /// <param name="Score">the precision of its one-sided rule, or its out-of-fold Matthews correlation, AUC or R² alone</param>
@@ -154,9 +156,11 @@ public sealed record LeakResponse(string Name, double Score, string Detail, bool
 public sealed record MemberProgressResponse(int Member, int Epoch);
 
 /// <param name="Leaks">probable leaks found before the first epoch (empty until training starts, or when none)</param>
+/// <param name="Validation">once the job has succeeded: which validation gave its model's metrics, and with random folds
+/// on data with a time, the time-ordered figure beside them; null before</param>
 public sealed record TrainingJobResponse(Guid Id, JobStatus Status, Guid DatasetId, EffectiveTrainingRequest? Request,
     DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, ProgressResponse? Progress, Guid? ModelId, string? Error,
-    IReadOnlyList<LeakResponse> Leaks);
+    IReadOnlyList<LeakResponse> Leaks, ValidationResponse? Validation);
 
 public sealed record TrainingJobList(IReadOnlyList<TrainingJobResponse> Items);
 
@@ -179,9 +183,10 @@ public static class TrainingJobMapping
         var request = JsonSerializer.Deserialize<EffectiveTrainingRequest>(job.RequestJson, StorageJson);
         var progress = job.ProgressJson is null ? null : JsonSerializer.Deserialize<ProgressResponse>(job.ProgressJson, StorageJson);
         // The dataset it was asked to train on, even after that dataset is deleted. The leaks travel with every stored
-        // progress (so a running job already shows them) and are answered once, beside it.
+        // progress (so a running job already shows them), the validation with the last; both are answered once, beside it.
         return new(job.Id, job.Status, job.DatasetId ?? request?.DatasetId ?? Guid.Empty, request, job.CreatedAt, job.StartedAt, job.FinishedAt,
-        progress is null ? null : progress with { Leaks = null }, job.ModelId, job.Error, progress?.Leaks ?? []);
+            progress is null ? null : progress with { Leaks = null, Validation = null }, job.ModelId, job.Error, progress?.Leaks ?? [],
+            progress?.Validation);
     }
 
     public static ProgressResponse ToResponse(this TrainingProgress p)

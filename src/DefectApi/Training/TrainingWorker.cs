@@ -212,16 +212,21 @@ public sealed partial class TrainingWorker(
         if (job.Status != JobStatus.Running || job.LeaseOwner != _owner) return;
         var version = (await db.Models.Where(m => m.Name == request.ModelName).MaxAsync(m => (int?)m.Version) ?? 0) + 1;
         var now = clock.GetUtcNow().UtcDateTime;
+        var validation = outcome.Validation?.ToResponse();
         var model = new Model
         {
             Id = Guid.CreateVersion7(), Name = request.ModelName, Version = version, Task = outcome.Artifact.Task,
             Target = outcome.Artifact.Target, DatasetId = job.DatasetId ?? request.DatasetId, JobId = jobId, CreatedAt = now,
             HistoryJson = JsonSerializer.Serialize(outcome.History, TrainingJobMapping.StorageJson), Artifact = outcome.Artifact.ToBytes(),
-            ValidationJson = outcome.Validation is { } validation ? ValidationMapping.ToStorageJson(validation.ToResponse()) : null,
+            ValidationJson = validation is null ? null : ValidationMapping.ToStorageJson(validation),
         };
         db.Models.Add(model);
         job.Status = JobStatus.Succeeded;
         job.ModelId = model.Id;
+        if (validation is not null && job.ProgressJson is { } progress)
+            job.ProgressJson = JsonSerializer.Serialize(
+                JsonSerializer.Deserialize<ProgressResponse>(progress, TrainingJobMapping.StorageJson)! with { Validation = validation },
+                TrainingJobMapping.StorageJson);
         job.FinishedAt = now;
         job.LeaseOwner = null;
         job.LeaseExpiresAt = null;

@@ -74,6 +74,9 @@ public abstract class ValidationRequestTests(DatabaseProvider provider) : Servic
         Assert.Equal("auc", validation.GetProperty("metric").GetString());
         Assert.Equal(2, validation.GetProperty("folds").GetInt32());
         Assert.Equal(JsonValueKind.Null, validation.GetProperty("timeOrdered").ValueKind);
+        Assert.Equal("time", model.GetProperty("metrics").GetProperty("validation").GetString());
+        // The finished job says the same, so a client that only follows the job sees it before deploying.
+        Assert.Equal(validation.GetRawText(), job.GetProperty("validation").GetRawText());
     }
 
     [SkippableFact]
@@ -89,6 +92,8 @@ public abstract class ValidationRequestTests(DatabaseProvider provider) : Servic
         Assert.Equal("Made", timeOrdered.GetProperty("timeColumn").GetString());
         Assert.Equal(2, timeOrdered.GetProperty("folds").GetInt32());
         Assert.Equal(JsonValueKind.Number, timeOrdered.GetProperty("value").ValueKind);
+        Assert.Equal("random", model.GetProperty("metrics").GetProperty("validation").GetString());
+        Assert.Equal(timeOrdered.GetRawText(), job.GetProperty("validation").GetProperty("timeOrdered").GetRawText());
     }
 }
 
