@@ -34,7 +34,6 @@ internal sealed class ChunkEncoder(ColumnProfiler[] profilers, char decimalSepar
         for (int r = 0; r < raw.Rows; r++)
         {
             var cell = raw.Cell(column, r);
-            report?.AddCell(r, cell);
             // Numbers first: most cells are numbers, and no missing marker parses as a finite one ("NaN" does not).
             if (CellText.TryParseNumber(cell, decimalSeparator, out double value))
             {
@@ -45,11 +44,13 @@ internal sealed class ChunkEncoder(ColumnProfiler[] profilers, char decimalSepar
             {
                 numbers[r] = double.NaN;
                 profiler.AddMissing();
+                report?.AddText(r, cell);
             }
             else
             {
                 numbers[r] = double.NaN;
                 profiler.AddText(cell);
+                report?.AddText(r, cell);
                 allNumeric = false;
             }
         }

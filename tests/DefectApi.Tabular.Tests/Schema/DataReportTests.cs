@@ -46,6 +46,21 @@ public sealed class DataReportTests
     }
 
     [Fact]
+    public async Task Rows_repeat_when_their_numbers_are_equal_however_written_and_examples_are_the_earliest_repeats()
+    {
+        // Row 3 writes row 1's numbers another way; rows 5, 6 and 8 repeat row 2 (and 6 repeats it as "0.70" for "0.7");
+        // row 7 differs from row 1 only in its text, row 9 only by a missing cell. Chunks of 2 rows: repeats span chunks.
+        const string csv = "weight,ratio,colour\n" +
+            "1.5,2,red\n" + "3,0.7,blue\n" + "1.50,2.0,red\n" + "4,1,red\n" + "3,0.7,blue\n" + "3.0,0.70,blue\n" +
+            "1.5,2,Red\n" + "3,0.7,blue\n" + "3,,blue\n";
+        var (dataset, _) = await TestData.IngestAsync(csv, new CsvReadOptions { ChunkRows = 2 });
+
+        var report = dataset.Report!;
+        Assert.Equal(4, report.DuplicateRows);
+        Assert.Equal([new DuplicateRow(3, 1), new DuplicateRow(5, 2), new DuplicateRow(6, 2), new DuplicateRow(8, 2)], report.DuplicateExamples);
+    }
+
+    [Fact]
     public async Task A_level_that_breaks_the_renaming_or_a_weak_correlation_is_not_a_near_duplicate()
     {
         // One row maps line B to cell-3 (already C's name); pressure follows celsius only loosely.
