@@ -62,7 +62,9 @@ export function trainForm(dataset) {
         field('Validation fraction', numberInput('validationFraction')),
         field('Validation', select('validation', ['random', 'time'], 'default (random)'), 'time: each fold is validated on rows later than it trained on.'),
         field('Time column', select('timeColumn', columns.filter((c) => ['datetime', 'numeric'].includes(c.type)).map((c) => c.name), 'default (the only datetime column)')),
-        field('Group column', select('groupColumn', columns.map((c) => c.name), 'none'), 'A lot or batch: its rows stay on one side of every split.')),
+        field('Group column', select('groupColumn', columns.map((c) => c.name), 'none'), 'A lot or batch: its rows stay on one side of every split.'),
+        field('Probable leaks', select('leakage', ['exclude', 'warn', 'off'], 'default (exclude)'),
+          'Columns that predict the target too well on their own, as if recorded with the outcome: exclude leaves them out, warn keeps them.')),
       h('details', {}, h('summary', {}, 'More settings'),
         h('div', { class: 'grid-fields' },
           field('Activation', select('activation', ['relu', 'leaky_relu', 'tanh', 'sigmoid'], `default (${DEFAULTS.activation})`)),
@@ -91,7 +93,7 @@ function readRequest(form, dataset) {
   const values = new FormData(form);
   const request = { datasetId: dataset.id, target: values.get('target') };
   const errors = {};
-  for (const name of ['task', 'positiveClass', 'modelName', 'activation', 'optimizer', 'validation', 'timeColumn', 'groupColumn']) {
+  for (const name of ['task', 'positiveClass', 'modelName', 'activation', 'optimizer', 'validation', 'timeColumn', 'groupColumn', 'leakage']) {
     const value = String(values.get(name) ?? '').trim();
     if (value) request[name] = value;
   }

@@ -6,9 +6,10 @@ import { h, fmt } from '../dom.js';
 export function validationNote(validation) {
   if (!validation) return h('p', { class: 'hint' }, 'Measured on the validation split, which training did not see.');
   const kind = validation.kind === 'time' ? 'Time-ordered folds' : 'Random folds';
-  const parts = [
-    h('p', { class: 'hint' }, `${kind}${validation.groupColumn ? `, whole groups of ${validation.groupColumn}` : ''}: ${validation.note}`),
-  ];
+  const groups = validation.groupColumn ? `, whole groups of ${validation.groupColumn}` : '';
+  // The service's note often starts by naming the folds itself ("Random folds, stratified by class."): not said twice.
+  const said = validation.note.toLowerCase().startsWith(kind.toLowerCase());
+  const parts = [h('p', { class: 'hint' }, said && !groups ? validation.note : `${kind}${groups}: ${validation.note}`)];
   const other = validation.timeOrdered;
   if (other?.differsBeyondNoise) {
     parts.push(h('p', { class: 'notice', role: 'note' },
