@@ -5,7 +5,11 @@ namespace DefectApi.Tabular.Schema;
 /// <summary>Pearson correlation between every pair of numeric columns, from sums over the rows where both have a
 /// number. The first chunk decides which columns take part (those stored as numbers there, up to a cap); a chunk
 /// where neither column of a pair has a gap takes a vectorised dot product, others a row-by-row loop. Values are
-/// shifted by each column's first number so that the sums do not cancel for columns far from zero.</summary>
+/// shifted by each column's first number so that the sums do not cancel for columns far from zero.
+/// <para>After the first <see cref="ScreenRows"/> rows only the pairs that correlate by at least
+/// <see cref="ScreenBound"/> so far are followed: the sought pairs (|r| ≥ 0.999) are near-copies whose every stretch of
+/// rows correlates about as well, and the work per row, which grows with the square of the columns, falls to nearly
+/// nothing for the rest of a large upload.</para></summary>
 internal sealed class PairwiseCorrelation(int columns, int maxColumns)
 {
     readonly List<int> _tracked = [];
@@ -17,6 +21,13 @@ internal sealed class PairwiseCorrelation(int columns, int maxColumns)
     int _rows;
     long[] _n = [];
     double[] _sx = [], _sy = [], _sxx = [], _syy = [], _sxy = [];
+    long _rowsSeen;
+    bool _screened;
+    bool[] _followed = [];
+    bool[] _columnFollowed = [];
+
+    internal const int ScreenRows = 65_536;
+    internal const double ScreenBound = 0.99;
 
     /// <summary>Numeric columns beyond the cap, left out of the comparison.</summary>
     public int Skipped { get; private set; }
@@ -34,7 +45,7 @@ internal sealed class PairwiseCorrelation(int columns, int maxColumns)
             _shift[column] = FirstFinite(numbers);
         }
         int slot = _slot[column];
-        if (slot < 0) return;
+        if (slot < 0 || (_screened && !_columnFollowed[slot])) return;
         if (_values.Length <= slot) Array.Resize(ref _values, slot + 1);
         if (_hasGap.Length <= slot) Array.Resize(ref _hasGap, slot + 1);
         if (_values[slot] is null || _values[slot].Length < numbers.Length) _values[slot] = new double[numbers.Length];
@@ -58,17 +69,20 @@ internal sealed class PairwiseCorrelation(int columns, int maxColumns)
             int pairs = _tracked.Count * _tracked.Count;
             _n = new long[pairs];
             _sx = new double[pairs]; _sy = new double[pairs]; _sxx = new double[pairs]; _syy = new double[pairs]; _sxy = new double[pairs];
+            _followed = Enumerable.Repeat(true, pairs).ToArray();
+            _columnFollowed = Enumerable.Repeat(true, _tracked.Count).ToArray();
         }
         int k = _tracked.Count;
         var sum = new double[k];
         var squares = new double[k];
         for (int a = 0; a < k; a++)
-            if (!_hasGap[a]) (sum[a], squares[a]) = (Sum(_values[a].AsSpan(0, _rows)), Dot(_values[a], _values[a], _rows));
+            if (_columnFollowed[a] && !_hasGap[a]) (sum[a], squares[a]) = (Sum(_values[a].AsSpan(0, _rows)), Dot(_values[a], _values[a], _rows));
         var products = GapFreeProducts(k);
         for (int a = 0; a < k; a++)
             for (int b = a + 1; b < k; b++)
             {
                 int p = a * k + b;
+                if (!_followed[p]) continue;
                 if (!_hasGap[a] && !_hasGap[b])
                 {
                     _n[p] += _rows;
@@ -79,6 +93,23 @@ internal sealed class PairwiseCorrelation(int columns, int maxColumns)
                 {
                     AddWithGaps(p, _values[a], _values[b]);
                 }
+            }
+        _rowsSeen += _rows;
+        if (!_screened && _rowsSeen >= ScreenRows) Screen(k);
+    }
+
+    /// <summary>Stops following the pairs that correlate by less than <see cref="ScreenBound"/> so far (a pair whose
+    /// correlation is not defined yet, a column constant until now, stays).</summary>
+    void Screen(int k)
+    {
+        _screened = true;
+        Array.Fill(_columnFollowed, false);
+        for (int a = 0; a < k; a++)
+            for (int b = a + 1; b < k; b++)
+            {
+                int p = a * k + b;
+                _followed[p] = Correlation(p) is not { } r || Math.Abs(r) >= ScreenBound;
+                if (_followed[p]) _columnFollowed[a] = _columnFollowed[b] = true;
             }
     }
 
@@ -92,24 +123,26 @@ internal sealed class PairwiseCorrelation(int columns, int maxColumns)
     double[] GapFreeProducts(int k)
     {
         var products = new double[k * k];
-        var clean = Enumerable.Range(0, k).Where(a => !_hasGap[a]).ToArray();
+        var clean = Enumerable.Range(0, k).Where(a => _columnFollowed[a] && !_hasGap[a]).ToArray();
+        var partnersOf = clean.Select((a, i) => clean.Skip(i + 1).Where(b => _followed[a * k + b]).ToArray()).ToArray();
         for (int start = 0; start < _rows; start += TileRows)
         {
             int length = Math.Min(TileRows, _rows - start);
             for (int i = 0; i < clean.Length; i++)
             {
-                int a = clean[i], j = i + 1;
+                int a = clean[i], j = 0;
+                var partners = partnersOf[i];
                 var x = _values[a].AsSpan(start, length);
-                for (; j + 4 <= clean.Length; j += 4)
+                for (; j + 4 <= partners.Length; j += 4)
                 {
-                    var (p0, p1, p2, p3) = Dot4(x, _values[clean[j]].AsSpan(start, length), _values[clean[j + 1]].AsSpan(start, length),
-                        _values[clean[j + 2]].AsSpan(start, length), _values[clean[j + 3]].AsSpan(start, length));
-                    products[a * k + clean[j]] += p0;
-                    products[a * k + clean[j + 1]] += p1;
-                    products[a * k + clean[j + 2]] += p2;
-                    products[a * k + clean[j + 3]] += p3;
+                    var (p0, p1, p2, p3) = Dot4(x, _values[partners[j]].AsSpan(start, length), _values[partners[j + 1]].AsSpan(start, length),
+                        _values[partners[j + 2]].AsSpan(start, length), _values[partners[j + 3]].AsSpan(start, length));
+                    products[a * k + partners[j]] += p0;
+                    products[a * k + partners[j + 1]] += p1;
+                    products[a * k + partners[j + 2]] += p2;
+                    products[a * k + partners[j + 3]] += p3;
                 }
-                for (; j < clean.Length; j++) products[a * k + clean[j]] += Dot(x, _values[clean[j]].AsSpan(start, length));
+                for (; j < partners.Length; j++) products[a * k + partners[j]] += Dot(x, _values[partners[j]].AsSpan(start, length));
             }
         }
         return products;
@@ -121,15 +154,18 @@ internal sealed class PairwiseCorrelation(int columns, int maxColumns)
         int k = _tracked.Count;
         for (int a = 0; a < k; a++)
             for (int b = a + 1; b < k; b++)
-            {
-                int p = a * k + b;
-                double n = _n[p];
-                if (n < 3) continue;
-                double vx = n * _sxx[p] - _sx[p] * _sx[p], vy = n * _syy[p] - _sy[p] * _sy[p];
-                if (!(vx > 0 && vy > 0)) continue;
-                double r = (n * _sxy[p] - _sx[p] * _sy[p]) / Math.Sqrt(vx * vy);
-                if (Math.Abs(r) >= bound) yield return (_tracked[a], _tracked[b], Math.Clamp(r, -1, 1));
-            }
+                if (_followed[a * k + b] && Correlation(a * k + b) is { } r && Math.Abs(r) >= bound)
+                    yield return (_tracked[a], _tracked[b], Math.Clamp(r, -1, 1));
+    }
+
+    /// <summary>The pair's correlation over the rows summed so far; null while fewer than 3 rows or a constant side.</summary>
+    double? Correlation(int p)
+    {
+        double n = _n[p];
+        if (n < 3) return null;
+        double vx = n * _sxx[p] - _sx[p] * _sx[p], vy = n * _syy[p] - _sy[p] * _sy[p];
+        if (!(vx > 0 && vy > 0)) return null;
+        return (n * _sxy[p] - _sx[p] * _sy[p]) / Math.Sqrt(vx * vy);
     }
 
     void AddWithGaps(int p, double[] x, double[] y)

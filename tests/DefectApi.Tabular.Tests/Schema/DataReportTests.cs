@@ -61,6 +61,25 @@ public sealed class DataReportTests
     }
 
     [Fact]
+    public async Task A_near_copy_is_found_in_a_large_upload_after_weaker_pairs_stop_being_followed()
+    {
+        // More rows than the screen: load and a loosely related current stop being followed after 65,536 rows; the
+        // torque, a near copy of the load in other units, is followed to the end and reported.
+        var random = new Random(6);
+        var csv = new System.Text.StringBuilder("load,torque,current,speed\n");
+        for (int i = 0; i < 90_000; i++)
+        {
+            double load = 50 + 10 * random.NextDouble(), current = load * 0.2 + 2 * random.NextDouble(), speed = 1000 + 500 * random.NextDouble();
+            csv.Append(CultureInfo.InvariantCulture, $"{load:F5},{load * 9.81 + 0.001 * random.NextDouble():F5},{current:F4},{speed:F1}\n");
+        }
+        var (dataset, _) = await TestData.IngestAsync(csv.ToString(), new CsvReadOptions { ChunkRows = 8192 });
+
+        var pair = Assert.Single(dataset.Report!.NearDuplicates);
+        Assert.Equal(("torque", "load", "correlated"), (pair.Column, pair.DuplicateOf, pair.Kind));
+        Assert.True(pair.Correlation > 0.99999);
+    }
+
+    [Fact]
     public async Task A_level_that_breaks_the_renaming_or_a_weak_correlation_is_not_a_near_duplicate()
     {
         // One row maps line B to cell-3 (already C's name); pressure follows celsius only loosely.
