@@ -18,6 +18,8 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
             ["ConnectionStrings:Defects"] = $"Data Source={_database}",
             // Production requires keys by default; these tests exercise the generated client, not authentication.
             ["Auth:RequireKeys"] = "false",
+            // No load balancer routes to a service in memory: disposing it need not wait out a drain.
+            ["Shutdown:DrainSeconds"] = "0",
         }));
     }
 

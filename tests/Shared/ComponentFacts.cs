@@ -17,3 +17,10 @@ public sealed class PromtoolFactAttribute : FactAttribute
 {
     public PromtoolFactAttribute() => Skip = ExternalComponent.Promtool.SkipReason;
 }
+
+/// <summary>A test of replicas on PostgreSQL behind a real HAProxy: skipped where either is not installed (see
+/// <see cref="ExternalComponent"/>).</summary>
+public sealed class HaproxyFactAttribute : FactAttribute
+{
+    public HaproxyFactAttribute() => Skip = ExternalComponent.Haproxy.SkipReason ?? ExternalComponent.PostgreSql.SkipReason;
+}

@@ -22,6 +22,11 @@ public sealed record ExternalComponent(string Name, string InstallCommand, Func<
     public static readonly ExternalComponent Promtool = new("Prometheus's promtool", "apt-get install -y prometheus",
         () => OnPath("promtool") is not null);
 
+    /// <summary>Debian's HAProxy, which installs in /usr/sbin: a PATH without the sbin folders still finds it.</summary>
+    public static readonly ExternalComponent Haproxy = new("HAProxy", "apt-get install -y haproxy", () => HaproxyProgram() is not null);
+
+    public static string? HaproxyProgram() => OnPath("haproxy") ?? (File.Exists("/usr/sbin/haproxy") ? "/usr/sbin/haproxy" : null);
+
     /// <summary>Where a program is found on PATH, as a shell would find it, or null.</summary>
     public static string? OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

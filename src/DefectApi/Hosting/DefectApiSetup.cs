@@ -51,8 +51,10 @@ public static class DefectApiSetup
         services.AddDefectApiOpenApi();
         // Request records and parameters are checked against their DataAnnotations before a handler runs (400 with 'errors').
         services.AddValidation();
+        services.AddShutdownDrain();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<TrainingHealthCheck>("training", tags: ["ready"]);
+            .AddCheck<TrainingHealthCheck>("training", tags: ["ready"])
+            .AddCheck<DrainHealthCheck>("drain", tags: ["ready"]);
 
         services.AddScoped<DatasetStore>();
         services.AddSingleton<TrainingQueue>();
@@ -84,6 +86,7 @@ public static class DefectApiSetup
 
     public static WebApplication MapDefectApi(this WebApplication app)
     {
+        app.UseConnectionCloseWhileDraining();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

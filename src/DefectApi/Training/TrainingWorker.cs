@@ -17,14 +17,19 @@ namespace DefectApi.Training;
 /// Jobs train on threads of their own below normal priority, within the cores <see cref="TrainingCores"/> allows.</summary>
 public sealed partial class TrainingWorker(
     IServiceScopeFactory scopes, TrainingQueue queue, RunningJobs running, JobEvents events, ServiceMetrics metrics, TrainingCores cores,
-    IOptions<TrainingQueueOptions> options, DatabaseConnection database, TimeProvider clock, ILogger<TrainingWorker> logger) : BackgroundService
+    IOptions<TrainingQueueOptions> options, DatabaseConnection database, TimeProvider clock, IHostApplicationLifetime lifetime,
+    ILogger<TrainingWorker> logger) : BackgroundService
 {
     static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(2);
     readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken hostStopping)
     {
+        // Told to stop, the worker hands its job back to the queue at once and claims no other, rather than at the end of
+        // the drain (Shutdown:DrainSeconds) that keeps the replica serving: another replica can take the job meanwhile.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, lifetime.ApplicationStopping);
+        var stoppingToken = stopping.Token;
         if (!options.Value.Enabled)
         {
             // Not even the requeue below: on PostgreSQL the replicas that train requeue lapsed jobs, and on SQLite a

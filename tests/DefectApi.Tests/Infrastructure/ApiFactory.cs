@@ -12,7 +12,7 @@ namespace DefectApi.Tests.Infrastructure;
 /// <summary>The real service in memory, on a database of its own: a SQLite file deleted afterwards, or a new database on
 /// the test run's PostgreSQL server. It runs in Production, where keys are required by default; unless a test's
 /// settings say otherwise it runs open (Auth:RequireKeys=false), as the tests of anything but authentication want.
-/// Configured keys are enforced either way.</summary>
+/// Configured keys are enforced either way. It stops without a drain (Shutdown:DrainSeconds=0) unless they say so.</summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     readonly Dictionary<string, string?> _settings;
@@ -34,6 +34,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["ConnectionStrings:Defects"] = provider == DatabaseProvider.Postgres ? Postgres.NewDatabase() : $"Data Source={DatabasePath}",
         };
         _settings.TryAdd("Auth:RequireKeys", "false");
+        // In memory no load balancer routes to the service: disposing it need not wait out a drain.
+        _settings.TryAdd("Shutdown:DrainSeconds", "0");
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -69,6 +69,26 @@ public sealed class ReplicaCluster : IAsyncDisposable
         return replica;
     }
 
+    /// <summary>Stops a replica as an orchestrator does: SIGTERM, then its exit (after its drain), which must be clean.</summary>
+    public async Task StopAsync(int index, TimeSpan timeout)
+    {
+        var replica = _replicas[index];
+        var exitCode = await replica.TerminateAsync(timeout);
+        if (exitCode != 0) throw new InvalidOperationException($"replica {index} exited with {exitCode}. Its output:\n{replica.RecentOutput()}");
+    }
+
+    /// <summary>Starts a stopped replica again, as an upgrade does: a new process with the same settings on the same
+    /// port, returned once it is ready.</summary>
+    public async Task<ServiceProcess> StartAgainAsync(int index)
+    {
+        var old = _replicas[index];
+        if (!old.HasExited) throw new InvalidOperationException($"replica {index} still runs");
+        await old.DisposeAsync();
+        var fresh = await ServiceProcess.StartAsync(ServiceProcess.AppFolder(), Environment, port: old.BaseAddress.Port);
+        _replicas[index] = fresh;
+        return fresh;
+    }
+
     /// <summary>The process id of the replica that holds a running job's lease, read from the database.</summary>
     public async Task<int?> TrainerOfAsync(string jobId)
     {

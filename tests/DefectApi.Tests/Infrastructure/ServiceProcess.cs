@@ -9,6 +9,7 @@ namespace DefectApi.Tests.Infrastructure;
 public sealed class ServiceProcess : IAsyncDisposable
 {
     const string RequireKeysVariable = "Auth__RequireKeys";
+    const string DrainVariable = "Shutdown__DrainSeconds";
 
     /// <summary>How many of the service's last output lines are kept for a failing test to show.</summary>
     const int KeptLines = 200;
@@ -54,11 +55,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts the app in Production, as the image runs it. Production requires API keys and creates an admin key
     /// at a first start without any; tests of anything else get an open service (Auth__RequireKeys=false) unless their
     /// environment sets that variable or <paramref name="productDefaults"/> asks for the product's own behaviour.
-    /// Configured keys are enforced either way.</summary>
+    /// Configured keys are enforced either way. Likewise a SIGTERM stops the service at once (Shutdown__DrainSeconds=0):
+    /// the drain matters only behind a load balancer, and the tests of the drain set it.</summary>
+    /// <param name="port">the loopback port to listen on, e.g. a restarted replica's old one; a free one if null</param>
     public static async Task<ServiceProcess> StartAsync(string appFolder, IDictionary<string, string>? environment = null, string? workingDirectory = null,
-        bool productDefaults = false)
+        bool productDefaults = false, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(appFolder, "DefectApi.dll"), "--urls", $"http://127.0.0.1:{port}"])
         {
             WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
@@ -66,7 +69,11 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (!productDefaults) start.Environment[RequireKeysVariable] = "false";
+        if (!productDefaults)
+        {
+            start.Environment[RequireKeysVariable] = "false";
+            start.Environment[DrainVariable] = "0";
+        }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
         var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
@@ -133,8 +140,20 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Asks the service to stop the way an orchestrator does (SIGTERM) and waits for it to exit.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {
+        SendSigterm();
+        return await WaitForExitAsync(timeout);
+    }
+
+    /// <summary>Asks the service to stop (SIGTERM) and returns at once: the drain that follows is the caller's to watch.</summary>
+    public void SendSigterm()
+    {
         const int SigTerm = 15;
         if (Kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill(SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>The exit code, once the process has ended.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
         using var wait = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(wait.Token);
         return _process.ExitCode;

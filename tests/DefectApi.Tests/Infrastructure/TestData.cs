@@ -23,6 +23,11 @@ public static class TestData
         return csv.ToString();
     }
 
+    /// <summary>A predict body of one part in <see cref="DefectsCsv"/>'s columns, hot and fast: what an MES line sends
+    /// for each part.</summary>
+    public const string OneDefectsPartJson =
+        """{"records":[{"Serial":"SN9","Shift":"late","Temperature [C]":88.5,"Speed [rpm]":1720.0}]}""";
+
     /// <summary>Line efficiency = 0.5 + 0.004·workers − 0.002·(smv − 20), plus a little noise.</summary>
     public static string EfficiencyCsv(int rows = 300, int seed = 11)
     {

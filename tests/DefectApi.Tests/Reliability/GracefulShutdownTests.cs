@@ -1,18 +1,24 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Reliability;
 
-/// <summary>SIGTERM, as a container runtime sends it: the running job goes back to the queue, the process exits
-/// cleanly, and the job runs to the end after the next start.</summary>
+/// <summary>SIGTERM, as a container runtime sends it: the running job goes back to the queue at once, while the drain
+/// keeps the service answering, the process exits cleanly, and the job runs to the end after the next start.</summary>
 public sealed class GracefulShutdownTests() : ProcessDatabase("defectapi-sigterm-")
 {
+    const int DrainSeconds = 3;
+
     [Fact]
     public async Task SigtermRequeuesTheRunningJobWhichFinishesAfterRestart()
     {
         string jobId;
-        await using (var service = await ServiceProcess.StartAsync(ServiceProcess.AppFolder(), Environment))
+        var draining = Environment;
+        draining["Shutdown__DrainSeconds"] = DrainSeconds.ToString(CultureInfo.InvariantCulture);
+        await using (var service = await ServiceProcess.StartAsync(ServiceProcess.AppFolder(), draining))
         {
             var dataset = await service.Client.UploadAsync(TestData.DefectsCsv(rows: 3000, seed: 3), "long");
             var job = await service.Client.StartJobAsync(new
@@ -23,7 +29,15 @@ public sealed class GracefulShutdownTests() : ProcessDatabase("defectapi-sigterm
             while ((await service.Client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{jobId}")).GetProperty("progress").ValueKind != JsonValueKind.Object)
                 await Task.Delay(50);
 
-            Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));
+            service.SendSigterm();
+            var sinceSigterm = Stopwatch.StartNew();
+            // Back in the queue while the replica still drains, for another replica to take (here, the next start).
+            while ((await service.Client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{jobId}")).GetProperty("status").GetString() != "queued")
+            {
+                Assert.True(sinceSigterm.Elapsed < TimeSpan.FromSeconds(DrainSeconds - 1), "the job is not back in the queue early in the drain");
+                await Task.Delay(50);
+            }
+            Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         }
 
         await using (var service = await ServiceProcess.StartAsync(ServiceProcess.AppFolder(), Environment))
