@@ -1,3 +1,4 @@
+using DefectApi.Tabular.Metrics;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Neighbours;
@@ -7,14 +8,15 @@ namespace DefectApi.Tabular.Neighbours;
 /// <param name="NetworksLoss">the networks' own out-of-fold loss, for comparison</param>
 internal sealed record NeighbourChoice(int K, double Weight, double Loss, double NetworksLoss);
 
-/// <summary>What a multiclass job's blend is chosen by; binary and regression jobs always use their proper loss.</summary>
+/// <summary>What a job's blend is chosen by on the out-of-fold rows.</summary>
 public enum NeighbourCriterion
 {
-    /// <summary>Mean log loss of the blended probabilities.</summary>
+    /// <summary>The proper loss: mean log loss of the blended probabilities, mean squared error for regression.</summary>
     LogLoss,
 
-    /// <summary>The share of rows whose most probable class is wrong (1 − accuracy), the figure users judge.</summary>
-    Errors,
+    /// <summary>The figure users judge, as a loss: 1 − AUC (binary), the error rate (multiclass), the mean squared
+    /// error (regression, the same ranking as R²).</summary>
+    Metric,
 }
 
 internal static class NeighbourSelection
@@ -30,7 +32,7 @@ internal static class NeighbourSelection
 
     /// <summary>Every (k, weight) pair on the out-of-fold rows, by the task's proper loss: log loss for
     /// classification (the blend mixes probabilities, and accuracy alone is coarse for ranking 40 blends on a thousand
-    /// rows), mean squared error for regression; a multiclass job may ask for the error rate instead. Weight 0 (no neighbours) is the first candidate, and a later
+    /// rows), mean squared error for regression; or by the task's headline metric (<see cref="NeighbourCriterion.Metric"/>). Weight 0 (no neighbours) is the first candidate, and a later
     /// one must be strictly better, so ties keep the networks alone and, among blends, the fewer neighbours.</summary>
     /// <param name="networks">the networks' out-of-fold outputs, rows × outputs in the target's terms</param>
     /// <param name="votes">per entry of <paramref name="counts"/>, the neighbours' out-of-fold votes, same layout</param>
@@ -38,8 +40,13 @@ internal static class NeighbourSelection
     public static NeighbourChoice Choose(TargetSpec target, double[] networks, IReadOnlyList<double[]> votes, IReadOnlyList<int> counts, double[] actuals,
         NeighbourCriterion criterion = NeighbourCriterion.LogLoss)
     {
-        if (criterion == NeighbourCriterion.Errors && target.Task == TargetSpec.Multiclass)
+        if (criterion == NeighbourCriterion.Metric && target.Task == TargetSpec.Multiclass)
             return ChooseBy((n, v, w) => ErrorRate(target.Outputs, n, v, w, actuals), networks, votes, counts);
+        if (criterion == NeighbourCriterion.Metric && target.Task == TargetSpec.Binary)
+        {
+            var positive = actuals.Select(a => a == 1).ToArray();
+            return ChooseBy((n, v, w) => 1 - BinaryMetrics.Auc(n.Select((p, i) => Blend(p, v[i], w)).ToArray(), positive), networks, votes, counts);
+        }
         return ChooseBy((n, v, w) => Loss(target, n, v, w, actuals), networks, votes, counts);
     }
 

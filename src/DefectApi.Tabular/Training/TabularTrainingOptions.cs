@@ -64,7 +64,7 @@ public sealed record TabularTrainingOptions
     /// <summary>Which encoded inputs the neighbour distance reads.</summary>
     public NeighbourSpace NeighbourSpace { get; init; } = NeighbourSpace.Encoded;
 
-    /// <summary>What a multiclass job chooses k and the blend weight by (binary and regression: their proper loss).</summary>
+    /// <summary>What a job chooses k and the blend weight by: the proper loss (default) or the headline metric.</summary>
     public NeighbourCriterion NeighbourCriterion { get; init; } = NeighbourCriterion.LogLoss;
 
     /// <summary>Random folds (default) or forward in time, each validation fold later than its training rows.</summary>
@@ -125,7 +125,7 @@ public sealed record TabularTrainingOptions
         if (NumericBins is < 0 or > 64) Fail("numericBins", "Use 0 (none) to 64 bins.");
         if (!Enum.IsDefined(Validation)) Fail("validation", "Use random or time.");
         if (!Enum.IsDefined(NeighbourSpace)) Fail("neighbourSpace", "Use encoded or quantiles.");
-        if (!Enum.IsDefined(NeighbourCriterion)) Fail("neighbourCriterion", "Use logLoss or errors.");
+        if (!Enum.IsDefined(NeighbourCriterion)) Fail("neighbourCriterion", "Use logLoss or metric.");
         if (TimeColumn is not null && string.IsNullOrWhiteSpace(TimeColumn)) Fail("timeColumn", "Name a datetime or numeric column, or leave timeColumn out.");
         if (GroupColumn is not null && string.IsNullOrWhiteSpace(GroupColumn)) Fail("groupColumn", "Name a lot or batch column, or leave groupColumn out.");
         if (EnsembleSize is < 1 or > 16) Fail("ensembleSize", "Use 1 to 16 networks.");

@@ -60,4 +60,39 @@ public class NeighbourSelectionTests
 
         Assert.Equal(-(Math.Log(0.4) + Math.Log(0.5)) / 2, loss, 12);
     }
+
+    [Fact]
+    public void ByItsMetricABinaryJobTakesTheLightestBlendThatRanksEveryDefectFirstWhereLogLossTakesTheVoteWhole()
+    {
+        double[] actuals = [0, 1, 0, 1];
+        double[] networks = [0.4, 0.45, 0.5, 0.55];   // AUC 0.75: the second row's defect ranks below the third row
+        double[] votes = [0, 1, 0, 1];
+        var counts = NeighbourSelection.Counts;
+        var allVotes = counts.Select(_ => votes).ToArray();
+
+        var byMetric = NeighbourSelection.Choose(Binary, networks, allVotes, counts, actuals, NeighbourCriterion.Metric);
+        var byLogLoss = NeighbourSelection.Choose(Binary, networks, allVotes, counts, actuals, NeighbourCriterion.LogLoss);
+
+        Assert.Equal((5, 0.1, 0.0), (byMetric.K, byMetric.Weight, byMetric.Loss));
+        Assert.Equal(0.25, byMetric.NetworksLoss, 12);
+        Assert.Equal((5, 1.0), (byLogLoss.K, byLogLoss.Weight));
+    }
+
+    [Fact]
+    public void ByItsMetricAMulticlassJobTakesTheLightestBlendThatPutsTheMostRowsRight()
+    {
+        var multiclass = new TargetSpec(TargetSpec.Multiclass, ["a", "b", "c"], 0, 1);
+        double[] actuals = [0, 2, 1];
+        // The networks miss the second row narrowly; the votes are sure of it and wrong about nothing else.
+        double[] networks = [0.6, 0.2, 0.2, 0.1, 0.46, 0.44, 0.1, 0.8, 0.1];
+        double[] votes = [0.5, 0.25, 0.25, 0.0, 0.0, 1.0, 0.3, 0.4, 0.3];
+        var counts = NeighbourSelection.Counts;
+
+        var choice = NeighbourSelection.Choose(multiclass, networks, counts.Select(_ => votes).ToArray(), counts, actuals, NeighbourCriterion.Metric);
+
+        // At weight 0.1 the second row is 0.414 for b against 0.496 for c: right, and so are the others.
+        Assert.Equal((5, 0.1), (choice.K, choice.Weight));
+        Assert.Equal((0.0, 1 / 3.0), (choice.Loss, choice.NetworksLoss));
+        Assert.Equal(1 / 3.0, NeighbourSelection.ErrorRate(3, networks, votes, 0, actuals), 12);
+    }
 }
