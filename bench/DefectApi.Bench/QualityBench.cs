@@ -111,12 +111,13 @@ public static class QualityBench
             var (model, seconds, cpu) = TimedTraining(Frame(lines), options);
             var testFrame = Frame(File.ReadAllLines(testPath));
             var (_, test) = Score(model, testFrame);
-            line.Append(CultureInfo.InvariantCulture, $" test={test:F4} train_s={seconds:F1} train_cpu_s={cpu:F1}");
+            line.Append(CultureInfo.InvariantCulture, $" test={test:F4} train_s={seconds:F1} train_cpu_s={cpu:F1} predict_one_us={OneRecordMicroseconds(model, testFrame):F0}");
             if (options.Neighbours)
             {
                 (_, seconds, cpu) = TimedTraining(Frame(lines), options with { Neighbours = false });
                 line.Append(CultureInfo.InvariantCulture,
-                    $" networks_test={Score(model.WithoutNeighbours(), testFrame).Value:F4} networks_train_s={seconds:F1} networks_train_cpu_s={cpu:F1}");
+                    $" networks_test={Score(model.WithoutNeighbours(), testFrame).Value:F4} networks_train_s={seconds:F1} networks_train_cpu_s={cpu:F1}" +
+                    $" networks_predict_one_us={OneRecordMicroseconds(model.WithoutNeighbours(), testFrame):F0}");
             }
         }
         if (split.Peer is not null) line.Append(CultureInfo.InvariantCulture, $" peer={split.Peer} peer_test={split.PeerValue:F3}");
@@ -131,6 +132,25 @@ public static class QualityBench
         var clock = Stopwatch.StartNew();
         var model = TabularTrainer.Train(frame, options, null, CancellationToken.None, CancellationToken.None).Artifact;
         return (model, clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+    }
+
+    /// <summary>Median time of a one-record Predict call (checks, encoding, networks, neighbours) over the test rows,
+    /// each scored 5 times after one warm-up pass.</summary>
+    private static double OneRecordMicroseconds(ModelArtifact model, TabularFrame test)
+    {
+        var records = Enumerable.Range(0, Math.Min(test.RowCount, 200))
+            .Select(r => (IReadOnlyDictionary<string, CellValue>)model.Inputs.ToDictionary(i => i.Name, i => test.GetCell(r, test.IndexOf(i.Name))))
+            .ToArray();
+        foreach (var record in records) model.Predict([record]);
+        var times = new List<double>();
+        for (int pass = 0; pass < 5; pass++)
+            foreach (var record in records)
+            {
+                long start = Stopwatch.GetTimestamp();
+                model.Predict([record]);
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+        return BenchArgs.Median(times);
     }
 
     /// <summary>The first repeat's folds are the ones every earlier figure in the README was measured on.</summary>
