@@ -10,8 +10,8 @@ internal sealed class BenchArgs(string[] args)
         Console.Error.WriteLine("""
             usage: DefectApi.Bench train --inputs 64 --hidden 256,256 --batch 256 --rows 100000 [--epochs 6] [--threads N] [--seed S]
                    DefectApi.Bench gemm --m 2048 --n 2048 --k 2048 [--form nn|tn|nt] [--reps 5] [--threads N] [--seed S]
-                   DefectApi.Bench quality [--only NAME] [--folds 5] [--no-test] [--set name=value ...]
-                   DefectApi.Bench quality --train F --test F --target T [--exclude A B ...] [--folds 5] [--no-test]
+                   DefectApi.Bench quality [--only NAME] [--folds 5] [--repeats 1] [--no-test] [--set name=value ...]
+                   DefectApi.Bench quality --train F --test F --target T [--exclude A B ...] [--folds 5] [--repeats 1] [--no-test]
                    DefectApi.Bench training-time [--rows 10000,30000,100000,1000000] [--columns 10]
                    DefectApi.Bench leakage [--data DIR] [--reps 3] [--scores] [--no-time]
                    DefectApi.Bench ingest FILE [--repeat N]

@@ -3,6 +3,7 @@ using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Explanations;
 using DefectApi.Tabular.Metrics;
 using DefectApi.Tabular.Monitoring;
+using DefectApi.Tabular.Neighbours;
 using DefectApi.Tabular.Optimization;
 using DefectApi.Tabular.Training;
 using Thresholds = DefectApi.Tabular.Metrics.ThresholdTable;
@@ -19,7 +20,7 @@ public sealed class ModelArtifact
 
     internal ModelArtifact(string target, TargetSpec targetSpec, IReadOnlyList<EnsembleMember> members, IReadOnlyList<DroppedColumn> dropped,
         double? threshold, ValidationOutputs validation, CellValue[][]? sample = null, TrainingProfile? profile = null,
-        IReadOnlyList<LeakFinding>? leaks = null)
+        IReadOnlyList<LeakFinding>? leaks = null, NeighbourBlend? neighbours = null)
     {
         if (members.Count == 0) throw new InvalidDataException("A model needs at least one network.");
         var names = members[0].Pipeline.Encoders.Select(e => e.Name).ToArray();
@@ -28,7 +29,9 @@ public sealed class ModelArtifact
             throw new InvalidDataException("The networks do not match the model's inputs or outputs.");
         Target = target;
         TargetSpec = targetSpec;
-        Members = members as Ensemble ?? new Ensemble(members);
+        Members = members as Ensemble ?? new Ensemble(members, neighbours);
+        if (Members.Neighbours is { } blend && blend.Index.Outputs != targetSpec.Outputs)
+            throw new InvalidDataException("The neighbour component does not match the model's outputs.");
         Dropped = dropped;
         Leaks = leaks ?? [];
         Validation = validation;
@@ -153,6 +156,11 @@ public sealed class ModelArtifact
         if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentOutOfRangeException(nameof(threshold), "A threshold is between 0 and 1.");
         return new ModelArtifact(Target, TargetSpec, Members, Dropped, threshold, Validation, Sample, Profile, Leaks);
     }
+
+    /// <summary>The same networks answering without the neighbour component, for comparing the two on the same
+    /// training (the bench); its validation outputs and threshold stay those of the blend.</summary>
+    internal ModelArtifact WithoutNeighbours() =>
+        new(Target, TargetSpec, Members.NetworksOnly(), Dropped, Threshold, Validation, Sample, Profile, Leaks);
 
     /// <summary>The threshold with the least expected cost on the validation split.</summary>
     public ModelArtifact WithCostThreshold(double falsePositiveCost, double falseNegativeCost)

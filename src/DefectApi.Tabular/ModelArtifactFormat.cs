@@ -3,6 +3,7 @@ using DefectApi.NeuralNet;
 using DefectApi.NeuralNet.Serialization;
 using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Monitoring;
+using DefectApi.Tabular.Neighbours;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular;
@@ -18,13 +19,14 @@ namespace DefectApi.Tabular;
 internal static class ModelArtifactFormat
 {
     private static ReadOnlySpan<byte> Magic => "DAMA"u8;
-    /// <summary>5 adds a score and a sentence to each dropped column and, at the end, the leak findings; a model
-    /// without either is written in format 4, byte for byte as before. 4 holds one preprocessing that every member reads, written once before the networks; 3 appended the
+    /// <summary>6 is format 5 followed by the neighbour component, written only for a model that has one (every
+    /// other model is written exactly as before). 5 adds a score and a sentence to each dropped column and, at the
+    /// end, the leak findings; a model without either is written in format 4, byte for byte as before. 4 holds one preprocessing that every member reads, written once before the networks; 3 appended the
     /// training profile (a flag, then the profile when there is one); 2 added the training sample. 1 to 3 hold a
     /// preprocessing per member and are still read (their models have no profile before 3, and 1 no sample), and a
     /// model read from them is written in format 3 again, so it keeps predicting exactly what it did.</summary>
-    public const int Version = 5;
-    private const int SharedPipeline = 4, PerMemberPipelines = 3;
+    public const int Version = 6;
+    private const int WithNeighbours = 6, WithLeaks = 5, SharedPipeline = 4, PerMemberPipelines = 3;
     private const int HashBytes = 32;
 
     public static byte[] Write(ModelArtifact model)
@@ -34,8 +36,10 @@ internal static class ModelArtifactFormat
         {
             var shared = model.Members.SharedPipeline;
             writer.Write(Magic);
-            bool leaks = shared is not null && (model.Leaks.Count > 0 || model.Dropped.Any(d => d.Score is not null || d.Detail is not null));
-            writer.Write(shared is null ? PerMemberPipelines : leaks ? Version : SharedPipeline);
+            var neighbours = model.Members.Neighbours;
+            bool leaks = shared is not null && (neighbours is not null || model.Leaks.Count > 0
+                                                || model.Dropped.Any(d => d.Score is not null || d.Detail is not null));
+            writer.Write(shared is null ? PerMemberPipelines : neighbours is not null ? WithNeighbours : leaks ? WithLeaks : SharedPipeline);
             writer.Write(model.Target);
             model.TargetSpec.Write(writer);
             writer.Write(model.Dropped.Count);
@@ -65,6 +69,7 @@ internal static class ModelArtifactFormat
             writer.Write(model.Profile is not null);
             model.Profile?.Write(writer);
             if (leaks) WriteLeaks(writer, model.Leaks);
+            neighbours?.Write(writer);
         }
         var body = stream.ToArray();
         return [.. body, .. SHA256.HashData(body)];
@@ -83,7 +88,7 @@ internal static class ModelArtifactFormat
             using var reader = new BinaryReader(new MemoryStream(blob, 0, body.Length), System.Text.Encoding.UTF8);
             reader.ReadBytes(Magic.Length);
             int version = reader.ReadInt32();
-            if (version is not (1 or 2 or 3 or SharedPipeline or Version)) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
+            if (version is not (1 or 2 or 3 or SharedPipeline or WithLeaks or WithNeighbours)) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
             string target = reader.ReadString();
             var spec = TargetSpec.Read(reader);
             int droppedCount = CheckedCount(reader.ReadInt32());
@@ -91,7 +96,7 @@ internal static class ModelArtifactFormat
             for (int i = 0; i < droppedCount; i++)
             {
                 dropped[i] = new DroppedColumn(reader.ReadString(), reader.ReadString());
-                if (version < Version) continue;
+                if (version < WithLeaks) continue;
                 double score = reader.ReadDouble();
                 string detail = reader.ReadString();
                 dropped[i] = dropped[i] with { Score = double.IsNaN(score) ? null : score, Detail = detail.Length == 0 ? null : detail };
@@ -107,9 +112,11 @@ internal static class ModelArtifactFormat
             var validation = new ValidationOutputs(ReadDoubles(reader), ReadDoubles(reader));
             var sample = version >= 2 ? ReadSample(reader, members[0].Pipeline.Encoders.Count) : [];
             var profile = version >= 3 && reader.ReadBoolean() ? TrainingProfile.Read(reader) : null;
-            var leaks = version >= Version ? ReadLeaks(reader) : [];
+            var leaks = version >= WithLeaks ? ReadLeaks(reader) : [];
+            var neighbours = version >= WithNeighbours ? NeighbourBlend.Read(reader, shared!.Width) : null;
             if (reader.BaseStream.Position != body.Length) throw new InvalidDataException("The model artifact has trailing data.");
-            return new ModelArtifact(target, spec, members, dropped, double.IsNaN(threshold) ? null : threshold, validation, sample, profile, leaks);
+            return new ModelArtifact(target, spec, members, dropped, double.IsNaN(threshold) ? null : threshold, validation, sample, profile,
+                leaks, neighbours);
         }
         catch (Exception e) when (e is EndOfStreamException or NetworkFormatException or ArgumentException or IOException
                                       or OverflowException or FormatException or IndexOutOfRangeException)

@@ -6,7 +6,8 @@ namespace DefectApi.Tabular.Tests;
 /// Models stored by earlier versions keep loading and predicting exactly as they did. Each fixture under
 /// Fixtures/Artifacts was written by the code of its format version (v1: before the training sample, v2: with it,
 /// both before piecewise-linear bins; v3: with the training profile, a small model trained on the AI4I train split;
-/// v4: one preprocessing shared by the members, 3 networks of 16 and 8 units on the first 2,000 rows of that split),
+/// v4: one preprocessing shared by the members, 3 networks of 16 and 8 units on the first 2,000 rows of that split;
+/// v6: the same networks' shape on the first 1,000 rows, with the neighbour component the training chose, k 5 and weight 0.9),
 /// together with that code's predictions for the records beside it.
 /// </summary>
 public class ArtifactFormatTests
@@ -27,6 +28,7 @@ public class ArtifactFormatTests
             var all = StoredBeforeProfiles;
             all.Add("ai4i", 3);
             all.Add("ai4i", 4);
+            all.Add("ai4i", 6);
             return all;
         }
     }
@@ -91,11 +93,13 @@ public class ArtifactFormatTests
         var again = model.ToBytes();
 
         // Several members with a preprocessing each (formats 1 to 3) are written as format 3, whatever they were read
-        // from; one preprocessing for all (format 4, or a single member) is written once, and the networks run packed.
-        bool shared = version == 4 || model.Members.Count == 1;
-        Assert.Equal(shared ? 4 : 3, BitConverter.ToInt32(again, 4));
-        if (version == 4 || version == 3 && !shared) Assert.Equal(bytes, again);
+        // from; one preprocessing for all (format 4, or a single member) is written once, and the networks run packed;
+        // a neighbour component keeps its model in format 6.
+        bool shared = version >= 4 || model.Members.Count == 1;
+        Assert.Equal(version == 6 ? 6 : shared ? 4 : 3, BitConverter.ToInt32(again, 4));
+        if (version >= 4 || version == 3 && !shared) Assert.Equal(bytes, again);
         Assert.Equal(shared, model.Members.SharedPipeline is not null);
         Assert.Equal(shared, model.Members.Packed is not null);
+        Assert.Equal(version == 6, model.Members.Neighbours is not null);
     }
 }

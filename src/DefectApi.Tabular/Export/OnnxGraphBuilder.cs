@@ -31,6 +31,16 @@ internal sealed class OnnxGraphBuilder
         return output;
     }
 
+    /// <summary>TopK along the last axis: the <paramref name="k"/> smallest values, ascending, and their int64 indices;
+    /// equal values keep the lower index first (onnx.ai/onnx/operators/onnx__TopK).</summary>
+    public (string Values, string Indices) SmallestK(string x, long k)
+    {
+        string values = Fresh("TopK_values"), indices = Fresh("TopK_indices");
+        _nodes.Add(new OnnxNode("TopK", values, [x, Int64s(k)], [values, indices],
+            [OnnxAttribute.Of("largest", 0L), OnnxAttribute.Of("sorted", 1L)]));
+        return (values, indices);
+    }
+
     /// <summary>An operator writing straight into a named graph output.</summary>
     public void OpInto(string output, string opType, IReadOnlyList<string> inputs, params OnnxAttribute[] attributes) =>
         _nodes.Add(new OnnxNode(opType, output, inputs, [output], attributes));
@@ -76,6 +86,8 @@ internal sealed class OnnxGraphBuilder
     public string Cast(string x, OnnxType to) => Op("Cast", [x], OnnxAttribute.Of("to", (long)to));
     public string Concat(IReadOnlyList<string> parts) => parts.Count == 1 ? parts[0] : Op("Concat", parts, OnnxAttribute.Of("axis", 1L));
     public string Gather(string data, string indices) => Op("Gather", [data, indices], OnnxAttribute.Of("axis", 0L));
+    public string Unsqueeze(string x, long axis) => Op("Unsqueeze", [x, Int64s(axis)]);
+    public string ReduceSum(string x, long axis, bool keepDims) => Op("ReduceSum", [x, Int64s(axis)], OnnxAttribute.Of("keepdims", keepDims ? 1L : 0L));
     public string Matches(string text, string pattern) => Op("RegexFullMatch", [text], OnnxAttribute.Of("pattern", pattern));
 
     /// <summary>Any true along axis 1, as a float 0/1 column [N, 1].</summary>

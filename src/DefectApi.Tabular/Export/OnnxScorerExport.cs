@@ -17,7 +17,11 @@ internal static class OnnxScorerExport
     public const string Probability = "probability", Value = "value", Probabilities = "probabilities", Label = "label";
     private const string Batch = "N";
 
-    public static byte[] Export(ModelArtifact model, string name, int version)
+    public static byte[] Export(ModelArtifact model, string name, int version) =>
+        Export(model, name, version, OnnxNeighbourSteps.MaxStoredFloats);
+
+    /// <param name="maxNeighbourFloats">the most stored neighbour values the file may carry (tests lower it)</param>
+    internal static byte[] Export(ModelArtifact model, string name, int version, long maxNeighbourFloats)
     {
         var g = new OnnxGraphBuilder();
         var encoders = model.Members.Encoders;
@@ -47,11 +51,18 @@ internal static class OnnxScorerExport
         }
         g.Prefix = "ensemble/";
         var mean = g.Div(memberOutputs.Count == 1 ? memberOutputs[0] : g.Op("Sum", memberOutputs), g.Scalar((double)memberOutputs.Count));
+        if (model.Members.Neighbours is { } neighbours)
+        {
+            var shared = model.Members.SharedPipeline!;
+            mean = OnnxNeighbourSteps.Blend(g, neighbours, encoded[shared], shared.Width, mean, maxNeighbourFloats);
+            g.Prefix = "ensemble/";
+        }
         var outputs = Answer(g, model, mean);
         RequireDistinctNames(g, inputs, outputs);
 
         var graph = new OnnxGraph("defectapi_scorer", g.Nodes, g.Constants, inputs, outputs,
-            $"The DefectApi model '{name}' version {version}: preprocessing, {model.Members.Count} network(s), averaging and output function.");
+            $"The DefectApi model '{name}' version {version}: preprocessing, {model.Members.Count} network(s), averaging" +
+            (model.Members.Neighbours is null ? "" : ", the nearest training rows' vote blended in") + " and output function.");
         return OnnxSerializer.Write(new OnnxModel(OnnxGraphBuilder.IrVersion, OnnxGraphBuilder.Opset, "DefectApi",
             typeof(OnnxScorerExport).Assembly.GetName().Version?.ToString() ?? "", version, graph, Metadata(model, name, version, inputTypes)));
     }
@@ -177,6 +188,8 @@ internal static class OnnxScorerExport
             new("members", model.Members.Count.ToString(CultureInfo.InvariantCulture)),
             new("inputs", JsonSerializer.Serialize(model.Inputs.Select((input, i) => new { name = input.Name, type = input.Type, onnx = inputTypes[i] }))),
         };
+        if (model.Members.Neighbours is { } neighbours)
+            metadata.Add(new("neighbours", JsonSerializer.Serialize(new { k = neighbours.K, weight = neighbours.Weight, rows = neighbours.Index.Count })));
         if (model.Threshold is { } threshold) metadata.Add(new("threshold", threshold.ToString("R", CultureInfo.InvariantCulture)));
         if (model.Classes is { } classes) metadata.Add(new("classes", JsonSerializer.Serialize(classes)));
         if (model.PositiveClass is { } positive) metadata.Add(new("positive_class", positive));

@@ -1,6 +1,7 @@
 using System.Collections;
 using DefectApi.NeuralNet;
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Neighbours;
 
 namespace DefectApi.Tabular.Training;
 
@@ -15,7 +16,9 @@ internal sealed class Ensemble : IReadOnlyList<EnsembleMember>
 {
     private readonly EnsembleMember[] _members;
 
-    public Ensemble(IReadOnlyList<EnsembleMember> members)
+    /// <param name="neighbours">blended into the networks' answer; only with one shared preprocessing, whose
+    /// encoding it reads</param>
+    public Ensemble(IReadOnlyList<EnsembleMember> members, NeighbourBlend? neighbours = null)
     {
         ArgumentNullException.ThrowIfNull(members);
         _members = [.. members];
@@ -24,7 +27,16 @@ internal sealed class Ensemble : IReadOnlyList<EnsembleMember>
             SharedPipeline = _members[0].Pipeline;
             Packed = PackedEnsemble.TryPack(_members.Select(m => m.Network).ToArray());
         }
+        if (neighbours is not null && (SharedPipeline is null || neighbours.Columns.Max() >= SharedPipeline.Width))
+            throw new InvalidDataException("A neighbour component needs the one preprocessing all networks share.");
+        Neighbours = neighbours;
     }
+
+    /// <summary>The neighbour component blended into the networks' answer; null for networks alone.</summary>
+    public NeighbourBlend? Neighbours { get; }
+
+    /// <summary>The same networks without the neighbour component.</summary>
+    public Ensemble NetworksOnly() => Neighbours is null ? this : new Ensemble(_members);
 
     /// <summary>The preprocessing every member reads; null when each has its own.</summary>
     public FeaturePipeline? SharedPipeline { get; }

@@ -30,10 +30,11 @@ internal static class EnsembleOutputs
     {
         var sum = result[..(rows * target.Outputs)];
         sum.Clear();
+        ReadOnlySpan<float> features = default;
         if (members.Packed is { } packed)
         {
             // One encoding, one pass of all networks, then each member's outputs in the target's terms.
-            var features = Encode(members.SharedPipeline!, cells, rows, warnings);
+            features = Encode(members.SharedPipeline!, cells, rows, warnings);
             int block = rows * target.Outputs;
             var raw = Rent(ref t_raw, members.Count * block).AsSpan(0, members.Count * block);
             packed.Predict(features, rows, raw);
@@ -43,11 +44,13 @@ internal static class EnsembleOutputs
         {
             for (int m = 0; m < members.Count; m++)
             {
-                var features = Encode(members[m].Pipeline, cells, rows, m == 0 ? warnings : null);
+                features = Encode(members[m].Pipeline, cells, rows, m == 0 ? warnings : null);
                 Accumulate(members[m].Network, target, features, rows, sum);
             }
         }
         for (int i = 0; i < sum.Length; i++) sum[i] /= members.Count;
+        // With neighbours every member shares one preprocessing, so the last encoding is the one they all read.
+        members.Neighbours?.BlendInto(features, members.SharedPipeline!.Width, rows, sum);
     }
 
     /// <summary>A thread's scratch of at least <paramref name="length"/>; a batch larger than KeptFloats gets its own

@@ -3,6 +3,7 @@ using DefectApi.NeuralNet.Training;
 using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Metrics;
 using DefectApi.Tabular.Monitoring;
+using DefectApi.Tabular.Neighbours;
 using Thresholds = DefectApi.Tabular.Metrics.ThresholdTable;
 
 namespace DefectApi.Tabular.Training;
@@ -52,6 +53,10 @@ public static class TabularTrainer
                 "so that some rows can validate what the others taught. Add labelled rows, or choose a target with fewer gaps.");
         var (columns, dropped) = ColumnSelection.Choose(frame.Columns, targetColumn, options.Features, options.Exclude);
         var leaks = LeakDetector.Screen(frame, targetColumn, columns, dropped, target, rows, targets, options);
+        if (options.Neighbours && rows.Length > NeighbourTraining.MaxRows)
+            throw new TrainingDataException(
+                $"neighbours: {rows.Length} labelled rows are more than the {NeighbourTraining.MaxRows} a neighbour component holds " +
+                "(each prediction reads every stored row). Train without neighbours, or on fewer rows.");
         int members = options.MembersFor(rows.Length);
         int foldCount = members == 1 ? 1 : Math.Max(members, (int)Math.Round(1 / options.ValidationFraction));
         bool classes = target.Task != TargetSpec.Regression;
@@ -79,12 +84,22 @@ public static class TabularTrainer
         history.Sort((a, b) => a.Epoch.CompareTo(b.Epoch));
 
         var validation = outOfFold.Result();
+        var parts = results.TakeWhile(r => r is not null).Select(r => (r!.ValidAt, r.ValidationOutputs)).ToList();
+        NeighbourBlend? neighbours = null;
+        if (options.Neighbours)
+        {
+            var folds = Enumerable.Range(0, trained.Count).Select(m => m % plan.FoldCount).ToHashSet();
+            var fit = NeighbourTraining.Fit(pipeline, encoded.Features, target, targets, plan, folds, validation.Outputs, validation.Actuals,
+                options.NeighbourSpace, options.NeighbourCriterion);
+            (neighbours, validation) = (fit.Blend, validation with { Outputs = fit.ValidationOutputs });
+            if (neighbours is not null) parts = fit.Blended(parts, target.Outputs);
+        }
         double? threshold = target.Task == TargetSpec.Binary ? ChooseThreshold(validation, options) : null;
         var types = trained[0].Pipeline.Encoders.Select(e => e.Type).ToArray();
         var profile = TrainingProfile.Build(frame, columns, types, rows, target, validation);
         var artifact = new ModelArtifact(options.Target, target, trained, dropped, threshold, validation,
-            Sample(frame, columns, rows, options.Seed), profile, leaks);
-        var figure = ValidationFigures.Of(target, targets, results.TakeWhile(r => r is not null).Select(r => (r!.ValidAt, r.ValidationOutputs)).ToList());
+            Sample(frame, columns, rows, options.Seed), profile, leaks, neighbours);
+        var figure = ValidationFigures.Of(target, targets, parts);
         var validationReport = new ValidationReport(plan.Description, figure);
         if (options.Validation == ValidationKind.Random && options.CompareTimeOrdered && !stopEarly.IsCancellationRequested)
             validationReport = WithTimeOrdered(validationReport, frame, rows, pipeline, encoded, target, targets, members, options, slots, cancel);
