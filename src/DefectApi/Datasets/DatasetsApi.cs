@@ -7,7 +7,6 @@ using DefectApi.OpenApi;
 using DefectApi.Security;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Csv;
-using DefectApi.Training;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -127,7 +126,7 @@ public static class DatasetsApi
     static async Task<Results<Ok<DatasetResponse>, ProblemHttpResult>> GetAsync(Guid id, DefectDbContext db, CancellationToken ct)
     {
         var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.Status == DatasetStatus.Ready, ct);
-        return dataset is null ? NotFound(id) : TypedResults.Ok(dataset.ToResponse());
+        return dataset is null ? NotFoundProblems.Dataset(id) : TypedResults.Ok(dataset.ToResponse());
     }
 
     static async Task<Results<Ok<DatasetRows>, ValidationProblem, ProblemHttpResult>> GetRowsAsync(
@@ -136,7 +135,7 @@ public static class DatasetsApi
         [Range(1, 1000, ErrorMessage = "limit must be between 1 and 1000.")] int limit = 50)
     {
         var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.Status == DatasetStatus.Ready, ct);
-        if (dataset is null) return NotFound(id);
+        if (dataset is null) return NotFoundProblems.Dataset(id);
         var schema = dataset.ReadColumns();
         var columns = schema.Select(c => c.Name).ToList();
         var rows = new List<object?[]>(Math.Min(limit, 1000));
@@ -160,14 +159,13 @@ public static class DatasetsApi
         return TypedResults.Ok(new DatasetRows(columns, rows, dataset.RowCount, offset, limit));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, ClaimsPrincipal caller, DefectDbContext db, TimeProvider clock,
-        CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, ClaimsPrincipal caller, DefectDbContext db, IDatasetUsers users,
+        TimeProvider clock, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var dataset = await db.Datasets.Where(d => d.Id == id && d.Status == DatasetStatus.Ready).Select(d => new { d.Name, d.RowCount }).FirstOrDefaultAsync(ct);
-        if (dataset is null) return NotFound(id);
-        var busy = await db.TrainingJobs.AnyAsync(j => j.DatasetId == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running), ct);
-        if (busy) return InUse();
+        if (dataset is null) return NotFoundProblems.Dataset(id);
+        if (await users.AnyAsync(db, id, ct)) return InUse();
         try
         {
             await DatasetStore.DeleteRowsAsync(db, id, ct);
@@ -187,6 +185,4 @@ public static class DatasetsApi
     static ProblemHttpResult InUse() => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Dataset in use",
         detail: "A queued or running training job uses this dataset. Cancel the job or wait for it to finish, then delete.");
 
-    static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
-        title: "Dataset not found", detail: $"There is no dataset with id '{id}'. List them with GET /api/datasets.");
 }

@@ -69,7 +69,7 @@ public static class DeploymentsApi
     static async Task<Results<Ok<DeploymentDetails>, ProblemHttpResult>> GetAsync(string name, DefectDbContext db, CancellationToken ct)
     {
         var deployment = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.Name == name, ct);
-        if (deployment is null) return NotFound(name);
+        if (deployment is null) return NotFoundProblems.Deployment(name);
         var history = await db.DeploymentHistory.AsNoTracking().Where(h => h.DeploymentName == name)
             .OrderByDescending(h => h.Id).Take(100).Select(h => new DeploymentHistoryResponse(h.ModelId, h.DeployedAt)).ToListAsync(ct);
         var changes = await AuditApi.LatestForAsync(db, AuditTrail.DeploymentTarget(name), 100, ct);
@@ -167,13 +167,11 @@ public static class DeploymentsApi
             await transaction.CommitAsync(ct);
         }
         routes.Moved(name, null);
-        return deleted == 0 ? NotFound(name) : TypedResults.NoContent();
+        return deleted == 0 ? NotFoundProblems.Deployment(name) : TypedResults.NoContent();
     }
 
     static Task<Results<Ok<PredictResponse>, Predictor.CsvScores, ValidationProblem, ProblemHttpResult>> PredictAsync(
         string name, HttpRequest request, Predictor predictor, CancellationToken ct) =>
         predictor.PredictAsync(request, ModelSource.DeploymentNamed(name), ct);
 
-    internal static ProblemHttpResult NotFound(string name) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
-        title: "Deployment not found", detail: $"There is no deployment named '{name}'. Create it with PUT /api/deployments/{{name}}.");
 }

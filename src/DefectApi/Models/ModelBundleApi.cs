@@ -57,7 +57,7 @@ public static partial class ModelBundleApi
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(Guid id, DefectDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var model = await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct);
-        if (model is null) return ModelsApi.NotFound(id);
+        if (model is null) return NotFoundProblems.Model(id);
         var request = await db.TrainingJobs.AsNoTracking().Where(j => j.Id == model.JobId).Select(j => j.RequestJson).FirstOrDefaultAsync(ct);
         var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == model.DatasetId && d.Status == DatasetStatus.Ready, ct);
         var bundle = ModelBundles.Export(model, request, dataset, clock.GetUtcNow().UtcDateTime);

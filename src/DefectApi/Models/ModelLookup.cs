@@ -1,3 +1,4 @@
+using DefectApi.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DefectApi.Models;
@@ -9,7 +10,7 @@ public readonly record struct ModelSource(Guid? Id, string? Deployment)
     public static ModelSource DeploymentNamed(string name) => new(null, name);
 
     /// <summary>The 404 that names what was not found: the model, or the deployment.</summary>
-    public ProblemHttpResult NotFound() => Deployment is { } name ? DeploymentsApi.NotFound(name) : ModelsApi.NotFound(Id!.Value);
+    public ProblemHttpResult NotFound() => Deployment is { } name ? NotFoundProblems.Deployment(name) : NotFoundProblems.Model(Id!.Value);
 }
 
 /// <summary>Finds the model a route means, from memory when it can: the deployment routes and the model cache.

@@ -65,14 +65,14 @@ public static class ModelsApi
     }
 
     static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> GetAsync(Guid id, ModelCache cache, CancellationToken ct) =>
-        await cache.GetAsync(id, ct) is { } entry ? TypedResults.Ok(entry.Model.ToResponse(entry.Artifact)) : NotFound(id);
+        await cache.GetAsync(id, ct) is { } entry ? TypedResults.Ok(entry.Model.ToResponse(entry.Artifact)) : NotFoundProblems.Model(id);
 
     static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, ClaimsPrincipal caller, DefectDbContext db, ModelCache cache,
         TimeProvider clock, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var model = await db.Models.Where(m => m.Id == id).Select(m => new { m.Name, m.Version }).FirstOrDefaultAsync(ct);
-        if (model is null) return NotFound(id);
+        if (model is null) return NotFoundProblems.Model(id);
         var deployments = await db.Deployments.Where(d => d.ModelId == id).Select(d => d.Name).ToListAsync(ct);
         if (deployments.Count > 0) return Deployed(deployments);
         try
@@ -100,7 +100,7 @@ public static class ModelsApi
         Guid id, ThresholdRequest request, ClaimsPrincipal caller, DefectDbContext db, ModelCache cache, TimeProvider clock, CancellationToken ct)
     {
         var entry = await cache.GetAsync(id, ct);
-        if (entry is null) return NotFound(id);
+        if (entry is null) return NotFoundProblems.Model(id);
         if (entry.Artifact.Task != "binary")
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a binary model",
                 detail: $"This is a {entry.Artifact.Task} model; only binary models have a decision threshold.");
@@ -121,12 +121,12 @@ public static class ModelsApi
             await transaction.CommitAsync(ct);
         }
         cache.Invalidate(id);
-        return stored == 0 ? NotFound(id) : TypedResults.Ok(entry.Model.ToResponse(updated));
+        return stored == 0 ? NotFoundProblems.Model(id) : TypedResults.Ok(entry.Model.ToResponse(updated));
     }
 
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> OnnxAsync(Guid id, ModelCache cache, CancellationToken ct)
     {
-        if (await cache.GetAsync(id, ct) is not { } entry) return NotFound(id);
+        if (await cache.GetAsync(id, ct) is not { } entry) return NotFoundProblems.Model(id);
         try
         {
             var onnx = entry.Artifact.ToOnnx(entry.Model.Name, entry.Model.Version);
@@ -143,8 +143,6 @@ public static class ModelsApi
         Guid id, HttpRequest request, Predictor predictor, CancellationToken ct) =>
         predictor.PredictAsync(request, ModelSource.Model(id), ct);
 
-    internal static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
-        title: "Model not found", detail: $"There is no model with id '{id}'. List them with GET /api/models.");
 }
 
 /// <summary>The shape of a JSON predict body, for the OpenAPI document (the predictor reads the body itself, as it streams).</summary>

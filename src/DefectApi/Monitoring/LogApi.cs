@@ -3,6 +3,7 @@ using System.Security.Claims;
 using DefectApi.Audit;
 using DefectApi.Data;
 using DefectApi.Datasets;
+using DefectApi.Http;
 using DefectApi.Models;
 using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,7 +41,7 @@ public static class LogApi
     static async Task<Results<LogCsv, ValidationProblem, ProblemHttpResult>> GetLogAsync(string name, DateTime? from, DateTime? to,
         DefectDbContext db, LogSegments segments, TimeProvider clock, CancellationToken ct)
     {
-        if (!await db.Deployments.AnyAsync(d => d.Name == name, ct)) return DeploymentsApi.NotFound(name);
+        if (!await db.Deployments.AnyAsync(d => d.Name == name, ct)) return NotFoundProblems.Deployment(name);
         var (start, end, errors) = MonitoringApi.Range(from ?? DateTime.UnixEpoch, to, clock);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid range");
         return new LogCsv(new LogExport(db, segments), name, start, end);
@@ -62,7 +63,7 @@ public static class LogApi
         DatasetStore store, ClaimsPrincipal caller, TimeProvider clock, CancellationToken ct)
     {
         var deployment = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.Name == name, ct);
-        if (deployment is null) return DeploymentsApi.NotFound(name);
+        if (deployment is null) return NotFoundProblems.Deployment(name);
         var (start, end, errors) = MonitoringApi.Range(request?.From ?? DateTime.UnixEpoch, request?.To, clock);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid range");
         var target = (await models.GetAsync(deployment.ModelId, ct))!.Artifact.Target;

@@ -52,7 +52,7 @@ public static class MonitoringApi
         DateTime? to, DefectDbContext db, LiveDrift drift, TimeProvider clock, CancellationToken ct)
     {
         var deployment = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.Name == name, ct);
-        if (deployment is null) return Models.DeploymentsApi.NotFound(name);
+        if (deployment is null) return NotFoundProblems.Deployment(name);
         var (start, end, errors) = Range(from, to, clock);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid range");
         if (await drift.ComputeAsync(name, deployment.ModelId, shadow: false, start, end, ct) is not { } champion)
@@ -67,7 +67,7 @@ public static class MonitoringApi
         string? keyColumn, DefectDbContext db, OutcomeRecorder recorder, CancellationToken ct)
     {
         var deployment = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.Name == name, ct);
-        if (deployment is null) return Models.DeploymentsApi.NotFound(name);
+        if (deployment is null) return NotFoundProblems.Deployment(name);
         (string? Key, List<OutcomeRecorder.Reported> Items, Dictionary<string, string[]> Errors) read;
         if (MediaTypes.IsCsv(request.ContentType)) read = await ReadCsvAsync(request.Body, keyColumn, ct);
         else if (MediaTypes.IsJson(request.ContentType))
@@ -161,7 +161,7 @@ public static class MonitoringApi
     static async Task<Results<Ok<PerformanceResponse>, ValidationProblem, ProblemHttpResult>> GetPerformanceAsync(string name,
         DateTime? from, DateTime? to, string? bucket, DefectDbContext db, LivePerformance performance, TimeProvider clock, CancellationToken ct)
     {
-        if (!await db.Deployments.AnyAsync(d => d.Name == name, ct)) return Models.DeploymentsApi.NotFound(name);
+        if (!await db.Deployments.AnyAsync(d => d.Name == name, ct)) return NotFoundProblems.Deployment(name);
         var (start, end, errors) = Range(from, to, clock);
         bucket ??= "day";
         var width = bucket switch { "hour" => TimeSpan.FromHours(1), "day" => TimeSpan.FromDays(1), _ => TimeSpan.Zero };

@@ -71,7 +71,7 @@ public static class KeysApi
         TimeProvider clock, CancellationToken ct)
     {
         var key = keys.Named(name);
-        if (key is null) return NotFound(name);
+        if (key is null) return NotFoundProblems.Key(name);
         if (key.Source == KeySource.Configuration)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Configured key",
                 detail: $"The key '{name}' comes from the configuration (Auth:ApiKeys). Remove it from every replica's configuration and restart " +
@@ -83,7 +83,7 @@ public static class KeysApi
         var revoked = await KeyStore.RevokeAsync(db, name, caller, clock, ct);
         // Not found: revoked meanwhile through another replica, whose change this one has not read yet.
         keys.Revoked(name);
-        return revoked ? TypedResults.NoContent() : NotFound(name);
+        return revoked ? TypedResults.NoContent() : NotFoundProblems.Key(name);
     }
 
     static ProblemHttpResult NameTaken(string name, KeySource source) => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
@@ -91,6 +91,4 @@ public static class KeysApi
             ? $"A key named '{name}' is configured (Auth:ApiKeys). Choose another name."
             : $"A key named '{name}' exists. Choose another name, or revoke that key first (DELETE /api/keys/{name}).");
 
-    static ProblemHttpResult NotFound(string name) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
-        title: "Key not found", detail: $"There is no key named '{name}'. List them with GET /api/keys.");
 }

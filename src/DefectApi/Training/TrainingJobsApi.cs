@@ -1,8 +1,8 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
-using DefectApi.Audit;
 using System.Text.Json;
+using DefectApi.Audit;
 using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Http;
@@ -99,14 +99,14 @@ public static class TrainingJobsApi
     static async Task<Results<Ok<TrainingJobResponse>, ProblemHttpResult>> GetAsync(Guid id, DefectDbContext db, CancellationToken ct)
     {
         var job = await db.TrainingJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
-        return job is null ? NotFound(id) : TypedResults.Ok(job.ToResponse());
+        return job is null ? NotFoundProblems.TrainingJob(id) : TypedResults.Ok(job.ToResponse());
     }
 
     static async Task<Results<Accepted<TrainingJobResponse>, ProblemHttpResult>> CancelAsync(
         Guid id, ClaimsPrincipal caller, DefectDbContext db, RunningJobs running, TimeProvider clock, CancellationToken ct, bool keepBest = false)
     {
         var job = await db.TrainingJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
-        if (job is null) return NotFound(id);
+        if (job is null) return NotFoundProblems.TrainingJob(id);
         if (IsFinished(job.Status))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Job already finished",
                 detail: $"The job is {TrainingJobMapping.StatusName(job.Status)}; only queued or running jobs can be canceled.");
@@ -139,7 +139,7 @@ public static class TrainingJobsApi
     static async Task<Results<ServerSentEventsResult<object>, ProblemHttpResult>> Events(
         Guid id, DefectDbContext db, JobEvents events, CancellationToken ct)
     {
-        if (!await db.TrainingJobs.AnyAsync(j => j.Id == id, ct)) return NotFound(id);
+        if (!await db.TrainingJobs.AnyAsync(j => j.Id == id, ct)) return NotFoundProblems.TrainingJob(id);
         return TypedResults.ServerSentEvents(Stream(id, db, events, ct));
     }
 
@@ -174,6 +174,4 @@ public static class TrainingJobsApi
 
     static bool IsFinished(JobStatus status) => status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled;
 
-    static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
-        title: "Training job not found", detail: $"There is no training job with id '{id}'. List them with GET /api/training-jobs.");
 }
