@@ -60,6 +60,8 @@ public static class DefectApiSetup
         services.AddSingleton<TrainingQueue>();
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<TrainingCores>();
+        services.AddSingleton<IDatasetUsers, TrainingJobDatasetUsers>();
+        services.AddSingleton<TrainingMetrics>();
         services.AddSingleton<JobEvents>();
         services.AddHostedService<TrainingWorker>();
         services.AddSingleton<ModelCache>();

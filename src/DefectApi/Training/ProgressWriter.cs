@@ -1,7 +1,6 @@
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Tabular.Training;
-using DefectApi.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace DefectApi.Training;
@@ -9,7 +8,7 @@ namespace DefectApi.Training;
 /// <summary>Publishes every epoch to this replica's event streams at once, and writes it to the job row at most a few
 /// times a second: small datasets run hundreds of epochs a second and the database need not see each one, while
 /// streams followed on other replicas read the row.</summary>
-internal sealed class ProgressWriter(IServiceScopeFactory scopes, JobEvents events, ServiceMetrics metrics, Guid jobId, TimeProvider clock)
+internal sealed class ProgressWriter(IServiceScopeFactory scopes, JobEvents events, TrainingMetrics metrics, Guid jobId, TimeProvider clock)
 {
     static readonly TimeSpan WriteInterval = TimeSpan.FromMilliseconds(250);
     DateTimeOffset _lastWrite = DateTimeOffset.MinValue;

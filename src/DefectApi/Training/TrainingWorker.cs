@@ -4,7 +4,6 @@ using DefectApi.Datasets;
 using DefectApi.Models;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Training;
-using DefectApi.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +15,7 @@ namespace DefectApi.Training;
 /// finished by another. With <see cref="TrainingQueueOptions.Enabled"/> false it claims nothing: the replica serves only.
 /// Jobs train on threads of their own below normal priority, within the cores <see cref="TrainingCores"/> allows.</summary>
 public sealed partial class TrainingWorker(
-    IServiceScopeFactory scopes, TrainingQueue queue, RunningJobs running, JobEvents events, ServiceMetrics metrics, TrainingCores cores,
+    IServiceScopeFactory scopes, TrainingQueue queue, RunningJobs running, JobEvents events, TrainingMetrics metrics, TrainingCores cores,
     IOptions<TrainingQueueOptions> options, DatabaseConnection database, TimeProvider clock, IHostApplicationLifetime lifetime,
     ILogger<TrainingWorker> logger) : BackgroundService
 {
