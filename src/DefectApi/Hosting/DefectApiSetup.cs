@@ -72,6 +72,7 @@ public static class DefectApiSetup
         services.AddSingleton<Predictor>();
         services.AddOptions<Monitoring.PredictionLogOptions>().BindConfiguration(Monitoring.PredictionLogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Monitoring.PredictionLog>();
+        services.AddSingleton<IPredictionSink>(provider => provider.GetRequiredService<Monitoring.PredictionLog>());
         services.AddSingleton<Monitoring.PredictionLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<Monitoring.PredictionLogWriter>());
         services.AddHostedService<Monitoring.PredictionLogRetention>();

@@ -9,7 +9,7 @@ namespace DefectApi.Models;
 
 /// <summary>The predict endpoints' shared body: JSON records in, predictions out in the same order; or a CSV body
 /// scored as it streams.</summary>
-public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetrics metrics, ModelLookup models, Monitoring.PredictionLog log,
+public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetrics metrics, ModelLookup models, IPredictionSink log,
     Training.TrainingCores trainingCores)
 {
     public async Task<Results<Ok<PredictResponse>, CsvScores, ValidationProblem, ProblemHttpResult>> PredictAsync(

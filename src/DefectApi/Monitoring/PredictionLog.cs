@@ -23,7 +23,7 @@ public sealed class LogStream(int id, string deployment, Guid modelId, IReadOnly
 /// an object for the garbage collector to trace (a queue of objects was what made the logged path's tail). When the
 /// queue is full the answer is still given, and the drop counted.
 /// </summary>
-public sealed class PredictionLog
+public sealed class PredictionLog : Models.IPredictionSink
 {
     // An entry: [int length][16-byte id][int stream][double score][int label][line bytes].
     const int EntryHeader = 4 + 16 + 4 + 8 + 4;
