@@ -35,6 +35,8 @@ internal sealed class BenchHost : IAsyncDisposable
             ["RateLimiting:Burst"] = "10000000",
             // Production requires API keys; the benches call without one, as their figures in the README were measured.
             ["Auth:RequireKeys"] = "false",
+            // No load balancer to drain from: a bench process exits as soon as it is done.
+            ["Shutdown:DrainSeconds"] = "0",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
