@@ -15,7 +15,7 @@ internal sealed class BenchArgs(string[] args)
                    DefectApi.Bench training-time [--rows 10000,30000,100000,1000000] [--columns 10]
                    DefectApi.Bench leakage [--data DIR] [--reps 3] [--scores] [--no-time]
                    DefectApi.Bench ingest FILE [--repeat N]
-                   DefectApi.Bench upload --rows 2000000 --columns 30
+                   DefectApi.Bench upload --rows 2000000 --columns 30 [--settle SECONDS]
                    DefectApi.Bench serve [--clients 32] [--seconds 5] [--reps 3] [--epochs N]
                    DefectApi.Bench soak [--minutes 10]
                    DefectApi.Bench score [--rows 200000] [--csv-mb 100] [--threads N]

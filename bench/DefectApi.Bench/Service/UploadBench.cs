@@ -18,11 +18,15 @@ internal static class UploadBench
     {
         var args = new BenchArgs(raw);
         int rows = args.Int("rows", 2_000_000), columns = args.Int("columns", 30), seed = args.Int("seed", 1);
+        // Seconds to wait after start before timing: the service's background start-up work (hosted services, the
+        // JIT tiering up) runs beside the first upload of a fresh process and competes for its cores.
+        int settle = args.Int("settle", 0);
         var file = Path.Combine(Path.GetTempPath(), $"defectapi-upload-{rows}x{columns}-{seed}.csv");
         if (!File.Exists(file)) Generate(file, rows, columns, seed);
         var bytes = new FileInfo(file).Length;
         await using var host = await BenchHost.StartAsync();
         using var client = host.CreateClient();
+        if (settle > 0) await Task.Delay(TimeSpan.FromSeconds(settle));
 
         var startupPeak = PeakResidentMegabytes();
         ResetPeakResidentMemory();
