@@ -21,7 +21,8 @@ namespace DefectApi.Bench;
 /// quality --train F --test F --target T [--exclude A B ...] [--folds 5] [--repeats 1] [--no-test] [--set name=value ...]
 /// </code>
 /// Settings for tuning: hiddenLayers=128x64, dropout, l2, learningRate, batchSize, epochs, patience, ensemble, seed,
-/// numericBins, labelSmoothing, classWeights=true|false, activation, optimizer, threads, neighbours=true|false,
+/// numericBins, labelSmoothing, schedule=constant|step|cosine|cosLog4, adamBeta2, robustScaling=true|false, inputScaling=true|false,
+/// classWeights=true|false, activation, optimizer, threads, neighbours=true|false,
 /// neighbourSpace=encoded|quantiles, neighbourCriterion=logLoss|metric.
 /// </summary>
 public static class QualityBench
@@ -198,6 +199,10 @@ public static class QualityBench
             "validationFraction" => o with { ValidationFraction = number },
             "numericBins" => o with { NumericBins = (int)number },
             "labelSmoothing" => o with { LabelSmoothing = number },
+            "schedule" => o with { Schedule = Enum.Parse<NeuralNet.Optimizers.LearningRateSchedule>(value, ignoreCase: true) },
+            "adamBeta2" => o with { AdamBeta2 = number },
+            "robustScaling" => o with { RobustScaling = value == "true" },
+            "inputScaling" => o with { InputScaling = value == "true" },
             "classWeights" => o with { WeighClasses = value == "true" },
             "threads" => o with { Threads = (int)number },
             "neighbours" => o with { Neighbours = value == "true" },

@@ -11,13 +11,13 @@ namespace DefectApi.NeuralNet.Optimizers;
 // parameter, biases included, which keeps the update one uniform loop.
 internal sealed class Optimizer : IParallelWork
 {
-    private const float Beta1 = 0.9f, Beta2 = 0.999f, Epsilon = 1e-8f;
+    private const float Beta1 = 0.9f, Epsilon = 1e-8f;
 
     // Below this many parameters the update is cheaper than waking a worker.
     private const int ParallelThreshold = 1 << 15;
 
     private readonly OptimizerKind kind;
-    private readonly float momentum, weightDecay, clipNorm;
+    private readonly float momentum, weightDecay, clipNorm, beta2;
     private readonly float[] first;   // velocity (momentum family) or Adam's first moment m
     private readonly float[] second;  // Adam's second moment v
     private readonly WorkerPool? pool;
@@ -33,6 +33,7 @@ internal sealed class Optimizer : IParallelWork
         momentum = options.Momentum;
         weightDecay = options.WeightDecay;
         clipNorm = options.GradientClipNorm;
+        beta2 = options.AdamBeta2;
         first = kind == OptimizerKind.Sgd ? [] : new float[parameterCount];
         second = kind is OptimizerKind.Adam or OptimizerKind.AdamW ? new float[parameterCount] : [];
         this.pool = pool;
@@ -72,7 +73,7 @@ internal sealed class Optimizer : IParallelWork
                 // Bias corrections (Kingma & Ba 2015, algorithm 1) folded into constants for this step.
                 var k = new AdamStep(learningRate, gradScale, l2,
                     Decay: kind == OptimizerKind.AdamW ? 1f - learningRate * weightDecay : 1f,
-                    C1: 1f / (1f - MathF.Pow(Beta1, step)), C2: 1f / (1f - MathF.Pow(Beta2, step)), Beta1, Beta2, Epsilon);
+                    C1: 1f / (1f - MathF.Pow(Beta1, step)), C2: 1f / (1f - MathF.Pow(beta2, step)), Beta1, beta2, Epsilon);
                 OptimizerKernels.Adam(pr, gr, first.AsSpan(start, end - start), second.AsSpan(start, end - start), k);
                 break;
         }

@@ -11,6 +11,11 @@ internal static class Backprop
     public static void Forward(Network network, Workspace ws, int rows, bool training, ref Xoshiro256 rng)
     {
         ReadOnlySpan<float> x = ws.X.AsSpan(0, rows * network.Inputs);
+        if (ws.InputScale.Length > 0)
+        {
+            InputScale.Forward(x, ws.InputScale, rows, ws.ScaledX);
+            x = ws.ScaledX.AsSpan(0, rows * network.Inputs);
+        }
         var layers = network.Layers;
         float rate = network.Spec.Dropout;
         for (int l = 0; l < layers.Length; l++)
@@ -42,16 +47,19 @@ internal static class Backprop
             ws.Targets.AsSpan(0, rows * LossFunctions.TargetsPerRow(loss, outputs)), w, rows, outputs,
             ws.Deltas[last].AsSpan(0, rows * outputs), scale, labelSmoothing);
         float keep = 1f - network.Spec.Dropout;
+        bool scaled = ws.InputScale.Length > 0;
+        int inputs = rows * network.Inputs;
         for (int l = last; l >= 0; l--)
         {
             var layer = layers[l];
             var dy = ws.Deltas[l].AsSpan(0, rows * layer.Outputs);
             var y = ws.Outputs[l].AsSpan(0, rows * layer.Outputs);
             var mask = training && ws.Masks[l].Length > 0 ? ws.Masks[l].AsSpan(0, rows * layer.Outputs) : default;
-            ReadOnlySpan<float> x = l == 0 ? ws.X.AsSpan(0, rows * network.Inputs) : ws.Outputs[l - 1].AsSpan(0, rows * layer.Inputs);
-            var dx = l == 0 ? default : ws.Deltas[l - 1].AsSpan(0, rows * layer.Inputs);
+            ReadOnlySpan<float> x = l > 0 ? ws.Outputs[l - 1].AsSpan(0, rows * layer.Inputs) : (scaled ? ws.ScaledX : ws.X).AsSpan(0, inputs);
+            var dx = l > 0 ? ws.Deltas[l - 1].AsSpan(0, rows * layer.Inputs) : scaled ? ws.InputDeltas.AsSpan(0, inputs) : default;
             layer.Backward(network.ParameterArray, x, y, mask, keep, dy, rows, ws.ParameterGradients, dx, ws.ActivePool);
         }
+        if (scaled) InputScale.Backward(ws.X.AsSpan(0, inputs), ws.InputDeltas.AsSpan(0, inputs), rows, ws.InputScaleGradient);
         return (sum, weight);
     }
 }

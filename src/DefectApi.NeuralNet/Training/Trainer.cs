@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DefectApi.NeuralNet.Kernels;
+using DefectApi.NeuralNet.Layers;
 using DefectApi.NeuralNet.Losses;
 using DefectApi.NeuralNet.Optimizers;
 
@@ -24,8 +25,10 @@ public static class Trainer
         int threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
         int batch = Math.Min(options.BatchSize, train.Rows);
         int targetsPerRow = LossFunctions.TargetsPerRow(options.Loss, network.Outputs);
-        using var ws = new Workspace(network, batch, targetsPerRow, threads);
+        using var ws = new Workspace(network, batch, targetsPerRow, threads, options.InputScaling);
         var optimizer = new Optimizer(options, network.Parameters.Length, ws.Pool);
+        var scaleOptimizer = options.InputScaling ? new Optimizer(options, network.Inputs) : null;
+        var bestScale = ws.InputScale.ToArray();
         var rng = new Xoshiro256(options.Seed);
         var order = new int[train.Rows];
         for (int i = 0; i < order.Length; i++) order[i] = i;
@@ -37,10 +40,10 @@ public static class Trainer
         bool stoppedEarly = false;
         var clock = Stopwatch.StartNew();
         var chooser = new PoolChooser(ws.Pool);
+        int steps = (train.Rows + batch - 1) / batch;
 
         for (int epoch = 0; epoch < options.Epochs && !stoppedEarly; epoch++)
         {
-            float learningRate = LearningRates.At(options, epoch);
             rng.Shuffle(order);
             double lossSum = 0, weightSum = 0;
             for (int start = 0; start < train.Rows; start += batch)
@@ -49,7 +52,8 @@ public static class Trainer
                 options.BetweenSteps?.Invoke();
                 if (stopEarly.IsCancellationRequested) { stoppedEarly = true; break; }
                 long stepStarted = chooser.StepStarting();
-                var (loss, weight) = Step(network, train, order.AsSpan(start, Math.Min(batch, train.Rows - start)), ws, options.Loss, optimizer, learningRate, ref rng, options.LabelSmoothing);
+                float learningRate = LearningRates.At(options, epoch, start / batch, steps);
+                var (loss, weight) = Step(network, train, order.AsSpan(start, Math.Min(batch, train.Rows - start)), ws, options.Loss, optimizer, learningRate, ref rng, options.LabelSmoothing, scaleOptimizer);
                 chooser.StepDone(stepStarted);
                 lossSum += loss;
                 weightSum += weight;
@@ -74,13 +78,19 @@ public static class Trainer
                 bestEpoch = epoch + 1;
                 sinceBest = 0;
                 network.Parameters.CopyTo(best);
+                ws.InputScale.CopyTo(bestScale, 0);
             }
             else if (++sinceBest >= options.Patience && options.Patience > 0)
             {
                 stoppedEarly = true;
             }
         }
-        if (bestEpoch > 0) best.CopyTo(network.Parameters);
+        if (bestEpoch > 0)
+        {
+            best.CopyTo(network.Parameters);
+            bestScale.CopyTo(ws.InputScale, 0);
+        }
+        if (options.InputScaling) InputScale.Fold(network, ws.InputScale);
         return new TrainingResult(network, bestEpoch, history, stoppedEarly);
     }
 
@@ -106,12 +116,13 @@ public static class Trainer
 
     // One mini-batch: gather the rows, forward, loss, backward, update. Allocates nothing.
     internal static (double Loss, double Weight) Step(Network network, TrainingSet train, ReadOnlySpan<int> rows, Workspace ws, LossKind loss,
-        Optimizer optimizer, float learningRate, ref Xoshiro256 rng, float labelSmoothing = 0f)
+        Optimizer optimizer, float learningRate, ref Xoshiro256 rng, float labelSmoothing = 0f, Optimizer? scaleOptimizer = null)
     {
         Gather(train, rows, ws, LossFunctions.TargetsPerRow(loss, network.Outputs));
         Backprop.Forward(network, ws, rows.Length, training: true, ref rng);
         var result = Backprop.Backward(network, ws, rows.Length, loss, train.SampleWeights is not null, training: true, labelSmoothing);
         optimizer.Step(network.ParameterArray, ws.ParameterGradients, learningRate);
+        scaleOptimizer?.Step(ws.InputScale, ws.InputScaleGradient, learningRate * InputScale.LearningRateFactor);
         return result;
     }
 

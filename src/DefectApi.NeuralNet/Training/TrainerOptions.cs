@@ -11,6 +11,8 @@ public sealed record TrainerOptions
     public float Momentum { get; init; } = 0.9f;           // SGD momentum / Nesterov
     public float WeightDecay { get; init; } = 0f;          // L2 for Sgd/Momentum/Nesterov/Adam, decoupled for AdamW
     public float GradientClipNorm { get; init; } = 0f;     // 0 = off; clip by global norm
+    // Adam's second-moment decay (Kingma & Ba 2015 use 0.999; RealMLP, Holzmüller et al. 2024, uses 0.95).
+    public float AdamBeta2 { get; init; } = 0.999f;
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
     public int StepEvery { get; init; } = 30;
     public float StepGamma { get; init; } = 0.5f;
@@ -19,6 +21,8 @@ public sealed record TrainerOptions
     public int Patience { get; init; } = 10;               // early stopping on validation loss; 0 = off
     public int Seed { get; init; } = 42;
     public int Threads { get; init; } = 0;
+    // RealMLP's diagonal scaling layer before the first dense layer (Layers/InputScale), folded into it at the end.
+    public bool InputScaling { get; init; }
     public float LabelSmoothing { get; init; } = 0f;      // softmax cross-entropy only: target (1 − ε)·onehot + ε/K                 // 0 = Environment.ProcessorCount; results identical for any value
     // Called with the validation set's raw outputs (rows × Outputs, logits) and the row count after each
     // epoch; its result is reported as EpochReport.ValidationMetric. The array is reused between calls.
@@ -36,6 +40,7 @@ public sealed record TrainerOptions
         if (!(LearningRate > 0f) || float.IsInfinity(LearningRate)) throw new ArgumentException("LearningRate must be positive and finite.", nameof(LearningRate));
         if (!(Momentum >= 0f && Momentum < 1f)) throw new ArgumentException("Momentum must be in [0, 1).", nameof(Momentum));
         if (!(WeightDecay >= 0f) || float.IsInfinity(WeightDecay)) throw new ArgumentException("WeightDecay must be non-negative.", nameof(WeightDecay));
+        if (!(AdamBeta2 > 0f && AdamBeta2 < 1f)) throw new ArgumentException("AdamBeta2 must be in (0, 1).", nameof(AdamBeta2));
         if (!(GradientClipNorm >= 0f)) throw new ArgumentException("GradientClipNorm must be non-negative.", nameof(GradientClipNorm));
         if (StepEvery < 1) throw new ArgumentException("StepEvery must be at least 1.", nameof(StepEvery));
         if (!(StepGamma > 0f)) throw new ArgumentException("StepGamma must be positive.", nameof(StepGamma));

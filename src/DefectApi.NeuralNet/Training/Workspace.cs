@@ -5,7 +5,8 @@ namespace DefectApi.NeuralNet.Training;
 // Every buffer one training run needs, sized once for the largest batch so a step allocates nothing.
 internal sealed class Workspace : IDisposable
 {
-    public Workspace(Network network, int maxRows, int targetsPerRow, int threads)
+    // inputScaling: also the buffers and the factors of the diagonal input scale (Layers/InputScale), factors at 1.
+    public Workspace(Network network, int maxRows, int targetsPerRow, int threads, bool inputScaling = false)
     {
         MaxRows = maxRows;
         X = new float[maxRows * network.Inputs];
@@ -24,6 +25,10 @@ internal sealed class Workspace : IDisposable
             Masks[l] = dropped ? new float[maxRows * units] : [];
         }
         ParameterGradients = new float[network.Parameters.Length];
+        InputScale = inputScaling ? Enumerable.Repeat(1f, network.Inputs).ToArray() : [];
+        InputScaleGradient = inputScaling ? new float[network.Inputs] : [];
+        ScaledX = inputScaling ? new float[maxRows * network.Inputs] : [];
+        InputDeltas = inputScaling ? new float[maxRows * network.Inputs] : [];
         Pool = threads > 1 ? new WorkerPool(threads) : null;
     }
 
@@ -35,6 +40,10 @@ internal sealed class Workspace : IDisposable
     public float[][] Deltas { get; }           // per layer (B, Units): dL/d(output), then dL/dz in place
     public float[][] Masks { get; }            // per hidden layer (B, Units) when dropout is on, else empty
     public float[] ParameterGradients { get; } // same layout as Network.Parameters
+    public float[] InputScale { get; }         // (Inputs) the diagonal input scale s when training with it, else empty
+    public float[] InputScaleGradient { get; } // (Inputs) dL/ds
+    public float[] ScaledX { get; }            // (B, Inputs) X ⊙ s, the first layer's input
+    public float[] InputDeltas { get; }        // (B, Inputs) dL/d(X ⊙ s)
     public WorkerPool? Pool { get; }
 
     /// <summary>The pool while its workers are wanted, null while the step runs on the calling thread alone (the

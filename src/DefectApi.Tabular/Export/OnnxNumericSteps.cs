@@ -17,7 +17,8 @@ internal static class OnnxNumericSteps
         var filled = g.Where(missing, g.Scalar(encoder.Median), x);
         var parts = new List<string>
         {
-            Standardise(g, filled, encoder.PlainScale),
+            encoder.RobustScale is { } robust ? g.Cast(SmoothClip(g, StandardiseDouble(g, filled, robust)), OnnxType.Float)
+                : Standardise(g, filled, encoder.PlainScale),
             QuantileNormalScore(g, encoder.Quantiles, filled),
         };
         if (encoder.LogScale is { } logScale)
@@ -32,11 +33,20 @@ internal static class OnnxNumericSteps
     }
 
     /// <summary>(x − mean) / std as FiniteStatistics.Standardise: with halved operands where the plain form overflows.</summary>
-    private static string Standardise(OnnxGraphBuilder g, string x, (double Mean, double Std) scale)
-    {
-        var z = g.FiniteOr(g.Div(g.Sub(x, g.Scalar(scale.Mean)), g.Scalar(scale.Std)),
+    private static string Standardise(OnnxGraphBuilder g, string x, (double Mean, double Std) scale) =>
+        g.Cast(StandardiseDouble(g, x, scale), OnnxType.Float);
+
+    private static string StandardiseDouble(OnnxGraphBuilder g, string x, (double Mean, double Std) scale) =>
+        g.FiniteOr(g.Div(g.Sub(x, g.Scalar(scale.Mean)), g.Scalar(scale.Std)),
             () => g.Div(g.Sub(g.Div(x, g.Scalar(2.0)), g.Scalar(scale.Mean / 2)), g.Scalar(scale.Std / 2)));
-        return g.Cast(z, OnnxType.Float);
+
+    /// <summary>NumericEncoder.SmoothClip: x / √(1 + (x/3)²), and ±3 where the square would overflow.</summary>
+    private static string SmoothClip(OnnxGraphBuilder g, string x)
+    {
+        var q = g.Div(x, g.Scalar(NumericEncoder.SmoothClipBound));
+        var clipped = g.Div(x, g.Op("Sqrt", [g.Add(g.Scalar(1.0), g.Mul(q, q))]));
+        var edge = g.Mul(g.Op("Sign", [x]), g.Scalar(NumericEncoder.SmoothClipBound));
+        return g.Where(g.Less(g.Op("Abs", [q]), g.Scalar(1e150)), clipped, edge);
     }
 
     /// <summary>

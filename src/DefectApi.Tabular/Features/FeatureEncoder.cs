@@ -21,8 +21,7 @@ internal abstract class FeatureEncoder(string name)
         string type = reader.ReadString(), name = reader.ReadString();
         return type switch
         {
-            NumericEncoder.TypeName => NumericEncoder.ReadBody(name, reader, binned: false),
-            NumericEncoder.BinnedFormat => NumericEncoder.ReadBody(name, reader, binned: true),
+            NumericEncoder.TypeName or NumericEncoder.BinnedFormat or NumericEncoder.RobustFormat => NumericEncoder.ReadBody(name, reader, type),
             CategoricalEncoder.TypeName => CategoricalEncoder.ReadBody(name, reader),
             BooleanEncoder.TypeName => BooleanEncoder.ReadBody(name, reader),
             DatetimeEncoder.TypeName => DatetimeEncoder.ReadBody(name, reader),

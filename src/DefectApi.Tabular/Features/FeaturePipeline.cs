@@ -33,8 +33,10 @@ internal sealed class FeaturePipeline
         Encoders.Select(e => new ModelInputInfo(e.Name, e.Type, e.Categories)).ToArray();
 
     /// <summary>Fits each used column on the training rows only; numeric columns get <paramref name="numericBins"/>
-    /// piecewise-linear bins besides their scaled views.</summary>
-    public static FeaturePipeline Fit(TabularFrame frame, IReadOnlyList<int> columns, IReadOnlyList<int> trainRows, int numericBins = 0)
+    /// piecewise-linear bins besides their scaled views, and with <paramref name="robustScaling"/> a robust, smoothly
+    /// clipped first view instead of the z-score.</summary>
+    public static FeaturePipeline Fit(TabularFrame frame, IReadOnlyList<int> columns, IReadOnlyList<int> trainRows, int numericBins = 0,
+        bool robustScaling = false)
     {
         var encoders = new List<FeatureEncoder>(columns.Count);
         foreach (int c in columns)
@@ -43,7 +45,7 @@ internal sealed class FeaturePipeline
             IEnumerable<CellValue> cells = trainRows.Select(r => frame.GetCell(r, c));
             encoders.Add(profile.Type switch
             {
-                ColumnType.Numeric => NumericEncoder.Fit(profile.Name, cells.Select(AsNumber).ToArray(), numericBins),
+                ColumnType.Numeric => NumericEncoder.Fit(profile.Name, cells.Select(AsNumber).ToArray(), numericBins, robustScaling),
                 ColumnType.Boolean => BooleanEncoder.Fit(profile.Name, cells),
                 ColumnType.Datetime => new DatetimeEncoder(profile.Name, DateOrderOf(cells)),
                 // Identifier and constant columns reach here only when named in Features: a numeric one stays a number.

@@ -18,6 +18,14 @@ internal sealed class NumericEncoder : FeatureEncoder
     /// <summary>The stored tag of a numeric encoder with piecewise-linear bins; its Type is still "numeric".
     /// Encoders stored before the bins existed keep the plain tag and read as they always did.</summary>
     public const string BinnedFormat = "numeric+bins";
+
+    /// <summary>The stored tag of a numeric encoder whose first input is RealMLP's robust scale with smooth clipping; a
+    /// flag for bins and the robust centre and spread follow the plain body. Encoders without it are written as before.</summary>
+    public const string RobustFormat = "numeric+robust";
+
+    /// <summary>RealMLP's smooth clip x / √(1 + (x/c)²) bounds an input to (−c, c) and is nearly the identity well
+    /// inside it (Holzmüller et al., NeurIPS 2024, c = 3).</summary>
+    public const double SmoothClipBound = 3;
     private const double FarOutsideStds = 3;
     private const int MaxLevels = 20;
 
@@ -27,6 +35,7 @@ internal sealed class NumericEncoder : FeatureEncoder
     private readonly QuantileNormal _quantiles;
     private readonly CategoricalEncoder? _levels;
     private readonly PiecewiseLinearBins? _bins;
+    private readonly Scale? _robust;
 
     // A level's slot by the bits of its value: Level(x) round-trips, so equal bits are exactly equal level texts, and
     // scoring needs no string per value.
@@ -45,9 +54,10 @@ internal sealed class NumericEncoder : FeatureEncoder
     }
 
     private NumericEncoder(string name, Scale plain, double median, double min, double max, bool missingIndicator,
-        QuantileNormal quantiles, bool useLog, double logShift, Scale log, CategoricalEncoder? levels, PiecewiseLinearBins? bins) : base(name)
+        QuantileNormal quantiles, bool useLog, double logShift, Scale log, CategoricalEncoder? levels, PiecewiseLinearBins? bins,
+        Scale? robust) : base(name)
     {
-        _bins = bins;
+        (_bins, _robust) = (bins, robust);
         if (levels is not null)
             foreach (var level in levels.Categories)
                 _levelSlots[BitConverter.DoubleToInt64Bits(double.Parse(level, CultureInfo.InvariantCulture))] = levels.SlotOf(level);
@@ -67,6 +77,9 @@ internal sealed class NumericEncoder : FeatureEncoder
     internal CategoricalEncoder? LevelEncoder => _levels;
     internal PiecewiseLinearBins? Bins => _bins;
 
+    /// <summary>The median and quartile spread of the first input when it is the robust, smoothly clipped scale.</summary>
+    internal (double Center, double Spread)? RobustScale => _robust is { } r ? (r.Mean, r.Std) : null;
+
     public double Min => _min;
     public double Max => _max;
     public double Mean => _plain.Mean;
@@ -81,7 +94,8 @@ internal sealed class NumericEncoder : FeatureEncoder
 
     /// <param name="bins">piecewise-linear bins to add (0 for none); a column that is also one-hot gets none,
     /// its levels already say what bins would.</param>
-    public static NumericEncoder Fit(string name, IReadOnlyList<double> values, int bins = 0)
+    /// <param name="robust">the first input is <see cref="RobustScaleOf"/> with <see cref="SmoothClip"/>, not the z-score.</param>
+    public static NumericEncoder Fit(string name, IReadOnlyList<double> values, int bins = 0, bool robust = false)
     {
         var present = values.Where(v => !double.IsNaN(v)).ToArray();
         bool gaps = present.Length < values.Count;
@@ -99,7 +113,33 @@ internal sealed class NumericEncoder : FeatureEncoder
         var levels = distinct is > 2 and <= MaxLevels ? CategoricalEncoder.Fit(name, present.Select(Level)) : null;
         if (levels is { KeptCount: < 2 }) levels = null;   // all levels rare: one-hot would add nothing
         return new NumericEncoder(name, Scale.Of(present), median, present[0], present[^1], gaps, QuantileNormal.Fit(present),
-            useLog, logShift, log, levels, levels is null ? PiecewiseLinearBins.Fit(present, bins) : null);
+            useLog, logShift, log, levels, levels is null ? PiecewiseLinearBins.Fit(present, bins) : null,
+            robust ? RobustScaleOf(present, median) : null);
+    }
+
+    /// <summary>RealMLP's robust scale (Holzmüller et al., NeurIPS 2024, section 3): centre at the median and divide by
+    /// the interquartile range; where the quartiles coincide, by half the range; a constant column by 1.</summary>
+    /// <param name="sorted">the present values, ascending</param>
+    private static Scale RobustScaleOf(double[] sorted, double median)
+    {
+        double spread = FiniteStatistics.Difference(Quantile(sorted, 0.75), Quantile(sorted, 0.25));
+        if (!(spread > 0)) spread = FiniteStatistics.Difference(sorted[^1], sorted[0]) / 2;
+        return new Scale(median, spread > 0 ? spread : 1);
+    }
+
+    /// <summary>The p-quantile with linear interpolation between order statistics (numpy's default).</summary>
+    internal static double Quantile(double[] sorted, double p)
+    {
+        double position = p * (sorted.Length - 1);
+        int lo = (int)Math.Floor(position);
+        return lo + 1 < sorted.Length ? FiniteStatistics.Lerp(sorted[lo], sorted[lo + 1], position - lo) : sorted[lo];
+    }
+
+    /// <summary>x / √(1 + (x/3)²); its limit ±3 where the square would overflow, so an extreme value stays finite.</summary>
+    internal static double SmoothClip(double x)
+    {
+        double q = x / SmoothClipBound;
+        return Math.Abs(q) < 1e150 ? x / Math.Sqrt(1 + q * q) : Math.CopySign(SmoothClipBound, x);
     }
 
     private static string Level(double x) => x.ToString("R", CultureInfo.InvariantCulture);
@@ -121,7 +161,7 @@ internal sealed class NumericEncoder : FeatureEncoder
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
                 $"'{Name}' = {x} is far outside the training range [{_min}, {_max}]; the prediction is an extrapolation."));
         int k = 0;
-        output[k++] = _plain.Apply(x);
+        output[k++] = _robust is { } r ? (float)SmoothClip(FiniteStatistics.Standardise(x, r.Mean, r.Std)) : _plain.Apply(x);
         output[k++] = (float)_quantiles.Transform(x);
         if (_useLog) output[k++] = _log.Apply(Math.Log(Math.Max(x, _min) + _logShift));
         if (_levels is not null)
@@ -140,7 +180,7 @@ internal sealed class NumericEncoder : FeatureEncoder
 
     public override void Write(BinaryWriter writer)
     {
-        writer.Write(_bins is null ? TypeName : BinnedFormat);
+        writer.Write(_robust is not null ? RobustFormat : _bins is null ? TypeName : BinnedFormat);
         writer.Write(Name);
         foreach (double v in (double[])[_plain.Mean, _plain.Std, _median, _min, _max, _logShift, _log.Mean, _log.Std]) writer.Write(v);
         writer.Write(_missingIndicator);
@@ -148,10 +188,18 @@ internal sealed class NumericEncoder : FeatureEncoder
         _quantiles.Write(writer);
         writer.Write(_levels is not null);
         _levels?.Write(writer);
-        _bins?.Write(writer);
+        if (_robust is { } robust)
+        {
+            writer.Write(_bins is not null);
+            _bins?.Write(writer);
+            writer.Write(robust.Mean);
+            writer.Write(robust.Std);
+        }
+        else _bins?.Write(writer);
     }
 
-    public static NumericEncoder ReadBody(string name, BinaryReader reader, bool binned)
+    /// <param name="format">the stored tag: <see cref="TypeName"/>, <see cref="BinnedFormat"/> or <see cref="RobustFormat"/></param>
+    public static NumericEncoder ReadBody(string name, BinaryReader reader, string format)
     {
         var v = new double[8];
         for (int i = 0; i < v.Length; i++) v[i] = reader.ReadDouble();
@@ -163,7 +211,11 @@ internal sealed class NumericEncoder : FeatureEncoder
             reader.ReadString();
             levels = CategoricalEncoder.ReadBody(reader.ReadString(), reader);
         }
+        bool robust = format == RobustFormat;
+        bool binned = robust ? reader.ReadBoolean() : format == BinnedFormat;
+        var bins = binned ? PiecewiseLinearBins.Read(reader) : null;
+        Scale? robustScale = robust ? new Scale(reader.ReadDouble(), reader.ReadDouble()) : null;
         return new NumericEncoder(name, new Scale(v[0], v[1]), v[2], v[3], v[4], missingIndicator, quantiles, useLog, v[5],
-            new Scale(v[6], v[7]), levels, binned ? PiecewiseLinearBins.Read(reader) : null);
+            new Scale(v[6], v[7]), levels, bins, robustScale);
     }
 }

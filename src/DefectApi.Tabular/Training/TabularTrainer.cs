@@ -66,7 +66,7 @@ public static class TabularTrainer
 
         // Chosen by 5-fold cross-validation against a pipeline per member's training part, which it matched within a
         // standard error on every sample split (README, "How the defaults were chosen").
-        var pipeline = FeaturePipeline.Fit(frame, columns, rows, options.NumericBins);
+        var pipeline = FeaturePipeline.Fit(frame, columns, rows, options.NumericBins, options.RobustScaling);
         var encoded = new EncodedRows(pipeline.Transform(frame, columns, rows), pipeline.Width);
 
         var history = new List<EpochHistory>();

@@ -33,6 +33,13 @@ public sealed record TabularTrainingOptions
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
 
     public double LearningRate { get; init; } = 0.001;
+
+    /// <summary>The learning rate over training: constant by default; CosLog4 is RealMLP's schedule (Holzmüller et al.,
+    /// NeurIPS 2024), which moved no sample split's cross-validated figure beyond its noise (README).</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>Adam's second-moment decay; RealMLP uses 0.95 (README: measured, not taken).</summary>
+    public double AdamBeta2 { get; init; } = 0.999;
     public double L2 { get; init; }
     public int BatchSize { get; init; } = 32;
     public int Epochs { get; init; } = 200;
@@ -49,6 +56,16 @@ public sealed record TabularTrainingOptions
 
     /// <summary>Piecewise-linear bins per numeric column, cut at training quantiles (0 = none).</summary>
     public int NumericBins { get; init; }
+
+    /// <summary>A numeric column's first input as RealMLP's robust scale with smooth clipping (Holzmüller et al.,
+    /// NeurIPS 2024) instead of the z-score: (x − median) / interquartile range, then x / √(1 + (x/3)²). Off: it moved no
+    /// sample split beyond its noise (README).</summary>
+    public bool RobustScaling { get; init; }
+
+    /// <summary>RealMLP's diagonal scaling layer: one learned factor per encoded input before the first dense layer,
+    /// folded into that layer's weights when training ends, so the stored model is unchanged in form. Off: measured in
+    /// the README.</summary>
+    public bool InputScaling { get; init; }
 
     /// <summary>Multiclass only: train against (1 − ε)·one-hot + ε/K.</summary>
     public double LabelSmoothing { get; init; }
@@ -112,6 +129,8 @@ public sealed record TabularTrainingOptions
         if (!Enum.IsDefined(Optimizer)) Fail("optimizer", "Use sgd, momentum, nesterov, adam or adamw.");
         if (!(LearningRate > 0 && LearningRate <= 1)) Fail("learningRate", "Use a learning rate above 0 and at most 1.");
         if (!(L2 >= 0) || double.IsInfinity(L2)) Fail("l2", "Use an L2 penalty of 0 or more.");
+        if (!Enum.IsDefined(Schedule)) Fail("schedule", "Use constant, step, cosine or cosLog4.");
+        if (!(AdamBeta2 > 0 && AdamBeta2 < 1)) Fail("adamBeta2", "Use an Adam beta2 above 0 and below 1.");
         if (BatchSize is < 1 or > 65536) Fail("batchSize", "Use a batch size from 1 to 65536.");
         if (Epochs is < 1 or > 10000) Fail("epochs", "Use 1 to 10000 epochs.");
         if (EarlyStoppingPatience < 0) Fail("earlyStoppingPatience", "Use a patience of 0 (off) or more.");

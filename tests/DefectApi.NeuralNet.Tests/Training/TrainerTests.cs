@@ -1,4 +1,5 @@
 using DefectApi.NeuralNet.Losses;
+using DefectApi.NeuralNet.Optimizers;
 using DefectApi.NeuralNet.Tests.Support;
 using DefectApi.NeuralNet.Training;
 
@@ -43,6 +44,41 @@ public class TrainerTests
         var a = Data.Bytes(Fit(options).Network.Parameters);
         var b = Data.Bytes(Fit(options).Network.Parameters);
         Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void CosLog4StartsAtARateOfZeroSoTheFirstStepMovesNothing()
+    {
+        // One epoch of one batch: the only step is taken at t = 0, where coslog4 is 0 (a constant rate would move it).
+        var network = Network.Create(SmallSpec, 9);
+        var before = Data.Bytes(network.Parameters);
+        var options = new TrainerOptions { Epochs = 1, BatchSize = 300, Threads = 1, Schedule = LearningRateSchedule.CosLog4 };
+        Trainer.Fit(network, Regression(300, 1), null, options);
+        Assert.Equal(before, Data.Bytes(network.Parameters));
+        Assert.NotEqual(before, Data.Bytes(Fit(options with { Schedule = LearningRateSchedule.Constant }).Network.Parameters));
+    }
+
+    [Fact]
+    public void WithInputScalingTheReturnedNetworkScoresTheBestEpochsValidationLossWithTheScaleFoldedIn()
+    {
+        var validation = Regression(100, 2);
+        var options = new TrainerOptions { Epochs = 8, BatchSize = 32, Threads = 1, Patience = 0, InputScaling = true };
+        var scaled = Fit(options, validation);
+        var best = scaled.History[scaled.BestEpoch - 1].ValidationLoss!.Value;
+
+        // The returned network has no scale of its own: the plain forward pass over the raw inputs gives the loss the
+        // trainer saw with x ⊙ s (the validation set's weights are those of Regression, so compare weighted).
+        var outputs = new float[validation.Rows];
+        scaled.Network.Predict(validation.Features, validation.Rows, outputs);
+        double sum = 0, weights = 0;
+        for (int i = 0; i < validation.Rows; i++)
+        {
+            double e = outputs[i] - validation.Targets[i];
+            sum += validation.SampleWeights![i] * e * e;
+            weights += validation.SampleWeights[i];
+        }
+        Assert.Equal(best, sum / weights, 4);
+        Assert.NotEqual(Data.Bytes(Fit(options with { InputScaling = false }, validation).Network.Parameters), Data.Bytes(scaled.Network.Parameters));
     }
 
     [Fact]

@@ -41,8 +41,20 @@ public class OnnxSyntheticTests(TrainedModels models, ITestOutputHelper output) 
     [InlineData(Activation.LeakyRelu)]
     [InlineData(Activation.Sigmoid)]
     public void OnnxRuntimeAgreesWithBinsAndEveryActivation(Activation activation)
+        => AssertAgreesOnTrainingAndOddRows(TrainedModels.FastOptions with { NumericBins = 8, Activation = activation, HiddenLayers = [16, 8], Epochs = 5 },
+            $"line model, 8 bins, {activation}");
+
+    /// <summary>RealMLP's robust scale with smooth clipping as the numbers' first input, with and without bins; the odd
+    /// rows include values far outside the training range, where the clip saturates.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)]
+    public void OnnxRuntimeAgreesWithRobustScaling(int bins)
+        => AssertAgreesOnTrainingAndOddRows(TrainedModels.FastOptions with { RobustScaling = true, NumericBins = bins, HiddenLayers = [16, 8], Epochs = 5 },
+            $"line model, robust scaling, {bins} bins");
+
+    private void AssertAgreesOnTrainingAndOddRows(TabularTrainingOptions options, string label)
     {
-        var options = TrainedModels.FastOptions with { NumericBins = 8, Activation = activation, HiddenLayers = [16, 8], Epochs = 5 };
         var model = TabularTrainer.Train(models.Frame, options, null, default, default).Artifact;
         var names = model.Inputs.Select(i => i.Name).ToArray();
         var records = Enumerable.Range(0, models.Frame.RowCount)
@@ -50,7 +62,7 @@ public class OnnxSyntheticTests(TrainedModels models, ITestOutputHelper output) 
             .ToList();
         records.AddRange(OnnxDatasetTests.OddRows(model, records.Take(5).ToList()));
 
-        OnnxAgreement.AssertAgrees(model, records, $"line model, 8 bins, {activation}", output);
+        OnnxAgreement.AssertAgrees(model, records, label, output);
     }
 
     [Fact]

@@ -71,6 +71,67 @@ public class FeatureEncoderTests
     }
 
     [Fact]
+    public void RobustScalingCentresAtTheMedianDividesByTheQuartileRangeAndClipsSmoothly()
+    {
+        // median 3, quartiles 2 and 4 (numpy's linear interpolation): (x − 3) / 2, then x / √(1 + (x/3)²).
+        var encoder = NumericEncoder.Fit("t", [1, 2, 3, 4, 100], robust: true);
+
+        Assert.Equal(3, encoder.Width);   // the same views: robust first input, quantile-normal score, z-scored log
+        Assert.Equal(0f, Encode(encoder, CellValue.FromNumber(3))[0]);
+        Assert.Equal(1 / Math.Sqrt(1 + 1.0 / 9), Encode(encoder, CellValue.FromNumber(5))[0], 6);     // 0.948683
+        Assert.Equal(48.5 / Math.Sqrt(1 + 48.5 * 48.5 / 9), Encode(encoder, CellValue.FromNumber(100))[0], 6);   // 2.994277
+        Assert.Equal(-1.5 / Math.Sqrt(1 + 0.25), Encode(encoder, CellValue.FromNumber(0))[0], 6);     // −1.341641
+        Assert.Equal(3f, Encode(encoder, CellValue.FromNumber(1e300))[0]);   // the limit where the square overflows
+        Assert.Equal(-3f, Encode(encoder, CellValue.FromNumber(-double.MaxValue))[0]);
+        // The plain encoder's first input is still the z-score of the same values.
+        Assert.Equal((5 - 22) / Math.Sqrt(1522.0), Encode(NumericEncoder.Fit("t", [1, 2, 3, 4, 100]), CellValue.FromNumber(5))[0], 5);
+    }
+
+    [Fact]
+    public void SmoothClipIsNearlyTheIdentityNearZeroAndBoundedByThree()
+    {
+        Assert.Equal(0, NumericEncoder.SmoothClip(0));
+        Assert.Equal(3 / Math.Sqrt(2), NumericEncoder.SmoothClip(3), 12);
+        Assert.Equal(-3 / Math.Sqrt(2), NumericEncoder.SmoothClip(-3), 12);
+        Assert.Equal(0.1 / Math.Sqrt(1 + 0.01 / 9), NumericEncoder.SmoothClip(0.1), 15);
+        Assert.Equal(3, NumericEncoder.SmoothClip(double.PositiveInfinity));
+        Assert.Equal(1000 / Math.Sqrt(1 + 1e6 / 9), NumericEncoder.SmoothClip(1000), 12);   // 2.999987, just inside the bound
+    }
+
+    [Fact]
+    public void RobustScalingFallsBackToHalfTheRangeWhenTheQuartilesCoincide()
+    {
+        // Quartiles both 1: the spread is (5 − 1) / 2 = 2 and the median 1.
+        var encoder = NumericEncoder.Fit("t", [1, 1, 1, 1, 1, 1, 5], robust: true);
+        Assert.Equal(NumericEncoder.SmoothClip(2), Encode(encoder, CellValue.FromNumber(5))[0], 6);
+        Assert.Equal(1.5, NumericEncoder.Quantile([1, 2, 3, 4], 1.0 / 6), 12);
+    }
+
+    [Fact]
+    public void RobustScalingRoundTripsUnderItsOwnTagWithAndWithoutBins()
+    {
+        double[] values = [.. Enumerable.Range(0, 50).Select(i => i * 1.5), double.NaN];
+        foreach (int bins in (int[])[0, 8])
+        {
+            var encoder = NumericEncoder.Fit("t", values, bins, robust: true);
+            var stream = new MemoryStream();
+            encoder.Write(new BinaryWriter(stream));
+            var written = stream.ToArray();
+            var reader = new BinaryReader(new MemoryStream(written));
+            Assert.Equal(NumericEncoder.RobustFormat, reader.ReadString());
+            var read = FeatureEncoder.Read(new BinaryReader(new MemoryStream(written)));
+
+            Assert.Equal("numeric", read.Type);
+            Assert.Equal(encoder.Width, read.Width);
+            foreach (var cell in (CellValue[])[CellValue.FromNumber(33.3), CellValue.FromNumber(-400), CellValue.Missing])
+                Assert.Equal(Encode(encoder, cell), Encode(read, cell));
+            var again = new MemoryStream();
+            read.Write(new BinaryWriter(again));
+            Assert.Equal(written, again.ToArray());
+        }
+    }
+
+    [Fact]
     public void AColumnThatIsAlsoOneHotGetsNoBins()
     {
         var thickness = Enumerable.Repeat(40.0, 20).Concat(Enumerable.Repeat(70.0, 20)).Concat(Enumerable.Repeat(100.0, 20)).ToArray();
