@@ -94,21 +94,23 @@ public sealed record PredictResponse(Guid ModelId, string ModelName, int ModelVe
 
 public static class ModelMapping
 {
-    public static ModelResponse ToResponse(this Model model, ModelArtifact artifact) => new(
+    public static ModelResponse ToResponse(this Model model, ModelArtifact artifact) => model.ToResponse(artifact, model.ReadValidation());
+
+    static ModelResponse ToResponse(this Model model, ModelArtifact artifact, ValidationResponse? validation) => new(
         model.Id, model.Name, model.Version, TaskOf(artifact), artifact.Target, artifact.PositiveClass, artifact.Classes,
         artifact.Threshold,
         artifact.Inputs.Select(i => new ModelInputResponse(i.Name, i.Type, i.Categories)).ToList(),
         artifact.Dropped.Select(d => new DroppedColumnResponse(d.Name, d.Reason, d.Score, d.Detail)).ToList(),
-        MetricsOf(model, artifact), ReadHistory(model),
+        MetricsOf(artifact, validation), ReadHistory(model),
         artifact.ThresholdTable?.Select(t => new ThresholdPointResponse(t.Threshold, t.Precision, t.Recall, t.F1,
             t.TruePositives, t.FalsePositives, t.FalseNegatives, t.TrueNegatives)).ToList(),
-        artifact.ValidationPoints(), model.DatasetId, model.JobId, model.CreatedAt, model.ReadValidation())
+        artifact.ValidationPoints(), model.DatasetId, model.JobId, model.CreatedAt, validation)
     {
         Leaks = artifact.Leaks.Select(LeakResponse.From).ToList(),
     };
 
     public static ModelSummary ToSummary(this Model model, ModelArtifact artifact) => new(
-        model.Id, model.Name, model.Version, TaskOf(artifact), artifact.Target, artifact.Threshold, MetricsOf(model, artifact),
+        model.Id, model.Name, model.Version, TaskOf(artifact), artifact.Target, artifact.Threshold, MetricsOf(artifact, model.ReadValidation()),
         model.DatasetId, model.JobId, model.CreatedAt);
 
     static ModelTask TaskOf(ModelArtifact artifact) => Enum.Parse<ModelTask>(artifact.Task, ignoreCase: true);
@@ -119,10 +121,10 @@ public static class ModelMapping
     /// <summary>The artifact's metrics and the validation that produced them ("random" or "time"; absent for models
     /// trained before it was recorded). JSON has no NaN: a metric that is undefined (say, AUC with one class in
     /// validation) is null.</summary>
-    static IReadOnlyDictionary<string, object> MetricsOf(Model model, ModelArtifact artifact)
+    static IReadOnlyDictionary<string, object> MetricsOf(ModelArtifact artifact, ValidationResponse? validation)
     {
         var metrics = artifact.Metrics.ToDictionary(m => m.Key, m => m.Value is double d && !double.IsFinite(d) ? null! : m.Value);
-        if (model.ReadValidation() is { } validation) metrics["validation"] = TrainingJobMapping.WireName(validation.Kind);
+        if (validation is not null) metrics["validation"] = TrainingJobMapping.WireName(validation.Kind);
         return metrics;
     }
 
