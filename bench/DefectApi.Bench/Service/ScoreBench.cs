@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
-using DefectApi.Models;
+using DefectApi.Registry;
 using DefectApi.Tabular;
 
 namespace DefectApi.Bench.Service;

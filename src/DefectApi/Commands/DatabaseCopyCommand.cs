@@ -78,7 +78,7 @@ public sealed class DatabaseCopyCommand : IMaintenanceCommand
         target.Deployments.AddRange(await source.Deployments.AsNoTracking().ToListAsync());
         // The history keeps its order; PostgreSQL numbers the rows anew.
         target.DeploymentHistory.AddRange((await source.DeploymentHistory.AsNoTracking().OrderBy(h => h.Id).ToListAsync())
-            .Select(h => new Models.DeploymentHistoryEntry { DeploymentName = h.DeploymentName, ModelId = h.ModelId, DeployedAt = h.DeployedAt }));
+            .Select(h => new DeploymentHistoryEntry { DeploymentName = h.DeploymentName, ModelId = h.ModelId, DeployedAt = h.DeployedAt }));
         await SaveAsync(target);
         // The prediction log page by page in its (time) order, then its segments, the outcomes and the rollups.
         target.LogSegments.AddRange(await source.LogSegments.AsNoTracking().ToListAsync());

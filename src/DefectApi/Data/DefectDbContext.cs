@@ -1,5 +1,4 @@
 using DefectApi.Datasets;
-using DefectApi.Models;
 using DefectApi.Training;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,13 +14,13 @@ public abstract class DefectDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Model> Models => Set<Model>();
     public DbSet<Deployment> Deployments => Set<Deployment>();
     public DbSet<DeploymentHistoryEntry> DeploymentHistory => Set<DeploymentHistoryEntry>();
-    public DbSet<Monitoring.LoggedAnswer> LoggedAnswers => Set<Monitoring.LoggedAnswer>();
-    public DbSet<Monitoring.LogSegment> LogSegments => Set<Monitoring.LogSegment>();
-    public DbSet<Monitoring.LoggedOutcome> Outcomes => Set<Monitoring.LoggedOutcome>();
-    public DbSet<Monitoring.MonitoringRollup> Rollups => Set<Monitoring.MonitoringRollup>();
-    public DbSet<Security.StoredApiKey> ApiKeys => Set<Security.StoredApiKey>();
-    public DbSet<Security.ApiKeyUse> ApiKeyUses => Set<Security.ApiKeyUse>();
-    public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
+    public DbSet<LoggedAnswer> LoggedAnswers => Set<LoggedAnswer>();
+    public DbSet<LogSegment> LogSegments => Set<LogSegment>();
+    public DbSet<LoggedOutcome> Outcomes => Set<LoggedOutcome>();
+    public DbSet<MonitoringRollup> Rollups => Set<MonitoringRollup>();
+    public DbSet<StoredApiKey> ApiKeys => Set<StoredApiKey>();
+    public DbSet<ApiKeyUse> ApiKeyUses => Set<ApiKeyUse>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(DefectDbContext).Assembly);

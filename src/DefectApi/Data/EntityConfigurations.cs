@@ -1,5 +1,4 @@
 using DefectApi.Datasets;
-using DefectApi.Models;
 using DefectApi.Training;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -71,9 +70,9 @@ internal sealed class DeploymentHistoryConfiguration : IEntityTypeConfiguration<
     }
 }
 
-internal sealed class LoggedAnswerConfiguration : IEntityTypeConfiguration<Monitoring.LoggedAnswer>
+internal sealed class LoggedAnswerConfiguration : IEntityTypeConfiguration<LoggedAnswer>
 {
-    public void Configure(EntityTypeBuilder<Monitoring.LoggedAnswer> builder)
+    public void Configure(EntityTypeBuilder<LoggedAnswer> builder)
     {
         builder.ToTable("LoggedAnswers");
         // The time-ordered id is the key and the only index besides the keys': ranges, retention and outcomes by id
@@ -88,9 +87,9 @@ internal sealed class LoggedAnswerConfiguration : IEntityTypeConfiguration<Monit
     }
 }
 
-internal sealed class LogSegmentConfiguration : IEntityTypeConfiguration<Monitoring.LogSegment>
+internal sealed class LogSegmentConfiguration : IEntityTypeConfiguration<LogSegment>
 {
-    public void Configure(EntityTypeBuilder<Monitoring.LogSegment> builder)
+    public void Configure(EntityTypeBuilder<LogSegment> builder)
     {
         builder.ToTable("LogSegments");
         builder.Property(s => s.Id).ValueGeneratedNever();
@@ -99,9 +98,9 @@ internal sealed class LogSegmentConfiguration : IEntityTypeConfiguration<Monitor
     }
 }
 
-internal sealed class LoggedOutcomeConfiguration : IEntityTypeConfiguration<Monitoring.LoggedOutcome>
+internal sealed class LoggedOutcomeConfiguration : IEntityTypeConfiguration<LoggedOutcome>
 {
-    public void Configure(EntityTypeBuilder<Monitoring.LoggedOutcome> builder)
+    public void Configure(EntityTypeBuilder<LoggedOutcome> builder)
     {
         builder.ToTable("LoggedOutcomes");
         builder.Property(o => o.DeploymentName).HasMaxLength(100);
@@ -115,9 +114,9 @@ internal sealed class LoggedOutcomeConfiguration : IEntityTypeConfiguration<Moni
     }
 }
 
-internal sealed class MonitoringRollupConfiguration : IEntityTypeConfiguration<Monitoring.MonitoringRollup>
+internal sealed class MonitoringRollupConfiguration : IEntityTypeConfiguration<MonitoringRollup>
 {
-    public void Configure(EntityTypeBuilder<Monitoring.MonitoringRollup> builder)
+    public void Configure(EntityTypeBuilder<MonitoringRollup> builder)
     {
         builder.ToTable("MonitoringRollups");
         builder.HasKey(r => new { r.DeploymentName, r.Hour, r.ModelId, r.Shadow });

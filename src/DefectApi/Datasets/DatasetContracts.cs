@@ -1,3 +1,4 @@
+using DefectApi.Data;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DefectApi.Http;

@@ -44,7 +44,7 @@ public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOption
     /// <summary>Makes a staged upload visible; the same bytes uploaded before give back the earlier dataset.</summary>
     /// <summary>Makes a staged upload a dataset, with its audit entry; the same bytes stored before are answered
     /// instead (and nothing is recorded: nothing changed).</summary>
-    public async Task<(Dataset Dataset, bool Created)> PublishAsync(Staged staged, string name, Audit.AuditEntry audit, CancellationToken ct)
+    public async Task<(Dataset Dataset, bool Created)> PublishAsync(Staged staged, string name, AuditEntry audit, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -89,5 +89,15 @@ public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOption
     {
         await db.DatasetChunks.Where(c => c.DatasetId == id).ExecuteDeleteAsync(ct);
         await db.Datasets.Where(d => d.Id == id).ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>Deletes the rows of uploads that began before <paramref name="startedBefore"/> and never finished: a stopped
+    /// process left them half-written.</summary>
+    public static async Task<int> RemoveAbandonedUploadsAsync(DefectDbContext db, DateTime startedBefore, CancellationToken ct)
+    {
+        var partial = await db.Datasets.Where(d => d.Status == DatasetStatus.Uploading && d.CreatedAt < startedBefore)
+            .Select(d => d.Id).ToListAsync(ct);
+        foreach (var id in partial) await DatasetStore.DeleteRowsAsync(db, id, ct);
+        return partial.Count;
     }
 }

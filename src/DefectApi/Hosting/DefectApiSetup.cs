@@ -1,11 +1,15 @@
 using DefectApi.Audit;
+using DefectApi.Bundles;
+using DefectApi.Deployments;
 using DefectApi.Monitoring;
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Http;
-using DefectApi.Models;
 using DefectApi.OpenApi;
+using DefectApi.Predictions;
+using DefectApi.Registry;
+using DefectApi.Replicas;
 using DefectApi.Security;
 using DefectApi.Telemetry;
 using DefectApi.Training;
@@ -115,6 +119,7 @@ public static class DefectApiSetup
         app.MapDatasetsApi();
         app.MapTrainingJobsApi();
         app.MapModelsApi();
+        app.MapPredictionsApi();
         app.MapModelBundleApi();
         app.MapDeploymentsApi();
         app.MapMonitoringApi();

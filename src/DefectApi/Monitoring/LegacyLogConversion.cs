@@ -1,5 +1,5 @@
 using DefectApi.Data;
-using DefectApi.Models;
+using DefectApi.Registry;
 using DefectApi.Tabular.Monitoring;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
-using DefectApi.Models;
+using DefectApi.Data;
+using DefectApi.Registry;
 using DefectApi.Tabular.Monitoring;
 
 namespace DefectApi.Monitoring;

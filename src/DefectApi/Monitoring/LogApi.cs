@@ -4,7 +4,7 @@ using DefectApi.Audit;
 using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Http;
-using DefectApi.Models;
+using DefectApi.Registry;
 using DefectApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

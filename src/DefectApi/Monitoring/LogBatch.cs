@@ -1,4 +1,5 @@
-using DefectApi.Models;
+using DefectApi.Data;
+using DefectApi.Registry;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Csv;
 using DefectApi.Tabular.Monitoring;

@@ -1,7 +1,8 @@
+using DefectApi.Data;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using DefectApi.Models;
+using DefectApi.Registry;
 using DefectApi.Tabular.Csv;
 using DefectApi.Tabular.Monitoring;
 

@@ -1,3 +1,4 @@
+using DefectApi.Data;
 using System.Text.Json;
 
 namespace DefectApi.Monitoring;

@@ -1,3 +1,4 @@
+using DefectApi.Data;
 using DefectApi.Tabular.Monitoring;
 
 namespace DefectApi.Monitoring;

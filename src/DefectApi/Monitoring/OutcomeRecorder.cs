@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DefectApi.Data;
-using DefectApi.Models;
+using DefectApi.Predictions;
+using DefectApi.Registry;
 using DefectApi.Tabular.Metrics;
 using DefectApi.Tabular.Monitoring;
 using Microsoft.EntityFrameworkCore;

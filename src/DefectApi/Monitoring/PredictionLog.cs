@@ -1,3 +1,5 @@
+using DefectApi.Data;
+using DefectApi.Predictions;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Text.Json;
@@ -23,7 +25,7 @@ public sealed class LogStream(int id, string deployment, Guid modelId, IReadOnly
 /// an object for the garbage collector to trace (a queue of objects was what made the logged path's tail). When the
 /// queue is full the answer is still given, and the drop counted.
 /// </summary>
-public sealed class PredictionLog : Models.IPredictionSink
+public sealed class PredictionLog : IPredictionSink
 {
     // An entry: [int length][16-byte id][int stream][double score][int label][line bytes].
     const int EntryHeader = 4 + 16 + 4 + 8 + 4;

@@ -1,3 +1,4 @@
+using DefectApi.Data;
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
@@ -41,7 +42,7 @@ public sealed class AcceptedKey
 }
 
 /// <summary>The keys this replica accepts, in memory: the configured ones and those stored in the database, the latter
-/// kept in step by the change feed (Models/ChangeFeed.cs). Authentication is one dictionary lookup on an immutable
+/// kept in step by the change feed (Replicas/ChangeFeed.cs). Authentication is one dictionary lookup on an immutable
 /// snapshot; changes build a new snapshot under a lock.</summary>
 public sealed class KeyRing
 {

@@ -1,8 +1,8 @@
+using DefectApi.Data;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DefectApi.Http;
-using DefectApi.Models;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Training;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
-using DefectApi.Models;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Training;
 using Microsoft.EntityFrameworkCore;

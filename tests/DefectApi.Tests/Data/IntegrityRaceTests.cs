@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DefectApi.Data;
-using DefectApi.Models;
 using DefectApi.Tabular;
 using DefectApi.Tests.Infrastructure;
 using DefectApi.Training;

@@ -1,5 +1,4 @@
 using DefectApi.Data;
-using DefectApi.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using DefectApi.Models;
+using DefectApi.Bundles;
 using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Models;

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using DefectApi.Data;
-using DefectApi.Models;
+using DefectApi.Registry;
 using DefectApi.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using DefectApi.Data;
-using DefectApi.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;

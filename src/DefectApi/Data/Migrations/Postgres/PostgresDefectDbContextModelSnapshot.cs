@@ -23,7 +23,7 @@ namespace DefectApi.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("DefectApi.Audit.AuditEntry", b =>
+            modelBuilder.Entity("DefectApi.Data.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -63,7 +63,7 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.ToTable("AuditEntries", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Datasets.Dataset", b =>
+            modelBuilder.Entity("DefectApi.Data.Dataset", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -124,7 +124,7 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.ToTable("Datasets");
                 });
 
-            modelBuilder.Entity("DefectApi.Datasets.DatasetChunk", b =>
+            modelBuilder.Entity("DefectApi.Data.DatasetChunk", b =>
                 {
                     b.Property<Guid>("DatasetId")
                         .HasColumnType("uuid");
@@ -144,7 +144,7 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.ToTable("DatasetChunks");
                 });
 
-            modelBuilder.Entity("DefectApi.Models.Deployment", b =>
+            modelBuilder.Entity("DefectApi.Data.Deployment", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(100)
@@ -172,7 +172,7 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.ToTable("Deployments");
                 });
 
-            modelBuilder.Entity("DefectApi.Models.DeploymentHistoryEntry", b =>
+            modelBuilder.Entity("DefectApi.Data.DeploymentHistoryEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -198,7 +198,7 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.ToTable("DeploymentHistory");
                 });
 
-            modelBuilder.Entity("DefectApi.Models.Model", b =>
+            modelBuilder.Entity("DefectApi.Data.Model", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -252,7 +252,7 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.ToTable("Models");
                 });
 
-            modelBuilder.Entity("DefectApi.Monitoring.LogSegment", b =>
+            modelBuilder.Entity("DefectApi.Data.LogSegment", b =>
                 {
                     b.Property<long>("Id")
                         .HasColumnType("bigint");
@@ -279,7 +279,7 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.ToTable("LogSegments", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Monitoring.LoggedAnswer", b =>
+            modelBuilder.Entity("DefectApi.Data.LoggedAnswer", b =>
                 {
                     b.Property<byte[]>("PredictionId")
                         .HasMaxLength(16)
@@ -329,7 +329,7 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.ToTable("LoggedAnswers", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Monitoring.LoggedOutcome", b =>
+            modelBuilder.Entity("DefectApi.Data.LoggedOutcome", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -382,7 +382,7 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.ToTable("LoggedOutcomes", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Monitoring.MonitoringRollup", b =>
+            modelBuilder.Entity("DefectApi.Data.MonitoringRollup", b =>
                 {
                     b.Property<string>("DeploymentName")
                         .HasMaxLength(100)
@@ -408,7 +408,7 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.ToTable("MonitoringRollups", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Security.ApiKeyUse", b =>
+            modelBuilder.Entity("DefectApi.Data.ApiKeyUse", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(100)
@@ -422,7 +422,7 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.ToTable("ApiKeyUses", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Security.StoredApiKey", b =>
+            modelBuilder.Entity("DefectApi.Data.StoredApiKey", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(100)
@@ -448,7 +448,7 @@ namespace DefectApi.Data.Migrations.Postgres
                     b.ToTable("ApiKeys", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Training.TrainingJob", b =>
+            modelBuilder.Entity("DefectApi.Data.TrainingJob", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -511,32 +511,32 @@ namespace DefectApi.Data.Migrations.Postgres
                         });
                 });
 
-            modelBuilder.Entity("DefectApi.Datasets.DatasetChunk", b =>
+            modelBuilder.Entity("DefectApi.Data.DatasetChunk", b =>
                 {
-                    b.HasOne("DefectApi.Datasets.Dataset", null)
+                    b.HasOne("DefectApi.Data.Dataset", null)
                         .WithMany()
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("DefectApi.Models.Deployment", b =>
+            modelBuilder.Entity("DefectApi.Data.Deployment", b =>
                 {
-                    b.HasOne("DefectApi.Models.Model", null)
+                    b.HasOne("DefectApi.Data.Model", null)
                         .WithMany()
                         .HasForeignKey("ModelId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("DefectApi.Models.Model", null)
+                    b.HasOne("DefectApi.Data.Model", null)
                         .WithMany()
                         .HasForeignKey("ShadowModelId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
-            modelBuilder.Entity("DefectApi.Training.TrainingJob", b =>
+            modelBuilder.Entity("DefectApi.Data.TrainingJob", b =>
                 {
-                    b.HasOne("DefectApi.Datasets.Dataset", null)
+                    b.HasOne("DefectApi.Data.Dataset", null)
                         .WithMany()
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.SetNull);

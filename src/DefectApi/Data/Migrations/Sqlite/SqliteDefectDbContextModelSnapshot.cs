@@ -17,7 +17,7 @@ namespace DefectApi.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("DefectApi.Audit.AuditEntry", b =>
+            modelBuilder.Entity("DefectApi.Data.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -55,7 +55,7 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.ToTable("AuditEntries", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Datasets.Dataset", b =>
+            modelBuilder.Entity("DefectApi.Data.Dataset", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -116,7 +116,7 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.ToTable("Datasets");
                 });
 
-            modelBuilder.Entity("DefectApi.Datasets.DatasetChunk", b =>
+            modelBuilder.Entity("DefectApi.Data.DatasetChunk", b =>
                 {
                     b.Property<Guid>("DatasetId")
                         .HasColumnType("TEXT");
@@ -136,7 +136,7 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.ToTable("DatasetChunks");
                 });
 
-            modelBuilder.Entity("DefectApi.Models.Deployment", b =>
+            modelBuilder.Entity("DefectApi.Data.Deployment", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(100)
@@ -164,7 +164,7 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.ToTable("Deployments");
                 });
 
-            modelBuilder.Entity("DefectApi.Models.DeploymentHistoryEntry", b =>
+            modelBuilder.Entity("DefectApi.Data.DeploymentHistoryEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -188,7 +188,7 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.ToTable("DeploymentHistory");
                 });
 
-            modelBuilder.Entity("DefectApi.Models.Model", b =>
+            modelBuilder.Entity("DefectApi.Data.Model", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -242,7 +242,7 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.ToTable("Models");
                 });
 
-            modelBuilder.Entity("DefectApi.Monitoring.LogSegment", b =>
+            modelBuilder.Entity("DefectApi.Data.LogSegment", b =>
                 {
                     b.Property<long>("Id")
                         .HasColumnType("INTEGER");
@@ -269,7 +269,7 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.ToTable("LogSegments", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Monitoring.LoggedAnswer", b =>
+            modelBuilder.Entity("DefectApi.Data.LoggedAnswer", b =>
                 {
                     b.Property<byte[]>("PredictionId")
                         .HasMaxLength(16)
@@ -319,7 +319,7 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.ToTable("LoggedAnswers", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Monitoring.LoggedOutcome", b =>
+            modelBuilder.Entity("DefectApi.Data.LoggedOutcome", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -370,7 +370,7 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.ToTable("LoggedOutcomes", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Monitoring.MonitoringRollup", b =>
+            modelBuilder.Entity("DefectApi.Data.MonitoringRollup", b =>
                 {
                     b.Property<string>("DeploymentName")
                         .HasMaxLength(100)
@@ -396,7 +396,7 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.ToTable("MonitoringRollups", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Security.ApiKeyUse", b =>
+            modelBuilder.Entity("DefectApi.Data.ApiKeyUse", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(100)
@@ -410,7 +410,7 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.ToTable("ApiKeyUses", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Security.StoredApiKey", b =>
+            modelBuilder.Entity("DefectApi.Data.StoredApiKey", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(100)
@@ -436,7 +436,7 @@ namespace DefectApi.Data.Migrations.Sqlite
                     b.ToTable("ApiKeys", (string)null);
                 });
 
-            modelBuilder.Entity("DefectApi.Training.TrainingJob", b =>
+            modelBuilder.Entity("DefectApi.Data.TrainingJob", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -499,32 +499,32 @@ namespace DefectApi.Data.Migrations.Sqlite
                         });
                 });
 
-            modelBuilder.Entity("DefectApi.Datasets.DatasetChunk", b =>
+            modelBuilder.Entity("DefectApi.Data.DatasetChunk", b =>
                 {
-                    b.HasOne("DefectApi.Datasets.Dataset", null)
+                    b.HasOne("DefectApi.Data.Dataset", null)
                         .WithMany()
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("DefectApi.Models.Deployment", b =>
+            modelBuilder.Entity("DefectApi.Data.Deployment", b =>
                 {
-                    b.HasOne("DefectApi.Models.Model", null)
+                    b.HasOne("DefectApi.Data.Model", null)
                         .WithMany()
                         .HasForeignKey("ModelId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("DefectApi.Models.Model", null)
+                    b.HasOne("DefectApi.Data.Model", null)
                         .WithMany()
                         .HasForeignKey("ShadowModelId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
-            modelBuilder.Entity("DefectApi.Training.TrainingJob", b =>
+            modelBuilder.Entity("DefectApi.Data.TrainingJob", b =>
                 {
-                    b.HasOne("DefectApi.Datasets.Dataset", null)
+                    b.HasOne("DefectApi.Data.Dataset", null)
                         .WithMany()
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.SetNull);
