@@ -26,6 +26,10 @@ public static class TaskKinds
     /// <summary>The tasks a trained model can have: every one but <see cref="TaskKind.Auto"/>.</summary>
     public static IReadOnlyList<TaskKind> Concrete { get; } = Enum.GetValues<TaskKind>().Where(IsConcrete).ToArray();
 
+    /// <summary>"auto, binary, multiclass or regression", for a message that offers every task.</summary>
+    public static string Listed { get; } =
+        string.Join(", ", Enum.GetValues<TaskKind>().SkipLast(1).Select(WireName)) + " or " + Enum.GetValues<TaskKind>().Last().WireName();
+
     public static bool IsConcrete(this TaskKind task) => Enum.IsDefined(task) && task != TaskKind.Auto;
 
     public static string WireName(this TaskKind task) =>
