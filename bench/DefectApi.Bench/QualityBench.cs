@@ -233,9 +233,9 @@ public static class QualityBench
         var predictions = batch.Predictions;
         return model.Task switch
         {
-            "binary" => ("auc", BinaryMetrics.Auc(predictions.Select(p => p.Probability!.Value).ToArray(),
+            TaskKind.Binary => ("auc", BinaryMetrics.Auc(predictions.Select(p => p.Probability!.Value).ToArray(),
                 actual.Select(a => a == model.PositiveClass).ToArray())),
-            "multiclass" => ("accuracy", predictions.Zip(actual).Count(p => p.First.Label == p.Second) / (double)actual.Count),
+            TaskKind.Multiclass => ("accuracy", predictions.Zip(actual).Count(p => p.First.Label == p.Second) / (double)actual.Count),
             _ => ("r2", (double)RegressionMetrics.Compute(predictions.Select(p => p.Value!.Value).ToArray(),
                 actual.Select(a => double.Parse(a, CultureInfo.InvariantCulture)).ToArray())["r2"]),
         };

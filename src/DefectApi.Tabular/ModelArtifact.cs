@@ -41,14 +41,14 @@ public sealed class ModelArtifact
         if (profile is not null && !profile.Columns.Select(c => c.Name).SequenceEqual(names))
             throw new InvalidDataException("The training profile does not match the model's inputs.");
         Profile = profile;
-        if (targetSpec.Task == TargetSpec.Binary)
+        if (targetSpec.Task == TaskKind.Binary)
         {
             Threshold = threshold ?? 0.5;
             var (probabilities, positive) = BinaryValidation();
             ThresholdTable = Thresholds.Build(probabilities, positive);
             Metrics = BinaryMetrics.Compute(probabilities, positive, Threshold.Value);
         }
-        else if (targetSpec.Task == TargetSpec.Multiclass)
+        else if (targetSpec.Task == TaskKind.Multiclass)
         {
             Metrics = MulticlassMetrics.Compute(validation.Outputs, validation.Actuals.Select(a => (int)a).ToArray(), targetSpec.Outputs);
         }
@@ -58,10 +58,10 @@ public sealed class ModelArtifact
         }
     }
 
-    /// <summary>"binary" | "multiclass" | "regression"</summary>
-    public string Task => TargetSpec.Task;
+    /// <summary>Binary, multiclass or regression: never <see cref="TaskKind.Auto"/>.</summary>
+    public TaskKind Task => TargetSpec.Task;
     public string Target { get; }
-    public string? PositiveClass => Task == TargetSpec.Binary ? TargetSpec.Classes![1] : null;
+    public string? PositiveClass => Task == TaskKind.Binary ? TargetSpec.Classes![1] : null;
 
     /// <summary>binary (negative, positive) and multiclass</summary>
     public IReadOnlyList<string>? Classes => TargetSpec.Classes;
@@ -115,7 +115,7 @@ public sealed class ModelArtifact
         {
             var cells = batch.Cells.Slice(r * width, width).ToArray();
             int output = 0;
-            if (Task == TargetSpec.Multiclass)
+            if (Task == TaskKind.Multiclass)
             {
                 var probabilities = EnsembleOutputs.Predict(Members, TargetSpec, cells, 1, null);
                 output = Array.IndexOf(probabilities, probabilities.Max());
@@ -177,7 +177,7 @@ public sealed class ModelArtifact
     /// chart; an evenly spaced subset when there are more than <paramref name="max"/>.</summary>
     public IReadOnlyList<ValidationPoint>? ValidationPoints(int max = 500)
     {
-        if (Task != TargetSpec.Regression) return null;
+        if (Task != TaskKind.Regression) return null;
         int count = Validation.Actuals.Length, take = Math.Min(count, max);
         return Enumerable.Range(0, take).Select(i => (int)((long)i * count / take))
             .Select(i => new ValidationPoint(Validation.Actuals[i], Validation.Outputs[i])).ToArray();
@@ -185,7 +185,7 @@ public sealed class ModelArtifact
 
     private void RequireBinary()
     {
-        if (Task != TargetSpec.Binary) throw new InvalidOperationException("Only a binary model has a threshold.");
+        if (Task != TaskKind.Binary) throw new InvalidOperationException("Only a binary model has a threshold.");
     }
 
     private (double[] Probabilities, bool[] Positive) BinaryValidation() =>
@@ -255,10 +255,10 @@ public sealed class ModelArtifact
     {
         switch (Task)
         {
-            case TargetSpec.Binary:
+            case TaskKind.Binary:
                 double p = output[0];
                 return new Prediction(Classes![LabelIndex(output)], p, IsDefect(p), null, null, warnings);
-            case TargetSpec.Regression:
+            case TaskKind.Regression:
                 return new Prediction(null, null, null, output[0], null, warnings);
             default:
                 var probabilities = new Dictionary<string, double>(Classes!.Count, StringComparer.Ordinal);
@@ -272,8 +272,8 @@ public sealed class ModelArtifact
     /// <summary>An output as the prediction log keeps it (see <see cref="LoggedScore"/>).</summary>
     internal LoggedScore LoggedAnswer(ReadOnlySpan<double> output) => Task switch
     {
-        TargetSpec.Regression => new LoggedScore(output[0], -1),
-        TargetSpec.Binary => new LoggedScore(output[0], LabelIndex(output)),
+        TaskKind.Regression => new LoggedScore(output[0], -1),
+        TaskKind.Binary => new LoggedScore(output[0], LabelIndex(output)),
         _ => new LoggedScore(output[LabelIndex(output)], LabelIndex(output)),
     };
 
@@ -299,7 +299,7 @@ public sealed class ModelArtifact
     /// probable, first on a tie (multiclass).</summary>
     internal int LabelIndex(ReadOnlySpan<double> output)
     {
-        if (Task == TargetSpec.Binary) return IsDefect(output[0]) ? 1 : 0;
+        if (Task == TaskKind.Binary) return IsDefect(output[0]) ? 1 : 0;
         int best = 0;
         for (int c = 1; c < output.Length; c++) if (output[c] > output[best]) best = c;
         return best;

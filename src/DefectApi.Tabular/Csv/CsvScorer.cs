@@ -1,5 +1,6 @@
 using System.Text;
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Csv;
 
@@ -74,8 +75,8 @@ public static class CsvScorer
     {
         IEnumerable<string> names = model.Task switch
         {
-            "binary" => ["label", "probability", "defect"],
-            "regression" => ["value"],
+            TaskKind.Binary => ["label", "probability", "defect"],
+            TaskKind.Regression => ["value"],
             _ => model.Classes!.Select(c => $"probability_{c}").Prepend("label"),
         };
         if (logged) names = names.Prepend(PredictionIdColumn);

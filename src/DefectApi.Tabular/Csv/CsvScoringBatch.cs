@@ -166,12 +166,12 @@ internal sealed class CsvScoringBatch : IDisposable
     {
         switch (_model.Task)
         {
-            case TargetSpec.Binary:
+            case TaskKind.Binary:
                 text.Field(_model.Classes![_model.LabelIndex(answer)]);
                 text.Number(answer[0]);
                 text.Field(_model.IsDefect(answer[0]) ? "true" : "false");
                 break;
-            case TargetSpec.Regression:
+            case TaskKind.Regression:
                 text.Number(answer[0]);
                 break;
             default:
@@ -183,7 +183,7 @@ internal sealed class CsvScoringBatch : IDisposable
 
     private void WriteNoAnswer(CsvTextBuffer text)
     {
-        int cells = _model.Task switch { TargetSpec.Binary => 3, TargetSpec.Regression => 1, _ => 1 + _model.Classes!.Count };
+        int cells = _model.Task switch { TaskKind.Binary => 3, TaskKind.Regression => 1, _ => 1 + _model.Classes!.Count };
         for (int i = 0; i < cells; i++) text.Empty();
     }
 

@@ -116,8 +116,8 @@ internal static class OnnxScorerExport
     /// output back in the target's unit; then double, as the service sums in double.</summary>
     private static string OutputFunction(OnnxGraphBuilder g, TargetSpec target, string raw) => target.Task switch
     {
-        TargetSpec.Binary => g.Cast(g.Op("Sigmoid", [raw]), OnnxType.Double),
-        TargetSpec.Regression => g.Add(g.Mul(g.Cast(raw, OnnxType.Double), g.Scalar(target.Std)), g.Scalar(target.Mean)),
+        TaskKind.Binary => g.Cast(g.Op("Sigmoid", [raw]), OnnxType.Double),
+        TaskKind.Regression => g.Add(g.Mul(g.Cast(raw, OnnxType.Double), g.Scalar(target.Std)), g.Scalar(target.Mean)),
         _ => g.Cast(g.Op("Softmax", [raw], OnnxAttribute.Of("axis", 1L)), OnnxType.Double),
     };
 
@@ -126,7 +126,7 @@ internal static class OnnxScorerExport
         var classes = model.Classes ?? [];
         switch (model.Task)
         {
-            case TargetSpec.Binary:
+            case TaskKind.Binary:
                 g.OpInto(Probability, "Identity", [mean]);
                 // The service's decision: defect when p ≥ threshold.
                 g.OpInto(Label, "Where", [g.GreaterOrEqual(mean, g.Scalar(model.Threshold!.Value)), g.Strings([classes[1]]), g.Strings([classes[0]])]);
@@ -135,7 +135,7 @@ internal static class OnnxScorerExport
                     new OnnxValue(Probability, OnnxType.Double, [Batch, 1L], $"probability of '{classes[1]}'"),
                     new OnnxValue(Label, OnnxType.String, [Batch, 1L], "the class decided at the model's threshold"),
                 ];
-            case TargetSpec.Regression:
+            case TaskKind.Regression:
                 g.OpInto(Value, "Identity", [mean]);
                 return [new OnnxValue(Value, OnnxType.Double, [Batch, 1L], $"predicted '{model.Target}'")];
             default:
@@ -184,7 +184,7 @@ internal static class OnnxScorerExport
             new("name", name),
             new("version", version.ToString(CultureInfo.InvariantCulture)),
             new("target", model.Target),
-            new("task", model.Task),
+            new("task", model.Task.WireName()),
             new("members", model.Members.Count.ToString(CultureInfo.InvariantCulture)),
             new("inputs", JsonSerializer.Serialize(model.Inputs.Select((input, i) => new { name = input.Name, type = input.Type, onnx = inputTypes[i] }))),
         };

@@ -63,7 +63,7 @@ internal static class LeakDetector
     public static List<LeakVerdict> Detect(TabularFrame frame, int targetColumn, IReadOnlyList<int> columns, TargetSpec target,
         int[] rows, float[] targets, int seed, List<ColumnLeakScore>? scores = null)
     {
-        bool regression = target.Task == TargetSpec.Regression;
+        bool regression = target.Task == TaskKind.Regression;
         var folds = ValidationSplit.Folds(targets, !regression, FoldCount, 1.0 / FoldCount, seed);
         int[] classOf = regression ? [] : targets.Select(t => (int)t).ToArray();
         int classes = regression ? 0 : target.Outputs == 1 ? 2 : target.Outputs;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Metrics;
 
@@ -13,16 +14,16 @@ public static class OutcomeMetrics
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(actual);
         if (ReadActual(model.Task, model.Classes, actual) is { } value) return (value, null);
-        return model.Task == "regression"
+        return model.Task == TaskKind.Regression
             ? (null, $"'{actual}' is not a number; '{model.Target}' is measured in numbers.")
             : (null, $"'{actual}' is not a class of '{model.Target}'; its classes are {string.Join(", ", model.Classes!.Select(c => $"'{c}'"))}.");
     }
 
     /// <summary><see cref="Parse"/>'s reading for a task and its classes, without the model (rollups read back from
     /// storage have only these): a class index or a finite value, null when the text is neither.</summary>
-    internal static double? ReadActual(string task, IReadOnlyList<string>? classes, string actual)
+    internal static double? ReadActual(TaskKind task, IReadOnlyList<string>? classes, string actual)
     {
-        if (task == "regression")
+        if (task == TaskKind.Regression)
             return double.TryParse(actual, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) ? value : null;
         int index = IndexOf(classes!, actual.Trim());
         return index >= 0 ? index : null;
@@ -53,7 +54,7 @@ public static class OutcomeMetrics
         if (n == 0) return new Dictionary<string, double?>();
         switch (model.Task)
         {
-            case "binary":
+            case TaskKind.Binary:
             {
                 var probabilities = scores.ToArray();
                 var positive = actuals.Select(a => a == 1).ToArray();
@@ -69,7 +70,7 @@ public static class OutcomeMetrics
                     ["meanPredictedDefectRate"] = probabilities.Average(),
                 };
             }
-            case "regression":
+            case TaskKind.Regression:
             {
                 var errors = scores.Zip(actuals, (p, a) => p - a).ToArray();
                 return new Dictionary<string, double?>

@@ -23,17 +23,17 @@ internal abstract class OutcomeCounts
 
     public abstract void Write(BinaryWriter writer);
 
-    public static OutcomeCounts For(string task, int classes) => task switch
+    public static OutcomeCounts For(TaskKind task, int classes) => task switch
     {
-        TargetSpec.Binary => new BinaryOutcomeCounts(),
-        TargetSpec.Regression => new RegressionOutcomeCounts(),
+        TaskKind.Binary => new BinaryOutcomeCounts(),
+        TaskKind.Regression => new RegressionOutcomeCounts(),
         _ => new MulticlassOutcomeCounts(classes),
     };
 
-    public static OutcomeCounts Read(string task, int classes, BinaryReader reader) => task switch
+    public static OutcomeCounts Read(TaskKind task, int classes, BinaryReader reader) => task switch
     {
-        TargetSpec.Binary => BinaryOutcomeCounts.Read(reader),
-        TargetSpec.Regression => RegressionOutcomeCounts.Read(reader),
+        TaskKind.Binary => BinaryOutcomeCounts.Read(reader),
+        TaskKind.Regression => RegressionOutcomeCounts.Read(reader),
         _ => MulticlassOutcomeCounts.Read(classes, reader),
     };
 

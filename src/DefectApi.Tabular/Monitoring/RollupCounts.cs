@@ -20,9 +20,9 @@ public sealed class RollupCounts
     private const byte FormatVersion = 1;
 
     /// <summary>The tasks in the order of their stored code.</summary>
-    private static readonly string[] Tasks = [TargetSpec.Binary, TargetSpec.Regression, TargetSpec.Multiclass];
+    private static readonly TaskKind[] Tasks = [TaskKind.Binary, TaskKind.Regression, TaskKind.Multiclass];
 
-    private readonly string _task;
+    private readonly TaskKind _task;
     private readonly string[] _classes;
     private readonly DriftCounts? _drift;
     private readonly OutcomeCounts _outcomes;
@@ -30,7 +30,7 @@ public sealed class RollupCounts
     /// <summary>Bins answers into <see cref="_drift"/>; null for counts read back without their model.</summary>
     private TrainingProfile? _profile;
 
-    private RollupCounts(string task, string[] classes, DriftCounts? drift, OutcomeCounts outcomes, TrainingProfile? profile)
+    private RollupCounts(TaskKind task, string[] classes, DriftCounts? drift, OutcomeCounts outcomes, TrainingProfile? profile)
     {
         _task = task;
         _classes = classes;
@@ -88,9 +88,9 @@ public sealed class RollupCounts
         if (sign is not (1 or -1)) throw new ArgumentOutOfRangeException(nameof(sign), sign, "An outcome is counted (+1) or taken back (−1).");
         if (OutcomeMetrics.ReadActual(_task, _classes, actual) is { } value)
         {
-            if (_task == TargetSpec.Binary && !(score >= 0 && score <= 1))
+            if (_task == TaskKind.Binary && !(score >= 0 && score <= 1))
                 throw new ArgumentOutOfRangeException(nameof(score), score, "A binary answer's score is a probability.");
-            if (_task == TargetSpec.Regression && !double.IsFinite(score))
+            if (_task == TaskKind.Regression && !double.IsFinite(score))
                 throw new ArgumentOutOfRangeException(nameof(score), score, "A regression answer is a finite number.");
             _outcomes.Add(score, ClassIndex(label), value, sign);
         }
@@ -167,11 +167,11 @@ public sealed class RollupCounts
             if (format != FormatVersion) throw new InvalidDataException($"These rollup counts are in format {format}; this version reads format {FormatVersion}.");
             int taskCode = reader.ReadByte();
             if (taskCode >= Tasks.Length) throw new InvalidDataException($"Unknown task code {taskCode} in rollup counts.");
-            string task = Tasks[taskCode];
+            var task = Tasks[taskCode];
             var classes = new string[CompactCounts.ReadLength(reader)];
             for (int c = 0; c < classes.Length; c++) classes[c] = reader.ReadString();
-            if (task == TargetSpec.Binary ? classes.Length != 2 : task == TargetSpec.Regression ? classes.Length != 0 : classes.Length < 2)
-                throw new InvalidDataException($"Rollup counts of a {task} model with {classes.Length} classes.");
+            if (task == TaskKind.Binary ? classes.Length != 2 : task == TaskKind.Regression ? classes.Length != 0 : classes.Length < 2)
+                throw new InvalidDataException($"Rollup counts of a {task.WireName()} model with {classes.Length} classes.");
             long answers = CompactCounts.ReadNonNegative(reader), withOutcome = CompactCounts.ReadSigned(reader);
             var drift = reader.ReadByte() switch
             {

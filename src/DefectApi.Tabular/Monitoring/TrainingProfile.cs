@@ -67,7 +67,7 @@ public sealed class TrainingProfile
 
     private static ColumnBaseline OutputBaseline(TargetSpec target, ValidationOutputs validation)
     {
-        if (target.Task != TargetSpec.Multiclass)
+        if (target.Task != TaskKind.Multiclass)
             return BaselineBuilder.Numeric(OutputName(target.Task), OutputType, validation.Outputs);
         int classes = target.Outputs;
         var predicted = new int[validation.Outputs.Length / classes];
@@ -76,10 +76,10 @@ public sealed class TrainingProfile
     }
 
     /// <summary>What the output profile measures: "probability" (binary), "value" (regression), "label" (multiclass).</summary>
-    internal static string OutputName(string task) => task switch
+    internal static string OutputName(TaskKind task) => task switch
     {
-        TargetSpec.Binary => "probability",
-        TargetSpec.Regression => "value",
+        TaskKind.Binary => "probability",
+        TaskKind.Regression => "value",
         _ => "label",
     };
 

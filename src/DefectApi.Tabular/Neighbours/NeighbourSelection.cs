@@ -40,9 +40,9 @@ internal static class NeighbourSelection
     public static NeighbourChoice Choose(TargetSpec target, double[] networks, IReadOnlyList<double[]> votes, IReadOnlyList<int> counts, double[] actuals,
         NeighbourCriterion criterion = NeighbourCriterion.LogLoss)
     {
-        if (criterion == NeighbourCriterion.Metric && target.Task == TargetSpec.Multiclass)
+        if (criterion == NeighbourCriterion.Metric && target.Task == TaskKind.Multiclass)
             return ChooseBy((n, v, w) => ErrorRate(target.Outputs, n, v, w, actuals), networks, votes, counts);
-        if (criterion == NeighbourCriterion.Metric && target.Task == TargetSpec.Binary)
+        if (criterion == NeighbourCriterion.Metric && target.Task == TaskKind.Binary)
         {
             var positive = actuals.Select(a => a == 1).ToArray();
             return ChooseBy((n, v, w) => 1 - BinaryMetrics.Auc(n.Select((p, i) => Blend(p, v[i], w)).ToArray(), positive), networks, votes, counts);
@@ -76,13 +76,13 @@ internal static class NeighbourSelection
         double total = 0;
         for (int r = 0; r < actuals.Length; r++)
         {
-            if (target.Task == TargetSpec.Regression)
+            if (target.Task == TaskKind.Regression)
             {
                 double error = Blend(networks[r], votes[r], weight) - actuals[r];
                 total += error * error;
                 continue;
             }
-            double p = target.Task == TargetSpec.Binary
+            double p = target.Task == TaskKind.Binary
                 ? actuals[r] == 1 ? Blend(networks[r], votes[r], weight) : 1 - Blend(networks[r], votes[r], weight)
                 : Blend(networks[r * outputs + (int)actuals[r]], votes[r * outputs + (int)actuals[r]], weight);
             total -= Math.Log(Math.Max(p, SmallestProbability));

@@ -44,7 +44,7 @@ internal static class NeighbourTraining
         var projected = new float[rows * width];
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < width; c++) projected[r * width + c] = encoded[r * pipeline.Width + columns[c]];
-        var terms = targets.Select(t => target.Task == TargetSpec.Regression ? t * target.Std + target.Mean : t).ToArray();
+        var terms = targets.Select(t => target.Task == TaskKind.Regression ? t * target.Std + target.Mean : t).ToArray();
 
         // Position of each validated row among the out-of-fold outputs, which list those rows in row order.
         var position = new int[rows];

@@ -71,8 +71,8 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
     private static (Func<double, double>? Loss, int Output) ReadGoal(ModelArtifact model, OptimizationRequest request, List<FieldError> errors)
     {
         int output = 0;
-        bool probability = model.Task != TargetSpec.Regression;
-        if (model.Task == TargetSpec.Multiclass)
+        bool probability = model.Task != TaskKind.Regression;
+        if (model.Task == TaskKind.Multiclass)
         {
             output = request.TargetClass is null ? -1 : model.Classes!.ToList().IndexOf(request.TargetClass);
             if (output < 0)
@@ -81,9 +81,9 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
                     : $"'{request.TargetClass}' is not a class of this model; its classes are {string.Join(", ", model.Classes!)}."));
         }
         else if (request.TargetClass is not null)
-            errors.Add(new FieldError("targetClass", $"applies to multiclass models only; this is a {model.Task} model."));
+            errors.Add(new FieldError("targetClass", $"applies to multiclass models only; this is a {model.Task.WireName()} model."));
 
-        string what = model.Task == TargetSpec.Binary ? "the defect probability" : probability ? "the class probability" : "the predicted value";
+        string what = model.Task == TaskKind.Binary ? "the defect probability" : probability ? "the class probability" : "the predicted value";
         switch (request.Goal)
         {
             case "minimize": return (v => v, output);

@@ -24,13 +24,13 @@ internal static class PartialDependence
             errors.Add(new FieldError("column", $"'{column}' is a date and time; partial dependence is offered for numeric, categorical and boolean inputs."));
         if (points is < 2 or > MaxPoints) errors.Add(new FieldError("points", $"must be from 2 to {MaxPoints}."));
         int output = 0;
-        if (model.Task == TargetSpec.Multiclass)
+        if (model.Task == TaskKind.Multiclass)
         {
             output = targetClass is null ? -1 : model.Classes!.ToList().IndexOf(targetClass);
             if (output < 0) errors.Add(new FieldError("targetClass", $"must name the class whose probability to show: {string.Join(", ", model.Classes!)}."));
         }
         else if (targetClass is not null)
-            errors.Add(new FieldError("targetClass", $"applies to multiclass models only; this is a {model.Task} model."));
+            errors.Add(new FieldError("targetClass", $"applies to multiclass models only; this is a {model.Task.WireName()} model."));
         if (errors.Count > 0) return new SensitivityOutcome(null, errors);
 
         var values = Values(ranges[input], points);

@@ -9,7 +9,7 @@ internal sealed class ClassWeights(float[] weights)
 
     public static ClassWeights? For(TargetSpec target, float[] trainTargets)
     {
-        if (target.Task == TargetSpec.Regression) return null;
+        if (target.Task == TaskKind.Regression) return null;
         int classes = target.Classes!.Length;
         var counts = new int[classes];
         foreach (float t in trainTargets) counts[(int)t]++;

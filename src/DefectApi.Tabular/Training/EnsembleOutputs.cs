@@ -95,10 +95,10 @@ internal static class EnsembleOutputs
         {
             switch (target.Task)
             {
-                case TargetSpec.Binary:
+                case TaskKind.Binary:
                     sum[r] += OutputFunctions.Sigmoid(raw[r]);
                     break;
-                case TargetSpec.Regression:
+                case TaskKind.Regression:
                     sum[r] += raw[r] * target.Std + target.Mean;
                     break;
                 default:

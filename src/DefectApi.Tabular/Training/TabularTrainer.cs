@@ -59,7 +59,7 @@ public static class TabularTrainer
                 "(each prediction reads every stored row). Train without neighbours, or on fewer rows.");
         int members = options.MembersFor(rows.Length);
         int foldCount = members == 1 ? 1 : Math.Max(members, (int)Math.Round(1 / options.ValidationFraction));
-        bool classes = target.Task != TargetSpec.Regression;
+        bool classes = target.Task != TaskKind.Regression;
         var plan = ValidationPlan.For(frame, rows, targets, classes, foldCount, options, options.Validation);
         foldCount = plan.FoldCount;
         if (classes) RequireClassesInEveryTrainingPart(target, targets, plan, members, options.Target);
@@ -94,7 +94,7 @@ public static class TabularTrainer
             (neighbours, validation) = (fit.Blend, validation with { Outputs = fit.ValidationOutputs });
             if (neighbours is not null) parts = fit.Blended(parts, target.Outputs);
         }
-        double? threshold = target.Task == TargetSpec.Binary ? ChooseThreshold(validation, options) : null;
+        double? threshold = target.Task == TaskKind.Binary ? ChooseThreshold(validation, options) : null;
         var types = trained[0].Pipeline.Encoders.Select(e => e.Type).ToArray();
         var profile = TrainingProfile.Build(frame, columns, types, rows, target, validation);
         var artifact = new ModelArtifact(options.Target, target, trained, dropped, threshold, validation,
@@ -118,8 +118,8 @@ public static class TabularTrainer
         ValidationPlan plan;
         try
         {
-            plan = ValidationPlan.For(frame, rows, targets, target.Task != TargetSpec.Regression, folds, options, ValidationKind.Time);
-            if (target.Task != TargetSpec.Regression) RequireClassesInEveryTrainingPart(target, targets, plan, folds, options.Target);
+            plan = ValidationPlan.For(frame, rows, targets, target.Task != TaskKind.Regression, folds, options, ValidationKind.Time);
+            if (target.Task != TaskKind.Regression) RequireClassesInEveryTrainingPart(target, targets, plan, folds, options.Target);
         }
         catch (TrainingDataException)
         {
@@ -247,9 +247,9 @@ public static class TabularTrainer
     /// on the standardised scale as in the original unit).</summary>
     private static Func<float[], int, double> ValidationMetric(TargetSpec target, float[] actual) => target.Task switch
     {
-        TargetSpec.Binary => (logits, rows) =>
+        TaskKind.Binary => (logits, rows) =>
             BinaryMetrics.Auc(logits.AsSpan(0, rows).ToArray().Select(v => (double)v).ToArray(), actual.Select(a => a == 1).ToArray()),
-        TargetSpec.Regression => (outputs, rows) =>
+        TaskKind.Regression => (outputs, rows) =>
             (double)RegressionMetrics.Compute(outputs.AsSpan(0, rows).ToArray().Select(v => (double)v).ToArray(),
                 actual.Select(a => (double)a).ToArray())["r2"],
         _ => (logits, rows) =>
@@ -292,7 +292,7 @@ public static class TabularTrainer
             {
                 if (_count[r] == 0) continue;
                 for (int c = 0; c < k; c++) outputs.Add(_sum[r * k + c] / _count[r]);
-                actuals.Add(target.Task == TargetSpec.Regression ? targets[r] * target.Std + target.Mean : targets[r]);
+                actuals.Add(target.Task == TaskKind.Regression ? targets[r] * target.Std + target.Mean : targets[r]);
             }
             return new ValidationOutputs(outputs.ToArray(), actuals.ToArray());
         }

@@ -117,7 +117,7 @@ public sealed record TabularTrainingOptions
         }
 
         if (string.IsNullOrWhiteSpace(Target)) Fail("target", "Name the target column.");
-        if (!Enum.IsDefined(Task)) Fail("task", "Use auto, binary, multiclass or regression.");
+        if (!Enum.IsDefined(Task)) Fail("task", $"Use {TaskKinds.Listed}.");
         if (!Enum.IsDefined(Leakage)) Fail("leakage", "Use exclude, warn or off.");
         if (HiddenLayers is { } layers)
         {

@@ -5,13 +5,12 @@ namespace DefectApi.Tabular.Training;
 
 /// <summary>What the network predicts: the task, the class labels (binary: negative then positive) or the
 /// regression target's scale, and the rows that have a target.</summary>
-internal sealed record TargetSpec(string Task, string[]? Classes, double Mean, double Std)
+internal sealed record TargetSpec(TaskKind Task, string[]? Classes, double Mean, double Std)
 {
-    public const string Binary = "binary", Multiclass = "multiclass", Regression = "regression";
     public const int MaxClasses = 100;
     private static readonly string[] DefectWords = ["1", "true", "yes", "ng", "nok", "fail", "failed", "defect", "bad", "scrap"];
 
-    public int Outputs => Task == Multiclass ? Classes!.Length : 1;
+    public int Outputs => Task == TaskKind.Multiclass ? Classes!.Length : 1;
 
     /// <summary>Resolves the task and encodes the target of every row that has one: binary 0/1 (1 = positive),
     /// multiclass class index, regression standardised.</summary>
@@ -39,16 +38,14 @@ internal sealed record TargetSpec(string Task, string[]? Classes, double Mean, d
 
         var task = options.Task switch
         {
-            TaskKind.Binary => Binary,
-            TaskKind.Multiclass => Multiclass,
-            TaskKind.Regression => Regression,
-            _ when numeric => counts.Count == 2 ? Binary : Regression,
-            _ => counts.Count == 2 ? Binary : Multiclass,
+            TaskKind.Auto when numeric => counts.Count == 2 ? TaskKind.Binary : TaskKind.Regression,
+            TaskKind.Auto => counts.Count == 2 ? TaskKind.Binary : TaskKind.Multiclass,
+            _ => options.Task,
         };
         return task switch
         {
-            Regression => ResolveRegression(profile.Name, numeric, rows, numbers),
-            Binary => ResolveBinary(profile.Name, options.PositiveClass, rows, labels, counts, numeric),
+            TaskKind.Regression => ResolveRegression(profile.Name, numeric, rows, numbers),
+            TaskKind.Binary => ResolveBinary(profile.Name, options.PositiveClass, rows, labels, counts, numeric),
             _ => ResolveMulticlass(profile.Name, rows, labels, counts, numeric),
         };
     }
@@ -68,7 +65,7 @@ internal sealed record TargetSpec(string Task, string[]? Classes, double Mean, d
         var (mean, std) = FiniteStatistics.MeanAndStd(numbers);
         if (std < 1e-12) std = 1;
         var targets = numbers.Select(v => (float)FiniteStatistics.Standardise(v, mean, std)).ToArray();
-        return (new TargetSpec(Regression, null, mean, std), rows.ToArray(), targets);
+        return (new TargetSpec(TaskKind.Regression, null, mean, std), rows.ToArray(), targets);
     }
 
     private static (TargetSpec, int[], float[]) ResolveBinary(string name, string? positiveClass, List<int> rows, List<string> labels,
@@ -89,7 +86,7 @@ internal sealed record TargetSpec(string Task, string[]? Classes, double Mean, d
         else positive = DefaultPositive(ordered, counts);
         string negative = ordered.First(c => c != positive);
         var targets = labels.Select(l => l == positive ? 1f : 0f).ToArray();
-        return (new TargetSpec(Binary, [negative, positive], 0, 1), rows.ToArray(), targets);
+        return (new TargetSpec(TaskKind.Binary, [negative, positive], 0, 1), rows.ToArray(), targets);
     }
 
     /// <summary>The minority class is the defect; on a tie a defect-sounding word (NG, fail, 1, true…) wins.</summary>
@@ -109,7 +106,7 @@ internal sealed record TargetSpec(string Task, string[]? Classes, double Mean, d
         var classes = Order(counts.Keys, numeric);
         var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
         var targets = labels.Select(l => (float)index[l]).ToArray();
-        return (new TargetSpec(Multiclass, classes, 0, 1), rows.ToArray(), targets);
+        return (new TargetSpec(TaskKind.Multiclass, classes, 0, 1), rows.ToArray(), targets);
     }
 
     private static string[] Order(IEnumerable<string> labels, bool numeric) => numeric
@@ -118,7 +115,7 @@ internal sealed record TargetSpec(string Task, string[]? Classes, double Mean, d
 
     public void Write(BinaryWriter writer)
     {
-        writer.Write(Task);
+        writer.Write(Task.WireName());
         writer.Write(Classes is not null);
         if (Classes is not null) Features.CategoricalEncoder.WriteStrings(writer, Classes);
         writer.Write(Mean);
@@ -127,10 +124,9 @@ internal sealed record TargetSpec(string Task, string[]? Classes, double Mean, d
 
     public static TargetSpec Read(BinaryReader reader)
     {
-        string task = reader.ReadString();
-        if (task is not (Binary or Multiclass or Regression)) throw new InvalidDataException($"Unknown task '{task}'.");
+        var task = TaskKinds.ReadConcrete(reader.ReadString());
         var classes = reader.ReadBoolean() ? Features.CategoricalEncoder.ReadStrings(reader) : null;
-        if ((task == Regression) != (classes is null)) throw new InvalidDataException("Classes do not match the task.");
+        if ((task == TaskKind.Regression) != (classes is null)) throw new InvalidDataException("Classes do not match the task.");
         return new TargetSpec(task, classes, reader.ReadDouble(), reader.ReadDouble());
     }
 }

@@ -15,8 +15,8 @@ internal sealed record TrainingRecipe(NetworkSpec Spec, TabularTrainingOptions O
         var layers = hidden.Select(units => new LayerSpec(units, activation)).Append(new LayerSpec(target.Outputs, Activation.Linear)).ToArray();
         var loss = target.Task switch
         {
-            TargetSpec.Binary => LossKind.BinaryCrossEntropy,
-            TargetSpec.Multiclass => LossKind.SoftmaxCrossEntropy,
+            TaskKind.Binary => LossKind.BinaryCrossEntropy,
+            TaskKind.Multiclass => LossKind.SoftmaxCrossEntropy,
             _ => LossKind.MeanSquaredError,
         };
         return new TrainingRecipe(new NetworkSpec(inputs, layers, (float)options.Dropout), options, loss);

@@ -33,8 +33,8 @@ internal static class ValidationFigures
 
     static string MetricName(TargetSpec target) => target.Task switch
     {
-        TargetSpec.Binary => "auc",
-        TargetSpec.Multiclass => "accuracy",
+        TaskKind.Binary => "auc",
+        TaskKind.Multiclass => "accuracy",
         _ => "r2",
     };
 
@@ -43,9 +43,9 @@ internal static class ValidationFigures
     {
         switch (target.Task)
         {
-            case TargetSpec.Binary:
+            case TaskKind.Binary:
                 return BinaryMetrics.Auc(outputs, at.Select(i => targets[i] == 1).ToArray());
-            case TargetSpec.Regression:
+            case TaskKind.Regression:
                 var actual = at.Select(i => (double)(targets[i] * target.Std + target.Mean)).ToArray();
                 return (double)RegressionMetrics.Compute(outputs, actual)["r2"];
             default:

@@ -70,9 +70,9 @@ internal static class ModelBundles
             throw new BundleFormatException("The model in the bundle cannot be read",
                 $"{e.Message} The bundle's checksum is right, so it was written that way; export the model again with a DefectApi version that this one reads.");
         }
-        var task = TrainingJobMapping.WireName(manifest.Model.Task);
-        if (task != artifact.Task || manifest.Model.Target != artifact.Target)
-            throw Unusable($"its manifest describes a {task} model of '{manifest.Model.Target}', but the model in it is a {artifact.Task} model of '{artifact.Target}'");
+        if (manifest.Model.Task != artifact.Task || manifest.Model.Target != artifact.Target)
+            throw Unusable($"its manifest describes a {manifest.Model.Task.WireName()} model of '{manifest.Model.Target}', " +
+                $"but the model in it is a {artifact.Task.WireName()} model of '{artifact.Target}'");
         return new Opened(manifest, contents.Artifact, artifact);
     }
 

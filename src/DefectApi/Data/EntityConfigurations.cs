@@ -1,4 +1,5 @@
 using DefectApi.Datasets;
+using DefectApi.Tabular.Training;
 using DefectApi.Training;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -43,7 +44,8 @@ internal sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
     public void Configure(EntityTypeBuilder<Model> builder)
     {
         builder.Property(m => m.Name).HasMaxLength(200);
-        builder.Property(m => m.Task).HasMaxLength(16);
+        // The column holds the task's wire name, as it did when the property was a string.
+        builder.Property(m => m.Task).HasMaxLength(16).HasConversion(task => task.WireName(), name => TaskKinds.ReadConcrete(name));
         builder.HasIndex(m => new { m.Name, m.Version }).IsUnique();
     }
 }

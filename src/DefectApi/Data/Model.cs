@@ -1,3 +1,5 @@
+using DefectApi.Tabular.Training;
+
 namespace DefectApi.Data;
 
 /// <summary>A trained model: the tabular layer's artifact (weights and fitted preprocessing) plus registry data.</summary>
@@ -6,7 +8,8 @@ public sealed class Model
     public Guid Id { get; set; }
     public required string Name { get; set; }
     public int Version { get; set; }
-    public required string Task { get; set; }
+    /// <summary>Stored as its wire name (see <see cref="ModelConfiguration"/>): never <see cref="TaskKind.Auto"/>.</summary>
+    public required TaskKind Task { get; set; }
     public required string Target { get; set; }
     public Guid DatasetId { get; set; }
     public Guid JobId { get; set; }

@@ -5,6 +5,7 @@ using DefectApi.Data;
 using DefectApi.Http;
 using DefectApi.OpenApi;
 using DefectApi.Security;
+using DefectApi.Tabular.Training;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -81,7 +82,7 @@ public static class DeploymentsApi
             if (shadow is null) errors["shadowModelId"] = [$"There is no model with id '{shadowId}'."];
             else if (shadowId == request.ModelId) errors["shadowModelId"] = ["The shadow must be another model than modelId: a model cannot challenge itself."];
             else if (champion is not null && (shadow.Task != champion.Task || shadow.Target != champion.Target))
-                errors["shadowModelId"] = [$"The shadow predicts '{shadow.Target}' ({shadow.Task}) but the deployment's model predicts '{champion.Target}' ({champion.Task}): a challenger must answer the same question."];
+                errors["shadowModelId"] = [$"The shadow predicts '{shadow.Target}' ({shadow.Task.WireName()}) but the deployment's model predicts '{champion.Target}' ({champion.Task.WireName()}): a challenger must answer the same question."];
         }
         if (request.KeyColumns is { } keys && KeyColumnsProblem(keys) is { } keyProblem) errors["keyColumns"] = [keyProblem];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid deployment");

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using DefectApi.Data;
 using DefectApi.Registry;
+using DefectApi.Tabular.Training;
 using DefectApi.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -113,7 +114,7 @@ public sealed class DeploymentHealth : BackgroundService
     }
 
     /// <summary>The one metric per task that both the live gauge and the training gauge carry.</summary>
-    static readonly Dictionary<string, string> HeadlineMetrics = new() { ["binary"] = "auc", ["regression"] = "rmse", ["multiclass"] = "accuracy" };
+    static readonly Dictionary<TaskKind, string> HeadlineMetrics = new() { [TaskKind.Binary] = "auc", [TaskKind.Regression] = "rmse", [TaskKind.Multiclass] = "accuracy" };
 
     async Task<(string Metric, double Value)?> TrainingMetricAsync(ModelCache cache, Guid modelId, CancellationToken ct)
     {

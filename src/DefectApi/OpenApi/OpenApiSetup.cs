@@ -14,6 +14,8 @@ public static class OpenApiSetup
             options.AddOperationTransformer<PipelineResponses>();
             options.AddSchemaTransformer<SchemaShapes>();
             options.AddDocumentTransformer<DocumentedAsTransformer>();
+            options.AddDocumentTransformer<TaskSchemas>();
+            options.CreateSchemaReferenceId = TaskSchemas.ReferenceId;
         });
 
     /// <summary>True while Microsoft.Extensions.ApiDescription.Server's tool runs the app at build to read its document

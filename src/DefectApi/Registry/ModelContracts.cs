@@ -10,9 +10,6 @@ using DefectApi.Training;
 
 namespace DefectApi.Registry;
 
-/// <summary>What a model predicts: the task its training job decided.</summary>
-public enum ModelTask { Binary, Multiclass, Regression }
-
 public sealed record ModelInputResponse(string Name, string Type, IReadOnlyList<string>? Categories);
 /// <param name="Reason">target | excluded | identifier | constant | not in features | leak</param>
 /// <param name="Score">a leak's own figure (precision of its one-sided rule, or its Matthews correlation, AUC or R² alone)</param>
@@ -24,7 +21,7 @@ public sealed record ThresholdPointResponse(double Threshold, double Precision, 
     long TruePositives, long FalsePositives, long FalseNegatives, long TrueNegatives);
 
 public sealed record ModelResponse(
-    Guid Id, string Name, int Version, ModelTask Task, string Target, string? PositiveClass, IReadOnlyList<string>? Classes,
+    Guid Id, string Name, int Version, [property: ConcreteTask] TaskKind Task, string Target, string? PositiveClass, IReadOnlyList<string>? Classes,
     double? Threshold, IReadOnlyList<ModelInputResponse> Inputs, IReadOnlyList<DroppedColumnResponse> DroppedColumns,
     [property: DocumentedAs(typeof(ModelMetricsResponse))] IReadOnlyDictionary<string, object> Metrics, IReadOnlyList<HistoryResponse> History,
     IReadOnlyList<ThresholdPointResponse>? ThresholdTable, IReadOnlyList<ValidationPoint>? ValidationPredictions,
@@ -38,7 +35,7 @@ public sealed record ModelResponse(
 }
 
 /// <summary>A model in a list: registry data and metrics, without the curves.</summary>
-public sealed record ModelSummary(Guid Id, string Name, int Version, ModelTask Task, string Target, double? Threshold,
+public sealed record ModelSummary(Guid Id, string Name, int Version, [property: ConcreteTask] TaskKind Task, string Target, double? Threshold,
     [property: DocumentedAs(typeof(ModelMetricsResponse))] IReadOnlyDictionary<string, object> Metrics, Guid DatasetId, Guid JobId, DateTime CreatedAt);
 
 /// <summary>The document's description of a model's metrics, which are sent as the tabular layer computed them (a
@@ -80,7 +77,7 @@ public static class ModelMapping
     public static ModelResponse ToResponse(this Model model, ModelArtifact artifact) => model.ToResponse(artifact, model.ReadValidation());
 
     static ModelResponse ToResponse(this Model model, ModelArtifact artifact, ValidationResponse? validation) => new(
-        model.Id, model.Name, model.Version, TaskOf(artifact), artifact.Target, artifact.PositiveClass, artifact.Classes,
+        model.Id, model.Name, model.Version, artifact.Task, artifact.Target, artifact.PositiveClass, artifact.Classes,
         artifact.Threshold,
         artifact.Inputs.Select(i => new ModelInputResponse(i.Name, i.Type, i.Categories)).ToList(),
         artifact.Dropped.Select(d => new DroppedColumnResponse(d.Name, d.Reason, d.Score, d.Detail)).ToList(),
@@ -93,10 +90,8 @@ public static class ModelMapping
     };
 
     public static ModelSummary ToSummary(this Model model, ModelArtifact artifact) => new(
-        model.Id, model.Name, model.Version, TaskOf(artifact), artifact.Target, artifact.Threshold, MetricsOf(artifact, model.ReadValidation()),
+        model.Id, model.Name, model.Version, artifact.Task, artifact.Target, artifact.Threshold, MetricsOf(artifact, model.ReadValidation()),
         model.DatasetId, model.JobId, model.CreatedAt);
-
-    static ModelTask TaskOf(ModelArtifact artifact) => Enum.Parse<ModelTask>(artifact.Task, ignoreCase: true);
 
     static IReadOnlyList<HistoryResponse> ReadHistory(Model model) =>
         HistoryRows.From(JsonSerializer.Deserialize<List<EpochHistory>>(model.HistoryJson, TrainingJobMapping.StorageJson) ?? []);

@@ -5,6 +5,7 @@ using DefectApi.Http;
 using DefectApi.OpenApi;
 using DefectApi.Security;
 using DefectApi.Tabular.Export;
+using DefectApi.Tabular.Training;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -93,9 +94,9 @@ public static class ModelsApi
     {
         var entry = await cache.GetAsync(id, ct);
         if (entry is null) return NotFoundProblems.Model(id);
-        if (entry.Artifact.Task != "binary")
+        if (entry.Artifact.Task != TaskKind.Binary)
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a binary model",
-                detail: $"This is a {entry.Artifact.Task} model; only binary models have a decision threshold.");
+                detail: $"This is a {entry.Artifact.Task.WireName()} model; only binary models have a decision threshold.");
         var updated = request.Threshold is { } value
             ? entry.Artifact.WithThreshold(value)
             : entry.Artifact.WithCostThreshold(request.FalsePositiveCost!.Value, request.FalseNegativeCost!.Value);

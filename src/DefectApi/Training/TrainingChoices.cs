@@ -8,14 +8,6 @@ namespace DefectApi.Training;
 /// enums, never as text.</summary>
 public static class TrainingChoices
 {
-    public static TaskKind ToTabular(TrainingTask task) => task switch
-    {
-        TrainingTask.Binary => TaskKind.Binary,
-        TrainingTask.Multiclass => TaskKind.Multiclass,
-        TrainingTask.Regression => TaskKind.Regression,
-        _ => TaskKind.Auto,
-    };
-
     public static Activation ToEngine(ActivationName activation) => activation switch
     {
         ActivationName.Relu => Activation.Relu,

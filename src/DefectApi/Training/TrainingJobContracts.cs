@@ -7,9 +7,6 @@ using DefectApi.Tabular.Training;
 
 namespace DefectApi.Training;
 
-/// <summary>What to learn: <c>auto</c> decides from the target column.</summary>
-public enum TrainingTask { Auto, Binary, Multiclass, Regression }
-
 public enum ActivationName { Relu, [JsonStringEnumMemberName("leaky_relu")] LeakyRelu, Tanh, Sigmoid }
 
 public enum OptimizerName { Sgd, Momentum, Nesterov, Adam, [JsonStringEnumMemberName("adamw")] AdamW }
@@ -29,7 +26,8 @@ public sealed record TrainingJobRequest : IValidatableObject
     [Required(ErrorMessage = "target is required: the name of the column to predict.")]
     public string? Target { get; init; }
 
-    public TrainingTask? Task { get; init; }
+    /// <summary>What to learn: <c>auto</c> (the default) decides from the target column.</summary>
+    public TaskKind? Task { get; init; }
     public string? PositiveClass { get; init; }
     public IReadOnlyList<string>? Features { get; init; }
     public IReadOnlyList<string>? Exclude { get; init; }
@@ -109,7 +107,7 @@ public sealed record TrainingJobRequest : IValidatableObject
 
 /// <summary>The request as the job runs it: every default filled in.</summary>
 public sealed record EffectiveTrainingRequest(
-    Guid DatasetId, string Target, TrainingTask Task, string? PositiveClass, IReadOnlyList<string>? Features,
+    Guid DatasetId, string Target, TaskKind Task, string? PositiveClass, IReadOnlyList<string>? Features,
     IReadOnlyList<string> Exclude, IReadOnlyList<int>? HiddenLayers, ActivationName Activation, double Dropout, OptimizerName Optimizer,
     double LearningRate, double L2, int BatchSize, int Epochs, int EarlyStoppingPatience, double ValidationFraction,
     int Seed, string ModelName, double? FalsePositiveCost, double? FalseNegativeCost, int? EnsembleSize = null,
@@ -118,7 +116,7 @@ public sealed record EffectiveTrainingRequest(
 {
     public TabularTrainingOptions ToOptions() => new()
     {
-        Target = Target, Task = TrainingChoices.ToTabular(Task), PositiveClass = PositiveClass,
+        Target = Target, Task = Task, PositiveClass = PositiveClass,
         Features = Features, Exclude = Exclude, HiddenLayers = HiddenLayers, Activation = TrainingChoices.ToEngine(Activation), Dropout = Dropout,
         Optimizer = TrainingChoices.ToEngine(Optimizer), LearningRate = LearningRate, L2 = L2, BatchSize = BatchSize, Epochs = Epochs,
         EarlyStoppingPatience = EarlyStoppingPatience, ValidationFraction = ValidationFraction, Seed = Seed,
@@ -166,7 +164,7 @@ public sealed record TrainingJobList(IReadOnlyList<TrainingJobResponse> Items);
 
 public static class TrainingJobMapping
 {
-    /// <summary>Enums are stored by their API names ("auto", "leaky_relu"), as jobs stored before they were enums.</summary>
+    /// <summary>Enums are stored by their API names (leaky_relu, a task's wire name), as jobs stored before they were enums.</summary>
     internal static readonly JsonSerializerOptions StorageJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },

@@ -67,7 +67,7 @@ internal static class TrainingRequestValidator
     {
         var d = new TabularTrainingOptions { Target = r.Target ?? "" };
         return new EffectiveTrainingRequest(
-            datasetId, r.Target ?? "", r.Task ?? TrainingTask.Auto, r.PositiveClass, r.Features, r.Exclude ?? d.Exclude,
+            datasetId, r.Target ?? "", r.Task ?? TaskKind.Auto, r.PositiveClass, r.Features, r.Exclude ?? d.Exclude,
             r.HiddenLayers ?? TabularTrainingOptions.DefaultHiddenLayers, r.Activation ?? TrainingChoices.FromEngine(d.Activation), r.Dropout ?? d.Dropout,
             r.Optimizer ?? TrainingChoices.FromEngine(d.Optimizer),
             r.LearningRate ?? d.LearningRate, r.L2 ?? d.L2, r.BatchSize ?? d.BatchSize, r.Epochs ?? d.Epochs,

@@ -1,3 +1,4 @@
+using DefectApi.Tabular.Training;
 using Xunit.Abstractions;
 
 namespace DefectApi.Tabular.Tests.Export;
@@ -20,13 +21,13 @@ internal static class OnnxAgreement
             var expected = service.Predictions[r];
             switch (model.Task)
             {
-                case "binary":
+                case TaskKind.Binary:
                     double p = ((double[])onnx["probability"])[r];
                     largest = Math.Max(largest, Math.Abs(p - expected.Probability!.Value));
                     if (Math.Abs(expected.Probability.Value - model.Threshold!.Value) > Tolerance)
                         Assert.Equal(expected.Label, ((string[])onnx["label"])[r]);
                     break;
-                case "regression":
+                case TaskKind.Regression:
                     largest = Math.Max(largest, Math.Abs(((double[])onnx["value"])[r] - expected.Value!.Value));
                     break;
                 default:

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DefectApi.Tabular.Neighbours;
+using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Neighbours;
 
@@ -49,7 +50,7 @@ internal static class NeighbourModels
             pipeline.EncodeRecord(inputs.Select(c => frame.GetCell(labelled[i], c)).ToArray(), encoded, null);
             for (int c = 0; c < columns.Length; c++) rows[i * columns.Length + c] = encoded[columns[c]];
             var target = frame.GetCell(labelled[i], targetColumn);
-            targets[i] = model.Task == "regression" ? target.Number : model.ClassIndex(target.ToString());
+            targets[i] = model.Task == TaskKind.Regression ? target.Number : model.ClassIndex(target.ToString());
         }
         var blend = new NeighbourBlend(new NeighbourIndex(rows, columns.Length, targets, model.TargetSpec.Outputs), columns, k, weight);
         return new ModelArtifact(model.Target, model.TargetSpec, model.Members.ToArray(), model.Dropped, model.Threshold, model.Validation,

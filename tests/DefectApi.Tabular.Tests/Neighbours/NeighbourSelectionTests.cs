@@ -5,7 +5,7 @@ namespace DefectApi.Tabular.Tests.Neighbours;
 
 public class NeighbourSelectionTests
 {
-    private static readonly TargetSpec Binary = new(TargetSpec.Binary, ["OK", "NG"], 0, 1);
+    private static readonly TargetSpec Binary = new(TaskKind.Binary, ["OK", "NG"], 0, 1);
     private static readonly double[] Actuals = Enumerable.Range(0, 40).Select(i => (double)(i % 2)).ToArray();
 
     private static double[] Constant(double value) => Actuals.Select(_ => value).ToArray();
@@ -37,7 +37,7 @@ public class NeighbourSelectionTests
     [Fact]
     public void ARegressionBlendMeetsInTheMiddleWhenNetworksAndVotesErrOppositeWays()
     {
-        var regression = new TargetSpec(TargetSpec.Regression, null, 0, 1);
+        var regression = new TargetSpec(TaskKind.Regression, null, 0, 1);
         var actuals = Enumerable.Range(0, 30).Select(i => i * 0.25).ToArray();
         var votes = NeighbourSelection.Counts.Select(_ => actuals.Select(a => a - 1).ToArray()).ToArray();
 
@@ -51,7 +51,7 @@ public class NeighbourSelectionTests
     [Fact]
     public void AMulticlassBlendMixesProbabilitiesAndScoresTheActualClass()
     {
-        var multiclass = new TargetSpec(TargetSpec.Multiclass, ["a", "b", "c"], 0, 1);
+        var multiclass = new TargetSpec(TaskKind.Multiclass, ["a", "b", "c"], 0, 1);
         double[] actuals = [0, 2];
         double[] networks = [0.2, 0.4, 0.4, 0.5, 0.3, 0.2];
         double[] votes = [0.6, 0.2, 0.2, 0.0, 0.2, 0.8];
@@ -81,7 +81,7 @@ public class NeighbourSelectionTests
     [Fact]
     public void ByItsMetricAMulticlassJobTakesTheLightestBlendThatPutsTheMostRowsRight()
     {
-        var multiclass = new TargetSpec(TargetSpec.Multiclass, ["a", "b", "c"], 0, 1);
+        var multiclass = new TargetSpec(TaskKind.Multiclass, ["a", "b", "c"], 0, 1);
         double[] actuals = [0, 2, 1];
         // The networks miss the second row narrowly; the votes are sure of it and wrong about nothing else.
         double[] networks = [0.6, 0.2, 0.2, 0.1, 0.46, 0.44, 0.1, 0.8, 0.1];

@@ -10,7 +10,7 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
     {
         var model = models.Binary;
 
-        Assert.Equal("binary", model.Task);
+        Assert.Equal(TaskKind.Binary, model.Task);
         Assert.Equal("NG", model.PositiveClass);
         Assert.Equal(["OK", "NG"], model.Classes!);
         Assert.True((double)model.Metrics["auc"] > 0.9, $"auc {model.Metrics["auc"]}");
@@ -164,7 +164,7 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
             null, default, default).Artifact;
         var prediction = model.Predict([new Dictionary<string, CellValue> { ["x"] = CellValue.FromNumber(0.5), ["noise"] = CellValue.FromNumber(0.5) }]);
 
-        Assert.Equal("regression", model.Task);
+        Assert.Equal(TaskKind.Regression, model.Task);
         Assert.True((double)model.Metrics["r2"] > 0.9, $"r2 {model.Metrics["r2"]}");
         Assert.InRange(prediction.Predictions[0].Value!.Value, 1080, 1120);
     }
@@ -177,7 +177,7 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
         var prediction = model.Predict([new Dictionary<string, CellValue> { ["a"] = CellValue.FromNumber(0.9), ["b"] = CellValue.FromNumber(0.1) }])
             .Predictions[0];
 
-        Assert.Equal("multiclass", model.Task);
+        Assert.Equal(TaskKind.Multiclass, model.Task);
         Assert.Equal(["Bumps", "Pastry", "Stains"], model.Classes!);
         Assert.True((double)model.Metrics["accuracy"] > 0.8, $"accuracy {model.Metrics["accuracy"]}");
         Assert.Equal("Bumps", prediction.Label);
@@ -205,7 +205,7 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
         var enough = TabularTrainer.Train(Frame(TabularTrainer.MinLabelledRows), options, null, default, default);
 
         Assert.Contains("Only 3 rows have a value for the target 'y'", error.Message);
-        Assert.Equal("regression", enough.Artifact.Task);
+        Assert.Equal(TaskKind.Regression, enough.Artifact.Task);
     }
 
     [Theory]

@@ -22,7 +22,7 @@ public class TargetSpecTests
     {
         var spec = Resolve(Rows(common, common, rare, common));
 
-        Assert.Equal(TargetSpec.Binary, spec.Task);
+        Assert.Equal(TaskKind.Binary, spec.Task);
         Assert.Equal([common, rare], spec.Classes!);
     }
 
@@ -41,7 +41,7 @@ public class TargetSpecTests
     {
         var spec = Resolve(Rows("1", "2", "3", "6"));
 
-        Assert.Equal(TargetSpec.Regression, spec.Task);
+        Assert.Equal(TaskKind.Regression, spec.Task);
         Assert.Equal(3, spec.Mean);
     }
 
@@ -50,7 +50,7 @@ public class TargetSpecTests
     {
         var spec = Resolve(Rows("Bumps", "Stains", "Bumps", "Dirtiness"));
 
-        Assert.Equal(TargetSpec.Multiclass, spec.Task);
+        Assert.Equal(TaskKind.Multiclass, spec.Task);
         Assert.Equal(["Bumps", "Dirtiness", "Stains"], spec.Classes!);
     }
 

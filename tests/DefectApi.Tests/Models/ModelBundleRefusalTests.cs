@@ -22,6 +22,7 @@ public sealed class ModelBundleRefusalTests(TrainedServiceFixture service) : ICl
     [InlineData("the artifact alone", "bare model artifact")]
     [InlineData("bytes appended", "changed or damaged")]
     [InlineData("a manifest rewritten with no name", "name")]
+    [InlineData("a manifest rewritten with task auto", "task is 'auto'")]
     [InlineData("a damaged artifact with the checksums made right", "corrupt")]
     public async Task AFileThatIsNotAnIntactBundleIsRefusedAndNothingIsStored(string file, string said)
     {
@@ -59,6 +60,10 @@ public sealed class ModelBundleRefusalTests(TrainedServiceFixture service) : ICl
                 var manifest = ModelBundleTests.Manifest(bundle);
                 manifest["model"]!["name"] = " ";
                 return ModelBundleFormat.Write(Encoding.UTF8.GetBytes(manifest.ToJsonString()), artifact);
+            case "a manifest rewritten with task auto":
+                var auto = ModelBundleTests.Manifest(bundle);
+                auto["model"]!["task"] = "auto";
+                return ModelBundleFormat.Write(Encoding.UTF8.GetBytes(auto.ToJsonString()), artifact);
             default:
                 // Past the artifact's header, so that its own checksum, not its magic, finds the change.
                 artifact[artifact.Length / 2] ^= 0x01;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DefectApi.Data;
+using DefectApi.Tabular.Training;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -28,7 +29,7 @@ public sealed class PreviousLogFormat : IAsyncDisposable
 
     public async Task AddModelAsync(Model m) => await _db.Database.ExecuteSqlAsync($"""
         INSERT INTO "Models" ("Id", "Name", "Version", "Task", "Target", "DatasetId", "JobId", "CreatedAt", "HistoryJson", "Artifact", "Revision")
-        VALUES ({m.Id}, {m.Name}, {m.Version}, {m.Task}, {m.Target}, {m.DatasetId}, {m.JobId}, {m.CreatedAt}, {m.HistoryJson}, {m.Artifact}, {m.Revision})
+        VALUES ({m.Id}, {m.Name}, {m.Version}, {m.Task.WireName()}, {m.Target}, {m.DatasetId}, {m.JobId}, {m.CreatedAt}, {m.HistoryJson}, {m.Artifact}, {m.Revision})
         """);
 
     public async Task AddDeploymentAsync(string name, Guid modelId, Guid? shadowModelId, DateTime at) => await _db.Database.ExecuteSqlAsync($"""
