@@ -17,9 +17,9 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        CheckSet(network, train, options.Loss, nameof(train));
+        CheckSet(network.Inputs, network.Outputs, train, options.Loss, nameof(train));
         if (train.Rows == 0) throw new ArgumentException("The training set is empty.", nameof(train));
-        if (validation is not null) CheckSet(network, validation, options.Loss, nameof(validation));
+        if (validation is not null) CheckSet(network.Inputs, network.Outputs, validation, options.Loss, nameof(validation));
         bool validating = validation is { Rows: > 0 };
 
         int threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
@@ -94,18 +94,18 @@ public static class Trainer
         return new TrainingResult(network, bestEpoch, history, stoppedEarly);
     }
 
-    private static void CheckSet(Network network, TrainingSet set, LossKind loss, string name)
+    internal static void CheckSet(int inputs, int outputs, TrainingSet set, LossKind loss, string name)
     {
-        if (set.Inputs != network.Inputs) throw new ArgumentException($"The set has {set.Inputs} inputs, the network {network.Inputs}.", name);
+        if (set.Inputs != inputs) throw new ArgumentException($"The set has {set.Inputs} inputs, the network {inputs}.", name);
         if (set.Rows == 0) return;
-        int expected = LossFunctions.TargetsPerRow(loss, network.Outputs);
+        int expected = LossFunctions.TargetsPerRow(loss, outputs);
         if (set.TargetsPerRow != expected || set.Targets.Length != (long)set.Rows * expected)
             throw new ArgumentException($"{loss} needs {expected} target value(s) per row, the set has {set.Targets.Length} for {set.Rows} rows.", name);
         if (loss == LossKind.SoftmaxCrossEntropy)
         {
             foreach (float t in set.Targets)
-                if (!(t >= 0 && t < network.Outputs && t == MathF.Floor(t)))
-                    throw new ArgumentException($"Softmax targets must be class indices in 0..{network.Outputs - 1}, found {t}.", name);
+                if (!(t >= 0 && t < outputs && t == MathF.Floor(t)))
+                    throw new ArgumentException($"Softmax targets must be class indices in 0..{outputs - 1}, found {t}.", name);
         }
         else
         {
@@ -127,15 +127,18 @@ public static class Trainer
     }
 
     // Copies the rows named by indices into the workspace's contiguous batch buffers.
-    private static void Gather(TrainingSet set, ReadOnlySpan<int> indices, Workspace ws, int targetsPerRow)
+    private static void Gather(TrainingSet set, ReadOnlySpan<int> indices, Workspace ws, int targetsPerRow) =>
+        Gather(set, indices, ws.X, ws.Targets, ws.Weights, targetsPerRow);
+
+    internal static void Gather(TrainingSet set, ReadOnlySpan<int> indices, float[] x, float[] targets, float[] weights, int targetsPerRow)
     {
         int inputs = set.Inputs;
         for (int i = 0; i < indices.Length; i++)
         {
             int r = indices[i];
-            set.Features.AsSpan(r * inputs, inputs).CopyTo(ws.X.AsSpan(i * inputs, inputs));
-            set.Targets.AsSpan(r * targetsPerRow, targetsPerRow).CopyTo(ws.Targets.AsSpan(i * targetsPerRow, targetsPerRow));
-            if (set.SampleWeights is { } w) ws.Weights[i] = w[r];
+            set.Features.AsSpan(r * inputs, inputs).CopyTo(x.AsSpan(i * inputs, inputs));
+            set.Targets.AsSpan(r * targetsPerRow, targetsPerRow).CopyTo(targets.AsSpan(i * targetsPerRow, targetsPerRow));
+            if (set.SampleWeights is { } w) weights[i] = w[r];
         }
     }
 
