@@ -1,3 +1,4 @@
+using System.Numerics;
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Layers;
 using DefectApi.NeuralNet.Losses;
@@ -84,8 +85,10 @@ internal static class PackedBackprop
                 var bm = b.Slice(m * outputs, outputs);
                 for (int i = 0; i < rows; i++)
                 {
-                    int at = (m * rows + i) * outputs;
-                    for (int j = 0; j < outputs; j++) y[at + j] = Activations.Apply(v[at + j] * sm[j] + bm[j], layer.Activation);
+                    var row = y.Slice((m * rows + i) * outputs, outputs);
+                    v.Slice((m * rows + i) * outputs, outputs).CopyTo(row);
+                    ElementWise.Multiply(row, sm);
+                    ElementWise.BiasActivate(row, bm, layer.Activation);
                 }
             }
             if (training && ws.Masks[l].Length > 0) Dropout.Forward(y, ws.Masks[l].AsSpan(0, all * outputs), network.Spec.Dropout, ref rng);
@@ -161,7 +164,7 @@ internal static class PackedBackprop
             for (int i = 0; i < rows; i++)
             {
                 var dzRow = delta.Slice(block + i * outputs, outputs);
-                for (int j = 0; j < outputs; j++) dsm[j] += dzRow[j] * v[block + i * outputs + j];
+                AddProduct(dsm, dzRow, v.Slice(block + i * outputs, outputs));
                 ElementWise.Multiply(dzRow, sm);
             }
         }
@@ -181,13 +184,23 @@ internal static class PackedBackprop
                 int at = (m * rows + i) * inputs;
                 ReadOnlySpan<float> x = l == 0 ? ws.X.AsSpan(i * inputs, inputs) : ws.Y[l - 1].AsSpan(at, inputs);
                 var duRow = du.Slice(at, inputs);
-                for (int j = 0; j < inputs; j++) drm[j] += duRow[j] * x[j];
+                AddProduct(drm, duRow, x);
                 if (l == 0) continue;
                 var dx = ws.Deltas[l - 1].AsSpan(at, inputs);
                 duRow.CopyTo(dx);
                 ElementWise.Multiply(dx, rm);
             }
         }
+    }
+
+    // sum += a ⊙ b, in vectors: the adapters' gradients are sums of such products over a member's rows.
+    private static void AddProduct(Span<float> sum, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int i = 0, width = Vector<float>.Count;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= sum.Length - width; i += width)
+                (new Vector<float>(sum[i..]) + new Vector<float>(a[i..]) * new Vector<float>(b[i..])).CopyTo(sum[i..]);
+        for (; i < sum.Length; i++) sum[i] += a[i] * b[i];
     }
 
     /// <summary>The members' mean prediction as raw outputs the loss and the metric read as one network's: the mean
