@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Losses;
 using DefectApi.NeuralNet.Optimizers;
@@ -15,79 +14,29 @@ public static class PackedTrainer
         Action<EpochReport>? onEpoch = null, CancellationToken cancel = default, CancellationToken stopEarly = default)
     {
         ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        bool validating = Trainer.CheckSets(network.Inputs, network.Outputs, train, validation, options);
         if (options.InputScaling) throw new ArgumentException("Packed members have their own input scales (r); InputScaling is for single networks.", nameof(options));
-        Trainer.CheckSet(network.Inputs, network.Outputs, train, options.Loss, nameof(train));
-        if (train.Rows == 0) throw new ArgumentException("The training set is empty.", nameof(train));
-        if (validation is not null) Trainer.CheckSet(network.Inputs, network.Outputs, validation, options.Loss, nameof(validation));
-        bool validating = validation is { Rows: > 0 };
 
         int threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
         int batch = Math.Min(options.BatchSize, train.Rows);
         int targetsPerRow = LossFunctions.TargetsPerRow(options.Loss, network.Outputs);
         using var ws = new PackedWorkspace(network, batch, targetsPerRow, threads);
         var optimizer = new Optimizer(options, network.Parameters.Length, ws.Pool);
-        var rng = new Xoshiro256(options.Seed);
-        var order = new int[train.Rows];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
         var best = new float[network.Parameters.Length];
         var validationOutputs = validating ? new float[validation!.Rows * network.Outputs] : [];
-        var history = new List<EpochReport>(Math.Min(options.Epochs, 1024));
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = 0, sinceBest = 0;
-        bool stoppedEarly = false;
-        var clock = Stopwatch.StartNew();
-        var chooser = new PoolChooser(ws.Pool);
-        int steps = (train.Rows + batch - 1) / batch;
-
-        for (int epoch = 0; epoch < options.Epochs && !stoppedEarly; epoch++)
-        {
-            rng.Shuffle(order);
-            double lossSum = 0, weightSum = 0;
-            for (int start = 0; start < train.Rows; start += batch)
+        (double, double?) Validate() => (Evaluate(network, validation!, ws, options.Loss, targetsPerRow, validationOutputs),
+            options.ValidationMetric?.Invoke(validationOutputs, validation!.Rows));
+        var (bestEpoch, history, stoppedEarly) = EpochLoop.Run(options, train.Rows, batch, new PoolChooser(ws.Pool),
+            (ReadOnlySpan<int> rows, float rate, ref Xoshiro256 rng) =>
             {
-                cancel.ThrowIfCancellationRequested();
-                options.BetweenSteps?.Invoke();
-                if (stopEarly.IsCancellationRequested) { stoppedEarly = true; break; }
-                long stepStarted = chooser.StepStarting();
-                float learningRate = LearningRates.At(options, epoch, start / batch, steps);
-                var rows = order.AsSpan(start, Math.Min(batch, train.Rows - start));
                 Trainer.Gather(train, rows, ws.X, ws.Targets, ws.Weights, targetsPerRow);
                 PackedBackprop.Forward(network, ws, rows.Length, training: true, ref rng);
-                var (loss, weight) = PackedBackprop.Backward(network, ws, rows.Length, options.Loss, train.SampleWeights is not null, training: true,
+                var result = PackedBackprop.Backward(network, ws, rows.Length, options.Loss, train.SampleWeights is not null, training: true,
                     options.LabelSmoothing);
-                optimizer.Step(network.ParameterArray, ws.Gradients, learningRate);
-                chooser.StepDone(stepStarted);
-                lossSum += loss;
-                weightSum += weight;
-            }
-            if (stoppedEarly) break; // a partial epoch is neither reported nor a candidate for best
-
-            double? validationLoss = null, metric = null;
-            if (validating)
-            {
-                options.BetweenSteps?.Invoke();
-                validationLoss = Evaluate(network, validation!, ws, options.Loss, targetsPerRow, validationOutputs);
-                if (options.ValidationMetric is { } f) metric = f(validationOutputs, validation!.Rows);
-            }
-            var report = new EpochReport(epoch + 1, options.Epochs, weightSum > 0 ? lossSum / weightSum : 0, validationLoss, metric, clock.Elapsed);
-            history.Add(report);
-            onEpoch?.Invoke(report);
-
-            if (!validating || validationLoss < bestLoss)
-            {
-                bestLoss = validationLoss ?? 0;
-                bestEpoch = epoch + 1;
-                sinceBest = 0;
-                network.Parameters.CopyTo(best);
-            }
-            else if (++sinceBest >= options.Patience && options.Patience > 0)
-            {
-                stoppedEarly = true;
-            }
-        }
+                optimizer.Step(network.ParameterArray, ws.Gradients, rate);
+                return result;
+            },
+            validating ? Validate : null, () => network.Parameters.CopyTo(best), onEpoch, cancel, stopEarly);
         if (bestEpoch > 0) best.CopyTo(network.Parameters);
         return new PackedTrainingResult(network, bestEpoch, history, stoppedEarly);
     }

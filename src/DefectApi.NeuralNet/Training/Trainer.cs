@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Layers;
 using DefectApi.NeuralNet.Losses;
@@ -14,13 +13,7 @@ public static class Trainer
         Action<EpochReport>? onEpoch = null, CancellationToken cancel = default, CancellationToken stopEarly = default)
     {
         ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        CheckSet(network.Inputs, network.Outputs, train, options.Loss, nameof(train));
-        if (train.Rows == 0) throw new ArgumentException("The training set is empty.", nameof(train));
-        if (validation is not null) CheckSet(network.Inputs, network.Outputs, validation, options.Loss, nameof(validation));
-        bool validating = validation is { Rows: > 0 };
+        bool validating = CheckSets(network.Inputs, network.Outputs, train, validation, options);
 
         int threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
         int batch = Math.Min(options.BatchSize, train.Rows);
@@ -29,62 +22,20 @@ public static class Trainer
         var optimizer = new Optimizer(options, network.Parameters.Length, ws.Pool);
         var scaleOptimizer = options.InputScaling ? new Optimizer(options, network.Inputs) : null;
         var bestScale = ws.InputScale.ToArray();
-        var rng = new Xoshiro256(options.Seed);
-        var order = new int[train.Rows];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
         var best = new float[network.Parameters.Length];
         var validationOutputs = validating ? new float[validation!.Rows * network.Outputs] : [];
-        var history = new List<EpochReport>(Math.Min(options.Epochs, 1024));
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = 0, sinceBest = 0;
-        bool stoppedEarly = false;
-        var clock = Stopwatch.StartNew();
-        var chooser = new PoolChooser(ws.Pool);
-        int steps = (train.Rows + batch - 1) / batch;
-
-        for (int epoch = 0; epoch < options.Epochs && !stoppedEarly; epoch++)
-        {
-            rng.Shuffle(order);
-            double lossSum = 0, weightSum = 0;
-            for (int start = 0; start < train.Rows; start += batch)
+        (double, double?) Validate() => (Evaluate(network, validation!, ws, options.Loss, targetsPerRow, validationOutputs),
+            options.ValidationMetric?.Invoke(validationOutputs, validation!.Rows));
+        var (bestEpoch, history, stoppedEarly) = EpochLoop.Run(options, train.Rows, batch, new PoolChooser(ws.Pool),
+            (ReadOnlySpan<int> rows, float rate, ref Xoshiro256 rng) =>
+                Step(network, train, rows, ws, options.Loss, optimizer, rate, ref rng, options.LabelSmoothing, scaleOptimizer),
+            validating ? Validate : null,
+            () =>
             {
-                cancel.ThrowIfCancellationRequested();
-                options.BetweenSteps?.Invoke();
-                if (stopEarly.IsCancellationRequested) { stoppedEarly = true; break; }
-                long stepStarted = chooser.StepStarting();
-                float learningRate = LearningRates.At(options, epoch, start / batch, steps);
-                var (loss, weight) = Step(network, train, order.AsSpan(start, Math.Min(batch, train.Rows - start)), ws, options.Loss, optimizer, learningRate, ref rng, options.LabelSmoothing, scaleOptimizer);
-                chooser.StepDone(stepStarted);
-                lossSum += loss;
-                weightSum += weight;
-            }
-            if (stoppedEarly) break; // a partial epoch is neither reported nor a candidate for best
-
-            double? validationLoss = null, metric = null;
-            if (validating)
-            {
-                options.BetweenSteps?.Invoke();
-                validationLoss = Evaluate(network, validation!, ws, options.Loss, targetsPerRow, validationOutputs);
-                if (options.ValidationMetric is { } f) metric = f(validationOutputs, validation!.Rows);
-            }
-            var report = new EpochReport(epoch + 1, options.Epochs, weightSum > 0 ? lossSum / weightSum : 0, validationLoss, metric, clock.Elapsed);
-            history.Add(report);
-            onEpoch?.Invoke(report);
-
-            // Without validation the latest epoch is the best; a NaN validation loss never is.
-            if (!validating || validationLoss < bestLoss)
-            {
-                bestLoss = validationLoss ?? 0;
-                bestEpoch = epoch + 1;
-                sinceBest = 0;
                 network.Parameters.CopyTo(best);
                 ws.InputScale.CopyTo(bestScale, 0);
-            }
-            else if (++sinceBest >= options.Patience && options.Patience > 0)
-            {
-                stoppedEarly = true;
-            }
-        }
+            },
+            onEpoch, cancel, stopEarly);
         if (bestEpoch > 0)
         {
             best.CopyTo(network.Parameters);
@@ -94,7 +45,19 @@ public static class Trainer
         return new TrainingResult(network, bestEpoch, history, stoppedEarly);
     }
 
-    internal static void CheckSet(int inputs, int outputs, TrainingSet set, LossKind loss, string name)
+    // Checks a fit's arguments against a network of these inputs and outputs; true when there are rows to validate on.
+    internal static bool CheckSets(int inputs, int outputs, TrainingSet train, TrainingSet? validation, TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        CheckSet(inputs, outputs, train, options.Loss, nameof(train));
+        if (train.Rows == 0) throw new ArgumentException("The training set is empty.", nameof(train));
+        if (validation is not null) CheckSet(inputs, outputs, validation, options.Loss, nameof(validation));
+        return validation is { Rows: > 0 };
+    }
+
+    private static void CheckSet(int inputs, int outputs, TrainingSet set, LossKind loss, string name)
     {
         if (set.Inputs != inputs) throw new ArgumentException($"The set has {set.Inputs} inputs, the network {inputs}.", name);
         if (set.Rows == 0) return;

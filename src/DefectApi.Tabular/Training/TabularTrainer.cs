@@ -205,24 +205,11 @@ public static class TabularTrainer
         if (options.PackedMembers > 0)
             return TrainPacked(pipeline, target, train, validation, recipe, metric, seed, index, report, betweenSteps, cancel, stopEarly);
         var network = Network.Create(recipe.Spec, seed);
-        // The engine restores the epoch of least validation loss; the model keeps the epoch with the best metric
-        // instead (AUC, accuracy, R²), which is what users judge and what loss-based stopping often cuts short.
-        float[]? best = null;
-        double bestMetric = double.NegativeInfinity;
-        double Observe(float[] outputs, int count)
-        {
-            double value = metric(outputs, count);
-            if (value > bestMetric)
-            {
-                bestMetric = value;
-                best = network.Parameters.ToArray();
-            }
-            return value;
-        }
-        var result = Trainer.Fit(network, train, validation, recipe.TrainerOptions(seed, Observe) with { BetweenSteps = betweenSteps },
+        var keep = new BestByMetric(metric, () => network.Parameters.ToArray());
+        var result = Trainer.Fit(network, train, validation, recipe.TrainerOptions(seed, keep.Observe) with { BetweenSteps = betweenSteps },
             e => report.Epoch(index, e), cancel, stopEarly);
         report.MemberFinished(index);
-        best?.CopyTo(result.Network.Parameters);
+        keep.Parameters?.CopyTo(result.Network.Parameters);
 
         var outputs = new double[validAt.Length * target.Outputs];
         EnsembleOutputs.Accumulate(result.Network, target, validation.Features, validAt.Length, outputs);
@@ -236,28 +223,38 @@ public static class TabularTrainer
         ProgressReport report, Action? betweenSteps, CancellationToken cancel, CancellationToken stopEarly)
     {
         var packed = PackedNetwork.Create(recipe.Spec, recipe.Options.PackedMembers, seed);
-        float[]? best = null;
-        double bestMetric = double.NegativeInfinity;
-        double Observe(float[] outputs, int count)
-        {
-            double value = metric(outputs, count);
-            if (value > bestMetric)
-            {
-                bestMetric = value;
-                best = packed.Parameters.ToArray();
-            }
-            return value;
-        }
-        PackedTrainer.Fit(packed, train, validation, recipe.TrainerOptions(seed, Observe) with { BetweenSteps = betweenSteps },
+        var keep = new BestByMetric(metric, () => packed.Parameters.ToArray());
+        PackedTrainer.Fit(packed, train, validation, recipe.TrainerOptions(seed, keep.Observe) with { BetweenSteps = betweenSteps },
             e => report.Epoch(index, e), cancel, stopEarly);
         report.MemberFinished(index);
-        best?.CopyTo(packed.Parameters);
+        keep.Parameters?.CopyTo(packed.Parameters);
 
         var networks = packed.Unpack();
         var outputs = new double[validation.Rows * target.Outputs];
         foreach (var network in networks) EnsembleOutputs.Accumulate(network, target, validation.Features, validation.Rows, outputs);
         for (int i = 0; i < outputs.Length; i++) outputs[i] /= networks.Length;
         return (networks.Select(n => new EnsembleMember(pipeline, n)).ToArray(), outputs);
+    }
+
+    /// <summary>The engine restores the epoch of least validation loss; the model keeps the epoch with the best metric
+    /// instead (AUC, accuracy, R²), which is what users judge and what loss-based stopping often cuts short.</summary>
+    private sealed class BestByMetric(Func<float[], int, double> metric, Func<float[]> copyParameters)
+    {
+        private double _best = double.NegativeInfinity;
+
+        /// <summary>A copy of the weights at the best metric so far; null before the first validation.</summary>
+        public float[]? Parameters { get; private set; }
+
+        public double Observe(float[] outputs, int count)
+        {
+            double value = metric(outputs, count);
+            if (value > _best)
+            {
+                _best = value;
+                Parameters = copyParameters();
+            }
+            return value;
+        }
     }
 
     /// <summary>Up to SampleSize training records, chosen with the seed, kept in the model for partial dependence
