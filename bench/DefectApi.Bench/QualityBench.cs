@@ -22,7 +22,7 @@ namespace DefectApi.Bench;
 /// </code>
 /// Settings for tuning: hiddenLayers=128x64, dropout, l2, learningRate, batchSize, epochs, patience, ensemble, seed,
 /// numericBins, labelSmoothing, schedule=constant|step|cosine|cosLog4, adamBeta2, robustScaling=true|false, inputScaling=true|false,
-/// classWeights=true|false, activation, optimizer, threads, neighbours=true|false,
+/// classWeights=true|false, activation, optimizer, threads, neighbours=true|false, packedMembers (TabM's k; 0 = off),
 /// neighbourSpace=encoded|quantiles, neighbourCriterion=logLoss|metric.
 /// </summary>
 public static class QualityBench
@@ -195,6 +195,7 @@ public static class QualityBench
             "epochs" => o with { Epochs = (int)number },
             "patience" => o with { EarlyStoppingPatience = (int)number },
             "ensemble" => o with { EnsembleSize = (int)number },
+            "packedMembers" => o with { PackedMembers = (int)number },
             "seed" => o with { Seed = (int)number },
             "validationFraction" => o with { ValidationFraction = number },
             "numericBins" => o with { NumericBins = (int)number },

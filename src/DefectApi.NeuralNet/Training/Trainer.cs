@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Layers;
 using DefectApi.NeuralNet.Losses;
@@ -14,13 +13,7 @@ public static class Trainer
         Action<EpochReport>? onEpoch = null, CancellationToken cancel = default, CancellationToken stopEarly = default)
     {
         ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        CheckSet(network, train, options.Loss, nameof(train));
-        if (train.Rows == 0) throw new ArgumentException("The training set is empty.", nameof(train));
-        if (validation is not null) CheckSet(network, validation, options.Loss, nameof(validation));
-        bool validating = validation is { Rows: > 0 };
+        bool validating = CheckSets(network.Inputs, network.Outputs, train, validation, options);
 
         int threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
         int batch = Math.Min(options.BatchSize, train.Rows);
@@ -29,62 +22,20 @@ public static class Trainer
         var optimizer = new Optimizer(options, network.Parameters.Length, ws.Pool);
         var scaleOptimizer = options.InputScaling ? new Optimizer(options, network.Inputs) : null;
         var bestScale = ws.InputScale.ToArray();
-        var rng = new Xoshiro256(options.Seed);
-        var order = new int[train.Rows];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
         var best = new float[network.Parameters.Length];
         var validationOutputs = validating ? new float[validation!.Rows * network.Outputs] : [];
-        var history = new List<EpochReport>(Math.Min(options.Epochs, 1024));
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = 0, sinceBest = 0;
-        bool stoppedEarly = false;
-        var clock = Stopwatch.StartNew();
-        var chooser = new PoolChooser(ws.Pool);
-        int steps = (train.Rows + batch - 1) / batch;
-
-        for (int epoch = 0; epoch < options.Epochs && !stoppedEarly; epoch++)
-        {
-            rng.Shuffle(order);
-            double lossSum = 0, weightSum = 0;
-            for (int start = 0; start < train.Rows; start += batch)
+        (double, double?) Validate() => (Evaluate(network, validation!, ws, options.Loss, targetsPerRow, validationOutputs),
+            options.ValidationMetric?.Invoke(validationOutputs, validation!.Rows));
+        var (bestEpoch, history, stoppedEarly) = EpochLoop.Run(options, train.Rows, batch, new PoolChooser(ws.Pool),
+            (ReadOnlySpan<int> rows, float rate, ref Xoshiro256 rng) =>
+                Step(network, train, rows, ws, options.Loss, optimizer, rate, ref rng, options.LabelSmoothing, scaleOptimizer),
+            validating ? Validate : null,
+            () =>
             {
-                cancel.ThrowIfCancellationRequested();
-                options.BetweenSteps?.Invoke();
-                if (stopEarly.IsCancellationRequested) { stoppedEarly = true; break; }
-                long stepStarted = chooser.StepStarting();
-                float learningRate = LearningRates.At(options, epoch, start / batch, steps);
-                var (loss, weight) = Step(network, train, order.AsSpan(start, Math.Min(batch, train.Rows - start)), ws, options.Loss, optimizer, learningRate, ref rng, options.LabelSmoothing, scaleOptimizer);
-                chooser.StepDone(stepStarted);
-                lossSum += loss;
-                weightSum += weight;
-            }
-            if (stoppedEarly) break; // a partial epoch is neither reported nor a candidate for best
-
-            double? validationLoss = null, metric = null;
-            if (validating)
-            {
-                options.BetweenSteps?.Invoke();
-                validationLoss = Evaluate(network, validation!, ws, options.Loss, targetsPerRow, validationOutputs);
-                if (options.ValidationMetric is { } f) metric = f(validationOutputs, validation!.Rows);
-            }
-            var report = new EpochReport(epoch + 1, options.Epochs, weightSum > 0 ? lossSum / weightSum : 0, validationLoss, metric, clock.Elapsed);
-            history.Add(report);
-            onEpoch?.Invoke(report);
-
-            // Without validation the latest epoch is the best; a NaN validation loss never is.
-            if (!validating || validationLoss < bestLoss)
-            {
-                bestLoss = validationLoss ?? 0;
-                bestEpoch = epoch + 1;
-                sinceBest = 0;
                 network.Parameters.CopyTo(best);
                 ws.InputScale.CopyTo(bestScale, 0);
-            }
-            else if (++sinceBest >= options.Patience && options.Patience > 0)
-            {
-                stoppedEarly = true;
-            }
-        }
+            },
+            onEpoch, cancel, stopEarly);
         if (bestEpoch > 0)
         {
             best.CopyTo(network.Parameters);
@@ -94,18 +45,30 @@ public static class Trainer
         return new TrainingResult(network, bestEpoch, history, stoppedEarly);
     }
 
-    private static void CheckSet(Network network, TrainingSet set, LossKind loss, string name)
+    // Checks a fit's arguments against a network of these inputs and outputs; true when there are rows to validate on.
+    internal static bool CheckSets(int inputs, int outputs, TrainingSet train, TrainingSet? validation, TrainerOptions options)
     {
-        if (set.Inputs != network.Inputs) throw new ArgumentException($"The set has {set.Inputs} inputs, the network {network.Inputs}.", name);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        CheckSet(inputs, outputs, train, options.Loss, nameof(train));
+        if (train.Rows == 0) throw new ArgumentException("The training set is empty.", nameof(train));
+        if (validation is not null) CheckSet(inputs, outputs, validation, options.Loss, nameof(validation));
+        return validation is { Rows: > 0 };
+    }
+
+    private static void CheckSet(int inputs, int outputs, TrainingSet set, LossKind loss, string name)
+    {
+        if (set.Inputs != inputs) throw new ArgumentException($"The set has {set.Inputs} inputs, the network {inputs}.", name);
         if (set.Rows == 0) return;
-        int expected = LossFunctions.TargetsPerRow(loss, network.Outputs);
+        int expected = LossFunctions.TargetsPerRow(loss, outputs);
         if (set.TargetsPerRow != expected || set.Targets.Length != (long)set.Rows * expected)
             throw new ArgumentException($"{loss} needs {expected} target value(s) per row, the set has {set.Targets.Length} for {set.Rows} rows.", name);
         if (loss == LossKind.SoftmaxCrossEntropy)
         {
             foreach (float t in set.Targets)
-                if (!(t >= 0 && t < network.Outputs && t == MathF.Floor(t)))
-                    throw new ArgumentException($"Softmax targets must be class indices in 0..{network.Outputs - 1}, found {t}.", name);
+                if (!(t >= 0 && t < outputs && t == MathF.Floor(t)))
+                    throw new ArgumentException($"Softmax targets must be class indices in 0..{outputs - 1}, found {t}.", name);
         }
         else
         {
@@ -127,15 +90,18 @@ public static class Trainer
     }
 
     // Copies the rows named by indices into the workspace's contiguous batch buffers.
-    private static void Gather(TrainingSet set, ReadOnlySpan<int> indices, Workspace ws, int targetsPerRow)
+    private static void Gather(TrainingSet set, ReadOnlySpan<int> indices, Workspace ws, int targetsPerRow) =>
+        Gather(set, indices, ws.X, ws.Targets, ws.Weights, targetsPerRow);
+
+    internal static void Gather(TrainingSet set, ReadOnlySpan<int> indices, float[] x, float[] targets, float[] weights, int targetsPerRow)
     {
         int inputs = set.Inputs;
         for (int i = 0; i < indices.Length; i++)
         {
             int r = indices[i];
-            set.Features.AsSpan(r * inputs, inputs).CopyTo(ws.X.AsSpan(i * inputs, inputs));
-            set.Targets.AsSpan(r * targetsPerRow, targetsPerRow).CopyTo(ws.Targets.AsSpan(i * targetsPerRow, targetsPerRow));
-            if (set.SampleWeights is { } w) ws.Weights[i] = w[r];
+            set.Features.AsSpan(r * inputs, inputs).CopyTo(x.AsSpan(i * inputs, inputs));
+            set.Targets.AsSpan(r * targetsPerRow, targetsPerRow).CopyTo(targets.AsSpan(i * targetsPerRow, targetsPerRow));
+            if (set.SampleWeights is { } w) weights[i] = w[r];
         }
     }
 

@@ -78,7 +78,7 @@ public static class TabularTrainer
         var outOfFold = new OutOfFold(target, targets);
         foreach (var result in results.TakeWhile(r => r is not null))
         {
-            trained.Add(result!.Member);
+            trained.AddRange(result!.Members);
             outOfFold.Add(result.ValidAt, result.ValidationOutputs);
         }
         history.Sort((a, b) => a.Epoch.CompareTo(b.Epoch));
@@ -88,7 +88,7 @@ public static class TabularTrainer
         NeighbourBlend? neighbours = null;
         if (options.Neighbours)
         {
-            var folds = Enumerable.Range(0, trained.Count).Select(m => m % plan.FoldCount).ToHashSet();
+            var folds = Enumerable.Range(0, results.TakeWhile(r => r is not null).Count()).Select(m => m % plan.FoldCount).ToHashSet();
             var fit = NeighbourTraining.Fit(pipeline, encoded.Features, target, targets, plan, folds, validation.Outputs, validation.Actuals,
                 options.NeighbourSpace, options.NeighbourCriterion);
             (neighbours, validation) = (fit.Blend, validation with { Outputs = fit.ValidationOutputs });
@@ -133,17 +133,24 @@ public static class TabularTrainer
 
     private static MemberResult?[] TrainMembers(ValidationPlan plan, int members, FeaturePipeline pipeline, EncodedRows encoded,
         TargetSpec target, float[] targets, TabularTrainingOptions options, ProgressReport report, TrainingSlots? slots,
-        CancellationToken cancel, CancellationToken stopEarly) =>
-        MemberRuns.Run(members, WorkersFor(options, members, slots), slots?.BelowNormalPriority ?? false, cancel, m =>
+        CancellationToken cancel, CancellationToken stopEarly)
+    {
+        int workers = WorkersFor(options, members, slots);
+        // A packed network's products are k times taller than a member's, large enough to split: when fewer members
+        // than cores train at once, each takes the spare cores as engine threads (the model is the same for any count).
+        if (options.PackedMembers > 0 && options.Threads == 1)
+            options = options with { Threads = Math.Max(1, (slots?.Ceiling ?? Environment.ProcessorCount) / workers) };
+        return MemberRuns.Run(members, workers, slots?.BelowNormalPriority ?? false, cancel, m =>
         {
             using var slot = slots?.Enter(cancel);
             // A stop asked for before a member starts skips it: the members already trained make the model.
             if (m > 0 && stopEarly.IsCancellationRequested) return null;
             var (trainAt, validAt) = plan.Part(m % plan.FoldCount);
             Action? betweenSteps = slot is null ? null : () => slot.Yield(cancel);
-            var (member, outputs) = TrainMember(pipeline, encoded, target, targets, trainAt, validAt, options, m, report, betweenSteps, cancel, stopEarly);
-            return new MemberResult(member, validAt, outputs);
+            var (trained, outputs) = TrainMember(pipeline, encoded, target, targets, trainAt, validAt, options, m, report, betweenSteps, cancel, stopEarly);
+            return new MemberResult(trained, validAt, outputs);
         });
+    }
 
     private static void RequireClassesInEveryTrainingPart(TargetSpec target, float[] targets, ValidationPlan plan, int members, string name)
     {
@@ -168,7 +175,8 @@ public static class TabularTrainer
     private static int WorkersFor(TabularTrainingOptions options, int members, TrainingSlots? slots) =>
         Math.Clamp(options.MemberWorkers ?? (options.Threads == 1 ? slots?.Ceiling ?? Environment.ProcessorCount : 1), 1, members);
 
-    private sealed record MemberResult(EnsembleMember Member, int[] ValidAt, double[] ValidationOutputs);
+    /// <summary>One fold's networks (one, or a packed network's k members) and their averaged outputs on its validation rows.</summary>
+    private sealed record MemberResult(IReadOnlyList<EnsembleMember> Members, int[] ValidAt, double[] ValidationOutputs);
 
     /// <summary>Every labelled row encoded once (rows × Width, in the order of the labelled rows); members take theirs.</summary>
     private sealed record EncodedRows(float[] Features, int Width)
@@ -182,7 +190,7 @@ public static class TabularTrainer
         }
     }
 
-    private static (EnsembleMember Member, double[] ValidationOutputs) TrainMember(FeaturePipeline pipeline, EncodedRows encoded,
+    private static (IReadOnlyList<EnsembleMember> Members, double[] ValidationOutputs) TrainMember(FeaturePipeline pipeline, EncodedRows encoded,
         TargetSpec target, float[] targets, int[] trainAt, int[] validAt, TabularTrainingOptions options, int index,
         ProgressReport report, Action? betweenSteps, CancellationToken cancel, CancellationToken stopEarly)
     {
@@ -193,30 +201,60 @@ public static class TabularTrainer
 
         int seed = options.Seed + index * 7919;
         var recipe = TrainingRecipe.From(options, target, pipeline.Width);
-        var network = Network.Create(recipe.Spec, seed);
         var metric = ValidationMetric(target, validTargets);
-        // The engine restores the epoch of least validation loss; the model keeps the epoch with the best metric
-        // instead (AUC, accuracy, R²), which is what users judge and what loss-based stopping often cuts short.
-        float[]? best = null;
-        double bestMetric = double.NegativeInfinity;
-        double Observe(float[] outputs, int count)
-        {
-            double value = metric(outputs, count);
-            if (value > bestMetric)
-            {
-                bestMetric = value;
-                best = network.Parameters.ToArray();
-            }
-            return value;
-        }
-        var result = Trainer.Fit(network, train, validation, recipe.TrainerOptions(seed, Observe) with { BetweenSteps = betweenSteps },
+        if (options.PackedMembers > 0)
+            return TrainPacked(pipeline, target, train, validation, recipe, metric, seed, index, report, betweenSteps, cancel, stopEarly);
+        var network = Network.Create(recipe.Spec, seed);
+        var keep = new BestByMetric(metric, () => network.Parameters.ToArray());
+        var result = Trainer.Fit(network, train, validation, recipe.TrainerOptions(seed, keep.Observe) with { BetweenSteps = betweenSteps },
             e => report.Epoch(index, e), cancel, stopEarly);
         report.MemberFinished(index);
-        best?.CopyTo(result.Network.Parameters);
+        keep.Parameters?.CopyTo(result.Network.Parameters);
 
         var outputs = new double[validAt.Length * target.Outputs];
         EnsembleOutputs.Accumulate(result.Network, target, validation.Features, validAt.Length, outputs);
-        return (new EnsembleMember(pipeline, result.Network), outputs);
+        return ([new EnsembleMember(pipeline, result.Network)], outputs);
+    }
+
+    /// <summary>As TrainMember, with the fold's network trained as TabM's packed members and unpacked into k ordinary
+    /// networks; the epoch with the best metric of their averaged prediction is the one kept.</summary>
+    private static (IReadOnlyList<EnsembleMember> Members, double[] ValidationOutputs) TrainPacked(FeaturePipeline pipeline, TargetSpec target,
+        TrainingSet train, TrainingSet validation, TrainingRecipe recipe, Func<float[], int, double> metric, int seed, int index,
+        ProgressReport report, Action? betweenSteps, CancellationToken cancel, CancellationToken stopEarly)
+    {
+        var packed = PackedNetwork.Create(recipe.Spec, recipe.Options.PackedMembers, seed);
+        var keep = new BestByMetric(metric, () => packed.Parameters.ToArray());
+        PackedTrainer.Fit(packed, train, validation, recipe.TrainerOptions(seed, keep.Observe) with { BetweenSteps = betweenSteps },
+            e => report.Epoch(index, e), cancel, stopEarly);
+        report.MemberFinished(index);
+        keep.Parameters?.CopyTo(packed.Parameters);
+
+        var networks = packed.Unpack();
+        var outputs = new double[validation.Rows * target.Outputs];
+        foreach (var network in networks) EnsembleOutputs.Accumulate(network, target, validation.Features, validation.Rows, outputs);
+        for (int i = 0; i < outputs.Length; i++) outputs[i] /= networks.Length;
+        return (networks.Select(n => new EnsembleMember(pipeline, n)).ToArray(), outputs);
+    }
+
+    /// <summary>The engine restores the epoch of least validation loss; the model keeps the epoch with the best metric
+    /// instead (AUC, accuracy, R²), which is what users judge and what loss-based stopping often cuts short.</summary>
+    private sealed class BestByMetric(Func<float[], int, double> metric, Func<float[]> copyParameters)
+    {
+        private double _best = double.NegativeInfinity;
+
+        /// <summary>A copy of the weights at the best metric so far; null before the first validation.</summary>
+        public float[]? Parameters { get; private set; }
+
+        public double Observe(float[] outputs, int count)
+        {
+            double value = metric(outputs, count);
+            if (value > _best)
+            {
+                _best = value;
+                Parameters = copyParameters();
+            }
+            return value;
+        }
     }
 
     /// <summary>Up to SampleSize training records, chosen with the seed, kept in the model for partial dependence

@@ -54,6 +54,12 @@ public sealed record TabularTrainingOptions
     /// up to 10 for small ones, where a network costs little and averaging removes the most variance.</summary>
     public int? EnsembleSize { get; init; }
 
+    /// <summary>TabM's packed members (Gorishniy et al., ICLR 2025): each network of the ensemble is trained as k
+    /// BatchEnsemble members sharing one backbone, with TabM's recipe (<see cref="TabMRecipe"/>) in place of the optimizer,
+    /// learning rate, L2, batch size and patience above, and stored as k ordinary networks. 0 = off (default); with it on
+    /// and no EnsembleSize, one packed network is trained on one hold-out split instead of the cross-validation members.</summary>
+    public int PackedMembers { get; init; }
+
     /// <summary>Piecewise-linear bins per numeric column, cut at training quantiles (0 = none).</summary>
     public int NumericBins { get; init; }
 
@@ -96,7 +102,7 @@ public sealed record TabularTrainingOptions
     /// <summary>With random folds on data with a time: also measure time-ordered folds (extra networks, model unchanged).</summary>
     public bool CompareTimeOrdered { get; init; } = true;
 
-    internal int MembersFor(int rows) => EnsembleSize ?? Math.Clamp(50_000 / Math.Max(rows, 1), 5, 10);
+    internal int MembersFor(int rows) => EnsembleSize ?? (PackedMembers > 0 ? 1 : Math.Clamp(50_000 / Math.Max(rows, 1), 5, 10));
 
     /// <summary>Engine threads. One by default: the models are small, and on a shared machine a second spinning
     /// worker costs far more than it gains (the engine gives identical results for any value).</summary>
@@ -148,6 +154,8 @@ public sealed record TabularTrainingOptions
         if (TimeColumn is not null && string.IsNullOrWhiteSpace(TimeColumn)) Fail("timeColumn", "Name a datetime or numeric column, or leave timeColumn out.");
         if (GroupColumn is not null && string.IsNullOrWhiteSpace(GroupColumn)) Fail("groupColumn", "Name a lot or batch column, or leave groupColumn out.");
         if (EnsembleSize is < 1 or > 16) Fail("ensembleSize", "Use 1 to 16 networks.");
+        if (PackedMembers is < 0 or 1 or > 64) Fail("packedMembers", "Use 0 (off) or 2 to 64 packed members.");
+        if (PackedMembers > 0 && InputScaling) Fail("packedMembers", "Packed members scale their inputs themselves; leave inputScaling off.");
         return errors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
     }
 }

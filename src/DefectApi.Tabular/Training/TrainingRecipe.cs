@@ -22,7 +22,12 @@ internal sealed record TrainingRecipe(NetworkSpec Spec, TabularTrainingOptions O
         return new TrainingRecipe(new NetworkSpec(inputs, layers, (float)options.Dropout), options, loss);
     }
 
-    public TrainerOptions TrainerOptions(int seed, Func<float[], int, double> validationMetric) => new()
+    /// <summary>With packed members, TabM's recipe replaces the optimizer, learning rate, L2, batch size and patience.</summary>
+    public TrainerOptions TrainerOptions(int seed, Func<float[], int, double> validationMetric) => Options.PackedMembers > 0
+        ? TabMRecipe.Apply(Plain(seed, validationMetric))
+        : Plain(seed, validationMetric);
+
+    private TrainerOptions Plain(int seed, Func<float[], int, double> validationMetric) => new()
     {
         Loss = Loss,
         Optimizer = Options.Optimizer,
@@ -38,5 +43,20 @@ internal sealed record TrainingRecipe(NetworkSpec Spec, TabularTrainingOptions O
         Threads = Options.Threads,
         ValidationMetric = validationMetric,
         LabelSmoothing = Loss == LossKind.SoftmaxCrossEntropy ? (float)Options.LabelSmoothing : 0f,
+    };
+}
+
+/// <summary>TabM's training recipe (Gorishniy et al., ICLR 2025, the defaults of their tabm package): AdamW at 2e-3 with
+/// decoupled weight decay 3e-4, batches of 256, gradient clipping at global norm 1, early stopping with patience 16.</summary>
+internal static class TabMRecipe
+{
+    public static TrainerOptions Apply(TrainerOptions options) => options with
+    {
+        Optimizer = OptimizerKind.AdamW,
+        LearningRate = 2e-3f,
+        WeightDecay = 3e-4f,
+        BatchSize = 256,
+        GradientClipNorm = 1f,
+        Patience = 16,
     };
 }
