@@ -35,7 +35,8 @@ internal sealed class BenchArgs(string[] args)
     public int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
     public int[] Ints(string name, int[] fallback)
-        => Get(name) is { } v ? v.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : fallback;
+        => Get(name) is { } v ? v.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))
+            .ToArray() : fallback;
 
     public int Threads => Int("threads", Environment.ProcessorCount);
 

@@ -43,7 +43,8 @@ internal static class GemmBench
         double gflops = 2.0 * m * n * k / BenchArgs.Median(seconds) / 1e9;
         // Per CPU-second: on a shared machine this shows the kernel's own speed when other processes steal the cores.
         double cpuGflops = 2.0 * m * n * k / BenchArgs.Median(cpuSeconds) / 1e9;
-        Console.WriteLine($"gemm gflops={BenchArgs.F(gflops)} cpu_gflops={BenchArgs.F(cpuGflops)} m={m} n={n} k={k} form={form.ToString().ToLowerInvariant()} threads={pool.Threads} path={GemmPacked.BestPath} reps={reps}");
+        Console.WriteLine($"gemm gflops={BenchArgs.F(gflops)} cpu_gflops={BenchArgs.F(cpuGflops)} m={m} n={n} k={k} " +
+            $"form={form.ToString().ToLowerInvariant()} threads={pool.Threads} path={GemmPacked.BestPath} reps={reps}");
         return 0;
     }
 }

@@ -67,7 +67,8 @@ public static class LeakageBench
         if (!everyColumn) return;
         foreach (var s in scores)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {s.Name}: overall={s.Overall:F3} mcc={s.Mcc:F3} rule_precision={s.BestRule?.Precision ?? double.NaN:F3} rule_rows={s.BestRule?.Rows ?? 0} " +
+                $"  {s.Name}: overall={s.Overall:F3} mcc={s.Mcc:F3} rule_precision={s.BestRule?.Precision ?? double.NaN:F3} " +
+                $"rule_rows={s.BestRule?.Rows ?? 0} " +
                 $"rule_coverage={s.BestRule?.Coverage ?? double.NaN:F3} flagged={s.Flagged}"));
         foreach (var v in verdicts) Console.WriteLine($"  -> {frame.Columns[v.Column].Name}: {v.Detail}");
     }
@@ -76,7 +77,8 @@ public static class LeakageBench
     {
         var seconds = new Dictionary<LeakagePolicy, List<double>> { [LeakagePolicy.Off] = [], [LeakagePolicy.Exclude] = [] };
         for (int r = 0; r < reps; r++)
-            foreach (var policy in r % 2 == 0 ? new[] { LeakagePolicy.Off, LeakagePolicy.Exclude } : [LeakagePolicy.Exclude, LeakagePolicy.Off])
+            foreach (var policy in r % 2 == 0 ? new[] { LeakagePolicy.Off, LeakagePolicy.Exclude } : [LeakagePolicy.Exclude,
+                LeakagePolicy.Off])
             {
                 var options = new TabularTrainingOptions { Target = split.Target, Exclude = split.Exclude, Leakage = policy };
                 var clock = Stopwatch.StartNew();

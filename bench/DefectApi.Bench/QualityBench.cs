@@ -55,7 +55,8 @@ public static class QualityBench
                 case "--train": trainPath = args[++i]; break;
                 case "--test": testPath = args[++i]; break;
                 case "--target": target = args[++i]; break;
-                case "--exclude": while (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) exclude.Add(args[++i]); break;
+                case "--exclude": while (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    exclude.Add(args[++i]); break;
                 case "--set": settings.Add(args[++i]); break;
                 case "--folds": folds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--repeats": repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -99,25 +100,29 @@ public static class QualityBench
             }
         }
         var line = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
-            $"quality dataset={split.Name} metric={metric} cv_folds={folds} cv_repeats={repeats} cv_mean={cv.Average():F4} cv_se={StandardError(cv):F4}"));
+            $"quality dataset={split.Name} metric={metric} cv_folds={folds} cv_repeats={repeats} cv_mean={cv.Average():F4} " +
+            $"cv_se={StandardError(cv):F4}"));
         if (options.Neighbours)
         {
             var differences = cv.Zip(networksOnly, (with, without) => with - without).ToList();
             line.Append(CultureInfo.InvariantCulture,
                 $" networks_cv_mean={networksOnly.Average():F4} networks_cv_se={StandardError(networksOnly):F4}" +
-                $" paired_diff={differences.Average():+0.0000;-0.0000} paired_se={StandardError(differences):F4} chosen_k_weight={string.Join(',', chosen)}");
+                $" paired_diff={differences.Average():+0.0000;-0.0000} paired_se={StandardError(differences):F4} " +
+                $"chosen_k_weight={string.Join(',', chosen)}");
         }
         if (testPath is not null)
         {
             var (model, seconds, cpu) = TimedTraining(Frame(lines), options);
             var testFrame = Frame(File.ReadAllLines(testPath));
             var (_, test) = Score(model, testFrame);
-            line.Append(CultureInfo.InvariantCulture, $" test={test:F4} train_s={seconds:F1} train_cpu_s={cpu:F1} predict_one_us={OneRecordMicroseconds(model, testFrame):F0}");
+            line.Append(CultureInfo.InvariantCulture, $" test={test:F4} train_s={seconds:F1} train_cpu_s={cpu:F1} " +
+                $"predict_one_us={OneRecordMicroseconds(model, testFrame):F0}");
             if (options.Neighbours)
             {
                 (_, seconds, cpu) = TimedTraining(Frame(lines), options with { Neighbours = false });
                 line.Append(CultureInfo.InvariantCulture,
-                    $" networks_test={Score(model.WithoutNeighbours(), testFrame).Value:F4} networks_train_s={seconds:F1} networks_train_cpu_s={cpu:F1}" +
+                    $" networks_test={Score(model.WithoutNeighbours(), testFrame).Value:F4} networks_train_s={seconds:F1} " +
+                    $"networks_train_cpu_s={cpu:F1}" +
                     $" networks_predict_one_us={OneRecordMicroseconds(model.WithoutNeighbours(), testFrame):F0}");
             }
         }
@@ -127,7 +132,8 @@ public static class QualityBench
 
     /// <summary>A training's wall time and the process's CPU time during it: on a shared machine the wall time moves
     /// with the neighbours' load, the CPU time much less.</summary>
-    private static (ModelArtifact Model, double Seconds, double CpuSeconds) TimedTraining(TabularFrame frame, TabularTrainingOptions options)
+    private static (ModelArtifact Model, double Seconds, double CpuSeconds) TimedTraining(TabularFrame frame,
+        TabularTrainingOptions options)
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -140,7 +146,8 @@ public static class QualityBench
     private static double OneRecordMicroseconds(ModelArtifact model, TabularFrame test)
     {
         var records = Enumerable.Range(0, Math.Min(test.RowCount, 200))
-            .Select(r => (IReadOnlyDictionary<string, CellValue>)model.Inputs.ToDictionary(i => i.Name, i => test.GetCell(r, test.IndexOf(i.Name))))
+            .Select(r => (IReadOnlyDictionary<string, CellValue>)model.Inputs.ToDictionary(i => i.Name, i => test.GetCell(r,
+                test.IndexOf(i.Name))))
             .ToArray();
         foreach (var record in records) model.Predict([record]);
         var times = new List<double>();
@@ -208,7 +215,8 @@ public static class QualityBench
             "threads" => o with { Threads = (int)number },
             "neighbours" => o with { Neighbours = value == "true" },
             "neighbourSpace" => o with { NeighbourSpace = Enum.Parse<Tabular.Neighbours.NeighbourSpace>(value, ignoreCase: true) },
-            "neighbourCriterion" => o with { NeighbourCriterion = Enum.Parse<Tabular.Neighbours.NeighbourCriterion>(value, ignoreCase: true) },
+            "neighbourCriterion" => o with { NeighbourCriterion = Enum.Parse<Tabular.Neighbours.NeighbourCriterion>(value,
+                ignoreCase: true) },
             "activation" => o with { Activation = Enum.Parse<NeuralNet.Activation>(value.Replace("_", ""), ignoreCase: true) },
             "optimizer" => o with { Optimizer = Enum.Parse<NeuralNet.Optimizers.OptimizerKind>(value, ignoreCase: true) },
             _ => throw new ArgumentException($"unknown setting {name}"),

@@ -19,7 +19,8 @@ internal static class TrainBench
         var (x, y) = Synthetic(rows, inputs, seed);
         var layers = hidden.Select(h => new LayerSpec(h, Activation.Relu)).Append(new LayerSpec(1, Activation.Linear)).ToArray();
         var network = Network.Create(new NetworkSpec(inputs, layers), seed);
-        var options = new TrainerOptions { Optimizer = OptimizerKind.Adam, BatchSize = batch, Epochs = epochs, Patience = 0, Seed = seed, Threads = threads };
+        var options = new TrainerOptions { Optimizer = OptimizerKind.Adam, BatchSize = batch, Epochs = epochs, Patience = 0, Seed = seed,
+            Threads = threads };
 
         var seconds = new List<double>();
         var cpuSeconds = new List<double>();
@@ -52,7 +53,8 @@ internal static class TrainBench
         double bytesPerEpoch = BenchArgs.Median(allocated.Select(a => (double)a));
         // Samples per CPU-second across all threads: a contention-proof view of the work done (spinning included).
         double samplesPerCpuSecond = rows / BenchArgs.Median(cpuSeconds);
-        Console.WriteLine($"train samples_per_s={BenchArgs.F(samplesPerSecond, "F0")} gflops={BenchArgs.F(gflops)} alloc_bytes_per_step={BenchArgs.F(bytesPerStep, "F2")} " +
+        Console.WriteLine($"train samples_per_s={BenchArgs.F(samplesPerSecond, "F0")} gflops={BenchArgs.F(gflops)} " +
+            $"alloc_bytes_per_step={BenchArgs.F(bytesPerStep, "F2")} " +
             $"samples_per_cpu_s={BenchArgs.F(samplesPerCpuSecond, "F0")} alloc_bytes_per_epoch={BenchArgs.F(bytesPerEpoch, "F0")} " +
             $"inputs={inputs} hidden={string.Join(',', hidden)} batch={batch} rows={rows} threads={threads} epochs_timed={seconds.Count}");
         return 0;

@@ -111,7 +111,8 @@ public sealed class GeneratedClientLoopTests : IDisposable
     public async Task TheClientWasGeneratedFromTheDocumentTheServiceServes()
     {
         var served = JsonNode.Parse(await _service.CreateClient().GetStringAsync("/openapi/v1.json"))!.AsObject();
-        var generatedFrom = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "generated-from.openapi.json")))!.AsObject();
+        var generatedFrom = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory,
+            "generated-from.openapi.json")))!.AsObject();
 
         // Only the server address differs: the build has no request to take it from.
         served.Remove("servers");
@@ -123,7 +124,8 @@ public sealed class GeneratedClientLoopTests : IDisposable
     [Fact]
     public async Task AProblemArrivesAsATypedExceptionWithItsFields()
     {
-        var refused = await Assert.ThrowsAsync<HttpValidationProblemDetails>(() => _client.Api.TrainingJobs.PostAsync(new TrainingJobRequest()));
+        var refused = await Assert.ThrowsAsync<HttpValidationProblemDetails>(() => _client.Api.TrainingJobs.PostAsync(
+            new TrainingJobRequest()));
 
         Assert.Equal(400, refused.ResponseStatusCode);
         Assert.Contains("datasetId", refused.Errors!.AdditionalData.Keys);

@@ -35,7 +35,8 @@ public sealed class ApiKeyPromptTests(Chromium chromium, KeyedServiceHost servic
         // The upload (XMLHttpRequest) and the job's event stream (fetch) carry the key without asking again.
         await ui.UploadAsync("efficiency.csv", TestData.EfficiencyCsv(rows: 100));
         await ui.TrainAsync("efficiency", epochs: 5);
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open the model" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open the model" })).ToBeVisibleAsync(
+            new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByTestId("epoch")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ of \d+$"));
         await Assertions.Expect(dialog).ToBeHiddenAsync();
     }

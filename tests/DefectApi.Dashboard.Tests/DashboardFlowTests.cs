@@ -30,16 +30,19 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
         await Assertions.Expect(temperature).ToContainTextAsync("numeric");
         await Assertions.Expect(temperature).ToContainTextAsync("min");
         await Assertions.Expect(schema.GetByRole(AriaRole.Row, new() { Name = "Shift" })).ToContainTextAsync("early");
-        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "First rows" }).GetByRole(AriaRole.Row)).ToHaveCountAsync(11);
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "First rows" }).GetByRole(AriaRole.Row))
+            .ToHaveCountAsync(11);
         await ui.CheckAndCaptureAsync("02-dataset-schema");
 
         // Train with small settings; the job page follows it live and draws the loss curves.
         await ui.TrainAsync("Defect", epochs: 40);
-        await page.WaitForFunctionAsync("() => (document.querySelector('.chart-holder path.series')?.getAttribute('d') ?? '').split('L').length >= 3",
+        await page.WaitForFunctionAsync("() => (document.querySelector('.chart-holder path.series')?.getAttribute('d') ?? " +
+            "'').split('L').length >= 3",
             null, new() { Timeout = 60_000 });
         // The counter runs over the whole ensemble (each network up to 40 epochs).
         await Assertions.Expect(page.GetByTestId("epoch")).ToHaveTextAsync(new Regex(@"^\d+ of \d+$"));
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open the model" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open the model" })).ToBeVisibleAsync(
+            new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeDisabledAsync();
         await ui.CheckAndCaptureAsync("03-training-job");
 
@@ -76,7 +79,8 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
         await page.GetByLabel("Speed [rpm]").FillAsync("1950");
         await page.GetByRole(AriaRole.Button, new() { Name = "Predict" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("probability")).ToHaveTextAsync(new Regex(@"^\d+\.\d %$"));
-        var probability = double.Parse((await page.GetByTestId("probability").TextContentAsync())!.TrimEnd(' ', '%'), CultureInfo.InvariantCulture);
+        var probability = double.Parse((await page.GetByTestId("probability").TextContentAsync())!.TrimEnd(' ', '%'),
+            CultureInfo.InvariantCulture);
         Assert.True(probability > 50, $"probability {probability} %");
         await ui.CheckAndCaptureAsync("04-model");
 
@@ -92,7 +96,8 @@ public sealed class DashboardFlowTests(Chromium chromium, ServiceHost service) :
         {
             datasetId = first.GetProperty("datasetId").GetString(), target = "Defect", epochs = 10, hiddenLayers = new[] { 8 },
         });
-        Assert.Equal("succeeded", (await service.Service.Client.WaitForJobAsync(retrain.GetProperty("id").GetString()!)).GetProperty("status").GetString());
+        Assert.Equal("succeeded", (await service.Service.Client.WaitForJobAsync(retrain.GetProperty("id").GetString()!))
+            .GetProperty("status").GetString());
         await ui.GoAsync("#/deployments");
         var line3 = page.GetByRole(AriaRole.Row, new() { Name = "line3" });
         await Assertions.Expect(line3).ToContainTextAsync("v1");

@@ -20,9 +20,12 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
     public async Task TheDeploymentPageShowsDriftPerInputPerformanceOfBothModelsAndSetsAndRemovesTheChallenger()
     {
         var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 300), "line3")).GetProperty("id").GetString();
-        var champion = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1, hiddenLayers = new[] { 8 }, modelName = "line3", exclude = new[] { "Serial" } });
-        var challenger = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1, hiddenLayers = new[] { 4 }, modelName = "line3", exclude = new[] { "Serial" }, seed = 2 });
-        (await Api.PutAsJsonAsync("/api/deployments/line3", new { modelId = champion, shadowModelId = challenger, keyColumns = SerialKey })).EnsureSuccessStatusCode();
+        var champion = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1,
+            hiddenLayers = new[] { 8 }, modelName = "line3", exclude = new[] { "Serial" } });
+        var challenger = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1,
+            hiddenLayers = new[] { 4 }, modelName = "line3", exclude = new[] { "Serial" }, seed = 2 });
+        (await Api.PutAsJsonAsync("/api/deployments/line3", new { modelId = champion, shadowModelId = challenger, keyColumns = SerialKey }))
+            .EnsureSuccessStatusCode();
         await PredictAndReportOutcomesAsync("line3", models: 2);
 
         await using var ui = await chromium.OpenAsync(service, "#/deployments");
@@ -42,27 +45,33 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         {
             var row = drift.Locator($"tr[data-column='{input}']");
             Assert.Contains(await row.Locator("td[data-status]").InnerTextAsync(), Statuses);
-            await Assertions.Expect(row.GetByRole(AriaRole.Img, new() { Name = $"{input}: training and live shares by bin" })).ToBeVisibleAsync();
+            await Assertions.Expect(row.GetByRole(AriaRole.Img, new() { Name = $"{input}: training and live shares by bin" }))
+                .ToBeVisibleAsync();
         }
         await Assertions.Expect(page.GetByTestId("drift-challenger")).ToBeVisibleAsync();
 
         // The headline metric over time, champion and challenger as two series; the table has a row of each with every outcome.
         var chart = page.GetByRole(AriaRole.Img, new() { Name = "Live ROC AUC by hour" });
         await Assertions.Expect(chart.Locator("path.series")).ToHaveCountAsync(2);
-        await Assertions.Expect(page.Locator("figure.chart-figure figcaption .key")).ToHaveTextAsync(["champion: line3 v1", "challenger: line3 v2"]);
+        await Assertions.Expect(page.Locator("figure.chart-figure figcaption .key")).ToHaveTextAsync(["champion: line3 v1",
+            "challenger: line3 v2"]);
         var buckets = page.GetByTestId("performance-buckets");
         foreach (var role in new[] { "champion", "challenger" })
-            await Assertions.Expect(buckets.Locator($"tr[data-role='{role}'] td.num").Nth(1)).ToHaveTextAsync(Parts.ToString(CultureInfo.InvariantCulture));
+            await Assertions.Expect(buckets.Locator($"tr[data-role='{role}'] td.num").Nth(1)).ToHaveTextAsync(Parts.ToString(
+                CultureInfo.InvariantCulture));
         var sideBySide = page.GetByTestId("champion-challenger");
-        await Assertions.Expect(sideBySide.GetByRole(AriaRole.Row, new() { Name = "With outcome" }).Locator("td")).ToHaveTextAsync(["36", "36"]);
-        await Assertions.Expect(sideBySide.Locator("td[data-metric='worstPsi']").First).ToHaveTextAsync(new Regex(@"^\d+\.\d{3} \(.+, (ok|watch|alert)\)$"));
+        await Assertions.Expect(sideBySide.GetByRole(AriaRole.Row, new() { Name = "With outcome" }).Locator("td"))
+            .ToHaveTextAsync(["36", "36"]);
+        await Assertions.Expect(sideBySide.Locator("td[data-metric='worstPsi']").First).ToHaveTextAsync(
+            new Regex(@"^\d+\.\d{3} \(.+, (ok|watch|alert)\)$"));
         await ui.CheckAndCaptureAsync("22-deployment-monitoring");
 
         // Another range and bucket: the same traffic by day.
         await page.GetByLabel("Range", new() { Exact = true }).SelectOptionAsync("7d");
         await page.GetByLabel("Buckets").SelectOptionAsync("day");
         await Assertions.Expect(page.GetByTestId("monitoring")).ToHaveAttributeAsync("data-shown", "7d day");
-        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Live ROC AUC by day" }).Locator("path.series")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Live ROC AUC by day" }).Locator("path.series"))
+            .ToHaveCountAsync(2);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove the challenger" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync(new Regex("^The challenger was removed"));
@@ -104,14 +113,16 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
     public async Task ADeploymentWithoutTrafficSaysThereAreNoPredictionsInTheRange()
     {
         var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 200), "quiet")).GetProperty("id").GetString();
-        var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 3, ensembleSize = 1, hiddenLayers = new[] { 4 }, modelName = "quiet" });
+        var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 3, ensembleSize = 1, hiddenLayers = new[] { 4 },
+            modelName = "quiet" });
         (await Api.PutAsJsonAsync("/api/deployments/quiet", new { modelId = model })).EnsureSuccessStatusCode();
 
         await using var ui = await chromium.OpenAsync(service, "#/deployments/quiet");
         var page = ui.Page;
         await Assertions.Expect(page.GetByTestId("performance-empty")).ToHaveTextAsync("No predictions in this range.");
         await Assertions.Expect(page.GetByTestId("drift-empty")).ToHaveTextAsync(new Regex("^No predictions in this range"));
-        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Champion and challenger" })).ToContainTextAsync("No predictions in this range.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Champion and challenger" })).ToContainTextAsync(
+            "No predictions in this range.");
         await Assertions.Expect(page.GetByTestId("challenger")).ToHaveTextAsync(new Regex("^No challenger"));
         await ui.CheckAndCaptureAsync("25-deployment-no-traffic");
 
@@ -139,7 +150,8 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
     public async Task TheDeploymentPageShowsAndSetsTheKeyColumnsAndNoOtherChangeDropsThem()
     {
         var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 200, seed: 8), "keyed")).GetProperty("id").GetString();
-        var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 3, ensembleSize = 1, hiddenLayers = new[] { 4 }, modelName = "keyed", exclude = new[] { "Serial" } });
+        var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 3, ensembleSize = 1, hiddenLayers = new[] { 4 },
+            modelName = "keyed", exclude = new[] { "Serial" } });
         (await Api.PutAsJsonAsync("/api/deployments/keyed", new { modelId = model })).EnsureSuccessStatusCode();
 
         await using var ui = await chromium.OpenAsync(service, "#/deployments/keyed");
@@ -156,7 +168,8 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         var keyColumn = page.GetByLabel("Key column", new() { Exact = true });
         await keyColumn.FillAsync("Serial");
         await keyColumn.PressAsync("Enter");
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Serial is now a key column: outcomes can be reported by it.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Serial is now a key column: outcomes can " +
+            "be reported by it.");
         await Assertions.Expect(keys.Locator("li code")).ToHaveTextAsync(["Serial"]);
         Assert.Equal(SerialKey, await KeyColumnsAsync("keyed"));
 
@@ -166,11 +179,13 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         {
             await page.GetByLabel("Another key column").FillAsync(key);
             await page.GetByRole(AriaRole.Button, new() { Name = "Add key column" }).ClickAsync();
-            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"{key} is now a key column: outcomes can be reported by it.");
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"{key} is now a key column: outcomes can " +
+                "be reported by it.");
         }
         await Assertions.Expect(keys.Locator("li code")).ToHaveTextAsync(declared);
         Assert.Equal(declared, await KeyColumnsAsync("keyed"));
-        var byLot = await Api.PostAsJsonAsync("/api/deployments/keyed/outcomes", new { keyColumn = "Lot ID", outcomes = new[] { new { key = "L-7", actual = "1" } } });
+        var byLot = await Api.PostAsJsonAsync("/api/deployments/keyed/outcomes", new { keyColumn = "Lot ID",
+            outcomes = new[] { new { key = "L-7", actual = "1" } } });
         Assert.Equal(HttpStatusCode.OK, byLot.StatusCode);
         await ui.CheckAndCaptureAsync("27-deployment-key-columns");
 
@@ -201,7 +216,8 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         {
             var key = declared[left];
             await page.GetByRole(AriaRole.Button, new() { Name = $"Remove the key column {key}" }).ClickAsync();
-            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"{key} is no longer a key column: outcomes by it are refused from now on.");
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"{key} is no longer a key column: outcomes by it " +
+                "are refused from now on.");
             Assert.Equal(declared[..left], await KeyColumnsAsync("keyed"));
         }
         await Assertions.Expect(keys).ToHaveTextAsync(new Regex("^No key columns"));
@@ -211,7 +227,8 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
     public async Task TheThirtyDayRangeDrawsFromRollupsOnceTheRawLogIsGone()
     {
         var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 300, seed: 9), "rolled")).GetProperty("id").GetString();
-        var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1, hiddenLayers = new[] { 8 }, modelName = "rolled", exclude = new[] { "Serial" } });
+        var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1,
+            hiddenLayers = new[] { 8 }, modelName = "rolled", exclude = new[] { "Serial" } });
         (await Api.PutAsJsonAsync("/api/deployments/rolled", new { modelId = model })).EnsureSuccessStatusCode();
         await PredictAndReportOutcomesAsync("rolled", models: 1);
         var logged = await ChampionOverThirtyDaysAsync("rolled");
@@ -219,8 +236,10 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
 
         // What retention (by age or PredictionLog:MaxRows) does to the raw log after a month, done at once to this
         // deployment's answers: they go with their joined outcomes, and only the rollups are left to draw from.
-        const string rolledAnswers = "\"LoggedAnswers\" WHERE \"SegmentId\" IN (SELECT \"Id\" FROM \"LogSegments\" WHERE \"DeploymentName\" = 'rolled')";
-        await service.ExecuteSqlAsync($"DELETE FROM {rolledAnswers}; DELETE FROM \"LoggedOutcomes\" WHERE \"DeploymentName\" = 'rolled' AND \"Joined\";");
+        const string rolledAnswers = "\"LoggedAnswers\" WHERE \"SegmentId\" IN (SELECT \"Id\" FROM \"LogSegments\" WHERE " +
+            "\"DeploymentName\" = 'rolled')";
+        await service.ExecuteSqlAsync($"DELETE FROM {rolledAnswers}; DELETE FROM \"LoggedOutcomes\" WHERE \"DeploymentName\" = " +
+            "'rolled' AND \"Joined\";");
         Assert.Equal(0L, await service.ExecuteSqlAsync($"SELECT COUNT(*) FROM {rolledAnswers}"));
         Assert.Equal(logged, await ChampionOverThirtyDaysAsync("rolled"));
 
@@ -265,7 +284,8 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
             records = records.Select(cells => new Dictionary<string, object>
             {
                 [header[0]] = cells[0], [header[1]] = cells[1],
-                [header[2]] = double.Parse(cells[2], CultureInfo.InvariantCulture), [header[3]] = double.Parse(cells[3], CultureInfo.InvariantCulture),
+                [header[2]] = double.Parse(cells[2], CultureInfo.InvariantCulture), [header[3]] = double.Parse(cells[3],
+                    CultureInfo.InvariantCulture),
             }),
         };
         var response = await Api.PostAsJsonAsync($"/api/deployments/{deployment}/predict", body);
@@ -281,7 +301,8 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
             await Task.Delay(100);
         }
         var outcomes = new { outcomes = ids.Select((id, i) => new { predictionId = id, actual = records[i][4] }) };
-        var answer = await (await Api.PostAsJsonAsync($"/api/deployments/{deployment}/outcomes", outcomes)).Content.ReadFromJsonAsync<JsonElement>();
+        var answer = await (await Api.PostAsJsonAsync($"/api/deployments/{deployment}/outcomes", outcomes))
+            .Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(Parts, answer.GetProperty("matched").GetInt32());
         Assert.Equal(0, answer.GetProperty("pending").GetArrayLength());
     }

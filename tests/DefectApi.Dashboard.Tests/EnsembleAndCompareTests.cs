@@ -16,7 +16,8 @@ public sealed class EnsembleAndCompareTests(Chromium chromium, ServiceHost servi
         var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 300), "together")).GetProperty("id").GetString();
         var jobs = new List<string>();
         for (int i = 0; i < 3; i++)
-            jobs.Add((await Api.StartJobAsync(new { datasetId = dataset, target = "Defect", epochs = 4, ensembleSize = 3, hiddenLayers = new[] { 8 }, modelName = "together" }))
+            jobs.Add((await Api.StartJobAsync(new { datasetId = dataset, target = "Defect", epochs = 4, ensembleSize = 3,
+                hiddenLayers = new[] { 8 }, modelName = "together" }))
                 .GetProperty("id").GetString()!);
         foreach (var job in jobs) await Api.WaitForJobAsync(job);
 
@@ -54,12 +55,14 @@ public sealed class EnsembleAndCompareTests(Chromium chromium, ServiceHost servi
         var dataset = (await Api.UploadAsync(TestData.EfficiencyCsv(rows: 2000), "long")).GetProperty("id").GetString();
         var job = (await Api.StartJobAsync(new
         {
-            datasetId = dataset, target = "efficiency", epochs = 5000, earlyStoppingPatience = 5000, ensembleSize = 4, hiddenLayers = new[] { 64, 64 },
+            datasetId = dataset, target = "efficiency", epochs = 5000, earlyStoppingPatience = 5000, ensembleSize = 4,
+                hiddenLayers = new[] { 64, 64 },
         })).GetProperty("id").GetString()!;
         try
         {
             await using var ui = await chromium.OpenAsync(service, $"#/jobs/{job}");
-            var running = new Regex(@"^\d of 4 members done · member \d of 4 at epoch \d+ of 5000(, member \d at epoch \d+)* · at most .+ left$");
+            var running = new Regex(@"^\d of 4 members done · member \d of 4 at epoch \d+ of 5000(, member \d at epoch \d+)* · " +
+                @"at most .+ left$");
             await Assertions.Expect(ui.Page.GetByTestId("progress")).ToHaveTextAsync(running, new() { Timeout = 60_000 });
             await ui.CheckAndCaptureAsync("16-job-running-members");
 
@@ -77,7 +80,8 @@ public sealed class EnsembleAndCompareTests(Chromium chromium, ServiceHost servi
     public async Task AModelsHistoryShowsEachMemberAndItComparesWithThePreviousVersion()
     {
         var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 400), "versions")).GetProperty("id").GetString();
-        var v1 = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 15, earlyStoppingPatience = 0, ensembleSize = 3, modelName = "versions", hiddenLayers = new[] { 16 } });
+        var v1 = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 15, earlyStoppingPatience = 0, ensembleSize = 3,
+            modelName = "versions", hiddenLayers = new[] { 16 } });
         var v2 = await TrainAsync(new
         {
             datasetId = dataset, target = "Defect", epochs = 15, earlyStoppingPatience = 0, ensembleSize = 3, modelName = "versions",
@@ -95,7 +99,8 @@ public sealed class EnsembleAndCompareTests(Chromium chromium, ServiceHost servi
         var stored = await Api.GetFromJsonAsync<JsonElement>($"/api/models/{v2}");
         var kept = stored.GetProperty("history").EnumerateArray().Where(h => h.GetProperty("chosen").GetBoolean()).ToList();
         for (int m = 0; m < 3; m++)
-            await Assertions.Expect(members.Nth(m).Locator("td").Nth(1)).ToHaveTextAsync(kept[m].GetProperty("memberEpoch").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Assertions.Expect(members.Nth(m).Locator("td").Nth(1)).ToHaveTextAsync(kept[m].GetProperty("memberEpoch").GetInt32()
+                .ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Validation AUC by epoch of each member" })).ToBeVisibleAsync();
         await ui.CheckAndCaptureAsync("17-model-member-history");
 
@@ -106,11 +111,13 @@ public sealed class EnsembleAndCompareTests(Chromium chromium, ServiceHost servi
         await Assertions.Expect(metrics.Locator("thead th")).ToHaveTextAsync(["Metric", "versions v1", "versions v2"]);
         await Assertions.Expect(metrics.GetByRole(AriaRole.Row, new() { Name = "ROC AUC" })).ToContainTextAsync("best");
         await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "ROC curves" }).Locator("path.series")).ToHaveCountAsync(2);
-        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Precision-recall curves" }).Locator("path.series")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Precision-recall curves" }).Locator("path.series"))
+            .ToHaveCountAsync(2);
         var shift = page.GetByTestId("compare-inputs").GetByRole(AriaRole.Row, new() { Name = "Shift" });
         await Assertions.Expect(shift.Locator("td")).ToHaveTextAsync(["categorical", "not an input"]);
         var settings = page.GetByTestId("compare-settings");
-        await Assertions.Expect(settings.GetByRole(AriaRole.Row, new() { Name = "hiddenLayers" }).Locator("td")).ToHaveTextAsync(["16", "8"]);
+        await Assertions.Expect(settings.GetByRole(AriaRole.Row, new() { Name = "hiddenLayers" }).Locator("td"))
+            .ToHaveTextAsync(["16", "8"]);
         await ui.CheckAndCaptureAsync("18-compare-versions");
 
         // Choosing by hand: one model is not a comparison; two of one target are.
@@ -130,14 +137,17 @@ public sealed class EnsembleAndCompareTests(Chromium chromium, ServiceHost servi
     public async Task RegressionModelsCompareTheirPredictionsAgainstActualOnOneChart()
     {
         var dataset = (await Api.UploadAsync(TestData.EfficiencyCsv(rows: 300), "efficiency")).GetProperty("id").GetString();
-        var first = await TrainAsync(new { datasetId = dataset, target = "efficiency", epochs = 40, ensembleSize = 2, modelName = "efficiency" });
-        var second = await TrainAsync(new { datasetId = dataset, target = "efficiency", epochs = 5, ensembleSize = 2, modelName = "efficiency" });
+        var first = await TrainAsync(new { datasetId = dataset, target = "efficiency", epochs = 40, ensembleSize = 2,
+            modelName = "efficiency" });
+        var second = await TrainAsync(new { datasetId = dataset, target = "efficiency", epochs = 5, ensembleSize = 2,
+            modelName = "efficiency" });
 
         await using var ui = await chromium.OpenAsync(service, $"#/compare/{first},{second}");
         var scatter = ui.Page.GetByRole(AriaRole.Img, new() { Name = "Predicted against actual efficiency" });
         await Assertions.Expect(scatter.Locator("g.series-a circle").First).ToBeVisibleAsync();
         Assert.True(await scatter.Locator("g.series-b circle").CountAsync() > 10);
-        await Assertions.Expect(ui.Page.GetByTestId("compare-metrics").GetByRole(AriaRole.Row, new() { Name = "RMSE" })).ToContainTextAsync("best");
+        await Assertions.Expect(ui.Page.GetByTestId("compare-metrics").GetByRole(AriaRole.Row, new() { Name = "RMSE" }))
+            .ToContainTextAsync("best");
         await Assertions.Expect(ui.Page.GetByTestId("inputs-same")).ToBeVisibleAsync();
         await ui.CheckAndCaptureAsync("20-compare-regression");
     }
@@ -147,8 +157,10 @@ public sealed class EnsembleAndCompareTests(Chromium chromium, ServiceHost servi
     {
         var dataset = (await Api.UploadAsync(TestData.SurfaceDefectsCsv(), "surface")).GetProperty("id").GetString();
         var first = await TrainAsync(new { datasetId = dataset, target = "class", epochs = 20, ensembleSize = 2, modelName = "surface" });
-        var second = await TrainAsync(new { datasetId = dataset, target = "class", epochs = 20, ensembleSize = 2, modelName = "surface", exclude = new[] { "line" } });
-        var other = await TrainAsync(new { datasetId = dataset, target = "height", epochs = 3, ensembleSize = 1, modelName = "surface-height" });
+        var second = await TrainAsync(new { datasetId = dataset, target = "class", epochs = 20, ensembleSize = 2, modelName = "surface",
+            exclude = new[] { "line" } });
+        var other = await TrainAsync(new { datasetId = dataset, target = "height", epochs = 3, ensembleSize = 1,
+            modelName = "surface-height" });
 
         await using var ui = await chromium.OpenAsync(service, $"#/compare/{first},{second}");
         var matrices = ui.Page.GetByRole(AriaRole.Region, new() { Name = "Confusion matrices" }).Locator("table.confusion caption");

@@ -25,7 +25,8 @@ public sealed class GuardRailsTests(Chromium chromium, ServiceHost service) : IC
             int defect = random.NextDouble() < 1 / (1 + Math.Exp(-(celsius - 70) / 2.5)) ? 1 : 0;
             string rework = defect == 1 ? (5 + random.Next(40)).ToString(CultureInfo.InvariantCulture) : "";
             csv.Append(CultureInfo.InvariantCulture,
-                $"SN{i:D6},P1,{start.AddMinutes(7 * i):yyyy-MM-ddTHH:mm:ss},{celsius:F3},{celsius * 1.8 + 32:F3},{speed:F1},{rework},{defect}\n");
+                $"SN{i:D6},P1,{start.AddMinutes(7 * i):yyyy-MM-ddTHH:mm:ss},{celsius:F3},{celsius * 1.8 + 32:F3},{speed:F1}," +
+                $"{rework},{defect}\n");
         }
         return csv.ToString();
     }

@@ -57,10 +57,12 @@ public sealed class KeysPageTests(Chromium chromium, ServiceHost service) : ICla
         await Assertions.Expect(page.Locator("table")).Not.ToContainTextAsync(lineKey);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke key mes-line3" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "revoked" })).ToHaveTextAsync("The key \"mes-line3\" is revoked.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "revoked" })).ToHaveTextAsync(
+            "The key \"mes-line3\" is revoked.");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Key shown once", Exact = true })).ToBeHiddenAsync();
-        using (var line = ClientWith(service, lineKey)) Assert.Equal(HttpStatusCode.Unauthorized, (await line.GetAsync("/api/models")).StatusCode);
+        using (var line = ClientWith(service, lineKey)) Assert.Equal(HttpStatusCode.Unauthorized, (await line.GetAsync("/api/models"))
+            .StatusCode);
         await ui.CheckAndCaptureAsync("41-keys-revoked");
     }
 }

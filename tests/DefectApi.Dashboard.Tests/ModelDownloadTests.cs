@@ -22,7 +22,8 @@ public sealed partial class ModelDownloadTests(Chromium chromium, KeyedServiceHo
         var api = service.Service.Client;
         api.DefaultRequestHeaders.Add("X-Api-Key", Key);
         var job = await api.TrainAsync(TestData.DefectsCsv(rows: 200), "Defect", new { epochs = 5, ensembleSize = 1, modelName = "line3" });
-        await using var ui = await chromium.OpenAsync(service, $"#/models/{job.GetProperty("modelId").GetString()}", waitUntilLoaded: false);
+        await using var ui = await chromium.OpenAsync(service, $"#/models/{job.GetProperty("modelId").GetString()}",
+            waitUntilLoaded: false);
         var page = ui.Page;
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "API key" });
         await dialog.GetByLabel("Key").FillAsync(Key);
@@ -31,7 +32,8 @@ public sealed partial class ModelDownloadTests(Chromium chromium, KeyedServiceHo
 
         var downloads = page.GetByRole(AriaRole.Region, new() { Name = "Download", Exact = true });
         await Assertions.Expect(downloads.GetByRole(AriaRole.Button, new() { Name = "Download ONNX" })).ToBeEnabledAsync();
-        var download = await page.RunAndWaitForDownloadAsync(() => downloads.GetByRole(AriaRole.Button, new() { Name = "Download bundle" }).ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() => downloads.GetByRole(AriaRole.Button, new() { Name = "Download bundle" })
+            .ClickAsync());
 
         Assert.Equal("line3-v1.dabundle", download.SuggestedFilename);
         var bundle = await File.ReadAllBytesAsync(await download.PathAsync());
@@ -42,11 +44,13 @@ public sealed partial class ModelDownloadTests(Chromium chromium, KeyedServiceHo
 
         await ui.GoAsync("#/models");
         var import = page.GetByLabel("Model bundle");
-        await import.SetInputFilesAsync(new FilePayload { Name = "line3.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(TestData.DefectsCsv(rows: 5)) });
+        await import.SetInputFilesAsync(new FilePayload { Name = "line3.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(
+            TestData.DefectsCsv(rows: 5)) });
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not a model bundle");
         await ui.CheckAndCaptureAsync("15-import-problem");
 
-        await import.SetInputFilesAsync(new FilePayload { Name = download.SuggestedFilename, MimeType = "application/octet-stream", Buffer = bundle });
+        await import.SetInputFilesAsync(new FilePayload { Name = download.SuggestedFilename, MimeType = "application/octet-stream",
+            Buffer = bundle });
         await page.WaitForURLAsync(ModelRoute());
         await ui.WaitUntilLoadedAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "line3 v2", Exact = true })).ToBeVisibleAsync();

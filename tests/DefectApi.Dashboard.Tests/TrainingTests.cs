@@ -79,7 +79,8 @@ public sealed class TrainingTests(Chromium chromium, ServiceHost service) : ICla
     static async Task StartLongRunAsync(DashboardPage ui)
     {
         await ui.TrainAsync("efficiency", epochs: 5000, hiddenLayers: "64, 64", patience: 5000);
-        await ui.Page.WaitForFunctionAsync("() => (document.querySelector('.chart-holder path.series')?.getAttribute('d') ?? '').split('L').length >= 3",
+        await ui.Page.WaitForFunctionAsync("() => (document.querySelector('.chart-holder path.series')?.getAttribute('d') ?? " +
+            "'').split('L').length >= 3",
             null, new() { Timeout = 30_000 });
         await Assertions.Expect(ui.Page.GetByTestId("epoch")).ToHaveTextAsync(new Regex(@"^\d+ of \d+$"));
     }

@@ -44,7 +44,8 @@ public class NetworkTests
         var x = Data.Uniform(rows * 7, 3);
         var y = new float[rows * 3];
         network.Predict(x, rows, y);
-        var expected = ReferenceMlp.Forward(Spec, network.Parameters.ToArray().Select(v => (double)v).ToArray(), x.Select(v => (double)v).ToArray(), rows);
+        var expected = ReferenceMlp.Forward(Spec, network.Parameters.ToArray().Select(v => (double)v).ToArray(),
+            x.Select(v => (double)v).ToArray(), rows);
         for (int i = 0; i < y.Length; i++) Assert.Equal(expected[i], y[i], 1e-5);
     }
 

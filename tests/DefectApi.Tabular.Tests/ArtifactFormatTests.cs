@@ -43,12 +43,14 @@ public class ArtifactFormatTests
         var model = Load(dataset, version);
         var records = TestData.Frame(File.ReadAllText(Path.Combine(Folder, $"{dataset}.records.csv")));
         var batch = model.Predict(Enumerable.Range(0, records.RowCount)
-            .Select(r => (IReadOnlyDictionary<string, CellValue>)model.Inputs.ToDictionary(i => i.Name, i => records.GetCell(r, records.IndexOf(i.Name))))
+            .Select(r => (IReadOnlyDictionary<string, CellValue>)model.Inputs.ToDictionary(i => i.Name, i => records.GetCell(r,
+                records.IndexOf(i.Name))))
             .ToList());
 
         // The same decisions and warnings, and the same numbers to float32 precision: the networks compute in float32,
         // and a machine with other vector units may sum a product's terms in another order.
-        var expected = JsonSerializer.Deserialize<PredictionBatch>(File.ReadAllText(Path.Combine(Folder, $"{dataset}.v{version}.expected.json")))!;
+        var expected = JsonSerializer.Deserialize<PredictionBatch>(File.ReadAllText(Path.Combine(Folder,
+            $"{dataset}.v{version}.expected.json")))!;
         Assert.Empty(batch.Errors);
         Assert.Equal(expected.Predictions.Count, batch.Predictions.Count);
         foreach (var (want, got) in expected.Predictions.Zip(batch.Predictions))

@@ -10,9 +10,11 @@ public class ContractTests
         Type[] contract =
         [
             typeof(DefectApi.Tabular.Csv.CsvReadOptions), typeof(DefectApi.Tabular.Csv.CsvFormatException),
-            typeof(DefectApi.Tabular.Csv.IChunkSink), typeof(DefectApi.Tabular.Csv.IngestedDataset), typeof(DefectApi.Tabular.Csv.CsvIngestor),
+            typeof(DefectApi.Tabular.Csv.IChunkSink), typeof(DefectApi.Tabular.Csv.IngestedDataset),
+                typeof(DefectApi.Tabular.Csv.CsvIngestor),
             typeof(DefectApi.Tabular.Csv.CsvScorer),
-            typeof(DefectApi.Tabular.Schema.ColumnType), typeof(DefectApi.Tabular.Schema.ValueCount), typeof(DefectApi.Tabular.Schema.ColumnProfile),
+            typeof(DefectApi.Tabular.Schema.ColumnType), typeof(DefectApi.Tabular.Schema.ValueCount),
+                typeof(DefectApi.Tabular.Schema.ColumnProfile),
             typeof(DefectApi.Tabular.CellValue), typeof(DefectApi.Tabular.CellKind), typeof(DefectApi.Tabular.TabularFrame),
             typeof(DefectApi.Tabular.ChunkReader),
             typeof(DefectApi.Tabular.Training.TaskKind), typeof(DefectApi.Tabular.Training.TabularTrainingOptions),
@@ -25,12 +27,15 @@ public class ContractTests
         ];
         Assert.All(contract, t => Assert.True(t.IsPublic, t.FullName));
 
-        Func<Stream, DefectApi.Tabular.Csv.CsvReadOptions, DefectApi.Tabular.Csv.IChunkSink, CancellationToken, Task<DefectApi.Tabular.Csv.IngestedDataset>> ingest =
+        Func<Stream, DefectApi.Tabular.Csv.CsvReadOptions, DefectApi.Tabular.Csv.IChunkSink, CancellationToken,
+            Task<DefectApi.Tabular.Csv.IngestedDataset>> ingest =
             DefectApi.Tabular.Csv.CsvIngestor.IngestAsync;
-        Func<Stream, Stream, ModelArtifact, DefectApi.Tabular.Csv.ICsvPredictionLog?, CancellationToken, Task<DefectApi.Tabular.Csv.CsvScoreCounts>> score =
+        Func<Stream, Stream, ModelArtifact, DefectApi.Tabular.Csv.ICsvPredictionLog?, CancellationToken,
+            Task<DefectApi.Tabular.Csv.CsvScoreCounts>> score =
             DefectApi.Tabular.Csv.CsvScorer.ScoreAsync;
         Func<TabularFrame, DefectApi.Tabular.Training.TabularTrainingOptions, Action<DefectApi.Tabular.Training.TrainingProgress>?,
-            CancellationToken, CancellationToken, DefectApi.Tabular.Training.TrainingOutcome> train = DefectApi.Tabular.Training.TabularTrainer.Train;
+            CancellationToken, CancellationToken, DefectApi.Tabular.Training.TrainingOutcome> train =
+            DefectApi.Tabular.Training.TabularTrainer.Train;
         Func<byte[], IReadOnlyList<CellValue[]>> rows = ChunkReader.ReadRows;
         Func<byte[], ModelArtifact> load = ModelArtifact.FromBytes;
         // This assembly sees internals, so binding above proves only the signatures; the web host needs them public.

@@ -80,10 +80,12 @@ public class ModelArtifactTests(TrainedModels models) : IClassFixture<TrainedMod
         var record = TrainedModels.Record(5, 1);
         var cells = Model.Inputs.Select(i => record[i.Name]).ToArray();
         var result = new double[Model.Classes!.Count == 2 ? 1 : Model.Classes.Count];
-        DefectApi.Tabular.Training.EnsembleOutputs.PredictInto(Model.Members, Model.TargetSpec, cells, 1, null, result);   // this thread's scratch
+        DefectApi.Tabular.Training.EnsembleOutputs.PredictInto(Model.Members, Model.TargetSpec,
+            cells, 1, null, result);   // this thread's scratch
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) DefectApi.Tabular.Training.EnsembleOutputs.PredictInto(Model.Members, Model.TargetSpec, cells, 1, null, result);
+        for (int i = 0; i < 100; i++) DefectApi.Tabular.Training.EnsembleOutputs.PredictInto(Model.Members, Model.TargetSpec,
+            cells, 1, null, result);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
@@ -94,9 +96,12 @@ public class ModelArtifactTests(TrainedModels models) : IClassFixture<TrainedMod
     public void PackedNetworksAnswerWhatEachMemberOnItsOwnAnswers()
     {
         // The same members, each reading its own copy of the preprocessing: encoded and run one by one.
-        var copies = Model.Members.Select(m => m with { Pipeline = FeaturePipeline.Read(new BinaryReader(new MemoryStream(PipelineBytes(m.Pipeline)))) });
-        var oneByOne = new ModelArtifact(Model.Target, Model.TargetSpec, copies.ToArray(), Model.Dropped, Model.Threshold, Model.Validation);
-        var records = Enumerable.Range(0, 150).Select(i => (IReadOnlyDictionary<string, CellValue>)TrainedModels.Record(i % 10, i % 7 * 0.7)).ToList();
+        var copies = Model.Members.Select(m => m with { Pipeline = FeaturePipeline.Read(new BinaryReader(new MemoryStream(
+            PipelineBytes(m.Pipeline)))) });
+        var oneByOne = new ModelArtifact(Model.Target, Model.TargetSpec, copies.ToArray(), Model.Dropped,
+            Model.Threshold, Model.Validation);
+        var records = Enumerable.Range(0, 150).Select(i => (IReadOnlyDictionary<string, CellValue>)TrainedModels.Record(i % 10,
+            i % 7 * 0.7)).ToList();
 
         var packed = Model.Predict(records).Predictions;
         var unpacked = oneByOne.Predict(records).Predictions;

@@ -51,7 +51,8 @@ public class RecordBatchTests(TrainedModels models) : IClassFixture<TrainedModel
     public void AnAnswerThatIsNotFiniteIsAnErrorOfItsRecordAndNoRecordIsScored()
     {
         // A narrow column: 3e38 lies ~1e41 standard deviations out, beyond float32.
-        var frame = TestData.Frame(TestData.Csv("x,y", 200, i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i * 0.00005},{i * 0.1 + (i % 7) * 0.01}")));
+        var frame = TestData.Frame(TestData.Csv("x,y", 200, i => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{i * 0.00005},{i * 0.1 + (i % 7) * 0.01}")));
         var model = TabularTrainer.Train(frame, new TabularTrainingOptions
         {
             Target = "y", Epochs = 20, EnsembleSize = 1, HiddenLayers = [64, 64], Seed = 3,

@@ -7,7 +7,8 @@ public class TabularFrameTests
     [Fact]
     public void FrameDecodesEveryChunkInOrder()
     {
-        var frame = TestData.Frame(TestData.Csv("n,t,b", 1000, i => $"{i * 0.5},{(i % 3 == 0 ? "" : "k" + i % 4)},{(i % 2 == 0 ? "OK" : "NG")}"),
+        var frame = TestData.Frame(TestData.Csv("n,t,b", 1000, i => $"{i * 0.5},{(i % 3 == 0 ? "" : "k" + i % 4)}," +
+            $"{(i % 2 == 0 ? "OK" : "NG")}"),
             chunkRows: 128);
 
         Assert.Equal(1000, frame.RowCount);

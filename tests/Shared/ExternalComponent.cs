@@ -8,9 +8,11 @@ public sealed record ExternalComponent(string Name, string InstallCommand, Func<
     public static bool OnCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Why tests that need it are skipped here, or null when they run (installed, or on CI).</summary>
-    public string? SkipReason => IsInstalled() || OnCi ? null : $"{Name} is not installed. Install it with: {InstallCommand} (.ci/run does).";
+    public string? SkipReason => IsInstalled() || OnCi ? null : $"{Name} is not installed. Install it with: " +
+        $"{InstallCommand} (.ci/run does).";
 
-    public string MissingMessage => $"{Name} is not installed, and CI=true makes its tests fail rather than skip. Install it with: {InstallCommand}";
+    public string MissingMessage => $"{Name} is not installed, and CI=true makes its tests fail rather than skip. Install it with: " +
+        $"{InstallCommand}";
 
     public static readonly ExternalComponent PostgreSql = new("The PostgreSQL server (initdb, pg_ctl)", "apt-get install -y postgresql",
         () => PostgresBinaries() is not null);

@@ -48,7 +48,8 @@ public sealed class PostgresServer : IAsyncDisposable
         try
         {
             if (IsRoot) Run("chown", "postgres:postgres", folder);
-            server.RunTool("initdb", "-D", server.DataFolder, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions");
+            server.RunTool("initdb", "-D", server.DataFolder, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync",
+                "--no-instructions");
             await server.StartServerAsync();
             return server;
         }
@@ -95,7 +96,8 @@ public sealed class PostgresServer : IAsyncDisposable
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromSeconds(120))) { process.Kill(true); throw new TimeoutException($"{file} did not finish"); }
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', arguments)} failed ({process.ExitCode}): {error.Result}{output.Result}");
+            throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', arguments)} failed ({process.ExitCode}): " +
+                $"{error.Result}{output.Result}");
     }
 
     static bool IsRoot => Environment.UserName == "root";

@@ -20,7 +20,8 @@ internal sealed class BenchHost : IAsyncDisposable
     const string DatabaseFileName = "bench.db";
 
     /// <param name="services">registrations made after the service's own, so they replace them (a bench's clock)</param>
-    public static async Task<BenchHost> StartAsync(Action<WebApplication>? extraRoutes = null, IDictionary<string, string?>? settings = null,
+    public static async Task<BenchHost> StartAsync(Action<WebApplication>? extraRoutes = null,
+        IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null)
     {
         var folder = Directory.CreateTempSubdirectory("defectapi-bench-").FullName;

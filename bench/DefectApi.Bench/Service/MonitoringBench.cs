@@ -40,7 +40,8 @@ internal static class MonitoringBench
     // Issue 24's budgets; the dashboard's figure is asked for without one.
     static readonly (string Figure, double BudgetSeconds)[] Calls =
     [
-        ("outcomes_1000_keys", 1.0), ("performance_hour_7d", 0.5), ("performance_day_30d", 0.5), ("drift_7d", 0.5), ("dashboard_30d", double.NaN),
+        ("outcomes_1000_keys", 1.0), ("performance_hour_7d", 0.5), ("performance_day_30d", 0.5), ("drift_7d", 0.5),
+            ("dashboard_30d", double.NaN),
     ];
     const double RssBudgetMegabytes = 500;
     const double GrowthBudget = 1.5;
@@ -49,7 +50,8 @@ internal static class MonitoringBench
 
     /// <param name="PredictSeconds">spent in predict calls; the rest of Seconds went to outcome calls and to waiting for the writer</param>
     /// <param name="OutcomeRetries">outcome calls answered 503 and sent again after Retry-After, as an MES client would</param>
-    sealed record Fill(long Logged, long Dropped, double Seconds, double PredictSeconds, double OutcomeSeconds, double SlowestOutcomeCall, int OutcomesPosted, int MatchedAtOnce,
+    sealed record Fill(long Logged, long Dropped, double Seconds, double PredictSeconds, double OutcomeSeconds, double SlowestOutcomeCall,
+        int OutcomesPosted, int MatchedAtOnce,
         int PendingAtOnce, int OutcomeRetries, long WithOutcome, int HoursWithAnswers, double RecordLineBytes, double AnswerLineBytes);
 
     public static async Task<int> RunAsync(string[] raw)
@@ -71,19 +73,22 @@ internal static class MonitoringBench
         return problems.Count == 0 ? 0 : 1;
     }
 
-    static async Task<Run> RunSizeAsync(string provider, PostgresServer? server, long rows, int repetitions, int epochs, SerialTraffic traffic,
+    static async Task<Run> RunSizeAsync(string provider, PostgresServer? server, long rows, int repetitions, int epochs,
+        SerialTraffic traffic,
         PeakMemory memory, List<string> problems)
     {
         var label = $"monitoring provider={provider} rows={rows}";
         var database = server?.CreateDatabase();
-        var settings = database is null ? null : new Dictionary<string, string?> { ["Database:Provider"] = "postgres", ["ConnectionStrings:Defects"] = database };
+        var settings = database is null ? null : new Dictionary<string, string?> { ["Database:Provider"] = "postgres",
+            ["ConnectionStrings:Defects"] = database };
         // The model is trained and deployed just before the month of traffic begins; the clock runs at the real pace.
         var clock = new SimulatedClock(DateTimeOffset.UtcNow - Month - TimeSpan.FromHours(1));
         await using var host = await BenchHost.StartAsync(settings: settings,
             services: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
         using var client = host.CreateClient();
         var modelId = await AI4IModel.TrainAndDeployAsync(client, epochs);
-        (await client.PutAsJsonAsync(DeploymentPath, new { modelId, keyColumns = new[] { SerialTraffic.KeyColumn } })).EnsureSuccessStatusCode();
+        (await client.PutAsJsonAsync(DeploymentPath, new { modelId, keyColumns = new[] { SerialTraffic.KeyColumn } }))
+            .EnsureSuccessStatusCode();
         var bytesBefore = await DatabaseBytesAsync(host, database);
 
         GC.Collect();
@@ -96,28 +101,38 @@ internal static class MonitoringBench
         var callsPeak = memory.PeakMegabytes();
 
         Console.WriteLine($"{label} fill_s={BenchArgs.F(fill.Seconds)} answers_per_s={BenchArgs.F(fill.Logged / fill.Seconds, "F0")} " +
-            $"predict_s={BenchArgs.F(fill.PredictSeconds)} outcome_calls_s={BenchArgs.F(fill.OutcomeSeconds)} slowest_outcome_call_s={BenchArgs.F(fill.SlowestOutcomeCall)} " +
-            $"waiting_for_writer_s={BenchArgs.F(fill.Seconds - fill.PredictSeconds - fill.OutcomeSeconds)} logged={fill.Logged} dropped={fill.Dropped} " +
+            $"predict_s={BenchArgs.F(fill.PredictSeconds)} outcome_calls_s={BenchArgs.F(fill.OutcomeSeconds)} " +
+            $"slowest_outcome_call_s={BenchArgs.F(fill.SlowestOutcomeCall)} " +
+            $"waiting_for_writer_s={BenchArgs.F(fill.Seconds - fill.PredictSeconds - fill.OutcomeSeconds)} logged={fill.Logged} " +
+            $"dropped={fill.Dropped} " +
             $"outcomes_posted={fill.OutcomesPosted} matched_at_once={fill.MatchedAtOnce} pending_at_once={fill.PendingAtOnce} " +
-            $"outcome_retries={fill.OutcomeRetries} with_outcome={fill.WithOutcome} hours_with_answers={fill.HoursWithAnswers} epochs={epochs}");
+            $"outcome_retries={fill.OutcomeRetries} with_outcome={fill.WithOutcome} hours_with_answers={fill.HoursWithAnswers} " +
+            $"epochs={epochs}");
         foreach (var (figure, budget) in Calls)
         {
             var median = BenchArgs.Median(seconds[figure]);
-            var verdict = double.IsNaN(budget) ? "budget_s=none" : $"budget_s={BenchArgs.F(budget)} {(median <= budget ? "within" : "OVER")}";
-            Console.WriteLine($"{label} {figure}_s={BenchArgs.F(median, "F3")} {verdict} runs_s={string.Join('/', seconds[figure].Select(s => BenchArgs.F(s, "F3")))}");
+            var verdict = double.IsNaN(budget) ? "budget_s=none" : $"budget_s={BenchArgs.F(budget)} " +
+                $"{(median <= budget ? "within" : "OVER")}";
+            Console.WriteLine($"{label} {figure}_s={BenchArgs.F(median, "F3")} {verdict} " +
+                $"runs_s={string.Join('/', seconds[figure].Select(s => BenchArgs.F(s, "F3")))}");
         }
         var peak = Math.Max(fillPeak, callsPeak);
         Console.WriteLine($"{label} peak_rss_mb={BenchArgs.F(peak, "F0")} budget_mb={BenchArgs.F(RssBudgetMegabytes, "F0")} " +
-            $"{(peak <= RssBudgetMegabytes ? "within" : "OVER")} fill_mb={BenchArgs.F(fillPeak, "F0")} calls_mb={BenchArgs.F(callsPeak, "F0")} " +
+            $"{(peak <= RssBudgetMegabytes ? "within" : "OVER")} fill_mb={BenchArgs.F(fillPeak, "F0")} " +
+            $"calls_mb={BenchArgs.F(callsPeak, "F0")} " +
             $"gc={(GCSettings.IsServerGC ? "server" : "workstation")} method=\"{memory.Method}\"");
-        Console.WriteLine($"{label} db_bytes_per_answer={BenchArgs.F(bytesPerAnswer, "F0")} csv_record_line_bytes={BenchArgs.F(fill.RecordLineBytes, "F0")} " +
-            $"csv_answer_line_bytes={BenchArgs.F(fill.AnswerLineBytes, "F0")} ratio_to_answer_line={BenchArgs.F(bytesPerAnswer / fill.AnswerLineBytes, "F2")} " +
-            $"({(provider == "sqlite" ? "file and -wal" : "pg_database_size")} growth over the fill; issue 24 asks ≤ 2 × record plus answer)");
+        Console.WriteLine($"{label} db_bytes_per_answer={BenchArgs.F(bytesPerAnswer, "F0")} " +
+            $"csv_record_line_bytes={BenchArgs.F(fill.RecordLineBytes, "F0")} " +
+            $"csv_answer_line_bytes={BenchArgs.F(fill.AnswerLineBytes, "F0")} " +
+            $"ratio_to_answer_line={BenchArgs.F(bytesPerAnswer / fill.AnswerLineBytes, "F2")} " +
+            $"({(provider == "sqlite" ? "file and -wal" : "pg_database_size")} growth over the fill; issue 24 asks ≤ 2 × " +
+            "record plus answer)");
         return new Run(rows, seconds);
     }
 
     /// <summary>Sends the month of traffic and waits until the log holds it.</summary>
-    static async Task<Fill> FillAsync(HttpClient client, SimulatedClock clock, SerialTraffic traffic, long rows, PredictionLog log, List<string> problems)
+    static async Task<Fill> FillAsync(HttpClient client, SimulatedClock clock, SerialTraffic traffic, long rows, PredictionLog log,
+        List<string> problems)
     {
         var start = clock.GetUtcNow();
         DateTimeOffset At(long answer) => start + TimeSpan.FromTicks((long)((double)Month.Ticks * answer / rows));
@@ -138,7 +153,8 @@ internal static class MonitoringBench
             var answer = await response.Content.ReadAsByteArrayAsync();
             predicting += Stopwatch.GetElapsedTime(calling);
             if (!response.IsSuccessStatusCode)
-                throw new InvalidOperationException($"predict answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(answer.AsSpan(0, Math.Min(answer.Length, 1000)))}");
+                throw new InvalidOperationException($"predict answered {(int)response.StatusCode}: " +
+                    $"{Encoding.UTF8.GetString(answer.AsSpan(0, Math.Min(answer.Length, 1000)))}");
             if (first == 0) (recordLineBytes, answerLineBytes) = (BytesPerDataLine(body), BytesPerDataLine(answer));
 
             var withOutcome = Serials(first, count).Where(n => n % OutcomeEvery == 0).ToList();
@@ -151,10 +167,12 @@ internal static class MonitoringBench
                 (posted, matchedAtOnce, pendingAtOnce) = (posted + withOutcome.Count, matchedAtOnce + matched, pendingAtOnce + pending);
             }
             if (first + count - logged > MaxBacklog)
-                logged = await WaitForAsync(async () => (await CountsAsync(client, whole)).Predictions + log.Dropped, first + count - MaxBacklog / 2, "logged answers");
+                logged = await WaitForAsync(async () => (await CountsAsync(client, whole)).Predictions + log.Dropped,
+                    first + count - MaxBacklog / 2, "logged answers");
         }
         clock.RunFrom(At(rows));
-        logged = await WaitForAsync(async () => (await CountsAsync(client, whole)).Predictions + log.Dropped, rows, "logged answers") - log.Dropped;
+        logged = await WaitForAsync(async () => (await CountsAsync(client, whole)).Predictions + log.Dropped, rows,
+            "logged answers") - log.Dropped;
         var seconds = watch.Elapsed.TotalSeconds;
         var joined = await WaitForAsync(async () => (await CountsAsync(client, whole)).WithOutcome, posted, "outcomes joined");
         var hours = (await CountsAsync(client, whole, "hour")).Buckets;
@@ -163,12 +181,14 @@ internal static class MonitoringBench
         if (logged + log.Dropped < rows) problems.Add($"the log holds {logged} answers of {rows} sent ({log.Dropped} dropped)");
         if (joined < posted) problems.Add($"{joined} of {posted} outcomes posted during the fill were joined to their predictions");
         foreach (var retry in retries.Distinct()) Console.Error.WriteLine($"monitoring: an outcome call was sent again after {retry}");
-        return new Fill(logged, log.Dropped, seconds, predicting.TotalSeconds, reporting.TotalSeconds, slowestReport.TotalSeconds, posted, matchedAtOnce, pendingAtOnce, retries.Count,
+        return new Fill(logged, log.Dropped, seconds, predicting.TotalSeconds, reporting.TotalSeconds, slowestReport.TotalSeconds, posted,
+            matchedAtOnce, pendingAtOnce, retries.Count,
             joined, hours, recordLineBytes, answerLineBytes);
     }
 
     /// <summary>Each timed call once per repetition; the outcome calls must match all their 1,000 serials at once.</summary>
-    static async Task<Dictionary<string, List<double>>> TimeCallsAsync(HttpClient client, SimulatedClock clock, SerialTraffic traffic, long rows,
+    static async Task<Dictionary<string, List<double>>> TimeCallsAsync(HttpClient client, SimulatedClock clock,
+        SerialTraffic traffic, long rows,
         int repetitions, List<string> problems)
     {
         var seconds = Calls.ToDictionary(c => c.Figure, _ => new List<double>());
@@ -181,15 +201,19 @@ internal static class MonitoringBench
             var (matched, pending) = await PostOutcomesAsync(client, body, problems);
             seconds["outcomes_1000_keys"].Add(watch.Elapsed.TotalSeconds);
             if (matched != keys.Count || pending != 0)
-                problems.Add($"outcomes by key, repetition {rep}: matched {matched} of {keys.Count}, {pending} pending (all should match at once)");
+                problems.Add($"outcomes by key, repetition {rep}: matched {matched} of {keys.Count}, {pending} pending (all " +
+                    "should match at once)");
 
             var now = clock.GetUtcNow();
-            seconds["performance_hour_7d"].Add(await TimeAsync(problems, Get(client, $"{DeploymentPath}/performance?{Range(now - Week, now)}&bucket=hour")));
-            seconds["performance_day_30d"].Add(await TimeAsync(problems, Get(client, $"{DeploymentPath}/performance?{Range(now - Month, now)}&bucket=day")));
+            seconds["performance_hour_7d"].Add(await TimeAsync(problems,
+                Get(client, $"{DeploymentPath}/performance?{Range(now - Week, now)}&bucket=hour")));
+            seconds["performance_day_30d"].Add(await TimeAsync(problems,
+                Get(client, $"{DeploymentPath}/performance?{Range(now - Month, now)}&bucket=day")));
             seconds["drift_7d"].Add(await TimeAsync(problems, Get(client, $"{DeploymentPath}/drift?{Range(now - Week, now)}")));
             // The deployment page over 30 days by day asks for both at once and draws when both are in.
             seconds["dashboard_30d"].Add(await TimeAsync(problems,
-                Get(client, $"{DeploymentPath}/performance?{Range(now - Month, now)}&bucket=day"), Get(client, $"{DeploymentPath}/drift?{Range(now - Month, now)}")));
+                Get(client, $"{DeploymentPath}/performance?{Range(now - Month, now)}&bucket=day"),
+                Get(client, $"{DeploymentPath}/drift?{Range(now - Month, now)}")));
         }
         return seconds;
     }
@@ -199,7 +223,8 @@ internal static class MonitoringBench
         foreach (var (figure, _) in Calls)
         {
             var ratio = BenchArgs.Median(large.Seconds[figure]) / BenchArgs.Median(small.Seconds[figure]);
-            Console.WriteLine($"monitoring provider={provider} growth rows={large.Rows}/{small.Rows} {figure}_ratio={BenchArgs.F(ratio, "F2")} " +
+            Console.WriteLine($"monitoring provider={provider} growth rows={large.Rows}/{small.Rows} " +
+                $"{figure}_ratio={BenchArgs.F(ratio, "F2")} " +
                 $"budget={BenchArgs.F(GrowthBudget)} {(ratio <= GrowthBudget ? "within" : "OVER")}");
         }
     }
@@ -212,7 +237,8 @@ internal static class MonitoringBench
     /// <summary>Posts outcomes by key; the answer's matched count and how many it keeps pending. With
     /// <paramref name="retries"/>, a 503 is sent again after its Retry-After (at most 5 times), as an MES client
     /// would, and noted there; without, it is a problem, as a timed call must answer the first time.</summary>
-    static async Task<(int Matched, int Pending)> PostOutcomesAsync(HttpClient client, byte[] body, List<string> problems, List<string>? retries = null)
+    static async Task<(int Matched, int Pending)> PostOutcomesAsync(HttpClient client, byte[] body, List<string> problems,
+        List<string>? retries = null)
     {
         var path = $"{DeploymentPath}/outcomes?keyColumn={Uri.EscapeDataString(SerialTraffic.KeyColumn)}";
         for (var attempt = 1; ; attempt++)
@@ -243,17 +269,20 @@ internal static class MonitoringBench
 
     /// <summary>Answers and joined outcomes of the champion in the range, and the buckets that hold any, from the
     /// performance call (rollups).</summary>
-    static async Task<(long Predictions, long WithOutcome, int Buckets)> CountsAsync(HttpClient client, (DateTimeOffset From, DateTimeOffset To) range,
+    static async Task<(long Predictions, long WithOutcome, int Buckets)> CountsAsync(HttpClient client, (DateTimeOffset From,
+        DateTimeOffset To) range,
         string bucketWidth = "day")
     {
-        var performance = await client.GetFromJsonAsync<JsonElement>($"{DeploymentPath}/performance?{Range(range.From, range.To)}&bucket={bucketWidth}");
+        var performance = await client.GetFromJsonAsync<JsonElement>($"{DeploymentPath}/performance?{Range(range.From, range.To)}&" +
+            $"bucket={bucketWidth}");
         long predictions = 0, withOutcome = 0;
         var buckets = 0;
         foreach (var bucket in performance.GetProperty("buckets").EnumerateArray())
         {
             if (bucket.TryGetProperty("shadow", out var shadow) && shadow.GetBoolean()) continue;
             var answers = bucket.GetProperty("predictions").GetInt64();
-            (predictions, withOutcome, buckets) = (predictions + answers, withOutcome + bucket.GetProperty("withOutcome").GetInt64(), buckets + (answers > 0 ? 1 : 0));
+            (predictions, withOutcome, buckets) = (predictions + answers, withOutcome + bucket.GetProperty("withOutcome").GetInt64(),
+                buckets + (answers > 0 ? 1 : 0));
         }
         return (predictions, withOutcome, buckets);
     }
@@ -293,14 +322,16 @@ internal static class MonitoringBench
         foreach (var response in responses)
         {
             if (!response.IsSuccessStatusCode)
-                problems.Add($"{response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                problems.Add($"{response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}: " +
+                    $"{await response.Content.ReadAsStringAsync()}");
             response.Dispose();
         }
         return elapsed;
     }
 
     static string Range(DateTimeOffset from, DateTimeOffset to) =>
-        $"from={Uri.EscapeDataString(from.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(to.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))}";
+        $"from={Uri.EscapeDataString(from.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))}&" +
+            $"to={Uri.EscapeDataString(to.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))}";
 
     static ByteArrayContent Csv(byte[] body)
     {

@@ -49,7 +49,8 @@ internal sealed class PeakMemory : IAsyncDisposable
             {
                 var now = StatusKilobytes("VmRSS");
                 long seen;
-                while (now > (seen = Interlocked.Read(ref _sampledPeakKb)) && Interlocked.CompareExchange(ref _sampledPeakKb, now, seen) != seen) { }
+                while (now > (seen = Interlocked.Read(ref _sampledPeakKb)) && Interlocked.CompareExchange(ref _sampledPeakKb,
+                    now, seen) != seen) { }
             }
         }
         catch (OperationCanceledException) { }

@@ -28,7 +28,8 @@ internal static class ProvidersBench
             foreach (var provider in rep % 2 == 0 ? new[] { "sqlite", "postgres" } : ["postgres", "sqlite"])
             {
                 var settings = provider == "postgres"
-                    ? new Dictionary<string, string?> { ["Database:Provider"] = "postgres", ["ConnectionStrings:Defects"] = server.CreateDatabase() }
+                    ? new Dictionary<string, string?> { ["Database:Provider"] = "postgres",
+                        ["ConnectionStrings:Defects"] = server.CreateDatabase() }
                     : null;
                 await using var host = await BenchHost.StartAsync(settings: settings);
                 using var client = host.CreateClient();
@@ -46,12 +47,15 @@ internal static class ProvidersBench
             }
 
         double M(string key) => BenchArgs.Median(results[key]);
-        Console.WriteLine($"providers upload_mb_per_s sqlite={BenchArgs.F(M("sqlite.upload"))} postgres={BenchArgs.F(M("postgres.upload"))} " +
+        Console.WriteLine($"providers upload_mb_per_s sqlite={BenchArgs.F(M("sqlite.upload"))} " +
+            $"postgres={BenchArgs.F(M("postgres.upload"))} " +
             $"ratio={BenchArgs.F(M("postgres.upload") / M("sqlite.upload"), "F2")} size_mb={BenchArgs.F(new FileInfo(file).Length / 1e6)}");
-        Console.WriteLine($"providers predict_rps sqlite={BenchArgs.F(M("sqlite.rps"), "F0")} postgres={BenchArgs.F(M("postgres.rps"), "F0")} " +
+        Console.WriteLine($"providers predict_rps sqlite={BenchArgs.F(M("sqlite.rps"), "F0")} " +
+            $"postgres={BenchArgs.F(M("postgres.rps"), "F0")} " +
             $"ratio={BenchArgs.F(M("postgres.rps") / M("sqlite.rps"), "F2")} p99_us sqlite={BenchArgs.F(M("sqlite.p99"), "F0")} " +
             $"postgres={BenchArgs.F(M("postgres.p99"), "F0")} clients={clients} seconds={seconds}");
-        Console.WriteLine($"providers claim_to_start_ms sqlite={BenchArgs.F(M("sqlite.claim"), "F1")} postgres={BenchArgs.F(M("postgres.claim"), "F1")} " +
+        Console.WriteLine($"providers claim_to_start_ms sqlite={BenchArgs.F(M("sqlite.claim"), "F1")} " +
+            $"postgres={BenchArgs.F(M("postgres.claim"), "F1")} " +
             $"jobs={jobs} reps={repetitions} (medians over reps)");
         return 0;
     }
@@ -77,7 +81,8 @@ internal static class ProvidersBench
         {
             var created = await (await client.PostAsJsonAsync("/api/training-jobs", new
             {
-                datasetId = dataset, target = "Machine failure", exclude = AI4IModel.Excluded, epochs = 1, ensembleSize = 1, hiddenLayers = new[] { 8 },
+                datasetId = dataset, target = "Machine failure", exclude = AI4IModel.Excluded, epochs = 1, ensembleSize = 1,
+                    hiddenLayers = new[] { 8 },
             })).Content.ReadFromJsonAsync<JsonElement>();
             var id = created.GetProperty("id").GetString();
             JsonElement job;

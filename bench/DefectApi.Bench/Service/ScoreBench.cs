@@ -39,7 +39,8 @@ internal static class ScoreBench
         double csvRate = BenchArgs.Median(csvInProcess.Skip(1));
         Console.WriteLine($"score forward_rows_per_s={BenchArgs.F(forwardRate, "F0")} model_rows_per_s={BenchArgs.F(modelRate, "F0")} " +
             $"model_ratio_vs_forward={BenchArgs.F(modelRate / forwardRate, "F2")} csv_rows_per_s={BenchArgs.F(csvRate, "F0")} " +
-            $"csv_mb_per_s={BenchArgs.F(csvRate * csv.Length / rows / 1e6)} csv_ratio_vs_forward={BenchArgs.F(csvRate / forwardRate, "F2")} " +
+            $"csv_mb_per_s={BenchArgs.F(csvRate * csv.Length / rows / 1e6)} " +
+            $"csv_ratio_vs_forward={BenchArgs.F(csvRate / forwardRate, "F2")} " +
             $"rows={rows} threads={threads} reps={forward.Count - 1}");
 
         var large = CsvOfSize(csvMegabytes << 20);
@@ -56,7 +57,8 @@ internal static class ScoreBench
             httpSeconds.Add(watch.Elapsed.TotalSeconds);
             if (!response.IsSuccessStatusCode) { Console.Error.WriteLine($"csv scoring failed: {(int)response.StatusCode}"); return 1; }
         }
-        Console.WriteLine($"score_csv mb_per_s={BenchArgs.F(large.Length / 1e6 / BenchArgs.Median(httpSeconds))} size_mb={BenchArgs.F(large.Length / 1e6)} reps={httpSeconds.Count}");
+        Console.WriteLine($"score_csv mb_per_s={BenchArgs.F(large.Length / 1e6 / BenchArgs.Median(httpSeconds))} " +
+            $"size_mb={BenchArgs.F(large.Length / 1e6)} reps={httpSeconds.Count}");
         return 0;
     }
 
@@ -83,7 +85,8 @@ internal static class ScoreBench
     static async Task<double> CsvRowsPerSecondAsync(ModelArtifact model, byte[] csv, int rows)
     {
         var watch = Stopwatch.StartNew();
-        await DefectApi.Tabular.Csv.CsvScorer.ScoreAsync(new MemoryStream(csv, writable: false), Stream.Null, model, null, CancellationToken.None);
+        await DefectApi.Tabular.Csv.CsvScorer.ScoreAsync(new MemoryStream(csv, writable: false), Stream.Null, model, null,
+            CancellationToken.None);
         return rows / watch.Elapsed.TotalSeconds;
     }
 

@@ -15,13 +15,15 @@ internal sealed class SerialTraffic
     readonly string[] _inputValues;   // each sample row's model inputs, joined with commas, in the header's order
     readonly string[] _actuals;
 
-    SerialTraffic(string header, string[] inputValues, string[] actuals) => (_header, _inputValues, _actuals) = (header, inputValues, actuals);
+    SerialTraffic(string header, string[] inputValues, string[] actuals) => (_header, _inputValues, _actuals) = (header,
+        inputValues, actuals);
 
     public static SerialTraffic Load()
     {
         var lines = File.ReadAllLines(AI4IModel.SamplePath());
         var columns = lines[0].TrimStart('\uFEFF').Split(',');
-        var inputs = Enumerable.Range(0, columns.Length).Where(c => !AI4IModel.Excluded.Contains(columns[c]) && columns[c] != Target).ToArray();
+        var inputs = Enumerable.Range(0, columns.Length).Where(c => !AI4IModel.Excluded.Contains(columns[c]) && columns[c] != Target)
+            .ToArray();
         int target = Array.IndexOf(columns, Target);
         var rows = lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToArray();
         return new SerialTraffic(

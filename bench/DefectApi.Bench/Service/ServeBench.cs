@@ -48,11 +48,15 @@ internal static class ServeBench
         var baseRps = Median(baseline.Select(r => r.Rps));
         Console.WriteLine($"serve rps={BenchArgs.F(rps, "F0")} p50_us={BenchArgs.F(Median(model.Select(r => r.P50)), "F0")} " +
             $"p99_us={BenchArgs.F(Median(model.Select(r => r.P99)), "F0")} baseline_rps={BenchArgs.F(baseRps, "F0")} " +
-            $"baseline_p50_us={BenchArgs.F(Median(baseline.Select(r => r.P50)), "F0")} baseline_p99_us={BenchArgs.F(Median(baseline.Select(r => r.P99)), "F0")} " +
+            $"baseline_p50_us={BenchArgs.F(Median(baseline.Select(r => r.P50)), "F0")} " +
+            $"baseline_p99_us={BenchArgs.F(Median(baseline.Select(r => r.P99)), "F0")} " +
             $"ratio={BenchArgs.F(rps / baseRps, "F2")} health_rps={BenchArgs.F(Median(health.Select(r => r.Rps)), "F0")} " +
-            $"health_p99_us={BenchArgs.F(Median(health.Select(r => r.P99)), "F0")} ratio_vs_health={BenchArgs.F(rps / Median(health.Select(r => r.Rps)), "F2")} " +
+            $"health_p99_us={BenchArgs.F(Median(health.Select(r => r.P99)), "F0")} " +
+            $"ratio_vs_health={BenchArgs.F(rps / Median(health.Select(r => r.Rps)), "F2")} " +
             $"p99_vs_health={BenchArgs.F(Median(model.Select(r => r.P99)) / Median(health.Select(r => r.P99)), "F2")} " +
-            $"unlogged_rps={BenchArgs.F(Median(unlogged.Select(r => r.Rps)), "F0")} logged_ratio={BenchArgs.F(rps / Median(unlogged.Select(r => r.Rps)), "F2")} clients={clients} seconds={seconds} reps={repetitions} failed={model.Sum(r => r.Failed) + baseline.Sum(r => r.Failed)}");
+            $"unlogged_rps={BenchArgs.F(Median(unlogged.Select(r => r.Rps)), "F0")} " +
+            $"logged_ratio={BenchArgs.F(rps / Median(unlogged.Select(r => r.Rps)), "F2")} clients={clients} seconds={seconds} " +
+            $"reps={repetitions} failed={model.Sum(r => r.Failed) + baseline.Sum(r => r.Failed)}");
         return 0;
     }
 

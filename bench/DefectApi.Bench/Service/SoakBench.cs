@@ -33,8 +33,10 @@ internal static class SoakBench
                 await Task.Delay(TimeSpan.FromMinutes(1), stop.Token).ContinueWith(_ => { });
                 var rss = ResidentMegabytes();
                 if (minute == 1) rssAfterFirstMinute = rss;
-                Console.WriteLine($"soak minute={minute} rss_mb={BenchArgs.F(rss, "F0")} live_managed_mb={BenchArgs.F(GC.GetTotalMemory(true) / 1048576.0, "F0")} " +
-                    $"gc_committed_mb={BenchArgs.F(GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0, "F0")} requests={Interlocked.Read(ref requests)}");
+                Console.WriteLine($"soak minute={minute} rss_mb={BenchArgs.F(rss, "F0")} " +
+                    $"live_managed_mb={BenchArgs.F(GC.GetTotalMemory(true) / 1048576.0, "F0")} " +
+                    $"gc_committed_mb={BenchArgs.F(GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0, "F0")} " +
+                    $"requests={Interlocked.Read(ref requests)}");
             }
         });
         var predictors = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
@@ -69,7 +71,8 @@ internal static class SoakBench
                 do
                 {
                     await Task.Delay(500);
-                    status = (await client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{job.GetProperty("id").GetString()}")).GetProperty("status").GetString();
+                    status = (await client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{job.GetProperty("id").GetString()}"))
+                        .GetProperty("status").GetString();
                 } while (status is "queued" or "running");
                 // Keep the registry from growing without bound: the soak looks for leaks, not for storage growth.
                 var models = await client.GetFromJsonAsync<JsonElement>("/api/models");
@@ -83,7 +86,8 @@ internal static class SoakBench
             {
                 var csv = new StringBuilder("x,y,z\n");
                 for (var r = 0; r < 2000; r++) csv.Append($"{r},{(r * 31 + i) % 97},{i}\n");
-                var created = await (await client.PostAsync($"/api/datasets?name=soak-{i}", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv")))
+                var created = await (await client.PostAsync($"/api/datasets?name=soak-{i}", new StringContent(csv.ToString(),
+                    Encoding.UTF8, "text/csv")))
                     .Content.ReadFromJsonAsync<JsonElement>();
                 await client.DeleteAsync($"/api/datasets/{created.GetProperty("id").GetString()}");
                 await Task.Delay(2000);
@@ -94,7 +98,8 @@ internal static class SoakBench
         var end = ResidentMegabytes();
         var first = rssAfterFirstMinute ?? double.NaN;
         Console.WriteLine($"soak minutes={minutes} rss_mb_after_1min={BenchArgs.F(first, "F0")} rss_mb_at_end={BenchArgs.F(end, "F0")} " +
-            $"growth_pct={BenchArgs.F((end - first) / first * 100)} requests={requests} failed={failed} rps={BenchArgs.F(requests / watch.Elapsed.TotalSeconds, "F0")}");
+            $"growth_pct={BenchArgs.F((end - first) / first * 100)} requests={requests} failed={failed} " +
+            $"rps={BenchArgs.F(requests / watch.Elapsed.TotalSeconds, "F0")}");
         return failed == 0 ? 0 : 1;
     }
 

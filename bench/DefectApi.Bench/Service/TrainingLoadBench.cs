@@ -54,12 +54,14 @@ internal static class TrainingLoadBench
                     if (phase == "idle") idle.Add(await Wrk.RunAsync(url, script, connections, seconds));
                     else
                     {
-                        var (result, rate) = await WhileTrainingAsync(client, datasetId, rep, () => Wrk.RunAsync(url, script, connections, seconds));
+                        var (result, rate) = await WhileTrainingAsync(client, datasetId, rep, () => Wrk.RunAsync(url, script,
+                            connections, seconds));
                         training.Add(result);
                         epochsPerSecond.Add(rate);
                     }
                     var last = phase == "idle" ? idle[^1] : training[^1];
-                    Console.Error.WriteLine($"rep {rep} {phase,-8} rps={BenchArgs.F(last.Rps, "F0")} p50_ms={BenchArgs.F(last.P50Ms, "F2")} " +
+                    Console.Error.WriteLine($"rep {rep} {phase,-8} rps={BenchArgs.F(last.Rps, "F0")} " +
+                        $"p50_ms={BenchArgs.F(last.P50Ms, "F2")} " +
                         $"p99_ms={BenchArgs.F(last.P99Ms, "F2")} socket_errors={last.SocketErrors}" +
                         (phase == "training" ? $" epochs_per_s={BenchArgs.F(epochsPerSecond[^1])}" : ""));
                     if (last.Failed > 0) { Console.Error.WriteLine($"{last.Failed} predictions failed"); return 1; }
@@ -68,11 +70,14 @@ internal static class TrainingLoadBench
             double idleP99 = BenchArgs.Median(idle.Select(r => r.P99Ms)), trainingP99 = BenchArgs.Median(training.Select(r => r.P99Ms));
             var pairRatios = idle.Zip(training, (i, t) => t.P99Ms / i.P99Ms);
             Console.WriteLine($"training_load idle_p99_ms={BenchArgs.F(idleP99, "F2")} training_p99_ms={BenchArgs.F(trainingP99, "F2")} " +
-                $"p99_ratio={BenchArgs.F(trainingP99 / idleP99, "F2")} median_pair_ratio={BenchArgs.F(BenchArgs.Median(pairRatios), "F2")} " +
+                $"p99_ratio={BenchArgs.F(trainingP99 / idleP99, "F2")} " +
+                $"median_pair_ratio={BenchArgs.F(BenchArgs.Median(pairRatios), "F2")} " +
                 $"idle_p50_ms={BenchArgs.F(BenchArgs.Median(idle.Select(r => r.P50Ms)), "F2")} " +
                 $"training_p50_ms={BenchArgs.F(BenchArgs.Median(training.Select(r => r.P50Ms)), "F2")} " +
-                $"idle_rps={BenchArgs.F(BenchArgs.Median(idle.Select(r => r.Rps)), "F0")} training_rps={BenchArgs.F(BenchArgs.Median(training.Select(r => r.Rps)), "F0")} " +
-                $"training_epochs_per_s={BenchArgs.F(BenchArgs.Median(epochsPerSecond))} connections={connections} seconds={seconds} reps={repetitions} " +
+                $"idle_rps={BenchArgs.F(BenchArgs.Median(idle.Select(r => r.Rps)), "F0")} " +
+                $"training_rps={BenchArgs.F(BenchArgs.Median(training.Select(r => r.Rps)), "F0")} " +
+                $"training_epochs_per_s={BenchArgs.F(BenchArgs.Median(epochsPerSecond))} connections={connections} seconds={seconds} " +
+                $"reps={repetitions} " +
                 $"socket_errors={idle.Concat(training).Sum(r => r.SocketErrors)} cores={Environment.ProcessorCount} " +
                 $"set={(sets.Count == 0 ? "defaults" : string.Join(',', sets.Select(kv => $"{kv.Key}={kv.Value}")))}");
             return 0;
@@ -97,7 +102,8 @@ internal static class TrainingLoadBench
     static async Task<(Wrk.Result Result, double EpochsPerSecond)> WhileTrainingAsync(HttpClient client, string datasetId, int seed,
         Func<Task<Wrk.Result>> measure)
     {
-        var request = new { datasetId, target = "Machine failure", exclude = AI4IModel.Excluded, epochs = 10000, earlyStoppingPatience = 0, seed };
+        var request = new { datasetId, target = "Machine failure", exclude = AI4IModel.Excluded, epochs = 10000, earlyStoppingPatience = 0,
+            seed };
         var started = await client.PostAsJsonAsync("/api/training-jobs", request);
         started.EnsureSuccessStatusCode();
         var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
@@ -106,10 +112,12 @@ internal static class TrainingLoadBench
         var result = await measure();
         var after = await EpochAsync(client, id, waitForFirst: false);
         var rate = (after - before) / watch.Elapsed.TotalSeconds;
-        Console.Error.WriteLine((await client.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("checks").TryGetProperty("training", out var check)
+        Console.Error.WriteLine((await client.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("checks").TryGetProperty(
+            "training", out var check)
             ? $"  health: {check.GetProperty("description").GetString()}" : "  health: (no training check)");
         (await client.PostAsync($"/api/training-jobs/{id}/cancel", null)).EnsureSuccessStatusCode();
-        while ((await client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{id}")).GetProperty("status").GetString() is "queued" or "running")
+        while ((await client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{id}")).GetProperty("status")
+            .GetString() is "queued" or "running")
             await Task.Delay(100);
         return (result, rate);
     }
@@ -121,7 +129,8 @@ internal static class TrainingLoadBench
             var job = await client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{jobId}");
             if (job.GetProperty("status").GetString() is "failed" or "canceled" or "succeeded")
                 throw new InvalidOperationException($"the job ended before its phase did: {job}");
-            if (job.GetProperty("progress") is { ValueKind: JsonValueKind.Object } progress) return progress.GetProperty("epoch").GetInt32();
+            if (job.GetProperty("progress") is { ValueKind: JsonValueKind.Object } progress) return progress.GetProperty(
+                "epoch").GetInt32();
             if (!waitForFirst) return 0;
             await Task.Delay(100);
         }
@@ -145,7 +154,8 @@ internal static class Wrk
         using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start (apt-get install wrk)");
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"wrk failed: {output}{await process.StandardError.ReadToEndAsync()}");
+        if (process.ExitCode != 0) throw new InvalidOperationException(
+            $"wrk failed: {output}{await process.StandardError.ReadToEndAsync()}");
         double rps = 0, p50 = 0, p99 = 0;
         long failed = 0, socketErrors = 0;
         foreach (var line in output.Split('\n').Select(l => l.Trim()))
@@ -154,8 +164,10 @@ internal static class Wrk
             if (cells is ["Requests/sec:", var r]) rps = double.Parse(r, CultureInfo.InvariantCulture);
             else if (cells is ["50%", var t50]) p50 = Milliseconds(t50);
             else if (cells is ["99%", var t99]) p99 = Milliseconds(t99);
-            else if (line.StartsWith("Non-2xx or 3xx responses:", StringComparison.Ordinal)) failed = long.Parse(cells[^1], CultureInfo.InvariantCulture);
-            else if (line.StartsWith("Socket errors:", StringComparison.Ordinal)) socketErrors = line.Split(',').Sum(part => long.Parse(part.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], CultureInfo.InvariantCulture));
+            else if (line.StartsWith("Non-2xx or 3xx responses:", StringComparison.Ordinal)) failed = long.Parse(cells[^1],
+                CultureInfo.InvariantCulture);
+            else if (line.StartsWith("Socket errors:", StringComparison.Ordinal)) socketErrors = line.Split(',')
+                .Sum(part => long.Parse(part.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], CultureInfo.InvariantCulture));
         }
         if (rps == 0 || p99 == 0) throw new InvalidOperationException($"could not read wrk's output: {output}");
         return new Result(rps, p50, p99, failed, socketErrors);

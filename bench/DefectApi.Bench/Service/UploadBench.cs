@@ -49,14 +49,18 @@ internal static class UploadBench
             var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
             var load = Stopwatch.StartNew();
             var dataset = db.Datasets.AsNoTracking().Single(d => d.Id == id);
-            var chunks = db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == id).OrderBy(c => c.Index).Select(c => c.Data).AsEnumerable();
+            var chunks = db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == id).OrderBy(c => c.Index)
+                .Select(c => c.Data).AsEnumerable();
             var frame = TabularFrame.FromChunks(dataset.ReadColumns(), chunks);
             loadSeconds.Add(load.Elapsed.TotalSeconds);
             if (frame.RowCount != rows) { Console.Error.WriteLine($"loaded {frame.RowCount} rows, expected {rows}"); return 1; }
         }
         var mb = bytes / 1e6;
-        Console.WriteLine($"upload mb_per_s={BenchArgs.F(mb / seconds)} peak_rss_mb={BenchArgs.F(peak, "F0")} startup_peak_rss_mb={BenchArgs.F(startupPeak, "F0")} size_mb={BenchArgs.F(mb)} rows={rows} columns={columns} seconds={BenchArgs.F(seconds, "F2")}");
-        Console.WriteLine($"load mb_per_s={BenchArgs.F(mb / BenchArgs.Median(loadSeconds))} seconds_median={BenchArgs.F(BenchArgs.Median(loadSeconds), "F2")} repetitions={loadSeconds.Count}");
+        Console.WriteLine($"upload mb_per_s={BenchArgs.F(mb / seconds)} peak_rss_mb={BenchArgs.F(peak, "F0")} " +
+            $"startup_peak_rss_mb={BenchArgs.F(startupPeak, "F0")} size_mb={BenchArgs.F(mb)} rows={rows} columns={columns} " +
+            $"seconds={BenchArgs.F(seconds, "F2")}");
+        Console.WriteLine($"load mb_per_s={BenchArgs.F(mb / BenchArgs.Median(loadSeconds))} " +
+            $"seconds_median={BenchArgs.F(BenchArgs.Median(loadSeconds), "F2")} repetitions={loadSeconds.Count}");
         return 0;
     }
 
@@ -91,6 +95,7 @@ internal static class UploadBench
     static double PeakResidentMegabytes()
     {
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            CultureInfo.InvariantCulture) / 1024;
     }
 }

@@ -28,7 +28,8 @@ public sealed class Chromium : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Without Chromium the tests are skipped ([ChromiumFact]) and this fixture is not used, except under CI=true.
-        if (!File.Exists(ExecutablePath)) throw new InvalidOperationException(DefectApi.Tests.Shared.ExternalComponent.Chromium.MissingMessage);
+        if (!File.Exists(ExecutablePath)) throw new InvalidOperationException(
+            DefectApi.Tests.Shared.ExternalComponent.Chromium.MissingMessage);
         // Generous waits: the machine may be shared with builds, and a wait ends as soon as its condition holds.
         Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();

@@ -69,9 +69,11 @@ public sealed partial class DashboardPage(IPage page, ServiceProcess service) : 
         catch (TimeoutException e)
         {
             var shown = await page.EvaluateAsync<string>(
-                "() => [...document.querySelectorAll('[role=alert]:not([hidden]), [role=status]')].map(e => e.textContent.trim()).filter(Boolean).join(' | ')");
+                "() => [...document.querySelectorAll('[role=alert]:not([hidden]), [role=status]')].map(e => e.textContent.trim())" +
+                    ".filter(Boolean).join(' | ')");
             throw new TimeoutException(
-                $"Waiting for {awaited} at {page.Url} timed out. The page showed: {shown}\nThe service's last output:\n{service.RecentOutput()}", e);
+                $"Waiting for {awaited} at {page.Url} timed out. The page showed: {shown}\nThe service's last output:\n" +
+                $"{service.RecentOutput()}", e);
         }
     }
 
@@ -92,8 +94,10 @@ public sealed partial class DashboardPage(IPage page, ServiceProcess service) : 
     {
         await page.GetByLabel("Target column").SelectOptionAsync(target);
         await page.GetByLabel("Hidden layers").FillAsync(hiddenLayers);
-        await page.GetByLabel("Epochs", new() { Exact = true }).FillAsync(epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (patience is { } p) await page.GetByLabel("Early stopping patience").FillAsync(p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("Epochs", new() { Exact = true }).FillAsync(epochs.ToString(
+            System.Globalization.CultureInfo.InvariantCulture));
+        if (patience is { } p) await page.GetByLabel("Early stopping patience")
+            .FillAsync(p.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.GetByRole(AriaRole.Button, new() { Name = "Start training" }).ClickAsync();
     }
 
@@ -143,7 +147,8 @@ public sealed partial class DashboardPage(IPage page, ServiceProcess service) : 
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, $"{name}.png"), FullPage = true });
     }
 
-    public static string ScreenshotFolder { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "TestResults", "screenshots"));
+    public static string ScreenshotFolder { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..",
+        "TestResults", "screenshots"));
 
     /// <summary>Checks that nothing went wrong in the page's scripts so far.</summary>
     public void AssertNoScriptErrors() => Assert.Empty(_errors);

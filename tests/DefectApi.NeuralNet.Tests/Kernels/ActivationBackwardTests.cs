@@ -59,7 +59,8 @@ public class ActivationBackwardTests
             }
             expectedDb[j] = sum;
         }
-        ActivationBackward.Run(dz.AsSpan(0, Rows * n), y, masked ? mask : default, Rows, n, activation, yScale, db.AsSpan(0, n), pool: null);
+        ActivationBackward.Run(dz.AsSpan(0, Rows * n), y, masked ? mask : default, Rows, n, activation, yScale,
+            db.AsSpan(0, n), pool: null);
         string name = $"ActivationBackward {activation}{(masked ? " masked" : "")}";
         return ScalarTwin.FirstMismatch($"{name} dz", n, expectedDz, dz) ?? ScalarTwin.FirstMismatch($"{name} db", n, expectedDb, db);
     }

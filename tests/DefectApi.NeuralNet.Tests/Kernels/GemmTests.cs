@@ -52,7 +52,8 @@ public class GemmTests
                         if (Check(m, n, k, form, accumulate: k == 7, bestPathOnly) is { } failure) return failure;
             foreach (var (m, n) in new[] { (1, 1), (5, 33), (17, 16), (31, 65) })
                 for (int k = 1; k <= 67; k++)
-                    if ((Check(m, n, k, form, accumulate: false, bestPathOnly) ?? Check(m, n, k, form, accumulate: true, bestPathOnly)) is { } failure)
+                    if ((Check(m, n, k, form, accumulate: false, bestPathOnly) ?? Check(m, n, k, form, accumulate: true,
+                        bestPathOnly)) is { } failure)
                         return failure;
         }
         return null;
@@ -114,7 +115,8 @@ public class GemmTests
                 }
                 GemmPacked.MatMul(path, x, w, actual, m, n, k, GemmForm.Nn, accumulate: false, bias, slope, pool: null);
                 for (int i = 0; i < expected.Length; i++)
-                    Assert.True(Math.Abs(expected[i] - actual[i]) <= 2e-6f * (k + 1), $"{path} m={m} n={n} k={k}: C[{i}] = {actual[i]}, expected {expected[i]}");
+                    Assert.True(Math.Abs(expected[i] - actual[i]) <= 2e-6f * (k + 1), $"{path} m={m} n={n} k={k}: C[{i}] = {actual[i]}, " +
+                        $"expected {expected[i]}");
             }
         }
     }

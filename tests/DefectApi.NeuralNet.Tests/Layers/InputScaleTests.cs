@@ -41,7 +41,8 @@ public class InputScaleTests
         var p = network.Parameters.ToArray().Select(v => (double)v).ToArray();
         var sd = s.Select(v => (double)v).ToArray();
         Assert.InRange(ReferenceMlp.RelativeError(ws.InputScaleGradient, ReferenceMlp.NumericGradient(q => LossAt(p, q), s)), 0, 1e-4);
-        Assert.InRange(ReferenceMlp.RelativeError(ws.ParameterGradients, ReferenceMlp.NumericGradient(q => LossAt(q, sd), network.Parameters.ToArray())), 0, 1e-4);
+        Assert.InRange(ReferenceMlp.RelativeError(ws.ParameterGradients, ReferenceMlp.NumericGradient(q => LossAt(q, sd),
+            network.Parameters.ToArray())), 0, 1e-4);
     }
 
     [Fact]

@@ -35,7 +35,8 @@ public class LossFunctionsTests
     {
         float[] z = [float.MaxValue, -float.MaxValue, 1e30f, -1e30f, 88.8f, -88.8f, 1000f, -1000f, 0f];
         var dz = new float[z.Length];
-        double sum = LossFunctions.Accumulate(LossKind.BinaryCrossEntropy, z, Enumerable.Repeat(target, z.Length).ToArray(), default, z.Length, 1, dz, 1f);
+        double sum = LossFunctions.Accumulate(LossKind.BinaryCrossEntropy, z, Enumerable.Repeat(target, z.Length).ToArray(), default,
+            z.Length, 1, dz, 1f);
         Assert.True(double.IsFinite(sum));
         Assert.All(dz, g => Assert.True(float.IsFinite(g)));
     }

@@ -47,7 +47,8 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void L2WeightDecayAddsToTheSgdGradient() => Assert.Equal(1f - 0.1f * 0.5f, Run(OptimizerKind.Sgd, [1f], [0f], 1, weightDecay: 0.5f)[0], 6);
+    public void L2WeightDecayAddsToTheSgdGradient() => Assert.Equal(1f - 0.1f * 0.5f, Run(OptimizerKind.Sgd, [1f], [0f], 1,
+        weightDecay: 0.5f)[0], 6);
 
     [Fact]
     public void ClippingScalesTheGradientToTheGlobalNorm()

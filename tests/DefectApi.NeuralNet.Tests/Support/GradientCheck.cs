@@ -31,7 +31,8 @@ internal static class GradientCheck
         var masks = ws.Masks.Select(m => m.Length == 0 ? m : m.AsSpan(0, rows * (m.Length / rows)).ToArray()).ToArray();
         var xd = x.Select(v => (double)v).ToArray();
         var numeric = ReferenceMlp.NumericGradient(
-            q => ReferenceMlp.Loss(loss, ReferenceMlp.Forward(spec, q, xd, rows, masks), t, w, rows, outputs), network.Parameters.ToArray());
+            q => ReferenceMlp.Loss(loss, ReferenceMlp.Forward(spec, q, xd, rows, masks), t, w, rows, outputs),
+                network.Parameters.ToArray());
         return ReferenceMlp.RelativeError(ws.ParameterGradients, numeric);
     }
 

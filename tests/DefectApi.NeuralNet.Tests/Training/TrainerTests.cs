@@ -7,7 +7,8 @@ namespace DefectApi.NeuralNet.Tests.Training;
 
 public class TrainerTests
 {
-    private static readonly NetworkSpec SmallSpec = Data.Spec(4, (16, Activation.Relu), (8, Activation.Tanh), (1, Activation.Linear)) with { Dropout = 0.1f };
+    private static readonly NetworkSpec SmallSpec = Data.Spec(4, (16, Activation.Relu), (8, Activation.Tanh),
+        (1, Activation.Linear)) with { Dropout = 0.1f };
 
     private static TrainingSet Regression(int rows, int seed, float noise = 0.1f)
     {
@@ -78,7 +79,8 @@ public class TrainerTests
             weights += validation.SampleWeights[i];
         }
         Assert.Equal(best, sum / weights, 4);
-        Assert.NotEqual(Data.Bytes(Fit(options with { InputScaling = false }, validation).Network.Parameters), Data.Bytes(scaled.Network.Parameters));
+        Assert.NotEqual(Data.Bytes(Fit(options with { InputScaling = false }, validation).Network.Parameters),
+            Data.Bytes(scaled.Network.Parameters));
     }
 
     [Fact]
@@ -90,7 +92,8 @@ public class TrainerTests
         byte[] Run(int threads)
         {
             var network = Network.Create(spec, 3);
-            Trainer.Fit(network, new TrainingSet(x, y, 600, 70), null, new TrainerOptions { Epochs = 2, BatchSize = 256, Threads = threads });
+            Trainer.Fit(network, new TrainingSet(x, y, 600, 70), null, new TrainerOptions { Epochs = 2, BatchSize = 256,
+                Threads = threads });
             return Data.Bytes(network.Parameters);
         }
         Assert.Equal(Run(1), Run(2));
@@ -107,7 +110,8 @@ public class TrainerTests
         byte[] Run(int threads)
         {
             var network = Network.Create(spec, 4);
-            Trainer.Fit(network, new TrainingSet(x, y, 256, 20), null, new TrainerOptions { Epochs = 40, BatchSize = 32, Patience = 0, Threads = threads });
+            Trainer.Fit(network, new TrainingSet(x, y, 256, 20), null, new TrainerOptions { Epochs = 40, BatchSize = 32, Patience = 0,
+                Threads = threads });
             return Data.Bytes(network.Parameters);
         }
         Assert.Equal(Run(1), Run(2));
@@ -171,7 +175,8 @@ public class TrainerTests
         using var cancel = new CancellationTokenSource();
         var network = Network.Create(SmallSpec, 9);
         byte[]? atCancel = null;
-        Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Fit(network, Regression(300, 1), null, new TrainerOptions { Epochs = 50 },
+        Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Fit(network, Regression(300, 1), null,
+            new TrainerOptions { Epochs = 50 },
             r => { if (r.Epoch == 1) { atCancel = Data.Bytes(network.Parameters); cancel.Cancel(); } }, cancel.Token));
         Assert.Equal(atCancel, Data.Bytes(network.Parameters)); // not one more optimizer step ran
     }
@@ -181,7 +186,8 @@ public class TrainerTests
     {
         var network = Network.Create(SmallSpec, 9);
         var before = Data.Bytes(network.Parameters);
-        Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Fit(network, Regression(300, 1), null, new TrainerOptions(), cancel: new CancellationToken(true)));
+        Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Fit(network, Regression(300, 1), null, new TrainerOptions(),
+            cancel: new CancellationToken(true)));
         Assert.Equal(before, Data.Bytes(network.Parameters));
     }
 
@@ -190,7 +196,8 @@ public class TrainerTests
     {
         var reports = new List<EpochReport>();
         var validation = Regression(50, 7);
-        var result = Fit(new TrainerOptions { Epochs = 4, Patience = 0, ValidationMetric = (outputs, rows) => rows + outputs.Length }, validation, reports.Add);
+        var result = Fit(new TrainerOptions { Epochs = 4, Patience = 0, ValidationMetric = (outputs, rows) => rows + outputs.Length },
+            validation, reports.Add);
         Assert.Equal(new[] { 1, 2, 3, 4 }, reports.Select(r => r.Epoch));
         Assert.All(reports, r => { Assert.Equal(4, r.Epochs); Assert.Equal(100.0, r.ValidationMetric); Assert.NotNull(r.ValidationLoss); });
         Assert.Equal(reports, result.History);

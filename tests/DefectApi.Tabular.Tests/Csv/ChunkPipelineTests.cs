@@ -33,7 +33,8 @@ public class ChunkPipelineTests
     }
 
     static string Csv(int rows, int badLine = -1) =>
-        TestData.Csv("serial,torque,line", rows, i => i == badLine ? $"{i},1,A,extra" : $"S{i},{(i * 7919) % 1000 / 10.0},{(char)('A' + i % 3)}");
+        TestData.Csv("serial,torque,line", rows, i => i == badLine ? $"{i},1,A,extra" : $"S{i},{(i * 7919) % 1000 / 10.0}," +
+            $"{(char)('A' + i % 3)}");
 
     static Task<IngestedDataset> Ingest(string csv, IChunkSink sink, CancellationToken ct = default) =>
         CsvIngestor.IngestAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), new CsvReadOptions { ChunkRows = 100 }, sink, ct);

@@ -36,7 +36,8 @@ public class CsvFormatErrorTests
     }
 
     [Fact]
-    public async Task AHeaderOfOnlyEmptyNamesIsRejected() => Assert.Contains("Column 1 has no name", (await Rejected(",,\n1,2,3\n")).Message);
+    public async Task AHeaderOfOnlyEmptyNamesIsRejected() => Assert.Contains("Column 1 has no name", (await Rejected(",,\n1,2,3\n"))
+        .Message);
 
     [Fact]
     public async Task RowWithTooManyFieldsIsRejectedWithItsLine()

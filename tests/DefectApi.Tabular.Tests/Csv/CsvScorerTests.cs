@@ -12,7 +12,8 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
     private async Task<string[]> Score(string csv, MemoryStream? output = null)
     {
         output ??= new MemoryStream();
-        _lastCounts = await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), output, models.Binary, null, CancellationToken.None);
+        _lastCounts = await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), output, models.Binary, null,
+            CancellationToken.None);
         return Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
@@ -21,7 +22,8 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
     [Fact]
     public async Task EveryInputColumnPassesThroughThenThePredictions()
     {
-        var lines = await Score(Header + "\nSN-001,\"LOT 7, A\",9.5,4.5,L1,yes,2024-03-05T10:00:00\nSN-002,LOT8,0.5,0.2,L2,no,2024-03-05T11:00:00\n");
+        var lines = await Score(Header + "\nSN-001,\"LOT 7, A\",9.5,4.5,L1,yes,2024-03-05T10:00:00\nSN-002,LOT8,0.5,0.2,L2,no," +
+            "2024-03-05T11:00:00\n");
 
         Assert.Equal(Header + ",label,probability,defect,error", lines[0]);
         Assert.StartsWith("SN-001,\"LOT 7, A\",9.5,4.5,L1,yes,2024-03-05T10:00:00,NG,", lines[1]);
@@ -34,7 +36,8 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
     public async Task HeaderLackingAModelInputFailsBeforeAnythingIsWritten()
     {
         var output = new MemoryStream();
-        var error = await Assert.ThrowsAsync<CsvFormatException>(() => Score("serial,temp,line,coated,ts\nA,1,L1,yes,2024-03-05\n", output));
+        var error = await Assert.ThrowsAsync<CsvFormatException>(() => Score("serial,temp,line,coated,ts\nA,1,L1,yes,2024-03-05\n",
+            output));
 
         Assert.Equal("pressure", error.Column);
         Assert.Equal(0, output.Length);
@@ -59,7 +62,9 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
         {
             double temp = i % 100 / 10.0, pressure = i % 50 / 10.0;
             bool bad = i % 7 == 3;
-            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"SN{i},L,{(bad ? "hot" : temp.ToString(System.Globalization.CultureInfo.InvariantCulture))},{pressure.ToString(System.Globalization.CultureInfo.InvariantCulture)},L1,yes,2024-03-05T10:00:00\n");
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"SN{i},L,{(bad ? "hot" : temp.ToString(System.Globalization.CultureInfo.InvariantCulture))}," +
+                $"{pressure.ToString(System.Globalization.CultureInfo.InvariantCulture)},L1,yes,2024-03-05T10:00:00\n");
             expected.Add(bad ? null : models.Binary.Predict([TrainedModels.Record(temp, pressure)]).Predictions[0].Label);
         }
 
@@ -118,7 +123,8 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
     [Fact]
     public async Task MulticlassAddsALabelAndOneProbabilityColumnPerClass()
     {
-        var frame = TestData.Frame(TestData.Csv("a,fault", 120, i => $"{i % 3},{(i % 3 == 0 ? "Bumps" : i % 3 == 1 ? "Stains" : "Pastry")}"));
+        var frame = TestData.Frame(TestData.Csv("a,fault", 120,
+            i => $"{i % 3},{(i % 3 == 0 ? "Bumps" : i % 3 == 1 ? "Stains" : "Pastry")}"));
         var model = DefectApi.Tabular.Training.TabularTrainer.Train(frame,
             new DefectApi.Tabular.Training.TabularTrainingOptions
             {
@@ -137,13 +143,15 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
     public async Task ARowTheModelGivesNoFiniteAnswerForGetsAnErrorAndTheOthersTheirAnswers()
     {
         // A narrow column: 3e38 lies ~1e41 standard deviations out, beyond float32, and overflows the network.
-        var frame = TestData.Frame(TestData.Csv("x,y", 200, i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i * 0.00005},{i * 0.1 + (i % 7) * 0.01}")));
+        var frame = TestData.Frame(TestData.Csv("x,y", 200, i => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{i * 0.00005},{i * 0.1 + (i % 7) * 0.01}")));
         var model = DefectApi.Tabular.Training.TabularTrainer.Train(frame, new DefectApi.Tabular.Training.TabularTrainingOptions
         {
             Target = "y", Epochs = 20, EnsembleSize = 1, HiddenLayers = [64, 64], Seed = 3,
         }, null, default, default).Artifact;
         var output = new MemoryStream();
-        var counts = await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,x\nA,0.002\nB,3e38\nC,0.004\n")), output, model, null, CancellationToken.None);
+        var counts = await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,x\nA,0.002\nB,3e38\nC,0.004\n")), output, model,
+            null, CancellationToken.None);
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal("id,x,value,error", lines[0]);

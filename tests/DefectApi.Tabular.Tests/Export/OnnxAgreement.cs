@@ -33,7 +33,8 @@ internal static class OnnxAgreement
                 default:
                     var probabilities = (double[])onnx["probabilities"];
                     for (int c = 0; c < model.Classes!.Count; c++)
-                        largest = Math.Max(largest, Math.Abs(probabilities[r * model.Classes.Count + c] - expected.Probabilities![model.Classes[c]]));
+                        largest = Math.Max(largest,
+                            Math.Abs(probabilities[r * model.Classes.Count + c] - expected.Probabilities![model.Classes[c]]));
                     var ordered = expected.Probabilities!.Values.OrderDescending().ToArray();
                     if (ordered[0] - ordered[1] > Tolerance) Assert.Equal(expected.Label, ((string[])onnx["label"])[r]);
                     break;

@@ -24,12 +24,14 @@ public class OnnxDatasetTests(ITestOutputHelper output)
             .ToList();
 
         OnnxAgreement.AssertAgrees(model, rows, $"{dataset} test split ({model.Task}, {model.Members.Count} members)", output);
-        OnnxAgreement.AssertAgrees(model, OddRows(model, rows.Take(8).ToList()), $"{dataset} rows with gaps, unseen and far-out values", output);
+        OnnxAgreement.AssertAgrees(model, OddRows(model, rows.Take(8).ToList()), $"{dataset} rows with gaps, unseen and far-out values",
+            output);
     }
 
     /// <summary>Each input in turn missing, then (categories) unseen or padded with spaces, (numbers) far outside the
     /// training range on either side, and −0, which the service spells "-0" and so tells apart from a level 0.</summary>
-    internal static List<IReadOnlyDictionary<string, CellValue>> OddRows(ModelArtifact model, List<IReadOnlyDictionary<string, CellValue>> rows)
+    internal static List<IReadOnlyDictionary<string, CellValue>> OddRows(ModelArtifact model,
+        List<IReadOnlyDictionary<string, CellValue>> rows)
     {
         var odd = new List<IReadOnlyDictionary<string, CellValue>>();
         foreach (var encoder in model.Members[0].Pipeline.Encoders)

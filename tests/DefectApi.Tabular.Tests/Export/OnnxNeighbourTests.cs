@@ -27,7 +27,8 @@ public class OnnxNeighbourTests(TrainedModels models, ITestOutputHelper output) 
     public void OnnxRuntimeAgreesWithAMulticlassModelThatBlendsNeighbours()
     {
         var frame = TrainedModels.FaultFrame();
-        var trained = TabularTrainer.Train(frame, TrainedModels.FastOptions with { Target = "fault", Epochs = 5 }, null, default, default).Artifact;
+        var trained = TabularTrainer.Train(frame, TrainedModels.FastOptions with { Target = "fault", Epochs = 5 }, null, default, default)
+            .Artifact;
         var model = NeighbourModels.WithNeighbours(trained, frame, 5, 0.7, NeighbourSpace.Encoded);
 
         OnnxAgreement.AssertAgrees(model, NeighbourModels.Records(model, frame), "fault model with 5 neighbours", output);
@@ -37,7 +38,8 @@ public class OnnxNeighbourTests(TrainedModels models, ITestOutputHelper output) 
     public void OnnxRuntimeAgreesWithARegressionModelThatBlendsNeighbours()
     {
         var frame = NeighbourModels.Regression(250);
-        var trained = TabularTrainer.Train(frame, TrainedModels.FastOptions with { Target = "y", Epochs = 5 }, null, default, default).Artifact;
+        var trained = TabularTrainer.Train(frame, TrainedModels.FastOptions with { Target = "y", Epochs = 5 }, null, default, default)
+            .Artifact;
         var model = NeighbourModels.WithNeighbours(trained, frame, 20, 0.5, NeighbourSpace.Quantiles);
         var records = NeighbourModels.Records(model, frame);
         records.AddRange(OnnxDatasetTests.OddRows(model, records.Take(5).ToList()));

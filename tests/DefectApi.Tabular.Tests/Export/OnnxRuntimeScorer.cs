@@ -31,7 +31,8 @@ internal sealed class OnnxRuntimeScorer : IDisposable
             var cells = records.Select(r => r[encoder.Name]).ToArray();
             inputs.Add(encoder switch
             {
-                NumericEncoder => NamedOnnxValue.CreateFromTensor(encoder.Name, new DenseTensor<double>(cells.Select(Number).ToArray(), shape)),
+                NumericEncoder => NamedOnnxValue.CreateFromTensor(encoder.Name, new DenseTensor<double>(cells.Select(Number)
+                    .ToArray(), shape)),
                 DatetimeEncoder datetime => NamedOnnxValue.CreateFromTensor(encoder.Name,
                     new DenseTensor<double>(cells.Select(c => Seconds(datetime, c)).ToArray(), shape)),
                 _ => NamedOnnxValue.CreateFromTensor(encoder.Name, new DenseTensor<string>(cells.Select(Text).ToArray(), shape)),

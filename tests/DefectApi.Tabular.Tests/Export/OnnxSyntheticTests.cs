@@ -41,7 +41,8 @@ public class OnnxSyntheticTests(TrainedModels models, ITestOutputHelper output) 
     [InlineData(Activation.LeakyRelu)]
     [InlineData(Activation.Sigmoid)]
     public void OnnxRuntimeAgreesWithBinsAndEveryActivation(Activation activation)
-        => AssertAgreesOnTrainingAndOddRows(TrainedModels.FastOptions with { NumericBins = 8, Activation = activation, HiddenLayers = [16, 8], Epochs = 5 },
+        => AssertAgreesOnTrainingAndOddRows(TrainedModels.FastOptions with { NumericBins = 8, Activation = activation,
+            HiddenLayers = [16, 8], Epochs = 5 },
             $"line model, 8 bins, {activation}");
 
     /// <summary>RealMLP's robust scale with smooth clipping as the numbers' first input, with and without bins; the odd
@@ -50,7 +51,8 @@ public class OnnxSyntheticTests(TrainedModels models, ITestOutputHelper output) 
     [InlineData(0)]
     [InlineData(8)]
     public void OnnxRuntimeAgreesWithRobustScaling(int bins)
-        => AssertAgreesOnTrainingAndOddRows(TrainedModels.FastOptions with { RobustScaling = true, NumericBins = bins, HiddenLayers = [16, 8], Epochs = 5 },
+        => AssertAgreesOnTrainingAndOddRows(TrainedModels.FastOptions with { RobustScaling = true, NumericBins = bins,
+            HiddenLayers = [16, 8], Epochs = 5 },
             $"line model, robust scaling, {bins} bins");
 
     private void AssertAgreesOnTrainingAndOddRows(TabularTrainingOptions options, string label)
@@ -58,7 +60,8 @@ public class OnnxSyntheticTests(TrainedModels models, ITestOutputHelper output) 
         var model = TabularTrainer.Train(models.Frame, options, null, default, default).Artifact;
         var names = model.Inputs.Select(i => i.Name).ToArray();
         var records = Enumerable.Range(0, models.Frame.RowCount)
-            .Select(r => (IReadOnlyDictionary<string, CellValue>)names.ToDictionary(n => n, n => models.Frame.GetCell(r, models.Frame.IndexOf(n))))
+            .Select(r => (IReadOnlyDictionary<string, CellValue>)names.ToDictionary(n => n, n => models.Frame.GetCell(r,
+                models.Frame.IndexOf(n))))
             .ToList();
         records.AddRange(OnnxDatasetTests.OddRows(model, records.Take(5).ToList()));
 
@@ -76,7 +79,8 @@ public class OnnxSyntheticTests(TrainedModels models, ITestOutputHelper output) 
         Assert.Equal("line3", metadata.CustomMetadataMap["name"]);
         Assert.Equal("result", metadata.CustomMetadataMap["target"]);
         Assert.Equal("[\"OK\",\"NG\"]", metadata.CustomMetadataMap["classes"]);
-        Assert.Equal(model.Threshold!.Value, double.Parse(metadata.CustomMetadataMap["threshold"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(model.Threshold!.Value, double.Parse(metadata.CustomMetadataMap["threshold"],
+            System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(["temp", "pressure", "line", "coated", "ts"], session.InputNames);
         Assert.Equal(["probability", "label"], session.OutputNames);
         Assert.Contains("{\"name\":\"coated\",\"type\":\"boolean\",\"onnx\":\"string\"}", metadata.CustomMetadataMap["inputs"]);
@@ -86,7 +90,8 @@ public class OnnxSyntheticTests(TrainedModels models, ITestOutputHelper output) 
     public void AColumnNamedLikeAnOutputIsRefusedNamingTheStep()
     {
         var frame = TestData.Frame(TrainedModels.LineCsv(200).Replace("serial,temp,", "serial,label,", StringComparison.Ordinal));
-        var model = TabularTrainer.Train(frame, TrainedModels.FastOptions with { Epochs = 2, EnsembleSize = 1 }, null, default, default).Artifact;
+        var model = TabularTrainer.Train(frame, TrainedModels.FastOptions with { Epochs = 2, EnsembleSize = 1 }, null, default, default)
+            .Artifact;
 
         var refusal = Assert.Throws<OnnxExportException>(() => model.ToOnnx("m", 1));
 

@@ -206,7 +206,8 @@ public class FeatureEncoderTests
     [Fact]
     public void BooleanIsZeroOrOneAndAGapIsTheShareOfTrue()
     {
-        var encoder = BooleanEncoder.Fit("ok", [CellValue.FromBoolean(true), CellValue.FromBoolean(true), CellValue.FromBoolean(false), CellValue.FromBoolean(true)]);
+        var encoder = BooleanEncoder.Fit("ok", [CellValue.FromBoolean(true), CellValue.FromBoolean(true), CellValue.FromBoolean(false),
+            CellValue.FromBoolean(true)]);
 
         Assert.Equal([1f], Encode(encoder, CellValue.FromText("yes")));
         Assert.Equal([0f], Encode(encoder, CellValue.FromBoolean(false)));

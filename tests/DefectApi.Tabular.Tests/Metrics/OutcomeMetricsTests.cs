@@ -41,7 +41,8 @@ public class OutcomeMetricsTests(TrainedModels models) : IClassFixture<TrainedMo
     public void RegressionRmseMaeAndBias()
     {
         var frame = TestData.Frame(TestData.Csv("x,y", 60, i => $"{i % 10},{i % 10 * 2}"));
-        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "y", Epochs = 2, EnsembleSize = 1 }, null, default, default).Artifact;
+        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "y", Epochs = 2, EnsembleSize = 1 }, null,
+            default, default).Artifact;
 
         // Errors (predicted − actual) 0, 1, −2: rmse = √(5/3), mae = 1, bias = −1/3.
         var metrics = OutcomeMetrics.Compute(model, [1, 2, 3], [null, null, null], [1, 1, 5]);
@@ -55,9 +56,11 @@ public class OutcomeMetricsTests(TrainedModels models) : IClassFixture<TrainedMo
     [Fact]
     public void MulticlassAccuracyAndMacroF1()
     {
-        var frame = TestData.Frame(TestData.Csv("a,fault", 120, i => $"{i % 3},{(i % 3 == 0 ? "Bumps" : i % 3 == 1 ? "Stains" : "Pastry")}"));
+        var frame = TestData.Frame(TestData.Csv("a,fault", 120,
+            i => $"{i % 3},{(i % 3 == 0 ? "Bumps" : i % 3 == 1 ? "Stains" : "Pastry")}"));
         // The label is a noiseless function of 'a', which leak detection rightly flags; this test is about the metrics.
-        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "fault", Epochs = 2, EnsembleSize = 1, Leakage = LeakagePolicy.Off },
+        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "fault", Epochs = 2, EnsembleSize = 1,
+            Leakage = LeakagePolicy.Off },
             null, default, default).Artifact;
         // Classes in order: Bumps, Pastry, Stains.
         string[] predicted = ["Bumps", "Bumps", "Pastry", "Stains"];

@@ -17,7 +17,8 @@ public sealed class Ai4iModel
             Target = "Machine failure", Exclude = ["UDI", "Product ID", "TWF", "HDF", "PWF", "OSF", "RNF"],
             Epochs = 3, EnsembleSize = 1, HiddenLayers = [16], BatchSize = 128,
         };
-        Model = TabularTrainer.Train(TestData.Frame(File.ReadAllText(Split("ai4i2020.train.csv"))), options, null, default, default).Artifact;
+        Model = TabularTrainer.Train(TestData.Frame(File.ReadAllText(Split("ai4i2020.train.csv"))), options, null, default, default)
+            .Artifact;
         Test = TestData.Frame(File.ReadAllText(Split("ai4i2020.test.csv")));
     }
 

@@ -61,7 +61,8 @@ public class DriftAccumulatorTests
         var column = drift.Report().Columns[1];
 
         // Training A 1/2, B 1/4, other 0, unseen 0, missing 1/4; live A 1/4, B 1/4, unseen 1/2 (C and D), missing 0.
-        double expected = (0.25 - 0.5) * Math.Log(0.25 / 0.5) + 0 + (0.5 - 1e-4) * Math.Log(0.5 / 1e-4) + (1e-4 - 0.25) * Math.Log(1e-4 / 0.25);
+        double expected = (0.25 - 0.5) * Math.Log(0.25 / 0.5) + 0 + (0.5 - 1e-4) * Math.Log(0.5 / 1e-4) +
+            (1e-4 - 0.25) * Math.Log(1e-4 / 0.25);
         Assert.Equal(expected, column.Psi!.Value, 12);
         Assert.Equal(0.5, column.OutOfRangeShare);
         Assert.Equal(0, column.MissingShare);

@@ -9,7 +9,8 @@ namespace DefectApi.Tabular.Tests.Monitoring;
 /// rollups, each stored and read back, gives the metrics and drift computed exactly from the raw rows.</summary>
 public class RollupCountsAi4iTests(RollupModels models, ITestOutputHelper log) : IClassFixture<RollupModels>
 {
-    private static readonly Lazy<TabularFrame> TestSplit = new(() => TestData.Frame(File.ReadAllText(Ai4iModel.Split("ai4i2020.test.csv"))));
+    private static readonly Lazy<TabularFrame> TestSplit = new(() => TestData.Frame(File.ReadAllText(Ai4iModel.Split(
+        "ai4i2020.test.csv"))));
 
     /// <summary>The rollups of consecutive hours of <paramref name="perHour"/> answers, each through bytes, added up.</summary>
     private static RollupCounts HourlyRollupsAddedUp(ModelArtifact model, int rows, int perHour, Action<RollupCounts, int> count)

@@ -31,13 +31,15 @@ public sealed class RollupModels
         answer.Probability ?? answer.Value ?? answer.Probabilities![answer.Label!];
 
     /// <summary>Every metric the exact computation gives, the same keys and each within <paramref name="tolerance"/>.</summary>
-    public static void AssertClose(IReadOnlyDictionary<string, double?> exact, IReadOnlyDictionary<string, double?> rolledUp, double tolerance)
+    public static void AssertClose(IReadOnlyDictionary<string, double?> exact, IReadOnlyDictionary<string, double?> rolledUp,
+        double tolerance)
     {
         Assert.Equal(exact.Keys, rolledUp.Keys);
         foreach (var (key, value) in exact)
         {
             Assert.Equal(value.HasValue, rolledUp[key].HasValue);
-            if (value is { } v) Assert.True(Math.Abs(v - rolledUp[key]!.Value) <= tolerance, $"{key}: exact {v}, from rollups {rolledUp[key]}");
+            if (value is { } v) Assert.True(Math.Abs(v - rolledUp[key]!.Value) <= tolerance, $"{key}: exact {v}, from rollups " +
+                $"{rolledUp[key]}");
         }
     }
 

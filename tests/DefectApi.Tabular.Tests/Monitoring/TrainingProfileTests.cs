@@ -13,7 +13,8 @@ public class TrainingProfileTests(TrainedModels models) : IClassFixture<TrainedM
         Assert.Equal(400, profile.TrainingRows);
         Assert.Equal(models.Binary.Inputs.Select(i => i.Name), profile.Columns.Select(c => c.Name));
         Assert.Equal(models.Binary.Inputs.Select(i => i.Type), profile.Columns.Select(c => c.Type));
-        Assert.Equal([BaselineKind.Numeric, BaselineKind.Numeric, BaselineKind.Categorical, BaselineKind.Categorical, BaselineKind.NotChecked],
+        Assert.Equal([BaselineKind.Numeric, BaselineKind.Numeric, BaselineKind.Categorical, BaselineKind.Categorical,
+            BaselineKind.NotChecked],
             profile.Columns.Select(c => c.Kind));
         Assert.All(profile.Columns.Where(c => c.Kind != BaselineKind.NotChecked), c => Assert.Equal(1, c.Shares.Sum() + c.MissingShare, 9));
     }

@@ -39,7 +39,8 @@ public class NeighbourIndexTests
                 .OrderBy(r => NeighbourIndex.SquaredDistanceNaive(query, stored.AsSpan(r * width, width))).ThenBy(r => r).Take(k).ToArray();
             Assert.Equal(k, found);
             Assert.Equal(expected, nearest);
-            Assert.Equal(expected.Select(r => (float)NeighbourIndex.SquaredDistanceNaive(query, stored.AsSpan(r * width, width))), distances);
+            Assert.Equal(expected.Select(r => (float)NeighbourIndex.SquaredDistanceNaive(query, stored.AsSpan(r * width, width))),
+                distances);
         }
     }
 

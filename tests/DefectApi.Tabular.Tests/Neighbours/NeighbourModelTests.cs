@@ -43,9 +43,11 @@ public class NeighbourModelTests
 
         Assert.Equal(6, BitConverter.ToInt32(bytes, 4));
         Assert.Equal(bytes, again.ToBytes());
-        Assert.Equal((model.Members.Neighbours!.K, model.Members.Neighbours.Weight), (again.Members.Neighbours!.K, again.Members.Neighbours.Weight));
+        Assert.Equal((model.Members.Neighbours!.K, model.Members.Neighbours.Weight), (again.Members.Neighbours!.K,
+            again.Members.Neighbours.Weight));
         var records = NeighbourModels.Records(model, frame).Take(50).ToList();
-        Assert.Equal(model.Predict(records).Predictions.Select(p => p.Probability), again.Predict(records).Predictions.Select(p => p.Probability));
+        Assert.Equal(model.Predict(records).Predictions.Select(p => p.Probability), again.Predict(records).Predictions.Select(
+            p => p.Probability));
     }
 
     [Fact]
@@ -76,10 +78,12 @@ public class NeighbourModelTests
 
         var blended = model.Predict(records).Predictions;
         var networks = model.WithoutNeighbours().Predict(records).Predictions;
-        var pure = NeighbourModels.WithNeighbours(model.WithoutNeighbours(), frame, blend.K, 1.0, NeighbourSpace.Encoded).Predict(records).Predictions;
+        var pure = NeighbourModels.WithNeighbours(model.WithoutNeighbours(), frame, blend.K, 1.0, NeighbourSpace.Encoded)
+            .Predict(records).Predictions;
 
         for (int i = 0; i < records.Count; i++)
-            Assert.Equal((1 - blend.Weight) * networks[i].Probability!.Value + blend.Weight * pure[i].Probability!.Value, blended[i].Probability!.Value, 12);
+            Assert.Equal((1 - blend.Weight) * networks[i].Probability!.Value + blend.Weight * pure[i].Probability!.Value,
+                blended[i].Probability!.Value, 12);
     }
 
     [Fact]
@@ -102,7 +106,8 @@ public class NeighbourModelTests
     [Fact]
     public void TheQuantileSpaceReadsEachNumberOnceAndEverythingElseAsEncoded()
     {
-        var model = TabularTrainer.Train(TestData.Frame(TrainedModels.LineCsv(200)), TrainedModels.FastOptions with { Epochs = 2 }, null, default, default)
+        var model = TabularTrainer.Train(TestData.Frame(TrainedModels.LineCsv(200)), TrainedModels.FastOptions with { Epochs = 2 },
+            null, default, default)
             .Artifact;
         var pipeline = model.Members.SharedPipeline!;
 

@@ -59,6 +59,7 @@ internal static class NeighbourModels
 
     public static List<IReadOnlyDictionary<string, CellValue>> Records(ModelArtifact model, TabularFrame frame) =>
         Enumerable.Range(0, frame.RowCount)
-            .Select(r => (IReadOnlyDictionary<string, CellValue>)model.Inputs.ToDictionary(i => i.Name, i => frame.GetCell(r, frame.IndexOf(i.Name))))
+            .Select(r => (IReadOnlyDictionary<string, CellValue>)model.Inputs.ToDictionary(i => i.Name, i => frame.GetCell(r,
+                frame.IndexOf(i.Name))))
             .ToList();
 }

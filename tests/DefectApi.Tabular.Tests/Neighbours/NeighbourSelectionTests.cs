@@ -88,7 +88,8 @@ public class NeighbourSelectionTests
         double[] votes = [0.5, 0.25, 0.25, 0.0, 0.0, 1.0, 0.3, 0.4, 0.3];
         var counts = NeighbourSelection.Counts;
 
-        var choice = NeighbourSelection.Choose(multiclass, networks, counts.Select(_ => votes).ToArray(), counts, actuals, NeighbourCriterion.Metric);
+        var choice = NeighbourSelection.Choose(multiclass, networks, counts.Select(_ => votes).ToArray(), counts, actuals,
+            NeighbourCriterion.Metric);
 
         // At weight 0.1 the second row is 0.414 for b against 0.496 for c: right, and so are the others.
         Assert.Equal((5, 0.1), (choice.K, choice.Weight));

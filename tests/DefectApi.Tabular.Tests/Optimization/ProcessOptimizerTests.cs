@@ -14,7 +14,8 @@ public class ProcessOptimizerTests(TrainedModels models) : IClassFixture<Trained
         var record = TrainedModels.Record(9, 4.5, "L2");
 
         var outcome = models.Binary.Optimize(new OptimizationRequest(record, "minimize",
-            [new AdjustableColumn("pressure", 0, 5, 0.25), new AdjustableColumn("line", Values: [CellValue.FromText("L1"), CellValue.FromText("L2")])]));
+            [new AdjustableColumn("pressure", 0, 5, 0.25), new AdjustableColumn("line", Values: [CellValue.FromText("L1"),
+            CellValue.FromText("L2")])]));
 
         var result = Assert.IsType<OptimizationResult>(outcome.Result);
         Assert.True(result.Before.Probability > 0.5);
@@ -49,7 +50,8 @@ public class ProcessOptimizerTests(TrainedModels models) : IClassFixture<Trained
         var frame = TestData.Frame(TestData.Csv("feed,speed,finish", 300, _ =>
         {
             double feed = random.NextDouble(), speed = random.NextDouble();
-            return string.Create(CultureInfo.InvariantCulture, $"{feed:F3},{speed:F3},{(feed < 0.3 ? "fine" : feed > 0.6 ? "rough" : "medium")}");
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{feed:F3},{speed:F3},{(feed < 0.3 ? "fine" : feed > 0.6 ? "rough" : "medium")}");
         }));
         // The finish is a noiseless function of feed, which leak detection rightly flags; this test is about the goal.
         var model = TabularTrainer.Train(frame, new TabularTrainingOptions

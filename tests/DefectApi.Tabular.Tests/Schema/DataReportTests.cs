@@ -18,12 +18,14 @@ public sealed class DataReportTests
             int line = random.Next(3);
             string fahrenheit = i % 23 == 0 ? "" : (celsius * 1.8 + 32).ToString("F6", CultureInfo.InvariantCulture);
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"SN{i:D5},plant-7,{celsius:F6},{fahrenheit},{pressure:F4},{"ABC"[line]},cell-{line + 1},{(random.Next(2) == 0 ? "red" : "blue")}"));
+                $"SN{i:D5},plant-7,{celsius:F6},{fahrenheit},{pressure:F4},{"ABC"[line]},cell-{line + 1}," +
+                $"{(random.Next(2) == 0 ? "red" : "blue")}"));
         }
         // The repeats keep their serial too, so they are exact duplicates of whole rows.
         for (int i = 10; i < 15; i++) lines.Add(lines[i]);
         for (int i = 0; i < 45; i++) lines.Add(string.Create(CultureInfo.InvariantCulture,
-            $"SN{1000 + i:D5},plant-7,{30 + i:F6},{(30 + i) * 1.8 + 32:F6},{i % 5 * 0.7:F4},{"ABC"[i % 3]},cell-{i % 3 + 1},{(i % 2 == 0 ? "red" : "blue")}"));
+            $"SN{1000 + i:D5},plant-7,{30 + i:F6},{(30 + i) * 1.8 + 32:F6},{i % 5 * 0.7:F4},{"ABC"[i % 3]},cell-{i % 3 + 1}," +
+            $"{(i % 2 == 0 ? "red" : "blue")}"));
         return "serial,plant,celsius,fahrenheit,pressure,line,cell,colour\n" + string.Join('\n', lines) + "\n";
     }
 
@@ -57,7 +59,8 @@ public sealed class DataReportTests
 
         var report = dataset.Report!;
         Assert.Equal(4, report.DuplicateRows);
-        Assert.Equal([new DuplicateRow(3, 1), new DuplicateRow(5, 2), new DuplicateRow(6, 2), new DuplicateRow(8, 2)], report.DuplicateExamples);
+        Assert.Equal([new DuplicateRow(3, 1), new DuplicateRow(5, 2), new DuplicateRow(6, 2), new DuplicateRow(8, 2)],
+            report.DuplicateExamples);
     }
 
     [Fact]
@@ -69,7 +72,8 @@ public sealed class DataReportTests
         var csv = new System.Text.StringBuilder("load,torque,current,speed\n");
         for (int i = 0; i < 90_000; i++)
         {
-            double load = 50 + 10 * random.NextDouble(), current = load * 0.2 + 2 * random.NextDouble(), speed = 1000 + 500 * random.NextDouble();
+            double load = 50 + 10 * random.NextDouble(), current = load * 0.2 + 2 * random.NextDouble(),
+                speed = 1000 + 500 * random.NextDouble();
             csv.Append(CultureInfo.InvariantCulture, $"{load:F5},{load * 9.81 + 0.001 * random.NextDouble():F5},{current:F4},{speed:F1}\n");
         }
         var (dataset, _) = await TestData.IngestAsync(csv.ToString(), new CsvReadOptions { ChunkRows = 8192 });
@@ -97,10 +101,12 @@ public sealed class DataReportTests
     {
         int columns = DataReportBuilder.MaxCorrelatedColumns + 3;
         var header = string.Join(',', Enumerable.Range(0, columns).Select(c => $"x{c}"));
-        var csv = TestData.Csv(header, 30, r => string.Join(',', Enumerable.Range(0, columns).Select(c => ((r * 7 + c * 13) % 17).ToString(CultureInfo.InvariantCulture))));
+        var csv = TestData.Csv(header, 30, r => string.Join(',', Enumerable.Range(0, columns).Select(c => ((r * 7 + c * 13) % 17)
+            .ToString(CultureInfo.InvariantCulture))));
 
         var (dataset, _) = await TestData.IngestAsync(csv);
 
-        Assert.Contains(dataset.Report!.Notes, n => n.Contains("first 100 numeric columns", StringComparison.Ordinal) && n.Contains("3 more", StringComparison.Ordinal));
+        Assert.Contains(dataset.Report!.Notes, n => n.Contains("first 100 numeric columns", StringComparison.Ordinal)
+            && n.Contains("3 more", StringComparison.Ordinal));
     }
 }

@@ -139,14 +139,16 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
     {
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
-        Assert.ThrowsAny<OperationCanceledException>(() => TabularTrainer.Train(models.Frame, TrainedModels.FastOptions, null, cancel.Token, default));
+        Assert.ThrowsAny<OperationCanceledException>(() => TabularTrainer.Train(models.Frame, TrainedModels.FastOptions, null,
+            cancel.Token, default));
     }
 
     [Fact]
     public void CostsChooseTheLeastCostThreshold()
     {
         var model = TabularTrainer.Train(models.Frame,
-            TrainedModels.FastOptions with { FalsePositiveCost = 1, FalseNegativeCost = 50, EnsembleSize = 1 }, null, default, default).Artifact;
+            TrainedModels.FastOptions with { FalsePositiveCost = 1, FalseNegativeCost = 50, EnsembleSize = 1 }, null, default, default)
+            .Artifact;
         var least = model.ThresholdTable!.MinBy(p => p.FalsePositives + 50 * p.FalseNegatives)!;
         Assert.Equal(least.Threshold, model.Threshold);
     }
@@ -160,9 +162,11 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
             double x = random.NextDouble();
             return string.Create(CultureInfo.InvariantCulture, $"{x:F4},{random.NextDouble():F3},{1000 + 200 * x:F2}");
         }));
-        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "y", Epochs = 60, EnsembleSize = 1, HiddenLayers = [16] },
+        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "y", Epochs = 60, EnsembleSize = 1,
+            HiddenLayers = [16] },
             null, default, default).Artifact;
-        var prediction = model.Predict([new Dictionary<string, CellValue> { ["x"] = CellValue.FromNumber(0.5), ["noise"] = CellValue.FromNumber(0.5) }]);
+        var prediction = model.Predict([new Dictionary<string, CellValue> { ["x"] = CellValue.FromNumber(0.5),
+            ["noise"] = CellValue.FromNumber(0.5) }]);
 
         Assert.Equal(TaskKind.Regression, model.Task);
         Assert.True((double)model.Metrics["r2"] > 0.9, $"r2 {model.Metrics["r2"]}");
@@ -172,9 +176,11 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
     [Fact]
     public void MulticlassGivesALabelAndAProbabilityPerClass()
     {
-        var model = TabularTrainer.Train(TrainedModels.FaultFrame(), new TabularTrainingOptions { Target = "fault", Epochs = 60, EnsembleSize = 1 },
+        var model = TabularTrainer.Train(TrainedModels.FaultFrame(), new TabularTrainingOptions { Target = "fault",
+            Epochs = 60, EnsembleSize = 1 },
             null, default, default).Artifact;
-        var prediction = model.Predict([new Dictionary<string, CellValue> { ["a"] = CellValue.FromNumber(0.9), ["b"] = CellValue.FromNumber(0.1) }])
+        var prediction = model.Predict([new Dictionary<string, CellValue> { ["a"] = CellValue.FromNumber(0.9),
+            ["b"] = CellValue.FromNumber(0.1) }])
             .Predictions[0];
 
         Assert.Equal(TaskKind.Multiclass, model.Task);
@@ -187,7 +193,8 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
     [Fact]
     public void UnknownTargetIsATrainingDataErrorNamingTheColumns() =>
         Assert.Contains("'temp'", Assert.Throws<TrainingDataException>(
-            () => TabularTrainer.Train(models.Frame, TrainedModels.FastOptions with { Target = "Result" }, null, default, default)).Message);
+            () => TabularTrainer.Train(models.Frame, TrainedModels.FastOptions with { Target = "Result" }, null, default, default))
+                .Message);
 
     [Fact]
     public void InvalidOptionsAreATrainingDataError() =>
@@ -198,8 +205,10 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
     public void FewerThanTwentyLabelledRowsIsATrainingDataErrorAndTwentyTrain()
     {
         static TabularFrame Frame(int labelled) => TestData.Frame(TestData.Csv("x,y", 50, i =>
-            string.Create(CultureInfo.InvariantCulture, $"{i % 13},{(i < labelled ? (i * 0.37).ToString(CultureInfo.InvariantCulture) : "")}")));
-        var options = new TabularTrainingOptions { Target = "y", Task = TaskKind.Regression, Epochs = 2, EnsembleSize = 1, HiddenLayers = [4] };
+            string.Create(CultureInfo.InvariantCulture,
+                $"{i % 13},{(i < labelled ? (i * 0.37).ToString(CultureInfo.InvariantCulture) : "")}")));
+        var options = new TabularTrainingOptions { Target = "y", Task = TaskKind.Regression, Epochs = 2, EnsembleSize = 1,
+            HiddenLayers = [4] };
 
         var error = Assert.Throws<TrainingDataException>(() => TabularTrainer.Train(Frame(3), options, null, default, default));
         var enough = TabularTrainer.Train(Frame(TabularTrainer.MinLabelledRows), options, null, default, default);

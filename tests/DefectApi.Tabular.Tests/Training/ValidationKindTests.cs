@@ -32,12 +32,15 @@ public sealed class ValidationKindTests
         var lines = Enumerable.Range(0, DriftRows).Select(day => DriftRow(day, random)).ToArray();
         var frame = TestData.Frame("day,x1,x2,y\n" + string.Join('\n', lines) + "\n");
 
-        var randomRun = TabularTrainer.Train(frame, Options with { TimeColumn = "day", CompareTimeOrdered = true }, null, default, default).Validation!;
-        var timeRun = TabularTrainer.Train(frame, Options with { Validation = ValidationKind.Time, TimeColumn = "day" }, null, default, default).Validation!;
+        var randomRun = TabularTrainer.Train(frame, Options with { TimeColumn = "day", CompareTimeOrdered = true }, null, default,
+            default).Validation!;
+        var timeRun = TabularTrainer.Train(frame, Options with { Validation = ValidationKind.Time, TimeColumn = "day" }, null, default,
+            default).Validation!;
 
         // The hold-out: a model of the first 5/6 of the days, scored on the last 1/6 (one forward block's worth).
         int cut = DriftRows * 5 / 6;
-        var earlier = TabularTrainer.Train(TestData.Frame("day,x1,x2,y\n" + string.Join('\n', lines[..cut]) + "\n"), Options, null, default, default).Artifact;
+        var earlier = TabularTrainer.Train(TestData.Frame("day,x1,x2,y\n" + string.Join('\n', lines[..cut]) + "\n"), Options, null,
+            default, default).Artifact;
         var later = lines[cut..].Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
         var holdOut = HoldOutR2(earlier, later, ["day", "x1", "x2"], unitRows: 25);
 
@@ -51,7 +54,8 @@ public sealed class ValidationKindTests
             $"time folds {timeRun.Figure} should match the hold-out {holdOut}");
         // The random run reports the time-ordered figure beside its own.
         Assert.NotNull(randomRun.TimeOrdered);
-        Assert.True(randomRun.TimeOrdered!.Value < randomRun.Figure.Value - 2 * Noise(randomRun.Figure.StandardError, randomRun.TimeOrdered.StandardError));
+        Assert.True(randomRun.TimeOrdered!.Value < randomRun.Figure.Value - 2 * Noise(randomRun.Figure.StandardError,
+            randomRun.TimeOrdered.StandardError));
     }
 
     [Fact]
@@ -97,7 +101,8 @@ public sealed class ValidationKindTests
     /// units of <paramref name="unitRows"/> consecutive rows (a lot, or a stretch of days), whose errors go together.</summary>
     static (double Value, double Error) HoldOutR2(ModelArtifact model, double[][] rows, string[] inputs, int unitRows)
     {
-        var records = rows.Select(r => (IReadOnlyDictionary<string, CellValue>)inputs.Select((name, i) => (name, CellValue.FromNumber(r[i])))
+        var records = rows.Select(r => (IReadOnlyDictionary<string, CellValue>)inputs.Select((name, i) => (name,
+            CellValue.FromNumber(r[i])))
             .ToDictionary(p => p.name, p => p.Item2)).ToList();
         var batch = model.Predict(records);
         Assert.Empty(batch.Errors);

@@ -32,8 +32,10 @@ public sealed class BackupRestoreTests : IDisposable
     {
         records = new[]
         {
-            new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "late", ["Temperature [C]"] = 88.5, ["Speed [rpm]"] = 1720.0 },
-            new Dictionary<string, object?> { ["Serial"] = "SN2", ["Shift"] = "night", ["Temperature [C]"] = 61.0, ["Speed [rpm]"] = 1100.0 },
+            new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "late", ["Temperature [C]"] = 88.5,
+                ["Speed [rpm]"] = 1720.0 },
+            new Dictionary<string, object?> { ["Serial"] = "SN2", ["Shift"] = "night", ["Temperature [C]"] = 61.0,
+                ["Speed [rpm]"] = 1100.0 },
         },
     };
 
@@ -108,7 +110,8 @@ public sealed class BackupRestoreTests : IDisposable
             Assert.True(predictionsAtEnd > predictionsAtStart && uploadsAtEnd > uploadsAtStart,
                 $"predictions {predictionsAtStart}→{predictionsAtEnd}, uploads {uploadsAtStart}→{uploadsAtEnd}");
             byModel = await PredictAsync(service.Client, $"/api/models/{modelId}/predict");
-            byDeployment = ApiClient.WithoutPredictionIds(JsonDocument.Parse(await PredictAsync(service.Client, "/api/deployments/line7/predict"))
+            byDeployment = ApiClient.WithoutPredictionIds(JsonDocument.Parse(await PredictAsync(service.Client,
+                "/api/deployments/line7/predict"))
                 .RootElement.GetProperty("predictions"));
         }
         Assert.False(File.Exists(backup + "-wal"));
@@ -120,7 +123,8 @@ public sealed class BackupRestoreTests : IDisposable
         await using (var service = await ServiceProcess.StartAsync(ServiceProcess.AppFolder(), DataIn("restored")))
         {
             Assert.Equal(byModel, await PredictAsync(service.Client, $"/api/models/{modelId}/predict"));
-            Assert.Equal(byDeployment, ApiClient.WithoutPredictionIds(JsonDocument.Parse(await PredictAsync(service.Client, "/api/deployments/line7/predict"))
+            Assert.Equal(byDeployment, ApiClient.WithoutPredictionIds(JsonDocument.Parse(await PredictAsync(service.Client,
+                "/api/deployments/line7/predict"))
                 .RootElement.GetProperty("predictions")));
             // The registry as of one moment during the backup: every upload finished before it, none after it.
             var datasets = await DatasetCountAsync(service.Client);
@@ -188,13 +192,15 @@ public sealed class BackupRestoreTests : IDisposable
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('Acme');";
+            command.CommandText = "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers " +
+                "(name) VALUES ('Acme');";
             command.ExecuteNonQuery();
         }
 
         var (notSqlite, notSqliteMessage) = await ServiceProcess.RunCommandAsync(DataIn("fresh"), "restore", "--from", text);
         var (notOurs, notOursMessage) = await ServiceProcess.RunCommandAsync(DataIn("fresh"), "restore", "--from", foreign);
-        var (missing, missingMessage) = await ServiceProcess.RunCommandAsync(DataIn("fresh"), "restore", "--from", Path.Combine(_folder.Path, "nowhere.db"));
+        var (missing, missingMessage) = await ServiceProcess.RunCommandAsync(DataIn("fresh"), "restore", "--from",
+            Path.Combine(_folder.Path, "nowhere.db"));
 
         Assert.Equal(1, notSqlite);
         Assert.Contains("is not an SQLite database", notSqliteMessage);
@@ -212,10 +218,12 @@ public sealed class BackupRestoreTests : IDisposable
         var (unknown, unknownMessage) = await ServiceProcess.RunCommandAsync(DataIn("cli"), "bakup", "--to", "x.db");
         var (misspelt, misspeltMessage) = await ServiceProcess.RunCommandAsync(DataIn("cli"), "restore", "--from", "x.db", "--froce");
         var (noTarget, noTargetMessage) = await ServiceProcess.RunCommandAsync(DataIn("cli"), "backup");
-        var (nothing, nothingMessage) = await ServiceProcess.RunCommandAsync(DataIn("cli"), "backup", "--to", Path.Combine(_folder.Path, "b.db"));
+        var (nothing, nothingMessage) = await ServiceProcess.RunCommandAsync(DataIn("cli"), "backup", "--to",
+            Path.Combine(_folder.Path, "b.db"));
         var postgres = new Dictionary<string, string>
         {
-            ["Database__Provider"] = "postgres", ["ConnectionStrings__Defects"] = "Host=db.plant;Port=5433;Database=defects;Username=defectapi;Password=secret",
+            ["Database__Provider"] = "postgres", ["ConnectionStrings__Defects"] = "Host=db.plant;Port=5433;Database=defects;" +
+                "Username=defectapi;Password=secret",
         };
         var (dump, dumpMessage) = await ServiceProcess.RunCommandAsync(postgres, "backup", "--to", "/backups/defects 2026.dump");
         var (restore, restoreMessage) = await ServiceProcess.RunCommandAsync(postgres, "restore", "--from", "/backups/defects.dump");
@@ -229,7 +237,8 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_folder.Path, "b.db")));
         Assert.Equal((1, 1), (dump, restore));
         Assert.Contains("pg_dump -h db.plant -p 5433 -U defectapi -d defects -Fc -f '/backups/defects 2026.dump'", dumpMessage);
-        Assert.Contains("pg_restore -h db.plant -p 5433 -U defectapi -d defects --clean --if-exists --no-owner /backups/defects.dump", restoreMessage);
+        Assert.Contains("pg_restore -h db.plant -p 5433 -U defectapi -d defects --clean --if-exists --no-owner /backups/defects.dump",
+            restoreMessage);
         Assert.DoesNotContain("secret", dumpMessage + restoreMessage);
     }
 }

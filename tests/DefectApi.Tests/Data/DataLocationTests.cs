@@ -104,7 +104,8 @@ public sealed class DataLocationTests : IDisposable
 
         Assert.Equal(earlier, DatabaseConnection.Resolve(DatabaseProvider.Sqlite, "Data Source=defects.db", data, app).EarlierSqliteFile);
         // A path given in full was never resolved beside the app.
-        Assert.Null(DatabaseConnection.Resolve(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(Root, "x.db")}", data, app).EarlierSqliteFile);
+        Assert.Null(DatabaseConnection.Resolve(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(Root, "x.db")}", data, app)
+            .EarlierSqliteFile);
     }
 
     [Fact]

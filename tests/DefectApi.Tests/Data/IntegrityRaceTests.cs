@@ -48,13 +48,15 @@ public abstract class IntegrityRaceTests(DatabaseProvider provider) : ServiceOnP
     [SkippableFact]
     public async Task DeletingAModelWhileADeploymentMovesToItNeverLeavesADeploymentWithoutItsModel()
     {
-        var trained = (await Client.TrainAsync(TestData.EfficiencyCsv(), "efficiency", new { epochs = 3 })).GetProperty("modelId").GetString();
+        var trained = (await Client.TrainAsync(TestData.EfficiencyCsv(), "efficiency", new { epochs = 3 }))
+            .GetProperty("modelId").GetString();
         var record = new { records = new[] { new Dictionary<string, object?> { ["team"] = "T1", ["workers"] = 30, ["smv"] = 20.0 } } };
         for (var round = 0; round < Rounds; round++)
         {
             var copy = await ModelRows.CopyAsync(Factory.Services, Guid.Parse(trained!), round);
             var start = new TaskCompletionSource();
-            var put = Task.Run(async () => { await start.Task; return await Client.PutAsJsonAsync("/api/deployments/race", new { modelId = copy }); });
+            var put = Task.Run(async () => { await start.Task; return await Client.PutAsJsonAsync("/api/deployments/race",
+                new { modelId = copy }); });
             var delete = Task.Run(async () => { await start.Task; return await Client.DeleteAsync($"/api/models/{copy}"); });
             start.SetResult();
             var (moved, deleted) = (await put, await delete);
@@ -75,19 +77,23 @@ public abstract class IntegrityRaceTests(DatabaseProvider provider) : ServiceOnP
     {
         var modelId = (await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 3 })).GetProperty("modelId").GetString()!;
         await Client.PutAsJsonAsync("/api/deployments/thresholds", new { modelId });
-        var record = new { records = new[] { new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "early", ["Temperature [C]"] = 90.0, ["Speed [rpm]"] = 1600.0 } } };
+        var record = new { records = new[] { new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "early",
+            ["Temperature [C]"] = 90.0, ["Speed [rpm]"] = 1600.0 } } };
         var random = new Random(3);
         for (var round = 0; round < Rounds / 2; round++)
         {
             var thresholds = Enumerable.Range(0, 20).Select(_ => Math.Round(random.NextDouble(), 4)).ToList();
-            var writes = thresholds.Select(t => Task.Run(() => Client.PutAsJsonAsync($"/api/models/{modelId}/threshold", new { threshold = t })));
-            var reads = Enumerable.Range(0, 20).Select(_ => Task.Run(() => Client.PostAsJsonAsync("/api/deployments/thresholds/predict", record)));
+            var writes = thresholds.Select(t => Task.Run(() => Client.PutAsJsonAsync($"/api/models/{modelId}/threshold",
+                new { threshold = t })));
+            var reads = Enumerable.Range(0, 20).Select(_ => Task.Run(() => Client.PostAsJsonAsync("/api/deployments/thresholds/predict",
+                record)));
             var responses = await Task.WhenAll(writes.Concat(reads));
             Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
 
             var served = (await Client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}")).GetProperty("threshold").GetDouble();
             Assert.Equal(await StoredThresholdAsync(Guid.Parse(modelId)), served, 9);
-            var prediction = (await (await Client.PostAsJsonAsync("/api/deployments/thresholds/predict", record)).Content.ReadFromJsonAsync<JsonElement>())
+            var prediction = (await (await Client.PostAsJsonAsync("/api/deployments/thresholds/predict", record))
+                .Content.ReadFromJsonAsync<JsonElement>())
                 .GetProperty("predictions")[0];
             Assert.Equal(prediction.GetProperty("probability").GetDouble() >= served, prediction.GetProperty("defect").GetBoolean());
         }

@@ -49,7 +49,8 @@ public abstract class DataReportApiTests(DatabaseProvider provider) : ServiceOnP
             .Select(p => string.Join('~', p.EnumerateArray().Select(e => e.GetString()))).ToList();
         Assert.Equal(["Celsius~Fahrenheit", "Line~Cell"], columnPairs);
         var pairs = report.GetProperty("nearDuplicateDetails").EnumerateArray()
-            .Select(p => (p.GetProperty("column").GetString(), p.GetProperty("duplicateOf").GetString(), p.GetProperty("kind").GetString())).ToList();
+            .Select(p => (p.GetProperty("column").GetString(), p.GetProperty("duplicateOf").GetString(), p.GetProperty("kind").GetString()))
+                .ToList();
         Assert.Equal([("Fahrenheit", "Celsius", "correlated"), ("Cell", "Line", "relabelled")], pairs);
     }
 

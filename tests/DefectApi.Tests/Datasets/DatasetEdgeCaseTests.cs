@@ -74,7 +74,8 @@ public abstract class DatasetEdgeCaseTests(DatabaseProvider provider) : ServiceO
         Assert.Equal(1, treated.GetProperty("count").GetInt64());
         Assert.Equal("#VALUE!", treated.GetProperty("values")[0].GetProperty("value").GetString());
         Assert.Equal(JsonValueKind.Null, Column(dataset, "line").GetProperty("treatedAsMissing").ValueKind);
-        var page = await Client.GetFromJsonAsync<JsonElement>($"/api/datasets/{dataset.GetProperty("id").GetString()}/rows?offset=41&limit=2");
+        var page = await Client.GetFromJsonAsync<JsonElement>($"/api/datasets/{dataset.GetProperty("id").GetString()}/" +
+            "rows?offset=41&limit=2");
         Assert.Equal(21.5, page.GetProperty("rows")[0][0].GetDouble());
         Assert.Equal("#VALUE!", page.GetProperty("rows")[1][0].GetString());
     }

@@ -7,7 +7,8 @@ using DefectApi.Tests.Infrastructure;
 namespace DefectApi.Tests.Datasets;
 
 /// <summary>GET /api/datasets lists summaries page by page; the full schema is GET /api/datasets/{id}. Runs on both
-/// providers (the column count is taken in SQL): <see cref="DatasetListTestsOnSqlite"/>, <see cref="DatasetListTestsOnPostgres"/>.</summary>
+/// providers (the column count is taken in SQL): <see cref="DatasetListTestsOnSqlite"/>,
+/// <see cref="DatasetListTestsOnPostgres"/>.</summary>
 public abstract class DatasetListTests(DatabaseProvider provider) : ServiceOnProvider(provider)
 {
     [SkippableFact]

@@ -50,7 +50,8 @@ public abstract class DatasetUploadStorageTests(DatabaseProvider provider) : Ser
         var csv = Csv(45_000);
         var chunkRows = Factory.Services.GetRequiredService<IOptions<UploadOptions>>().Value.ChunkRows;
         var expected = new ListSink();
-        await CsvIngestor.IngestAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), new CsvReadOptions { ChunkRows = chunkRows }, expected, default);
+        await CsvIngestor.IngestAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), new CsvReadOptions { ChunkRows = chunkRows }, expected,
+            default);
 
         var dataset = await Client.UploadAsync(csv, "many-chunks");
 

@@ -49,7 +49,8 @@ public sealed class ContainerSettingsTests
     {
         var build = Dockerfile.Read().Stages[0];
         var restore = build.IndexOf("RUN", args => args.StartsWith("dotnet restore"));
-        var copiedFirst = build.Instructions.Take(restore).Where(i => i.Keyword == "COPY").SelectMany(i => i.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet();
+        var copiedFirst = build.Instructions.Take(restore).Where(i => i.Keyword == "COPY").SelectMany(i => i.Arguments.Split(' ',
+            StringSplitOptions.RemoveEmptyEntries)).ToHashSet();
 
         var projects = Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "src"), "*.csproj", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(RepositoryRoot, p).Replace(Path.DirectorySeparatorChar, '/'));
@@ -104,10 +105,12 @@ public sealed class ContainerSettingsTests
             await WaitUntilReadyAsync(client, service.Process);
 
             Assert.Equal(0, await RunAsync(Dockerfile.HealthCheckCommand(final), new() { ["ASPNETCORE_HTTP_PORTS"] = port.ToString() }));
-            Assert.NotEqual(0, await RunAsync(Dockerfile.HealthCheckCommand(final), new() { ["ASPNETCORE_HTTP_PORTS"] = ServiceProcess.FreePort().ToString() }));
+            Assert.NotEqual(0, await RunAsync(Dockerfile.HealthCheckCommand(final),
+                new() { ["ASPNETCORE_HTTP_PORTS"] = ServiceProcess.FreePort().ToString() }));
             Assert.True(File.Exists(Path.Combine(data, "defects.db")));
             Assert.False(Directory.Exists(Path.Combine(app, "data")), "the service wrote its database next to the app, not to /data");
-            var uid = File.ReadLines($"/proc/{service.Process.Id}/status").Single(l => l.StartsWith("Uid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1..];
+            var uid = File.ReadLines($"/proc/{service.Process.Id}/status").Single(l => l.StartsWith("Uid:")).Split('\t',
+                StringSplitOptions.RemoveEmptyEntries)[1..];
             Assert.All(uid, u => Assert.Equal(asAppUser ? AppUid.ToString() : CurrentUid(), u));
         }
         finally
@@ -167,7 +170,8 @@ public sealed class ContainerSettingsTests
                 UseShellExecute = false,
             };
             // Only the image's environment decides where it listens and which settings apply.
-            foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" }) start.Environment.Remove(name);
+            foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
+                start.Environment.Remove(name);
             foreach (var (key, value) in environment) start.Environment[key] = value;
             var process = Process.Start(start)!;
             process.OutputDataReceived += (_, _) => { };

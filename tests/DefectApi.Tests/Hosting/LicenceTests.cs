@@ -49,7 +49,8 @@ public sealed class LicenceTests
     public void TheNoticeNamesEverySampleAndFixtureFileMadeFromTheDatasets()
     {
         var samples = Directory.EnumerateFiles(Repository.PathOf("samples"), "*.csv", SearchOption.AllDirectories)
-            .Concat(Directory.EnumerateFiles(Repository.PathOf("tests", "DefectApi.Tabular.Tests", "Fixtures"), "*.csv", SearchOption.AllDirectories))
+            .Concat(Directory.EnumerateFiles(Repository.PathOf("tests", "DefectApi.Tabular.Tests", "Fixtures"), "*.csv",
+                SearchOption.AllDirectories))
             .Select(Path.GetFileNameWithoutExtension).ToList();
 
         Assert.NotEmpty(samples);
@@ -61,8 +62,10 @@ public sealed class LicenceTests
     /// <summary>The package ids of the NOTICE's table of shipped software: the first word of each row.</summary>
     static HashSet<string> ListedPackages()
     {
-        var section = Notice[Notice.IndexOf("-----------", StringComparison.Ordinal)..Notice.IndexOf("Inside those packages", StringComparison.Ordinal)];
-        return section.Split('\n').Skip(1).Select(line => Regex.Match(line, @"^[A-Za-z][\w.]+").Value).Where(id => id.Length > 0).ToHashSet();
+        var section = Notice[Notice.IndexOf("-----------", StringComparison.Ordinal)..Notice.IndexOf("Inside those packages",
+            StringComparison.Ordinal)];
+        return section.Split('\n').Skip(1).Select(line => Regex.Match(line, @"^[A-Za-z][\w.]+").Value).Where(id => id.Length > 0)
+            .ToHashSet();
     }
 
     sealed record Package(string Id, bool HasAssemblies);
@@ -89,7 +92,8 @@ public sealed class LicenceTests
                 foreach (var dependency in dependencies.EnumerateObject()) pending.Push(dependency.Name);
         }
         return seen.Where(id => libraries[id] == "package")
-            .Select(id => new Package(id, new[] { "runtime", "native", "runtimeTargets" }.Any(kind => entries[id].TryGetProperty(kind, out _))))
+            .Select(id => new Package(id, new[] { "runtime", "native", "runtimeTargets" }.Any(kind => entries[id].TryGetProperty(kind,
+                out _))))
             .ToList();
     }
 }

@@ -71,7 +71,8 @@ public sealed class MetricsTests : IDisposable
         // A target with one value fails in the worker, after the job was accepted.
         var job = await _client.StartJobAsync(new
         {
-            datasetId = (await _client.UploadAsync("x,y\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},1\n")))).GetProperty("id").GetString(),
+            datasetId = (await _client.UploadAsync("x,y\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},1\n"))))
+                .GetProperty("id").GetString(),
             target = "y",
         });
         Assert.Equal("failed", (await _client.WaitForJobAsync(job.GetProperty("id").GetString()!)).GetProperty("status").GetString());
@@ -86,12 +87,17 @@ public sealed class MetricsTests : IDisposable
     {
         var (modelId, text) = await JudgedDeployment.CreateAndScrapeAsync(_factory, _client, "health-line-9");
 
-        Assert.Matches("defectapi_deployment_live_metric\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*metric=\"auc\")(?=[^}]*model=\"champion\")[^}]*\\} [0-9.]+", text);
-        Assert.Matches("defectapi_deployment_drift_worst_psi\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*model=\"champion\")[^}]*\\} [0-9.]+", text);
-        Assert.Matches("defectapi_deployment_live_outcomes\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*model=\"champion\")[^}]*\\} 2(\\.0)?\n", text);
+        Assert.Matches("defectapi_deployment_live_metric\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*metric=\"auc\")" +
+            "(?=[^}]*model=\"champion\")[^}]*\\} [0-9.]+", text);
+        Assert.Matches("defectapi_deployment_drift_worst_psi\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*model=\"champion\")" +
+            "[^}]*\\} [0-9.]+", text);
+        Assert.Matches("defectapi_deployment_live_outcomes\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*model=\"champion\")[^}]*\\} " +
+            "2(\\.0)?\n", text);
         // The training metric is the model's own, so that an alert can hold the live one against it.
-        var trained = (await _client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/models/{modelId}")).GetProperty("metrics").GetProperty("auc").GetDouble();
-        var exported = Regex.Match(text, "defectapi_deployment_training_metric\\{(?=[^}]*deployment=\"health-line-9\")(?=[^}]*metric=\"auc\")(?=[^}]*model=\"champion\")[^}]*\\} ([0-9.eE+-]+)");
+        var trained = (await _client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/models/{modelId}")).GetProperty("metrics")
+            .GetProperty("auc").GetDouble();
+        var exported = Regex.Match(text, "defectapi_deployment_training_metric\\{(?=[^}]*deployment=\"health-line-9\")" +
+            "(?=[^}]*metric=\"auc\")(?=[^}]*model=\"champion\")[^}]*\\} ([0-9.eE+-]+)");
         Assert.True(exported.Success, "no training metric for health-line-9");
         Assert.Equal(trained, double.Parse(exported.Groups[1].Value, CultureInfo.InvariantCulture), 9);
         Assert.Contains("defectapi_prediction_log_dropped_total", text);

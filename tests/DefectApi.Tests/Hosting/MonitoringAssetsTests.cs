@@ -23,9 +23,11 @@ public sealed class MonitoringAssetsTests
     [PromtoolFact]
     public void TheAlertRulesAndTheExampleConfigurationPassPromtoolAndTheRulesUnitTests()
     {
-        var promtool = ExternalComponent.OnPath("promtool") ?? throw new InvalidOperationException(ExternalComponent.Promtool.MissingMessage);
+        var promtool = ExternalComponent.OnPath("promtool") ?? throw new InvalidOperationException(
+            ExternalComponent.Promtool.MissingMessage);
 
-        foreach (var arguments in new[] { $"check rules {Rules}", "check config prometheus.example.yml", "test rules defectapi-alerts.test.yml" })
+        foreach (var arguments in new[] { $"check rules {Rules}", "check config prometheus.example.yml",
+            "test rules defectapi-alerts.test.yml" })
         {
             var run = OpenApiLinters.Run(promtool, arguments, Folder, TimeSpan.FromMinutes(1));
             Assert.NotNull(run);
@@ -117,7 +119,8 @@ public sealed class MonitoringAssetsTests
         }
     }
 
-    static readonly HashSet<string> PromQlWords = ["by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless", "offset", "bool"];
+    static readonly HashSet<string> PromQlWords = ["by", "without", "on", "ignoring", "group_left", "group_right", "and", "or",
+        "unless", "offset", "bool"];
 
     /// <summary>The metric names in PromQL expressions: what is left once strings, label matchers, ranges, grouping
     /// label lists, Grafana variables, numbers and function names are taken out.</summary>

@@ -41,7 +41,8 @@ public sealed class OperationsTests : IDisposable
         foreach (var path in expected)
         {
             Assert.True(paths.TryGetProperty(path, out var item), path);
-            foreach (var operation in item.EnumerateObject().Where(o => o.Value.ValueKind == JsonValueKind.Object && o.Value.TryGetProperty("responses", out _)))
+            foreach (var operation in item.EnumerateObject().Where(o => o.Value.ValueKind == JsonValueKind.Object && o.Value.TryGetProperty(
+                "responses", out _)))
                 Assert.False(string.IsNullOrWhiteSpace(operation.Value.GetProperty("summary").GetString()), $"{operation.Name} {path}");
         }
     }
@@ -58,7 +59,8 @@ public sealed class OperationsTests : IDisposable
             Assert.Equal(2, content.GetProperty("application/json").GetProperty("example").GetProperty("records").GetArrayLength());
             Assert.StartsWith("Product ID,Type", content.GetProperty("text/csv").GetProperty("example").GetString());
             var answer = operation.GetProperty("responses").GetProperty("200").GetProperty("content");
-            Assert.True(answer.GetProperty("application/json").GetProperty("example").GetProperty("predictions")[0].GetProperty("defect").GetBoolean());
+            Assert.True(answer.GetProperty("application/json").GetProperty("example").GetProperty("predictions")[0].GetProperty(
+                "defect").GetBoolean());
         }
     }
 

@@ -21,7 +21,8 @@ public sealed partial class SettingsDocumentationTests
     {
         var names = SettingsCatalog.Sections.Select(s => s.Name).ToArray();
 
-        Assert.Subset(names.ToHashSet(), new HashSet<string> { "Auth", "Database", "Metrics", "PredictionLog", "RateLimiting", "Storage", "Training", "Uploads" });
+        Assert.Subset(names.ToHashSet(), new HashSet<string> { "Auth", "Database", "Metrics", "PredictionLog", "RateLimiting", "Storage",
+            "Training", "Uploads" });
         Assert.All(SettingsCatalog.Sections, s => Assert.NotEmpty(s.Settings));
     }
 
@@ -61,7 +62,8 @@ public sealed partial class SettingsDocumentationTests
             Assert.True(file.GetSection(setting.Name).Exists() || IsNullValued(file, setting.Name),
                 $"appsettings.json lacks {section}:{setting.Name}.");
             Assert.True(SameValue(setting.GetValue(defaults), setting.GetValue(bound)),
-                $"appsettings.json gives {section}:{setting.Name} = {setting.GetValue(bound)}, but the service's default is {setting.GetValue(defaults)}.");
+                $"appsettings.json gives {section}:{setting.Name} = {setting.GetValue(bound)}, but the service's default is " +
+                $"{setting.GetValue(defaults)}.");
         }
     }
 

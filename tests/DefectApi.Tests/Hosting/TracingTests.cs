@@ -132,7 +132,8 @@ public sealed class OtlpExportTests : IAsyncLifetime
             ["OTEL_SERVICE_NAME"] = "defectapi-line3",
         }))
         {
-            var problem = await (await service.Client.GetAsync($"/api/datasets/{Guid.NewGuid()}")).AssertProblemAsync(HttpStatusCode.NotFound);
+            var problem = await (await service.Client.GetAsync($"/api/datasets/{Guid.NewGuid()}")).AssertProblemAsync(
+                HttpStatusCode.NotFound);
             traceId = problem.GetProperty("traceId").GetString()!;
             // A graceful stop flushes what the exporter still holds.
             Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30)));

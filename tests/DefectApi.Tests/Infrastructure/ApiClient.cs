@@ -9,7 +9,8 @@ namespace DefectApi.Tests.Infrastructure;
 /// <summary>The calls an MES client makes, as the tests make them.</summary>
 public static class ApiClient
 {
-    public static async Task<HttpResponseMessage> PostMultipartCsvAsync(this HttpClient client, string csv, string? name = "line3", string fileName = "line3.csv")
+    public static async Task<HttpResponseMessage> PostMultipartCsvAsync(this HttpClient client, string csv, string? name = "line3",
+        string fileName = "line3.csv")
     {
         using var form = new MultipartFormDataContent();
         if (name is not null) form.Add(new StringContent(name), "name");

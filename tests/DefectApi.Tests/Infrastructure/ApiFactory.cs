@@ -24,7 +24,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public string ConnectionString => _settings["ConnectionStrings:Defects"]!;
 
     /// <param name="clock">the service's clock in place of the system's, for tests in which time must pass</param>
-    public ApiFactory(IDictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite, TimeProvider? clock = null)
+    public ApiFactory(IDictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite,
+        TimeProvider? clock = null)
     {
         Provider = provider;
         _clock = clock;

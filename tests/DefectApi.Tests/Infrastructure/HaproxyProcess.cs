@@ -79,11 +79,13 @@ public sealed partial class HaproxyProcess : IAsyncDisposable
         config = ComposeReplica().Replace(config, match =>
         {
             var number = int.Parse(match.Groups[1].Value);
-            if (number > replicaPorts.Count) throw new ArgumentException($"haproxy.cfg names defectapi-{number}; the test started {replicaPorts.Count} replicas");
+            if (number > replicaPorts.Count) throw new ArgumentException($"haproxy.cfg names defectapi-{number}; the test started " +
+                $"{replicaPorts.Count} replicas");
             named.Add(number);
             return $"127.0.0.1:{replicaPorts[number - 1]}";
         });
-        if (named.Count != replicaPorts.Count) throw new ArgumentException($"haproxy.cfg names {named.Count} replicas; the test started {replicaPorts.Count}");
+        if (named.Count != replicaPorts.Count) throw new ArgumentException($"haproxy.cfg names {named.Count} replicas; the test started " +
+            $"{replicaPorts.Count}");
         return config;
     }
 
@@ -103,7 +105,8 @@ public sealed partial class HaproxyProcess : IAsyncDisposable
         string status;
         while ((status = (await ServersAsync()).Single(s => s.Server == server).Status) != "UP")
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{server} is {status} after {timeout}. HAProxy's log:\n{RecentOutput()}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{server} is {status} after {timeout}. HAProxy's log:\n" +
+                $"{RecentOutput()}");
             await Task.Delay(100);
         }
     }

@@ -17,7 +17,8 @@ public static class ModelRows
         var copy = new Model
         {
             Id = Guid.CreateVersion7(), Name = model.Name, Version = 100 + version, Task = model.Task, Target = model.Target,
-            DatasetId = model.DatasetId, JobId = model.JobId, CreatedAt = DateTime.UtcNow, HistoryJson = model.HistoryJson, Artifact = model.Artifact,
+            DatasetId = model.DatasetId, JobId = model.JobId, CreatedAt = DateTime.UtcNow, HistoryJson = model.HistoryJson,
+                Artifact = model.Artifact,
         };
         db.Models.Add(copy);
         await db.SaveChangesAsync();

@@ -49,8 +49,10 @@ public static class ProcessData
             var smv = 5 + random.NextDouble() * 35;
             var incentive = random.Next(101);
             var overTime = random.Next(0, 8001);
-            var productivity = 0.35 + 0.004 * incentive - 0.00003 * overTime + 0.002 * workers - 0.004 * smv + (random.NextDouble() - 0.5) * 0.02;
-            csv.Append(CultureInfo.InvariantCulture, $"{(i % 2 == 0 ? "sewing" : "finishing")},{workers},{smv:F2},{incentive},{overTime},{productivity:F4}\n");
+            var productivity = 0.35 + 0.004 * incentive - 0.00003 * overTime + 0.002 * workers - 0.004 * smv +
+                (random.NextDouble() - 0.5) * 0.02;
+            csv.Append(CultureInfo.InvariantCulture, $"{(i % 2 == 0 ? "sewing" : "finishing")},{workers},{smv:F2},{incentive},{overTime}," +
+                $"{productivity:F4}\n");
         }
         return csv.ToString();
     }

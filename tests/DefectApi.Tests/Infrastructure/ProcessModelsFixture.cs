@@ -17,7 +17,8 @@ public sealed class ProcessModelsFixture : IAsyncLifetime
         Client = _factory.CreateClient();
         var ai4i = await Client.TrainAsync(Ai4iCsv, "Machine failure", new
         {
-            exclude = ProcessData.Ai4iExcluded, ensembleSize = 2, epochs = 40, hiddenLayers = new[] { 32, 16 }, learningRate = 0.005, batchSize = 64,
+            exclude = ProcessData.Ai4iExcluded, ensembleSize = 2, epochs = 40, hiddenLayers = new[] { 32, 16 },
+                learningRate = 0.005, batchSize = 64,
         });
         Ai4iModelId = ai4i.GetProperty("modelId").GetString()!;
         var garments = await Client.TrainAsync(ProcessData.GarmentsCsv(), "actual_productivity", new { ensembleSize = 1, epochs = 60 });

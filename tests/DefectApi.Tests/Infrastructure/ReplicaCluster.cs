@@ -23,7 +23,8 @@ public sealed class ReplicaCluster : IAsyncDisposable
     public ServiceProcess this[int index] => _replicas[index];
 
     /// <param name="settings">more environment for every replica, e.g. API keys</param>
-    public static async Task<ReplicaCluster> StartAsync(int replicas, PostgresServer? server = null, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<ReplicaCluster> StartAsync(int replicas, PostgresServer? server = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var cluster = new ReplicaCluster((server ?? PostgresServer.Shared).CreateDatabase(), settings);
         // Together, as an orchestrator starts them: the migrations' advisory lock keeps them from racing. Each one that
@@ -74,7 +75,8 @@ public sealed class ReplicaCluster : IAsyncDisposable
     {
         var replica = _replicas[index];
         var exitCode = await replica.TerminateAsync(timeout);
-        if (exitCode != 0) throw new InvalidOperationException($"replica {index} exited with {exitCode}. Its output:\n{replica.RecentOutput()}");
+        if (exitCode != 0) throw new InvalidOperationException($"replica {index} exited with {exitCode}. Its output:\n" +
+            $"{replica.RecentOutput()}");
     }
 
     /// <summary>Starts a stopped replica again, as an upgrade does: a new process with the same settings on the same

@@ -58,7 +58,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// Configured keys are enforced either way. Likewise a SIGTERM stops the service at once (Shutdown__DrainSeconds=0):
     /// the drain matters only behind a load balancer, and the tests of the drain set it.</summary>
     /// <param name="port">the loopback port to listen on, e.g. a restarted replica's old one; a free one if null</param>
-    public static async Task<ServiceProcess> StartAsync(string appFolder, IDictionary<string, string>? environment = null, string? workingDirectory = null,
+    public static async Task<ServiceProcess> StartAsync(string appFolder, IDictionary<string, string>? environment = null,
+        string? workingDirectory = null,
         bool productDefaults = false, int? port = null)
     {
         port ??= FreePort();
@@ -84,7 +85,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) throw new InvalidOperationException($"The service exited with code {process.ExitCode}. Its output:\n{service.RecentOutput()}");
+            if (process.HasExited) throw new InvalidOperationException($"The service exited with code {process.ExitCode}. Its output:\n" +
+                $"{service.RecentOutput()}");
             try
             {
                 if ((await service.Client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return service;
@@ -99,7 +101,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>Runs one of the service's commands (<c>dotnet DefectApi.dll NAME …</c>) to its end, as an operator does:
     /// its exit code and everything it wrote.</summary>
-    public static async Task<(int ExitCode, string Output)> RunCommandAsync(IDictionary<string, string> environment, params string[] arguments)
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(IDictionary<string, string> environment,
+        params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppFolder(), "DefectApi.dll"), .. arguments])
         {
@@ -148,7 +151,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     public void SendSigterm()
     {
         const int SigTerm = 15;
-        if (Kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill(SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+        if (Kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException("kill(SIGTERM) failed: errno " +
+            $"{Marshal.GetLastPInvokeError()}");
     }
 
     /// <summary>The exit code, once the process has ended.</summary>

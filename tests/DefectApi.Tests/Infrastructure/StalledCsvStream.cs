@@ -30,7 +30,8 @@ public sealed class StalledCsvStream(int rowsBeforeStall) : Stream
         return count;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask()
+        .GetAwaiter().GetResult();
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;

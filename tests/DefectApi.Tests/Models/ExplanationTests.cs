@@ -40,8 +40,10 @@ public sealed class ExplanationTests(ProcessModelsFixture service)
         Assert.Equal(2861, first["Rotational speed [rpm]"].GetProperty("value").GetDouble());
         // A gap is explained as the value it is: null, filled as training filled it.
         var all = await Client.PostAsJsonAsync($"/api/models/{service.Ai4iModelId}/predict?explain=true&top=50", Records);
-        var second = (await all.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions")[1].GetProperty("reasons").EnumerateArray();
-        Assert.Equal(JsonValueKind.Null, second.Single(r => r.GetProperty("column").GetString() == "Tool wear [min]").GetProperty("value").ValueKind);
+        var second = (await all.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions")[1].GetProperty(
+            "reasons").EnumerateArray();
+        Assert.Equal(JsonValueKind.Null, second.Single(r => r.GetProperty("column").GetString() == "Tool wear [min]")
+            .GetProperty("value").ValueKind);
     }
 
     [Fact]

@@ -92,10 +92,12 @@ public sealed class ModelBundleLimitTests
         var client = factory.CreateClient();
         var large = RandomNumberGenerator.GetBytes(5000);
 
-        var declared = await (await client.PostAsync("/api/models/import", ModelBundleTests.Octets(large))).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        var declared = await (await client.PostAsync("/api/models/import", ModelBundleTests.Octets(large))).AssertProblemAsync(
+            HttpStatusCode.RequestEntityTooLarge);
         var streamed = new UndeclaredLength(large);
         streamed.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        var chunked = await (await client.PostAsync("/api/models/import", streamed)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        var chunked = await (await client.PostAsync("/api/models/import", streamed)).AssertProblemAsync(
+            HttpStatusCode.RequestEntityTooLarge);
 
         var form = new MultipartFormDataContent { { new ByteArrayContent(large), "file", "large.dabundle" } };
         var multipart = await (await client.PostAsync("/api/models/import", form)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
@@ -111,8 +113,10 @@ public sealed class ModelBundleLimitTests
         using var factory = new ApiFactory();
         var client = factory.CreateClient();
 
-        var json = await (await client.PostAsync("/api/models/import", ApiClient.Json("{}"))).AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
-        var noFile = await (await client.PostAsync("/api/models/import", new MultipartFormDataContent { { new StringContent("x"), "name" } }))
+        var json = await (await client.PostAsync("/api/models/import", ApiClient.Json("{}"))).AssertProblemAsync(
+            HttpStatusCode.UnsupportedMediaType);
+        var noFile = await (await client.PostAsync("/api/models/import", new MultipartFormDataContent { { new StringContent("x"),
+            "name" } }))
             .AssertProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Contains("application/octet-stream", json.GetProperty("detail").GetString());
@@ -126,9 +130,12 @@ public sealed class ModelBundleLimitTests
             .Concat(ApiKeys.Configure(1, "quality", "train-key", "train")).ToDictionary());
         var empty = ModelBundleTests.Octets([]);
 
-        await (await factory.CreateClient("predict-key").PostAsync("/api/models/import", empty)).AssertProblemAsync(HttpStatusCode.Forbidden);
-        await (await factory.CreateClient("train-key").PostAsync("/api/models/import", empty)).AssertProblemAsync(HttpStatusCode.BadRequest);
-        await (await factory.CreateClient("predict-key").GetAsync($"/api/models/{Guid.NewGuid()}/bundle")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await factory.CreateClient("predict-key").PostAsync("/api/models/import", empty)).AssertProblemAsync(
+            HttpStatusCode.Forbidden);
+        await (await factory.CreateClient("train-key").PostAsync("/api/models/import", empty)).AssertProblemAsync(
+            HttpStatusCode.BadRequest);
+        await (await factory.CreateClient("predict-key").GetAsync($"/api/models/{Guid.NewGuid()}/bundle")).AssertProblemAsync(
+            HttpStatusCode.NotFound);
     }
 
     /// <summary>A body sent without Content-Length, as a streaming client sends it.</summary>

@@ -15,7 +15,8 @@ public abstract class ModelBundleTests(DatabaseProvider provider) : ServiceOnPro
 {
     /// <summary>Known, missing and never-seen values: the whole preprocessing takes part.</summary>
     const string Records = "{\"records\":[{\"Shift\":\"early\",\"Temperature [C]\":91.5,\"Speed [rpm]\":1720}," +
-        "{\"Shift\":\"weekend\",\"Temperature [C]\":64,\"Speed [rpm]\":1210},{\"Shift\":null,\"Temperature [C]\":null,\"Speed [rpm]\":1650}]}";
+        "{\"Shift\":\"weekend\",\"Temperature [C]\":64,\"Speed [rpm]\":1210},{\"Shift\":null,\"Temperature " +
+        "[C]\":null,\"Speed [rpm]\":1650}]}";
 
     [SkippableFact]
     public async Task AnImportedModelIsTheNextVersionOfItsNameAndPredictsExactlyAsTheOriginal()
@@ -23,7 +24,8 @@ public abstract class ModelBundleTests(DatabaseProvider provider) : ServiceOnPro
         var job = await Client.TrainAsync(TestData.DefectsCsv(rows: 300), "Defect",
             new { epochs = 8, ensembleSize = 2, modelName = "line3 defects", earlyStoppingPatience = 0 });
         var originalId = job.GetProperty("modelId").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await Client.PutAsJsonAsync($"/api/models/{originalId}/threshold", new { threshold = 0.37 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.PutAsJsonAsync($"/api/models/{originalId}/threshold", new { threshold = 0.37 }))
+            .StatusCode);
 
         var export = await Client.GetAsync($"/api/models/{originalId}/bundle");
 
@@ -61,7 +63,8 @@ public abstract class ModelBundleTests(DatabaseProvider provider) : ServiceOnPro
     [SkippableFact]
     public async Task TheBundleCarriesTheMetadataTheOptionsAndTheTrainingDataProfile()
     {
-        var job = await Client.TrainAsync(TestData.EfficiencyCsv(rows: 120), "efficiency", new { epochs = 5, ensembleSize = 1, modelName = "efficiency" });
+        var job = await Client.TrainAsync(TestData.EfficiencyCsv(rows: 120), "efficiency", new { epochs = 5, ensembleSize = 1,
+            modelName = "efficiency" });
         var modelId = job.GetProperty("modelId").GetString()!;
 
         var bundle = await Client.GetByteArrayAsync($"/api/models/{modelId}/bundle");

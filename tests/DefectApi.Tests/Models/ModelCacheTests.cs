@@ -18,7 +18,8 @@ public sealed class ModelCacheTests : IDisposable
     public async Task TheCacheHoldsAtMostItsLimitAndDropsTheLeastRecentlyUsedModel()
     {
         var client = _factory.CreateClient();
-        var trained = Guid.Parse((await client.TrainAsync(TestData.EfficiencyCsv(), "efficiency", new { epochs = 2 })).GetProperty("modelId").GetString()!);
+        var trained = Guid.Parse((await client.TrainAsync(TestData.EfficiencyCsv(), "efficiency", new { epochs = 2 }))
+            .GetProperty("modelId").GetString()!);
         var a = await ModelRows.CopyAsync(_factory.Services, trained, 1);
         var b = await ModelRows.CopyAsync(_factory.Services, trained, 2);
         var c = await ModelRows.CopyAsync(_factory.Services, trained, 3);
@@ -38,7 +39,8 @@ public sealed class ModelCacheTests : IDisposable
     public async Task ListingEveryModelDoesNotPushOutTheModelsInUse()
     {
         var client = _factory.CreateClient();
-        var trained = Guid.Parse((await client.TrainAsync(TestData.EfficiencyCsv(), "efficiency", new { epochs = 2 })).GetProperty("modelId").GetString()!);
+        var trained = Guid.Parse((await client.TrainAsync(TestData.EfficiencyCsv(), "efficiency", new { epochs = 2 }))
+            .GetProperty("modelId").GetString()!);
         for (var i = 0; i < 4; i++) await ModelRows.CopyAsync(_factory.Services, trained, 10 + i);
         var cache = _factory.Services.GetRequiredService<ModelCache>();
         foreach (var id in cache.CachedRevisions().Keys) cache.Invalidate(id);
@@ -53,7 +55,8 @@ public sealed class ModelCacheTests : IDisposable
     public async Task RequestsThatMissTheSameModelTogetherShareOneRead()
     {
         var client = _factory.CreateClient();
-        var trained = Guid.Parse((await client.TrainAsync(TestData.EfficiencyCsv(), "efficiency", new { epochs = 2 })).GetProperty("modelId").GetString()!);
+        var trained = Guid.Parse((await client.TrainAsync(TestData.EfficiencyCsv(), "efficiency", new { epochs = 2 }))
+            .GetProperty("modelId").GetString()!);
         var cache = _factory.Services.GetRequiredService<ModelCache>();
         cache.Invalidate(trained);
         var reads = 0;
@@ -61,14 +64,16 @@ public sealed class ModelCacheTests : IDisposable
         var meters = _factory.Services.GetRequiredService<IMeterFactory>();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == "defectapi.model.load.duration" && instrument.Meter.Scope == meters) l.EnableMeasurementEvents(instrument);
+            if (instrument.Name == "defectapi.model.load.duration" && instrument.Meter.Scope == meters)
+                l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref reads));
         listener.Start();
 
         // Released together, as the requests that arrive just after a move are.
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var requests = Enumerable.Range(0, 16).Select(async _ => { await start.Task; return await cache.GetAsync(trained, CancellationToken.None); }).ToList();
+        var requests = Enumerable.Range(0, 16).Select(async _ => { await start.Task; return await cache.GetAsync(trained,
+            CancellationToken.None); }).ToList();
         start.SetResult();
         var entries = await Task.WhenAll(requests);
 

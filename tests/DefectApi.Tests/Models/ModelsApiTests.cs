@@ -12,7 +12,8 @@ public abstract class ModelsApiTests(DatabaseProvider provider) : ServiceOnProvi
     [SkippableFact]
     public async Task AModelShowsItsInputsMetricsAndHistory()
     {
-        var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 10, earlyStoppingPatience = 0, modelName = "line3-defects", ensembleSize = 3 });
+        var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 10, earlyStoppingPatience = 0,
+            modelName = "line3-defects", ensembleSize = 3 });
 
         var model = await Client.GetFromJsonAsync<JsonElement>($"/api/models/{job.GetProperty("modelId").GetString()}");
 
@@ -26,7 +27,8 @@ public abstract class ModelsApiTests(DatabaseProvider provider) : ServiceOnProvi
         {
             Assert.Equal(Enumerable.Range(1, 10), member.Select(h => h.GetProperty("memberEpoch").GetInt32()));
             var chosen = Assert.Single(member, h => h.GetProperty("chosen").GetBoolean());
-            Assert.Equal(member.Max(h => h.GetProperty("validationMetric").GetDouble()), chosen.GetProperty("validationMetric").GetDouble());
+            Assert.Equal(member.Max(h => h.GetProperty("validationMetric").GetDouble()), chosen.GetProperty("validationMetric")
+                .GetDouble());
         }
         Assert.Equal([1, 2, 3], history.Select(h => h.GetProperty("member").GetInt32()).Distinct());
         foreach (var metric in new[] { "auc", "prAuc", "logLoss", "accuracy", "precision", "recall", "f1", "threshold" })
@@ -64,7 +66,8 @@ public abstract class ModelsApiTests(DatabaseProvider provider) : ServiceOnProvi
         Assert.Equal(0.999999, stored.GetProperty("threshold").GetDouble(), 9);
         var prediction = await Client.PostAsJsonAsync($"/api/models/{modelId}/predict", new
         {
-            records = new[] { new Dictionary<string, object?> { ["Shift"] = "early", ["Temperature [C]"] = 70.0, ["Speed [rpm]"] = 1100.0 } },
+            records = new[] { new Dictionary<string, object?> { ["Shift"] = "early", ["Temperature [C]"] = 70.0,
+                ["Speed [rpm]"] = 1100.0 } },
         });
         var first = (await prediction.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions")[0];
         Assert.False(first.GetProperty("defect").GetBoolean());
@@ -75,7 +78,8 @@ public abstract class ModelsApiTests(DatabaseProvider provider) : ServiceOnProvi
     {
         var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 2 });
 
-        var response = await Client.PutAsJsonAsync($"/api/models/{job.GetProperty("modelId").GetString()}/threshold", new { threshold = 1.5 });
+        var response = await Client.PutAsJsonAsync($"/api/models/{job.GetProperty("modelId").GetString()}/threshold",
+            new { threshold = 1.5 });
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("threshold", out _));

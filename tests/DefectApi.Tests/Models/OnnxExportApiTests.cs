@@ -44,7 +44,8 @@ public sealed class OnnxExportApiTests() : ServiceOnProvider(DatabaseProvider.Sq
         var service = (await predicted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions").EnumerateArray()
             .Select(p => p.GetProperty("probability").GetDouble()).ToArray();
         Assert.Equal(service.Length, onnx.Length);
-        for (int i = 0; i < onnx.Length; i++) Assert.True(Math.Abs(onnx[i] - service[i]) <= 1e-5, $"record {i}: ONNX {onnx[i]}, service {service[i]}");
+        for (int i = 0; i < onnx.Length; i++) Assert.True(Math.Abs(onnx[i] - service[i]) <= 1e-5,
+            $"record {i}: ONNX {onnx[i]}, service {service[i]}");
     }
 
     [Fact]

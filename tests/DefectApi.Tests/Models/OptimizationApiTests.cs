@@ -34,7 +34,8 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
         Assert.False(answer.GetProperty("outsideTrainingData").GetBoolean());
         var adjustable = new[] { "Torque [Nm]", "Rotational speed [rpm]", "Tool wear [min]" };
         foreach (var (column, value) in start)
-            if (!adjustable.Contains(column)) Assert.Equal(JsonSerializer.SerializeToElement(value).ToString(), recommended.GetProperty(column).ToString());
+            if (!adjustable.Contains(column)) Assert.Equal(JsonSerializer.SerializeToElement(value).ToString(), recommended.GetProperty(
+                column).ToString());
         Assert.All(answer.GetProperty("changes").EnumerateArray(), c => Assert.Contains(c.GetProperty("column").GetString(), adjustable));
         var rows = ProcessData.Ai4iRecords(service.Ai4iCsv);
         foreach (var column in adjustable)
@@ -42,7 +43,8 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
             var value = recommended.GetProperty(column).GetDouble();
             Assert.InRange(value, rows.Min(r => (double)r.Record[column]!), rows.Max(r => (double)r.Record[column]!));
         }
-        Assert.Equal(Math.Round(recommended.GetProperty("Rotational speed [rpm]").GetDouble()), recommended.GetProperty("Rotational speed [rpm]").GetDouble());
+        Assert.Equal(Math.Round(recommended.GetProperty("Rotational speed [rpm]").GetDouble()), recommended.GetProperty(
+            "Rotational speed [rpm]").GetDouble());
         var check = await PredictAsync($"/api/models/{service.Ai4iModelId}/predict", recommended);
         Assert.Equal(after, check.GetProperty("probability").GetDouble(), 9);
         Assert.True(check.GetProperty("probability").GetDouble() < 0.1);
@@ -56,12 +58,14 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
     [Fact]
     public async Task MaximisingProductivityWithWorkersAndSmvFixedRaisesThePredictionWithinRanges()
     {
-        var start = new Dictionary<string, object?> { ["department"] = "sewing", ["no_of_workers"] = 30, ["smv"] = 22.5, ["incentive"] = 20, ["over_time"] = 6000 };
+        var start = new Dictionary<string, object?> { ["department"] = "sewing", ["no_of_workers"] = 30, ["smv"] = 22.5, ["incentive"] = 20,
+            ["over_time"] = 6000 };
 
         var response = await Client.PostAsJsonAsync($"/api/models/{service.GarmentsModelId}/optimize", new
         {
             record = start, goal = "maximize", seed = 3,
-            adjust = new object[] { new { column = "incentive", min = 0, max = 100, step = 5 }, new { column = "over_time", min = 0, max = 10000, step = 60 } },
+            adjust = new object[] { new { column = "incentive", min = 0, max = 100, step = 5 }, new { column = "over_time", min = 0,
+                max = 10000, step = 60 } },
         });
 
         var (answer, recommended, before, after) = await ReadAnswerAsync(response, "value");
@@ -100,7 +104,8 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
         var record = await FailingRecordAsync();
         var adjust = new[] { new { column = "Torque [Nm]", min = 100.0, max = 120.0 } };
 
-        var refused = await Client.PostAsJsonAsync($"/api/models/{service.Ai4iModelId}/optimize", new { record, goal = "minimize", adjust });
+        var refused = await Client.PostAsJsonAsync($"/api/models/{service.Ai4iModelId}/optimize", new { record,
+            goal = "minimize", adjust });
         var allowed = await Client.PostAsJsonAsync($"/api/models/{service.Ai4iModelId}/optimize",
             new { record, goal = "minimize", adjust, allowOutsideTrainingData = true });
 
@@ -116,12 +121,14 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
     public async Task ValueListsBeyondTheSearchLimitAreRefusedAndListsWithinItAreSearched()
     {
         // 5 lists of 8,000 values: 8,000^5 combinations (more than a long holds) and 40,000 values to sweep.
-        var columns = new[] { "Air temperature [K]", "Process temperature [K]", "Rotational speed [rpm]", "Torque [Nm]", "Tool wear [min]" };
+        var columns = new[] { "Air temperature [K]", "Process temperature [K]", "Rotational speed [rpm]", "Torque [Nm]",
+            "Tool wear [min]" };
         var rows = ProcessData.Ai4iRecords(service.Ai4iCsv);
         object[] Lists(int count) => columns.Select(column =>
         {
             double min = rows.Min(r => (double)r.Record[column]!), max = rows.Max(r => (double)r.Record[column]!);
-            return new { column, values = Enumerable.Range(0, count).Select(i => Math.Round(min + (max - min) * i / (count - 1), 6)).ToArray() };
+            return new { column, values = Enumerable.Range(0, count).Select(i => Math.Round(min + (max - min) * i / (count - 1), 6))
+                .ToArray() };
         }).ToArray<object>();
         var record = await FailingRecordAsync();
 
@@ -163,14 +170,16 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
         { """{"record":{REC,"Torque [Nm]":[1]},"goal":"minimize","adjust":[{"column":"Torque [Nm]"}]}""", "record.Torque [Nm]" },
     };
 
-    const string Record = "\"Type\":\"L\",\"Air temperature [K]\":298.1,\"Process temperature [K]\":308.6,\"Rotational speed [rpm]\":1551,\"Tool wear [min]\":100";
+    const string Record = "\"Type\":\"L\",\"Air temperature [K]\":298.1,\"Process temperature [K]\":308.6,\"Rotational speed " +
+        "[rpm]\":1551,\"Tool wear [min]\":100";
 
     [Theory]
     [MemberData(nameof(BadRequests))]
     public async Task AnInvalidRequestIsAProblemNamingTheField(string body, string field)
     {
         // Torque is added last so that a record overriding it (a JSON object's later key wins) stays one object.
-        body = body.Replace("{REC}", "{" + Record + (body.Contains("{REC,") ? "" : ",\"Torque [Nm]\":40}")).Replace("{REC,", "{" + Record + ",");
+        body = body.Replace("{REC}", "{" + Record + (body.Contains("{REC,") ? "" : ",\"Torque [Nm]\":40}")).Replace("{REC,",
+            "{" + Record + ",");
 
         var response = await Client.PostAsync($"/api/models/{service.Ai4iModelId}/optimize", ApiClient.Json(body));
 
@@ -213,7 +222,8 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
     }
 
     /// <summary>A 200 answer with its recommended record and the before and after values of one prediction field.</summary>
-    static async Task<(JsonElement Answer, JsonElement Recommended, double Before, double After)> ReadAnswerAsync(HttpResponseMessage response, string field)
+    static async Task<(JsonElement Answer, JsonElement Recommended, double Before, double After)> ReadAnswerAsync(
+        HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();

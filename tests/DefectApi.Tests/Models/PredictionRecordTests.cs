@@ -51,7 +51,8 @@ public sealed class PredictionRecordTests(TrainedServiceFixture service) : IClas
     [InlineData("""{"rows":[]}""", "records", "'records' array")]
     [InlineData("""{"records":[]}""", "records", "empty")]
     [InlineData("""{"records":[42]}""", "records[0]", "JSON object")]
-    [InlineData("""{"records":[{"Shift":"early","Temperature [C]":[90],"Speed [rpm]":1800}]}""", "records[0].Temperature [C]", "must be a number")]
+    [InlineData("""{"records":[{"Shift":"early","Temperature [C]":[90],"Speed [rpm]":1800}]}""", "records[0].Temperature [C]",
+        "must be a number")]
     public async Task ABodyOfTheWrongShapeIsABadRequestNamingWhere(string body, string key, string message)
     {
         var errors = await ProblemErrorsAsync("/api/deployments/line3/predict", body);

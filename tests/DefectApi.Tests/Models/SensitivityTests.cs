@@ -46,7 +46,8 @@ public sealed class SensitivityTests(ProcessModelsFixture service)
         var answer = await Client.GetFromJsonAsync<JsonElement>("/api/deployments/ai4i/sensitivity?column=Type");
 
         Assert.Equal("Type", answer.GetProperty("column").GetString());
-        Assert.Equal(["H", "L", "M"], answer.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("value").GetString()).Order());
+        Assert.Equal(["H", "L", "M"], answer.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("value")
+            .GetString()).Order());
         Assert.All(answer.GetProperty("points").EnumerateArray(), p => Assert.InRange(p.GetProperty("prediction").GetDouble(), 0, 1));
     }
 

@@ -54,7 +54,8 @@ public abstract class EarlyOutcomeTests(DatabaseProvider provider) : DeploymentM
         var reportedAnswer = System.Text.Json.JsonDocument.Parse(reportedBody).RootElement;
         Assert.Equal((0, parts.Count), (Matched(reportedAnswer), Pending(reportedAnswer).Length));
         var bucket = BucketOf(await BucketsAsync("line3"), modelId);
-        Assert.Equal((parts.Count, parts.Count), (bucket.GetProperty("predictions").GetInt32(), bucket.GetProperty("withOutcome").GetInt32()));
+        Assert.Equal((parts.Count, parts.Count), (bucket.GetProperty("predictions").GetInt32(), bucket.GetProperty("withOutcome")
+            .GetInt32()));
         Assert.Equal(parts.Count(p => p.Defective) / (double)parts.Count,
             bucket.GetProperty("metrics").GetProperty("observedDefectRate").GetDouble(), 1e-9);
     }

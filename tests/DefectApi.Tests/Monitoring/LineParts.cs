@@ -87,7 +87,8 @@ public static class HandFigures
         {
             Assert.True(metrics.TryGetProperty(name, out var actual), $"no {name} in {metrics}");
             if (expected is null) Assert.Equal(JsonValueKind.Null, actual.ValueKind);
-            else Assert.True(Math.Abs(expected.Value - actual.GetDouble()) <= 0.001, $"{name}: expected {expected}, the service said {actual}");
+            else Assert.True(Math.Abs(expected.Value - actual.GetDouble()) <= 0.001, $"{name}: expected {expected}, the " +
+                $"service said {actual}");
         }
     }
 }

@@ -16,7 +16,8 @@ public abstract class LogExportTests(DatabaseProvider provider) : DeploymentMoni
     const string PartsHeader = "Serial,Shift,Temperature [C],Speed [rpm]";
 
     static string PartsCsv(IEnumerable<Part> parts) =>
-        PartsHeader + "\n" + string.Concat(parts.Select(p => FormattableString.Invariant($"{p.Serial},{p.Shift},{p.Temperature},{p.Speed}\n")));
+        PartsHeader + "\n" + string.Concat(parts.Select(p => FormattableString.Invariant(
+            $"{p.Serial},{p.Shift},{p.Temperature},{p.Speed}\n")));
 
     static string Instant(DateTimeOffset at) => Uri.EscapeDataString(at.UtcDateTime.ToString("o", CultureInfo.InvariantCulture));
 
@@ -44,7 +45,8 @@ public abstract class LogExportTests(DatabaseProvider provider) : DeploymentMoni
         long total = dataset.GetProperty("rowCount").GetInt64();
         for (int offset = 0; offset < total; offset += 1000)
         {
-            var page = await Client.GetFromJsonAsync<JsonElement>($"/api/datasets/{dataset.GetProperty("id").GetString()}/rows?offset={offset}&limit=1000");
+            var page = await Client.GetFromJsonAsync<JsonElement>($"/api/datasets/{dataset.GetProperty("id").GetString()}/" +
+                $"rows?offset={offset}&limit=1000");
             var columns = page.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToArray();
             foreach (var row in page.GetProperty("rows").EnumerateArray())
                 rows.Add(columns.Zip(row.EnumerateArray()).ToDictionary(c => c.First, c => c.Second));
@@ -75,7 +77,8 @@ public abstract class LogExportTests(DatabaseProvider provider) : DeploymentMoni
         var answeredAt = Clock.GetUtcNow();
         await FlushAsync();
         var ids = answers.Cells("predictionId").ToArray();
-        await PostOutcomesAsync("line3", new { outcomes = new[] { new { predictionId = ids[0], actual = later[0].Actual }, new { predictionId = ids[1], actual = later[1].Actual } } });
+        await PostOutcomesAsync("line3", new { outcomes = new[] { new { predictionId = ids[0], actual = later[0].Actual },
+            new { predictionId = ids[1], actual = later[1].Actual } } });
 
         var log = await LogAsync("line3", $"?from={Instant(sentAt.AddHours(-1))}&to={Instant(answeredAt.AddHours(1))}");
         var everything = await LogAsync("line3");
@@ -122,7 +125,8 @@ public abstract class LogExportTests(DatabaseProvider provider) : DeploymentMoni
     public async Task TheAi4iTestSplitsLiveFiguresAreExactAndAModelTrainedOnItsLogHasTheColumnsOfTheOriginal()
     {
         var options = new { exclude = ProcessData.Ai4iExcluded, epochs = 3, ensembleSize = 1 };
-        var original = (await Client.TrainAsync(File.ReadAllText(Shared.SampleSplits.Path("ai4i2020.train.csv")), "Machine failure", options))
+        var original = (await Client.TrainAsync(File.ReadAllText(Shared.SampleSplits.Path("ai4i2020.train.csv")),
+            "Machine failure", options))
             .GetProperty("modelId").GetString()!;
         await DeployAsync("ai4i", new { modelId = original, keyColumns = new[] { "Product ID" } });
         var test = CsvTable.Parse(File.ReadAllText(Shared.SampleSplits.Path("ai4i2020.test.csv")));
@@ -138,7 +142,8 @@ public abstract class LogExportTests(DatabaseProvider provider) : DeploymentMoni
         var joined = await Client.PostAsync("/api/deployments/ai4i/outcomes?keyColumn=Product%20ID", Csv(outcomes.ToString()));
         Assert.Equal(1500, (await joined.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("matched").GetInt32());
         // Live figures on a real line's answers, AUC included, are those computed from the answers and outcomes.
-        var judged = answers.Rows.Take(1500).Select((a, i) => new Judged(double.Parse(a[answers.Column("probability")], CultureInfo.InvariantCulture),
+        var judged = answers.Rows.Take(1500).Select((a, i) => new Judged(double.Parse(a[answers.Column("probability")],
+            CultureInfo.InvariantCulture),
             a[answers.Column("defect")] == "true", reported[i][failureAt] == "1")).ToList();
         HandFigures.AssertBucket(BucketOf(await BucketsAsync("ai4i"), original), 2000, judged);
 
@@ -155,7 +160,8 @@ public abstract class LogExportTests(DatabaseProvider provider) : DeploymentMoni
             .EnumerateArray().Select(i => (i.GetProperty("name").GetString(), i.GetProperty("type").GetString())).ToList();
         Assert.Equal(await inputs(original), await inputs(retrained.GetProperty("modelId").GetString()!));
         Assert.Equal(1500, dataset.GetProperty("rowCount").GetInt64());
-        Assert.Subset(dataset.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToHashSet(), test.Header.ToHashSet());
+        Assert.Subset(dataset.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToHashSet(),
+            test.Header.ToHashSet());
         var rows = (await DatasetRowsAsync(dataset)).ToDictionary(r => r["Product ID"].GetString()!);
         foreach (var row in reported)
         {

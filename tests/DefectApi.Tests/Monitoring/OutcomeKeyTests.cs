@@ -90,7 +90,8 @@ public abstract class OutcomeKeyTests(DatabaseProvider provider) : DeploymentMon
         Assert.Equal(parts.Select(p => p.Serial).Order(), Pending(reported));
         HandFigures.AssertBucket(BucketOf(await BucketsAsync("line3"), modelId), parts.Count, answers.Zip(parts, Judged.Of).ToList());
         var log = await LogAsync("line3");
-        Assert.Equal(parts.ToDictionary(p => p.Serial, p => p.Actual), log.Rows.ToDictionary(r => r[log.Column("Serial")], r => r[log.Column("actual")]));
+        Assert.Equal(parts.ToDictionary(p => p.Serial, p => p.Actual), log.Rows.ToDictionary(r => r[log.Column("Serial")],
+            r => r[log.Column("actual")]));
     }
 
     [SkippableFact]

@@ -7,8 +7,10 @@ namespace DefectApi.Tests.Monitoring;
 
 /// <summary>An outcome whose prediction never comes (a typo in a serial, a part scored by another line) must not be kept
 /// for ever: retention removes pending outcomes older than PredictionLog:PendingOutcomeHours, and only those, and counts them.
-/// Runs on both providers: <see cref="PendingOutcomeRetentionTestsOnSqlite"/> and <see cref="PendingOutcomeRetentionTestsOnPostgres"/>.</summary>
-public abstract class PendingOutcomeRetentionTests(DatabaseProvider provider) : DeploymentMonitoringSuite(provider, new Dictionary<string, string?>
+/// Runs on both providers: <see cref="PendingOutcomeRetentionTestsOnSqlite"/> and
+/// <see cref="PendingOutcomeRetentionTestsOnPostgres"/>.</summary>
+public abstract class PendingOutcomeRetentionTests(DatabaseProvider provider) : DeploymentMonitoringSuite(provider,
+    new Dictionary<string, string?>
 {
     ["PredictionLog:PendingOutcomeHours"] = "24",
 })

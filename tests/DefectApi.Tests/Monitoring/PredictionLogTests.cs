@@ -20,7 +20,8 @@ public abstract class PredictionLogTests(DatabaseProvider provider) : ServiceOnP
     {
         var modelId = (await Client.TrainAsync(TestData.DefectsCsv(seed: seed), "Defect", new { epochs = 5, exclude = new[] { "Serial" } }))
             .GetProperty("modelId").GetString()!;
-        (await Client.PutAsJsonAsync($"/api/deployments/{name}", new { modelId, keyColumns = new[] { "Serial" } })).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync($"/api/deployments/{name}", new { modelId, keyColumns = new[] { "Serial" } }))
+            .EnsureSuccessStatusCode();
         return modelId;
     }
 
@@ -69,7 +70,8 @@ public abstract class PredictionLogTests(DatabaseProvider provider) : ServiceOnP
         Assert.Equal(answers.Select(a => a.GetProperty("probability").GetDouble()), rows.Select(r => r.Score!.Value));
         var log = await LogAsync();
         Assert.All(log, p => Assert.Equal(modelId, p["modelId"]));
-        Assert.Equal(["SN-1", "early", "95.5", "1900"], new[] { "Serial", "Shift", "Temperature [C]", "Speed [rpm]" }.Select(c => log[0][c]));
+        Assert.Equal(["SN-1", "early", "95.5", "1900"], new[] { "Serial", "Shift", "Temperature [C]",
+            "Speed [rpm]" }.Select(c => log[0][c]));
         Assert.Equal(answers.Select(a => a.GetProperty("label").GetString()), log.Select(p => p["prediction"]));
     }
 
@@ -102,7 +104,8 @@ public abstract class PredictionLogTests(DatabaseProvider provider) : ServiceOnP
         var stranger = Guid.NewGuid().ToString();
 
         var byId = await Client.PostAsJsonAsync("/api/deployments/line3/outcomes",
-            new { outcomes = new object[] { new { predictionId = first, actual = "0" }, new { predictionId = stranger, actual = "1" }, new { predictionId = first, actual = "1" } } });
+            new { outcomes = new object[] { new { predictionId = first, actual = "0" }, new { predictionId = stranger, actual = "1" },
+            new { predictionId = first, actual = "1" } } });
         var byKey = await Client.PostAsJsonAsync("/api/deployments/line3/outcomes",
             new { keyColumn = "Serial", outcomes = new object[] { new { key = "SN-2", actual = 0 }, new { key = "SN-9", actual = 1 } } });
 
@@ -122,10 +125,12 @@ public abstract class PredictionLogTests(DatabaseProvider provider) : ServiceOnP
         await DeployDefectModelAsync();
         var answers = await PredictAsync("/api/deployments/line3/predict", Part1, Part2);
         await FlushAsync();
-        var csv = $"predictionId,actual\n{answers[0].GetProperty("predictionId").GetString()},1\n{answers[1].GetProperty("predictionId").GetString()},0\n";
+        var csv = $"predictionId,actual\n{answers[0].GetProperty("predictionId").GetString()},1\n" +
+            $"{answers[1].GetProperty("predictionId").GetString()},0\n";
 
         var response = await Client.PostAsync("/api/deployments/line3/outcomes", new StringContent(csv, Encoding.UTF8, "text/csv"));
-        var byKey = await Client.PostAsync("/api/deployments/line3/outcomes?keyColumn=Serial", new StringContent("Serial,actual\nSN-1,0\n", Encoding.UTF8, "text/csv"));
+        var byKey = await Client.PostAsync("/api/deployments/line3/outcomes?keyColumn=Serial", new StringContent("Serial,actual\nSN-1,0\n",
+            Encoding.UTF8, "text/csv"));
 
         Assert.Equal(2, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("matched").GetInt32());
         Assert.Equal(1, (await byKey.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("matched").GetInt32());
@@ -146,13 +151,16 @@ public abstract class PredictionLogTests(DatabaseProvider provider) : ServiceOnP
                 new { predictionId = answers[1].GetProperty("predictionId").GetString(), actual = "broken" },
             },
         });
-        var missing = await Client.PostAsJsonAsync("/api/deployments/line3/outcomes", new { outcomes = new object[] { new { actual = "1" } } });
-        var nowhere = await Client.PostAsJsonAsync("/api/deployments/nowhere/outcomes", new { outcomes = new object[] { new { predictionId = Guid.NewGuid(), actual = "1" } } });
+        var missing = await Client.PostAsJsonAsync("/api/deployments/line3/outcomes",
+            new { outcomes = new object[] { new { actual = "1" } } });
+        var nowhere = await Client.PostAsJsonAsync("/api/deployments/nowhere/outcomes",
+            new { outcomes = new object[] { new { predictionId = Guid.NewGuid(), actual = "1" } } });
         var text = await Client.PostAsync("/api/deployments/line3/outcomes", new StringContent("hello", Encoding.UTF8, "text/plain"));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("'broken' is not a class", problem.GetProperty("errors").GetProperty("outcomes[1].actual")[0].GetString());
-        Assert.True((await missing.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("outcomes[0].predictionId", out _));
+        Assert.True((await missing.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty(
+            "outcomes[0].predictionId", out _));
         await nowhere.AssertProblemAsync(HttpStatusCode.NotFound);
         await text.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
         await using var scope = Factory.Services.CreateAsyncScope();
@@ -172,19 +180,24 @@ public abstract class PredictionLogTests(DatabaseProvider provider) : ServiceOnP
         await FlushAsync();
 
         Assert.Equal(challenger, (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("shadowModelId").GetString());
-        Assert.Equal(plain.Select(p => p.GetProperty("probability").GetDouble()), answers.Select(a => a.GetProperty("probability").GetDouble()));
+        Assert.Equal(plain.Select(p => p.GetProperty("probability").GetDouble()), answers.Select(a => a.GetProperty("probability")
+            .GetDouble()));
         var rows = await RowsAsync();
         Assert.All(rows, r => Assert.NotNull(r.ShadowScore));   // the shadow's answer sits on the champion's row, under its id
         await Client.PostAsJsonAsync("/api/deployments/line3/outcomes",
-            new { outcomes = answers.Select(a => new { predictionId = a.GetProperty("predictionId").GetString(), actual = "1" }).ToArray() });
+            new { outcomes = answers.Select(a => new { predictionId = a.GetProperty("predictionId").GetString(), actual = "1" })
+            .ToArray() });
         var performance = await Client.GetFromJsonAsync<JsonElement>("/api/deployments/line3/performance?bucket=hour");
         var buckets = performance.GetProperty("buckets").EnumerateArray().ToList();
-        Assert.Equal([(champion, false), (challenger, true)], buckets.Select(b => (b.GetProperty("modelId").GetString()!, b.GetProperty("shadow").GetBoolean())));
+        Assert.Equal([(champion, false), (challenger, true)], buckets.Select(b => (b.GetProperty("modelId").GetString()!,
+            b.GetProperty("shadow").GetBoolean())));
         Assert.All(buckets, b => Assert.Equal((2, 2), (b.GetProperty("predictions").GetInt32(), b.GetProperty("withOutcome").GetInt32())));
         Assert.All(buckets, b => Assert.Equal(1.0, b.GetProperty("metrics").GetProperty("observedDefectRate").GetDouble()));
-        Assert.All(buckets, b => Assert.Equal(TimeSpan.Zero, b.GetProperty("start").GetDateTime().TimeOfDay - TimeSpan.FromHours(b.GetProperty("start").GetDateTime().Hour)));
+        Assert.All(buckets, b => Assert.Equal(TimeSpan.Zero, b.GetProperty("start").GetDateTime().TimeOfDay - TimeSpan.FromHours(
+            b.GetProperty("start").GetDateTime().Hour)));
 
-        (await Client.PutAsJsonAsync("/api/deployments/line3", new { modelId = champion, shadowModelId = (string?)null })).EnsureSuccessStatusCode();
+        (await Client.PutAsJsonAsync("/api/deployments/line3", new { modelId = champion, shadowModelId = (string?)null }))
+            .EnsureSuccessStatusCode();
         await PredictAsync("/api/deployments/line3/predict", Part1);
         await FlushAsync();
         Assert.Equal(2, (await RowsAsync()).Count(r => r.ShadowScore is not null));   // removing the shadow stops its scoring
@@ -197,8 +210,10 @@ public abstract class PredictionLogTests(DatabaseProvider provider) : ServiceOnP
         // Same target and task, but it needs a column the callers do not send: every shadow scoring fails.
         var other = new StringBuilder("Serial,Pressure,Defect\n");
         for (int i = 0; i < 200; i++) other.Append($"SN{i},{i % 17},{i % 2}\n");
-        var challenger = (await Client.TrainAsync(other.ToString(), "Defect", new { epochs = 2, exclude = new[] { "Serial" } })).GetProperty("modelId").GetString();
-        (await Client.PutAsJsonAsync("/api/deployments/line3", new { modelId = champion, shadowModelId = challenger })).EnsureSuccessStatusCode();
+        var challenger = (await Client.TrainAsync(other.ToString(), "Defect", new { epochs = 2, exclude = new[] { "Serial" } }))
+            .GetProperty("modelId").GetString();
+        (await Client.PutAsJsonAsync("/api/deployments/line3", new { modelId = champion, shadowModelId = challenger }))
+            .EnsureSuccessStatusCode();
 
         var answers = await PredictAsync("/api/deployments/line3/predict", Part1);
         await FlushAsync();
@@ -211,12 +226,14 @@ public abstract class PredictionLogTests(DatabaseProvider provider) : ServiceOnP
     public async Task AShadowMustBeAnotherStoredModelOfTheSameTarget()
     {
         var champion = await DeployDefectModelAsync();
-        var efficiency = (await Client.TrainAsync(TestData.EfficiencyCsv(), "efficiency", new { epochs = 2 })).GetProperty("modelId").GetString();
+        var efficiency = (await Client.TrainAsync(TestData.EfficiencyCsv(), "efficiency", new { epochs = 2 }))
+            .GetProperty("modelId").GetString();
 
         foreach (var shadow in new[] { champion, efficiency, Guid.NewGuid().ToString() })
         {
             var response = await Client.PutAsJsonAsync("/api/deployments/line3", new { modelId = champion, shadowModelId = shadow });
-            Assert.True((await response.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("shadowModelId", out _));
+            Assert.True((await response.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty(
+                "shadowModelId", out _));
         }
     }
 }

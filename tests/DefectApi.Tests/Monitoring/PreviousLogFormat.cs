@@ -32,12 +32,14 @@ public sealed class PreviousLogFormat : IAsyncDisposable
         VALUES ({m.Id}, {m.Name}, {m.Version}, {m.Task.WireName()}, {m.Target}, {m.DatasetId}, {m.JobId}, {m.CreatedAt}, {m.HistoryJson}, {m.Artifact}, {m.Revision})
         """);
 
-    public async Task AddDeploymentAsync(string name, Guid modelId, Guid? shadowModelId, DateTime at) => await _db.Database.ExecuteSqlAsync($"""
+    public async Task AddDeploymentAsync(string name, Guid modelId, Guid? shadowModelId, DateTime at) =>
+        await _db.Database.ExecuteSqlAsync($"""
         INSERT INTO "Deployments" ("Name", "ModelId", "ShadowModelId", "UpdatedAt") VALUES ({name}, {modelId}, {shadowModelId}, {at})
         """);
 
     /// <summary>One model's answer as the previous writer logged it: the record as sent, the answer as JSON, its score and label.</summary>
-    public async Task AddAnswerAsync(Guid predictionId, string deployment, Guid modelId, bool shadow, DateTime at, string recordJson, JsonElement answer)
+    public async Task AddAnswerAsync(Guid predictionId, string deployment, Guid modelId, bool shadow, DateTime at,
+        string recordJson, JsonElement answer)
     {
         double? score = answer.GetProperty("probability").GetDouble();
         string? label = answer.GetProperty("label").GetString();
@@ -48,7 +50,8 @@ public sealed class PreviousLogFormat : IAsyncDisposable
             """);
     }
 
-    public async Task AddOutcomeAsync(Guid predictionId, string deployment, string actual, DateTime at) => await _db.Database.ExecuteSqlAsync($"""
+    public async Task AddOutcomeAsync(Guid predictionId, string deployment, string actual, DateTime at) =>
+        await _db.Database.ExecuteSqlAsync($"""
         INSERT INTO "Outcomes" ("PredictionId", "DeploymentName", "Actual", "RecordedAt") VALUES ({predictionId}, {deployment}, {actual}, {at})
         """);
 

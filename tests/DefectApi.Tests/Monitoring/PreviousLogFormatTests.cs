@@ -24,15 +24,18 @@ public abstract class PreviousLogFormatTests(DatabaseProvider provider) : IDispo
     async Task<Model> StoredModelAsync(string id)
     {
         await using var scope = _trainer.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<DefectDbContext>().Models.AsNoTracking().SingleAsync(m => m.Id == Guid.Parse(id));
+        return await scope.ServiceProvider.GetRequiredService<DefectDbContext>().Models.AsNoTracking().SingleAsync(m =>
+            m.Id == Guid.Parse(id));
     }
 
     [SkippableFact]
     public async Task AnswersAndOutcomesLoggedBeforeTheUpgradeCountInPerformanceAndDriftAndTakeLaterOutcomes()
     {
         var trainer = _trainer.CreateClient();
-        var champion = (await trainer.TrainAsync(TestData.DefectsCsv(seed: 7), "Defect", new { epochs = 5, exclude = new[] { "Serial" } })).GetProperty("modelId").GetString()!;
-        var challenger = (await trainer.TrainAsync(TestData.DefectsCsv(seed: 8), "Defect", new { epochs = 5, exclude = new[] { "Serial" } })).GetProperty("modelId").GetString()!;
+        var champion = (await trainer.TrainAsync(TestData.DefectsCsv(seed: 7), "Defect", new { epochs = 5, exclude = new[] { "Serial" } }))
+            .GetProperty("modelId").GetString()!;
+        var challenger = (await trainer.TrainAsync(TestData.DefectsCsv(seed: 8), "Defect", new { epochs = 5,
+            exclude = new[] { "Serial" } })).GetProperty("modelId").GetString()!;
         var parts = LineParts.Spread(20);
         var answersOf = new Dictionary<string, JsonElement[]>();
         foreach (var id in new[] { champion, challenger })
@@ -50,8 +53,10 @@ public abstract class PreviousLogFormatTests(DatabaseProvider provider) : IDispo
             for (int i = 0; i < parts.Count; i++)
             {
                 var record = JsonSerializer.Serialize(parts[i].Record);
-                await previous.AddAnswerAsync(predictionIds[i], "line3", Guid.Parse(champion), shadow: false, loggedAt, record, answersOf[champion][i]);
-                await previous.AddAnswerAsync(predictionIds[i], "line3", Guid.Parse(challenger), shadow: true, loggedAt, record, answersOf[challenger][i]);
+                await previous.AddAnswerAsync(predictionIds[i], "line3", Guid.Parse(champion), shadow: false, loggedAt, record,
+                    answersOf[champion][i]);
+                await previous.AddAnswerAsync(predictionIds[i], "line3", Guid.Parse(challenger), shadow: true, loggedAt, record,
+                    answersOf[challenger][i]);
                 if (i < 15) await previous.AddOutcomeAsync(predictionIds[i], "line3", parts[i].Actual, loggedAt.AddMinutes(5));
             }
         }

@@ -6,7 +6,8 @@ namespace DefectApi.Tests.Monitoring;
 
 /// <summary>Performance is read from hourly rollups kept up to date as answers are written and outcomes join. Whatever
 /// happens to the deployment in between, the figures must equal those computed by hand from what was answered and
-/// reported. Runs on both providers: <see cref="RollupConsistencyTestsOnSqlite"/> and <see cref="RollupConsistencyTestsOnPostgres"/>.</summary>
+/// reported. Runs on both providers: <see cref="RollupConsistencyTestsOnSqlite"/> and
+/// <see cref="RollupConsistencyTestsOnPostgres"/>.</summary>
 public abstract class RollupConsistencyTests(DatabaseProvider provider) : DeploymentMonitoringSuite(provider)
 {
     async Task SetThresholdAsync(string modelId, double threshold) =>
@@ -21,7 +22,8 @@ public abstract class RollupConsistencyTests(DatabaseProvider provider) : Deploy
         var modelId = await TrainDefectModelAsync();
         await DeployAsync("line3", new { modelId });
         var parts = LineParts.Spread(24);
-        var probabilities = (await PredictByModelAsync(modelId, parts)).Select(a => a.GetProperty("probability").GetDouble()).Order().ToArray();
+        var probabilities = (await PredictByModelAsync(modelId, parts)).Select(a => a.GetProperty("probability").GetDouble()).Order()
+            .ToArray();
         // Midway between neighbouring probabilities a quarter and three quarters up: half the parts change sides.
         double Between(int i) => (probabilities[i - 1] + probabilities[i]) / 2;
 
@@ -36,7 +38,8 @@ public abstract class RollupConsistencyTests(DatabaseProvider provider) : Deploy
         await SetThresholdAsync(modelId, 0.5);
         var figuresAfterAnotherMove = BucketOf(await BucketsAsync("line3"), modelId);
 
-        Assert.Contains(strict.Zip(lenient), a => a.First.GetProperty("defect").GetBoolean() != a.Second.GetProperty("defect").GetBoolean());
+        Assert.Contains(strict.Zip(lenient), a => a.First.GetProperty("defect").GetBoolean() != a.Second.GetProperty(
+            "defect").GetBoolean());
         HandFigures.AssertBucket(figures, 48, judgedAsGiven);
         HandFigures.AssertBucket(figuresAfterAnotherMove, 48, judgedAsGiven);
     }
@@ -46,7 +49,8 @@ public abstract class RollupConsistencyTests(DatabaseProvider provider) : Deploy
     {
         var champion = await TrainDefectModelAsync(seed: 7);
         var challenger = await TrainDefectModelAsync(seed: 8);
-        List<Part> alone = LineParts.Spread(8, seed: 1), shadowed = LineParts.Spread(12, seed: 2), aloneAgain = LineParts.Spread(8, seed: 3);
+        List<Part> alone = LineParts.Spread(8, seed: 1), shadowed = LineParts.Spread(12, seed: 2),
+            aloneAgain = LineParts.Spread(8, seed: 3);
 
         await DeployAsync("line3", new { modelId = champion });
         var aloneAnswers = await PredictThroughAsync("line3", alone);
@@ -57,7 +61,8 @@ public abstract class RollupConsistencyTests(DatabaseProvider provider) : Deploy
         await DeployAsync("line3", new { modelId = champion, shadowModelId = (string?)null });
         var aloneAgainAnswers = await PredictThroughAsync("line3", aloneAgain);
         await FlushAsync();
-        await PostOutcomesByIdAsync("line3", Reports([.. aloneAnswers, .. shadowedAnswers, .. aloneAgainAnswers], [.. alone, .. shadowed, .. aloneAgain]));
+        await PostOutcomesByIdAsync("line3", Reports([.. aloneAnswers, .. shadowedAnswers, .. aloneAgainAnswers],
+            [.. alone, .. shadowed, .. aloneAgain]));
 
         var buckets = await BucketsAsync("line3");
         var championJudged = aloneAnswers.Zip(alone, Judged.Of).Concat(shadowedAnswers.Zip(shadowed, Judged.Of))

@@ -37,14 +37,16 @@ public sealed class DocumentShapeTests(ServedDocument served) : IClassFixture<Se
         Assert.Equal(["sgd", "momentum", "nesterov", "adam", "adamw"], Values("OptimizerName"));
         Assert.Equal(["queued", "running", "succeeded", "failed", "canceled"], Values("JobStatus"));
         Assert.Equal(["binary", "multiclass", "regression"], Values("ModelTask"));
-        Assert.Equal("#/components/schemas/JobStatus", Schema("TrainingJobResponse").GetProperty("properties").GetProperty("status").GetProperty("$ref").GetString());
+        Assert.Equal("#/components/schemas/JobStatus", Schema("TrainingJobResponse").GetProperty("properties").GetProperty("status")
+            .GetProperty("$ref").GetString());
     }
 
     string[] Values(string name) => Schema(name).GetProperty("enum").EnumerateArray().Select(v => v.GetString()!).ToArray();
 
     [Fact]
     public void OnlyDatasetIdAndTargetAreRequiredToTrain() =>
-        Assert.Equal(["datasetId", "target"], Schema("TrainingJobRequest").GetProperty("required").EnumerateArray().Select(v => v.GetString()).Order());
+        Assert.Equal(["datasetId", "target"], Schema("TrainingJobRequest").GetProperty("required").EnumerateArray()
+            .Select(v => v.GetString()).Order());
 
     [Fact]
     public void NumbersAreNeverNumericStrings()
@@ -69,7 +71,8 @@ public sealed class DocumentShapeTests(ServedDocument served) : IClassFixture<Se
     [Fact]
     public void TheUploadAndThePredictionsDescribeMultipartAndCsv()
     {
-        var upload = _document.GetProperty("paths").GetProperty("/api/datasets").GetProperty("post").GetProperty("requestBody").GetProperty("content");
+        var upload = _document.GetProperty("paths").GetProperty("/api/datasets").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content");
         var multipart = upload.GetProperty("multipart/form-data").GetProperty("schema");
         Assert.Equal("binary", multipart.GetProperty("properties").GetProperty("file").GetProperty("format").GetString());
         Assert.Equal("file", multipart.GetProperty("required")[0].GetString());

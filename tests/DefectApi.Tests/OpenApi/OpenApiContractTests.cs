@@ -6,7 +6,8 @@ public sealed class OpenApiContractTests(ServedDocument served) : IClassFixture<
     readonly OpenApiContract _contract = new(served.Text);
 
     const string Path = "/api/deployments/line3/predict";
-    const string Answer = """{"modelId":"0197a4f2-6c1e-7b55-9d1a-3c1f0e2b7a10","modelName":"line3","modelVersion":2,"predictions":[PREDICTION]}""";
+    const string Answer =
+        """{"modelId":"0197a4f2-6c1e-7b55-9d1a-3c1f0e2b7a10","modelName":"line3","modelVersion":2,"predictions":[PREDICTION]}""";
 
     static Exchange Predicted(string prediction, int status = 200, string mediaType = "application/json") =>
         new("POST", Path, status, mediaType, Answer.Replace("PREDICTION", prediction));
@@ -14,7 +15,8 @@ public sealed class OpenApiContractTests(ServedDocument served) : IClassFixture<
     [Theory]
     [InlineData("""{"label":"1","probability":0.93,"defect":true}""")]
     [InlineData("""{"value":0.78}""")]
-    [InlineData("""{"label":"Bumps","probabilities":{"Bumps":0.71,"Other":0.29},"warnings":["'Type' is 'X', a category training never saw"]}""")]
+    [InlineData(
+        """{"label":"Bumps","probabilities":{"Bumps":0.71,"Other":0.29},"warnings":["'Type' is 'X', a category training never saw"]}""")]
     public void APredictionOfEachTaskMatches(string prediction) => Assert.Empty(_contract.Check(Predicted(prediction)));
 
     [Theory]
@@ -29,7 +31,8 @@ public sealed class OpenApiContractTests(ServedDocument served) : IClassFixture<
     {
         Assert.Contains(_contract.Check(Predicted("""{"value":1}""", status: 418)), p => p.Contains("status 418 is not documented"));
         Assert.Contains(_contract.Check(Predicted("""{"value":1}""", mediaType: "application/xml")), p => p.Contains("is not documented"));
-        Assert.Contains(_contract.Check(new Exchange("PATCH", Path, 200, "application/json", "{}")), p => p.Contains("not in the document"));
+        Assert.Contains(_contract.Check(new Exchange("PATCH", Path, 200, "application/json", "{}")),
+            p => p.Contains("not in the document"));
     }
 
     [Fact]

@@ -29,7 +29,8 @@ public sealed class OpenApiLintTests(ITestOutputHelper output) : IDisposable
         var document = await ServedDocumentAsync();
         try
         {
-            var run = OpenApiLinters.Run(OpenApiLinters.Redocly, $"lint \"{document}\" --format=json", OpenApiLinters.Folder, TimeSpan.FromMinutes(2), Quiet);
+            var run = OpenApiLinters.Run(OpenApiLinters.Redocly, $"lint \"{document}\" --format=json", OpenApiLinters.Folder,
+                TimeSpan.FromMinutes(2), Quiet);
             Assert.NotNull(run);
             output.WriteLine(run.Output);
             var report = JsonDocument.Parse(run.Output[run.Output.IndexOf('{')..]).RootElement;
@@ -54,7 +55,8 @@ public sealed class OpenApiLintTests(ITestOutputHelper output) : IDisposable
             // Severity 0 is an error; 1 to 3 are warnings, information and hints.
             var results = JsonDocument.Parse(run.Output.Trim() is { Length: > 0 } text ? text : "[]").RootElement.EnumerateArray().ToList();
             var errors = results.Where(r => r.GetProperty("severity").GetInt32() == 0)
-                .Select(r => $"{r.GetProperty("code").GetString()}: {r.GetProperty("message").GetString()} at {string.Join('.', r.GetProperty("path").EnumerateArray())}")
+                .Select(r => $"{r.GetProperty("code").GetString()}: {r.GetProperty("message").GetString()} at " +
+                    $"{string.Join('.', r.GetProperty("path").EnumerateArray())}")
                 .ToList();
             Assert.True(errors.Count == 0, string.Join("\n", errors));
             Assert.True(run.ExitCode == 0, run.Errors);

@@ -34,7 +34,8 @@ public static class OpenApiLinters
     public sealed record Result(int ExitCode, string Output, string Errors);
 
     /// <summary>Runs a program to its end (or kills it at the timeout); null when it cannot be started.</summary>
-    public static Result? Run(string program, string arguments, string folder, TimeSpan timeout, IDictionary<string, string>? environment = null)
+    public static Result? Run(string program, string arguments, string folder, TimeSpan timeout,
+        IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program, arguments)
         {

@@ -84,8 +84,10 @@ public sealed class ResponseConformanceTests(ITestOutputHelper output) : IDispos
         await PipelineRefusalsAsync();
 
         var problems = _exchanges.SelectMany(contract.Check).ToList();
-        output.WriteLine($"{_exchanges.Count} answers checked, {_exchanges.Select(e => $"{e.Method} {e.Status}").Distinct().Count()} kinds of method and status");
-        Assert.True(problems.Count == 0, $"{problems.Count} of {_exchanges.Count} answers do not match the document:\n" + string.Join("\n", problems));
+        output.WriteLine($"{_exchanges.Count} answers checked, {_exchanges.Select(e => $"{e.Method} {e.Status}").Distinct().Count()} " +
+            "kinds of method and status");
+        Assert.True(problems.Count == 0, $"{problems.Count} of {_exchanges.Count} answers do not match the document:\n" +
+            string.Join("\n", problems));
         var statuses = _exchanges.Select(e => e.Status).ToHashSet();
         foreach (var status in new[] { 200, 201, 202, 204, 400, 401, 403, 404, 409, 413, 415, 429, 503 })
             Assert.True(statuses.Contains(status), $"no answer with status {status} was checked");
@@ -161,12 +163,14 @@ public sealed class ResponseConformanceTests(ITestOutputHelper output) : IDispos
         await Expect(400, api.PutAsync($"/api/models/{binary}/threshold", Json("""{"threshold":2}""")));
         await Expect(400, api.PutAsync($"/api/models/{regression}/threshold", Json("""{"threshold":0.5}""")));
         await Expect(404, api.PutAsync($"/api/models/{unknown}/threshold", Json("""{"threshold":0.5}""")));
-        await Expect(413, api.PutAsync($"/api/models/{binary}/threshold", Json($$"""{"threshold":0.5,"pad":"{{new string('x', 1_100_000)}}"}""")));
+        await Expect(413, api.PutAsync($"/api/models/{binary}/threshold",
+            Json($$"""{"threshold":0.5,"pad":"{{new string('x', 1_100_000)}}"}""")));
 
         await Expect(400, api.PostAsync($"/api/models/{binary}/predict", Json("""{"records":[{"Shift":"early"}]}""")));
         await Expect(400, api.PostAsync($"/api/models/{binary}/predict", Csv("Shift\nearly\n")));
         await Expect(400, api.PostAsync($"/api/models/{binary}/predict?top=99", Json($$"""{"records":[{{Binary.Record}}]}""")));
-        await Expect(415, api.PostAsync($"/api/models/{binary}/predict", new StringContent("<records/>", Encoding.UTF8, "application/xml")));
+        await Expect(415, api.PostAsync($"/api/models/{binary}/predict", new StringContent("<records/>", Encoding.UTF8,
+            "application/xml")));
         var many = string.Join(",", Enumerable.Repeat(Binary.Record, 51));
         await Expect(413, api.PostAsync($"/api/models/{binary}/predict", Json($$"""{"records":[{{many}}]}""")));
         await Expect(404, api.PostAsync($"/api/models/{unknown}/predict", Json($$"""{"records":[{{Binary.Record}}]}""")));
@@ -183,7 +187,8 @@ public sealed class ResponseConformanceTests(ITestOutputHelper output) : IDispos
         await Expect(200, api.GetAsync($"/api/models/{model}/bundle"));
         await Expect(404, api.GetAsync($"/api/models/{Guid.NewGuid()}/bundle"));
         await Expect(201, api.PostAsync("/api/models/import", bundle));
-        await Expect(400, api.PostAsync("/api/models/import", new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "file", "x.dabundle" } }));
+        await Expect(400, api.PostAsync("/api/models/import", new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]),
+            "file", "x.dabundle" } }));
         await Expect(415, api.PostAsync("/api/models/import", Csv("a,b\n1,2\n")));
     }
 
@@ -200,7 +205,8 @@ public sealed class ResponseConformanceTests(ITestOutputHelper output) : IDispos
         await Expect(400, api.PutAsJsonAsync("/api/deployments/line4", new { modelId = Guid.NewGuid() }));
         await Expect(404, api.GetAsync("/api/deployments/nowhere"));
         await Expect(404, api.PostAsync("/api/deployments/nowhere/predict", Json($$"""{"records":[{{Binary.Record}}]}""")));
-        await Expect(404, api.PostAsync("/api/deployments/nowhere/optimize", Json($$"""{"record":{{Binary.Record}},{{Binary.Optimize}}}""")));
+        await Expect(404, api.PostAsync("/api/deployments/nowhere/optimize",
+            Json($$"""{"record":{{Binary.Record}},{{Binary.Optimize}}}""")));
         await Expect(404, api.GetAsync($"/api/deployments/nowhere/sensitivity?{Binary.Sensitivity}"));
         await Expect(409, api.DeleteAsync($"/api/models/{binary}"));
         await Expect(204, api.DeleteAsync("/api/deployments/line3"));
@@ -268,14 +274,16 @@ public sealed class ResponseConformanceTests(ITestOutputHelper output) : IDispos
         await Expect(403, secured.GetAsync("/api/datasets"));
         await Expect(403, secured.DeleteAsync($"/api/models/{Guid.NewGuid()}"));
 
-        var (limited, _) = Service(new() { ["RateLimiting:PermitsPerSecond"] = "1", ["RateLimiting:Burst"] = "1", ["RateLimiting:PerAddressWhenOpen"] = "true" });
+        var (limited, _) = Service(new() { ["RateLimiting:PermitsPerSecond"] = "1", ["RateLimiting:Burst"] = "1",
+            ["RateLimiting:PerAddressWhenOpen"] = "true" });
         var answers = new List<int>();
         for (var i = 0; i < 3; i++) answers.Add((int)(await limited.GetAsync("/api/models")).StatusCode);
         Assert.Contains(429, answers);
 
         var (full, _) = Service(new() { ["Storage:MaxDatabaseBytes"] = (1 << 20).ToString() });
         var big = new StringBuilder("a,b,c,d\n");
-        for (var i = 0; i < 60_000; i++) big.Append(i).Append(',').Append(i * 0.37).Append(',').Append(i % 11).Append(',').Append(i * 1.5).Append('\n');
+        for (var i = 0; i < 60_000; i++) big.Append(i).Append(',').Append(i * 0.37).Append(',').Append(i % 11).Append(',')
+            .Append(i * 1.5).Append('\n');
         await Expect(503, full.PostAsync("/api/datasets?name=big", Csv(big.ToString())));
     }
 }

@@ -48,7 +48,8 @@ public sealed class CrashRecoveryTests() : ProcessDatabase("defectapi-crash-")
             await stalled.Stalled.WaitAsync(TimeSpan.FromSeconds(30));
             // Wait until the partial upload has chunks on disk, so the kill lands mid-write.
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (Query<long>("SELECT COUNT(*) FROM DatasetChunks c JOIN Datasets d ON d.Id = c.DatasetId WHERE d.Status = 'Uploading'") == 0)
+            while (Query<long>("SELECT COUNT(*) FROM DatasetChunks c JOIN Datasets d ON d.Id = c.DatasetId WHERE d.Status = " +
+                "'Uploading'") == 0)
             {
                 Assert.True(DateTime.UtcNow < deadline, "no chunk of the upload reached the database");
                 await Task.Delay(50);
@@ -61,7 +62,8 @@ public sealed class CrashRecoveryTests() : ProcessDatabase("defectapi-crash-")
             var only = Assert.Single(list.GetProperty("items").EnumerateArray());
             Assert.Equal(earlier.GetProperty("id").GetString(), only.GetProperty("id").GetString());
             Assert.Equal(earlier.GetProperty("sha256").GetString(), only.GetProperty("sha256").GetString());
-            var rows = await service.Client.GetFromJsonAsync<JsonElement>($"/api/datasets/{only.GetProperty("id").GetString()}/rows?limit=1000");
+            var rows = await service.Client.GetFromJsonAsync<JsonElement>(
+                $"/api/datasets/{only.GetProperty("id").GetString()}/rows?limit=1000");
             Assert.Equal(300, rows.GetProperty("rows").GetArrayLength());
         }
         Assert.Equal(0L, Query<long>("SELECT COUNT(*) FROM Datasets WHERE Status = 'Uploading'"));
@@ -78,14 +80,16 @@ public sealed class CrashRecoveryTests() : ProcessDatabase("defectapi-crash-")
         {
             var earlier = await service.Client.TrainAsync(TestData.EfficiencyCsv(rows: 200), "efficiency", new { epochs = 5 });
             earlierModel = earlier.GetProperty("modelId").GetString()!;
-            before = await (await service.Client.PostAsync($"/api/models/{earlierModel}/predict", ApiClient.Json(records))).Content.ReadAsStringAsync();
+            before = await (await service.Client.PostAsync($"/api/models/{earlierModel}/predict", ApiClient.Json(records)))
+                .Content.ReadAsStringAsync();
             var dataset = await service.Client.UploadAsync(TestData.DefectsCsv(rows: 3000, seed: 5), "long");
             var job = await service.Client.StartJobAsync(new
             {
                 datasetId = dataset.GetProperty("id").GetString(), target = "Defect", epochs = 25, batchSize = 8, earlyStoppingPatience = 0,
             });
             jobId = job.GetProperty("id").GetString()!;
-            await WaitForAsync(service.Client, jobId, j => j.GetProperty("progress").ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(60));
+            await WaitForAsync(service.Client, jobId, j => j.GetProperty("progress").ValueKind == JsonValueKind.Object,
+                TimeSpan.FromSeconds(60));
         }
 
         Assert.Equal("Running", Query<string>($"SELECT Status FROM TrainingJobs WHERE Id = '{jobId.ToUpperInvariant()}'"));
@@ -96,7 +100,8 @@ public sealed class CrashRecoveryTests() : ProcessDatabase("defectapi-crash-")
             Assert.Equal("succeeded", finished.GetProperty("status").GetString());
             var running = await service.Client.GetFromJsonAsync<JsonElement>("/api/training-jobs?status=running");
             Assert.Equal(0, running.GetProperty("items").GetArrayLength());
-            var after = await (await service.Client.PostAsync($"/api/models/{earlierModel}/predict", ApiClient.Json(records))).Content.ReadAsStringAsync();
+            var after = await (await service.Client.PostAsync($"/api/models/{earlierModel}/predict", ApiClient.Json(records)))
+                .Content.ReadAsStringAsync();
             Assert.Equal(before, after);
         }
         Assert.Equal(2L, Query<long>($"SELECT Attempts FROM TrainingJobs WHERE Id = '{jobId.ToUpperInvariant()}'"));
@@ -108,14 +113,17 @@ public sealed class CrashRecoveryTests() : ProcessDatabase("defectapi-crash-")
         string first, second;
         await using (var service = await StartAsync())
         {
-            first = (await service.Client.TrainAsync(TestData.EfficiencyCsv(seed: 1), "efficiency", new { epochs = 2 })).GetProperty("modelId").GetString()!;
-            second = (await service.Client.TrainAsync(TestData.EfficiencyCsv(seed: 2), "efficiency", new { epochs = 2 })).GetProperty("modelId").GetString()!;
+            first = (await service.Client.TrainAsync(TestData.EfficiencyCsv(seed: 1), "efficiency", new { epochs = 2 }))
+                .GetProperty("modelId").GetString()!;
+            second = (await service.Client.TrainAsync(TestData.EfficiencyCsv(seed: 2), "efficiency", new { epochs = 2 }))
+                .GetProperty("modelId").GetString()!;
             (await service.Client.PutAsJsonAsync("/api/deployments/line3", new { modelId = first })).EnsureSuccessStatusCode();
             using var moving = new CancellationTokenSource();
             var mover = Task.Run(async () =>
             {
                 for (var i = 0; !moving.IsCancellationRequested; i++)
-                    try { await service.Client.PutAsJsonAsync("/api/deployments/line3", new { modelId = i % 2 == 0 ? second : first }, moving.Token); }
+                    try { await service.Client.PutAsJsonAsync("/api/deployments/line3", new { modelId = i % 2 == 0 ? second : first },
+                        moving.Token); }
                     catch (Exception) { return; }
             });
             await Task.Delay(700);

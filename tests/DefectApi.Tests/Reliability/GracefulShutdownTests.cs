@@ -23,18 +23,22 @@ public sealed class GracefulShutdownTests() : ProcessDatabase("defectapi-sigterm
             var dataset = await service.Client.UploadAsync(TestData.DefectsCsv(rows: 3000, seed: 3), "long");
             var job = await service.Client.StartJobAsync(new
             {
-                datasetId = dataset.GetProperty("id").GetString(), target = "Defect", epochs = 2000, batchSize = 8, earlyStoppingPatience = 0, ensembleSize = 1,
+                datasetId = dataset.GetProperty("id").GetString(), target = "Defect", epochs = 2000, batchSize = 8,
+                    earlyStoppingPatience = 0, ensembleSize = 1,
             });
             jobId = job.GetProperty("id").GetString()!;
-            while ((await service.Client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{jobId}")).GetProperty("progress").ValueKind != JsonValueKind.Object)
+            while ((await service.Client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{jobId}")).GetProperty("progress")
+                .ValueKind != JsonValueKind.Object)
                 await Task.Delay(50);
 
             service.SendSigterm();
             var sinceSigterm = Stopwatch.StartNew();
             // Back in the queue while the replica still drains, for another replica to take (here, the next start).
-            while ((await service.Client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{jobId}")).GetProperty("status").GetString() != "queued")
+            while ((await service.Client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{jobId}")).GetProperty("status")
+                .GetString() != "queued")
             {
-                Assert.True(sinceSigterm.Elapsed < TimeSpan.FromSeconds(DrainSeconds - 1), "the job is not back in the queue early in the drain");
+                Assert.True(sinceSigterm.Elapsed < TimeSpan.FromSeconds(DrainSeconds - 1), "the job is not back in the queue " +
+                    "early in the drain");
                 await Task.Delay(50);
             }
             Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -47,7 +51,8 @@ public sealed class GracefulShutdownTests() : ProcessDatabase("defectapi-sigterm
             // Long enough never to finish before the SIGTERM on a fast machine; once it trains again after the restart,
             // "stop, keep best" ends it with the best model so far.
             while (await service.Client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{jobId}") is var again
-                && (again.GetProperty("status").GetString() != "running" || again.GetProperty("progress").ValueKind != JsonValueKind.Object))
+                && (again.GetProperty("status").GetString() != "running" || again.GetProperty("progress")
+                    .ValueKind != JsonValueKind.Object))
                 await Task.Delay(50);
             await service.Client.PostAsync($"/api/training-jobs/{jobId}/cancel?keepBest=true", null);
             var finished = await service.Client.WaitForJobAsync(jobId, TimeSpan.FromSeconds(180));

@@ -37,7 +37,8 @@ public sealed class PostgresStorageLimitTests
             empty = await SizeAsync(fresh.ConnectionString);
         }
         var limit = empty + Margin;
-        using var postgres = new ApiFactory(new Dictionary<string, string?> { ["Storage:MaxDatabaseBytes"] = limit.ToString() }, DatabaseProvider.Postgres);
+        using var postgres = new ApiFactory(new Dictionary<string, string?> { ["Storage:MaxDatabaseBytes"] = limit.ToString() },
+            DatabaseProvider.Postgres);
         using var sqlite = new ApiFactory(new Dictionary<string, string?> { ["Storage:MaxDatabaseBytes"] = (1 << 20).ToString() });
         var client = postgres.CreateClient();
         var job = await client.TrainAsync(TestData.EfficiencyCsv(rows: 120), "efficiency", new { epochs = 3 });

@@ -16,13 +16,16 @@ public sealed class RandomRecordsPropertyTests(TrainedServiceFixture service) : 
 
     static Gen<string> Value() => Gen.OneOf(
         Gen.Choose(-1_000_000, 1_000_000).Select(i => i.ToString(CultureInfo.InvariantCulture)),
-        Gen.Elements(0.0, -0.0, 1e-300, 1e300, double.MaxValue, double.Epsilon, 85.5, 1750.25).Select(d => d.ToString("R", CultureInfo.InvariantCulture)),
-        Gen.Elements("\"early\"", "\"late\"", "\"night\"", "\"\"", "\"NaN\"", "\"Infinity\"", "\"1,5\"", "\"<script>\"", "\"x'; DROP TABLE Models;--\"", "\"\\u0000\"", "\"日本\""),
+        Gen.Elements(0.0, -0.0, 1e-300, 1e300, double.MaxValue, double.Epsilon, 85.5, 1750.25).Select(d => d.ToString("R",
+            CultureInfo.InvariantCulture)),
+        Gen.Elements("\"early\"", "\"late\"", "\"night\"", "\"\"", "\"NaN\"", "\"Infinity\"", "\"1,5\"", "\"<script>\"",
+            "\"x'; DROP TABLE Models;--\"", "\"\\u0000\"", "\"日本\""),
         Gen.Elements("true", "false", "null", "[]", "{}", "[1,2]", "{\"a\":null}"));
 
     static Gen<string> Record() =>
         Gen.ListOf(Gen.Elements(Columns).Zip(Value()))
-            .Select(pairs => "{" + string.Join(',', pairs.DistinctBy(p => p.Item1).Select(p => $"{JsonSerializer.Serialize(p.Item1)}:{p.Item2}")) + "}");
+            .Select(pairs => "{" + string.Join(',', pairs.DistinctBy(p => p.Item1)
+                .Select(p => $"{JsonSerializer.Serialize(p.Item1)}:{p.Item2}")) + "}");
 
     static Gen<string> Body() => Gen.Choose(0, 5).SelectMany(n => Gen.ArrayOf(Record(), n))
         .Select(records => "{\"records\":[" + string.Join(',', records) + "]}");
@@ -35,7 +38,8 @@ public sealed class RandomRecordsPropertyTests(TrainedServiceFixture service) : 
 
         Prop.ForAll(Body().ToArbitrary(), body =>
         {
-            using var response = service.Client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json")).GetAwaiter().GetResult();
+            using var response = service.Client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"))
+                .GetAwaiter().GetResult();
             var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
             var records = JsonDocument.Parse(body).RootElement.GetProperty("records").GetArrayLength();
             return response.StatusCode switch

@@ -49,7 +49,8 @@ public sealed class ShutdownDrainTests(ITestOutputHelper output) : ProcessDataba
         var drain = (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").GetProperty("drain");
         Assert.Equal("Unhealthy", drain.GetProperty("status").GetString());
         Assert.Contains("Shutdown:DrainSeconds", drain.GetProperty("description").GetString());
-        Assert.True(unready < TimeSpan.FromMilliseconds(100), $"/health/ready answered 503 only {unready.TotalMilliseconds:0} ms after SIGTERM");
+        Assert.True(unready < TimeSpan.FromMilliseconds(100), $"/health/ready answered 503 only {unready.TotalMilliseconds:0} " +
+            "ms after SIGTERM");
 
         // Predictions until shortly before the drain ends: each answered, each telling its caller to close the
         // connection (the client opens a new one for the next).
@@ -64,8 +65,10 @@ public sealed class ShutdownDrainTests(ITestOutputHelper output) : ProcessDataba
         Assert.False(service.HasExited);
 
         Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        output.WriteLine($"{answered} predictions answered during the drain; exited {sinceSigterm.Elapsed.TotalSeconds:0.00} s after SIGTERM");
-        Assert.True(sinceSigterm.Elapsed >= TimeSpan.FromSeconds(DrainSeconds), $"exited {sinceSigterm.Elapsed.TotalSeconds:0.00} s after SIGTERM, before the drain's end");
+        output.WriteLine($"{answered} predictions answered during the drain; exited {sinceSigterm.Elapsed.TotalSeconds:0.00} s after " +
+            "SIGTERM");
+        Assert.True(sinceSigterm.Elapsed >= TimeSpan.FromSeconds(DrainSeconds), $"exited {sinceSigterm.Elapsed.TotalSeconds:0.00} s " +
+            "after SIGTERM, before the drain's end");
     }
 
     [Fact]
@@ -86,18 +89,21 @@ public sealed class ShutdownDrainTests(ITestOutputHelper output) : ProcessDataba
         });
         while (await AcceptsConnectionsAsync(service.BaseAddress.Port))
         {
-            Assert.True(sinceSigterm.Elapsed < TimeSpan.FromSeconds(DrainSeconds + 10), "the service still accepts connections 10 s after its drain");
+            Assert.True(sinceSigterm.Elapsed < TimeSpan.FromSeconds(DrainSeconds + 10), "the service still accepts connections " +
+                "10 s after its drain");
             await Task.Delay(20);
         }
         var closed = sinceSigterm.Elapsed;
         release.SetResult();
 
         using var response = await inFlight;
-        output.WriteLine($"stopped accepting {closed.TotalSeconds:0.00} s after SIGTERM; the request in flight then answered {(int)response.StatusCode}");
+        output.WriteLine($"stopped accepting {closed.TotalSeconds:0.00} s after SIGTERM; the request in flight then answered " +
+            $"{(int)response.StatusCode}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(response.Headers.ConnectionClose, "the last answer lacks Connection: close");
         Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions").GetArrayLength());
-        Assert.True(closed >= TimeSpan.FromSeconds(DrainSeconds), $"stopped accepting {closed.TotalSeconds:0.00} s after SIGTERM, before the drain's end");
+        Assert.True(closed >= TimeSpan.FromSeconds(DrainSeconds), $"stopped accepting {closed.TotalSeconds:0.00} s after SIGTERM, " +
+            "before the drain's end");
         Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 

@@ -25,8 +25,10 @@ public sealed class DatabaseCopyTests : IDisposable
     {
         records = new[]
         {
-            new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "late", ["Temperature [C]"] = 88.5, ["Speed [rpm]"] = 1720.0 },
-            new Dictionary<string, object?> { ["Serial"] = "SN2", ["Shift"] = "night", ["Temperature [C]"] = 61.0, ["Speed [rpm]"] = 1100.0 },
+            new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "late", ["Temperature [C]"] = 88.5,
+                ["Speed [rpm]"] = 1720.0 },
+            new Dictionary<string, object?> { ["Serial"] = "SN2", ["Shift"] = "night", ["Temperature [C]"] = 61.0,
+                ["Speed [rpm]"] = 1100.0 },
         },
     };
 

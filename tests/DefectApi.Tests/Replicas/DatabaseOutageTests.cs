@@ -16,7 +16,8 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
 {
     static readonly object Part = new
     {
-        records = new[] { new Dictionary<string, object?> { ["Serial"] = "SN9", ["Shift"] = "late", ["Temperature [C]"] = 88.5, ["Speed [rpm]"] = 1720.0 } },
+        records = new[] { new Dictionary<string, object?> { ["Serial"] = "SN9", ["Shift"] = "late", ["Temperature [C]"] = 88.5,
+            ["Speed [rpm]"] = 1720.0 } },
     };
 
     [PostgresFact]
@@ -24,7 +25,8 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
     {
         await using var server = await PostgresServer.StartAsync();
         await using var cluster = await ReplicaCluster.StartAsync(2, server);
-        var modelId = (await cluster[0].Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 5 })).GetProperty("modelId").GetString();
+        var modelId = (await cluster[0].Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 5 }))
+            .GetProperty("modelId").GetString();
         Assert.Equal(HttpStatusCode.OK, (await cluster[0].Client.PutAsJsonAsync("/api/deployments/line", new { modelId })).StatusCode);
         foreach (var replica in cluster.Replicas)
             Assert.Equal(HttpStatusCode.OK, (await replica.Client.PostAsJsonAsync("/api/deployments/line/predict", Part)).StatusCode);

@@ -16,11 +16,13 @@ public sealed class ReplicaTests(ITestOutputHelper output)
 {
     static readonly object Part = new
     {
-        records = new[] { new Dictionary<string, object?> { ["Serial"] = "SN9", ["Shift"] = "late", ["Temperature [C]"] = 88.5, ["Speed [rpm]"] = 1720.0 } },
+        records = new[] { new Dictionary<string, object?> { ["Serial"] = "SN9", ["Shift"] = "late", ["Temperature [C]"] = 88.5,
+            ["Speed [rpm]"] = 1720.0 } },
     };
 
     static async Task<string> TrainAsync(HttpClient client, int seed, object? extra = null) =>
-        (await client.TrainAsync(TestData.DefectsCsv(seed: seed), "Defect", extra ?? new { epochs = 5 })).GetProperty("modelId").GetString()!;
+        (await client.TrainAsync(TestData.DefectsCsv(seed: seed), "Defect", extra ?? new { epochs = 5 }))
+            .GetProperty("modelId").GetString()!;
 
     [PostgresFact]
     public async Task AModelTrainedThroughOneReplicaPredictsIdenticallyOnEveryOther()
@@ -35,10 +37,12 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         {
             var response = await replica.Client.PostAsJsonAsync("/api/deployments/line1/predict", Part);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            answers.Add(ApiClient.WithoutPredictionIds((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions")));
+            answers.Add(ApiClient.WithoutPredictionIds((await response.Content.ReadFromJsonAsync<JsonElement>())
+                .GetProperty("predictions")));
         }
         Assert.Single(answers.Distinct());
-        Assert.Equal(modelId, (await cluster[2].Client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}")).GetProperty("id").GetString());
+        Assert.Equal(modelId, (await cluster[2].Client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}"))
+            .GetProperty("id").GetString());
     }
 
     [PostgresFact]
@@ -50,9 +54,11 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         // Long enough to be killed in the middle; "stop, keep best" ends it once another replica has taken over.
         var job = (await client.StartJobAsync(new
         {
-            datasetId = dataset, target = "Defect", hiddenLayers = new[] { 256, 256 }, epochs = 2000, earlyStoppingPatience = 2000, ensembleSize = 1,
+            datasetId = dataset, target = "Defect", hiddenLayers = new[] { 256, 256 }, epochs = 2000, earlyStoppingPatience = 2000,
+                ensembleSize = 1,
         })).GetProperty("id").GetString()!;
-        await ReplicaCluster.WaitForJobAsync(client, job, j => j.GetProperty("progress").ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(60));
+        await ReplicaCluster.WaitForJobAsync(client, job, j => j.GetProperty("progress").ValueKind == JsonValueKind.Object,
+            TimeSpan.FromSeconds(60));
         var trainerPid = await cluster.TrainerOfAsync(job);
         var trainer = cluster.Replicas.Single(r => r.ProcessId == trainerPid);
 
@@ -70,9 +76,11 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         await ReplicaCluster.WaitForJobAsync(survivor.Client, job, j => j.GetProperty("status").GetString() == "running"
             && j.GetProperty("progress").ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(60));
         var other = cluster.Replicas.First(r => r != trainer && r.ProcessId != newTrainer);
-        Assert.Equal(HttpStatusCode.Accepted, (await other.Client.PostAsync($"/api/training-jobs/{job}/cancel?keepBest=true", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await other.Client.PostAsync($"/api/training-jobs/{job}/cancel?keepBest=true", null))
+            .StatusCode);
 
-        var finished = await ReplicaCluster.WaitForJobAsync(other.Client, job, j => j.GetProperty("status").GetString() != "running", TimeSpan.FromSeconds(60));
+        var finished = await ReplicaCluster.WaitForJobAsync(other.Client, job, j => j.GetProperty("status").GetString() != "running",
+            TimeSpan.FromSeconds(60));
         Assert.Equal("succeeded", finished.GetProperty("status").GetString());
         Assert.Equal(0, await cluster.ScalarAsync<long>("SELECT COUNT(*) FROM \"TrainingJobs\" WHERE \"Status\" = 'Running'"));
         Assert.Equal(2, await cluster.ScalarAsync<int>($"SELECT \"Attempts\" FROM \"TrainingJobs\" WHERE \"Id\" = '{job}'"));
@@ -88,9 +96,11 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         var dataset = (await cluster[0].Client.UploadAsync(TestData.DefectsCsv(rows: 3000, seed: 6))).GetProperty("id").GetString();
         var job = (await cluster[0].Client.StartJobAsync(new
         {
-            datasetId = dataset, target = "Defect", hiddenLayers = new[] { 128, 128 }, epochs = 2000, earlyStoppingPatience = 2000, ensembleSize = 1,
+            datasetId = dataset, target = "Defect", hiddenLayers = new[] { 128, 128 }, epochs = 2000, earlyStoppingPatience = 2000,
+                ensembleSize = 1,
         })).GetProperty("id").GetString()!;
-        await ReplicaCluster.WaitForJobAsync(cluster[0].Client, job, j => j.GetProperty("status").GetString() == "running", TimeSpan.FromSeconds(60));
+        await ReplicaCluster.WaitForJobAsync(cluster[0].Client, job, j => j.GetProperty("status").GetString() == "running",
+            TimeSpan.FromSeconds(60));
         var trainerPid = await cluster.TrainerOfAsync(job);
         var follower = cluster.Replicas.Single(r => r.ProcessId != trainerPid);
 
@@ -106,7 +116,8 @@ public sealed class ReplicaTests(ITestOutputHelper output)
 
         var canceled = Stopwatch.StartNew();
         Assert.Equal(HttpStatusCode.Accepted, (await follower.Client.PostAsync($"/api/training-jobs/{job}/cancel", null)).StatusCode);
-        var finished = await ReplicaCluster.WaitForJobAsync(follower.Client, job, j => j.GetProperty("status").GetString() != "running", TimeSpan.FromSeconds(30));
+        var finished = await ReplicaCluster.WaitForJobAsync(follower.Client, job, j => j.GetProperty("status").GetString() != "running",
+            TimeSpan.FromSeconds(30));
         output.WriteLine($"canceled through the other replica after {canceled.Elapsed.TotalMilliseconds:0} ms");
         Assert.Equal("canceled", finished.GetProperty("status").GetString());
         // One batch of 32 rows takes milliseconds; the flag is read twice a second.
@@ -121,14 +132,16 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         var dataset = (await client.UploadAsync(TestData.DefectsCsv(rows: 800, seed: 8))).GetProperty("id").GetString();
         var jobs = new List<string>();
         for (var i = 0; i < 10; i++)
-            jobs.Add((await cluster[i % 2].Client.StartJobAsync(new { datasetId = dataset, target = "Defect", epochs = 30, ensembleSize = 1, seed = i }))
+            jobs.Add((await cluster[i % 2].Client.StartJobAsync(new { datasetId = dataset, target = "Defect", epochs = 30,
+                ensembleSize = 1, seed = i }))
                 .GetProperty("id").GetString()!);
 
         var mostRunning = 0L;
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (await cluster.ScalarAsync<long>("SELECT COUNT(*) FROM \"TrainingJobs\" WHERE \"Status\" IN ('Queued', 'Running')") > 0)
         {
-            mostRunning = Math.Max(mostRunning, await cluster.ScalarAsync<long>("SELECT COUNT(*) FROM \"TrainingJobs\" WHERE \"Status\" = 'Running'"));
+            mostRunning = Math.Max(mostRunning, await cluster.ScalarAsync<long>("SELECT COUNT(*) FROM \"TrainingJobs\" WHERE " +
+                "\"Status\" = 'Running'"));
             Assert.True(DateTime.UtcNow < deadline, "the queue did not drain within 3 minutes");
             await Task.Delay(20);
         }
@@ -152,7 +165,8 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         // What each model answers for the part: an answer from a mix of models would match neither.
         var expected = new Dictionary<string, string>();
         foreach (var model in models)
-            expected[model] = ApiClient.WithoutPredictionIds((await (await cluster[0].Client.PostAsJsonAsync($"/api/models/{model}/predict", Part)).Content
+            expected[model] = ApiClient.WithoutPredictionIds((await (await cluster[0].Client.PostAsJsonAsync($"/api/models/{model}/predict",
+                Part)).Content
                 .ReadFromJsonAsync<JsonElement>()).GetProperty("predictions"));
         Assert.NotEqual(expected[models[0]], expected[models[1]]);
         await cluster[0].Client.PutAsJsonAsync("/api/deployments/moving", new { modelId = models[0] });
@@ -171,7 +185,8 @@ public sealed class ReplicaTests(ITestOutputHelper output)
                 if (response.StatusCode != HttpStatusCode.OK) { failures.Enqueue($"{response.StatusCode}"); continue; }
                 var body = await response.Content.ReadFromJsonAsync<JsonElement>();
                 var modelId = body.GetProperty("modelId").GetString()!;
-                if (!expected.TryGetValue(modelId, out var answer) || answer != ApiClient.WithoutPredictionIds(body.GetProperty("predictions")))
+                if (!expected.TryGetValue(modelId, out var answer) || answer != ApiClient.WithoutPredictionIds(
+                    body.GetProperty("predictions")))
                     failures.Enqueue($"answer not of model {modelId}");
                 latest[1 + worker % 2] = modelId;
                 // A steady stream, as MES lines send, rather than as fast as two shared cores allow: saturated
@@ -194,7 +209,8 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         for (var move = 1; move <= 50; move++)
         {
             var target = models[move % 2];
-            Assert.Equal(HttpStatusCode.OK, (await cluster[0].Client.PutAsJsonAsync("/api/deployments/moving", new { modelId = target })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await cluster[0].Client.PutAsJsonAsync("/api/deployments/moving", new { modelId = target }))
+                .StatusCode);
             var moved = Stopwatch.StartNew();
             while (!(latest.TryGetValue(1, out var b) && b == target && latest.TryGetValue(2, out var c) && c == target))
             {
@@ -214,7 +230,8 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         output.WriteLine($"served={served} moves={followed.Count} follow_ms p50={followed[followed.Count / 2]:0} max={followed[^1]:0}");
         Assert.Empty(failures);
         Assert.True(served > 100, $"only {served} predictions served");
-        Assert.True(followed[^1] < 1000, $"the slowest move took {followed[^1]:0} ms to reach both replicas (median {followed[followed.Count / 2]:0} ms)");
+        Assert.True(followed[^1] < 1000, $"the slowest move took {followed[^1]:0} ms to reach both replicas (median " +
+            $"{followed[followed.Count / 2]:0} ms)");
     }
 }
 

@@ -25,7 +25,8 @@ public sealed class AuditTests : IDisposable
     {
         var response = await call;
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {body}");
+        Assert.True(status == response.StatusCode, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: " +
+            $"{(int)response.StatusCode} {body}");
         return body.Length > 0 ? JsonDocument.Parse(body).RootElement : default;
     }
 
@@ -33,7 +34,8 @@ public sealed class AuditTests : IDisposable
     public async Task EveryAuditedActionShowsUpWithTheNameOfItsKey()
     {
         var dataset = (await Quality.UploadAsync(TestData.DefectsCsv(rows: 300), "audit")).GetProperty("id").GetString();
-        var job = await Quality.StartJobAsync(new { datasetId = dataset, target = "Defect", epochs = 5, ensembleSize = 1, hiddenLayers = new[] { 8 } });
+        var job = await Quality.StartJobAsync(new { datasetId = dataset, target = "Defect", epochs = 5, ensembleSize = 1,
+            hiddenLayers = new[] { 8 } });
         var first = (await Quality.WaitForJobAsync(job.GetProperty("id").GetString()!)).GetProperty("modelId").GetString();
         await Expect(HttpStatusCode.OK, Quality.PutAsync($"/api/models/{first}/threshold", ApiClient.Json("""{"threshold":0.4}""")));
         var bundle = new ByteArrayContent(await Quality.GetByteArrayAsync($"/api/models/{first}/bundle"));
@@ -42,11 +44,13 @@ public sealed class AuditTests : IDisposable
 
         await Expect(HttpStatusCode.OK, Ops.PutAsJsonAsync("/api/deployments/line3", new { modelId = first }));
         await Expect(HttpStatusCode.OK, Ops.PutAsJsonAsync("/api/deployments/line3", new { modelId = first, shadowModelId = second }));
-        await Expect(HttpStatusCode.OK, Ops.PutAsJsonAsync("/api/deployments/line3", new { modelId = first, shadowModelId = second, keyColumns = new[] { "Shift" } }));
+        await Expect(HttpStatusCode.OK, Ops.PutAsJsonAsync("/api/deployments/line3", new { modelId = first, shadowModelId = second,
+            keyColumns = new[] { "Shift" } }));
         await Expect(HttpStatusCode.OK, Ops.PutAsJsonAsync("/api/deployments/line3", new { modelId = second, shadowModelId = first }));
         await LogDatasetAsync();
 
-        var running = (await Quality.StartJobAsync(new { datasetId = dataset, target = "Defect", epochs = 10000, earlyStoppingPatience = 0, ensembleSize = 1,
+        var running = (await Quality.StartJobAsync(new { datasetId = dataset, target = "Defect", epochs = 10000, earlyStoppingPatience = 0,
+            ensembleSize = 1,
             hiddenLayers = new[] { 256, 256 }, batchSize = 1 })).GetProperty("id").GetString();
         var queued = (await Quality.StartJobAsync(new { datasetId = dataset, target = "Defect" })).GetProperty("id").GetString();
         await Expect(HttpStatusCode.Accepted, Quality.PostAsync($"/api/training-jobs/{queued}/cancel?keepBest=true", null));
@@ -54,8 +58,10 @@ public sealed class AuditTests : IDisposable
         await Quality.WaitForJobAsync(running!);
 
         var page = await Quality.GetFromJsonAsync<JsonElement>("/api/deployments/line3");
-        var changes = page.GetProperty("changes").EnumerateArray().Select(c => (c.GetProperty("action").GetString(), c.GetProperty("keyName").GetString())).ToList();
-        Assert.Equal([("deployment.shadow", "ops"), ("deployment.move", "ops"), ("deployment.key-columns", "ops"), ("deployment.shadow", "ops"),
+        var changes = page.GetProperty("changes").EnumerateArray().Select(c => (c.GetProperty("action").GetString(),
+            c.GetProperty("keyName").GetString())).ToList();
+        Assert.Equal([("deployment.shadow", "ops"), ("deployment.move", "ops"), ("deployment.key-columns", "ops"),
+            ("deployment.shadow", "ops"),
             ("deployment.create", "ops")], changes);
 
         await Expect(HttpStatusCode.NoContent, Ops.DeleteAsync("/api/deployments/line3"));
@@ -65,11 +71,13 @@ public sealed class AuditTests : IDisposable
         await Expect(HttpStatusCode.NoContent, Ops.DeleteAsync("/api/keys/line4"));
 
         var audit = (await Ops.GetFromJsonAsync<JsonElement>("/api/audit")).GetProperty("items").EnumerateArray()
-            .Select(e => (Action: e.GetProperty("action").GetString(), Key: e.GetProperty("keyName").GetString(), Target: e.GetProperty("target").GetString()))
+            .Select(e => (Action: e.GetProperty("action").GetString(), Key: e.GetProperty("keyName").GetString(), Target: e.GetProperty(
+                "target").GetString()))
             .ToList();
         (string, string, string)[] expected =
         [
-            ("dataset.upload", "quality", $"datasets/{dataset}"), ("job.create", "quality", $"training-jobs/{job.GetProperty("id").GetString()}"),
+            ("dataset.upload", "quality", $"datasets/{dataset}"), ("job.create", "quality",
+                $"training-jobs/{job.GetProperty("id").GetString()}"),
             ("model.threshold", "quality", $"models/{first}"), ("model.import", "quality", $"models/{second}"),
             ("deployment.create", "ops", "deployments/line3"), ("deployment.shadow", "ops", "deployments/line3"),
             ("deployment.key-columns", "ops", "deployments/line3"), ("deployment.move", "ops", "deployments/line3"),
@@ -87,10 +95,12 @@ public sealed class AuditTests : IDisposable
     /// <summary>A prediction through the deployment, logged within a second, made into a dataset.</summary>
     async Task LogDatasetAsync()
     {
-        var record = new { records = new[] { new Dictionary<string, object?> { ["Shift"] = "early", ["Temperature [C]"] = 91.5, ["Speed [rpm]"] = 1720 } } };
+        var record = new { records = new[] { new Dictionary<string, object?> { ["Shift"] = "early", ["Temperature [C]"] = 91.5,
+            ["Speed [rpm]"] = 1720 } } };
         await Expect(HttpStatusCode.OK, Ops.PostAsJsonAsync("/api/deployments/line3/predict", record));
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while ((await Quality.PostAsJsonAsync("/api/deployments/line3/dataset", new { withOutcomesOnly = false })).StatusCode != HttpStatusCode.Created)
+        while ((await Quality.PostAsJsonAsync("/api/deployments/line3/dataset", new { withOutcomesOnly = false }))
+            .StatusCode != HttpStatusCode.Created)
         {
             Assert.True(DateTime.UtcNow < deadline, "the prediction was not logged within 15 s");
             await Task.Delay(200);
@@ -105,13 +115,17 @@ public sealed class AuditTests : IDisposable
 
         var first = await Ops.GetFromJsonAsync<JsonElement>("/api/audit?limit=2");
         Assert.Equal(5, first.GetProperty("total").GetInt64());
-        Assert.Equal(["keys/line4", "keys/line3"], first.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("target").GetString()));
+        Assert.Equal(["keys/line4", "keys/line3"], first.GetProperty("items").EnumerateArray().Select(i => i.GetProperty(
+            "target").GetString()));
         var next = await Ops.GetFromJsonAsync<JsonElement>(first.GetProperty("next").GetString());
-        Assert.Equal(["keys/line2", "keys/line1"], next.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("target").GetString()));
+        Assert.Equal(["keys/line2", "keys/line1"], next.GetProperty("items").EnumerateArray().Select(i => i.GetProperty(
+            "target").GetString()));
         var one = await Ops.GetFromJsonAsync<JsonElement>("/api/audit?target=keys/line0");
-        Assert.Equal("Created the key 'line0' with scope(s) predict.", Assert.Single(one.GetProperty("items").EnumerateArray()).GetProperty("detail").GetString());
+        Assert.Equal("Created the key 'line0' with scope(s) predict.", Assert.Single(one.GetProperty("items").EnumerateArray())
+            .GetProperty("detail").GetString());
         var later = DateTime.UtcNow.AddMinutes(1).ToString("O");
-        Assert.Equal(0, (await Ops.GetFromJsonAsync<JsonElement>($"/api/audit?from={Uri.EscapeDataString(later)}")).GetProperty("total").GetInt64());
+        Assert.Equal(0, (await Ops.GetFromJsonAsync<JsonElement>($"/api/audit?from={Uri.EscapeDataString(later)}"))
+            .GetProperty("total").GetInt64());
     }
 
     [Theory]
@@ -139,7 +153,8 @@ public sealed class AuditTests : IDisposable
             var error = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync());
             Assert.Contains("append-only", error.Message);
         }
-        Assert.Equal("ops", Assert.Single((await Ops.GetFromJsonAsync<JsonElement>("/api/audit")).GetProperty("items").EnumerateArray()).GetProperty("keyName").GetString());
+        Assert.Equal("ops", Assert.Single((await Ops.GetFromJsonAsync<JsonElement>("/api/audit")).GetProperty("items").EnumerateArray())
+            .GetProperty("keyName").GetString());
     }
 
     [Fact]
@@ -148,7 +163,8 @@ public sealed class AuditTests : IDisposable
         using var open = new ApiFactory();
         await open.CreateClient().UploadAsync(TestData.DefectsCsv(rows: 20));
 
-        var entry = Assert.Single((await open.CreateClient().GetFromJsonAsync<JsonElement>("/api/audit")).GetProperty("items").EnumerateArray());
+        var entry = Assert.Single((await open.CreateClient().GetFromJsonAsync<JsonElement>("/api/audit"))
+            .GetProperty("items").EnumerateArray());
 
         Assert.Equal("open", entry.GetProperty("keyName").GetString());
         Assert.Equal("dataset.upload", entry.GetProperty("action").GetString());

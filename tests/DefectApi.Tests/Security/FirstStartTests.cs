@@ -56,14 +56,16 @@ public sealed class FirstStartTests() : ProcessDatabase("defectapi-first-start-"
         {
             await (await client.GetAsync("/api/models")).AssertProblemAsync(HttpStatusCode.Unauthorized);
             await (await client.GetAsync("/api/keys")).AssertProblemAsync(HttpStatusCode.Unauthorized);
-            await (await client.PutAsJsonAsync("/api/deployments/line3", new { modelId = Guid.NewGuid() })).AssertProblemAsync(HttpStatusCode.Unauthorized);
+            await (await client.PutAsJsonAsync("/api/deployments/line3", new { modelId = Guid.NewGuid() })).AssertProblemAsync(
+                HttpStatusCode.Unauthorized);
             await (await client.PostMultipartCsvAsync(TestData.DefectsCsv(rows: 20))).AssertProblemAsync(HttpStatusCode.Unauthorized);
             await (await client.PostAsJsonAsync("/api/models/" + Guid.NewGuid() + "/predict", new { records = Array.Empty<object>() }))
                 .AssertProblemAsync(HttpStatusCode.Unauthorized);
         }
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await keyed.GetAsync("/api/models")).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await keyed.PostMultipartCsvAsync(TestData.DefectsCsv(rows: 20, seed: Random.Shared.Next()))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await keyed.PostMultipartCsvAsync(TestData.DefectsCsv(rows: 20, seed: Random.Shared.Next())))
+            .StatusCode);
         var keys = await keyed.GetFromJsonAsync<JsonElement>("/api/keys");
         Assert.Equal("admin", Assert.Single(keys.GetProperty("items").EnumerateArray()).GetProperty("name").GetString());
     }

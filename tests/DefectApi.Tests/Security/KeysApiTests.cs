@@ -44,7 +44,8 @@ public sealed class KeysApiTests : IDisposable
         var listed = await Admin.GetStringAsync("/api/keys");
         Assert.DoesNotContain(key, listed);
         Assert.DoesNotContain(KeyHash.HexOf(key), listed);
-        var items = JsonDocument.Parse(listed).RootElement.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("name").GetString()!);
+        var items = JsonDocument.Parse(listed).RootElement.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty(
+            "name").GetString()!);
         Assert.Equal(["mes-line3", "ops", "quality-lab"], items.Keys.Order());
         Assert.Equal("database", items["quality-lab"].GetProperty("source").GetString());
         Assert.Equal("configuration", items["ops"].GetProperty("source").GetString());
@@ -63,7 +64,8 @@ public sealed class KeysApiTests : IDisposable
         Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync("/api/keys/line4")).StatusCode);
 
         await (await _factory.CreateClient(key).GetAsync("/api/models")).AssertProblemAsync(HttpStatusCode.Unauthorized);
-        var names = (await Admin.GetFromJsonAsync<JsonElement>("/api/keys")).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString());
+        var names = (await Admin.GetFromJsonAsync<JsonElement>("/api/keys")).GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("name").GetString());
         Assert.DoesNotContain("line4", names);
     }
 
@@ -96,7 +98,8 @@ public sealed class KeysApiTests : IDisposable
     [InlineData("""{"name":"system","scopes":["predict"]}""", "name", "the audit trail uses itself")]
     [InlineData("""{"name":"line3"}""", "scopes", "at least one scope")]
     [InlineData("""{"name":"line3","scopes":[]}""", "scopes", "at least one scope")]
-    [InlineData("""{"name":"line3","scopes":["predict","superuser"]}""", "scopes", "'superuser' is not a scope; scopes are predict, train, admin, metrics")]
+    [InlineData("""{"name":"line3","scopes":["predict","superuser"]}""", "scopes", "'superuser' is not a scope; scopes are predict, " +
+        "train, admin, metrics")]
     public async Task AnInvalidKeyRequestIs400NamingTheFieldAndWhatToChange(string body, string field, string message)
     {
         var response = await Admin.PostAsync("/api/keys", ApiClient.Json(body));
@@ -104,7 +107,8 @@ public sealed class KeysApiTests : IDisposable
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal("Invalid key", problem.GetProperty("title").GetString());
         Assert.Contains(message, problem.GetProperty("errors").GetProperty(field)[0].GetString());
-        Assert.Single((await Admin.GetFromJsonAsync<JsonElement>("/api/keys")).GetProperty("items").EnumerateArray(), i => i.GetProperty("name").GetString() == "ops");
+        Assert.Single((await Admin.GetFromJsonAsync<JsonElement>("/api/keys")).GetProperty("items").EnumerateArray(), i => i.GetProperty(
+            "name").GetString() == "ops");
     }
 
     [Fact]
@@ -124,15 +128,18 @@ public sealed class KeysApiTests : IDisposable
     {
         await CreateAsync("line3", "predict");
 
-        var problem = await (await Admin.PostAsJsonAsync("/api/keys", new { name = "line3", scopes = new[] { "train" } })).AssertProblemAsync(HttpStatusCode.Conflict);
+        var problem = await (await Admin.PostAsJsonAsync("/api/keys", new { name = "line3", scopes = new[] { "train" } }))
+            .AssertProblemAsync(HttpStatusCode.Conflict);
 
-        Assert.Contains("Choose another name, or revoke that key first (DELETE /api/keys/line3)", problem.GetProperty("detail").GetString());
+        Assert.Contains("Choose another name, or revoke that key first (DELETE /api/keys/line3)", problem.GetProperty(
+            "detail").GetString());
     }
 
     [Fact]
     public async Task ANameTakenByAConfiguredKeyIs409()
     {
-        var problem = await (await Admin.PostAsJsonAsync("/api/keys", new { name = "mes-line3", scopes = new[] { "predict" } })).AssertProblemAsync(HttpStatusCode.Conflict);
+        var problem = await (await Admin.PostAsJsonAsync("/api/keys", new { name = "mes-line3", scopes = new[] { "predict" } }))
+            .AssertProblemAsync(HttpStatusCode.Conflict);
 
         Assert.Contains("is configured (Auth:ApiKeys). Choose another name.", problem.GetProperty("detail").GetString());
     }
@@ -162,7 +169,8 @@ public sealed class KeysApiTests : IDisposable
         var logs = new CapturingLoggerProvider();
         var service = logs.AddTo(factory);
         service.CreateClient();
-        var admin = service.CreateClient(logs.Logs.Select(l => SecureDefaultTests.PrintedKey().Match(l.Message)).Single(m => m.Success).Value);
+        var admin = service.CreateClient(logs.Logs.Select(l => SecureDefaultTests.PrintedKey().Match(l.Message))
+            .Single(m => m.Success).Value);
 
         var problem = await (await admin.DeleteAsync("/api/keys/admin")).AssertProblemAsync(HttpStatusCode.Conflict);
 
@@ -179,7 +187,8 @@ public sealed class KeysApiTests : IDisposable
     {
         var predict = _factory.CreateClient(PredictKey);
 
-        await (await predict.PostAsJsonAsync("/api/keys", new { name = "sneaky", scopes = new[] { "admin" } })).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await predict.PostAsJsonAsync("/api/keys", new { name = "sneaky", scopes = new[] { "admin" } })).AssertProblemAsync(
+            HttpStatusCode.Forbidden);
         await (await predict.GetAsync("/api/keys")).AssertProblemAsync(HttpStatusCode.Forbidden);
         await (await predict.DeleteAsync("/api/keys/ops")).AssertProblemAsync(HttpStatusCode.Forbidden);
         await (await predict.GetAsync("/api/audit")).AssertProblemAsync(HttpStatusCode.Forbidden);

@@ -62,6 +62,7 @@ public sealed partial class PublishedKeysTests
         var usable = shown.Where(s => PublishedKeys.WherePublished(KeyHash.HexOf(s.Key)) is null).ToList();
 
         Assert.True(usable.Count == 0, "keys shown in plain text that the service would accept: " +
-            string.Join(", ", usable.Select(u => $"'{u.Key}' in {u.Path}")) + ". Add their SHA-256 to Security/PublishedKeys.cs, or write a $VARIABLE.");
+            string.Join(", ", usable.Select(u => $"'{u.Key}' in {u.Path}")) + ". Add their SHA-256 to Security/PublishedKeys.cs, or " +
+            "write a $VARIABLE.");
     }
 }

@@ -22,7 +22,8 @@ public sealed class RateLimitTests
     public async Task AnOpenServiceDoesNotLimitOneAddressByDefault()
     {
         // Everything a load balancer forwards comes from one address: a per-address budget would be the whole plant's.
-        using var factory = new ApiFactory(new Dictionary<string, string?> { ["RateLimiting:PermitsPerSecond"] = "1", ["RateLimiting:Burst"] = "1" });
+        using var factory = new ApiFactory(new Dictionary<string, string?> { ["RateLimiting:PermitsPerSecond"] = "1",
+            ["RateLimiting:Burst"] = "1" });
         Assert.All(await Statuses(factory.CreateClient(), 5), s => Assert.Equal(HttpStatusCode.OK, s));
     }
 
@@ -77,7 +78,8 @@ public sealed class RateLimitTests
         // Once it stops listening, the permit is free again.
         var deadline = DateTime.UtcNow.AddSeconds(10);
         HttpStatusCode status;
-        while ((status = (await client.PostAsync($"/api/training-jobs/{id}/cancel", null)).StatusCode) == HttpStatusCode.TooManyRequests && DateTime.UtcNow < deadline)
+        while ((status = (await client.PostAsync($"/api/training-jobs/{id}/cancel", null)).StatusCode) == HttpStatusCode.TooManyRequests
+            && DateTime.UtcNow < deadline)
             await Task.Delay(50);
         Assert.Equal(HttpStatusCode.Accepted, status);
     }

@@ -40,7 +40,8 @@ public sealed class RefusalLoggingTests
         await (await Client(null).GetAsync("/api/models")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         await (await Client("not-a-key").GetAsync("/api/models")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         await (await Client(PredictKey).GetAsync("/api/datasets")).AssertProblemAsync(HttpStatusCode.Forbidden);
-        await (await Client(TrainKey).PostAsync("/api/training-jobs", ApiClient.Json("{bad"))).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await Client(TrainKey).PostAsync("/api/training-jobs", ApiClient.Json("{bad"))).AssertProblemAsync(
+            HttpStatusCode.BadRequest);
         await (await Client(TrainKey).PostAsync("/api/training-jobs", ApiClient.Json("{}"))).AssertProblemAsync(HttpStatusCode.BadRequest);
         // The train key has used its two permits of this second by now; a token may come back between two calls.
         var limited = false;

@@ -17,7 +17,8 @@ public sealed partial class SecureDefaultTests
     [GeneratedRegex("dak_[A-Za-z0-9_-]{43}")]
     internal static partial Regex PrintedKey();
 
-    static (ApiFactory Factory, CapturingLoggerProvider Logs, Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Service) Start(
+    static (ApiFactory Factory, CapturingLoggerProvider Logs,
+        Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Service) Start(
         string environment, string? requireKeys)
     {
         var factory = new ApiFactory(new Dictionary<string, string?> { ["Auth:RequireKeys"] = requireKeys });
@@ -31,14 +32,16 @@ public sealed partial class SecureDefaultTests
     [InlineData("Production", "true")]
     [InlineData("Staging", null)]
     [InlineData("Development", "true")]
-    public async Task WhereKeysAreRequiredAndNoneExistsTheFirstStartCreatesAnAdminKeyAndOnlyItOpensTheService(string environment, string? requireKeys)
+    public async Task WhereKeysAreRequiredAndNoneExistsTheFirstStartCreatesAnAdminKeyAndOnlyItOpensTheService(string environment,
+        string? requireKeys)
     {
         var (factory, logs, service) = Start(environment, requireKeys);
         using var _ = factory;
         var anonymous = service.CreateClient();
 
         await (await anonymous.GetAsync("/api/models")).AssertProblemAsync(HttpStatusCode.Unauthorized);
-        var printed = logs.Logs.Where(l => l.Category.EndsWith("KeyRingStartup") && l.Level == LogLevel.Warning).Select(l => l.Message).Single();
+        var printed = logs.Logs.Where(l => l.Category.EndsWith("KeyRingStartup") && l.Level == LogLevel.Warning)
+            .Select(l => l.Message).Single();
         var key = PrintedKey().Match(printed).Value;
         Assert.NotEmpty(key);
         Assert.Equal(HttpStatusCode.OK, (await service.CreateClient(key).GetAsync("/api/models")).StatusCode);
@@ -67,7 +70,8 @@ public sealed partial class SecureDefaultTests
     [Fact]
     public async Task WithAConfiguredKeyNoKeyIsCreatedAndReadinessCountsTheKeysInForce()
     {
-        using var factory = new ApiFactory(ApiKeys.Configure(0, "ops", "configured-admin-key", "admin").Append(new("Auth:RequireKeys", null)).ToDictionary());
+        using var factory = new ApiFactory(ApiKeys.Configure(0, "ops", "configured-admin-key", "admin").Append(new("Auth:RequireKeys",
+            null)).ToDictionary());
         var logs = new CapturingLoggerProvider();
         var service = logs.AddTo(factory);
 

@@ -68,7 +68,8 @@ public sealed class SecurityHeadersTests : IDisposable
         }
         Assert.NotEmpty(inlineStyles);
         foreach (var style in inlineStyles)
-            Assert.Contains($"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(style)))}'", SecurityHeaders.SwaggerPolicy);
+            Assert.Contains($"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(style)))}'",
+                SecurityHeaders.SwaggerPolicy);
     }
 
     [Fact]

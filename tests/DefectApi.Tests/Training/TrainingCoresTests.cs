@@ -93,7 +93,8 @@ public sealed class TrainingCoresTests
 
         var response = await client.PostAsJsonAsync($"/api/models/{job.GetProperty("modelId").GetString()}/predict", new
         {
-            records = new[] { new Dictionary<string, object> { ["Serial"] = "SN1", ["Shift"] = "late", ["Temperature [C]"] = 88.5, ["Speed [rpm]"] = 1720.0 } },
+            records = new[] { new Dictionary<string, object> { ["Serial"] = "SN1", ["Shift"] = "late", ["Temperature [C]"] = 88.5,
+                ["Speed [rpm]"] = 1720.0 } },
         });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -105,7 +106,8 @@ public sealed class TrainingCoresTests
     [Fact]
     public async Task AServeOnlyReplicaAcceptsAndQueuesJobsButNeverClaimsOne()
     {
-        using var factory = new ApiFactory(new Dictionary<string, string?> { ["Training:Enabled"] = "false", ["Training:PollSeconds"] = "0.05" });
+        using var factory = new ApiFactory(new Dictionary<string, string?> { ["Training:Enabled"] = "false",
+            ["Training:PollSeconds"] = "0.05" });
         var client = factory.CreateClient();
         var dataset = await client.UploadAsync(TestData.DefectsCsv());
 

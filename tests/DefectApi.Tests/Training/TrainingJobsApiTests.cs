@@ -30,7 +30,8 @@ public abstract class TrainingJobsApiTests(DatabaseProvider provider) : ServiceO
     [SkippableFact]
     public async Task AFinishedJobReportsItsProgressAndModel()
     {
-        var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 12, earlyStoppingPatience = 0, ensembleSize = 2 });
+        var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 12, earlyStoppingPatience = 0,
+            ensembleSize = 2 });
 
         // Two networks of 12 epochs each: progress counts the whole ensemble.
         var progress = job.GetProperty("progress");
