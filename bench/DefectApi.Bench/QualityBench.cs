@@ -55,8 +55,9 @@ public static class QualityBench
                 case "--train": trainPath = args[++i]; break;
                 case "--test": testPath = args[++i]; break;
                 case "--target": target = args[++i]; break;
-                case "--exclude": while (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                    exclude.Add(args[++i]); break;
+                case "--exclude":
+                    while (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                        exclude.Add(args[++i]); break;
                 case "--set": settings.Add(args[++i]); break;
                 case "--folds": folds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--repeats": repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -215,8 +216,11 @@ public static class QualityBench
             "threads" => o with { Threads = (int)number },
             "neighbours" => o with { Neighbours = value == "true" },
             "neighbourSpace" => o with { NeighbourSpace = Enum.Parse<Tabular.Neighbours.NeighbourSpace>(value, ignoreCase: true) },
-            "neighbourCriterion" => o with { NeighbourCriterion = Enum.Parse<Tabular.Neighbours.NeighbourCriterion>(value,
-                ignoreCase: true) },
+            "neighbourCriterion" => o with
+            {
+                NeighbourCriterion = Enum.Parse<Tabular.Neighbours.NeighbourCriterion>(value,
+                ignoreCase: true)
+            },
             "activation" => o with { Activation = Enum.Parse<NeuralNet.Activation>(value.Replace("_", ""), ignoreCase: true) },
             "optimizer" => o with { Optimizer = Enum.Parse<NeuralNet.Optimizers.OptimizerKind>(value, ignoreCase: true) },
             _ => throw new ArgumentException($"unknown setting {name}"),

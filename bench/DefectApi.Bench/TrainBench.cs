@@ -19,8 +19,11 @@ internal static class TrainBench
         var (x, y) = Synthetic(rows, inputs, seed);
         var layers = hidden.Select(h => new LayerSpec(h, Activation.Relu)).Append(new LayerSpec(1, Activation.Linear)).ToArray();
         var network = Network.Create(new NetworkSpec(inputs, layers), seed);
-        var options = new TrainerOptions { Optimizer = OptimizerKind.Adam, BatchSize = batch, Epochs = epochs, Patience = 0, Seed = seed,
-            Threads = threads };
+        var options = new TrainerOptions
+        {
+            Optimizer = OptimizerKind.Adam, BatchSize = batch, Epochs = epochs, Patience = 0, Seed = seed,
+            Threads = threads
+        };
 
         var seconds = new List<double>();
         var cpuSeconds = new List<double>();

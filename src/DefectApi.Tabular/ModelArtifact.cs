@@ -1,6 +1,6 @@
 using DefectApi.NeuralNet;
-using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Explanations;
+using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Metrics;
 using DefectApi.Tabular.Monitoring;
 using DefectApi.Tabular.Neighbours;

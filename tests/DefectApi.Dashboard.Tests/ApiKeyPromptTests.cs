@@ -1,6 +1,6 @@
-using DefectApi.Tests.Shared;
 using DefectApi.Dashboard.Tests.Infrastructure;
 using DefectApi.Tests.Infrastructure;
+using DefectApi.Tests.Shared;
 using Microsoft.Playwright;
 
 namespace DefectApi.Dashboard.Tests;

@@ -20,10 +20,16 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
     public async Task TheDeploymentPageShowsDriftPerInputPerformanceOfBothModelsAndSetsAndRemovesTheChallenger()
     {
         var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 300), "line3")).GetProperty("id").GetString();
-        var champion = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1,
-            hiddenLayers = new[] { 8 }, modelName = "line3", exclude = new[] { "Serial" } });
-        var challenger = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1,
-            hiddenLayers = new[] { 4 }, modelName = "line3", exclude = new[] { "Serial" }, seed = 2 });
+        var champion = await TrainAsync(new
+        {
+            datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1,
+            hiddenLayers = new[] { 8 }, modelName = "line3", exclude = new[] { "Serial" }
+        });
+        var challenger = await TrainAsync(new
+        {
+            datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1,
+            hiddenLayers = new[] { 4 }, modelName = "line3", exclude = new[] { "Serial" }, seed = 2
+        });
         (await Api.PutAsJsonAsync("/api/deployments/line3", new { modelId = champion, shadowModelId = challenger, keyColumns = SerialKey }))
             .EnsureSuccessStatusCode();
         await PredictAndReportOutcomesAsync("line3", models: 2);
@@ -113,8 +119,11 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
     public async Task ADeploymentWithoutTrafficSaysThereAreNoPredictionsInTheRange()
     {
         var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 200), "quiet")).GetProperty("id").GetString();
-        var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 3, ensembleSize = 1, hiddenLayers = new[] { 4 },
-            modelName = "quiet" });
+        var model = await TrainAsync(new
+        {
+            datasetId = dataset, target = "Defect", epochs = 3, ensembleSize = 1, hiddenLayers = new[] { 4 },
+            modelName = "quiet"
+        });
         (await Api.PutAsJsonAsync("/api/deployments/quiet", new { modelId = model })).EnsureSuccessStatusCode();
 
         await using var ui = await chromium.OpenAsync(service, "#/deployments/quiet");
@@ -150,8 +159,11 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
     public async Task TheDeploymentPageShowsAndSetsTheKeyColumnsAndNoOtherChangeDropsThem()
     {
         var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 200, seed: 8), "keyed")).GetProperty("id").GetString();
-        var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 3, ensembleSize = 1, hiddenLayers = new[] { 4 },
-            modelName = "keyed", exclude = new[] { "Serial" } });
+        var model = await TrainAsync(new
+        {
+            datasetId = dataset, target = "Defect", epochs = 3, ensembleSize = 1, hiddenLayers = new[] { 4 },
+            modelName = "keyed", exclude = new[] { "Serial" }
+        });
         (await Api.PutAsJsonAsync("/api/deployments/keyed", new { modelId = model })).EnsureSuccessStatusCode();
 
         await using var ui = await chromium.OpenAsync(service, "#/deployments/keyed");
@@ -184,8 +196,11 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
         }
         await Assertions.Expect(keys.Locator("li code")).ToHaveTextAsync(declared);
         Assert.Equal(declared, await KeyColumnsAsync("keyed"));
-        var byLot = await Api.PostAsJsonAsync("/api/deployments/keyed/outcomes", new { keyColumn = "Lot ID",
-            outcomes = new[] { new { key = "L-7", actual = "1" } } });
+        var byLot = await Api.PostAsJsonAsync("/api/deployments/keyed/outcomes", new
+        {
+            keyColumn = "Lot ID",
+            outcomes = new[] { new { key = "L-7", actual = "1" } }
+        });
         Assert.Equal(HttpStatusCode.OK, byLot.StatusCode);
         await ui.CheckAndCaptureAsync("27-deployment-key-columns");
 
@@ -227,8 +242,11 @@ public sealed class DeploymentPageTests(Chromium chromium, MonitoredServiceHost 
     public async Task TheThirtyDayRangeDrawsFromRollupsOnceTheRawLogIsGone()
     {
         var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 300, seed: 9), "rolled")).GetProperty("id").GetString();
-        var model = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1,
-            hiddenLayers = new[] { 8 }, modelName = "rolled", exclude = new[] { "Serial" } });
+        var model = await TrainAsync(new
+        {
+            datasetId = dataset, target = "Defect", epochs = 10, ensembleSize = 1,
+            hiddenLayers = new[] { 8 }, modelName = "rolled", exclude = new[] { "Serial" }
+        });
         (await Api.PutAsJsonAsync("/api/deployments/rolled", new { modelId = model })).EnsureSuccessStatusCode();
         await PredictAndReportOutcomesAsync("rolled", models: 1);
         var logged = await ChampionOverThirtyDaysAsync("rolled");

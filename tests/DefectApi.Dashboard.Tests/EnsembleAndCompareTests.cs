@@ -16,8 +16,11 @@ public sealed class EnsembleAndCompareTests(Chromium chromium, ServiceHost servi
         var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 300), "together")).GetProperty("id").GetString();
         var jobs = new List<string>();
         for (int i = 0; i < 3; i++)
-            jobs.Add((await Api.StartJobAsync(new { datasetId = dataset, target = "Defect", epochs = 4, ensembleSize = 3,
-                hiddenLayers = new[] { 8 }, modelName = "together" }))
+            jobs.Add((await Api.StartJobAsync(new
+            {
+                datasetId = dataset, target = "Defect", epochs = 4, ensembleSize = 3,
+                hiddenLayers = new[] { 8 }, modelName = "together"
+            }))
                 .GetProperty("id").GetString()!);
         foreach (var job in jobs) await Api.WaitForJobAsync(job);
 
@@ -56,7 +59,7 @@ public sealed class EnsembleAndCompareTests(Chromium chromium, ServiceHost servi
         var job = (await Api.StartJobAsync(new
         {
             datasetId = dataset, target = "efficiency", epochs = 5000, earlyStoppingPatience = 5000, ensembleSize = 4,
-                hiddenLayers = new[] { 64, 64 },
+            hiddenLayers = new[] { 64, 64 },
         })).GetProperty("id").GetString()!;
         try
         {
@@ -80,8 +83,11 @@ public sealed class EnsembleAndCompareTests(Chromium chromium, ServiceHost servi
     public async Task AModelsHistoryShowsEachMemberAndItComparesWithThePreviousVersion()
     {
         var dataset = (await Api.UploadAsync(TestData.DefectsCsv(rows: 400), "versions")).GetProperty("id").GetString();
-        var v1 = await TrainAsync(new { datasetId = dataset, target = "Defect", epochs = 15, earlyStoppingPatience = 0, ensembleSize = 3,
-            modelName = "versions", hiddenLayers = new[] { 16 } });
+        var v1 = await TrainAsync(new
+        {
+            datasetId = dataset, target = "Defect", epochs = 15, earlyStoppingPatience = 0, ensembleSize = 3,
+            modelName = "versions", hiddenLayers = new[] { 16 }
+        });
         var v2 = await TrainAsync(new
         {
             datasetId = dataset, target = "Defect", epochs = 15, earlyStoppingPatience = 0, ensembleSize = 3, modelName = "versions",
@@ -137,10 +143,16 @@ public sealed class EnsembleAndCompareTests(Chromium chromium, ServiceHost servi
     public async Task RegressionModelsCompareTheirPredictionsAgainstActualOnOneChart()
     {
         var dataset = (await Api.UploadAsync(TestData.EfficiencyCsv(rows: 300), "efficiency")).GetProperty("id").GetString();
-        var first = await TrainAsync(new { datasetId = dataset, target = "efficiency", epochs = 40, ensembleSize = 2,
-            modelName = "efficiency" });
-        var second = await TrainAsync(new { datasetId = dataset, target = "efficiency", epochs = 5, ensembleSize = 2,
-            modelName = "efficiency" });
+        var first = await TrainAsync(new
+        {
+            datasetId = dataset, target = "efficiency", epochs = 40, ensembleSize = 2,
+            modelName = "efficiency"
+        });
+        var second = await TrainAsync(new
+        {
+            datasetId = dataset, target = "efficiency", epochs = 5, ensembleSize = 2,
+            modelName = "efficiency"
+        });
 
         await using var ui = await chromium.OpenAsync(service, $"#/compare/{first},{second}");
         var scatter = ui.Page.GetByRole(AriaRole.Img, new() { Name = "Predicted against actual efficiency" });
@@ -157,10 +169,16 @@ public sealed class EnsembleAndCompareTests(Chromium chromium, ServiceHost servi
     {
         var dataset = (await Api.UploadAsync(TestData.SurfaceDefectsCsv(), "surface")).GetProperty("id").GetString();
         var first = await TrainAsync(new { datasetId = dataset, target = "class", epochs = 20, ensembleSize = 2, modelName = "surface" });
-        var second = await TrainAsync(new { datasetId = dataset, target = "class", epochs = 20, ensembleSize = 2, modelName = "surface",
-            exclude = new[] { "line" } });
-        var other = await TrainAsync(new { datasetId = dataset, target = "height", epochs = 3, ensembleSize = 1,
-            modelName = "surface-height" });
+        var second = await TrainAsync(new
+        {
+            datasetId = dataset, target = "class", epochs = 20, ensembleSize = 2, modelName = "surface",
+            exclude = new[] { "line" }
+        });
+        var other = await TrainAsync(new
+        {
+            datasetId = dataset, target = "height", epochs = 3, ensembleSize = 1,
+            modelName = "surface-height"
+        });
 
         await using var ui = await chromium.OpenAsync(service, $"#/compare/{first},{second}");
         var matrices = ui.Page.GetByRole(AriaRole.Region, new() { Name = "Confusion matrices" }).Locator("table.confusion caption");

@@ -1,9 +1,9 @@
-using DefectApi.Tests.Shared;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using DefectApi.Dashboard.Tests.Infrastructure;
 using DefectApi.Tests.Infrastructure;
+using DefectApi.Tests.Shared;
 using Microsoft.Playwright;
 
 namespace DefectApi.Dashboard.Tests;
@@ -44,13 +44,19 @@ public sealed partial class ModelDownloadTests(Chromium chromium, KeyedServiceHo
 
         await ui.GoAsync("#/models");
         var import = page.GetByLabel("Model bundle");
-        await import.SetInputFilesAsync(new FilePayload { Name = "line3.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(
-            TestData.DefectsCsv(rows: 5)) });
+        await import.SetInputFilesAsync(new FilePayload
+        {
+            Name = "line3.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(
+            TestData.DefectsCsv(rows: 5))
+        });
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not a model bundle");
         await ui.CheckAndCaptureAsync("15-import-problem");
 
-        await import.SetInputFilesAsync(new FilePayload { Name = download.SuggestedFilename, MimeType = "application/octet-stream",
-            Buffer = bundle });
+        await import.SetInputFilesAsync(new FilePayload
+        {
+            Name = download.SuggestedFilename, MimeType = "application/octet-stream",
+            Buffer = bundle
+        });
         await page.WaitForURLAsync(ModelRoute());
         await ui.WaitUntilLoadedAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "line3 v2", Exact = true })).ToBeVisibleAsync();

@@ -1,8 +1,8 @@
-using DefectApi.Tests.Shared;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DefectApi.Dashboard.Tests.Infrastructure;
 using DefectApi.Tests.Infrastructure;
+using DefectApi.Tests.Shared;
 using Microsoft.Playwright;
 
 namespace DefectApi.Dashboard.Tests;

@@ -96,8 +96,11 @@ public class ModelArtifactTests(TrainedModels models) : IClassFixture<TrainedMod
     public void PackedNetworksAnswerWhatEachMemberOnItsOwnAnswers()
     {
         // The same members, each reading its own copy of the preprocessing: encoded and run one by one.
-        var copies = Model.Members.Select(m => m with { Pipeline = FeaturePipeline.Read(new BinaryReader(new MemoryStream(
-            PipelineBytes(m.Pipeline)))) });
+        var copies = Model.Members.Select(m => m with
+        {
+            Pipeline = FeaturePipeline.Read(new BinaryReader(new MemoryStream(
+            PipelineBytes(m.Pipeline))))
+        });
         var oneByOne = new ModelArtifact(Model.Target, Model.TargetSpec, copies.ToArray(), Model.Dropped,
             Model.Threshold, Model.Validation);
         var records = Enumerable.Range(0, 150).Select(i => (IReadOnlyDictionary<string, CellValue>)TrainedModels.Record(i % 10,

@@ -1,5 +1,5 @@
-using DefectApi.Tabular.Training;
 using DefectApi.Tabular.Tests.Training;
+using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests;
 

@@ -24,8 +24,11 @@ internal static class AI4IModel
         using var form = new MultipartFormDataContent { { new StringContent("ai4i"), "name" },
             { new ByteArrayContent(File.ReadAllBytes(SamplePath())), "file", "ai4i2020.csv" } };
         var dataset = await (await client.PostAsync("/api/datasets", form)).Content.ReadFromJsonAsync<JsonElement>();
-        var request = new Dictionary<string, object?> { ["datasetId"] = dataset.GetProperty("id").GetString(),
-            ["target"] = "Machine failure", ["exclude"] = Excluded };
+        var request = new Dictionary<string, object?>
+        {
+            ["datasetId"] = dataset.GetProperty("id").GetString(),
+            ["target"] = "Machine failure", ["exclude"] = Excluded
+        };
         if (epochs is { } e) request["epochs"] = e;
         var job = await (await client.PostAsJsonAsync("/api/training-jobs", request)).Content.ReadFromJsonAsync<JsonElement>();
         var id = job.GetProperty("id").GetString();

@@ -1,4 +1,3 @@
-using DefectApi.Data;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -7,6 +6,7 @@ using System.Net.Http.Json;
 using System.Runtime;
 using System.Text;
 using System.Text.Json;
+using DefectApi.Data;
 using DefectApi.Monitoring;
 using DefectApi.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -79,8 +79,11 @@ internal static class MonitoringBench
     {
         var label = $"monitoring provider={provider} rows={rows}";
         var database = server?.CreateDatabase();
-        var settings = database is null ? null : new Dictionary<string, string?> { ["Database:Provider"] = "postgres",
-            ["ConnectionStrings:Defects"] = database };
+        var settings = database is null ? null : new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "postgres",
+            ["ConnectionStrings:Defects"] = database
+        };
         // The model is trained and deployed just before the month of traffic begins; the clock runs at the real pace.
         var clock = new SimulatedClock(DateTimeOffset.UtcNow - Month - TimeSpan.FromHours(1));
         await using var host = await BenchHost.StartAsync(settings: settings,

@@ -28,8 +28,11 @@ internal static class ProvidersBench
             foreach (var provider in rep % 2 == 0 ? new[] { "sqlite", "postgres" } : ["postgres", "sqlite"])
             {
                 var settings = provider == "postgres"
-                    ? new Dictionary<string, string?> { ["Database:Provider"] = "postgres",
-                        ["ConnectionStrings:Defects"] = server.CreateDatabase() }
+                    ? new Dictionary<string, string?>
+                    {
+                        ["Database:Provider"] = "postgres",
+                        ["ConnectionStrings:Defects"] = server.CreateDatabase()
+                    }
                     : null;
                 await using var host = await BenchHost.StartAsync(settings: settings);
                 using var client = host.CreateClient();
@@ -82,7 +85,7 @@ internal static class ProvidersBench
             var created = await (await client.PostAsJsonAsync("/api/training-jobs", new
             {
                 datasetId = dataset, target = "Machine failure", exclude = AI4IModel.Excluded, epochs = 1, ensembleSize = 1,
-                    hiddenLayers = new[] { 8 },
+                hiddenLayers = new[] { 8 },
             })).Content.ReadFromJsonAsync<JsonElement>();
             var id = created.GetProperty("id").GetString();
             JsonElement job;

@@ -102,8 +102,11 @@ internal static class TrainingLoadBench
     static async Task<(Wrk.Result Result, double EpochsPerSecond)> WhileTrainingAsync(HttpClient client, string datasetId, int seed,
         Func<Task<Wrk.Result>> measure)
     {
-        var request = new { datasetId, target = "Machine failure", exclude = AI4IModel.Excluded, epochs = 10000, earlyStoppingPatience = 0,
-            seed };
+        var request = new
+        {
+            datasetId, target = "Machine failure", exclude = AI4IModel.Excluded, epochs = 10000, earlyStoppingPatience = 0,
+            seed
+        };
         var started = await client.PostAsJsonAsync("/api/training-jobs", request);
         started.EnsureSuccessStatusCode();
         var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();

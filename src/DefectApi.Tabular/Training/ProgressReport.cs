@@ -26,7 +26,8 @@ internal sealed class ProgressReport(Action<TrainingProgress>? progress, List<Ep
             var ensemble = new EnsembleProgress(members, epochsPerMember, _membersDone, new MemberEpoch(number, e.Epoch),
                 _training.Select(t => new MemberEpoch(t.Key, t.Value)).ToList());
             progress?.Invoke(new TrainingProgress(++_done, members * epochsPerMember, e.TrainLoss, e.ValidationLoss, e.ValidationMetric,
-                _started.Elapsed) { Ensemble = ensemble, Leaks = leaks });
+                _started.Elapsed)
+            { Ensemble = ensemble, Leaks = leaks });
         }
     }
 

@@ -301,7 +301,8 @@ public static class TabularTrainer
                 if (best == (int)actual[r]) correct++;
             }
             return rows == 0 ? 0 : (double)correct / rows;
-        },
+        }
+        ,
     };
 
     /// <summary>Averages, per target row, the outputs of the members that validated on it; rows no member validated

@@ -41,7 +41,8 @@ public static partial class TrainingThreads
             // A cancel stays the OperationCanceledException it was, so that the awaiter's catch clauses see it as such.
             try { done.SetResult(work()); }
             catch (Exception e) { done.SetException(e); }
-        }) { IsBackground = true, Name = name };
+        })
+        { IsBackground = true, Name = name };
         thread.Start();
         return done.Task;
     }

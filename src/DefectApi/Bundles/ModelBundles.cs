@@ -1,8 +1,8 @@
-using DefectApi.Registry;
-using DefectApi.Data;
 using System.Security.Cryptography;
 using System.Text.Json;
+using DefectApi.Data;
 using DefectApi.Datasets;
+using DefectApi.Registry;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Training;
 using DefectApi.Training;

@@ -1,6 +1,6 @@
-using DefectApi.Data;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DefectApi.Data;
 using DefectApi.Http;
 using DefectApi.OpenApi;
 using DefectApi.Tabular;

@@ -1,7 +1,7 @@
 using DefectApi.Data;
 using DefectApi.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using DefectApi.Registry;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DefectApi.Deployments;
 

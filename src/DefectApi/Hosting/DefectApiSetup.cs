@@ -1,11 +1,11 @@
+using System.Text.Json;
 using DefectApi.Audit;
 using DefectApi.Bundles;
-using DefectApi.Deployments;
-using DefectApi.Monitoring;
-using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
+using DefectApi.Deployments;
 using DefectApi.Http;
+using DefectApi.Monitoring;
 using DefectApi.OpenApi;
 using DefectApi.Predictions;
 using DefectApi.Registry;

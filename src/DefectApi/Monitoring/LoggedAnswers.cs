@@ -1,7 +1,7 @@
-using DefectApi.Data;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using DefectApi.Data;
 using DefectApi.Registry;
 using DefectApi.Tabular.Csv;
 using DefectApi.Tabular.Monitoring;
@@ -107,7 +107,7 @@ internal sealed class LoggedAnswers(LogSegments segments, ModelCache models)
 public sealed class LogSegments
 {
     readonly ConcurrentDictionary<long, LogSegment> _known = new();
-    static readonly ConditionalWeakTable<LogSegment, string[]> s_columns = new();
+    static readonly ConditionalWeakTable<LogSegment, string[]> ParsedColumns = new();
 
     internal void Remember(LogSegment segment) => _known.TryAdd(segment.Id, segment);
 
@@ -126,7 +126,7 @@ public sealed class LogSegments
     }
 
     public static string[] ColumnsOf(LogSegment segment) =>
-        s_columns.GetValue(segment, s => JsonSerializer.Deserialize<string[]>(s.Columns) ?? []);
+        ParsedColumns.GetValue(segment, s => JsonSerializer.Deserialize<string[]>(s.Columns) ?? []);
 
     /// <summary>A segment's id: a hash of what it holds, so that every replica names the same segment alike.</summary>
     public static LogSegment Create(string deployment, Guid modelId, Guid? shadowModelId, IReadOnlyList<string> columns)

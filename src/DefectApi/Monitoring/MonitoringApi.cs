@@ -88,9 +88,12 @@ public static class MonitoringApi
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many outcomes",
                 detail: $"The request has {read.Items.Count} outcomes; the limit is {OutcomeRecorder.MaxOutcomes}. Split it.");
         if (read.Key is { } key && !deployment.KeyColumns.Contains(key))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["keyColumn"] = [deployment.KeyColumns.Count == 0
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["keyColumn"] = [deployment.KeyColumns.Count == 0
                     ? $"'{key}' is not a declared key column of '{name}', which declares none. Declare it first: PUT /api/deployments/{name} with \"keyColumns\": [\"{key}\"] (it counts for predictions made from then on)."
-                    : $"'{key}' is not a declared key column of '{name}'; its key columns are {string.Join(", ", deployment.KeyColumns.Select(k => $"'{k}'"))}."] },
+                    : $"'{key}' is not a declared key column of '{name}'; its key columns are {string.Join(", ", deployment.KeyColumns.Select(k => $"'{k}'"))}."]
+            },
                 title: "Some outcomes cannot be recorded", detail: "Outcomes by key name one of the deployment's declared key columns; nothing was stored.");
         var result = await recorder.RecordAsync(deployment, read.Key, read.Items, ct);
         return result.Errors is { } errors ? Invalid(errors) : TypedResults.Ok(result.Answer!);

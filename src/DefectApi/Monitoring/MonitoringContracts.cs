@@ -1,5 +1,5 @@
-using DefectApi.Data;
 using System.Text.Json;
+using DefectApi.Data;
 
 namespace DefectApi.Monitoring;
 

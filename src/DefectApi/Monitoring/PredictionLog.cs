@@ -1,8 +1,8 @@
-using DefectApi.Data;
-using DefectApi.Predictions;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Text.Json;
+using DefectApi.Data;
+using DefectApi.Predictions;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Csv;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,8 @@
-using DefectApi.Data;
 using System.Data.Common;
+using DefectApi.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,9 +1,9 @@
 using System.Data.Common;
 using System.Text.Json;
 using DefectApi.Data;
+using DefectApi.Registry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using DefectApi.Registry;
 
 namespace DefectApi.Monitoring;
 

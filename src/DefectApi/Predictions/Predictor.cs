@@ -1,5 +1,5 @@
-using DefectApi.Data;
 using System.Text.Json;
+using DefectApi.Data;
 using DefectApi.Deployments;
 using DefectApi.Http;
 using DefectApi.Registry;

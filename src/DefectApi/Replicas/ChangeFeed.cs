@@ -1,9 +1,9 @@
 using DefectApi.Data;
 using DefectApi.Datasets;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using DefectApi.Deployments;
 using DefectApi.Registry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace DefectApi.Replicas;
 

@@ -1,7 +1,7 @@
-using DefectApi.Data;
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
+using DefectApi.Data;
 using Microsoft.Extensions.Options;
 
 namespace DefectApi.Security;

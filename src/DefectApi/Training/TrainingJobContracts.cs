@@ -1,7 +1,7 @@
-using DefectApi.Data;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DefectApi.Data;
 using DefectApi.Http;
 using DefectApi.Tabular.Training;
 

@@ -75,7 +75,7 @@ public static class TrainingJobsApi
         {
             // The dataset was deleted after it was read above: the database's key refused a job without data.
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-                { ["datasetId"] = [$"There is no dataset with id '{request.DatasetId}'. Upload one with POST /api/datasets."] },
+            { ["datasetId"] = [$"There is no dataset with id '{request.DatasetId}'. Upload one with POST /api/datasets."] },
                 title: "Invalid training request");
         }
         queue.Notify(job.Id);
@@ -89,7 +89,7 @@ public static class TrainingJobsApi
         {
             if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var wanted) || int.TryParse(status, out _))
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-                    { ["status"] = ["status must be one of queued, running, succeeded, failed, canceled."] }, title: "Invalid filter");
+                { ["status"] = ["status must be one of queued, running, succeeded, failed, canceled."] }, title: "Invalid filter");
             query = query.Where(j => j.Status == wanted);
         }
         var jobs = await query.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id).Take(1000).ToListAsync(ct);

@@ -1,5 +1,5 @@
-using DefectApi.Data;
 using System.Text.Json;
+using DefectApi.Data;
 using DefectApi.Http;
 using DefectApi.Tabular.Training;
 using DefectApi.Training;

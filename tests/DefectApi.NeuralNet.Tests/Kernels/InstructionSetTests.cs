@@ -34,9 +34,13 @@ public class InstructionSetTests
         var x = Data.Uniform(64 * 3, 1);
         var y = Enumerable.Range(0, 64).Select(r => x[3 * r] - x[3 * r + 1]).ToArray();
         var network = Network.Create(Data.Spec(3, (40, Activation.Relu), (20, Activation.Tanh),
-            (1, Activation.Linear)) with { Dropout = 0.1f }, 1);
-        var result = Trainer.Fit(network, new TrainingSet(x, y, 64, 3), null, new TrainerOptions { Epochs = 30, BatchSize = 16,
-            LearningRate = 0.01f });
+            (1, Activation.Linear)) with
+        { Dropout = 0.1f }, 1);
+        var result = Trainer.Fit(network, new TrainingSet(x, y, 64, 3), null, new TrainerOptions
+        {
+            Epochs = 30, BatchSize = 16,
+            LearningRate = 0.01f
+        });
         return result.History[^1].TrainLoss < 0.5 * result.History[0].TrainLoss ? null : $"loss {result.History[0].TrainLoss} → " +
             $"{result.History[^1].TrainLoss}";
     }

@@ -6,7 +6,8 @@ namespace DefectApi.NeuralNet.Tests.Serialization;
 public class NetworkSerializerTests
 {
     private static readonly NetworkSpec Spec = Data.Spec(5, (6, Activation.LeakyRelu), (4, Activation.Tanh),
-        (2, Activation.Linear)) with { Dropout = 0.25f };
+        (2, Activation.Linear)) with
+    { Dropout = 0.25f };
 
     [Fact]
     public void RoundTripGivesByteIdenticalPredictions()

@@ -38,8 +38,11 @@ public class TrainerLearningTests
 
         var network = Network.Create(Data.Spec(inputs, (1, Activation.Linear)), seed: 3);
         Trainer.Fit(network, new TrainingSet(x, y, rows, inputs), null,
-            new TrainerOptions { Optimizer = OptimizerKind.Momentum, LearningRate = 0.2f, BatchSize = rows, Epochs = 600,
-            Loss = LossKind.MeanSquaredError });
+            new TrainerOptions
+            {
+                Optimizer = OptimizerKind.Momentum, LearningRate = 0.2f, BatchSize = rows, Epochs = 600,
+                Loss = LossKind.MeanSquaredError
+            });
         var p = network.Parameters; // W (5, 1) then b (1)
         for (int i = 0; i <= inputs; i++)
             Assert.InRange(p[i], expected[i] - 0.01 * Math.Abs(expected[i]), expected[i] + 0.01 * Math.Abs(expected[i]));

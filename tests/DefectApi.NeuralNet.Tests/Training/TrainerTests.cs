@@ -8,7 +8,8 @@ namespace DefectApi.NeuralNet.Tests.Training;
 public class TrainerTests
 {
     private static readonly NetworkSpec SmallSpec = Data.Spec(4, (16, Activation.Relu), (8, Activation.Tanh),
-        (1, Activation.Linear)) with { Dropout = 0.1f };
+        (1, Activation.Linear)) with
+    { Dropout = 0.1f };
 
     private static TrainingSet Regression(int rows, int seed, float noise = 0.1f)
     {
@@ -92,8 +93,11 @@ public class TrainerTests
         byte[] Run(int threads)
         {
             var network = Network.Create(spec, 3);
-            Trainer.Fit(network, new TrainingSet(x, y, 600, 70), null, new TrainerOptions { Epochs = 2, BatchSize = 256,
-                Threads = threads });
+            Trainer.Fit(network, new TrainingSet(x, y, 600, 70), null, new TrainerOptions
+            {
+                Epochs = 2, BatchSize = 256,
+                Threads = threads
+            });
             return Data.Bytes(network.Parameters);
         }
         Assert.Equal(Run(1), Run(2));
@@ -110,8 +114,11 @@ public class TrainerTests
         byte[] Run(int threads)
         {
             var network = Network.Create(spec, 4);
-            Trainer.Fit(network, new TrainingSet(x, y, 256, 20), null, new TrainerOptions { Epochs = 40, BatchSize = 32, Patience = 0,
-                Threads = threads });
+            Trainer.Fit(network, new TrainingSet(x, y, 256, 20), null, new TrainerOptions
+            {
+                Epochs = 40, BatchSize = 32, Patience = 0,
+                Threads = threads
+            });
             return Data.Bytes(network.Parameters);
         }
         Assert.Equal(Run(1), Run(2));

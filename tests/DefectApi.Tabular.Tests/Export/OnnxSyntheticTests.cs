@@ -41,8 +41,13 @@ public class OnnxSyntheticTests(TrainedModels models, ITestOutputHelper output) 
     [InlineData(Activation.LeakyRelu)]
     [InlineData(Activation.Sigmoid)]
     public void OnnxRuntimeAgreesWithBinsAndEveryActivation(Activation activation)
-        => AssertAgreesOnTrainingAndOddRows(TrainedModels.FastOptions with { NumericBins = 8, Activation = activation,
-            HiddenLayers = [16, 8], Epochs = 5 },
+        => AssertAgreesOnTrainingAndOddRows(TrainedModels.FastOptions with
+        {
+            NumericBins = 8,
+            Activation = activation,
+            HiddenLayers = [16, 8],
+            Epochs = 5
+        },
             $"line model, 8 bins, {activation}");
 
     /// <summary>RealMLP's robust scale with smooth clipping as the numbers' first input, with and without bins; the odd
@@ -51,8 +56,13 @@ public class OnnxSyntheticTests(TrainedModels models, ITestOutputHelper output) 
     [InlineData(0)]
     [InlineData(8)]
     public void OnnxRuntimeAgreesWithRobustScaling(int bins)
-        => AssertAgreesOnTrainingAndOddRows(TrainedModels.FastOptions with { RobustScaling = true, NumericBins = bins,
-            HiddenLayers = [16, 8], Epochs = 5 },
+        => AssertAgreesOnTrainingAndOddRows(TrainedModels.FastOptions with
+        {
+            RobustScaling = true,
+            NumericBins = bins,
+            HiddenLayers = [16, 8],
+            Epochs = 5
+        },
             $"line model, robust scaling, {bins} bins");
 
     private void AssertAgreesOnTrainingAndOddRows(TabularTrainingOptions options, string label)

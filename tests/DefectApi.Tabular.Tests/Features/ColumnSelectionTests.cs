@@ -34,8 +34,11 @@ public class ColumnSelectionTests
     [Fact]
     public void UnknownColumnNamesInFeaturesOrExcludeAreNamed()
     {
-        var error = Assert.Throws<TrainingDataException>(() => Train(new TabularTrainingOptions { Target = "y", Features = ["temp", "tmp"],
-            Exclude = ["presure"] }));
+        var error = Assert.Throws<TrainingDataException>(() => Train(new TabularTrainingOptions
+        {
+            Target = "y", Features = ["temp", "tmp"],
+            Exclude = ["presure"]
+        }));
 
         Assert.Contains("'tmp'", error.Message);
         Assert.Contains("'presure'", error.Message);

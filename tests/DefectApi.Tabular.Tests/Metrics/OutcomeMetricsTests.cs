@@ -59,8 +59,11 @@ public class OutcomeMetricsTests(TrainedModels models) : IClassFixture<TrainedMo
         var frame = TestData.Frame(TestData.Csv("a,fault", 120,
             i => $"{i % 3},{(i % 3 == 0 ? "Bumps" : i % 3 == 1 ? "Stains" : "Pastry")}"));
         // The label is a noiseless function of 'a', which leak detection rightly flags; this test is about the metrics.
-        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "fault", Epochs = 2, EnsembleSize = 1,
-            Leakage = LeakagePolicy.Off },
+        var model = TabularTrainer.Train(frame, new TabularTrainingOptions
+        {
+            Target = "fault", Epochs = 2, EnsembleSize = 1,
+            Leakage = LeakagePolicy.Off
+        },
             null, default, default).Artifact;
         // Classes in order: Bumps, Pastry, Stains.
         string[] predicted = ["Bumps", "Bumps", "Pastry", "Stains"];

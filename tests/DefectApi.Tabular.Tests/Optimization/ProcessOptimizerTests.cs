@@ -55,7 +55,7 @@ public class ProcessOptimizerTests(TrainedModels models) : IClassFixture<Trained
         }));
         // The finish is a noiseless function of feed, which leak detection rightly flags; this test is about the goal.
         var model = TabularTrainer.Train(frame, new TabularTrainingOptions
-            { Target = "finish", Epochs = 60, EnsembleSize = 1, HiddenLayers = [16], Leakage = LeakagePolicy.Off },
+        { Target = "finish", Epochs = 60, EnsembleSize = 1, HiddenLayers = [16], Leakage = LeakagePolicy.Off },
             null, default, default).Artifact;
         var record = new Dictionary<string, CellValue> { ["feed"] = CellValue.FromNumber(0.9), ["speed"] = CellValue.FromNumber(0.5) };
 

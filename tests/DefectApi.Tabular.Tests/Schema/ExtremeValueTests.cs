@@ -61,8 +61,11 @@ public class ExtremeValueTests
             return string.Create(CultureInfo.InvariantCulture, $"{x:R},{i % 7},{(x > 0 ? "OK" : "NG")}");
         }));
         // y is the sign of x, which leak detection rightly flags; these tests are about the extreme values.
-        return TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "y", Epochs = 5, EnsembleSize = 2, HiddenLayers = [8],
-            Leakage = LeakagePolicy.Off },
+        return TabularTrainer.Train(frame, new TabularTrainingOptions
+        {
+            Target = "y", Epochs = 5, EnsembleSize = 2, HiddenLayers = [8],
+            Leakage = LeakagePolicy.Off
+        },
             null, default, default).Artifact;
     }
 
@@ -104,8 +107,11 @@ public class ExtremeValueTests
         var frame = TestData.Frame(TestData.Csv("x,y", 40, i =>
             string.Create(CultureInfo.InvariantCulture, $"{i},{(i % 2 == 0 ? 1.5e308 : -1.5e308):R}")));
 
-        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "y", Task = TaskKind.Regression, Epochs = 3,
-            EnsembleSize = 1, HiddenLayers = [4] },
+        var model = TabularTrainer.Train(frame, new TabularTrainingOptions
+        {
+            Target = "y", Task = TaskKind.Regression, Epochs = 3,
+            EnsembleSize = 1, HiddenLayers = [4]
+        },
             null, default, default).Artifact;
 
         Assert.All(model.Members[0].Network.Parameters.ToArray(), w => Assert.True(float.IsFinite(w)));

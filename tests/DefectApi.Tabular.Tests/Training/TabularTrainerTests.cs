@@ -162,8 +162,11 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
             double x = random.NextDouble();
             return string.Create(CultureInfo.InvariantCulture, $"{x:F4},{random.NextDouble():F3},{1000 + 200 * x:F2}");
         }));
-        var model = TabularTrainer.Train(frame, new TabularTrainingOptions { Target = "y", Epochs = 60, EnsembleSize = 1,
-            HiddenLayers = [16] },
+        var model = TabularTrainer.Train(frame, new TabularTrainingOptions
+        {
+            Target = "y", Epochs = 60, EnsembleSize = 1,
+            HiddenLayers = [16]
+        },
             null, default, default).Artifact;
         var prediction = model.Predict([new Dictionary<string, CellValue> { ["x"] = CellValue.FromNumber(0.5),
             ["noise"] = CellValue.FromNumber(0.5) }]);
@@ -176,8 +179,11 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
     [Fact]
     public void MulticlassGivesALabelAndAProbabilityPerClass()
     {
-        var model = TabularTrainer.Train(TrainedModels.FaultFrame(), new TabularTrainingOptions { Target = "fault",
-            Epochs = 60, EnsembleSize = 1 },
+        var model = TabularTrainer.Train(TrainedModels.FaultFrame(), new TabularTrainingOptions
+        {
+            Target = "fault",
+            Epochs = 60, EnsembleSize = 1
+        },
             null, default, default).Artifact;
         var prediction = model.Predict([new Dictionary<string, CellValue> { ["a"] = CellValue.FromNumber(0.9),
             ["b"] = CellValue.FromNumber(0.1) }])
@@ -207,8 +213,11 @@ public class TabularTrainerTests(TrainedModels models) : IClassFixture<TrainedMo
         static TabularFrame Frame(int labelled) => TestData.Frame(TestData.Csv("x,y", 50, i =>
             string.Create(CultureInfo.InvariantCulture,
                 $"{i % 13},{(i < labelled ? (i * 0.37).ToString(CultureInfo.InvariantCulture) : "")}")));
-        var options = new TabularTrainingOptions { Target = "y", Task = TaskKind.Regression, Epochs = 2, EnsembleSize = 1,
-            HiddenLayers = [4] };
+        var options = new TabularTrainingOptions
+        {
+            Target = "y", Task = TaskKind.Regression, Epochs = 2, EnsembleSize = 1,
+            HiddenLayers = [4]
+        };
 
         var error = Assert.Throws<TrainingDataException>(() => TabularTrainer.Train(Frame(3), options, null, default, default));
         var enough = TabularTrainer.Train(Frame(TabularTrainer.MinLabelledRows), options, null, default, default);

@@ -35,8 +35,11 @@ public class TabularTrainingOptionsTests
 
     [Fact]
     public void NineHiddenLayersAreTooMany() =>
-        Assert.Contains("hiddenLayers", new TabularTrainingOptions { Target = "y", HiddenLayers = Enumerable.Repeat(8, 9)
-            .ToArray() }.Validate().Keys);
+        Assert.Contains("hiddenLayers", new TabularTrainingOptions
+        {
+            Target = "y", HiddenLayers = Enumerable.Repeat(8, 9)
+            .ToArray()
+        }.Validate().Keys);
 
     [Fact]
     public void OneCostWithoutTheOtherIsRejected() =>

@@ -7,8 +7,11 @@ public class TargetSpecTests
     private static TargetSpec Resolve(string csv, TaskKind task = TaskKind.Auto, string? positive = null)
     {
         var frame = TestData.Frame(csv);
-        return TargetSpec.Resolve(frame, frame.IndexOf("y"), new TabularTrainingOptions { Target = "y", Task = task,
-            PositiveClass = positive }).Spec;
+        return TargetSpec.Resolve(frame, frame.IndexOf("y"), new TabularTrainingOptions
+        {
+            Target = "y", Task = task,
+            PositiveClass = positive
+        }).Spec;
     }
 
     private static string Rows(params string[] labels) => "x,y\n" + string.Concat(labels.Select((l, i) => $"{i},{l}\n"));

@@ -83,8 +83,8 @@ public sealed class FolderDependencies
             case GenericInstanceType g:
                 yield return g.ElementType;
                 foreach (var arg in g.GenericArguments)
-                foreach (var part in Parts(arg))
-                    yield return part;
+                    foreach (var part in Parts(arg))
+                        yield return part;
                 break;
             case TypeSpecification spec:
                 foreach (var part in Parts(spec.ElementType)) yield return part;

@@ -55,8 +55,11 @@ public abstract class IntegrityRaceTests(DatabaseProvider provider) : ServiceOnP
         {
             var copy = await ModelRows.CopyAsync(Factory.Services, Guid.Parse(trained!), round);
             var start = new TaskCompletionSource();
-            var put = Task.Run(async () => { await start.Task; return await Client.PutAsJsonAsync("/api/deployments/race",
-                new { modelId = copy }); });
+            var put = Task.Run(async () =>
+            {
+                await start.Task; return await Client.PutAsJsonAsync("/api/deployments/race",
+                new { modelId = copy });
+            });
             var delete = Task.Run(async () => { await start.Task; return await Client.DeleteAsync($"/api/models/{copy}"); });
             start.SetResult();
             var (moved, deleted) = (await put, await delete);
@@ -77,8 +80,11 @@ public abstract class IntegrityRaceTests(DatabaseProvider provider) : ServiceOnP
     {
         var modelId = (await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 3 })).GetProperty("modelId").GetString()!;
         await Client.PutAsJsonAsync("/api/deployments/thresholds", new { modelId });
-        var record = new { records = new[] { new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "early",
-            ["Temperature [C]"] = 90.0, ["Speed [rpm]"] = 1600.0 } } };
+        var record = new
+        {
+            records = new[] { new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "early",
+            ["Temperature [C]"] = 90.0, ["Speed [rpm]"] = 1600.0 } }
+        };
         var random = new Random(3);
         for (var round = 0; round < Rounds / 2; round++)
         {

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Tests.Infrastructure;

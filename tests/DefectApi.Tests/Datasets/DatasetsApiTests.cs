@@ -121,8 +121,11 @@ public abstract class DatasetsApiTests(DatabaseProvider provider) : ServiceOnPro
         using (var scope = Factory.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
-            db.TrainingJobs.Add(new TrainingJob { Id = Guid.NewGuid(), DatasetId = id, Status = JobStatus.Running, RequestJson = "{}",
-                CreatedAt = DateTime.UtcNow, LeaseOwner = "another-replica", LeaseExpiresAt = DateTime.UtcNow.AddHours(1) });
+            db.TrainingJobs.Add(new TrainingJob
+            {
+                Id = Guid.NewGuid(), DatasetId = id, Status = JobStatus.Running, RequestJson = "{}",
+                CreatedAt = DateTime.UtcNow, LeaseOwner = "another-replica", LeaseExpiresAt = DateTime.UtcNow.AddHours(1)
+            });
             await db.SaveChangesAsync();
         }
 

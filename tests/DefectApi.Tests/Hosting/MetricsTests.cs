@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using DefectApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -18,7 +18,7 @@ public static class ModelRows
         {
             Id = Guid.CreateVersion7(), Name = model.Name, Version = 100 + version, Task = model.Task, Target = model.Target,
             DatasetId = model.DatasetId, JobId = model.JobId, CreatedAt = DateTime.UtcNow, HistoryJson = model.HistoryJson,
-                Artifact = model.Artifact,
+            Artifact = model.Artifact,
         };
         db.Models.Add(copy);
         await db.SaveChangesAsync();

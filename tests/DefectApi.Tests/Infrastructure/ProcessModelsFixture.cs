@@ -18,7 +18,7 @@ public sealed class ProcessModelsFixture : IAsyncLifetime
         var ai4i = await Client.TrainAsync(Ai4iCsv, "Machine failure", new
         {
             exclude = ProcessData.Ai4iExcluded, ensembleSize = 2, epochs = 40, hiddenLayers = new[] { 32, 16 },
-                learningRate = 0.005, batchSize = 64,
+            learningRate = 0.005, batchSize = 64,
         });
         Ai4iModelId = ai4i.GetProperty("modelId").GetString()!;
         var garments = await Client.TrainAsync(ProcessData.GarmentsCsv(), "actual_productivity", new { ensembleSize = 1, epochs = 60 });

@@ -1,7 +1,7 @@
-using DefectApi.Data;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DefectApi.Data;
 using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Models;
@@ -9,8 +9,11 @@ namespace DefectApi.Tests.Models;
 /// <summary>Runs on both providers: <see cref="DeploymentsApiTestsOnSqlite"/> and <see cref="DeploymentsApiTestsOnPostgres"/>.</summary>
 public abstract class DeploymentsApiTests(DatabaseProvider provider) : ServiceOnProvider(provider)
 {
-    static object Record => new { records = new[] { new Dictionary<string, object?> { ["team"] = "T1", ["workers"] = 30,
-        ["smv"] = 20.0 } } };
+    static object Record => new
+    {
+        records = new[] { new Dictionary<string, object?> { ["team"] = "T1", ["workers"] = 30,
+        ["smv"] = 20.0 } }
+    };
 
     [SkippableFact]
     public async Task ADeploymentServesItsModelAndMovesToAnotherOnPut()

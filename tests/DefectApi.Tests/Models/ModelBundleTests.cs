@@ -63,8 +63,11 @@ public abstract class ModelBundleTests(DatabaseProvider provider) : ServiceOnPro
     [SkippableFact]
     public async Task TheBundleCarriesTheMetadataTheOptionsAndTheTrainingDataProfile()
     {
-        var job = await Client.TrainAsync(TestData.EfficiencyCsv(rows: 120), "efficiency", new { epochs = 5, ensembleSize = 1,
-            modelName = "efficiency" });
+        var job = await Client.TrainAsync(TestData.EfficiencyCsv(rows: 120), "efficiency", new
+        {
+            epochs = 5, ensembleSize = 1,
+            modelName = "efficiency"
+        });
         var modelId = job.GetProperty("modelId").GetString()!;
 
         var bundle = await Client.GetByteArrayAsync($"/api/models/{modelId}/bundle");

@@ -72,8 +72,11 @@ public sealed class ModelCacheTests : IDisposable
 
         // Released together, as the requests that arrive just after a move are.
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var requests = Enumerable.Range(0, 16).Select(async _ => { await start.Task; return await cache.GetAsync(trained,
-            CancellationToken.None); }).ToList();
+        var requests = Enumerable.Range(0, 16).Select(async _ =>
+        {
+            await start.Task; return await cache.GetAsync(trained,
+            CancellationToken.None);
+        }).ToList();
         start.SetResult();
         var entries = await Task.WhenAll(requests);
 

@@ -1,7 +1,7 @@
-using DefectApi.Data;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DefectApi.Data;
 using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Models;
@@ -12,8 +12,11 @@ public abstract class ModelsApiTests(DatabaseProvider provider) : ServiceOnProvi
     [SkippableFact]
     public async Task AModelShowsItsInputsMetricsAndHistory()
     {
-        var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 10, earlyStoppingPatience = 0,
-            modelName = "line3-defects", ensembleSize = 3 });
+        var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new
+        {
+            epochs = 10, earlyStoppingPatience = 0,
+            modelName = "line3-defects", ensembleSize = 3
+        });
 
         var model = await Client.GetFromJsonAsync<JsonElement>($"/api/models/{job.GetProperty("modelId").GetString()}");
 

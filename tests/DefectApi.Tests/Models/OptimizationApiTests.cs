@@ -58,8 +58,11 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
     [Fact]
     public async Task MaximisingProductivityWithWorkersAndSmvFixedRaisesThePredictionWithinRanges()
     {
-        var start = new Dictionary<string, object?> { ["department"] = "sewing", ["no_of_workers"] = 30, ["smv"] = 22.5, ["incentive"] = 20,
-            ["over_time"] = 6000 };
+        var start = new Dictionary<string, object?>
+        {
+            ["department"] = "sewing", ["no_of_workers"] = 30, ["smv"] = 22.5, ["incentive"] = 20,
+            ["over_time"] = 6000
+        };
 
         var response = await Client.PostAsJsonAsync($"/api/models/{service.GarmentsModelId}/optimize", new
         {
@@ -104,8 +107,11 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
         var record = await FailingRecordAsync();
         var adjust = new[] { new { column = "Torque [Nm]", min = 100.0, max = 120.0 } };
 
-        var refused = await Client.PostAsJsonAsync($"/api/models/{service.Ai4iModelId}/optimize", new { record,
-            goal = "minimize", adjust });
+        var refused = await Client.PostAsJsonAsync($"/api/models/{service.Ai4iModelId}/optimize", new
+        {
+            record,
+            goal = "minimize", adjust
+        });
         var allowed = await Client.PostAsJsonAsync($"/api/models/{service.Ai4iModelId}/optimize",
             new { record, goal = "minimize", adjust, allowOutsideTrainingData = true });
 
@@ -127,8 +133,11 @@ public sealed class OptimizationApiTests(ProcessModelsFixture service, ITestOutp
         object[] Lists(int count) => columns.Select(column =>
         {
             double min = rows.Min(r => (double)r.Record[column]!), max = rows.Max(r => (double)r.Record[column]!);
-            return new { column, values = Enumerable.Range(0, count).Select(i => Math.Round(min + (max - min) * i / (count - 1), 6))
-                .ToArray() };
+            return new
+            {
+                column, values = Enumerable.Range(0, count).Select(i => Math.Round(min + (max - min) * i / (count - 1), 6))
+                .ToArray()
+            };
         }).ToArray<object>();
         var record = await FailingRecordAsync();
 

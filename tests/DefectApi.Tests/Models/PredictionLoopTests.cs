@@ -1,9 +1,9 @@
-using DefectApi.Data;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using DefectApi.Data;
 using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Models;
@@ -48,8 +48,11 @@ public abstract class PredictionLoopTests(DatabaseProvider provider) : ServiceOn
     [SkippableFact]
     public async Task ARegressionModelPredictsInTheTargetsUnit()
     {
-        var job = await Client.TrainAsync(TestData.EfficiencyCsv(rows: 400), "efficiency", new { epochs = 200,
-            hiddenLayers = new[] { 16 } });
+        var job = await Client.TrainAsync(TestData.EfficiencyCsv(rows: 400), "efficiency", new
+        {
+            epochs = 200,
+            hiddenLayers = new[] { 16 }
+        });
         var modelId = job.GetProperty("modelId").GetString();
         var model = await Client.GetFromJsonAsync<JsonElement>($"/api/models/{modelId}");
         Assert.Equal("regression", model.GetProperty("task").GetString());

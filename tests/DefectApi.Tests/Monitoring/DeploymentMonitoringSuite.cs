@@ -59,8 +59,14 @@ public abstract class DeploymentMonitoringSuite : ServiceOnProvider
 
     /// <summary>Outcomes by the parts' serials, as JSON.</summary>
     protected Task<JsonElement> PostOutcomesBySerialAsync(string deployment, IEnumerable<Part> parts) =>
-        PostOutcomesAsync(deployment, new { keyColumn = "Serial", outcomes = parts.Select(p => new { key = p.Serial,
-            actual = p.Actual }) });
+        PostOutcomesAsync(deployment, new
+        {
+            keyColumn = "Serial", outcomes = parts.Select(p => new
+            {
+                key = p.Serial,
+                actual = p.Actual
+            })
+        });
 
     /// <summary>POST …/outcomes, which must answer 200; its { matched, pending }.</summary>
     protected async Task<JsonElement> PostOutcomesAsync(string deployment, object body)

@@ -77,8 +77,11 @@ public abstract class LogExportTests(DatabaseProvider provider) : DeploymentMoni
         var answeredAt = Clock.GetUtcNow();
         await FlushAsync();
         var ids = answers.Cells("predictionId").ToArray();
-        await PostOutcomesAsync("line3", new { outcomes = new[] { new { predictionId = ids[0], actual = later[0].Actual },
-            new { predictionId = ids[1], actual = later[1].Actual } } });
+        await PostOutcomesAsync("line3", new
+        {
+            outcomes = new[] { new { predictionId = ids[0], actual = later[0].Actual },
+            new { predictionId = ids[1], actual = later[1].Actual } }
+        });
 
         var log = await LogAsync("line3", $"?from={Instant(sentAt.AddHours(-1))}&to={Instant(answeredAt.AddHours(1))}");
         var everything = await LogAsync("line3");

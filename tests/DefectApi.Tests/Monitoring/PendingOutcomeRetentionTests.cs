@@ -11,9 +11,9 @@ namespace DefectApi.Tests.Monitoring;
 /// <see cref="PendingOutcomeRetentionTestsOnPostgres"/>.</summary>
 public abstract class PendingOutcomeRetentionTests(DatabaseProvider provider) : DeploymentMonitoringSuite(provider,
     new Dictionary<string, string?>
-{
-    ["PredictionLog:PendingOutcomeHours"] = "24",
-})
+    {
+        ["PredictionLog:PendingOutcomeHours"] = "24",
+    })
 {
     async Task RunRetentionAsync()
     {

@@ -21,8 +21,11 @@ public sealed class PredictionLogRetentionTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    static LoggedAnswer Row(DateTime at) => new() { PredictionId = PredictionIds.ToBytes(Guid.CreateVersion7(at)), SegmentId = 1,
-        Line = "1,2", Score = 0.5 };
+    static LoggedAnswer Row(DateTime at) => new()
+    {
+        PredictionId = PredictionIds.ToBytes(Guid.CreateVersion7(at)), SegmentId = 1,
+        Line = "1,2", Score = 0.5
+    };
 
     static LoggedOutcome Outcome(byte[]? predictionId, DateTime recordedAt, bool joined) => new()
     {
@@ -47,10 +50,16 @@ public sealed class PredictionLogRetentionTests : IDisposable
             Outcome(null, now.AddHours(-73), joined: false),
             Outcome(null, now.AddHours(-1), joined: false));
         db.Rollups.AddRange(
-            new MonitoringRollup { DeploymentName = "line3", Hour = PredictionIds.HourOf(now.AddDays(-401)), ModelId = Guid.NewGuid(),
-                Counts = [1] },
-            new MonitoringRollup { DeploymentName = "line3", Hour = PredictionIds.HourOf(now.AddDays(-60)), ModelId = Guid.NewGuid(),
-                Counts = [2] });
+            new MonitoringRollup
+            {
+                DeploymentName = "line3", Hour = PredictionIds.HourOf(now.AddDays(-401)), ModelId = Guid.NewGuid(),
+                Counts = [1]
+            },
+            new MonitoringRollup
+            {
+                DeploymentName = "line3", Hour = PredictionIds.HourOf(now.AddDays(-60)), ModelId = Guid.NewGuid(),
+                Counts = [2]
+            });
         await db.SaveChangesAsync();
         var retention = _factory.Services.GetServices<IHostedService>().OfType<PredictionLogRetention>().Single();
         var log = _factory.Services.GetRequiredService<PredictionLog>();

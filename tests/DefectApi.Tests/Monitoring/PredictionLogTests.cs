@@ -104,8 +104,11 @@ public abstract class PredictionLogTests(DatabaseProvider provider) : ServiceOnP
         var stranger = Guid.NewGuid().ToString();
 
         var byId = await Client.PostAsJsonAsync("/api/deployments/line3/outcomes",
-            new { outcomes = new object[] { new { predictionId = first, actual = "0" }, new { predictionId = stranger, actual = "1" },
-            new { predictionId = first, actual = "1" } } });
+            new
+            {
+                outcomes = new object[] { new { predictionId = first, actual = "0" }, new { predictionId = stranger, actual = "1" },
+            new { predictionId = first, actual = "1" } }
+            });
         var byKey = await Client.PostAsJsonAsync("/api/deployments/line3/outcomes",
             new { keyColumn = "Serial", outcomes = new object[] { new { key = "SN-2", actual = 0 }, new { key = "SN-9", actual = 1 } } });
 
@@ -185,8 +188,11 @@ public abstract class PredictionLogTests(DatabaseProvider provider) : ServiceOnP
         var rows = await RowsAsync();
         Assert.All(rows, r => Assert.NotNull(r.ShadowScore));   // the shadow's answer sits on the champion's row, under its id
         await Client.PostAsJsonAsync("/api/deployments/line3/outcomes",
-            new { outcomes = answers.Select(a => new { predictionId = a.GetProperty("predictionId").GetString(), actual = "1" })
-            .ToArray() });
+            new
+            {
+                outcomes = answers.Select(a => new { predictionId = a.GetProperty("predictionId").GetString(), actual = "1" })
+            .ToArray()
+            });
         var performance = await Client.GetFromJsonAsync<JsonElement>("/api/deployments/line3/performance?bucket=hour");
         var buckets = performance.GetProperty("buckets").EnumerateArray().ToList();
         Assert.Equal([(champion, false), (challenger, true)], buckets.Select(b => (b.GetProperty("modelId").GetString()!,

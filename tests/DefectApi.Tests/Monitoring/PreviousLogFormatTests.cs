@@ -34,8 +34,11 @@ public abstract class PreviousLogFormatTests(DatabaseProvider provider) : IDispo
         var trainer = _trainer.CreateClient();
         var champion = (await trainer.TrainAsync(TestData.DefectsCsv(seed: 7), "Defect", new { epochs = 5, exclude = new[] { "Serial" } }))
             .GetProperty("modelId").GetString()!;
-        var challenger = (await trainer.TrainAsync(TestData.DefectsCsv(seed: 8), "Defect", new { epochs = 5,
-            exclude = new[] { "Serial" } })).GetProperty("modelId").GetString()!;
+        var challenger = (await trainer.TrainAsync(TestData.DefectsCsv(seed: 8), "Defect", new
+        {
+            epochs = 5,
+            exclude = new[] { "Serial" }
+        })).GetProperty("modelId").GetString()!;
         var parts = LineParts.Spread(20);
         var answersOf = new Dictionary<string, JsonElement[]>();
         foreach (var id in new[] { champion, challenger })

@@ -22,8 +22,11 @@ public sealed class OpenApiContract
     readonly Dictionary<string, JsonSchema> _schemas = [];
 
     /// <summary>What each server-sent event's data is, by event name (the operation's description says the same).</summary>
-    static readonly Dictionary<string, string> EventSchemas = new() { ["progress"] = "ProgressResponse",
-        ["finished"] = "TrainingJobResponse" };
+    static readonly Dictionary<string, string> EventSchemas = new()
+    {
+        ["progress"] = "ProgressResponse",
+        ["finished"] = "TrainingJobResponse"
+    };
 
     public OpenApiContract(string document)
     {
@@ -83,8 +86,11 @@ public sealed class OpenApiContract
             var lines = block.Split('\n');
             var name = lines.FirstOrDefault(l => l.StartsWith("event: ", StringComparison.Ordinal))?[7..];
             var data = string.Concat(lines.Where(l => l.StartsWith("data: ", StringComparison.Ordinal)).Select(l => l[6..]));
-            if (name is null || !EventSchemas.TryGetValue(name, out var component)) { yield return $"event '{name}' is not " +
-                "described"; continue; }
+            if (name is null || !EventSchemas.TryGetValue(name, out var component))
+            {
+                yield return $"event '{name}' is not " +
+                "described"; continue;
+            }
             sawEvent = true;
             var schema = new JsonObject { ["$ref"] = "#/components/schemas/" + component };
             foreach (var problem in Validate("event " + component, schema, data)) yield return $"event '{name}': {problem}";

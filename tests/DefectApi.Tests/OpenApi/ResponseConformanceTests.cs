@@ -274,8 +274,11 @@ public sealed class ResponseConformanceTests(ITestOutputHelper output) : IDispos
         await Expect(403, secured.GetAsync("/api/datasets"));
         await Expect(403, secured.DeleteAsync($"/api/models/{Guid.NewGuid()}"));
 
-        var (limited, _) = Service(new() { ["RateLimiting:PermitsPerSecond"] = "1", ["RateLimiting:Burst"] = "1",
-            ["RateLimiting:PerAddressWhenOpen"] = "true" });
+        var (limited, _) = Service(new()
+        {
+            ["RateLimiting:PermitsPerSecond"] = "1", ["RateLimiting:Burst"] = "1",
+            ["RateLimiting:PerAddressWhenOpen"] = "true"
+        });
         var answers = new List<int>();
         for (var i = 0; i < 3; i++) answers.Add((int)(await limited.GetAsync("/api/models")).StatusCode);
         Assert.Contains(429, answers);

@@ -122,8 +122,11 @@ public sealed class CrashRecoveryTests() : ProcessDatabase("defectapi-crash-")
             var mover = Task.Run(async () =>
             {
                 for (var i = 0; !moving.IsCancellationRequested; i++)
-                    try { await service.Client.PutAsJsonAsync("/api/deployments/line3", new { modelId = i % 2 == 0 ? second : first },
-                        moving.Token); }
+                    try
+                    {
+                        await service.Client.PutAsJsonAsync("/api/deployments/line3", new { modelId = i % 2 == 0 ? second : first },
+                        moving.Token);
+                    }
                     catch (Exception) { return; }
             });
             await Task.Delay(700);

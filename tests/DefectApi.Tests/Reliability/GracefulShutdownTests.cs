@@ -24,7 +24,7 @@ public sealed class GracefulShutdownTests() : ProcessDatabase("defectapi-sigterm
             var job = await service.Client.StartJobAsync(new
             {
                 datasetId = dataset.GetProperty("id").GetString(), target = "Defect", epochs = 2000, batchSize = 8,
-                    earlyStoppingPatience = 0, ensembleSize = 1,
+                earlyStoppingPatience = 0, ensembleSize = 1,
             });
             jobId = job.GetProperty("id").GetString()!;
             while ((await service.Client.GetFromJsonAsync<JsonElement>($"/api/training-jobs/{jobId}")).GetProperty("progress")

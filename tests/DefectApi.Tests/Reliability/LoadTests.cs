@@ -44,8 +44,11 @@ public sealed class LoadTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.NotEqual(expected[a], expected[b]);
         (await Client.PutAsJsonAsync("/api/deployments/line3", new { modelId = a })).EnsureSuccessStatusCode();
         var big = await Client.UploadAsync(TestData.DefectsCsv(rows: 5000, seed: 9), "background");
-        var training = await Client.StartJobAsync(new { datasetId = big.GetProperty("id").GetString(), target = "Defect", epochs = 10_000,
-            batchSize = 16, earlyStoppingPatience = 0 });
+        var training = await Client.StartJobAsync(new
+        {
+            datasetId = big.GetProperty("id").GetString(), target = "Defect", epochs = 10_000,
+            batchSize = 16, earlyStoppingPatience = 0
+        });
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(LoadSeconds));
         var moves = 0;
@@ -68,8 +71,11 @@ public sealed class LoadTests(ITestOutputHelper output) : IAsyncLifetime
                 using var response = await Client.PostAsync("/api/deployments/line3/predict", ApiClient.Json(Record));
                 var body = await response.Content.ReadAsStringAsync();
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (response.StatusCode != HttpStatusCode.OK) { lock (failures) failures.Add($"{(int)response.StatusCode} " +
-                    $"{body}"); continue; }
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    lock (failures) failures.Add($"{(int)response.StatusCode} " +
+                    $"{body}"); continue;
+                }
                 var answer = JsonDocument.Parse(body).RootElement;
                 var model = answer.GetProperty("modelId").GetString()!;
                 var value = answer.GetProperty("predictions")[0].GetProperty("value").GetDouble();
@@ -108,8 +114,11 @@ public sealed class LoadTests(ITestOutputHelper output) : IAsyncLifetime
 
         var jobs = new List<string>();
         foreach (var upload in uploads.Take(10))
-            jobs.Add((await Client.StartJobAsync(new { datasetId = upload.GetProperty("id").GetString(), target = "efficiency",
-                epochs = 3 })).GetProperty("id").GetString()!);
+            jobs.Add((await Client.StartJobAsync(new
+            {
+                datasetId = upload.GetProperty("id").GetString(), target = "efficiency",
+                epochs = 3
+            })).GetProperty("id").GetString()!);
         var finished = new List<JsonElement>();
         foreach (var id in jobs) finished.Add(await Client.WaitForJobAsync(id, TimeSpan.FromSeconds(120)));
 

@@ -73,8 +73,11 @@ public sealed class KeyRevocationTests(ITestOutputHelper output)
     public async Task PostgreSqlRefusesToChangeOrDeleteAnAuditEntry()
     {
         await using var cluster = await ReplicaCluster.StartAsync(1);
-        Assert.Equal(HttpStatusCode.Created, (await cluster[0].Client.PostAsJsonAsync("/api/keys", new { name = "ops",
-            scopes = new[] { "admin" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await cluster[0].Client.PostAsJsonAsync("/api/keys", new
+        {
+            name = "ops",
+            scopes = new[] { "admin" }
+        })).StatusCode);
 
         foreach (var sql in new[] { "UPDATE \"AuditEntries\" SET \"KeyName\" = 'x'", "DELETE FROM \"AuditEntries\"",
             "TRUNCATE \"AuditEntries\"" })

@@ -55,7 +55,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         var job = (await client.StartJobAsync(new
         {
             datasetId = dataset, target = "Defect", hiddenLayers = new[] { 256, 256 }, epochs = 2000, earlyStoppingPatience = 2000,
-                ensembleSize = 1,
+            ensembleSize = 1,
         })).GetProperty("id").GetString()!;
         await ReplicaCluster.WaitForJobAsync(client, job, j => j.GetProperty("progress").ValueKind == JsonValueKind.Object,
             TimeSpan.FromSeconds(60));
@@ -97,7 +97,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         var job = (await cluster[0].Client.StartJobAsync(new
         {
             datasetId = dataset, target = "Defect", hiddenLayers = new[] { 128, 128 }, epochs = 2000, earlyStoppingPatience = 2000,
-                ensembleSize = 1,
+            ensembleSize = 1,
         })).GetProperty("id").GetString()!;
         await ReplicaCluster.WaitForJobAsync(cluster[0].Client, job, j => j.GetProperty("status").GetString() == "running",
             TimeSpan.FromSeconds(60));
@@ -132,8 +132,11 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         var dataset = (await client.UploadAsync(TestData.DefectsCsv(rows: 800, seed: 8))).GetProperty("id").GetString();
         var jobs = new List<string>();
         for (var i = 0; i < 10; i++)
-            jobs.Add((await cluster[i % 2].Client.StartJobAsync(new { datasetId = dataset, target = "Defect", epochs = 30,
-                ensembleSize = 1, seed = i }))
+            jobs.Add((await cluster[i % 2].Client.StartJobAsync(new
+            {
+                datasetId = dataset, target = "Defect", epochs = 30,
+                ensembleSize = 1, seed = i
+            }))
                 .GetProperty("id").GetString()!);
 
         var mostRunning = 0L;

@@ -29,11 +29,17 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
         // The shipped drain, which the shipped haproxy.cfg is tuned for (test processes otherwise stop at once).
         var test = Stopwatch.StartNew();
         var drain = new ShutdownOptions().DrainSeconds.ToString(CultureInfo.InvariantCulture);
-        await using var cluster = await ReplicaCluster.StartAsync(3, settings: new Dictionary<string, string> { [
-            "Shutdown__DrainSeconds"] = drain });
+        await using var cluster = await ReplicaCluster.StartAsync(3, settings: new Dictionary<string, string>
+        {
+            [
+            "Shutdown__DrainSeconds"] = drain
+        });
         var model = await cluster[0].Client.TrainAsync(TestData.DefectsCsv(seed: 30), "Defect", new { epochs = 5 });
-        var deployed = await cluster[0].Client.PutAsJsonAsync("/api/deployments/line1", new { modelId = model.GetProperty(
-            "modelId").GetString() });
+        var deployed = await cluster[0].Client.PutAsJsonAsync("/api/deployments/line1", new
+        {
+            modelId = model.GetProperty(
+            "modelId").GetString()
+        });
         Assert.Equal(HttpStatusCode.OK, deployed.StatusCode);
         await using var haproxy = await HaproxyProcess.StartAsync(cluster.Replicas.Select(r => r.BaseAddress.Port).ToArray());
         var servers = (await haproxy.ServersAsync()).Select(s => s.Server).ToArray();

@@ -28,7 +28,7 @@ public sealed class ServeOnlyReplicaTests
         var job = (await serveOnly.Client.StartJobAsync(new
         {
             datasetId = dataset, target = "Defect", hiddenLayers = new[] { 128, 128 }, epochs = 2000, earlyStoppingPatience = 2000,
-                ensembleSize = 1,
+            ensembleSize = 1,
         })).GetProperty("id").GetString()!;
         // Its own wake-up and twenty polls later, nobody has claimed the job.
         await Task.Delay(TimeSpan.FromSeconds(2));

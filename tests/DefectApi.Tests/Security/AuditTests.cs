@@ -34,8 +34,11 @@ public sealed class AuditTests : IDisposable
     public async Task EveryAuditedActionShowsUpWithTheNameOfItsKey()
     {
         var dataset = (await Quality.UploadAsync(TestData.DefectsCsv(rows: 300), "audit")).GetProperty("id").GetString();
-        var job = await Quality.StartJobAsync(new { datasetId = dataset, target = "Defect", epochs = 5, ensembleSize = 1,
-            hiddenLayers = new[] { 8 } });
+        var job = await Quality.StartJobAsync(new
+        {
+            datasetId = dataset, target = "Defect", epochs = 5, ensembleSize = 1,
+            hiddenLayers = new[] { 8 }
+        });
         var first = (await Quality.WaitForJobAsync(job.GetProperty("id").GetString()!)).GetProperty("modelId").GetString();
         await Expect(HttpStatusCode.OK, Quality.PutAsync($"/api/models/{first}/threshold", ApiClient.Json("""{"threshold":0.4}""")));
         var bundle = new ByteArrayContent(await Quality.GetByteArrayAsync($"/api/models/{first}/bundle"));
@@ -44,14 +47,20 @@ public sealed class AuditTests : IDisposable
 
         await Expect(HttpStatusCode.OK, Ops.PutAsJsonAsync("/api/deployments/line3", new { modelId = first }));
         await Expect(HttpStatusCode.OK, Ops.PutAsJsonAsync("/api/deployments/line3", new { modelId = first, shadowModelId = second }));
-        await Expect(HttpStatusCode.OK, Ops.PutAsJsonAsync("/api/deployments/line3", new { modelId = first, shadowModelId = second,
-            keyColumns = new[] { "Shift" } }));
+        await Expect(HttpStatusCode.OK, Ops.PutAsJsonAsync("/api/deployments/line3", new
+        {
+            modelId = first, shadowModelId = second,
+            keyColumns = new[] { "Shift" }
+        }));
         await Expect(HttpStatusCode.OK, Ops.PutAsJsonAsync("/api/deployments/line3", new { modelId = second, shadowModelId = first }));
         await LogDatasetAsync();
 
-        var running = (await Quality.StartJobAsync(new { datasetId = dataset, target = "Defect", epochs = 10000, earlyStoppingPatience = 0,
+        var running = (await Quality.StartJobAsync(new
+        {
+            datasetId = dataset, target = "Defect", epochs = 10000, earlyStoppingPatience = 0,
             ensembleSize = 1,
-            hiddenLayers = new[] { 256, 256 }, batchSize = 1 })).GetProperty("id").GetString();
+            hiddenLayers = new[] { 256, 256 }, batchSize = 1
+        })).GetProperty("id").GetString();
         var queued = (await Quality.StartJobAsync(new { datasetId = dataset, target = "Defect" })).GetProperty("id").GetString();
         await Expect(HttpStatusCode.Accepted, Quality.PostAsync($"/api/training-jobs/{queued}/cancel?keepBest=true", null));
         await Expect(HttpStatusCode.Accepted, Quality.PostAsync($"/api/training-jobs/{running}/cancel", null));
@@ -95,8 +104,11 @@ public sealed class AuditTests : IDisposable
     /// <summary>A prediction through the deployment, logged within a second, made into a dataset.</summary>
     async Task LogDatasetAsync()
     {
-        var record = new { records = new[] { new Dictionary<string, object?> { ["Shift"] = "early", ["Temperature [C]"] = 91.5,
-            ["Speed [rpm]"] = 1720 } } };
+        var record = new
+        {
+            records = new[] { new Dictionary<string, object?> { ["Shift"] = "early", ["Temperature [C]"] = 91.5,
+            ["Speed [rpm]"] = 1720 } }
+        };
         await Expect(HttpStatusCode.OK, Ops.PostAsJsonAsync("/api/deployments/line3/predict", record));
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while ((await Quality.PostAsJsonAsync("/api/deployments/line3/dataset", new { withOutcomesOnly = false }))

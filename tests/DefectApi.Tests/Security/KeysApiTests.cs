@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DefectApi.Security;
 using DefectApi.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
 
 namespace DefectApi.Tests.Security;
 

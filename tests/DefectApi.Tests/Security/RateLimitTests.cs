@@ -22,8 +22,11 @@ public sealed class RateLimitTests
     public async Task AnOpenServiceDoesNotLimitOneAddressByDefault()
     {
         // Everything a load balancer forwards comes from one address: a per-address budget would be the whole plant's.
-        using var factory = new ApiFactory(new Dictionary<string, string?> { ["RateLimiting:PermitsPerSecond"] = "1",
-            ["RateLimiting:Burst"] = "1" });
+        using var factory = new ApiFactory(new Dictionary<string, string?>
+        {
+            ["RateLimiting:PermitsPerSecond"] = "1",
+            ["RateLimiting:Burst"] = "1"
+        });
         Assert.All(await Statuses(factory.CreateClient(), 5), s => Assert.Equal(HttpStatusCode.OK, s));
     }
 

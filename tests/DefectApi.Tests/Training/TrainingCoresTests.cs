@@ -106,8 +106,11 @@ public sealed class TrainingCoresTests
     [Fact]
     public async Task AServeOnlyReplicaAcceptsAndQueuesJobsButNeverClaimsOne()
     {
-        using var factory = new ApiFactory(new Dictionary<string, string?> { ["Training:Enabled"] = "false",
-            ["Training:PollSeconds"] = "0.05" });
+        using var factory = new ApiFactory(new Dictionary<string, string?>
+        {
+            ["Training:Enabled"] = "false",
+            ["Training:PollSeconds"] = "0.05"
+        });
         var client = factory.CreateClient();
         var dataset = await client.UploadAsync(TestData.DefectsCsv());
 

@@ -1,7 +1,7 @@
-using DefectApi.Data;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DefectApi.Data;
 using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Training;
@@ -30,8 +30,11 @@ public abstract class TrainingJobsApiTests(DatabaseProvider provider) : ServiceO
     [SkippableFact]
     public async Task AFinishedJobReportsItsProgressAndModel()
     {
-        var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new { epochs = 12, earlyStoppingPatience = 0,
-            ensembleSize = 2 });
+        var job = await Client.TrainAsync(TestData.DefectsCsv(), "Defect", new
+        {
+            epochs = 12, earlyStoppingPatience = 0,
+            ensembleSize = 2
+        });
 
         // Two networks of 12 epochs each: progress counts the whole ensemble.
         var progress = job.GetProperty("progress");

@@ -1,7 +1,7 @@
-using DefectApi.Data;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DefectApi.Data;
 using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Training;
