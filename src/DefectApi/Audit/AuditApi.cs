@@ -42,14 +42,16 @@ public static class AuditApi
         var since = from?.ToUniversalTime();
         var until = to?.ToUniversalTime();
         if (since >= until)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["from must be before to."] }, title: "Invalid audit query");
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["from must be before to."] },
+                title: "Invalid audit query");
         // Unbounded where left out: an entry written a moment ago is listed whatever the clocks of the replicas say.
         var entries = db.AuditEntries.AsNoTracking();
         if (since is { } first) entries = entries.Where(a => a.At >= first);
         if (until is { } end) entries = entries.Where(a => a.At < end);
         if (!string.IsNullOrEmpty(target)) entries = entries.Where(a => a.Target == target);
         var total = await entries.LongCountAsync(ct);
-        var page = await entries.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Skip(offset).Take(limit).ToItems().ToListAsync(ct);
+        var page = await entries.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Skip(offset).Take(limit).ToItems()
+            .ToListAsync(ct);
         var next = offset + page.Count < total ? NextLink(from, to, target, offset + page.Count, limit) : null;
         return TypedResults.Ok(new AuditList(page, total, offset, limit, next));
     }

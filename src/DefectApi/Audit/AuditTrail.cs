@@ -41,7 +41,8 @@ public static class AuditTrail
 
     /// <summary>Adds the entry to the context, so that it is written by the same SaveChanges (and transaction) as the
     /// change it records: a change is never stored without its entry, nor an entry without its change.</summary>
-    public static void Record(this DefectDbContext db, ClaimsPrincipal caller, TimeProvider clock, string action, string target, string detail) =>
+    public static void Record(this DefectDbContext db, ClaimsPrincipal caller, TimeProvider clock, string action, string target,
+        string detail) =>
         db.AuditEntries.Add(Entry(caller, clock, action, target, detail));
 
     public static string DatasetTarget(Guid id) => $"datasets/{id}";

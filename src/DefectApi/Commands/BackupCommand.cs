@@ -27,8 +27,10 @@ public sealed class BackupCommand : IMaintenanceCommand
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
 
         IReadOnlyList<string> migrations = [];
-        await SqliteBackupFile.CopyAsync(source, SqliteOpenMode.ReadWrite, target, async copy => migrations = await SqliteBackupFile.MigrationsAsync(copy));
-        await output.WriteLineAsync($"Backed up {source} to {target} ({new FileInfo(target).Length:N0} bytes, schema at {migrations[^1]}).");
+        await SqliteBackupFile.CopyAsync(source, SqliteOpenMode.ReadWrite, target, async copy =>
+            migrations = await SqliteBackupFile.MigrationsAsync(copy));
+        await output.WriteLineAsync($"Backed up {source} to {target} ({new FileInfo(target).Length:N0} bytes, schema at " +
+            $"{migrations[^1]}).");
         await output.WriteLineAsync($"Restore it with the service stopped: dotnet DefectApi.dll restore --from \"{target}\"");
         return 0;
     }

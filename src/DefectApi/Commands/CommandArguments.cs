@@ -14,7 +14,8 @@ public sealed class CommandArguments
     public string? Value(string option) => _values.GetValueOrDefault(option);
 
     public string Required(string option, IMaintenanceCommand command) => Value(option)
-        ?? throw new CommandException($"{option} is required.\nusage: dotnet DefectApi.dll {command.Name} {command.Usage}", CommandException.Usage);
+        ?? throw new CommandException($"{option} is required.\nusage: dotnet DefectApi.dll {command.Name} {command.Usage}",
+            CommandException.Usage);
 
     public bool Flag(string flag) => _flags.Contains(flag);
 

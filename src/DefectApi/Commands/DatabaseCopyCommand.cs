@@ -20,7 +20,8 @@ public sealed class DatabaseCopyCommand : IMaintenanceCommand
     public async Task<int> RunAsync(MaintenanceContext context, CommandArguments arguments, TextWriter output)
     {
         var to = arguments.Required("--to", this);
-        var from = DatabaseConnection.ResolveSqliteConnectionString(arguments.Value("--from") ?? context.ConfiguredConnectionString, context.Data);
+        var from = DatabaseConnection.ResolveSqliteConnectionString(arguments.Value("--from") ?? context.ConfiguredConnectionString,
+            context.Data);
         await using var source = new SqliteDefectDbContext(new DbContextOptionsBuilder<SqliteDefectDbContext>().UseSqlite(from).Options);
         await using var target = new PostgresDefectDbContext(new DbContextOptionsBuilder<PostgresDefectDbContext>().UseNpgsql(to).Options);
         try
@@ -40,12 +41,14 @@ public sealed class DatabaseCopyCommand : IMaintenanceCommand
                 var problems = await VerifyAsync(source, target, output);
                 if (problems > 0)
                 {
-                    await output.WriteLineAsync($"{problems} difference(s) between the copy and the source: rolled back, nothing was written.");
+                    await output.WriteLineAsync($"{problems} difference(s) between the copy and the source: rolled back, nothing " +
+                        "was written.");
                     return 1;
                 }
                 await transaction.CommitAsync();
             }
-            await output.WriteLineAsync("Copied and verified. Start the service with Database__Provider=postgres and this connection string.");
+            await output.WriteLineAsync("Copied and verified. Start the service with Database__Provider=postgres and this " +
+                "connection string.");
             return 0;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -65,7 +68,8 @@ public sealed class DatabaseCopyCommand : IMaintenanceCommand
             // One chunk at a time: a dataset may be larger than memory.
             for (var index = 0; index < dataset.ChunkCount; index++)
             {
-                target.DatasetChunks.Add(await source.DatasetChunks.AsNoTracking().SingleAsync(c => c.DatasetId == dataset.Id && c.Index == index));
+                target.DatasetChunks.Add(await source.DatasetChunks.AsNoTracking()
+                    .SingleAsync(c => c.DatasetId == dataset.Id && c.Index == index));
                 await SaveAsync(target);
             }
         target.TrainingJobs.AddRange(await source.TrainingJobs.AsNoTracking().OrderBy(j => j.CreatedAt).ToListAsync());
@@ -91,10 +95,11 @@ public sealed class DatabaseCopyCommand : IMaintenanceCommand
         // The keys (their hashes) keep working; the audit trail keeps its order, PostgreSQL numbering it anew.
         target.ApiKeys.AddRange(await source.ApiKeys.AsNoTracking().ToListAsync());
         target.ApiKeyUses.AddRange(await source.ApiKeyUses.AsNoTracking().ToListAsync());
-        target.AuditEntries.AddRange((await source.AuditEntries.AsNoTracking().OrderBy(a => a.Id).ToListAsync()).Select(a => { a.Id = 0; return a; }));
+        target.AuditEntries.AddRange((await source.AuditEntries.AsNoTracking().OrderBy(a => a.Id).ToListAsync())
+            .Select(a => { a.Id = 0; return a; }));
         await SaveAsync(target);
-        await output.WriteLineAsync($"Copied {datasets.Count} datasets, their chunks, the training jobs, models, deployments, the prediction log, outcomes, " +
-            "rollups, API keys and the audit trail.");
+        await output.WriteLineAsync($"Copied {datasets.Count} datasets, their chunks, the training jobs, models, deployments, " +
+            "the prediction log, outcomes, rollups, API keys and the audit trail.");
     }
 
     static async Task SaveAsync(DefectDbContext target)
@@ -112,8 +117,10 @@ public sealed class DatabaseCopyCommand : IMaintenanceCommand
             await output.WriteLineAsync($"{table}: {expected} in SQLite, {actual} in PostgreSQL");
             if (expected != actual) problems++;
         }
-        await Compare("datasets", await source.Datasets.CountAsync(d => d.Status == DatasetStatus.Ready), await target.Datasets.CountAsync());
-        await Compare("dataset chunks", await source.DatasetChunks.CountAsync(c => source.Datasets.Any(d => d.Id == c.DatasetId && d.Status == DatasetStatus.Ready)),
+        await Compare("datasets", await source.Datasets.CountAsync(d => d.Status == DatasetStatus.Ready),
+            await target.Datasets.CountAsync());
+        await Compare("dataset chunks",
+            await source.DatasetChunks.CountAsync(c => source.Datasets.Any(d => d.Id == c.DatasetId && d.Status == DatasetStatus.Ready)),
             await target.DatasetChunks.CountAsync());
         await Compare("training jobs", await source.TrainingJobs.CountAsync(), await target.TrainingJobs.CountAsync());
         await Compare("models", await source.Models.CountAsync(), await target.Models.CountAsync());
@@ -128,16 +135,24 @@ public sealed class DatabaseCopyCommand : IMaintenanceCommand
         var blobs = 0;
         foreach (var chunk in await target.DatasetChunks.AsNoTracking().Select(c => new { c.DatasetId, c.Index }).ToListAsync())
         {
-            var copied = await target.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == chunk.DatasetId && c.Index == chunk.Index).Select(c => c.Data).SingleAsync();
-            var original = await source.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == chunk.DatasetId && c.Index == chunk.Index).Select(c => c.Data).SingleAsync();
-            if (!SHA256.HashData(copied).AsSpan().SequenceEqual(SHA256.HashData(original))) { problems++; await output.WriteLineAsync($"chunk {chunk.Index} of dataset {chunk.DatasetId} differs"); }
+            var copied = await target.DatasetChunks.AsNoTracking()
+                .Where(c => c.DatasetId == chunk.DatasetId && c.Index == chunk.Index).Select(c => c.Data).SingleAsync();
+            var original = await source.DatasetChunks.AsNoTracking()
+                .Where(c => c.DatasetId == chunk.DatasetId && c.Index == chunk.Index).Select(c => c.Data).SingleAsync();
+            if (!SHA256.HashData(copied).AsSpan()
+                .SequenceEqual(SHA256.HashData(original)))
+            {
+                problems++; await output.WriteLineAsync($"chunk {chunk.Index} of " +
+                    $"dataset {chunk.DatasetId} differs");
+            }
             blobs++;
         }
         foreach (var id in await target.Models.AsNoTracking().Select(m => m.Id).ToListAsync())
         {
             var copied = await target.Models.AsNoTracking().Where(m => m.Id == id).Select(m => m.Artifact).SingleAsync();
             var original = await source.Models.AsNoTracking().Where(m => m.Id == id).Select(m => m.Artifact).SingleAsync();
-            if (!SHA256.HashData(copied).AsSpan().SequenceEqual(SHA256.HashData(original))) { problems++; await output.WriteLineAsync($"model {id} differs"); }
+            if (!SHA256.HashData(copied).AsSpan()
+                .SequenceEqual(SHA256.HashData(original))) { problems++; await output.WriteLineAsync($"model {id} differs"); }
             blobs++;
         }
         await output.WriteLineAsync($"SHA-256 checked for {blobs} blobs (dataset chunks and model artifacts)");

@@ -39,7 +39,8 @@ public sealed record MaintenanceContext(IConfiguration Configuration, DataFolder
             try { return DatabaseConnection.Resolve(Provider, ConfiguredConnectionString, Data); }
             catch (Exception e) when (e is OptionsValidationException or ArgumentException)
             {
-                throw new CommandException($"ConnectionStrings:{DatabaseConnection.ConnectionStringName} cannot be used: {e.Message}", CommandException.Usage);
+                throw new CommandException(
+                    $"ConnectionStrings:{DatabaseConnection.ConnectionStringName} cannot be used: {e.Message}", CommandException.Usage);
             }
         }
     }
@@ -50,7 +51,8 @@ public sealed record MaintenanceContext(IConfiguration Configuration, DataFolder
     {
         var database = Database;
         if (database.Provider == DatabaseProvider.Postgres) throw new CommandException(postgresAdvice(database.ConnectionString));
-        return database.SqliteFile ?? throw new CommandException("The configured database is in memory: it has no file to back up or restore.");
+        return database.SqliteFile ?? throw new CommandException("The configured database is in memory: it has no file to back " +
+            "up or restore.");
     }
 }
 

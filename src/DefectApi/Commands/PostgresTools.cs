@@ -41,5 +41,6 @@ internal static class PostgresTools
 
     /// <summary>A word as a POSIX shell reads it back unchanged.</summary>
     static string Quote(string word) =>
-        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@,+".Contains(c)) ? word : $"'{word.Replace("'", "'\\''")}'";
+        word.Length > 0
+            && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@,+".Contains(c)) ? word : $"'{word.Replace("'", "'\\''")}'";
 }

@@ -52,15 +52,18 @@ internal static class SqliteBackupFile
         {
             await using var connection = Open(file, SqliteOpenMode.ReadOnly);
             await connection.OpenAsync();
-            if (await ScalarAsync(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsHistory';") == "0")
-                throw new CommandException($"{file} is an SQLite database but not a DefectApi one: it has no __EFMigrationsHistory table. Nothing was changed.");
+            if (await ScalarAsync(connection,
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsHistory';") == "0")
+                throw new CommandException($"{file} is an SQLite database but not a DefectApi one: it has no " +
+                    "__EFMigrationsHistory table. Nothing was changed.");
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\" ORDER BY \"MigrationId\";";
             var migrations = new List<string>();
             await using (var reader = await command.ExecuteReaderAsync())
                 while (await reader.ReadAsync()) migrations.Add(reader.GetString(0));
             if (migrations.Count == 0)
-                throw new CommandException($"{file} has an empty migrations table: it was never a DefectApi database. Nothing was changed.");
+                throw new CommandException($"{file} has an empty migrations table: it was never a DefectApi database. Nothing " +
+                    "was changed.");
             return migrations;
         }
         catch (SqliteException e)
@@ -73,7 +76,8 @@ internal static class SqliteBackupFile
     /// cannot until requests fail.</summary>
     public static void RequireKnown(IEnumerable<string> migrations, string file)
     {
-        using var db = new SqliteDefectDbContext(new DbContextOptionsBuilder<SqliteDefectDbContext>().UseSqlite("Data Source=:memory:").Options);
+        using var db = new SqliteDefectDbContext(new DbContextOptionsBuilder<SqliteDefectDbContext>()
+            .UseSqlite("Data Source=:memory:").Options);
         var known = db.Database.GetMigrations().ToHashSet();
         if (migrations.FirstOrDefault(m => !known.Contains(m)) is { } unknown)
             throw new CommandException($"{file} was written by a newer DefectApi (its migration {unknown} is unknown to this version). " +
@@ -107,7 +111,8 @@ internal static class SqliteBackupFile
         {
             await connection.OpenAsync();
             // One statement per command: run as one batch, BEGIN EXCLUSIVE was let through while the service held the file.
-            foreach (var statement in new[] { "PRAGMA busy_timeout = 0;", "PRAGMA locking_mode = EXCLUSIVE;", "BEGIN EXCLUSIVE;", "COMMIT;" })
+            foreach (var statement in new[] { "PRAGMA busy_timeout = 0;", "PRAGMA locking_mode = EXCLUSIVE;", "BEGIN EXCLUSIVE;",
+                "COMMIT;" })
                 await ExecuteAsync(connection, statement);
             return false;
         }
@@ -117,7 +122,8 @@ internal static class SqliteBackupFile
         }
     }
 
-    static SqliteConnectionStringBuilder Builder(string file, SqliteOpenMode mode) => new() { DataSource = file, Mode = mode, Pooling = false };
+    static SqliteConnectionStringBuilder Builder(string file, SqliteOpenMode mode) =>
+        new() { DataSource = file, Mode = mode, Pooling = false };
 
     static SqliteConnection Open(string file, SqliteOpenMode mode) => new(Builder(file, mode).ToString());
 

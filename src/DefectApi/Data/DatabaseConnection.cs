@@ -26,7 +26,8 @@ public sealed record DatabaseConnection(DatabaseProvider Provider, string Connec
     const string DefaultConnectionString = "Data Source=defects.db";
 
     /// <summary>The SQLite database file, or null for PostgreSQL and for an in-memory database.</summary>
-    public string? SqliteFile => Provider == DatabaseProvider.Sqlite && FileOf(new SqliteConnectionStringBuilder(ConnectionString)) is { } file
+    public string? SqliteFile =>
+        Provider == DatabaseProvider.Sqlite && FileOf(new SqliteConnectionStringBuilder(ConnectionString)) is { } file
         ? file : null;
 
     /// <summary>A relative SQLite path names a file in the data folder, wherever the process was started from.</summary>
@@ -42,15 +43,16 @@ public sealed record DatabaseConnection(DatabaseProvider Provider, string Connec
         return builder.ToString();
     }
 
-    public static DatabaseConnection Resolve(DatabaseProvider provider, string? configured, DataFolder data, string? appFolder = null) => provider switch
-    {
-        DatabaseProvider.Postgres when string.IsNullOrWhiteSpace(configured) => throw new OptionsValidationException(
-            DatabaseOptions.SectionName, typeof(DatabaseOptions),
-            ["Database:Provider is postgres, so ConnectionStrings:Defects must name the server, e.g. " +
+    public static DatabaseConnection Resolve(DatabaseProvider provider, string? configured, DataFolder data,
+        string? appFolder = null) => provider switch
+        {
+            DatabaseProvider.Postgres when string.IsNullOrWhiteSpace(configured) => throw new OptionsValidationException(
+                DatabaseOptions.SectionName, typeof(DatabaseOptions),
+                ["Database:Provider is postgres, so ConnectionStrings:Defects must name the server, e.g. " +
              "\"Host=db;Database=defects;Username=defectapi;Password=…\"."]),
-        DatabaseProvider.Postgres => new DatabaseConnection(provider, configured!),
-        _ => ResolveSqlite(configured, data, appFolder ?? AppContext.BaseDirectory),
-    };
+            DatabaseProvider.Postgres => new DatabaseConnection(provider, configured!),
+            _ => ResolveSqlite(configured, data, appFolder ?? AppContext.BaseDirectory),
+        };
 
     /// <summary>The connection the service uses with this configuration and content root.</summary>
     public static DatabaseConnection From(IConfiguration configuration, IHostEnvironment environment, DatabaseProvider provider) =>
@@ -60,7 +62,8 @@ public sealed record DatabaseConnection(DatabaseProvider Provider, string Connec
     {
         var connectionString = ResolveSqliteConnectionString(configured, data);
         var file = FileOf(new SqliteConnectionStringBuilder(connectionString));
-        var relative = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured).DataSource;
+        var relative = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString
+            : configured).DataSource;
         if (file is null || Path.IsPathRooted(relative)) return new DatabaseConnection(DatabaseProvider.Sqlite, connectionString);
         // Earlier versions resolved the path beside the app, and their default was data/defects.db there.
         var earlier = new[] { Path.Combine(appFolder, relative), Path.Combine(appFolder, "data", relative) }

@@ -176,7 +176,8 @@ public sealed class PostgresSizeLimitInterceptor(PostgresSizeLimit limit) : DbCo
     }
 
     // The service runs every command asynchronously; a synchronous one (a tool, a future caller) waits for the check.
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result)
     {
         CheckAsync(command, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         return result;
@@ -188,7 +189,8 @@ public sealed class PostgresSizeLimitInterceptor(PostgresSizeLimit limit) : DbCo
         return result;
     }
 
-    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData,
+        InterceptionResult<object> result)
     {
         CheckAsync(command, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         return result;
@@ -197,7 +199,8 @@ public sealed class PostgresSizeLimitInterceptor(PostgresSizeLimit limit) : DbCo
     ValueTask CheckAsync(DbCommand command, CancellationToken ct)
     {
         var sql = command.CommandText;
-        if (!sql.Contains("INSERT INTO", StringComparison.OrdinalIgnoreCase) || sql.Contains("__EFMigrationsHistory", StringComparison.Ordinal))
+        if (!sql.Contains("INSERT INTO", StringComparison.OrdinalIgnoreCase)
+            || sql.Contains("__EFMigrationsHistory", StringComparison.Ordinal))
             return ValueTask.CompletedTask;
         long bytes = PostgresSizeLimit.RowOverhead;
         foreach (DbParameter parameter in command.Parameters)

@@ -39,7 +39,8 @@ public sealed record DataReportResponse(long DuplicateRows, IReadOnlyList<string
     public static DataReportResponse From(DataReport report) => new(report.DuplicateRows, report.Identifiers, report.SingleValued,
         report.NearDuplicates.Select(n => (IReadOnlyList<string>)[n.DuplicateOf, n.Column]).ToList(),
         report.DuplicateExamples.Select(d => new DuplicateRowResponse(d.Row, d.SameAsRow)).ToList(),
-        report.NearDuplicates.Select(n => new NearDuplicateResponse(n.Column, n.DuplicateOf, n.Kind, n.Correlation)).ToList(), report.Notes);
+        report.NearDuplicates.Select(n => new NearDuplicateResponse(n.Column, n.DuplicateOf, n.Kind, n.Correlation)).ToList(),
+            report.Notes);
 }
 
 public sealed record DuplicateRowResponse(long Row, long SameAsRow);
@@ -55,7 +56,8 @@ public sealed record DatasetSummary(Guid Id, string Name, long RowCount, long Si
 /// <param name="Next">the next page's path, null on the last page</param>
 public sealed record DatasetList(IReadOnlyList<DatasetSummary> Items, long Total, int Offset, int Limit, string? Next);
 
-public sealed record DatasetRows(IReadOnlyList<string> Columns, [property: CellValues] IReadOnlyList<object?[]> Rows, long Total, int Offset, int Limit);
+public sealed record DatasetRows(IReadOnlyList<string> Columns, [property: CellValues] IReadOnlyList<object?[]> Rows, long Total,
+    int Offset, int Limit);
 
 public static class DatasetMapping
 {
@@ -75,11 +77,12 @@ public static class DatasetMapping
         dataset.Id, dataset.Name, dataset.RowCount, dataset.SizeBytes, dataset.Sha256, dataset.CreatedAt,
         dataset.Delimiter, dataset.DecimalSeparator, dataset.Encoding,
         dataset.ReadColumns().Select(ToResponse).ToList(),
-        dataset.ReportJson is { } report && JsonSerializer.Deserialize<DataReport>(report, StorageJson) is { } stored ? DataReportResponse.From(stored) : null,
+        dataset.ReportJson is { } report
+            && JsonSerializer.Deserialize<DataReport>(report, StorageJson) is { } stored ? DataReportResponse.From(stored) : null,
         dataset.ReportJson is null ? OldDatasetNote : null);
 
-    const string OldDatasetNote = "This dataset was uploaded before data reports existed: upload the file again to see its duplicate rows, " +
-                                  "identifier, single-valued and near-duplicate columns.";
+    const string OldDatasetNote = "This dataset was uploaded before data reports existed: upload the file again to see its " +
+        "duplicate rows, identifier, single-valued and near-duplicate columns.";
 
     /// <summary>Stored as the tabular layer's report, and answered in the contract's names.</summary>
     public static string? ToStorageJson(DataReport? report) => report is null ? null : JsonSerializer.Serialize(report, StorageJson);
@@ -96,11 +99,13 @@ public static class DatasetMapping
     const string NameKey = "\"name\":";
 
     static ColumnResponse ToResponse(ColumnProfile c) => new(
-        c.Name, TypeName(c.Type), c.Missing, c.Distinct, JsonNumbers.Finite(c.Min), JsonNumbers.Finite(c.Max), JsonNumbers.Finite(c.Mean), JsonNumbers.Finite(c.Std),
+        c.Name, TypeName(c.Type), c.Missing, c.Distinct, JsonNumbers.Finite(c.Min), JsonNumbers.Finite(c.Max),
+            JsonNumbers.Finite(c.Mean), JsonNumbers.Finite(c.Std),
         ToResponse(c.TopValues),
         c.TreatedAsMissing is { } text ? new TreatedAsMissingResponse(text.Count, ToResponse(text.Values)) : null);
 
-    static List<ValueCountResponse> ToResponse(IEnumerable<ValueCount> values) => values.Select(v => new ValueCountResponse(v.Value, v.Count)).ToList();
+    static List<ValueCountResponse> ToResponse(IEnumerable<ValueCount> values) =>
+        values.Select(v => new ValueCountResponse(v.Value, v.Count)).ToList();
 
     public static string TypeName(ColumnType type) => type switch
     {

@@ -8,7 +8,8 @@ namespace DefectApi.Datasets;
 
 /// <summary>Streams an upload into storage in three steps: stage (chunks written under a hidden row), publish (made
 /// visible in one transaction, or folded into an identical earlier upload), discard (on any failure).</summary>
-public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOptions<UploadOptions> options, TimeProvider clock, PostgresSizeLimit sizeLimit)
+public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOptions<UploadOptions> options, TimeProvider clock,
+    PostgresSizeLimit sizeLimit)
 {
     public sealed record Staged(Guid Id, IngestedDataset Ingested, int ChunkCount);
 
@@ -18,7 +19,11 @@ public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOption
         var id = Guid.CreateVersion7();
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
-            db.Datasets.Add(new Dataset { Id = id, Name = "", Status = DatasetStatus.Uploading, CreatedAt = clock.GetUtcNow().UtcDateTime });
+            db.Datasets.Add(new Dataset
+            {
+                Id = id, Name = "", Status = DatasetStatus.Uploading,
+                CreatedAt = clock.GetUtcNow().UtcDateTime
+            });
             await db.SaveChangesAsync(ct);
         }
         try

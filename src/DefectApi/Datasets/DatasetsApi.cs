@@ -32,7 +32,8 @@ public static class DatasetsApi
             .RequireAuthorization(Policies.Train);
 
         group.MapGet("/", ListAsync).WithName("ListDatasets").WithSummary("List datasets, newest first, page by page")
-            .WithDescription("Summaries (no column profiles: GET /api/datasets/{id} has the schema), offset (0 or more) and limit (1 to 1000), with the total and the next page's link.")
+            .WithDescription("Summaries (no column profiles: GET /api/datasets/{id} has the schema), offset (0 or more) and " +
+                "limit (1 to 1000), with the total and the next page's link.")
             .WithValidationTitle("Invalid paging")
             .ProducesValidationProblem()
             .RequireAuthorization(Policies.Train);
@@ -44,12 +45,14 @@ public static class DatasetsApi
 
         group.MapGet("/{id:guid}/rows", GetRowsAsync).WithName("GetDatasetRows").WithSummary("Preview a dataset's rows, page by page")
             .WithValidationTitle("Invalid paging")
-            .WithDescription("Rows from offset (0 or more), at most limit (1 to 1000) of them; each row lists its cells in the order of 'columns'.")
+            .WithDescription("Rows from offset (0 or more), at most limit (1 to 1000) of them; each row lists its cells in the " +
+                "order of 'columns'.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Train);
 
-        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDataset").WithSummary("Delete a dataset (409 while a queued or running job uses it)")
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDataset")
+            .WithSummary("Delete a dataset (409 while a queued or running job uses it)")
             .WithDescription("Deletes the dataset and its rows. Models trained on it keep working.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -59,11 +62,13 @@ public static class DatasetsApi
     }
 
     static async Task<Results<Created<DatasetResponse>, Ok<DatasetResponse>, ValidationProblem, ProblemHttpResult>> UploadAsync(
-        HttpRequest request, DatasetStore store, ClaimsPrincipal caller, TimeProvider clock, string? name, string? delimiter, string? decimalSeparator,
+        HttpRequest request, DatasetStore store, ClaimsPrincipal caller, TimeProvider clock, string? name, string? delimiter,
+            string? decimalSeparator,
         CancellationToken ct)
     {
         // The configured upload limit is enforced while streaming (413 problem), not by Kestrel's fixed 30 MB.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = null;
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = null;
 
         var fields = new UploadRequestReader.Fields { Name = name, Delimiter = delimiter, DecimalSeparator = decimalSeparator };
         DatasetStore.Staged? staged = null;
@@ -78,7 +83,11 @@ public static class DatasetsApi
                 }, ct);
                 if (!found || staged is null)
                     return TypedResults.ValidationProblem(
-                        new Dictionary<string, string[]> { ["file"] = ["The multipart body has no 'file' part. Send the CSV as a file field named 'file'."] },
+                        new Dictionary<string, string[]>
+                        {
+                            ["file"] = ["The multipart body has no 'file' part. Send the CSV as a " +
+                            "file field named 'file'."]
+                        },
                         title: "No file in the upload");
             }
             else if (UploadRequestReader.IsCsv(request))
@@ -89,13 +98,15 @@ public static class DatasetsApi
             else
             {
                 return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
-                    detail: $"Content-Type '{request.ContentType}' is not accepted. Send multipart/form-data with a 'file' part, or a text/csv body.");
+                    detail: $"Content-Type '{request.ContentType}' is not accepted. Send multipart/form-data with a 'file' part, " +
+                        "or a text/csv body.");
             }
 
             var chosen = UploadDialect.ChooseName(fields);
             var ingested = staged.Ingested;
             var audit = AuditTrail.Entry(caller, clock, AuditActions.DatasetUpload, AuditTrail.DatasetTarget(staged.Id),
-                $"Uploaded '{chosen}': {ingested.RowCount} rows, {ingested.Columns.Count} columns, {ingested.SizeBytes} bytes, SHA-256 {ingested.Sha256}.");
+                $"Uploaded '{chosen}': {ingested.RowCount} rows, {ingested.Columns.Count} columns, {ingested.SizeBytes} bytes, " +
+                    $"SHA-256 {ingested.Sha256}.");
             var (dataset, created) = await store.PublishAsync(staged, chosen, audit, ct);
             staged = null;
             var response = dataset.ToResponse();
@@ -118,7 +129,8 @@ public static class DatasetsApi
     {
         var ready = db.Datasets.AsNoTracking().Where(d => d.Status == DatasetStatus.Ready);
         var total = await ready.LongCountAsync(ct);
-        var page = await ready.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Skip(offset).Take(limit).ToSummaries().ToListAsync(ct);
+        var page = await ready.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Skip(offset).Take(limit)
+            .ToSummaries().ToListAsync(ct);
         var next = offset + page.Count < total ? $"/api/datasets?offset={offset + page.Count}&limit={limit}" : null;
         return TypedResults.Ok(new DatasetList(page, total, offset, limit, next));
     }
@@ -159,17 +171,19 @@ public static class DatasetsApi
         return TypedResults.Ok(new DatasetRows(columns, rows, dataset.RowCount, offset, limit));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, ClaimsPrincipal caller, DefectDbContext db, IDatasetUsers users,
-        TimeProvider clock, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, ClaimsPrincipal caller, DefectDbContext db,
+        IDatasetUsers users, TimeProvider clock, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var dataset = await db.Datasets.Where(d => d.Id == id && d.Status == DatasetStatus.Ready).Select(d => new { d.Name, d.RowCount }).FirstOrDefaultAsync(ct);
+        var dataset = await db.Datasets.Where(d => d.Id == id && d.Status == DatasetStatus.Ready)
+            .Select(d => new { d.Name, d.RowCount }).FirstOrDefaultAsync(ct);
         if (dataset is null) return NotFoundProblems.Dataset(id);
         if (await users.AnyAsync(db, id, ct)) return InUse();
         try
         {
             await DatasetStore.DeleteRowsAsync(db, id, ct);
-            db.Record(caller, clock, AuditActions.DatasetDelete, AuditTrail.DatasetTarget(id), $"Deleted the dataset '{dataset.Name}' ({dataset.RowCount} rows).");
+            db.Record(caller, clock, AuditActions.DatasetDelete, AuditTrail.DatasetTarget(id),
+                $"Deleted the dataset '{dataset.Name}' ({dataset.RowCount} rows).");
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }

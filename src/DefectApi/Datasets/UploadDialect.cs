@@ -18,14 +18,16 @@ internal static class UploadDialect
             ";" or "semicolon" => ';',
             "\t" or "tab" or "\\t" => '\t',
             "|" or "pipe" => '|',
-            _ => Invalid(errors, "delimiter", $"'{delimiter}' is not a supported delimiter. Use one of , ; | tab (or leave it out to detect it)."),
+            _ => Invalid(errors, "delimiter", $"'{delimiter}' is not a supported delimiter. Use one of , ; | tab (or leave it " +
+                "out to detect it)."),
         };
         char? dec = decimalSeparator switch
         {
             null or "" => null,
             "." or "dot" => '.',
             "," or "comma" => ',',
-            _ => Invalid(errors, "decimalSeparator", $"'{decimalSeparator}' is not a decimal separator. Use . or , (or leave it out to detect it)."),
+            _ => Invalid(errors, "decimalSeparator", $"'{decimalSeparator}' is not a decimal separator. Use . or , (or leave it " +
+                "out to detect it)."),
         };
         if (delim == ',' && dec == ',')
             errors["decimalSeparator"] = ["The decimal separator cannot be the delimiter. With ',' decimals use ';' or tab as delimiter."];
@@ -47,7 +49,11 @@ internal static class UploadDialect
         if (fields.Name is { } given && !string.IsNullOrWhiteSpace(given))
         {
             if (given.Length > 200 || given.Any(char.IsControl))
-                throw new InvalidOptionsException(new() { ["name"] = ["name must be at most 200 characters, without control characters such as line breaks."] });
+                throw new InvalidOptionsException(new()
+                {
+                    ["name"] = ["name must be at most 200 characters, without control " +
+                    "characters such as line breaks."]
+                });
             return given.Trim();
         }
         var name = string.IsNullOrWhiteSpace(fields.FileName) ? "" :

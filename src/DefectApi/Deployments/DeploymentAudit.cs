@@ -12,8 +12,8 @@ internal static class DeploymentAudit
 {
     public sealed record State(Guid ModelId, Guid? ShadowModelId, IReadOnlyList<string> KeyColumns);
 
-    public static async Task RecordAsync(DefectDbContext db, ClaimsPrincipal caller, TimeProvider clock, string name, State? before, State after,
-        CancellationToken ct)
+    public static async Task RecordAsync(DefectDbContext db, ClaimsPrincipal caller, TimeProvider clock, string name, State? before,
+        State after, CancellationToken ct)
     {
         var ids = new[] { before?.ModelId, before?.ShadowModelId, after.ModelId, after.ShadowModelId }.OfType<Guid>().Distinct().ToList();
         var models = await db.Models.AsNoTracking().Where(m => ids.Contains(m.Id)).Select(m => new { m.Id, m.Name, m.Version })
@@ -47,7 +47,8 @@ internal static class DeploymentAudit
         }
         if (!before.KeyColumns.SequenceEqual(after.KeyColumns, StringComparer.Ordinal))
         {
-            Add(AuditActions.DeploymentKeyColumns, $"Changed the key columns of '{name}' from {Columns(before.KeyColumns)} to {Columns(after.KeyColumns)}.");
+            Add(AuditActions.DeploymentKeyColumns, $"Changed the key columns of '{name}' from {Columns(before.KeyColumns)} to " +
+                $"{Columns(after.KeyColumns)}.");
             changed = true;
         }
         if (!changed) Add(AuditActions.DeploymentMove, $"Pointed '{name}' at {Label(after.ModelId)} again; nothing changed.");

@@ -16,9 +16,10 @@ namespace DefectApi.Deployments;
 /// <param name="KeyColumns">columns of the records that identify a part (a serial), at most three: their values are
 /// indexed as answers are logged, so outcomes can name the part (keyColumn) instead of the prediction id. Left out:
 /// kept as they are; an empty list declares none. Counts for answers logged from then on.</param>
-public sealed record DeploymentRequest([property: Required(ErrorMessage = "modelId is required.")] Guid? ModelId, Guid? ShadowModelId = null,
-    IReadOnlyList<string>? KeyColumns = null);
-public sealed record DeploymentResponse(string Name, Guid ModelId, Guid? ShadowModelId, IReadOnlyList<string> KeyColumns, DateTime UpdatedAt);
+public sealed record DeploymentRequest([property: Required(ErrorMessage = "modelId is required.")] Guid? ModelId,
+    Guid? ShadowModelId = null, IReadOnlyList<string>? KeyColumns = null);
+public sealed record DeploymentResponse(string Name, Guid ModelId, Guid? ShadowModelId, IReadOnlyList<string> KeyColumns,
+    DateTime UpdatedAt);
 public sealed record DeploymentHistoryResponse(Guid ModelId, DateTime DeployedAt);
 /// <param name="History">the models it pointed at, newest first (the last 100)</param>
 /// <param name="Changes">who changed it and how, newest first (the last 100 audit entries of this deployment)</param>
@@ -35,14 +36,16 @@ public static class DeploymentsApi
         group.MapGet("/", ListAsync).WithName("ListDeployments").WithSummary("List deployments")
             .WithDescription("Every deployment name, the model it points at and since when.")
             .RequireAuthorization(Policies.Read);
-        group.MapGet("/{name}", GetAsync).WithName("GetDeployment").WithSummary("Get a deployment and its history (which model, from when, by whom)")
-            .WithDescription("The model the name points at now, the last 100 moves, and the last 100 changes with the key that made each, newest first.")
+        group.MapGet("/{name}", GetAsync).WithName("GetDeployment")
+            .WithSummary("Get a deployment and its history (which model, from when, by whom)")
+            .WithDescription("The model the name points at now, the last 100 moves, and the last 100 changes with the key that " +
+                "made each, newest first.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Read);
         group.MapPut("/{name}", PutAsync).WithName("PutDeployment").WithValidationTitle("Invalid deployment")
             .WithSummary("Point a deployment at a model (create, roll forward or roll back)")
-            .WithDescription("Creates the name or moves it; callers of the name get the new model from their next request on. A name is 1 to 100 " +
-                "letters, digits, '.', '_' or '-', starting with a letter or digit.")
+            .WithDescription("Creates the name or moves it; callers of the name get the new model from their next request on. A " +
+                "name is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit.")
             .RequireAuthorization(Policies.Admin).WithBodyLimit(RequestBodyLimits.SmallJson);
         group.MapDelete("/{name}", DeleteAsync).WithName("DeleteDeployment").WithSummary("Delete a deployment")
             .WithDescription("Removes the name; the model stays.")
@@ -65,24 +68,30 @@ public static class DeploymentsApi
         var history = await db.DeploymentHistory.AsNoTracking().Where(h => h.DeploymentName == name)
             .OrderByDescending(h => h.Id).Take(100).Select(h => new DeploymentHistoryResponse(h.ModelId, h.DeployedAt)).ToListAsync(ct);
         var changes = await AuditApi.LatestForAsync(db, AuditTrail.DeploymentTarget(name), 100, ct);
-        return TypedResults.Ok(new DeploymentDetails(deployment.Name, deployment.ModelId, deployment.ShadowModelId, deployment.KeyColumns, deployment.UpdatedAt,
-            history, changes));
+        return TypedResults.Ok(new DeploymentDetails(deployment.Name, deployment.ModelId, deployment.ShadowModelId,
+            deployment.KeyColumns, deployment.UpdatedAt, history, changes));
     }
 
     static async Task<Results<Ok<DeploymentResponse>, ValidationProblem>> PutAsync(
-        [RegularExpression(NamePattern, ErrorMessage = NameRule)] string name, DeploymentRequest request, ClaimsPrincipal caller, DefectDbContext db,
+        [RegularExpression(NamePattern, ErrorMessage = NameRule)] string name, DeploymentRequest request, ClaimsPrincipal caller,
+            DefectDbContext db,
         DeploymentRoutes routes, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        var champion = await db.Models.AsNoTracking().Where(m => m.Id == request.ModelId).Select(m => new { m.Task, m.Target }).FirstOrDefaultAsync(ct);
+        var champion = await db.Models.AsNoTracking().Where(m => m.Id == request.ModelId).Select(m => new { m.Task, m.Target })
+            .FirstOrDefaultAsync(ct);
         if (champion is null) errors["modelId"] = [$"There is no model with id '{request.ModelId}'."];
         if (request.ShadowModelId is { } shadowId)
         {
-            var shadow = await db.Models.AsNoTracking().Where(m => m.Id == shadowId).Select(m => new { m.Task, m.Target }).FirstOrDefaultAsync(ct);
+            var shadow = await db.Models.AsNoTracking().Where(m => m.Id == shadowId).Select(m => new { m.Task, m.Target })
+                .FirstOrDefaultAsync(ct);
             if (shadow is null) errors["shadowModelId"] = [$"There is no model with id '{shadowId}'."];
-            else if (shadowId == request.ModelId) errors["shadowModelId"] = ["The shadow must be another model than modelId: a model cannot challenge itself."];
+            else if (shadowId == request.ModelId) errors["shadowModelId"] = ["The shadow must be another model than modelId: a " +
+                "model cannot challenge itself."];
             else if (champion is not null && (shadow.Task != champion.Task || shadow.Target != champion.Target))
-                errors["shadowModelId"] = [$"The shadow predicts '{shadow.Target}' ({shadow.Task.WireName()}) but the deployment's model predicts '{champion.Target}' ({champion.Task.WireName()}): a challenger must answer the same question."];
+                errors["shadowModelId"] = [$"The shadow predicts '{shadow.Target}' ({shadow.Task.WireName()}) but the " +
+                    $"deployment's model predicts '{champion.Target}' ({champion.Task.WireName()}): a challenger must answer the " +
+                        "same question."];
         }
         if (request.KeyColumns is { } keys && KeyColumnsProblem(keys) is { } keyProblem) errors["keyColumns"] = [keyProblem];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid deployment");
@@ -101,8 +110,11 @@ public static class DeploymentsApi
             catch (Exception e) when (DatabaseErrors.IsForeignKeyViolation(e))
             {
                 // The model was deleted after the check above: the database's key refused the pointer.
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["modelId"] = ["The model (or the shadow) was deleted meanwhile; choose a stored one."] },
-                    title: "Invalid deployment");
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["modelId"] = ["The model (or the " +
+                    "shadow) was deleted meanwhile; choose a stored one."]
+                }, title: "Invalid deployment");
             }
             catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e) && attempt < 3)
             {
@@ -115,19 +127,21 @@ public static class DeploymentsApi
 
     /// <summary>The pointer, its history and the audit entries move in one transaction: a reader sees the old model or
     /// the new one, and never a change without its entry.</summary>
-    static async Task<IReadOnlyList<string>> MoveAsync(DefectDbContext db, ClaimsPrincipal caller, TimeProvider clock, string name, Guid modelId,
-        Guid? shadowModelId, IReadOnlyList<string>? keyColumns, DateTime now, CancellationToken ct)
+    static async Task<IReadOnlyList<string>> MoveAsync(DefectDbContext db, ClaimsPrincipal caller, TimeProvider clock, string name,
+        Guid modelId, Guid? shadowModelId, IReadOnlyList<string>? keyColumns, DateTime now, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var deployment = await db.Deployments.FirstOrDefaultAsync(d => d.Name == name, ct);
-        var before = deployment is null ? null : new DeploymentAudit.State(deployment.ModelId, deployment.ShadowModelId, deployment.KeyColumns.ToList());
+        var before = deployment is null ? null
+            : new DeploymentAudit.State(deployment.ModelId, deployment.ShadowModelId, deployment.KeyColumns.ToList());
         if (deployment is null) db.Deployments.Add(deployment = new Deployment { Name = name });
         deployment.ModelId = modelId;
         deployment.ShadowModelId = shadowModelId;
         if (keyColumns is not null) deployment.KeyColumns = keyColumns.Select(k => k.Trim()).ToList();
         deployment.UpdatedAt = now;
         db.DeploymentHistory.Add(new DeploymentHistoryEntry { DeploymentName = name, ModelId = modelId, DeployedAt = now });
-        await DeploymentAudit.RecordAsync(db, caller, clock, name, before, new DeploymentAudit.State(modelId, shadowModelId, deployment.KeyColumns), ct);
+        await DeploymentAudit.RecordAsync(db, caller, clock, name, before,
+            new DeploymentAudit.State(modelId, shadowModelId, deployment.KeyColumns), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return deployment.KeyColumns;
@@ -144,17 +158,19 @@ public static class DeploymentsApi
         return null;
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, ClaimsPrincipal caller, DefectDbContext db, DeploymentRoutes routes,
-        TimeProvider clock, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, ClaimsPrincipal caller, DefectDbContext db,
+        DeploymentRoutes routes, TimeProvider clock, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var model = await db.Deployments.Where(d => d.Name == name).Join(db.Models, d => d.ModelId, m => m.Id, (d, m) => new { m.Id, m.Name, m.Version })
+        var model = await db.Deployments.Where(d => d.Name == name)
+            .Join(db.Models, d => d.ModelId, m => m.Id, (d, m) => new { m.Id, m.Name, m.Version })
             .FirstOrDefaultAsync(ct);
         var deleted = await db.Deployments.Where(d => d.Name == name).ExecuteDeleteAsync(ct);
         if (deleted > 0)
         {
             db.Record(caller, clock, AuditActions.DeploymentDelete, AuditTrail.DeploymentTarget(name),
-                $"Deleted '{name}', which pointed at {model?.Name} v{model?.Version} ({model?.Id}); callers of it get 404 until it is created again.");
+                $"Deleted '{name}', which pointed at {model?.Name} v{model?.Version} ({model?.Id}); callers of it get 404 until " +
+                    "it is created again.");
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }

@@ -62,8 +62,8 @@ internal sealed class DatabaseInitializer(
 
     /// <summary>A prediction log written by a version before rollups is converted before the first request.</summary>
     Task ConvertLegacyLogAsync(IServiceProvider services, DefectDbContext db, CancellationToken ct) =>
-        new Monitoring.LegacyLogConversion(db, services.GetRequiredService<Registry.ModelCache>(), services.GetRequiredService<Monitoring.LogSegments>(),
-            clock, logger).RunAsync(ct);
+        new Monitoring.LegacyLogConversion(db, services.GetRequiredService<Registry.ModelCache>(),
+            services.GetRequiredService<Monitoring.LogSegments>(), clock, logger).RunAsync(ct);
 
     /// <summary>Earlier versions kept a relative SQLite path beside the app: under <c>dotnet run</c> in the build output.
     /// An operator who upgrades sees an empty registry; this says where the old one is, at every start until it is
@@ -73,7 +73,8 @@ internal sealed class DatabaseInitializer(
         if (connection.EarlierSqliteFile is not { } earlier || await RegistryContents.DescribeAsync(db) is not null) return;
         logger.LogWarning("The registry at {Database} is empty, but {Earlier} holds a database that an earlier version kept beside " +
             "the app (in the build output under dotnet run). To go on with it, stop the service and move that file, with any -wal " +
-            "and -shm beside it, to {Target}; or set ConnectionStrings:Defects to its full path.", connection.SqliteFile, earlier, connection.SqliteFile);
+            "and -shm beside it, to {Target}; or set ConnectionStrings:Defects to its full path.", connection.SqliteFile, earlier,
+                connection.SqliteFile);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -28,9 +28,14 @@ public static class DefectApiSetup
         var file = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
         var sources = builder.Configuration.Sources;
         // Insert after the content root's JSON files, before environment variables and the command line.
-        var index = sources.TakeWhile(s => s is not Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource
+        var index = sources.TakeWhile(s =>
+            s is not Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource
             && s is not Microsoft.Extensions.Configuration.CommandLine.CommandLineConfigurationSource).Count();
-        var json = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = file, Optional = true, ReloadOnChange = false };
+        var json = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = file, Optional = true,
+            ReloadOnChange = false
+        };
         json.ResolveFileProvider();
         sources.Insert(index, json);
         return builder;
@@ -42,9 +47,12 @@ public static class DefectApiSetup
         builder.AddServiceTelemetry();
         var services = builder.Services;
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TrainingQueueOptions>().BindConfiguration(TrainingQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<PredictionOptions>().BindConfiguration(PredictionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ModelCacheOptions>().BindConfiguration(ModelCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TrainingQueueOptions>().BindConfiguration(TrainingQueueOptions.SectionName).ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<PredictionOptions>().BindConfiguration(PredictionOptions.SectionName).ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<ModelCacheOptions>().BindConfiguration(ModelCacheOptions.SectionName).ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOptions<BundleOptions>().BindConfiguration(BundleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
@@ -74,7 +82,8 @@ public static class DefectApiSetup
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
         services.AddSingleton<ModelLookup>();
         services.AddSingleton<Predictor>();
-        services.AddOptions<Monitoring.PredictionLogOptions>().BindConfiguration(Monitoring.PredictionLogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Monitoring.PredictionLogOptions>().BindConfiguration(Monitoring.PredictionLogOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Monitoring.PredictionLog>();
         services.AddSingleton<IPredictionSink>(provider => provider.GetRequiredService<Monitoring.PredictionLog>());
         services.AddSingleton<Monitoring.PredictionLogWriter>();
@@ -111,7 +120,8 @@ public static class DefectApiSetup
         });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync })
             .WithTags("Operations").DisableRateLimiting();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync })
+        app.MapHealthChecks("/health/ready",
+            new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync })
             .WithTags("Operations").DisableRateLimiting();
 
         app.MapServiceMetrics();
@@ -136,7 +146,8 @@ public static class DefectApiSetup
         var body = new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+            checks = report.Entries.ToDictionary(e => e.Key, e =>
+                new { status = e.Value.Status.ToString(), description = e.Value.Description }),
         };
         return http.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
     }

@@ -19,7 +19,8 @@ public static class SettingsCatalog
 
     public static IReadOnlyList<Section> Sections { get; } = typeof(SettingsCatalog).Assembly.GetTypes()
         .Select(type => (type, field: type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)))
-        .Where(t => t.field is { IsLiteral: true } && t.field.FieldType == typeof(string) && t.type.GetConstructor(Type.EmptyTypes) is not null)
+        .Where(t =>
+            t.field is { IsLiteral: true } && t.field.FieldType == typeof(string) && t.type.GetConstructor(Type.EmptyTypes) is not null)
         .Select(t => new Section((string)t.field!.GetRawConstantValue()!, t.type))
         .OrderBy(s => s.Name, StringComparer.Ordinal)
         .ToArray();

@@ -19,13 +19,15 @@ internal static class JsonBodyErrors
     public static (string Field, string Message)? Describe(HttpContext http, JsonException json)
     {
         // A reader error (the text is not JSON) also carries the path where reading stopped: no field is to blame.
-        if (json.InnerException is JsonException || json.Path is not { Length: > 2 } path || !path.StartsWith("$.", StringComparison.Ordinal))
+        if (json.InnerException is JsonException || json.Path is not { Length: > 2 } path
+            || !path.StartsWith("$.", StringComparison.Ordinal))
             return null;
         var options = Options(http);
         var endpoint = http.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? http.GetEndpoint();
         var bodyType = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
         var field = path[2..];
-        if (IsDuplicateKey(json)) return (field, $"'{field[(field.LastIndexOf('.') + 1)..]}' appears more than once in its object: send each key once.");
+        if (IsDuplicateKey(json)) return (field, $"'{field[(field.LastIndexOf('.') + 1)..]}' appears more than once in its " +
+            "object: send each key once.");
         var type = bodyType is null ? null : Walk(options, bodyType, field).Type;
         return (field, Expectation(options, type));
     }
@@ -49,7 +51,8 @@ internal static class JsonBodyErrors
         return renamed;
     }
 
-    static JsonSerializerOptions Options(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+    static JsonSerializerOptions Options(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
     /// <summary>Follows "a.b[0].c" through objects and lists, matching a segment to a member's JSON name or C# name.
     /// Answers the path in JSON names and the type at its end (null once a segment names no member).</summary>
@@ -79,7 +82,8 @@ internal static class JsonBodyErrors
         var t = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
         if (t is null) return Unknown;
         if (t.IsEnum)
-            return "Use one of: " + string.Join(", ", Enum.GetValues(t).Cast<object>().Select(v => JsonSerializer.Serialize(v, t, options).Trim('"'))) + ".";
+            return "Use one of: "
+                + string.Join(", ", Enum.GetValues(t).Cast<object>().Select(v => JsonSerializer.Serialize(v, t, options).Trim('"'))) + ".";
         if (t == typeof(int) || t == typeof(long)) return "Use a whole number (not in quotes).";
         if (t == typeof(double) || t == typeof(float) || t == typeof(decimal)) return "Use a number (not in quotes).";
         if (t == typeof(bool)) return "Use true or false.";

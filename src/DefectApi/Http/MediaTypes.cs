@@ -13,7 +13,9 @@ public static class MediaTypes
 
     /// <summary>text/csv, or application/csv as some exporters send it.</summary>
     public static bool IsCsv(string? contentType) =>
-        Of(contentType) is var type && (type.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || type.Equals("application/csv", StringComparison.OrdinalIgnoreCase));
+        Of(contentType) is var type
+            && (type.Equals("text/csv", StringComparison.OrdinalIgnoreCase)
+                || type.Equals("application/csv", StringComparison.OrdinalIgnoreCase));
 
     public static bool IsJson(string? contentType) => Of(contentType).Equals("application/json", StringComparison.OrdinalIgnoreCase);
 }

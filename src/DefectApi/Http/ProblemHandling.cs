@@ -34,7 +34,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
     {
         var extensions = new Dictionary<string, object?>();
         // A reader may wrap the caller's fault (a body over a limit, a broken upload) in an I/O error of its own.
-        if (exception is IOException && exception.InnerException is BadHttpRequestException or PayloadTooLargeException or CsvFormatException)
+        if (exception is IOException
+            && exception.InnerException is BadHttpRequestException or PayloadTooLargeException or CsvFormatException)
             exception = exception.InnerException;
         switch (exception)
         {
@@ -47,7 +48,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             case BadHttpRequestException { InnerException: JsonException json } when JsonBodyErrors.Describe(http, json) is { } wrongType:
                 extensions["errors"] = new Dictionary<string, string[]> { [wrongType.Field] = [wrongType.Message] };
                 return (StatusCodes.Status400BadRequest,
-                    JsonBodyErrors.IsDuplicateKey(json) ? "A key appears twice in the body" : "A field of the body has the wrong type", ValidationDetail, extensions);
+                    JsonBodyErrors.IsDuplicateKey(json) ? "A key appears twice in the body"
+                        : "A field of the body has the wrong type", ValidationDetail, extensions);
             case BadHttpRequestException bad:
                 return (bad.StatusCode, "The request could not be read", DescribeBadRequest(bad), extensions);
             case var storage when Data.DatabaseErrors.Unavailable(storage) is { } reason:
@@ -95,7 +97,8 @@ public static class ProblemHandlingSetup
                 // every problem tells what to change.
                 validation.Errors = JsonBodyErrors.WithJsonNames(context.HttpContext, validation.Errors);
                 validation.Detail ??= ApiExceptionHandler.ValidationDetail;
-                if (validation.Title == GenericValidationTitle && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ValidationTitle>() is { } title)
+                if (validation.Title == GenericValidationTitle
+                    && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ValidationTitle>() is { } title)
                     validation.Title = title.Title;
             }
         });
@@ -105,7 +108,8 @@ public static class ProblemHandlingSetup
         services.Configure<JsonOptions>(options =>
         {
             // Enums are their documented names, never numbers ("task": 1 is refused, not read as binary).
-            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            options.SerializerOptions.Converters.Add(
+                new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             // Numbers are JSON numbers: the web defaults also read "42" as 42, which makes the document describe every
             // number as "number or numeric string", a union that client generators cannot type.
             options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;

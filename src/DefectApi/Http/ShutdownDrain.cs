@@ -22,7 +22,8 @@ public sealed class ShutdownOptions
 /// <see cref="ShutdownOptions.DrainSeconds"/>, the time a load balancer needs to stop routing to it. Only then does
 /// the host go on to stop Kestrel, which stops accepting, finishes the requests in flight (their answers also carry
 /// <c>Connection: close</c>) and closes the idle connections.</summary>
-public sealed partial class ShutdownDrain(IHostApplicationLifetime lifetime, IOptions<ShutdownOptions> options, ILogger<ShutdownDrain> logger) : IHostedLifecycleService
+public sealed partial class ShutdownDrain(IHostApplicationLifetime lifetime, IOptions<ShutdownOptions> options,
+    ILogger<ShutdownDrain> logger) : IHostedLifecycleService
 {
     volatile bool _stopping;
 
@@ -51,7 +52,8 @@ public sealed partial class ShutdownDrain(IHostApplicationLifetime lifetime, IOp
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(LogLevel.Information, "Told to stop: /health/ready answers 503; serving for {Seconds} s (Shutdown:DrainSeconds) before no longer accepting")]
+    [LoggerMessage(LogLevel.Information, "Told to stop: /health/ready answers 503; serving for {Seconds} s " +
+        "(Shutdown:DrainSeconds) before no longer accepting")]
     partial void LogDraining(int seconds);
 }
 

@@ -17,7 +17,10 @@ public static class BundleDocs
             operation.Responses["200"] = new OpenApiResponse
             {
                 Description = "The bundle file, named in Content-Disposition (name-vN.dabundle).",
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/octet-stream"] = new() { Schema = File("The model bundle.") } },
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/octet-stream"] = new() { Schema = File("The model bundle.") },
+                },
                 Headers = new Dictionary<string, IOpenApiHeader>
                 {
                     ["Content-Disposition"] = new OpenApiHeader

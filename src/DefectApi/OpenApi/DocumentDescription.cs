@@ -22,8 +22,9 @@ internal sealed class DocumentDescription : IOpenApiDocumentTransformer
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info.Title = "DefectApi";
-        document.Info.Description = "Defect and efficiency predictions for manufacturing: upload MES exports, train a neural network, predict. " +
-            "Send an API key in the X-Api-Key header (unless the service runs open). Every error is application/problem+json.";
+        document.Info.Description = "Defect and efficiency predictions for manufacturing: upload MES exports, train a neural " +
+            "network, predict. Send an API key in the X-Api-Key header (unless the service runs open). Every error is " +
+                "application/problem+json.";
 
         // The generator writes the request's base address with a trailing slash, which linters reject: paths start
         // with '/' already, so "http://host/" + "/api/…" would double it.

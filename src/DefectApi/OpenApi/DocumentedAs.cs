@@ -22,19 +22,23 @@ internal sealed class DocumentedAsTransformer(IOptions<JsonOptions> json) : IOpe
     static readonly Type[] Annotated = typeof(DocumentedAsTransformer).Assembly.GetTypes()
         .Where(t => t.GetProperties().Any(p => p.IsDefined(typeof(DocumentedAsAttribute)))).ToArray();
 
-    public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context,
+        CancellationToken cancellationToken)
     {
         if (document.Components?.Schemas is not { } components) return;
         foreach (var type in Annotated)
         {
             // Components are named after their types (the generator's default reference id).
-            if (!components.TryGetValue(type.Name, out var component) || component is not OpenApiSchema { Properties: { } properties }) continue;
+            if (!components.TryGetValue(type.Name, out var component)
+                || component is not OpenApiSchema { Properties: { } properties }) continue;
             foreach (var property in json.Value.SerializerOptions.GetTypeInfo(type).Properties)
             {
-                if (property.AttributeProvider is not MemberInfo member || member.GetCustomAttribute<DocumentedAsAttribute>() is not { } documented)
+                if (property.AttributeProvider is not MemberInfo member
+                    || member.GetCustomAttribute<DocumentedAsAttribute>() is not { } documented)
                     continue;
                 if (!components.ContainsKey(documented.Type.Name))
-                    document.AddComponent(documented.Type.Name, await context.GetOrCreateSchemaAsync(documented.Type, null, cancellationToken));
+                    document.AddComponent(documented.Type.Name,
+                        await context.GetOrCreateSchemaAsync(documented.Type, null, cancellationToken));
                 properties[property.Name] = new OpenApiSchemaReference(documented.Type.Name, document);
             }
         }

@@ -22,7 +22,8 @@ public static class FileAnswerDocs
                 {
                     ["Content-Disposition"] = new OpenApiHeader
                     {
-                        Description = "attachment, with the file name to save it under.", Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        Description = "attachment, with the file name to save it under.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                     },
                 },
             };

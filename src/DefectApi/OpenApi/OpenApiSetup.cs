@@ -26,7 +26,8 @@ public static class OpenApiSetup
     /// build output (the one <c>dotnet run</c> uses) or start training the jobs queued in it.</summary>
     public static void RemoveBackgroundWork(this IServiceCollection services)
     {
-        var own = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Assembly == typeof(OpenApiSetup).Assembly).ToList();
+        var own = services.Where(d =>
+            d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Assembly == typeof(OpenApiSetup).Assembly).ToList();
         foreach (var descriptor in own) services.Remove(descriptor);
     }
 

@@ -13,7 +13,8 @@ namespace DefectApi.OpenApi;
 /// body limit, 429 from the rate limiter, and 503 when the database is full or unavailable (Http/ProblemHandling.cs).</summary>
 internal sealed class PipelineResponses : IOpenApiOperationTransformer
 {
-    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context,
+        CancellationToken cancellationToken)
     {
         var description = context.Description;
         var metadata = description.ActionDescriptor.EndpointMetadata;
@@ -43,19 +44,22 @@ internal sealed class PipelineResponses : IOpenApiOperationTransformer
         }
 
         if (description.ParameterDescriptions.Any(p => p.Source == BindingSource.Query || p.Source == BindingSource.Body))
-            Add(StatusCodes.Status400BadRequest, "A query parameter or the body could not be read: missing, malformed or of the wrong type.",
-                schema: validationProblem);
+            Add(StatusCodes.Status400BadRequest,
+                "A query parameter or the body could not be read: missing, malformed or of the wrong type.", schema: validationProblem);
         if (description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body))
             Add(StatusCodes.Status415UnsupportedMediaType, "The body is not application/json.");
         if (metadata.OfType<IAuthorizeData>().Any())
         {
-            Add(StatusCodes.Status401Unauthorized, "No API key, or an unknown or revoked one, in X-Api-Key (unless the service runs open).");
+            Add(StatusCodes.Status401Unauthorized,
+                "No API key, or an unknown or revoked one, in X-Api-Key (unless the service runs open).");
             Add(StatusCodes.Status403Forbidden, "The API key lacks the scope this call needs.");
         }
         if (metadata.OfType<RequestBodyLimit>().Any())
             Add(StatusCodes.Status413PayloadTooLarge, "The body is larger than this route accepts.");
-        Add(StatusCodes.Status429TooManyRequests, "This API key (or, with no keys, this client address) has used its request rate.", retryAfter: true);
-        Add(StatusCodes.Status503ServiceUnavailable, "Storage is unavailable: the database is full (Storage:MaxDatabaseBytes or the disk), " +
+        Add(StatusCodes.Status429TooManyRequests, "This API key (or, with no keys, this client address) has used its request rate.",
+            retryAfter: true);
+        Add(StatusCodes.Status503ServiceUnavailable,
+            "Storage is unavailable: the database is full (Storage:MaxDatabaseBytes or the disk), " +
             "busy, or cannot be read or written right now. Nothing was changed; retry later.", retryAfter: true);
     }
 }

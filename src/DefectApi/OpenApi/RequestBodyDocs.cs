@@ -36,9 +36,14 @@ public static class RequestBodyDocs
             operation.Parameters.Add(new OpenApiParameter
             {
                 Name = "top", In = ParameterLocation.Query, Description = "With explain=true: how many reasons per prediction.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "50", Default = JsonValue.Create(5) },
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "50",
+                    Default = JsonValue.Create(5)
+                },
             });
-            if (operation.Responses?.TryGetValue("200", out var answer) == true && answer is OpenApiResponse ok && ok.Content is { } content)
+            if (operation.Responses?.TryGetValue("200", out var answer) == true && answer is OpenApiResponse ok
+                && ok.Content is { } content)
             {
                 ok.Description = "One prediction per record, in order. " + CsvAnswer;
                 if (content.TryGetValue("application/json", out var json)) json.Example = JsonNode.Parse(PredictResponseExample);
@@ -60,8 +65,10 @@ public static class RequestBodyDocs
 
     const string PredictRequestExample = """
         { "records": [
-          { "Type": "L", "Air temperature [K]": 302.5, "Process temperature [K]": 310.9, "Rotational speed [rpm]": 1290, "Torque [Nm]": 68.4, "Tool wear [min]": 210 },
-          { "Type": "M", "Air temperature [K]": 298.1, "Process temperature [K]": 308.6, "Rotational speed [rpm]": 1551, "Torque [Nm]": 42.8, "Tool wear [min]": 0 } ] }
+          { "Type": "L", "Air temperature [K]": 302.5, "Process temperature [K]": 310.9, "Rotational speed [rpm]": 1290,
+              "Torque [Nm]": 68.4, "Tool wear [min]": 210 },
+          { "Type": "M", "Air temperature [K]": 298.1, "Process temperature [K]": 308.6, "Rotational speed [rpm]": 1551,
+              "Torque [Nm]": 42.8, "Tool wear [min]": 0 } ] }
         """;
 
     const string PredictResponseExample = """
@@ -70,11 +77,14 @@ public static class RequestBodyDocs
                            { "label": "0", "probability": 0.004, "defect": false } ] }
         """;
 
-    const string PredictCsvExample = "Product ID,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque [Nm],Tool wear [min]\n" +
-        "L47182,L,302.5,310.9,1290,68.4,210\nM14860,M,298.1,308.6,1551,42.8,0\n";
+    const string PredictCsvExample = "Product ID,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque " +
+        "[Nm],Tool wear [min]\nL47182,L,302.5,310.9,1290,68.4,210\nM14860,M,298.1,308.6,1551,42.8,0\n";
 
-    const string PredictCsvResponseExample = "Product ID,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque [Nm],Tool wear [min],label,probability,defect,error\n" +
-        "L47182,L,302.5,310.9,1290,68.4,210,1,0.93,true,\nM14860,M,298.1,308.6,1551,42.8,0,0,0.004,false,\n";
+    const string PredictCsvResponseExample =
+        "Product ID,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque [Nm],Tool wear [min],label," +
+        "probability,defect,error\n" +
+        "L47182,L,302.5,310.9,1290,68.4,210,1,0.93,true,\n" +
+        "M14860,M,298.1,308.6,1551,42.8,0,0,0.004,false,\n";
 
     public static RouteHandlerBuilder DocumentsCsvUpload(this RouteHandlerBuilder builder) =>
         builder.AddOpenApiOperationTransformer((operation, _, _) =>
@@ -94,7 +104,14 @@ public static class RequestBodyDocs
                             ["file"] = new() { ContentType = "text/csv, application/octet-stream" },
                         },
                     },
-                    ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The CSV file's bytes." } },
+                    ["text/csv"] = new()
+                    {
+                        Schema = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.String,
+                            Description = "The CSV file's bytes."
+                        }
+                    },
                 },
             };
             return Task.CompletedTask;
@@ -107,7 +124,11 @@ public static class RequestBodyDocs
         {
             ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = fileDescription },
         };
-        foreach (var (name, description) in fields) properties[name] = new OpenApiSchema { Type = JsonSchemaType.String, Description = description };
+        foreach (var (name, description) in fields) properties[name] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = description
+        };
         return new OpenApiSchema { Type = JsonSchemaType.Object, Required = new HashSet<string> { "file" }, Properties = properties };
     }
 }

@@ -22,7 +22,8 @@ internal sealed class SchemaShapes : IOpenApiSchemaTransformer
     {
         if (context.JsonPropertyInfo is not null || context.JsonTypeInfo.Kind != JsonTypeInfoKind.Object || schema.Properties is null)
             return Task.CompletedTask;
-        if (typeof(ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type) || context.JsonTypeInfo.Type == typeof(HttpValidationProblemDetails))
+        if (typeof(ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type)
+            || context.JsonTypeInfo.Type == typeof(HttpValidationProblemDetails))
         {
             schema.Properties["traceId"] = new OpenApiSchema
             {
@@ -30,14 +31,20 @@ internal sealed class SchemaShapes : IOpenApiSchemaTransformer
             };
             schema.Properties["row"] = new OpenApiSchema
             {
-                Type = JsonSchemaType.Integer, Format = "int64", Description = "An unreadable CSV: the line at fault (the header is line 1).",
+                Type = JsonSchemaType.Integer, Format = "int64",
+                Description = "An unreadable CSV: the line at fault (the header is line 1).",
             };
-            schema.Properties["column"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "An unreadable CSV: the column at fault." };
+            schema.Properties["column"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = "An unreadable CSV: the column at fault."
+            };
         }
         foreach (var property in context.JsonTypeInfo.Properties)
         {
             if (!schema.Properties.TryGetValue(property.Name, out var propertySchema)) continue;
-            if (property.AttributeProvider?.IsDefined(typeof(CellValuesAttribute), inherit: true) == true && propertySchema is OpenApiSchema inline)
+            if (property.AttributeProvider?.IsDefined(typeof(CellValuesAttribute), inherit: true) == true
+                && propertySchema is OpenApiSchema inline)
                 DescribeCells(inline);
         }
         return Task.CompletedTask;

@@ -27,17 +27,20 @@ internal sealed class TaskSchemas(IOptions<JsonOptions> json) : IOpenApiDocument
     /// <summary>For <see cref="OpenApiOptions.CreateSchemaReferenceId"/>: TaskKind's component is the request's. A
     /// nullable TaskKind must get the same id, or the generator makes it a component of its own.</summary>
     public static string? ReferenceId(JsonTypeInfo type) =>
-        (Nullable.GetUnderlyingType(type.Type) ?? type.Type) == typeof(TaskKind) ? RequestName : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+        (Nullable.GetUnderlyingType(type.Type) ?? type.Type) == typeof(TaskKind) ? RequestName
+            : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
 
     /// <summary>A document transformer, because the generator copies schemas after schema transformers have run and
     /// inlines a reference placed there (as <see cref="DocumentedAsTransformer"/> explains).</summary>
-    public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context,
+        CancellationToken cancellationToken)
     {
         if (document.Components?.Schemas is not { } components) return;
         foreach (var type in Annotated)
         {
             // Components are named after their types (the generator's default reference id).
-            if (!components.TryGetValue(type.Name, out var component) || component is not OpenApiSchema { Properties: { } properties }) continue;
+            if (!components.TryGetValue(type.Name, out var component)
+                || component is not OpenApiSchema { Properties: { } properties }) continue;
             foreach (var property in json.Value.SerializerOptions.GetTypeInfo(type).Properties)
             {
                 if (property.AttributeProvider is not MemberInfo member || !member.IsDefined(typeof(ConcreteTaskAttribute))) continue;
@@ -52,7 +55,8 @@ internal sealed class TaskSchemas(IOptions<JsonOptions> json) : IOpenApiDocument
     {
         var schema = await context.GetOrCreateSchemaAsync(typeof(TaskKind), null, ct);
         var concrete = TaskKinds.Concrete.Select(TaskKinds.WireName).ToHashSet(StringComparer.Ordinal);
-        schema.Enum = schema.Enum?.Where(value => value is JsonValue v && v.TryGetValue(out string? name) && concrete.Contains(name)).ToList();
+        schema.Enum = schema.Enum?.Where(value =>
+            value is JsonValue v && v.TryGetValue(out string? name) && concrete.Contains(name)).ToList();
         return schema;
     }
 }

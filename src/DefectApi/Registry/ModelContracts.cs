@@ -21,9 +21,11 @@ public sealed record ThresholdPointResponse(double Threshold, double Precision, 
     long TruePositives, long FalsePositives, long FalseNegatives, long TrueNegatives);
 
 public sealed record ModelResponse(
-    Guid Id, string Name, int Version, [property: ConcreteTask] TaskKind Task, string Target, string? PositiveClass, IReadOnlyList<string>? Classes,
+    Guid Id, string Name, int Version, [property: ConcreteTask] TaskKind Task, string Target, string? PositiveClass,
+        IReadOnlyList<string>? Classes,
     double? Threshold, IReadOnlyList<ModelInputResponse> Inputs, IReadOnlyList<DroppedColumnResponse> DroppedColumns,
-    [property: DocumentedAs(typeof(ModelMetricsResponse))] IReadOnlyDictionary<string, object> Metrics, IReadOnlyList<HistoryResponse> History,
+    [property: DocumentedAs(typeof(ModelMetricsResponse))] IReadOnlyDictionary<string, object> Metrics,
+        IReadOnlyList<HistoryResponse> History,
     IReadOnlyList<ThresholdPointResponse>? ThresholdTable, IReadOnlyList<ValidationPoint>? ValidationPredictions,
     Guid DatasetId, Guid JobId, DateTime CreatedAt, ValidationResponse? Validation = null)
 {
@@ -35,8 +37,10 @@ public sealed record ModelResponse(
 }
 
 /// <summary>A model in a list: registry data and metrics, without the curves.</summary>
-public sealed record ModelSummary(Guid Id, string Name, int Version, [property: ConcreteTask] TaskKind Task, string Target, double? Threshold,
-    [property: DocumentedAs(typeof(ModelMetricsResponse))] IReadOnlyDictionary<string, object> Metrics, Guid DatasetId, Guid JobId, DateTime CreatedAt);
+public sealed record ModelSummary(Guid Id, string Name, int Version, [property: ConcreteTask] TaskKind Task, string Target,
+    double? Threshold,
+    [property: DocumentedAs(typeof(ModelMetricsResponse))] IReadOnlyDictionary<string, object> Metrics, Guid DatasetId, Guid JobId,
+        DateTime CreatedAt);
 
 /// <summary>The document's description of a model's metrics, which are sent as the tabular layer computed them (a
 /// metric it could not compute is null). Binary: auc … threshold; regression: rmse, mae, r2; multiclass: accuracy,
@@ -67,8 +71,10 @@ public sealed record ThresholdRequest(
             yield return new("Give either threshold, or falsePositiveCost and falseNegativeCost, not both.", ["threshold"]);
         else if (Threshold is null && !byCost)
             yield return new("Give threshold (0 to 1), or falsePositiveCost and falseNegativeCost.", ["threshold"]);
-        else if (byCost && FalsePositiveCost is null) yield return new("falsePositiveCost must be a number above 0.", ["falsePositiveCost"]);
-        else if (byCost && FalseNegativeCost is null) yield return new("falseNegativeCost must be a number above 0.", ["falseNegativeCost"]);
+        else if (byCost && FalsePositiveCost is null) yield return new("falsePositiveCost must be a number above 0.",
+            ["falsePositiveCost"]);
+        else if (byCost && FalseNegativeCost is null) yield return new("falseNegativeCost must be a number above 0.",
+            ["falseNegativeCost"]);
     }
 }
 
@@ -90,7 +96,8 @@ public static class ModelMapping
     };
 
     public static ModelSummary ToSummary(this Model model, ModelArtifact artifact) => new(
-        model.Id, model.Name, model.Version, artifact.Task, artifact.Target, artifact.Threshold, MetricsOf(artifact, model.ReadValidation()),
+        model.Id, model.Name, model.Version, artifact.Task, artifact.Target, artifact.Threshold,
+            MetricsOf(artifact, model.ReadValidation()),
         model.DatasetId, model.JobId, model.CreatedAt);
 
     static IReadOnlyList<HistoryResponse> ReadHistory(Model model) =>

@@ -9,9 +9,10 @@ namespace DefectApi.Replicas;
 
 /// <summary>Keeps this replica's caches in step with the database that every replica shares: a few times a second it
 /// reads the deployments and the stored API keys (a handful of rows each) and the revisions of the models held in
-/// memory, and drops what changed or went: a key revoked through any replica is refused here within a poll. A cheap poll rather than PostgreSQL's LISTEN/NOTIFY: it works the same on both providers, needs no connection
-/// of its own, and loses nothing while the database is away. When the database cannot be read, the caches keep
-/// serving what they hold.</summary>
+/// memory, and drops what changed or went: a key revoked through any replica is refused here within a poll. A cheap
+/// poll rather than PostgreSQL's LISTEN/NOTIFY: it works the same on both providers, needs no connection of its own,
+/// and loses nothing while the database is away. When the database cannot be read, the caches keep serving what they
+/// hold.</summary>
 public sealed partial class ChangeFeed(
     IServiceScopeFactory scopes, DeploymentRoutes routes, ModelCache models, Security.KeyRing keys, DatabaseConnection database,
     IOptions<DatabaseOptions> options, IOptions<UploadOptions> uploads, TimeProvider clock, ILogger<ChangeFeed> logger) : BackgroundService
@@ -48,7 +49,8 @@ public sealed partial class ChangeFeed(
         var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
 
         var version = routes.Version;
-        var deployments = await db.Deployments.AsNoTracking().Select(d => new { d.Name, d.ModelId }).ToDictionaryAsync(d => d.Name, d => d.ModelId, ct);
+        var deployments = await db.Deployments.AsNoTracking().Select(d => new { d.Name, d.ModelId })
+            .ToDictionaryAsync(d => d.Name, d => d.ModelId, ct);
         routes.Replace(deployments, version);
 
         var keyVersion = keys.Version;

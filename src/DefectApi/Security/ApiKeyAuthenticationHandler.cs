@@ -38,7 +38,8 @@ public sealed class ApiKeyAuthenticationHandler(
         return Task.FromResult(Success(key.Principal));
     }
 
-    static AuthenticateResult Success(ClaimsPrincipal principal) => AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    static AuthenticateResult Success(ClaimsPrincipal principal) =>
+        AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(StatusCodes.Status401Unauthorized, "API key required",
@@ -47,12 +48,17 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(StatusCodes.Status403Forbidden, "Scope missing",
-            $"The API key '{Context.User.Identity?.Name}' lacks the scope this call needs. Use a key with the right scope ({string.Join(", ", Scopes.All)}).");
+            $"The API key '{Context.User.Identity?.Name}' lacks the scope this call needs. Use a key with the right scope " +
+                $"({string.Join(", ", Scopes.All)}).");
 
     async Task WriteProblemAsync(int status, string title, string detail)
     {
         Response.StatusCode = status;
         if (status == StatusCodes.Status401Unauthorized) Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
-        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = { Status = status, Title = title, Detail = detail } });
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail }
+        });
     }
 }

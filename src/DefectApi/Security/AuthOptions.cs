@@ -37,14 +37,16 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         {
             var key = options.ApiKeys[i];
             if (string.IsNullOrWhiteSpace(key.Name)) failures.Add($"Auth:ApiKeys:{i}:Name is empty.");
-            else if (key.Name.Length > KeyNames.MaxLength) failures.Add($"Auth:ApiKeys:{i}:Name is longer than {KeyNames.MaxLength} characters.");
+            else if (key.Name.Length > KeyNames.MaxLength) failures.Add($"Auth:ApiKeys:{i}:Name is longer than " +
+                $"{KeyNames.MaxLength} characters.");
             else if (KeyNames.IsReserved(key.Name))
-                failures.Add($"Auth:ApiKeys:{i}:Name is '{key.Name}', a name the audit trail uses itself ({string.Join(", ", KeyNames.Reserved)}); choose another.");
+                failures.Add($"Auth:ApiKeys:{i}:Name is '{key.Name}', a name the audit trail uses itself " +
+                    $"({string.Join(", ", KeyNames.Reserved)}); choose another.");
             if (key.Hash.Length != 64 || !key.Hash.All(Uri.IsHexDigit))
                 failures.Add($"Auth:ApiKeys:{i}:Hash must be the 64 hex digits of the key's SHA-256 (printf %s \"$KEY\" | sha256sum).");
             else if (PublishedKeys.WherePublished(key.Hash) is { } where)
-                failures.Add($"Auth:ApiKeys:{i}:Hash is the hash of {where}: anyone who has read DefectApi's documentation knows that key. " +
-                    "Make a key of your own (openssl rand -hex 32) and configure its SHA-256 instead.");
+                failures.Add($"Auth:ApiKeys:{i}:Hash is the hash of {where}: anyone who has read DefectApi's documentation knows " +
+                    "that key. Make a key of your own (openssl rand -hex 32) and configure its SHA-256 instead.");
             foreach (var scope in key.Scopes.Where(s => !Scopes.All.Contains(s)))
                 failures.Add($"Auth:ApiKeys:{i}:Scopes has '{scope}'; scopes are {string.Join(", ", Scopes.All)}.");
         }

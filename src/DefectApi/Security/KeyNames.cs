@@ -7,7 +7,8 @@ namespace DefectApi.Security;
 public static partial class KeyNames
 {
     public const int MaxLength = 100;
-    public const string Rule = "A key name is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. \"mes-line3\".";
+    public const string Rule = "A key name is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. " +
+        "\"mes-line3\".";
 
     /// <summary>The name the audit trail gives callers of a service that runs open (no keys).</summary>
     public const string Open = "open";

@@ -87,7 +87,8 @@ public sealed class KeyRing
         {
             if (_version != versionBeforeRead) return false;
             var current = DatabaseKeys().ToDictionary(k => k.Name);
-            if (_loaded && current.Count == stored.Count && stored.All(s => current.TryGetValue(s.Name, out var k) && k.Hash == s.Hash)) return false;
+            if (_loaded && current.Count == stored.Count
+                && stored.All(s => current.TryGetValue(s.Name, out var k) && k.Hash == s.Hash)) return false;
             _loaded = true;
             Publish(stored.Select(s => current.TryGetValue(s.Name, out var kept) && kept.Hash == s.Hash
                 ? kept : new AcceptedKey(s.Name, s.Hash, s.Scopes.ToArray(), KeySource.Database, s.CreatedAt)).ToList());

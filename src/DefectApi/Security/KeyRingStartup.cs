@@ -7,7 +7,8 @@ namespace DefectApi.Security;
 /// is configured or stored, creates the first admin key, stores its hash and prints the key this once (as Jupyter
 /// prints its token). A later start finds the hash stored and only says that keys are in force.</summary>
 internal sealed partial class KeyRingStartup(
-    IServiceScopeFactory scopes, KeyRing keys, TimeProvider clock, IHostEnvironment environment, ILogger<KeyRingStartup> logger) : IHostedService
+    IServiceScopeFactory scopes, KeyRing keys, TimeProvider clock, IHostEnvironment environment, ILogger<KeyRingStartup> logger)
+        : IHostedService
 {
     public const string FirstKeyName = "admin";
 
@@ -55,11 +56,12 @@ internal sealed partial class KeyRingStartup(
     [LoggerMessage(LogLevel.Information, "{Keys}: calls need X-Api-Key. Manage stored keys with /api/keys or the dashboard's Keys page.")]
     partial void LogKeysInForce(string keys);
 
-    [LoggerMessage(LogLevel.Warning, "No API keys are configured or stored: in Development the service is open to anyone who can reach it. " +
+    [LoggerMessage(LogLevel.Warning,
+        "No API keys are configured or stored: in Development the service is open to anyone who can reach it. " +
         "Elsewhere keys are required, and a first start without any creates an admin key.")]
     partial void LogOpenInDevelopment();
 
-    [LoggerMessage(LogLevel.Warning, "Auth:RequireKeys is false and no API keys are configured or stored: the service is open to anyone who " +
-        "can reach it. Remove that setting to have an admin key created, or configure keys (Auth:ApiKeys).")]
+    [LoggerMessage(LogLevel.Warning, "Auth:RequireKeys is false and no API keys are configured or stored: the service is open to " +
+        "anyone who can reach it. Remove that setting to have an admin key created, or configure keys (Auth:ApiKeys).")]
     partial void LogOpenByConfiguration();
 }

@@ -23,8 +23,8 @@ public static class KeysApi
         group.MapGet("/", ListAsync).WithName("ListKeys").WithSummary("List the API keys: names, scopes, creation and last use")
             .WithDescription("Configured keys (Auth:ApiKeys) and stored ones, by name; never a key or its hash.");
         group.MapDelete("/{name}", RevokeAsync).WithName("RevokeKey").WithSummary("Revoke a stored API key")
-            .WithDescription("Every replica refuses the key within a second. A configured key is revoked in the configuration (409 here); " +
-                "the last admin key cannot be revoked (409): create another first.")
+            .WithDescription("Every replica refuses the key within a second. A configured key is revoked in the configuration " +
+                "(409 here); the last admin key cannot be revoked (409): create another first.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
@@ -35,19 +35,24 @@ public static class KeysApi
     {
         var errors = new Dictionary<string, string[]>();
         var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name)) errors["name"] = ["A name is required, e.g. \"mes-line3\": it names the key's calls in the audit trail."];
+        if (string.IsNullOrEmpty(name)) errors["name"] = ["A name is required, e.g. \"mes-line3\": it names the key's calls in " +
+            "the audit trail."];
         else if (!KeyNames.IsValid(name)) errors["name"] = [KeyNames.Rule];
-        else if (KeyNames.IsReserved(name)) errors["name"] = [$"'{name}' is a name the audit trail uses itself ({string.Join(", ", KeyNames.Reserved)}); choose another."];
+        else if (KeyNames.IsReserved(name)) errors["name"] = [$"'{name}' is a name the audit trail uses itself " +
+            $"({string.Join(", ", KeyNames.Reserved)}); choose another."];
         var scopes = (request.Scopes ?? []).Select(s => s?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();
         if (scopes.Count == 0) errors["scopes"] = [$"Give the key at least one scope: {string.Join(", ", Scopes.All)}."];
         else if (scopes.Where(s => !Scopes.All.Contains(s)).ToList() is { Count: > 0 } unknown)
-            errors["scopes"] = [$"{string.Join(", ", unknown.Select(s => $"'{s}'"))} is not a scope; scopes are {string.Join(", ", Scopes.All)}."];
+            errors["scopes"] = [$"{string.Join(", ", unknown.Select(s => $"'{s}'"))} is not a scope; scopes are " +
+                $"{string.Join(", ", Scopes.All)}."];
         else if (!scopes.Contains(Scopes.Admin) && !keys.Keys.Any(k => k.Scopes.Contains(Scopes.Admin)))
-            errors["scopes"] = ["No key has the admin scope yet: the first key needs it (add \"admin\"), or no one could manage keys once it exists."];
+            errors["scopes"] = ["No key has the admin scope yet: the first key needs it (add \"admin\"), or no one could manage " +
+                "keys once it exists."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid key");
 
         if (keys.Named(name!) is { } existing) return NameTaken(name!, existing.Source);
-        var audit = AuditTrail.Entry(caller, clock, AuditActions.KeyCreate, AuditTrail.KeyTarget(name!), $"Created the key '{name}' with scope(s) {string.Join(", ", scopes)}.");
+        var audit = AuditTrail.Entry(caller, clock, AuditActions.KeyCreate, AuditTrail.KeyTarget(name!),
+            $"Created the key '{name}' with scope(s) {string.Join(", ", scopes)}.");
         if (await KeyStore.CreateAsync(db, name!, scopes, audit, clock, ct) is not { } created) return NameTaken(name!, KeySource.Database);
         keys.Added(created.Stored);
         return TypedResults.Created((string?)null, new CreatedKey(name!, scopes, created.Secret));
@@ -67,19 +72,19 @@ public static class KeysApi
         return TypedResults.Ok(new KeyList(items));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string name, ClaimsPrincipal caller, DefectDbContext db, KeyRing keys,
-        TimeProvider clock, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string name, ClaimsPrincipal caller, DefectDbContext db,
+        KeyRing keys, TimeProvider clock, CancellationToken ct)
     {
         var key = keys.Named(name);
         if (key is null) return NotFoundProblems.Key(name);
         if (key.Source == KeySource.Configuration)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Configured key",
-                detail: $"The key '{name}' comes from the configuration (Auth:ApiKeys). Remove it from every replica's configuration and restart " +
-                    "them to revoke it; only keys created with POST /api/keys are revoked here.");
+                detail: $"The key '{name}' comes from the configuration (Auth:ApiKeys). Remove it from every replica's " +
+                    "configuration and restart them to revoke it; only keys created with POST /api/keys are revoked here.");
         if (key.Scopes.Contains(Scopes.Admin) && !keys.Keys.Any(k => k.Name != name && k.Scopes.Contains(Scopes.Admin)))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Last admin key",
-                detail: $"'{name}' is the only admin key: without it no one could manage keys. Create another admin key first (POST /api/keys " +
-                    "with \"scopes\": [\"admin\"]), then revoke this one.");
+                detail: $"'{name}' is the only admin key: without it no one could manage keys. Create another admin key first " +
+                    "(POST /api/keys with \"scopes\": [\"admin\"]), then revoke this one.");
         var revoked = await KeyStore.RevokeAsync(db, name, caller, clock, ct);
         // Not found: revoked meanwhile through another replica, whose change this one has not read yet.
         keys.Revoked(name);

@@ -11,7 +11,8 @@ internal class RefusalsAtDebugLogger(ILogger inner) : ILogger
 
     public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(Lower(logLevel));
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+        Func<TState, Exception?, string> formatter) =>
         inner.Log(Lower(logLevel), eventId, state, exception, formatter);
 }
 

@@ -20,8 +20,7 @@ public static class SecurityHeaders
     /// changes it fails there). "Try it out" calls this service only; binary answers download as blob: URLs.</summary>
     public const string SwaggerPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; " +
-        "img-src 'self' data: blob:; connect-src 'self'; " +
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+        "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     /// <summary>Registers the headers on every answer, errors included: set when the answer starts, so neither the
     /// exception handler (which clears headers) nor a short-circuiting middleware can drop them.</summary>

@@ -56,15 +56,18 @@ public static class SecuritySetup
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
+                ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Read, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Predict, Scopes.Train, Scopes.Admin))
+            .AddPolicy(Policies.Read, p =>
+                p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Predict, Scopes.Train, Scopes.Admin))
             .AddPolicy(Policies.Predict, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Predict, Scopes.Admin))
             .AddPolicy(Policies.Train, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Train, Scopes.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Admin))
             .AddPolicy(Policies.Metrics, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Metrics, Scopes.Admin));
 
-        services.AddSingleton<ILogger<DefaultAuthorizationService>>(sp => new RefusalsAtDebugLogger<DefaultAuthorizationService>(sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<ILogger<DefaultAuthorizationService>>(sp =>
+            new RefusalsAtDebugLogger<DefaultAuthorizationService>(sp.GetRequiredService<ILoggerFactory>()));
 
         // The limits are read once, when the limiter is built, not on every request.
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, KeyRing>((options, limits, keys) =>
@@ -82,8 +85,9 @@ public static class SecuritySetup
                     ProblemDetails =
                     {
                         Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests",
-                        Detail = "This caller has used its request rate (RateLimiting:PermitsPerSecond), or the service has as many requests in " +
-                            "progress as it takes (RateLimiting:MaxConcurrentRequests). Retry after a second, or batch records into one request.",
+                        Detail = "This caller has used its request rate (RateLimiting:PermitsPerSecond), or the service has as " +
+                            "many requests in progress as it takes (RateLimiting:MaxConcurrentRequests). Retry after a second, " +
+                                "or batch records into one request.",
                     },
                 });
             };
@@ -93,8 +97,10 @@ public static class SecuritySetup
     }
 
     // Health probes carry DisableRateLimiting (Hosting/DefectApiSetup.cs), so neither limiter sees them.
-    static PartitionedRateLimiter<HttpContext> ConcurrentRequests(RateLimitOptions limits) => PartitionedRateLimiter.Create<HttpContext, bool>(_ =>
-        RateLimitPartition.GetConcurrencyLimiter(true, _ => new ConcurrencyLimiterOptions { PermitLimit = limits.MaxConcurrentRequests, QueueLimit = 0 }));
+    static PartitionedRateLimiter<HttpContext> ConcurrentRequests(RateLimitOptions limits) =>
+        PartitionedRateLimiter.Create<HttpContext, bool>(_ =>
+        RateLimitPartition.GetConcurrencyLimiter(true, _ =>
+            new ConcurrencyLimiterOptions { PermitLimit = limits.MaxConcurrentRequests, QueueLimit = 0 }));
 
     /// <summary>A token bucket per API key; callers without a valid key share one per client address (the forwarded
     /// one when forwarded headers are enabled), and while the service runs open only when RateLimiting:PerAddressWhenOpen
@@ -137,6 +143,7 @@ internal sealed class OpenModeHealthCheck(KeyRing keys) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(keys.IsOpen
-            ? HealthCheckResult.Healthy("No API keys are configured or stored and Auth:RequireKeys is false (or this is Development): the service is open to anyone who can reach it.")
+            ? HealthCheckResult.Healthy("No API keys are configured or stored and Auth:RequireKeys is false (or this is " +
+                "Development): the service is open to anyone who can reach it.")
             : HealthCheckResult.Healthy($"{KeyRingStartup.Count(keys)}; calls need X-Api-Key."));
 }

@@ -24,7 +24,8 @@ public sealed class ServiceMetrics
         var meter = meters.Create(MeterName);
         _predictions = meter.CreateCounter<long>("defectapi.predictions", "{record}",
             "Records scored, by deployment ('-' when called by model id) and outcome (ok, rejected).");
-        _modelLoad = meter.CreateHistogram("defectapi.model.load.duration", "s", "Time to read and parse a model into memory.", tags: null, LoadBuckets);
+        _modelLoad = meter.CreateHistogram("defectapi.model.load.duration", "s", "Time to read and parse a model into memory.",
+            tags: null, LoadBuckets);
     }
 
     public void RecordPredictions(string? deployment, string outcome, long records) =>
