@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using DefectApi.Tabular.Training;
@@ -21,9 +20,6 @@ internal sealed class TaskSchemas(IOptions<JsonOptions> json) : IOpenApiDocument
 {
     public const string RequestName = "TrainingTask", ModelName = "ModelTask";
 
-    static readonly Type[] Annotated = typeof(TaskSchemas).Assembly.GetTypes()
-        .Where(t => t.GetProperties().Any(p => p.IsDefined(typeof(ConcreteTaskAttribute)))).ToArray();
-
     /// <summary>For <see cref="OpenApiOptions.CreateSchemaReferenceId"/>: TaskKind's component is the request's. A
     /// nullable TaskKind must get the same id, or the generator makes it a component of its own.</summary>
     public static string? ReferenceId(JsonTypeInfo type) =>
@@ -31,22 +27,15 @@ internal sealed class TaskSchemas(IOptions<JsonOptions> json) : IOpenApiDocument
             : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
 
     /// <summary>A document transformer, because the generator copies schemas after schema transformers have run and
-    /// inlines a reference placed there (as <see cref="DocumentedAsTransformer"/> explains).</summary>
+    /// inlines a reference placed there (as <see cref="AnnotatedProperties"/> explains).</summary>
     public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context,
         CancellationToken cancellationToken)
     {
-        if (document.Components?.Schemas is not { } components) return;
-        foreach (var type in Annotated)
+        foreach (var (properties, name, _) in AnnotatedProperties.Of<ConcreteTaskAttribute>(document, json.Value.SerializerOptions))
         {
-            // Components are named after their types (the generator's default reference id).
-            if (!components.TryGetValue(type.Name, out var component)
-                || component is not OpenApiSchema { Properties: { } properties }) continue;
-            foreach (var property in json.Value.SerializerOptions.GetTypeInfo(type).Properties)
-            {
-                if (property.AttributeProvider is not MemberInfo member || !member.IsDefined(typeof(ConcreteTaskAttribute))) continue;
-                if (!components.ContainsKey(ModelName)) document.AddComponent(ModelName, await ConcreteAsync(context, cancellationToken));
-                properties[property.Name] = new OpenApiSchemaReference(ModelName, document);
-            }
+            if (!document.Components!.Schemas!.ContainsKey(ModelName))
+                document.AddComponent(ModelName, await ConcreteAsync(context, cancellationToken));
+            properties[name] = new OpenApiSchemaReference(ModelName, document);
         }
     }
 
