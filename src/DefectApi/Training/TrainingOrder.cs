@@ -18,13 +18,17 @@ public sealed record TrainingOrder(Guid DatasetId, string ModelName, TabularTrai
     /// <summary>Reads a job row written by this or any earlier version: the trainer's options come straight from its
     /// fields, which carry the options' names. A field the first versions did not write (ensembleSize, leakage,
     /// validation, timeColumn, groupColumn) takes the options' default, as it always has.</summary>
+    /// <exception cref="JsonException">a row that is not a training request</exception>
     public static TrainingOrder FromStorageJson(string json)
     {
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         var options = root.Deserialize<TabularTrainingOptions>(ReadJson)
             ?? throw new JsonException("The stored training request is null.");
-        return new(root.GetProperty("datasetId").GetGuid(), root.GetProperty("modelName").GetString() ?? "", options);
+        if (!root.TryGetProperty("datasetId", out var id) || id.ValueKind != JsonValueKind.String || !id.TryGetGuid(out var datasetId)
+            || !root.TryGetProperty("modelName", out var name) || name.ValueKind != JsonValueKind.String)
+            throw new JsonException("The stored training request names no dataset or model.");
+        return new(datasetId, name.GetString()!, options);
     }
 
     /// <summary>The engine's enums under the API's names (leaky_relu, adamw), which the job row stores.</summary>

@@ -90,6 +90,15 @@ public class TrainingOrderTests
             order.Options.EnsembleSize));
     }
 
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"target":"Defect"}""")]
+    [InlineData("""{"target":"Defect","datasetId":"line3","modelName":"m"}""")]
+    [InlineData("""{"target":"Defect","datasetId":"0193a3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b","modelName":7}""")]
+    [InlineData("{\"target\":")]
+    public void ARowThatIsNoTrainingRequestIsRefused(string json) =>
+        Assert.ThrowsAny<JsonException>(() => TrainingOrder.FromStorageJson(json));
+
     [Fact]
     public void TheStoredRowIsWhatAnswersAndBundlesShow()
     {
