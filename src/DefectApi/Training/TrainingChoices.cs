@@ -45,4 +45,10 @@ public static class TrainingChoices
         OptimizerKind.AdamW => OptimizerName.AdamW,
         _ => throw new ArgumentOutOfRangeException(nameof(optimizer), optimizer, "Unknown optimizer."),
     };
+
+    public static ValidationKind ToTabular(ValidationName validation) =>
+        validation == ValidationName.Time ? ValidationKind.Time : ValidationKind.Random;
+
+    public static ValidationName FromTabular(ValidationKind validation) =>
+        validation == ValidationKind.Time ? ValidationName.Time : ValidationName.Random;
 }

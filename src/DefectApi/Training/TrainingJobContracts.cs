@@ -15,10 +15,10 @@ public enum OptimizerName { Sgd, Momentum, Nesterov, Adam, [JsonStringEnumMember
 /// than those its network trained on.</summary>
 public enum ValidationName { Random, Time }
 
-/// <summary>The body of <c>POST /api/training-jobs</c>. Only datasetId and target are required; a field left out takes
-/// the service's default. Checked by AddValidation() before the handler runs: the attributes below, then
-/// <see cref="Validate"/>; checks against the dataset's columns need the database and stay in the handler.</summary>
-public sealed record TrainingJobRequest : IValidatableObject
+/// <summary>The body of <c>POST /api/training-jobs</c>, as the wire carries it. Only datasetId and target are required;
+/// a field left out takes the service's default. AddValidation() checks the attributes below before the handler runs;
+/// <see cref="TrainingRequestValidator"/> checks the rest and turns it into a <see cref="TrainingOrder"/>.</summary>
+public sealed record TrainingJobRequest
 {
     [Required(ErrorMessage = "datasetId is required: the id of an uploaded dataset.")]
     public Guid? DatasetId { get; init; }
@@ -89,23 +89,9 @@ public sealed record TrainingJobRequest : IValidatableObject
 
     /// <summary>A lot, batch, order or mould column: every group's rows stay on one side of every split.</summary>
     public string? GroupColumn { get; init; }
-
-    /// <summary>What one attribute cannot say: an empty id or name, and the training options' own rules (each hidden
-    /// layer's width, both costs or neither), which the tabular layer owns.</summary>
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (DatasetId == Guid.Empty) yield return new("datasetId is required: the id of an uploaded dataset.", ["datasetId"]);
-        if (ModelName is { } name && (name.Trim().Length == 0 || name.Any(char.IsControl)))
-            yield return new("modelName must be 1 to 200 characters, without control characters such as line breaks.", ["modelName"]);
-        if (Features?.Any(string.IsNullOrWhiteSpace) == true) yield return new("features must not contain empty names.", ["features"]);
-        if (Exclude?.Any(string.IsNullOrWhiteSpace) == true) yield return new("exclude must not contain empty names.", ["exclude"]);
-        if (string.IsNullOrWhiteSpace(Target)) yield break;
-        foreach (var (field, messages) in TrainingRequestValidator.ToEffective(this, Guid.Empty, "").ToOptions().Validate())
-            foreach (var message in messages) yield return new(message, [field]);
-    }
 }
 
-/// <summary>The request as the job runs it: every default filled in.</summary>
+/// <summary>A job's request as its row stores it and its answers and bundles show it: every default filled in.</summary>
 public sealed record EffectiveTrainingRequest(
     Guid DatasetId, string Target, TaskKind Task, string? PositiveClass, IReadOnlyList<string>? Features,
     IReadOnlyList<string> Exclude, IReadOnlyList<int>? HiddenLayers, ActivationName Activation, double Dropout, OptimizerName Optimizer,
@@ -114,16 +100,15 @@ public sealed record EffectiveTrainingRequest(
     LeakagePolicy Leakage = LeakagePolicy.Exclude,
     ValidationName Validation = ValidationName.Random, string? TimeColumn = null, string? GroupColumn = null)
 {
-    public TabularTrainingOptions ToOptions() => new()
+    public static EffectiveTrainingRequest From(TrainingOrder order)
     {
-        Target = Target, Task = Task, PositiveClass = PositiveClass,
-        Features = Features, Exclude = Exclude, HiddenLayers = HiddenLayers, Activation = TrainingChoices.ToEngine(Activation), Dropout = Dropout,
-        Optimizer = TrainingChoices.ToEngine(Optimizer), LearningRate = LearningRate, L2 = L2, BatchSize = BatchSize, Epochs = Epochs,
-        EarlyStoppingPatience = EarlyStoppingPatience, ValidationFraction = ValidationFraction, Seed = Seed,
-        FalsePositiveCost = FalsePositiveCost, FalseNegativeCost = FalseNegativeCost, EnsembleSize = EnsembleSize,
-        Leakage = Leakage,
-        Validation = Validation == ValidationName.Time ? ValidationKind.Time : ValidationKind.Random, TimeColumn = TimeColumn, GroupColumn = GroupColumn,
-    };
+        var o = order.Options;
+        return new(order.DatasetId, o.Target, o.Task, o.PositiveClass, o.Features, o.Exclude,
+            o.HiddenLayers ?? TabularTrainingOptions.DefaultHiddenLayers, TrainingChoices.FromEngine(o.Activation), o.Dropout,
+            TrainingChoices.FromEngine(o.Optimizer), o.LearningRate, o.L2, o.BatchSize, o.Epochs, o.EarlyStoppingPatience,
+            o.ValidationFraction, o.Seed, order.ModelName, o.FalsePositiveCost, o.FalseNegativeCost, o.EnsembleSize, o.Leakage,
+            TrainingChoices.FromTabular(o.Validation), o.TimeColumn, o.GroupColumn);
+    }
 }
 
 /// <summary>A training job's progress. Epoch and epochs count the whole ensemble (members × epochs per member); the

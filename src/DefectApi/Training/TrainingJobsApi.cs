@@ -1,7 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
-using System.Text.Json;
 using DefectApi.Audit;
 using DefectApi.Data;
 using DefectApi.Datasets;
@@ -53,34 +52,39 @@ public static class TrainingJobsApi
     static async Task<Results<Accepted<TrainingJobResponse>, ValidationProblem>> CreateAsync(
         TrainingJobRequest request, ClaimsPrincipal caller, DefectDbContext db, TrainingQueue queue, TimeProvider clock, CancellationToken ct)
     {
+        var errors = TrainingRequestValidator.Check(request, out var options);
+        if (errors.Count > 0) return Invalid(errors);
         var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == request.DatasetId && d.Status == DatasetStatus.Ready, ct);
         if (dataset is null)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            { ["datasetId"] = [$"There is no dataset with id '{request.DatasetId}'. Upload one with POST /api/datasets."] },
-                title: "Invalid training request");
-        var errors = TrainingRequestValidator.ValidateAgainst(request, dataset.ReadColumns(), dataset.RowCount);
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid training request");
+            return NoDataset(request.DatasetId);
+        errors = TrainingRequestValidator.CheckAgainst(options, dataset.ReadColumns(), dataset.RowCount);
+        if (errors.Count > 0) return Invalid(errors);
 
-        var effective = TrainingRequestValidator.ToEffective(request, dataset.Id, dataset.Name);
+        var order = TrainingRequestValidator.Order(request, options, dataset.Id, dataset.Name);
         var job = new TrainingJob
         {
             Id = Guid.CreateVersion7(), DatasetId = dataset.Id, Status = JobStatus.Queued, CreatedAt = clock.GetUtcNow().UtcDateTime,
-            RequestJson = JsonSerializer.Serialize(effective, TrainingJobMapping.StorageJson),
+            RequestJson = order.ToStorageJson(),
         };
         db.TrainingJobs.Add(job);
         db.Record(caller, clock, AuditActions.JobCreate, AuditTrail.JobTarget(job.Id),
-            $"Queued training of '{effective.Target}' on the dataset '{dataset.Name}' ({dataset.Id}), to be stored as the model '{effective.ModelName}'.");
+            $"Queued training of '{options.Target}' on the dataset '{dataset.Name}' ({dataset.Id}), " +
+            $"to be stored as the model '{order.ModelName}'.");
         try { await db.SaveChangesAsync(ct); }
         catch (Exception e) when (DatabaseErrors.IsForeignKeyViolation(e))
         {
             // The dataset was deleted after it was read above: the database's key refused a job without data.
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            { ["datasetId"] = [$"There is no dataset with id '{request.DatasetId}'. Upload one with POST /api/datasets."] },
-                title: "Invalid training request");
+            return NoDataset(request.DatasetId);
         }
         queue.Notify(job.Id);
         return TypedResults.Accepted($"/api/training-jobs/{job.Id}", job.ToResponse());
     }
+
+    static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "Invalid training request");
+
+    static ValidationProblem NoDataset(Guid? id) => Invalid(new()
+    { ["datasetId"] = [$"There is no dataset with id '{id}'. Upload one with POST /api/datasets."] });
 
     static async Task<Results<Ok<TrainingJobList>, ValidationProblem>> ListAsync(DefectDbContext db, string? status, CancellationToken ct)
     {

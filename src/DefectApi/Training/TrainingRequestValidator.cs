@@ -1,34 +1,93 @@
-using System.Text.Json;
 using DefectApi.Datasets;
 using DefectApi.Tabular.Schema;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Training;
 
-/// <summary>Checks a training request against the dataset's schema before anything is queued, so an impossible request
-/// is a 400 naming the field instead of a job that fails later. (Its shape is checked before the handler runs: see
-/// <see cref="TrainingJobRequest"/>.)</summary>
+/// <summary>Turns the body of <c>POST /api/training-jobs</c> into a <see cref="TrainingOrder"/>, or into a 400 naming
+/// each field to change. The body's attributes run before the handler (AddValidation); what they cannot say is checked
+/// here, once: first what needs no data, then the request against the dataset's columns.</summary>
 internal static class TrainingRequestValidator
 {
+    /// <summary>An empty id or name, and the training options' own rules (each hidden layer's width, both costs or
+    /// neither), which the tabular layer owns. Gives the options the request asks for, every default filled in.</summary>
+    public static Dictionary<string, string[]> Check(TrainingJobRequest request, out TabularTrainingOptions options)
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Fail(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
+            list.Add(message);
+        }
+
+        if (request.DatasetId == Guid.Empty) Fail("datasetId", "datasetId is required: the id of an uploaded dataset.");
+        if (request.ModelName is { } name && (name.Trim().Length == 0 || name.Any(char.IsControl)))
+            Fail("modelName", "modelName must be 1 to 200 characters, without control characters such as line breaks.");
+        if (request.Features?.Any(string.IsNullOrWhiteSpace) == true) Fail("features", "features must not contain empty names.");
+        if (request.Exclude?.Any(string.IsNullOrWhiteSpace) == true) Fail("exclude", "exclude must not contain empty names.");
+        options = ToOptions(request);
+        foreach (var (field, messages) in options.Validate())
+            foreach (var message in messages) Fail(field, message);
+        return errors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The order a job stores: the checked options, the dataset, and the model's name (the dataset's by default).</summary>
+    public static TrainingOrder Order(TrainingJobRequest request, TabularTrainingOptions options, Guid datasetId, string datasetName) =>
+        new(datasetId, string.IsNullOrWhiteSpace(request.ModelName) ? datasetName : request.ModelName.Trim(), options);
+
+    /// <summary>The API's choices as the trainer's own values; a field left out takes the trainer's default.</summary>
+    static TabularTrainingOptions ToOptions(TrainingJobRequest r)
+    {
+        var d = new TabularTrainingOptions { Target = r.Target ?? "" };
+        return d with
+        {
+            Task = r.Task ?? d.Task,
+            PositiveClass = r.PositiveClass,
+            Features = r.Features,
+            Exclude = r.Exclude ?? d.Exclude,
+            Leakage = r.Leakage ?? d.Leakage,
+            HiddenLayers = r.HiddenLayers ?? TabularTrainingOptions.DefaultHiddenLayers,
+            Activation = r.Activation is { } activation ? TrainingChoices.ToEngine(activation) : d.Activation,
+            Dropout = r.Dropout ?? d.Dropout,
+            Optimizer = r.Optimizer is { } optimizer ? TrainingChoices.ToEngine(optimizer) : d.Optimizer,
+            LearningRate = r.LearningRate ?? d.LearningRate,
+            L2 = r.L2 ?? d.L2,
+            BatchSize = r.BatchSize ?? d.BatchSize,
+            Epochs = r.Epochs ?? d.Epochs,
+            EarlyStoppingPatience = r.EarlyStoppingPatience ?? d.EarlyStoppingPatience,
+            ValidationFraction = r.ValidationFraction ?? d.ValidationFraction,
+            Seed = r.Seed ?? d.Seed,
+            FalsePositiveCost = r.FalsePositiveCost,
+            FalseNegativeCost = r.FalseNegativeCost,
+            EnsembleSize = r.EnsembleSize,
+            Validation = TrainingChoices.ToTabular(r.Validation ?? ValidationName.Random),
+            TimeColumn = r.TimeColumn,
+            GroupColumn = r.GroupColumn,
+        };
+    }
+
     /// <summary>Schema checks: the target and every named column exist in the dataset, and enough rows have a target
     /// to train on (the per-class minimum needs the split, so the job checks it).</summary>
-    public static Dictionary<string, string[]> ValidateAgainst(TrainingJobRequest request, IReadOnlyList<ColumnProfile> columns, long rowCount)
+    public static Dictionary<string, string[]> CheckAgainst(
+        TabularTrainingOptions options, IReadOnlyList<ColumnProfile> columns, long rowCount)
     {
         var errors = new Dictionary<string, string[]>();
         var names = columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        if (!names.Contains(request.Target!))
-            errors["target"] = [$"The dataset has no column '{request.Target}'. Its columns are: {Preview(names)}."];
-        else if (rowCount - columns.First(c => c.Name == request.Target).Missing is var labelled && labelled < TabularTrainer.MinLabelledRows)
-            errors["target"] = [$"Only {labelled} rows of the dataset have a value for '{request.Target}'; training needs at least " +
+        if (!names.Contains(options.Target))
+            errors["target"] = [$"The dataset has no column '{options.Target}'. Its columns are: {Preview(names)}."];
+        else if (rowCount - columns.First(c => c.Name == options.Target).Missing is var labelled
+            && labelled < TabularTrainer.MinLabelledRows)
+            errors["target"] = [$"Only {labelled} rows of the dataset have a value for '{options.Target}'; training needs at least " +
                 $"{TabularTrainer.MinLabelledRows}, so that some rows can validate what the others taught. Upload more labelled rows, or choose another target."];
-        if (request.Features?.Where(f => !names.Contains(f)).ToList() is { Count: > 0 } unknownFeatures)
+        if (options.Features?.Where(f => !names.Contains(f)).ToList() is { Count: > 0 } unknownFeatures)
             errors["features"] = [$"Unknown column(s): {string.Join(", ", unknownFeatures)}."];
-        if (request.Exclude?.Where(f => !names.Contains(f)).ToList() is { Count: > 0 } unknownExcluded)
+        if (options.Exclude?.Where(f => !names.Contains(f)).ToList() is { Count: > 0 } unknownExcluded)
             errors["exclude"] = [$"Unknown column(s): {string.Join(", ", unknownExcluded)}."];
-        if (request.Features?.Contains(request.Target!) == true)
+        if (options.Features?.Contains(options.Target) == true)
             errors["features"] = [.. errors.GetValueOrDefault("features", []), "The target cannot also be a feature."];
-        if (request.TimeColumn is { } time && TimeColumnProblem(columns, time) is { } timeProblem) errors["timeColumn"] = [timeProblem];
-        if (request.GroupColumn is { } group && GroupColumnProblem(columns, group, request.Target!) is { } groupProblem) errors["groupColumn"] = [groupProblem];
+        if (options.TimeColumn is { } time && TimeColumnProblem(columns, time) is { } timeProblem) errors["timeColumn"] = [timeProblem];
+        if (options.GroupColumn is { } group && GroupColumnProblem(columns, group, options.Target) is { } groupProblem)
+            errors["groupColumn"] = [groupProblem];
         return errors;
     }
 
@@ -61,18 +120,5 @@ internal static class TrainingRequestValidator
     {
         var list = names.Take(30).ToList();
         return string.Join(", ", list) + (names.Count() > list.Count ? ", …" : "");
-    }
-
-    public static EffectiveTrainingRequest ToEffective(TrainingJobRequest r, Guid datasetId, string datasetName)
-    {
-        var d = new TabularTrainingOptions { Target = r.Target ?? "" };
-        return new EffectiveTrainingRequest(
-            datasetId, r.Target ?? "", r.Task ?? TaskKind.Auto, r.PositiveClass, r.Features, r.Exclude ?? d.Exclude,
-            r.HiddenLayers ?? TabularTrainingOptions.DefaultHiddenLayers, r.Activation ?? TrainingChoices.FromEngine(d.Activation), r.Dropout ?? d.Dropout,
-            r.Optimizer ?? TrainingChoices.FromEngine(d.Optimizer),
-            r.LearningRate ?? d.LearningRate, r.L2 ?? d.L2, r.BatchSize ?? d.BatchSize, r.Epochs ?? d.Epochs,
-            r.EarlyStoppingPatience ?? d.EarlyStoppingPatience, r.ValidationFraction ?? d.ValidationFraction, r.Seed ?? d.Seed,
-            string.IsNullOrWhiteSpace(r.ModelName) ? datasetName : r.ModelName.Trim(), r.FalsePositiveCost, r.FalseNegativeCost,
-            r.EnsembleSize, r.Leakage ?? d.Leakage, r.Validation ?? ValidationName.Random, r.TimeColumn, r.GroupColumn);
     }
 }

@@ -127,7 +127,7 @@ public sealed partial class TrainingWorker(
             // A thread of its own, not the pool's: the pool serves requests, and this thread's priority is lowered for good.
             var outcome = await TrainingThreads.RunBelowNormal("training job", () => Train(jobId, control.StopEarly.Token, cancel.Token));
             await lease.DisposeAsync();
-            await CompleteAsync(jobId, outcome.Request, outcome.Result, stoppingToken);
+            await CompleteAsync(jobId, outcome.Order, outcome.Result, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -161,28 +161,38 @@ public sealed partial class TrainingWorker(
         }
     }
 
-    sealed record TrainedJob(EffectiveTrainingRequest Request, TrainingOutcome Result);
+    sealed record TrainedJob(TrainingOrder Order, TrainingOutcome Result);
 
     TrainedJob Train(Guid jobId, CancellationToken stopEarly, CancellationToken cancel)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
         var job = db.TrainingJobs.AsNoTracking().Single(j => j.Id == jobId);
-        var request = JsonSerializer.Deserialize<EffectiveTrainingRequest>(job.RequestJson, TrainingJobMapping.StorageJson)!;
+        var order = ReadOrder(job.RequestJson);
         var dataset = db.Datasets.AsNoTracking().FirstOrDefault(d => d.Id == job.DatasetId && d.Status == DatasetStatus.Ready)
             ?? throw new TrainingDataException($"Dataset '{job.DatasetId}' no longer exists. Upload it again and start a new job.");
         using var datasetScope = logger.BeginScope(new Dictionary<string, object> { ["DatasetId"] = dataset.Id });
         var chunks = db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == dataset.Id).OrderBy(c => c.Index).Select(c => c.Data).AsEnumerable();
         var frame = TabularFrame.FromChunks(dataset.ReadColumns(), chunks);
         var progress = new ProgressWriter(scopes, events, metrics, jobId, clock);
-        var result = TabularTrainer.Train(frame, request.ToOptions(), progress.Report, cancel, stopEarly, cores.Slots);
+        var result = TabularTrainer.Train(frame, order.Options, progress.Report, cancel, stopEarly, cores.Slots);
         progress.Flush();
-        return new TrainedJob(request, result);
+        return new TrainedJob(order, result);
+    }
+
+    /// <summary>A row no version of this service wrote (edited by hand, say) fails its job with a reason.</summary>
+    static TrainingOrder ReadOrder(string requestJson)
+    {
+        try { return TrainingOrder.FromStorageJson(requestJson); }
+        catch (JsonException e)
+        {
+            throw new TrainingDataException($"The job's stored request cannot be read ({e.Message}). Start a new job.");
+        }
     }
 
     /// <summary>Stores the model and marks the job succeeded in one transaction. A database that is briefly unreachable
     /// (a restart, a fail-over) does not waste the training: the write is tried again until the lease would lapse.</summary>
-    async Task CompleteAsync(Guid jobId, EffectiveTrainingRequest request, TrainingOutcome outcome, CancellationToken stoppingToken)
+    async Task CompleteAsync(Guid jobId, TrainingOrder order, TrainingOutcome outcome, CancellationToken stoppingToken)
     {
         var giveUpAt = clock.GetUtcNow() + Lease;
         var versionConflicts = 0;
@@ -190,7 +200,7 @@ public sealed partial class TrainingWorker(
         {
             try
             {
-                await StoreModelAsync(jobId, request, outcome);
+                await StoreModelAsync(jobId, order, outcome);
                 return;
             }
             catch (Exception e) when (Data.DatabaseErrors.IsUniqueViolation(e) && ++versionConflicts < 10)
@@ -206,20 +216,20 @@ public sealed partial class TrainingWorker(
         }
     }
 
-    async Task StoreModelAsync(Guid jobId, EffectiveTrainingRequest request, TrainingOutcome outcome)
+    async Task StoreModelAsync(Guid jobId, TrainingOrder order, TrainingOutcome outcome)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync();
         var job = await db.TrainingJobs.SingleAsync(j => j.Id == jobId);
         if (job.Status != JobStatus.Running || job.LeaseOwner != _owner) return;
-        var version = (await db.Models.Where(m => m.Name == request.ModelName).MaxAsync(m => (int?)m.Version) ?? 0) + 1;
+        var version = (await db.Models.Where(m => m.Name == order.ModelName).MaxAsync(m => (int?)m.Version) ?? 0) + 1;
         var now = clock.GetUtcNow().UtcDateTime;
         var validation = outcome.Validation?.ToResponse();
         var model = new Model
         {
-            Id = Guid.CreateVersion7(), Name = request.ModelName, Version = version, Task = outcome.Artifact.Task,
-            Target = outcome.Artifact.Target, DatasetId = job.DatasetId ?? request.DatasetId, JobId = jobId, CreatedAt = now,
+            Id = Guid.CreateVersion7(), Name = order.ModelName, Version = version, Task = outcome.Artifact.Task,
+            Target = outcome.Artifact.Target, DatasetId = job.DatasetId ?? order.DatasetId, JobId = jobId, CreatedAt = now,
             HistoryJson = JsonSerializer.Serialize(outcome.History, TrainingJobMapping.StorageJson), Artifact = outcome.Artifact.ToBytes(),
             ValidationJson = validation is null ? null : ValidationMapping.ToStorageJson(validation),
         };

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Tests.Infrastructure;
+using DefectApi.Training;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Training;
 
@@ -242,6 +244,41 @@ public abstract class TrainingJobsApiTests(DatabaseProvider provider) : ServiceO
         var finished = await Client.WaitForJobAsync(id!, TimeSpan.FromSeconds(30));
         Assert.Equal("canceled", finished.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, finished.GetProperty("modelId").ValueKind);
+    }
+
+    [SkippableFact]
+    public async Task AJobQueuedByTheFirstVersionStillTrainsAndShowsItsRequest()
+    {
+        var dataset = await Client.UploadAsync(TestData.DefectsCsv(rows: 200));
+        var datasetId = Guid.Parse(dataset.GetProperty("id").GetString()!);
+        // The first versions' row: the task and the engine's choices as text, and no ensembleSize, leakage or validation.
+        var job = new TrainingJob
+        {
+            Id = Guid.NewGuid(), DatasetId = datasetId, Status = JobStatus.Queued, CreatedAt = DateTime.UtcNow,
+            RequestJson = $$"""
+                {"datasetId":"{{datasetId}}","target":"Defect","task":"auto","positiveClass":null,"features":null,
+                "exclude":["Serial"],"hiddenLayers":[16],"activation":"leaky_relu","dropout":0,"optimizer":"adamw",
+                "learningRate":0.001,"l2":0,"batchSize":32,"epochs":3,"earlyStoppingPatience":0,"validationFraction":0.2,
+                "seed":42,"modelName":"from-the-first-version","falsePositiveCost":null,"falseNegativeCost":null}
+                """,
+        };
+        using (var scope = Factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
+            db.TrainingJobs.Add(job);
+            await db.SaveChangesAsync();
+        }
+        Factory.Services.GetRequiredService<TrainingQueue>().Notify(job.Id);
+
+        var finished = await Client.WaitForJobAsync(job.Id.ToString());
+
+        Assert.Equal("succeeded", finished.GetProperty("status").GetString());
+        var request = finished.GetProperty("request");
+        Assert.Equal("leaky_relu", request.GetProperty("activation").GetString());
+        Assert.Equal("adamw", request.GetProperty("optimizer").GetString());
+        Assert.Equal("exclude", request.GetProperty("leakage").GetString());
+        var model = await Client.GetFromJsonAsync<JsonElement>($"/api/models/{finished.GetProperty("modelId").GetString()}");
+        Assert.Equal("from-the-first-version", model.GetProperty("name").GetString());
     }
 
     [SkippableFact]
