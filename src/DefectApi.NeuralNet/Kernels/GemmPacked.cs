@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using DefectApi.NeuralNet.Threading;
 
 namespace DefectApi.NeuralNet.Kernels;
 
@@ -38,12 +39,20 @@ internal static unsafe class GemmPacked
         if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException("Bias is shorter than the output width.", nameof(bias));
         fixed (float* pa = a, pb = b, pc = c, pbias = bias)
         {
+            var pooled = pool?.State(static p => new PoolState(p.Threads));
             var job = new Job(path, pa, pb, pc, m, n, k, form, accumulate, new Epilogue(bias.IsEmpty ? null : pbias, slope),
-                pool?.GemmBuffers);
+                pooled?.Buffers);
             int parts = pool is null || (long)m * n * k < ParallelThreshold ? 1 : pool.Threads;
             if (parts == 1) job.Run(0, m, 0, n, threadBuffers ??= new PackBuffers());
-            else pool!.Run(pool.GemmWork.Set(job), parts);
+            else pool!.Run(pooled!.Work.Set(job), parts);
         }
+    }
+
+    // Kept with each pool: the reusable work item, and one set of packing buffers per part.
+    private sealed class PoolState(int threads)
+    {
+        public PooledWork<Job> Work { get; } = new();
+        public PackBuffers[] Buffers { get; } = [.. Enumerable.Range(0, threads).Select(_ => new PackBuffers())];
     }
 
     internal readonly struct Job : IPartitionedJob

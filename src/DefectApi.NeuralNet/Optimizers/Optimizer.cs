@@ -1,5 +1,5 @@
 using DefectApi.NeuralNet.Kernels;
-using DefectApi.NeuralNet.Training;
+using DefectApi.NeuralNet.Threading;
 
 namespace DefectApi.NeuralNet.Optimizers;
 
@@ -27,7 +27,7 @@ internal sealed class Optimizer : IParallelWork
     private float[] p = [], g = [];
     private float learningRate, gradScale;
 
-    public Optimizer(TrainerOptions options, int parameterCount, WorkerPool? pool = null)
+    public Optimizer(IOptimizerOptions options, int parameterCount, WorkerPool? pool = null)
     {
         kind = options.Optimizer;
         momentum = options.Momentum;

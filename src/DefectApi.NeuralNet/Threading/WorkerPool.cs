@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace DefectApi.NeuralNet.Kernels;
+namespace DefectApi.NeuralNet.Threading;
 
 // A unit of work split into numbered parts; part p of n must depend only on (p, n), never on timing,
 // so it does not matter which thread runs which part.
@@ -58,8 +58,6 @@ internal sealed class WorkerPool : IDisposable
         Threads = Math.Max(1, threads);
         workers = new Thread[Threads - 1];
         workerAllocations = new long[workers.Length];
-        GemmBuffers = new PackBuffers[Threads];
-        for (int i = 0; i < Threads; i++) GemmBuffers[i] = new PackBuffers();
         for (int i = 0; i < workers.Length; i++)
         {
             int index = i;
@@ -73,9 +71,27 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>When set, Run executes every part on the calling thread (the parts, and so the results, are the same),
     /// and idle workers go to sleep: for when the other threads cost more than they give (see PoolChooser).</summary>
     public bool Serial { get; set; }
-    public PooledWork<GemmPacked.Job> GemmWork { get; } = new();
-    public PackBuffers[] GemmBuffers { get; }
-    public PooledWork<ActivationBackward.Job> BackwardWork { get; } = new();
+
+    // What the pool's users keep with it, one object of each type: the kernels' reusable work items and per-part
+    // packing buffers, so a pooled call allocates nothing after its first and the pool need not know the kernels.
+    // Only the thread that calls Run asks for it, so it needs no lock.
+    private object?[] state = [];
+    private static int stateTypes;
+
+    public T State<T>(Func<WorkerPool, T> create) where T : class
+    {
+        int slot = StateSlot<T>.Index;
+        if (slot < state.Length && state[slot] is T existing) return existing;
+        if (slot >= state.Length) Array.Resize(ref state, slot + 1);
+        var made = create(this);
+        state[slot] = made;
+        return made;
+    }
+
+    private static class StateSlot<T>
+    {
+        public static readonly int Index = Interlocked.Increment(ref stateTypes) - 1;
+    }
 
     // Bytes the workers have allocated so far, for tests and benchmarks proving a step allocates nothing
     // (process-wide counters also see the test host's own threads).

@@ -1,8 +1,10 @@
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Layers;
+using DefectApi.NeuralNet.Randomness;
 using DefectApi.NeuralNet.Serialization;
+using DefectApi.NeuralNet.Specs;
 
-namespace DefectApi.NeuralNet;
+namespace DefectApi.NeuralNet.Networks;
 
 // A stack of dense layers over one contiguous parameter array (llm.c's layout: each layer's W then b).
 public sealed class Network
@@ -71,20 +73,9 @@ public sealed class Network
     internal DenseLayer[] Layers { get; }
     internal int WidestLayer { get; }
 
-    internal static long CountParametersLong(NetworkSpec spec)
-    {
-        long count = 0, inputs = spec.Inputs;
-        foreach (var layer in spec.Layers)
-        {
-            count += inputs * layer.Units + layer.Units;
-            inputs = layer.Units;
-        }
-        return count;
-    }
-
     private static int CountParameters(NetworkSpec spec)
     {
-        long count = CountParametersLong(spec);
+        long count = spec.CountParameters();
         if (count > Array.MaxLength) throw new ArgumentException($"The network would have {count} parameters, more than one array holds.");
         return (int)count;
     }
@@ -131,7 +122,11 @@ public sealed class Network
         return s;
     }
 
-    public byte[] ToBytes() => NetworkSerializer.Write(this);
+    public byte[] ToBytes() => NetworkSerializer.Write(Spec, parameters);
 
-    public static Network FromBytes(ReadOnlySpan<byte> blob) => NetworkSerializer.Read(blob);
+    public static Network FromBytes(ReadOnlySpan<byte> blob)
+    {
+        var (spec, parameters) = NetworkSerializer.Read(blob);
+        return FromParameters(spec, parameters);
+    }
 }

@@ -1,4 +1,4 @@
-namespace DefectApi.NeuralNet.Kernels;
+namespace DefectApi.NeuralNet.Randomness;
 
 // xoshiro256** (Blackman & Vigna, https://prng.di.unimi.it/), seeded through SplitMix64 as its
 // authors recommend. Our own so that a seed means the same numbers on every runtime version,

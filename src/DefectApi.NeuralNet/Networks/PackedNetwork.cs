@@ -1,6 +1,8 @@
 using DefectApi.NeuralNet.Kernels;
+using DefectApi.NeuralNet.Randomness;
+using DefectApi.NeuralNet.Specs;
 
-namespace DefectApi.NeuralNet;
+namespace DefectApi.NeuralNet.Networks;
 
 /// <summary>
 /// TabM's k packed members (Gorishniy et al., ICLR 2025, "TabM: Advancing tabular deep learning with parameter-efficient
@@ -89,7 +91,7 @@ public sealed class PackedNetwork
     {
         ArgumentOutOfRangeException.ThrowIfNegative(member);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(member, Members);
-        var folded = new float[Network.CountParametersLong(Spec)];
+        var folded = new float[Spec.CountParameters()];
         int offset = 0;
         foreach (var layer in Hidden)
         {

@@ -1,7 +1,7 @@
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Layers;
 
-namespace DefectApi.NeuralNet;
+namespace DefectApi.NeuralNet.Networks;
 
 /// <summary>
 /// Networks of one shape that read the same encoded rows, run as one for inference. The first layer of every member
