@@ -80,15 +80,15 @@ internal static class NetworkSerializer
 
     private ref struct Reader(ReadOnlySpan<byte> data, int offset)
     {
-        private readonly ReadOnlySpan<byte> data = data;
-        private int offset = offset;
-        public readonly int Remaining => data.Length - offset;
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _offset = offset;
+        public readonly int Remaining => _data.Length - _offset;
 
         public int Int32()
         {
             if (Remaining < 4) throw Fail("it ends in the middle of the header");
-            int v = BinaryPrimitives.ReadInt32LittleEndian(data[offset..]);
-            offset += 4;
+            int v = BinaryPrimitives.ReadInt32LittleEndian(_data[_offset..]);
+            _offset += 4;
             return v;
         }
 
