@@ -221,7 +221,7 @@ public static class QualityBench
                 NeighbourCriterion = Enum.Parse<Tabular.Neighbours.NeighbourCriterion>(value,
                 ignoreCase: true)
             },
-            "activation" => o with { Activation = Enum.Parse<NeuralNet.Activation>(value.Replace("_", ""), ignoreCase: true) },
+            "activation" => o with { Activation = Enum.Parse<NeuralNet.Specs.Activation>(value.Replace("_", ""), ignoreCase: true) },
             "optimizer" => o with { Optimizer = Enum.Parse<NeuralNet.Optimizers.OptimizerKind>(value, ignoreCase: true) },
             _ => throw new ArgumentException($"unknown setting {name}"),
         };

@@ -1,6 +1,8 @@
-using DefectApi.NeuralNet;
 using DefectApi.NeuralNet.Kernels;
+using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Optimizers;
+using DefectApi.NeuralNet.Randomness;
+using DefectApi.NeuralNet.Specs;
 using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.Bench;

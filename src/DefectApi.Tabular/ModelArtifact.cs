@@ -1,4 +1,3 @@
-using DefectApi.NeuralNet;
 using DefectApi.Tabular.Explanations;
 using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Metrics;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using DefectApi.NeuralNet;
+using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Serialization;
 using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Monitoring;

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using DefectApi.NeuralNet.Specs;
+using DefectApi.NeuralNet.Threading;
 
 namespace DefectApi.NeuralNet.Kernels;
 
@@ -23,7 +25,7 @@ internal static unsafe class ActivationBackward
         {
             var job = new Job(pdz, py, mask.IsEmpty ? null : pm, pdb, rows, n, activation, yScale);
             if (pool is null || rows * n < ParallelThreshold) job.Columns(0, n);
-            else pool.Run(pool.BackwardWork.Set(job), pool.Threads);
+            else pool.Run(pool.State(static _ => new PooledWork<Job>()).Set(job), pool.Threads);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DefectApi.NeuralNet.Specs;
 
 namespace DefectApi.NeuralNet.Kernels;
 
@@ -7,7 +8,7 @@ namespace DefectApi.NeuralNet.Kernels;
 // so that training and inference compute the same bytes.
 internal static class Activations
 {
-    public const float LeakySlope = 0.01f;
+    public const float LeakySlope = LayerSpec.LeakyReluSlope;
 
     public static bool IsReluFamily(Activation activation) => activation is Activation.Relu or Activation.LeakyRelu;
 

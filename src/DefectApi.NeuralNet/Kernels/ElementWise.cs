@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using DefectApi.NeuralNet.Specs;
 
 namespace DefectApi.NeuralNet.Kernels;
 
@@ -74,25 +75,25 @@ internal static class ElementWise
 
     private ref struct InPlace<TOp> : IElementStep where TOp : struct, IInPlaceOp
     {
-        private readonly ref float x;
-        private readonly ref float y;
-        private readonly TOp op;
+        private readonly ref float _x;
+        private readonly ref float _y;
+        private readonly TOp _op;
 
         public InPlace(Span<float> x, ReadOnlySpan<float> y, TOp op)
         {
-            this.x = ref MemoryMarshal.GetReference(x);
-            this.y = ref MemoryMarshal.GetReference(y);
-            this.op = op;
+            _x = ref MemoryMarshal.GetReference(x);
+            _y = ref MemoryMarshal.GetReference(y);
+            _op = op;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly void Vector512At(nuint i) => op.Apply(Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i)).StoreUnsafe(ref x, i);
+        public readonly void Vector512At(nuint i) => _op.Apply(Vector512.LoadUnsafe(ref _x, i), Vector512.LoadUnsafe(ref _y, i)).StoreUnsafe(ref _x, i);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly void Vector256At(nuint i) => op.Apply(Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i)).StoreUnsafe(ref x, i);
+        public readonly void Vector256At(nuint i) => _op.Apply(Vector256.LoadUnsafe(ref _x, i), Vector256.LoadUnsafe(ref _y, i)).StoreUnsafe(ref _x, i);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly void ScalarAt(nuint i) => Unsafe.Add(ref x, i) = op.Apply(Unsafe.Add(ref x, i), Unsafe.Add(ref y, i));
+        public readonly void ScalarAt(nuint i) => Unsafe.Add(ref _x, i) = _op.Apply(Unsafe.Add(ref _x, i), Unsafe.Add(ref _y, i));
     }
 
     private readonly struct AddOp : IInPlaceOp

@@ -1,3 +1,6 @@
+using DefectApi.NeuralNet.Specs;
+using DefectApi.NeuralNet.Threading;
+
 namespace DefectApi.NeuralNet.Kernels;
 
 // The three products training needs, named by which operand is read transposed. Nothing is ever

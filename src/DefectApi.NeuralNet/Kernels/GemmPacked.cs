@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using DefectApi.NeuralNet.Threading;
 
 namespace DefectApi.NeuralNet.Kernels;
 
@@ -23,7 +24,7 @@ internal static unsafe class GemmPacked
 
     // Packing buffers: one set per part of a pooled product (so after the first step no thread allocates,
     // whichever parts it claims), and one per thread for products run on the calling thread alone.
-    [ThreadStatic] private static PackBuffers? threadBuffers;
+    [ThreadStatic] private static PackBuffers? _threadBuffers;
 
     public static void MatMul(GemmPath path, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         GemmForm form, bool accumulate, WorkerPool? pool)
@@ -38,62 +39,70 @@ internal static unsafe class GemmPacked
         if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException("Bias is shorter than the output width.", nameof(bias));
         fixed (float* pa = a, pb = b, pc = c, pbias = bias)
         {
+            var pooled = pool?.State(static p => new PoolState(p.Threads));
             var job = new Job(path, pa, pb, pc, m, n, k, form, accumulate, new Epilogue(bias.IsEmpty ? null : pbias, slope),
-                pool?.GemmBuffers);
+                pooled?.Buffers);
             int parts = pool is null || (long)m * n * k < ParallelThreshold ? 1 : pool.Threads;
-            if (parts == 1) job.Run(0, m, 0, n, threadBuffers ??= new PackBuffers());
-            else pool!.Run(pool.GemmWork.Set(job), parts);
+            if (parts == 1) job.Run(0, m, 0, n, _threadBuffers ??= new PackBuffers());
+            else pool!.Run(pooled!.Work.Set(job), parts);
         }
+    }
+
+    // Kept with each pool: the reusable work item, and one set of packing buffers per part.
+    private sealed class PoolState(int threads)
+    {
+        public PooledWork<Job> Work { get; } = new();
+        public PackBuffers[] Buffers { get; } = [.. Enumerable.Range(0, threads).Select(_ => new PackBuffers())];
     }
 
     internal readonly struct Job : IPartitionedJob
     {
-        private readonly GemmPath path;
-        private readonly float* a, b, c;
-        private readonly int m, n, k;
-        private readonly GemmForm form;
-        private readonly bool accumulate;
-        private readonly Epilogue epilogue;
-        private readonly PackBuffers[]? perPart;
+        private readonly GemmPath _path;
+        private readonly float* _a, _b, _c;
+        private readonly int _m, _n, _k;
+        private readonly GemmForm _form;
+        private readonly bool _accumulate;
+        private readonly Epilogue _epilogue;
+        private readonly PackBuffers[]? _perPart;
 
         public Job(GemmPath path, float* a, float* b, float* c, int m, int n, int k, GemmForm form, bool accumulate, Epilogue epilogue,
             PackBuffers[]? perPart)
         {
-            this.perPart = perPart;
-            this.epilogue = epilogue;
-            this.path = path;
-            this.a = a;
-            this.b = b;
-            this.c = c;
-            this.m = m;
-            this.n = n;
-            this.k = k;
-            this.form = form;
-            this.accumulate = accumulate;
+            _perPart = perPart;
+            _epilogue = epilogue;
+            _path = path;
+            _a = a;
+            _b = b;
+            _c = c;
+            _m = m;
+            _n = n;
+            _k = k;
+            _form = form;
+            _accumulate = accumulate;
         }
 
         // Splits along whichever of M or N has more micro-panels; part boundaries fall on panel edges.
         public void RunPart(int part, int parts)
         {
-            var buffers = perPart![part];
-            var (mr, nr) = Tile(path);
-            int rowPanels = (m + mr - 1) / mr, colPanels = (n + nr - 1) / nr;
+            var buffers = _perPart![part];
+            var (mr, nr) = Tile(_path);
+            int rowPanels = (_m + mr - 1) / mr, colPanels = (_n + nr - 1) / nr;
             if (colPanels >= rowPanels)
             {
-                int j0 = (int)((long)colPanels * part / parts) * nr, j1 = Math.Min(n, (int)((long)colPanels * (part + 1) / parts) * nr);
-                if (j0 < j1) Run(0, m, j0, j1, buffers);
+                int j0 = (int)((long)colPanels * part / parts) * nr, j1 = Math.Min(_n, (int)((long)colPanels * (part + 1) / parts) * nr);
+                if (j0 < j1) Run(0, _m, j0, j1, buffers);
             }
             else
             {
-                int i0 = (int)((long)rowPanels * part / parts) * mr, i1 = Math.Min(m, (int)((long)rowPanels * (part + 1) / parts) * mr);
-                if (i0 < i1) Run(i0, i1, 0, n, buffers);
+                int i0 = (int)((long)rowPanels * part / parts) * mr, i1 = Math.Min(_m, (int)((long)rowPanels * (part + 1) / parts) * mr);
+                if (i0 < i1) Run(i0, i1, 0, _n, buffers);
             }
         }
 
         public void Run(int i0, int i1, int j0, int j1, PackBuffers buffers)
         {
-            var (mr, nr) = Tile(path);
-            int depth = Math.Min(Kc, k);
+            var (mr, nr) = Tile(_path);
+            int depth = Math.Min(Kc, _k);
             var (bufA, bufB) = buffers.Ensure(RoundUp(Math.Min(Mc, i1 - i0), mr) * depth, RoundUp(Math.Min(Nc, j1 - j0), nr) * depth);
             float* tile = stackalloc float[MicroKernels.Mr512 * MicroKernels.Nr512];
             fixed (float* pA = bufA, pB = bufB)
@@ -101,12 +110,12 @@ internal static unsafe class GemmPacked
                 for (int jc = j0; jc < j1; jc += Nc)
                 {
                     int nc = Math.Min(Nc, j1 - jc);
-                    for (int pc = 0; pc < k; pc += Kc)
+                    for (int pc = 0; pc < _k; pc += Kc)
                     {
-                        int kc = Math.Min(Kc, k - pc);
+                        int kc = Math.Min(Kc, _k - pc);
                         PackB(pB, nr, jc, nc, pc, kc);
-                        bool overwrite = pc == 0 && !accumulate;
-                        var last = pc + kc >= k ? epilogue : default;
+                        bool overwrite = pc == 0 && !_accumulate;
+                        var last = pc + kc >= _k ? _epilogue : default;
                         for (int ic = i0; ic < i1; ic += Mc)
                         {
                             int mc = Math.Min(Mc, i1 - ic);
@@ -120,18 +129,18 @@ internal static unsafe class GemmPacked
                                 {
                                     int mw = Math.Min(mr, mc - ir);
                                     float* aPanel = pA + ir * kc;
-                                    float* cTile = c + (long)(ic + ir) * n + jc + jr;
+                                    float* cTile = _c + (long)(ic + ir) * _n + jc + jr;
                                     if (mw == mr && nw == nr)
                                     {
-                                        Kernel(path, kc, aPanel, bPanel, cTile, n, overwrite, tail);
+                                        Kernel(_path, kc, aPanel, bPanel, cTile, _n, overwrite, tail);
                                     }
                                     else
                                     {
                                         // Edge tile: full-size product into scratch, then only the valid part, with the same add.
-                                        Kernel(path, kc, aPanel, bPanel, tile, nr, overwrite: true, default);
+                                        Kernel(_path, kc, aPanel, bPanel, tile, nr, overwrite: true, default);
                                         for (int i = 0; i < mw; i++)
                                             for (int j = 0; j < nw; j++)
-                                                cTile[(long)i * n + j] = tail.Apply(overwrite ? tile[i * nr + j] : cTile[(long)i * n + j] + tile[i * nr + j], j);
+                                                cTile[(long)i * _n + j] = tail.Apply(overwrite ? tile[i * nr + j] : cTile[(long)i * _n + j] + tile[i * nr + j], j);
                                     }
                                 }
                             }
@@ -147,8 +156,8 @@ internal static unsafe class GemmPacked
             for (int ir = 0; ir < mc; ir += mr, dst += mr * kc)
             {
                 int rows = Math.Min(mr, mc - ir);
-                if (form == GemmForm.Tn) PackRuns(a + (long)pc * m + ic + ir, m, rows, mr, kc, dst);   // A stored (K, M)
-                else PackLanes(a + (long)(ic + ir) * k + pc, k, rows, mr, kc, dst);                  // A stored (M, K)
+                if (_form == GemmForm.Tn) PackRuns(_a + (long)pc * _m + ic + ir, _m, rows, mr, kc, dst);   // A stored (K, M)
+                else PackLanes(_a + (long)(ic + ir) * _k + pc, _k, rows, mr, kc, dst);                  // A stored (M, K)
             }
         }
 
@@ -158,8 +167,8 @@ internal static unsafe class GemmPacked
             for (int jr = 0; jr < nc; jr += nr, dst += nr * kc)
             {
                 int cols = Math.Min(nr, nc - jr);
-                if (form == GemmForm.Nt) PackLanes(b + (long)(jc + jr) * k + pc, k, cols, nr, kc, dst); // B stored (N, K)
-                else PackRuns(b + (long)pc * n + jc + jr, n, cols, nr, kc, dst);                       // B stored (K, N)
+                if (_form == GemmForm.Nt) PackLanes(_b + (long)(jc + jr) * _k + pc, _k, cols, nr, kc, dst); // B stored (N, K)
+                else PackRuns(_b + (long)pc * _n + jc + jr, _n, cols, nr, kc, dst);                       // B stored (K, N)
             }
         }
     }
@@ -219,12 +228,12 @@ internal static unsafe class GemmPacked
 // Packed A and B panels, grown to the largest product seen and then reused.
 internal sealed class PackBuffers
 {
-    private float[] a = [], b = [];
+    private float[] _a = [], _b = [];
 
     public (float[] A, float[] B) Ensure(int aLength, int bLength)
     {
-        if (a.Length < aLength) a = new float[aLength];
-        if (b.Length < bLength) b = new float[bLength];
-        return (a, b);
+        if (_a.Length < aLength) _a = new float[aLength];
+        if (_b.Length < bLength) _b = new float[bLength];
+        return (_a, _b);
     }
 }

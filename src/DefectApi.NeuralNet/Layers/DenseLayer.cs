@@ -1,4 +1,6 @@
 using DefectApi.NeuralNet.Kernels;
+using DefectApi.NeuralNet.Specs;
+using DefectApi.NeuralNet.Threading;
 
 namespace DefectApi.NeuralNet.Layers;
 

@@ -1,4 +1,5 @@
 using DefectApi.NeuralNet.Kernels;
+using DefectApi.NeuralNet.Randomness;
 
 namespace DefectApi.NeuralNet.Layers;
 

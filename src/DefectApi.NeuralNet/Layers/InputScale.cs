@@ -35,10 +35,9 @@ internal static class InputScale
     }
 
     // Multiplies row i of the first layer's W (In, Out) by s[i].
-    public static void Fold(Network network, ReadOnlySpan<float> s)
+    public static void Fold(DenseLayer first, Span<float> parameters, ReadOnlySpan<float> s)
     {
-        var first = network.Layers[0];
-        var w = network.Parameters.Slice(first.WeightOffset, first.Inputs * first.Outputs);
+        var w = parameters.Slice(first.WeightOffset, first.Inputs * first.Outputs);
         for (int i = 0; i < first.Inputs; i++)
         {
             var row = w.Slice(i * first.Outputs, first.Outputs);

@@ -1,3 +1,5 @@
+using DefectApi.NeuralNet.Specs;
+
 namespace DefectApi.NeuralNet.Losses;
 
 // The three losses on raw outputs. Each sample's loss is averaged over its outputs; a batch's loss

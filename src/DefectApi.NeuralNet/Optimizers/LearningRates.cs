@@ -1,12 +1,10 @@
-using DefectApi.NeuralNet.Training;
-
 namespace DefectApi.NeuralNet.Optimizers;
 
 internal static class LearningRates
 {
     // epoch is 0-based; step is the batch within it, of steps per epoch. Step and Cosine change once per epoch.
     // Cosine follows SGDR without restarts (Loshchilov & Hutter 2017), decaying to 0 at the end.
-    public static float At(TrainerOptions options, int epoch, int step = 0, int steps = 1) => options.Schedule switch
+    public static float At(IOptimizerOptions options, int epoch, int step = 0, int steps = 1) => options.Schedule switch
     {
         LearningRateSchedule.Step => options.LearningRate * MathF.Pow(options.StepGamma, epoch / Math.Max(1, options.StepEvery)),
         LearningRateSchedule.Cosine => (float)(options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * epoch / Math.Max(1, options.Epochs)))),

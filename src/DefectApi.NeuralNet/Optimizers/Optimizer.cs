@@ -1,5 +1,5 @@
 using DefectApi.NeuralNet.Kernels;
-using DefectApi.NeuralNet.Training;
+using DefectApi.NeuralNet.Threading;
 
 namespace DefectApi.NeuralNet.Optimizers;
 
@@ -16,65 +16,65 @@ internal sealed class Optimizer : IParallelWork
     // Below this many parameters the update is cheaper than waking a worker.
     private const int ParallelThreshold = 1 << 15;
 
-    private readonly OptimizerKind kind;
-    private readonly float momentum, weightDecay, clipNorm, beta2;
-    private readonly float[] first;   // velocity (momentum family) or Adam's first moment m
-    private readonly float[] second;  // Adam's second moment v
-    private readonly WorkerPool? pool;
-    private long step;
+    private readonly OptimizerKind _kind;
+    private readonly float _momentum, _weightDecay, _clipNorm, _beta2;
+    private readonly float[] _first;   // velocity (momentum family) or Adam's first moment m
+    private readonly float[] _second;  // Adam's second moment v
+    private readonly WorkerPool? _pool;
+    private long _step;
 
     // The step being applied, read by Execute on every thread.
-    private float[] p = [], g = [];
-    private float learningRate, gradScale;
+    private float[] _p = [], _g = [];
+    private float _learningRate, _gradScale;
 
-    public Optimizer(TrainerOptions options, int parameterCount, WorkerPool? pool = null)
+    public Optimizer(IOptimizerOptions options, int parameterCount, WorkerPool? pool = null)
     {
-        kind = options.Optimizer;
-        momentum = options.Momentum;
-        weightDecay = options.WeightDecay;
-        clipNorm = options.GradientClipNorm;
-        beta2 = options.AdamBeta2;
-        first = kind == OptimizerKind.Sgd ? [] : new float[parameterCount];
-        second = kind is OptimizerKind.Adam or OptimizerKind.AdamW ? new float[parameterCount] : [];
-        this.pool = pool;
+        _kind = options.Optimizer;
+        _momentum = options.Momentum;
+        _weightDecay = options.WeightDecay;
+        _clipNorm = options.GradientClipNorm;
+        _beta2 = options.AdamBeta2;
+        _first = _kind == OptimizerKind.Sgd ? [] : new float[parameterCount];
+        _second = _kind is OptimizerKind.Adam or OptimizerKind.AdamW ? new float[parameterCount] : [];
+        _pool = pool;
     }
 
     public void Step(float[] parameters, float[] gradients, float rate)
     {
-        step++;
-        p = parameters;
-        g = gradients;
-        learningRate = rate;
-        gradScale = clipNorm > 0f ? ClipScale(gradients, clipNorm) : 1f;
-        if (pool is null || pool.Serial || parameters.Length < ParallelThreshold) Execute(0, 1);
-        else pool.Run(this, pool.Threads);
+        _step++;
+        _p = parameters;
+        _g = gradients;
+        _learningRate = rate;
+        _gradScale = _clipNorm > 0f ? ClipScale(gradients, _clipNorm) : 1f;
+        if (_pool is null || _pool.Serial || parameters.Length < ParallelThreshold) Execute(0, 1);
+        else _pool.Run(this, _pool.Threads);
     }
 
     public void Execute(int part, int parts)
     {
-        int n = p.Length;
+        int n = _p.Length;
         int start = part == 0 ? 0 : (int)((long)n * part / parts) & ~15;
         int end = part == parts - 1 ? n : (int)((long)n * (part + 1) / parts) & ~15;
         if (start >= end) return;
-        var pr = p.AsSpan(start, end - start);
-        var gr = g.AsSpan(start, end - start);
-        float l2 = kind == OptimizerKind.AdamW ? 0f : weightDecay;
-        switch (kind)
+        var pr = _p.AsSpan(start, end - start);
+        var gr = _g.AsSpan(start, end - start);
+        float l2 = _kind == OptimizerKind.AdamW ? 0f : _weightDecay;
+        switch (_kind)
         {
             case OptimizerKind.Sgd:
-                OptimizerKernels.Sgd(pr, gr, learningRate, gradScale, l2);
+                OptimizerKernels.Sgd(pr, gr, _learningRate, _gradScale, l2);
                 break;
             case OptimizerKind.Momentum:
             case OptimizerKind.Nesterov:
                 // PyTorch's formulation: v = μv + g; Nesterov steps along g + μv instead of v.
-                OptimizerKernels.Momentum(pr, gr, first.AsSpan(start, end - start), learningRate, gradScale, l2, momentum, kind == OptimizerKind.Nesterov);
+                OptimizerKernels.Momentum(pr, gr, _first.AsSpan(start, end - start), _learningRate, _gradScale, l2, _momentum, _kind == OptimizerKind.Nesterov);
                 break;
             default:
                 // Bias corrections (Kingma & Ba 2015, algorithm 1) folded into constants for this step.
-                var k = new AdamStep(learningRate, gradScale, l2,
-                    Decay: kind == OptimizerKind.AdamW ? 1f - learningRate * weightDecay : 1f,
-                    C1: 1f / (1f - MathF.Pow(Beta1, step)), C2: 1f / (1f - MathF.Pow(beta2, step)), Beta1, beta2, Epsilon);
-                OptimizerKernels.Adam(pr, gr, first.AsSpan(start, end - start), second.AsSpan(start, end - start), k);
+                var k = new AdamStep(_learningRate, _gradScale, l2,
+                    Decay: _kind == OptimizerKind.AdamW ? 1f - _learningRate * _weightDecay : 1f,
+                    C1: 1f / (1f - MathF.Pow(Beta1, _step)), C2: 1f / (1f - MathF.Pow(_beta2, _step)), Beta1, _beta2, Epsilon);
+                OptimizerKernels.Adam(pr, gr, _first.AsSpan(start, end - start), _second.AsSpan(start, end - start), k);
                 break;
         }
     }

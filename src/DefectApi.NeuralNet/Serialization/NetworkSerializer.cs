@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using DefectApi.NeuralNet.Specs;
 
 namespace DefectApi.NeuralNet.Serialization;
 
@@ -13,10 +14,9 @@ internal static class NetworkSerializer
     private const int MaxLayers = 4096;
     private const int MaxWidth = 1 << 24; // keeps the parameter count arithmetic far from overflow
 
-    public static byte[] Write(Network network)
+    // p is the network's parameter array, in the layout its spec implies.
+    public static byte[] Write(NetworkSpec spec, ReadOnlySpan<float> p)
     {
-        var spec = network.Spec;
-        var p = network.Parameters;
         int length = 4 + 4 + 4 + 4 + 4 + spec.Layers.Count * 8 + 4 + p.Length * 4 + 4;
         var blob = new byte[length];
         var s = blob.AsSpan();
@@ -37,7 +37,8 @@ internal static class NetworkSerializer
         return blob;
     }
 
-    public static Network Read(ReadOnlySpan<byte> blob)
+    // The spec is validated and the parameter count checked against it; the caller builds the network.
+    public static (NetworkSpec Spec, float[] Parameters) Read(ReadOnlySpan<byte> blob)
     {
         const int fixedHeader = 20;
         if (blob.Length < 4 || !blob[..4].SequenceEqual(Magic)) throw Fail("it does not start with the network magic \"DANN\"");
@@ -67,27 +68,27 @@ internal static class NetworkSerializer
         try { spec.Validate(); }
         catch (ArgumentException e) { throw Fail($"the stored spec is invalid ({e.Message})"); }
         int count = reader.Int32();
-        long expected = Network.CountParametersLong(spec);
+        long expected = spec.CountParameters();
         if (count != expected) throw Fail($"it stores {count} parameters but its spec needs {expected}");
         if (reader.Remaining != (long)count * 4) throw Fail($"it has {reader.Remaining} parameter bytes, expected {(long)count * 4}");
         var parameters = new float[count];
         for (int i = 0; i < count; i++) parameters[i] = reader.Single();
-        return Network.FromParameters(spec, parameters);
+        return (spec, parameters);
     }
 
     private static NetworkFormatException Fail(string why) => new($"Not a valid network blob: {why}.");
 
     private ref struct Reader(ReadOnlySpan<byte> data, int offset)
     {
-        private readonly ReadOnlySpan<byte> data = data;
-        private int offset = offset;
-        public readonly int Remaining => data.Length - offset;
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _offset = offset;
+        public readonly int Remaining => _data.Length - _offset;
 
         public int Int32()
         {
             if (Remaining < 4) throw Fail("it ends in the middle of the header");
-            int v = BinaryPrimitives.ReadInt32LittleEndian(data[offset..]);
-            offset += 4;
+            int v = BinaryPrimitives.ReadInt32LittleEndian(_data[_offset..]);
+            _offset += 4;
             return v;
         }
 

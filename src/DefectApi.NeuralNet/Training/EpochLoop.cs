@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Optimizers;
+using DefectApi.NeuralNet.Randomness;
 
 namespace DefectApi.NeuralNet.Training;
 

@@ -2,6 +2,10 @@ using System.Numerics;
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Layers;
 using DefectApi.NeuralNet.Losses;
+using DefectApi.NeuralNet.Networks;
+using DefectApi.NeuralNet.Randomness;
+using DefectApi.NeuralNet.Specs;
+using DefectApi.NeuralNet.Threading;
 
 namespace DefectApi.NeuralNet.Training;
 

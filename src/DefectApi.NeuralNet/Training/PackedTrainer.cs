@@ -1,6 +1,8 @@
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Losses;
+using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Optimizers;
+using DefectApi.NeuralNet.Randomness;
 
 namespace DefectApi.NeuralNet.Training;
 

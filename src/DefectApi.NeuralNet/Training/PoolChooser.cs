@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DefectApi.NeuralNet.Kernels;
+using DefectApi.NeuralNet.Threading;
 
 namespace DefectApi.NeuralNet.Training;
 

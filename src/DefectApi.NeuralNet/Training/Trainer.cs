@@ -1,7 +1,9 @@
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Layers;
 using DefectApi.NeuralNet.Losses;
+using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Optimizers;
+using DefectApi.NeuralNet.Randomness;
 
 namespace DefectApi.NeuralNet.Training;
 
@@ -41,7 +43,7 @@ public static class Trainer
             best.CopyTo(network.Parameters);
             bestScale.CopyTo(ws.InputScale, 0);
         }
-        if (options.InputScaling) InputScale.Fold(network, ws.InputScale);
+        if (options.InputScaling) InputScale.Fold(network.Layers[0], network.Parameters, ws.InputScale);
         return new TrainingResult(network, bestEpoch, history, stoppedEarly);
     }
 

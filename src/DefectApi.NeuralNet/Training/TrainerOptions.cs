@@ -1,9 +1,10 @@
 using DefectApi.NeuralNet.Losses;
+using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Optimizers;
 
 namespace DefectApi.NeuralNet.Training;
 
-public sealed record TrainerOptions
+public sealed record TrainerOptions : IOptimizerOptions
 {
     public LossKind Loss { get; init; } = LossKind.MeanSquaredError;
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;

@@ -1,4 +1,6 @@
 using DefectApi.NeuralNet.Kernels;
+using DefectApi.NeuralNet.Networks;
+using DefectApi.NeuralNet.Threading;
 
 namespace DefectApi.NeuralNet.Training;
 

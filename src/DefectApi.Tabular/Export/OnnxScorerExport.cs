@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using DefectApi.NeuralNet;
+using DefectApi.NeuralNet.Networks;
+using DefectApi.NeuralNet.Specs;
 using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Training;
 

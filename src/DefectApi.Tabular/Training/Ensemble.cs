@@ -1,5 +1,5 @@
 using System.Collections;
-using DefectApi.NeuralNet;
+using DefectApi.NeuralNet.Networks;
 using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Neighbours;
 

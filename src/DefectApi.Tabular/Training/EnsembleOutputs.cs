@@ -1,4 +1,5 @@
-using DefectApi.NeuralNet;
+using DefectApi.NeuralNet.Networks;
+using DefectApi.NeuralNet.Specs;
 using DefectApi.Tabular.Features;
 
 namespace DefectApi.Tabular.Training;

@@ -1,4 +1,4 @@
-using DefectApi.NeuralNet;
+using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Training;
 using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Metrics;

@@ -1,5 +1,5 @@
-using DefectApi.NeuralNet;
 using DefectApi.NeuralNet.Optimizers;
+using DefectApi.NeuralNet.Specs;
 using DefectApi.Tabular.Neighbours;
 
 namespace DefectApi.Tabular.Training;

@@ -1,6 +1,6 @@
-using DefectApi.NeuralNet;
 using DefectApi.NeuralNet.Losses;
 using DefectApi.NeuralNet.Optimizers;
+using DefectApi.NeuralNet.Specs;
 using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.Tabular.Training;

@@ -1,6 +1,9 @@
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Layers;
 using DefectApi.NeuralNet.Losses;
+using DefectApi.NeuralNet.Networks;
+using DefectApi.NeuralNet.Randomness;
+using DefectApi.NeuralNet.Specs;
 using DefectApi.NeuralNet.Tests.Support;
 using DefectApi.NeuralNet.Training;
 
@@ -68,7 +71,7 @@ public class InputScaleTests
         var expected = new float[9 * 2];
         network.Predict(scaled, 9, expected);
 
-        InputScale.Fold(network, s);
+        InputScale.Fold(network.Layers[0], network.Parameters, s);
         var folded = new float[9 * 2];
         network.Predict(x, 9, folded);
         for (int i = 0; i < expected.Length; i++) Assert.InRange(Math.Abs(expected[i] - folded[i]), 0, 1e-5);   // float rounding only

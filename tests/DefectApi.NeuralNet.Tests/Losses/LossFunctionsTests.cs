@@ -1,4 +1,5 @@
 using DefectApi.NeuralNet.Losses;
+using DefectApi.NeuralNet.Specs;
 using DefectApi.NeuralNet.Tests.Support;
 
 namespace DefectApi.NeuralNet.Tests.Losses;

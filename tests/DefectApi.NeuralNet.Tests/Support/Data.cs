@@ -1,3 +1,5 @@
+using DefectApi.NeuralNet.Specs;
+
 namespace DefectApi.NeuralNet.Tests.Support;
 
 internal static class Data

@@ -1,4 +1,5 @@
 using DefectApi.NeuralNet.Losses;
+using DefectApi.NeuralNet.Specs;
 
 namespace DefectApi.NeuralNet.Tests.Support;
 

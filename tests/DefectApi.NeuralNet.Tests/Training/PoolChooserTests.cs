@@ -1,4 +1,5 @@
 using DefectApi.NeuralNet.Kernels;
+using DefectApi.NeuralNet.Threading;
 using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.NeuralNet.Tests.Training;

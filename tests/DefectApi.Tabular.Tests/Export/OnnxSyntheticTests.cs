@@ -1,4 +1,4 @@
-using DefectApi.NeuralNet;
+using DefectApi.NeuralNet.Specs;
 using DefectApi.Tabular.Export;
 using DefectApi.Tabular.Tests.Training;
 using DefectApi.Tabular.Training;

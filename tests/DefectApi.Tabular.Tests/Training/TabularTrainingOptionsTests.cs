@@ -21,7 +21,7 @@ public class TabularTrainingOptionsTests
             Epochs = 0,
             EarlyStoppingPatience = -1,
             ValidationFraction = 0.6,
-            Activation = NeuralNet.Activation.Linear,
+            Activation = NeuralNet.Specs.Activation.Linear,
             Optimizer = (NeuralNet.Optimizers.OptimizerKind)99,
             FalsePositiveCost = 0,
             FalseNegativeCost = 5,

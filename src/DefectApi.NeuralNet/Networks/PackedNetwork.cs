@@ -1,6 +1,8 @@
 using DefectApi.NeuralNet.Kernels;
+using DefectApi.NeuralNet.Randomness;
+using DefectApi.NeuralNet.Specs;
 
-namespace DefectApi.NeuralNet;
+namespace DefectApi.NeuralNet.Networks;
 
 /// <summary>
 /// TabM's k packed members (Gorishniy et al., ICLR 2025, "TabM: Advancing tabular deep learning with parameter-efficient
@@ -11,7 +13,7 @@ namespace DefectApi.NeuralNet;
 /// </summary>
 public sealed class PackedNetwork
 {
-    private readonly float[] parameters;
+    private readonly float[] _parameters;
 
     private PackedNetwork(NetworkSpec spec, int members)
     {
@@ -34,7 +36,7 @@ public sealed class PackedNetwork
         HeadOffset = (int)offset;
         offset += (long)members * (inputs * Outputs + Outputs);
         if (offset > Array.MaxLength) throw new ArgumentException($"{members} packed members would have {offset} parameters, more than one array holds.");
-        parameters = new float[offset];
+        _parameters = new float[offset];
     }
 
     /// <summary>Shared weights drawn as <see cref="Network.Create"/> draws them; the first layer's input scales r are
@@ -45,7 +47,7 @@ public sealed class PackedNetwork
     {
         ArgumentNullException.ThrowIfNull(spec);
         var packed = new PackedNetwork(spec, members);
-        var p = packed.parameters;
+        var p = packed._parameters;
         var rng = new Xoshiro256(seed);
         foreach (var layer in packed.Hidden)
         {
@@ -73,9 +75,9 @@ public sealed class PackedNetwork
 
     /// <summary>Layout: per hidden layer W (In, Out), r (k, In), s (k, Out), b (k, Out); then per member its head's
     /// W (HeadInputs, Outputs) and b (Outputs).</summary>
-    public Span<float> Parameters => parameters;
+    public Span<float> Parameters => _parameters;
 
-    internal float[] ParameterArray => parameters;
+    internal float[] ParameterArray => _parameters;
     internal PackedLayer[] Hidden { get; }
     internal int HeadInputs { get; }
     internal int HeadOffset { get; }
@@ -89,21 +91,21 @@ public sealed class PackedNetwork
     {
         ArgumentOutOfRangeException.ThrowIfNegative(member);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(member, Members);
-        var folded = new float[Network.CountParametersLong(Spec)];
+        var folded = new float[Spec.CountParameters()];
         int offset = 0;
         foreach (var layer in Hidden)
         {
-            var w = parameters.AsSpan(layer.WeightOffset, layer.Inputs * layer.Outputs);
-            var r = layer.R(parameters).Slice(member * layer.Inputs, layer.Inputs);
-            var s = layer.S(parameters).Slice(member * layer.Outputs, layer.Outputs);
+            var w = _parameters.AsSpan(layer.WeightOffset, layer.Inputs * layer.Outputs);
+            var r = layer.R(_parameters).Slice(member * layer.Inputs, layer.Inputs);
+            var s = layer.S(_parameters).Slice(member * layer.Outputs, layer.Outputs);
             for (int i = 0; i < layer.Inputs; i++)
                 for (int j = 0; j < layer.Outputs; j++)
                     folded[offset + i * layer.Outputs + j] = r[i] * w[i * layer.Outputs + j] * s[j];
             offset += layer.Inputs * layer.Outputs;
-            layer.B(parameters).Slice(member * layer.Outputs, layer.Outputs).CopyTo(folded.AsSpan(offset, layer.Outputs));
+            layer.B(_parameters).Slice(member * layer.Outputs, layer.Outputs).CopyTo(folded.AsSpan(offset, layer.Outputs));
             offset += layer.Outputs;
         }
-        parameters.AsSpan(HeadOffset + member * HeadSize, HeadSize).CopyTo(folded.AsSpan(offset));
+        _parameters.AsSpan(HeadOffset + member * HeadSize, HeadSize).CopyTo(folded.AsSpan(offset));
         return Network.FromParameters(Spec, folded);
     }
 

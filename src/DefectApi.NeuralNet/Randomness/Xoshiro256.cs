@@ -1,19 +1,19 @@
-namespace DefectApi.NeuralNet.Kernels;
+namespace DefectApi.NeuralNet.Randomness;
 
 // xoshiro256** (Blackman & Vigna, https://prng.di.unimi.it/), seeded through SplitMix64 as its
 // authors recommend. Our own so that a seed means the same numbers on every runtime version,
 // which System.Random does not promise.
 internal struct Xoshiro256
 {
-    private ulong s0, s1, s2, s3;
+    private ulong _s0, _s1, _s2, _s3;
 
     public Xoshiro256(long seed)
     {
         ulong x = (ulong)seed;
-        s0 = SplitMix64(ref x);
-        s1 = SplitMix64(ref x);
-        s2 = SplitMix64(ref x);
-        s3 = SplitMix64(ref x);
+        _s0 = SplitMix64(ref x);
+        _s1 = SplitMix64(ref x);
+        _s2 = SplitMix64(ref x);
+        _s3 = SplitMix64(ref x);
     }
 
     private static ulong SplitMix64(ref ulong x)
@@ -26,14 +26,14 @@ internal struct Xoshiro256
 
     public ulong NextUInt64()
     {
-        ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
-        ulong t = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = ulong.RotateLeft(s3, 45);
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = ulong.RotateLeft(_s3, 45);
         return result;
     }
 

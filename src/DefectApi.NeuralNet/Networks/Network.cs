@@ -1,25 +1,27 @@
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Layers;
+using DefectApi.NeuralNet.Randomness;
 using DefectApi.NeuralNet.Serialization;
+using DefectApi.NeuralNet.Specs;
 
-namespace DefectApi.NeuralNet;
+namespace DefectApi.NeuralNet.Networks;
 
 // A stack of dense layers over one contiguous parameter array (llm.c's layout: each layer's W then b).
 public sealed class Network
 {
     // Inference scratch is per thread, so concurrent Predict calls on one network share nothing
     // and a thread allocates only the first time (or when a wider network needs more).
-    [ThreadStatic] private static float[]? threadScratch;
+    [ThreadStatic] private static float[]? _threadScratch;
 
     // Predict runs in chunks of this many rows so its scratch stays small whatever the caller passes.
     private const int PredictChunkRows = 64;
 
-    private readonly float[] parameters;
+    private readonly float[] _parameters;
 
     private Network(NetworkSpec spec, float[] parameters)
     {
         Spec = spec;
-        this.parameters = parameters;
+        _parameters = parameters;
         var layers = new DenseLayer[spec.Layers.Count];
         int inputs = spec.Inputs, offset = 0, widest = spec.Inputs;
         for (int i = 0; i < layers.Length; i++)
@@ -48,7 +50,7 @@ public sealed class Network
                 ? 2.0 / layer.Inputs
                 : 2.0 / (layer.Inputs + layer.Outputs);
             float bound = (float)Math.Sqrt(3.0 * variance);
-            var w = network.parameters.AsSpan(layer.WeightOffset, layer.Inputs * layer.Outputs);
+            var w = network._parameters.AsSpan(layer.WeightOffset, layer.Inputs * layer.Outputs);
             for (int i = 0; i < w.Length; i++) w[i] = (2f * rng.NextFloat() - 1f) * bound;
             // Biases start at zero (already).
         }
@@ -65,26 +67,15 @@ public sealed class Network
     public NetworkSpec Spec { get; }
     public int Inputs => Spec.Inputs;
     public int Outputs => Layers[^1].Outputs;
-    public Span<float> Parameters => parameters;
+    public Span<float> Parameters => _parameters;
 
-    internal float[] ParameterArray => parameters;
+    internal float[] ParameterArray => _parameters;
     internal DenseLayer[] Layers { get; }
     internal int WidestLayer { get; }
 
-    internal static long CountParametersLong(NetworkSpec spec)
-    {
-        long count = 0, inputs = spec.Inputs;
-        foreach (var layer in spec.Layers)
-        {
-            count += inputs * layer.Units + layer.Units;
-            inputs = layer.Units;
-        }
-        return count;
-    }
-
     private static int CountParameters(NetworkSpec spec)
     {
-        long count = CountParametersLong(spec);
+        long count = spec.CountParameters();
         if (count > Array.MaxLength) throw new ArgumentException($"The network would have {count} parameters, more than one array holds.");
         return (int)count;
     }
@@ -119,19 +110,23 @@ public sealed class Network
         {
             var layer = Layers[l];
             var target = l == Layers.Length - 1 ? outputs : (l % 2 == 0 ? bufferA : bufferB);
-            layer.Forward(parameters, current, rows, target, pool: null);
+            layer.Forward(_parameters, current, rows, target, pool: null);
             current = target[..(rows * layer.Outputs)];
         }
     }
 
     private static float[] Scratch(int length)
     {
-        var s = threadScratch;
-        if (s is null || s.Length < length) threadScratch = s = new float[length];
+        var s = _threadScratch;
+        if (s is null || s.Length < length) _threadScratch = s = new float[length];
         return s;
     }
 
-    public byte[] ToBytes() => NetworkSerializer.Write(this);
+    public byte[] ToBytes() => NetworkSerializer.Write(Spec, _parameters);
 
-    public static Network FromBytes(ReadOnlySpan<byte> blob) => NetworkSerializer.Read(blob);
+    public static Network FromBytes(ReadOnlySpan<byte> blob)
+    {
+        var (spec, parameters) = NetworkSerializer.Read(blob);
+        return FromParameters(spec, parameters);
+    }
 }

@@ -1,4 +1,4 @@
-namespace DefectApi.NeuralNet;
+namespace DefectApi.NeuralNet.Specs;
 
 public enum Activation { Linear, Relu, LeakyRelu, Tanh, Sigmoid }
 
@@ -7,7 +7,7 @@ public enum Activation { Linear, Relu, LeakyRelu, Tanh, Sigmoid }
 public sealed record LayerSpec(int Units, Activation Activation)
 {
     /// <summary>LeakyRelu's slope below zero: max(z, slope·z).</summary>
-    public const float LeakyReluSlope = Kernels.Activations.LeakySlope;
+    public const float LeakyReluSlope = 0.01f;
 }
 
 public sealed record NetworkSpec(int Inputs, IReadOnlyList<LayerSpec> Layers, float Dropout = 0f)
@@ -24,5 +24,17 @@ public sealed record NetworkSpec(int Inputs, IReadOnlyList<LayerSpec> Layers, fl
         }
         // NaN fails both comparisons, so it is refused too.
         if (!(Dropout >= 0f && Dropout < 1f)) throw new ArgumentException($"Dropout must be in [0, 1), got {Dropout}.", nameof(Dropout));
+    }
+
+    // In long, so a stored spec that claims a huge network is refused rather than overflowing.
+    internal long CountParameters()
+    {
+        long count = 0, inputs = Inputs;
+        foreach (var layer in Layers)
+        {
+            count += inputs * layer.Units + layer.Units;
+            inputs = layer.Units;
+        }
+        return count;
     }
 }

@@ -1,6 +1,8 @@
+using DefectApi.NeuralNet.Networks;
+using DefectApi.NeuralNet.Specs;
 using DefectApi.NeuralNet.Tests.Support;
 
-namespace DefectApi.NeuralNet.Tests;
+namespace DefectApi.NeuralNet.Tests.Networks;
 
 public class NetworkTests
 {

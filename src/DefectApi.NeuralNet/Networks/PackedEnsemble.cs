@@ -1,7 +1,7 @@
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Layers;
 
-namespace DefectApi.NeuralNet;
+namespace DefectApi.NeuralNet.Networks;
 
 /// <summary>
 /// Networks of one shape that read the same encoded rows, run as one for inference. The first layer of every member
@@ -15,7 +15,7 @@ public sealed class PackedEnsemble
     // Rows per pass: the widest intermediate (rows × k·units) stays in the core's L2 for k·units up to about 1,000.
     private const int ChunkRows = 64;
 
-    [ThreadStatic] private static float[]? threadScratch;
+    [ThreadStatic] private static float[]? _threadScratch;
 
     private readonly Network[] _members;
     private readonly float[] _first;   // [inputs, k·units] weights, then [k·units] biases
@@ -95,8 +95,8 @@ public sealed class PackedEnsemble
 
     private static float[] Scratch(int length)
     {
-        var s = threadScratch;
-        if (s is null || s.Length < length) threadScratch = s = new float[length];
+        var s = _threadScratch;
+        if (s is null || s.Length < length) _threadScratch = s = new float[length];
         return s;
     }
 }

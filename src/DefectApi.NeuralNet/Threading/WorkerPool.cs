@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace DefectApi.NeuralNet.Kernels;
+namespace DefectApi.NeuralNet.Threading;
 
 // A unit of work split into numbered parts; part p of n must depend only on (p, n), never on timing,
 // so it does not matter which thread runs which part.
@@ -18,15 +18,15 @@ internal interface IPartitionedJob
 // A reusable work item holding a job value, so dispatching a job to the pool allocates nothing.
 internal sealed class PooledWork<TJob> : IParallelWork where TJob : struct, IPartitionedJob
 {
-    private TJob job;
+    private TJob _job;
 
     public PooledWork<TJob> Set(TJob value)
     {
-        job = value;
+        _job = value;
         return this;
     }
 
-    public void Execute(int part, int parts) => job.RunPart(part, parts);
+    public void Execute(int part, int parts) => _job.RunPart(part, parts);
 }
 
 // Persistent workers for one training run. Run publishes a work item; the caller and the workers
@@ -42,29 +42,27 @@ internal sealed class WorkerPool : IDisposable
     // A round budget instead of a clock proved far too short: yielding rounds take ~0.1 µs on an idle core.
     private static readonly long SpinTicks = Stopwatch.Frequency / 50; // 20 ms
 
-    private readonly Thread[] workers;
-    private readonly long[] workerAllocations; // each worker's GC.GetAllocatedBytesForCurrentThread after its last parts
-    private readonly object gate = new();
-    private IParallelWork? work;
-    private int parts;
-    private long ticket;   // generation << 32 | next unclaimed part
-    private int done;      // parts finished in the current generation
-    private int sleepers;
-    private volatile bool disposed;
-    private Exception? failure;
+    private readonly Thread[] _workers;
+    private readonly long[] _workerAllocations; // each worker's GC.GetAllocatedBytesForCurrentThread after its last parts
+    private readonly object _gate = new();
+    private IParallelWork? _work;
+    private int _parts;
+    private long _ticket;   // generation << 32 | next unclaimed part
+    private int _done;      // parts finished in the current generation
+    private int _sleepers;
+    private volatile bool _disposed;
+    private Exception? _failure;
 
     public WorkerPool(int threads)
     {
         Threads = Math.Max(1, threads);
-        workers = new Thread[Threads - 1];
-        workerAllocations = new long[workers.Length];
-        GemmBuffers = new PackBuffers[Threads];
-        for (int i = 0; i < Threads; i++) GemmBuffers[i] = new PackBuffers();
-        for (int i = 0; i < workers.Length; i++)
+        _workers = new Thread[Threads - 1];
+        _workerAllocations = new long[_workers.Length];
+        for (int i = 0; i < _workers.Length; i++)
         {
             int index = i;
-            workers[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"DefectApi.NeuralNet worker {i + 1}" };
-            workers[i].Start();
+            _workers[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"DefectApi.NeuralNet worker {i + 1}" };
+            _workers[i].Start();
         }
     }
 
@@ -73,9 +71,27 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>When set, Run executes every part on the calling thread (the parts, and so the results, are the same),
     /// and idle workers go to sleep: for when the other threads cost more than they give (see PoolChooser).</summary>
     public bool Serial { get; set; }
-    public PooledWork<GemmPacked.Job> GemmWork { get; } = new();
-    public PackBuffers[] GemmBuffers { get; }
-    public PooledWork<ActivationBackward.Job> BackwardWork { get; } = new();
+
+    // What the pool's users keep with it, one object of each type: the kernels' reusable work items and per-part
+    // packing buffers, so a pooled call allocates nothing after its first and the pool need not know the kernels.
+    // Only the thread that calls Run asks for it, so it needs no lock.
+    private object?[] _state = [];
+    private static int _stateTypes;
+
+    public T State<T>(Func<WorkerPool, T> create) where T : class
+    {
+        int slot = StateSlot<T>.Index;
+        if (slot < _state.Length && _state[slot] is T existing) return existing;
+        if (slot >= _state.Length) Array.Resize(ref _state, slot + 1);
+        var made = create(this);
+        _state[slot] = made;
+        return made;
+    }
+
+    private static class StateSlot<T>
+    {
+        public static readonly int Index = Interlocked.Increment(ref _stateTypes) - 1;
+    }
 
     // Bytes the workers have allocated so far, for tests and benchmarks proving a step allocates nothing
     // (process-wide counters also see the test host's own threads).
@@ -84,32 +100,32 @@ internal sealed class WorkerPool : IDisposable
         get
         {
             long sum = 0;
-            for (int i = 0; i < workerAllocations.Length; i++) sum += Volatile.Read(ref workerAllocations[i]);
+            for (int i = 0; i < _workerAllocations.Length; i++) sum += Volatile.Read(ref _workerAllocations[i]);
             return sum;
         }
     }
 
     public void Run(IParallelWork item, int partCount)
     {
-        if (partCount <= 1 || workers.Length == 0 || Serial)
+        if (partCount <= 1 || _workers.Length == 0 || Serial)
         {
             for (int p = 0; p < partCount; p++) item.Execute(p, partCount);
             return;
         }
-        ObjectDisposedException.ThrowIf(disposed, this);
-        work = item;
-        parts = partCount;
-        done = 0;
-        long generation = (Volatile.Read(ref ticket) >> 32) + 1;
-        Interlocked.Exchange(ref ticket, generation << 32); // full fence: work, parts and done are visible first
-        if (Volatile.Read(ref sleepers) > 0)
-            lock (gate) Monitor.PulseAll(gate);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _work = item;
+        _parts = partCount;
+        _done = 0;
+        long generation = (Volatile.Read(ref _ticket) >> 32) + 1;
+        Interlocked.Exchange(ref _ticket, generation << 32); // full fence: work, parts and done are visible first
+        if (Volatile.Read(ref _sleepers) > 0)
+            lock (_gate) Monitor.PulseAll(_gate);
         ClaimParts();
         var spinner = new SpinWait();
-        while (Volatile.Read(ref done) != partCount) spinner.SpinOnce(sleep1Threshold: -1);
-        if (failure is { } e)
+        while (Volatile.Read(ref _done) != partCount) spinner.SpinOnce(sleep1Threshold: -1);
+        if (_failure is { } e)
         {
-            failure = null;
+            _failure = null;
             throw new AggregateException("A worker thread failed.", e);
         }
     }
@@ -118,23 +134,23 @@ internal sealed class WorkerPool : IDisposable
     {
         while (true)
         {
-            long t = Volatile.Read(ref ticket);
+            long t = Volatile.Read(ref _ticket);
             int index = (int)(t & 0xFFFFFFFF);
-            var item = work;
-            int count = parts;
+            var item = _work;
+            int count = _parts;
             if (item is null || index >= count) return;
             // A claim succeeds only while the ticket is unchanged, so item and count belong to its generation:
             // the caller cannot publish the next one before every part of this one is claimed and done.
-            if (Interlocked.CompareExchange(ref ticket, t + 1, t) != t) continue;
+            if (Interlocked.CompareExchange(ref _ticket, t + 1, t) != t) continue;
             try
             {
                 item.Execute(index, count);
             }
             catch (Exception e)
             {
-                failure = e;
+                _failure = e;
             }
-            Interlocked.Increment(ref done);
+            Interlocked.Increment(ref _done);
         }
     }
 
@@ -145,35 +161,35 @@ internal sealed class WorkerPool : IDisposable
         {
             var spinner = new SpinWait();
             long sleepAt = Stopwatch.GetTimestamp() + SpinTicks;
-            while (Volatile.Read(ref ticket) >> 32 == seen)
+            while (Volatile.Read(ref _ticket) >> 32 == seen)
             {
-                if (disposed) return;
+                if (_disposed) return;
                 if (Stopwatch.GetTimestamp() < sleepAt)
                 {
                     spinner.SpinOnce(sleep1Threshold: -1);
                     continue;
                 }
                 // Dekker-style handshake: announce the sleep with a full fence, then re-check under the lock.
-                Interlocked.Increment(ref sleepers);
-                lock (gate)
+                Interlocked.Increment(ref _sleepers);
+                lock (_gate)
                 {
-                    while (Volatile.Read(ref ticket) >> 32 == seen && !disposed) Monitor.Wait(gate);
+                    while (Volatile.Read(ref _ticket) >> 32 == seen && !_disposed) Monitor.Wait(_gate);
                 }
-                Interlocked.Decrement(ref sleepers);
+                Interlocked.Decrement(ref _sleepers);
                 spinner.Reset();
                 sleepAt = Stopwatch.GetTimestamp() + SpinTicks;
             }
-            seen = Volatile.Read(ref ticket) >> 32;
+            seen = Volatile.Read(ref _ticket) >> 32;
             ClaimParts();
-            Volatile.Write(ref workerAllocations[index], GC.GetAllocatedBytesForCurrentThread());
+            Volatile.Write(ref _workerAllocations[index], GC.GetAllocatedBytesForCurrentThread());
         }
     }
 
     public void Dispose()
     {
-        if (disposed) return;
-        disposed = true;
-        lock (gate) Monitor.PulseAll(gate);
-        foreach (var w in workers) w.Join();
+        if (_disposed) return;
+        _disposed = true;
+        lock (_gate) Monitor.PulseAll(_gate);
+        foreach (var w in _workers) w.Join();
     }
 }

@@ -1,4 +1,4 @@
-namespace DefectApi.NeuralNet;
+namespace DefectApi.NeuralNet.Specs;
 
 // Turning logits into probabilities, for callers of Predict.
 public static class OutputFunctions
