@@ -1,6 +1,5 @@
 using DefectApi.NeuralNet;
 using DefectApi.NeuralNet.Optimizers;
-using DefectApi.Tabular.Training;
 
 namespace DefectApi.Training;
 

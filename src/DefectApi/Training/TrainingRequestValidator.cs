@@ -1,6 +1,8 @@
 using System.Text.Json;
 using DefectApi.Datasets;
+using DefectApi.Tabular;
 using DefectApi.Tabular.Schema;
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Training;
