@@ -1,6 +1,7 @@
 using System.Text;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Frames;
 
 namespace DefectApi.Bench;
 

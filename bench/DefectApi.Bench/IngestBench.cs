@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Frames;
 
 namespace DefectApi.Bench;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using DefectApi.Tabular;
-using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Bench;
@@ -51,7 +51,7 @@ public static class LeakageBench
     {
         var options = new TabularTrainingOptions { Target = split.Target, Exclude = split.Exclude };
         int targetColumn = frame.IndexOf(split.Target);
-        var (target, rows, targets) = TargetSpec.Resolve(frame, targetColumn, options);
+        var (target, rows, targets) = TargetResolver.Resolve(frame, targetColumn, options);
         var (columns, _) = ColumnSelection.Choose(frame.Columns, targetColumn, null, split.Exclude);
         var scores = new List<ColumnLeakScore>();
         var clock = Stopwatch.StartNew();

@@ -1,9 +1,13 @@
 using DefectApi.Tabular.Explanations;
+using DefectApi.Tabular.Export;
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
 using DefectApi.Tabular.Metrics;
 using DefectApi.Tabular.Monitoring;
 using DefectApi.Tabular.Neighbours;
 using DefectApi.Tabular.Optimization;
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 using Thresholds = DefectApi.Tabular.Metrics.ThresholdTable;
 
@@ -13,9 +17,9 @@ namespace DefectApi.Tabular;
 /// results, with strict validation of what callers send to Predict.</summary>
 public sealed record ValidationPoint(double Actual, double Predicted);
 
-public sealed class ModelArtifact
+public sealed class ModelArtifact : IMonitoredModel
 {
-    public const int MaxErrors = 100;
+    public const int MaxErrors = Scorer.MaxErrors;
 
     internal ModelArtifact(string target, TargetSpec targetSpec, IReadOnlyList<EnsembleMember> members, IReadOnlyList<DroppedColumn> dropped,
         double? threshold, ValidationOutputs validation, CellValue[][]? sample = null, TrainingProfile? profile = null,
@@ -40,12 +44,12 @@ public sealed class ModelArtifact
         if (profile is not null && !profile.Columns.Select(c => c.Name).SequenceEqual(names))
             throw new InvalidDataException("The training profile does not match the model's inputs.");
         Profile = profile;
+        Scorer = new Scorer(target, targetSpec, Members, Inputs, targetSpec.Task == TaskKind.Binary ? threshold ?? 0.5 : null);
         if (targetSpec.Task == TaskKind.Binary)
         {
-            Threshold = threshold ?? 0.5;
             var (probabilities, positive) = BinaryValidation();
             ThresholdTable = Thresholds.Build(probabilities, positive);
-            Metrics = BinaryMetrics.Compute(probabilities, positive, Threshold.Value);
+            Metrics = BinaryMetrics.Compute(probabilities, positive, threshold ?? 0.5);
         }
         else if (targetSpec.Task == TaskKind.Multiclass)
         {
@@ -60,12 +64,16 @@ public sealed class ModelArtifact
     /// <summary>Binary, multiclass or regression: never <see cref="TaskKind.Auto"/>.</summary>
     public TaskKind Task => TargetSpec.Task;
     public string Target { get; }
-    public string? PositiveClass => Task == TaskKind.Binary ? TargetSpec.Classes![1] : null;
+    public string? PositiveClass => Scorer.PositiveClass;
 
     /// <summary>binary (negative, positive) and multiclass</summary>
     public IReadOnlyList<string>? Classes => TargetSpec.Classes;
 
-    public double? Threshold { get; }
+    public double? Threshold => Scorer.Threshold;
+
+    /// <summary>What answers records: JSON requests, CSV files and the shadow path score through it.</summary>
+    public Scorer Scorer { get; }
+
     public IReadOnlyList<ModelInputInfo> Inputs { get; }
     public IReadOnlyList<DroppedColumn> Dropped { get; }
 
@@ -88,19 +96,19 @@ public sealed class ModelArtifact
 
     /// <summary>The record the network scores best for the goal, changing only the adjustable columns; Errors name
     /// the request field at fault (goal, adjust[1].min, record.Torque [Nm]) and then there is no Result.</summary>
-    public OptimizationOutcome Optimize(OptimizationRequest request) => ProcessOptimizer.Optimize(this, request);
+    public OptimizationOutcome Optimize(OptimizationRequest request) => ProcessOptimizer.Optimize(Scorer, TrainingRanges, request);
 
     /// <summary>Partial dependence of the prediction on one input over its training range (numeric: evenly spaced
     /// points; otherwise each category or level), averaged over the training sample's other values.</summary>
     public SensitivityOutcome Sensitivity(string? column, int points = 25, string? targetClass = null) =>
-        PartialDependence.Compute(this, column, points, targetClass);
+        PartialDependence.Compute(Scorer, TrainingRanges, Sample, column, points, targetClass);
 
     /// <summary>Integrated-gradient reasons for records that Predict accepted: the top columns by |contribution| to
     /// the positive-class probability (binary), the value (regression) or the predicted class's probability.</summary>
     public IReadOnlyList<Explanation> Explain(IReadOnlyList<IReadOnlyDictionary<string, CellValue>> records, int top)
     {
         ArgumentNullException.ThrowIfNull(records);
-        return Explain(RecordBatch.From(this, records), top);
+        return Explain(RecordBatch.From(Scorer, records), top);
     }
 
     /// <summary>As above, for records a reader put in a batch that Score accepted.</summary>
@@ -142,8 +150,8 @@ public sealed class ModelArtifact
 
     /// <summary>The whole scorer as an ONNX model (README, "ONNX export"), its metadata naming it <paramref name="name"/>
     /// version <paramref name="version"/>.</summary>
-    /// <exception cref="Export.OnnxExportException">a step that ONNX operators cannot state exactly</exception>
-    public byte[] ToOnnx(string name, int version) => Export.OnnxScorerExport.Export(this, name, version);
+    /// <exception cref="OnnxExportException">a step that ONNX operators cannot state exactly</exception>
+    public byte[] ToOnnx(string name, int version) => OnnxScorerExport.Export(Scorer, name, version);
 
     /// <summary>Throws InvalidDataException for anything that is not an intact artifact of a known version.</summary>
     public static ModelArtifact FromBytes(byte[] blob) => ModelArtifactFormat.Read(blob);
@@ -195,112 +203,20 @@ public sealed class ModelArtifact
     public PredictionBatch Predict(IReadOnlyList<IReadOnlyDictionary<string, CellValue>> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        return Score(RecordBatch.From(this, records));
+        return Score(RecordBatch.From(Scorer, records));
     }
 
-    /// <summary>Checks every record once (what the reader could not read, missing inputs, wrong-typed values) and,
-    /// when all are sound, scores them. Errors (up to 100) come with no predictions; so does an answer that is not a
-    /// finite number (inputs so far outside the training data that the networks overflow), reported per record.</summary>
-    public PredictionBatch Score(RecordBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        var encoders = Members.Encoders;
-        var errors = new List<RecordError>();
-        for (int i = 0; i < batch.ReadErrors.Count && errors.Count < MaxErrors; i++) errors.Add(batch.ReadErrors[i]);
-        var cells = batch.Cells;
-        for (int i = 0; i < batch.Count && errors.Count < MaxErrors; i++)
-        {
-            for (int e = 0; e < encoders.Count && errors.Count < MaxErrors; e++)
-            {
-                var encoder = encoders[e];
-                if (!batch.IsGiven(i, e))
-                    errors.Add(new RecordError(i, encoder.Name, "is missing: every record needs each model input (send null for an unknown value)."));
-                else if (encoder.Check(cells[i * encoders.Count + e]) is { } problem)
-                    errors.Add(new RecordError(i, encoder.Name, $"{problem}."));
-            }
-        }
-        if (errors.Count > 0) return new PredictionBatch([], errors);
-        var predictions = PredictValidated(cells, batch.Count);
-        for (int i = 0; i < predictions.Count && errors.Count < MaxErrors; i++)
-            if (!IsFinite(predictions[i]))
-                errors.Add(new RecordError(i, "", NoFiniteAnswer));
-        return errors.Count > 0 ? new PredictionBatch([], errors) : new PredictionBatch(predictions, []);
-    }
+    /// <summary>Checks every record once and, when all are sound, scores them (see <see cref="Scorer.Score"/>).</summary>
+    public PredictionBatch Score(RecordBatch batch) => Scorer.Score(batch);
 
-    internal const string NoFiniteAnswer =
-        "The values are so far outside the training data that the model gives no finite answer. Check the units and magnitudes.";
-
-    private static bool IsFinite(Prediction p) =>
-        !(p.Probability is { } probability && !double.IsFinite(probability) || p.Value is { } value && !double.IsFinite(value) ||
-          p.Probabilities?.Values.Any(v => !double.IsFinite(v)) == true);
-
-    /// <summary>Input name → position in Inputs, for readers that fill a RecordBatch.</summary>
-    internal Dictionary<string, int> InputIndex => _inputIndex ??=
-        Inputs.Select((input, i) => (input.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-
-    private Dictionary<string, int>? _inputIndex;
+    internal const string NoFiniteAnswer = Scorer.NoFiniteAnswer;
 
     /// <summary>Predicts records already checked: cells holds rows × inputs values in Inputs order.</summary>
-    internal IReadOnlyList<Prediction> PredictValidated(ReadOnlySpan<CellValue> cells, int rows)
-    {
-        var warnings = new List<string>?[rows];
-        var outputs = EnsembleOutputs.Predict(Members, TargetSpec, cells, rows, warnings);
-        var predictions = new Prediction[rows];
-        for (int r = 0; r < rows; r++) predictions[r] = ToPrediction(outputs.AsSpan(r * TargetSpec.Outputs, TargetSpec.Outputs), warnings[r]);
-        return predictions;
-    }
-
-    internal Prediction ToPrediction(ReadOnlySpan<double> output, IReadOnlyList<string>? warnings)
-    {
-        switch (Task)
-        {
-            case TaskKind.Binary:
-                double p = output[0];
-                return new Prediction(Classes![LabelIndex(output)], p, IsDefect(p), null, null, warnings);
-            case TaskKind.Regression:
-                return new Prediction(null, null, null, output[0], null, warnings);
-            default:
-                var probabilities = new Dictionary<string, double>(Classes!.Count, StringComparer.Ordinal);
-                for (int c = 0; c < Classes.Count; c++) probabilities[Classes[c]] = output[c];
-                return new Prediction(Classes[LabelIndex(output)], null, null, null, probabilities, warnings);
-        }
-    }
-
-    internal bool IsDefect(double probability) => probability >= Threshold!.Value;
-
-    /// <summary>An output as the prediction log keeps it (see <see cref="LoggedScore"/>).</summary>
-    internal LoggedScore LoggedAnswer(ReadOnlySpan<double> output) => Task switch
-    {
-        TaskKind.Regression => new LoggedScore(output[0], -1),
-        TaskKind.Binary => new LoggedScore(output[0], LabelIndex(output)),
-        _ => new LoggedScore(output[LabelIndex(output)], LabelIndex(output)),
-    };
+    internal IReadOnlyList<Prediction> PredictValidated(ReadOnlySpan<CellValue> cells, int rows) => Scorer.PredictValidated(cells, rows);
 
     /// <summary>A prediction as the prediction log keeps it.</summary>
-    public LoggedScore LoggedAnswer(Prediction prediction)
-    {
-        ArgumentNullException.ThrowIfNull(prediction);
-        int label = prediction.Label is { } name ? ClassIndex(name) : -1;
-        double score = prediction.Probability ?? prediction.Value
-            ?? (prediction.Label is { } l && prediction.Probabilities?.TryGetValue(l, out double p) == true ? p : double.NaN);
-        return new LoggedScore(score, label);
-    }
+    public LoggedScore LoggedAnswer(Prediction prediction) => Scorer.LoggedAnswer(prediction);
 
     /// <summary>A class's position in <see cref="Classes"/>; -1 for a name that is none of them, and for regression.</summary>
-    public int ClassIndex(string name)
-    {
-        if (Classes is not { } classes) return -1;
-        for (int i = 0; i < classes.Count; i++) if (classes[i] == name) return i;
-        return -1;
-    }
-
-    /// <summary>The class a classifier's output names: positive at or above the threshold (binary), the most
-    /// probable, first on a tie (multiclass).</summary>
-    internal int LabelIndex(ReadOnlySpan<double> output)
-    {
-        if (Task == TaskKind.Binary) return IsDefect(output[0]) ? 1 : 0;
-        int best = 0;
-        for (int c = 1; c < output.Length; c++) if (output[c] > output[best]) best = c;
-        return best;
-    }
+    public int ClassIndex(string name) => Scorer.ClassIndex(name);
 }

@@ -2,8 +2,11 @@ using System.Security.Cryptography;
 using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Serialization;
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
 using DefectApi.Tabular.Monitoring;
 using DefectApi.Tabular.Neighbours;
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular;
@@ -61,8 +64,8 @@ internal static class ModelArtifactFormat
                 writer.Write(bytes.Length);
                 writer.Write(bytes);
             }
-            WriteDoubles(writer, model.Validation.Outputs);
-            WriteDoubles(writer, model.Validation.Actuals);
+            BinaryArrays.WriteDoubles(writer, model.Validation.Outputs);
+            BinaryArrays.WriteDoubles(writer, model.Validation.Actuals);
             writer.Write(model.Sample.Length);
             foreach (var row in model.Sample)
                 foreach (var cell in row) WriteCell(writer, cell);
@@ -91,7 +94,7 @@ internal static class ModelArtifactFormat
             if (version is not (1 or 2 or 3 or SharedPipeline or WithLeaks or WithNeighbours)) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
             string target = reader.ReadString();
             var spec = TargetSpec.Read(reader);
-            int droppedCount = CheckedCount(reader.ReadInt32());
+            int droppedCount = BinaryArrays.CheckedCount(reader.ReadInt32());
             var dropped = new DroppedColumn[droppedCount];
             for (int i = 0; i < droppedCount; i++)
             {
@@ -102,14 +105,15 @@ internal static class ModelArtifactFormat
                 dropped[i] = dropped[i] with { Score = double.IsNaN(score) ? null : score, Detail = detail.Length == 0 ? null : detail };
             }
             double threshold = reader.ReadDouble();
-            var members = new EnsembleMember[CheckedCount(reader.ReadInt32())];
+            var members = new EnsembleMember[BinaryArrays.CheckedCount(reader.ReadInt32())];
             var shared = version >= SharedPipeline ? FeaturePipeline.Read(reader) : null;
             for (int i = 0; i < members.Length; i++)
             {
                 var pipeline = shared ?? FeaturePipeline.Read(reader);
-                members[i] = new EnsembleMember(pipeline, Network.FromBytes(reader.ReadBytes(CheckedCount(reader.ReadInt32()))));
+                var network = Network.FromBytes(reader.ReadBytes(BinaryArrays.CheckedCount(reader.ReadInt32())));
+                members[i] = new EnsembleMember(pipeline, network);
             }
-            var validation = new ValidationOutputs(ReadDoubles(reader), ReadDoubles(reader));
+            var validation = new ValidationOutputs(BinaryArrays.ReadDoubles(reader), BinaryArrays.ReadDoubles(reader));
             var sample = version >= 2 ? ReadSample(reader, members[0].Pipeline.Encoders.Count) : [];
             var profile = version >= 3 && reader.ReadBoolean() ? TrainingProfile.Read(reader) : null;
             var leaks = version >= WithLeaks ? ReadLeaks(reader) : [];
@@ -139,14 +143,11 @@ internal static class ModelArtifactFormat
 
     private static LeakFinding[] ReadLeaks(BinaryReader reader)
     {
-        var leaks = new LeakFinding[CheckedCount(reader.ReadInt32())];
+        var leaks = new LeakFinding[BinaryArrays.CheckedCount(reader.ReadInt32())];
         for (int i = 0; i < leaks.Length; i++)
             leaks[i] = new LeakFinding(reader.ReadString(), reader.ReadDouble(), reader.ReadString(), reader.ReadBoolean());
         return leaks;
     }
-
-    private static int CheckedCount(int count) =>
-        count is >= 0 and <= 1 << 30 ? count : throw new InvalidDataException("The model artifact holds an impossible length.");
 
     private static void WriteCell(BinaryWriter writer, CellValue cell)
     {
@@ -161,7 +162,7 @@ internal static class ModelArtifactFormat
 
     private static CellValue[][] ReadSample(BinaryReader reader, int inputs)
     {
-        var rows = new CellValue[CheckedCount(reader.ReadInt32())][];
+        var rows = new CellValue[BinaryArrays.CheckedCount(reader.ReadInt32())][];
         for (int r = 0; r < rows.Length; r++)
         {
             rows[r] = new CellValue[inputs];
@@ -177,21 +178,4 @@ internal static class ModelArtifactFormat
         }
         return rows;
     }
-
-    internal static void WriteDoubles(BinaryWriter writer, double[] values)
-    {
-        writer.Write(values.Length);
-        foreach (double v in values) writer.Write(v);
-    }
-
-    internal static double[] ReadDoubles(BinaryReader reader)
-    {
-        var values = new double[CheckedCount(reader.ReadInt32())];
-        for (int i = 0; i < values.Length; i++) values[i] = reader.ReadDouble();
-        return values;
-    }
 }
-
-/// <summary>The ensemble's outputs on the validation split (binary: P(positive); multiclass: rows × classes
-/// probabilities; regression: values) and the actuals (binary 0/1, class index, value).</summary>
-internal sealed record ValidationOutputs(double[] Outputs, double[] Actuals);

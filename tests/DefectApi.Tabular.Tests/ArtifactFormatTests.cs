@@ -1,4 +1,6 @@
 using System.Text.Json;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
 
 namespace DefectApi.Tabular.Tests;
 

@@ -12,31 +12,35 @@ public class ContractTests
             typeof(DefectApi.Tabular.Csv.CsvReadOptions), typeof(DefectApi.Tabular.Csv.CsvFormatException),
             typeof(DefectApi.Tabular.Csv.IChunkSink), typeof(DefectApi.Tabular.Csv.IngestedDataset),
                 typeof(DefectApi.Tabular.Csv.CsvIngestor),
-            typeof(DefectApi.Tabular.Csv.CsvScorer),
+            typeof(DefectApi.Tabular.Inference.CsvScorer),
             typeof(DefectApi.Tabular.Schema.ColumnType), typeof(DefectApi.Tabular.Schema.ValueCount),
                 typeof(DefectApi.Tabular.Schema.ColumnProfile),
-            typeof(DefectApi.Tabular.CellValue), typeof(DefectApi.Tabular.CellKind), typeof(DefectApi.Tabular.TabularFrame),
-            typeof(DefectApi.Tabular.ChunkReader),
-            typeof(DefectApi.Tabular.Training.TaskKind), typeof(DefectApi.Tabular.Training.TabularTrainingOptions),
+            typeof(DefectApi.Tabular.Frames.CellValue), typeof(DefectApi.Tabular.Frames.CellKind),
+                typeof(DefectApi.Tabular.Frames.TabularFrame),
+            typeof(DefectApi.Tabular.Frames.ChunkReader),
+            typeof(DefectApi.Tabular.Targets.TaskKind), typeof(DefectApi.Tabular.Training.TabularTrainingOptions),
             typeof(DefectApi.Tabular.Training.TrainingProgress), typeof(DefectApi.Tabular.Training.TrainingDataException),
-            typeof(DefectApi.Tabular.Training.EpochHistory), typeof(DefectApi.Tabular.Training.TrainingOutcome),
-            typeof(DefectApi.Tabular.Training.TabularTrainer),
-            typeof(DefectApi.Tabular.ModelInputInfo), typeof(DefectApi.Tabular.DroppedColumn), typeof(DefectApi.Tabular.ThresholdPoint),
-            typeof(DefectApi.Tabular.ModelMetrics), typeof(DefectApi.Tabular.Prediction), typeof(DefectApi.Tabular.RecordError),
-            typeof(DefectApi.Tabular.PredictionBatch), typeof(DefectApi.Tabular.ModelArtifact),
+            typeof(DefectApi.Tabular.Training.EpochHistory), typeof(DefectApi.Tabular.TrainingOutcome),
+            typeof(DefectApi.Tabular.TabularTrainer),
+            typeof(DefectApi.Tabular.Features.ModelInputInfo), typeof(DefectApi.Tabular.Training.DroppedColumn),
+                typeof(DefectApi.Tabular.Metrics.ThresholdPoint),
+            typeof(DefectApi.Tabular.Metrics.ModelMetrics), typeof(DefectApi.Tabular.Inference.Prediction),
+                typeof(DefectApi.Tabular.Inference.RecordError),
+            typeof(DefectApi.Tabular.Inference.PredictionBatch), typeof(DefectApi.Tabular.ModelArtifact),
+            typeof(DefectApi.Tabular.Inference.Scorer),
         ];
         Assert.All(contract, t => Assert.True(t.IsPublic, t.FullName));
 
         Func<Stream, DefectApi.Tabular.Csv.CsvReadOptions, DefectApi.Tabular.Csv.IChunkSink, CancellationToken,
             Task<DefectApi.Tabular.Csv.IngestedDataset>> ingest =
             DefectApi.Tabular.Csv.CsvIngestor.IngestAsync;
-        Func<Stream, Stream, ModelArtifact, DefectApi.Tabular.Csv.ICsvPredictionLog?, CancellationToken,
-            Task<DefectApi.Tabular.Csv.CsvScoreCounts>> score =
-            DefectApi.Tabular.Csv.CsvScorer.ScoreAsync;
-        Func<TabularFrame, DefectApi.Tabular.Training.TabularTrainingOptions, Action<DefectApi.Tabular.Training.TrainingProgress>?,
-            CancellationToken, CancellationToken, DefectApi.Tabular.Training.TrainingOutcome> train =
-            DefectApi.Tabular.Training.TabularTrainer.Train;
-        Func<byte[], IReadOnlyList<CellValue[]>> rows = ChunkReader.ReadRows;
+        Func<Stream, Stream, DefectApi.Tabular.Inference.Scorer, DefectApi.Tabular.Inference.ICsvPredictionLog?, CancellationToken,
+            Task<DefectApi.Tabular.Inference.CsvScoreCounts>> score =
+            DefectApi.Tabular.Inference.CsvScorer.ScoreAsync;
+        Func<DefectApi.Tabular.Frames.TabularFrame, DefectApi.Tabular.Training.TabularTrainingOptions,
+            Action<DefectApi.Tabular.Training.TrainingProgress>?, CancellationToken, CancellationToken, TrainingOutcome> train =
+            TabularTrainer.Train;
+        Func<byte[], IReadOnlyList<DefectApi.Tabular.Frames.CellValue[]>> rows = DefectApi.Tabular.Frames.ChunkReader.ReadRows;
         Func<byte[], ModelArtifact> load = ModelArtifact.FromBytes;
         // This assembly sees internals, so binding above proves only the signatures; the web host needs them public.
         Delegate[] entryPoints = [ingest, score, train, rows, load];

@@ -1,4 +1,6 @@
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
 using DefectApi.Tabular.Tests.Training;
 
 namespace DefectApi.Tabular.Tests;
@@ -80,11 +82,11 @@ public class ModelArtifactTests(TrainedModels models) : IClassFixture<TrainedMod
         var record = TrainedModels.Record(5, 1);
         var cells = Model.Inputs.Select(i => record[i.Name]).ToArray();
         var result = new double[Model.Classes!.Count == 2 ? 1 : Model.Classes.Count];
-        DefectApi.Tabular.Training.EnsembleOutputs.PredictInto(Model.Members, Model.TargetSpec,
+        DefectApi.Tabular.Inference.EnsembleOutputs.PredictInto(Model.Members, Model.TargetSpec,
             cells, 1, null, result);   // this thread's scratch
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) DefectApi.Tabular.Training.EnsembleOutputs.PredictInto(Model.Members, Model.TargetSpec,
+        for (int i = 0; i < 100; i++) DefectApi.Tabular.Inference.EnsembleOutputs.PredictInto(Model.Members, Model.TargetSpec,
             cells, 1, null, result);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 

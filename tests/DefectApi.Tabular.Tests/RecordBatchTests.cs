@@ -1,3 +1,5 @@
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
 using DefectApi.Tabular.Tests.Training;
 using DefectApi.Tabular.Training;
 
@@ -15,7 +17,7 @@ public class RecordBatchTests(TrainedModels models) : IClassFixture<TrainedModel
     [Fact]
     public void ReadFaultsMissingInputsAndWrongTypesComeBackTogetherWithNoPredictions()
     {
-        var batch = new RecordBatch(models.Binary);
+        var batch = new RecordBatch(models.Binary.Scorer);
         Fill(batch, TrainedModels.Record(5, 1));
         Fill(batch, TrainedModels.Record(5, 1));
         batch.Set("temp", CellValue.FromNumber(6));             // given twice
@@ -36,7 +38,7 @@ public class RecordBatchTests(TrainedModels models) : IClassFixture<TrainedModel
     [Fact]
     public void ColumnsTheModelDoesNotUseAreIgnored()
     {
-        var batch = new RecordBatch(models.Binary);
+        var batch = new RecordBatch(models.Binary.Scorer);
         Fill(batch, TrainedModels.Record(9.5, 4.5));
         batch.Set("serial", CellValue.FromText("SN-1"));
         batch.Set("serial", CellValue.FromText("SN-2"));
@@ -57,7 +59,7 @@ public class RecordBatchTests(TrainedModels models) : IClassFixture<TrainedModel
         {
             Target = "y", Epochs = 20, EnsembleSize = 1, HiddenLayers = [64, 64], Seed = 3,
         }, null, default, default).Artifact;
-        var batch = new RecordBatch(model);
+        var batch = new RecordBatch(model.Scorer);
         Fill(batch, new() { ["x"] = CellValue.FromNumber(2) });
         Fill(batch, new() { ["x"] = CellValue.FromNumber(3e38) });   // overflows the network
 

@@ -1,4 +1,4 @@
-using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Frames;
 
 namespace DefectApi.Tabular.Tests;
 

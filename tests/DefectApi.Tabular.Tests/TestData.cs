@@ -1,5 +1,6 @@
 using System.Text;
 using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Frames;
 
 namespace DefectApi.Tabular.Tests;
 

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using DefectApi.Registry;
 using DefectApi.Tabular;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
 
 namespace DefectApi.Bench.Service;
 
@@ -75,7 +77,7 @@ internal static class ScoreBench
         Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = threads }, b =>
         {
             int start = b * Batch, count = Math.Min(Batch, records.Count - start);
-            DefectApi.Tabular.Training.EnsembleOutputs.PredictInto(model.Members, model.TargetSpec,
+            DefectApi.Tabular.Inference.EnsembleOutputs.PredictInto(model.Members, model.TargetSpec,
                 cells.AsSpan(start * inputs, count * inputs), count, null, answers.AsSpan(start * outputs, count * outputs));
         });
         return records.Count / watch.Elapsed.TotalSeconds;
@@ -85,7 +87,7 @@ internal static class ScoreBench
     static async Task<double> CsvRowsPerSecondAsync(ModelArtifact model, byte[] csv, int rows)
     {
         var watch = Stopwatch.StartNew();
-        await DefectApi.Tabular.Csv.CsvScorer.ScoreAsync(new MemoryStream(csv, writable: false), Stream.Null, model, null,
+        await DefectApi.Tabular.Inference.CsvScorer.ScoreAsync(new MemoryStream(csv, writable: false), Stream.Null, model.Scorer, null,
             CancellationToken.None);
         return rows / watch.Elapsed.TotalSeconds;
     }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Tabular;
+using DefectApi.Tabular.Frames;
 using Microsoft.EntityFrameworkCore;
 
 namespace DefectApi.Bench.Service;

@@ -1,3 +1,5 @@
+using DefectApi.Tabular.Frames;
+
 namespace DefectApi.Tabular.Explanations;
 
 /// <summary>How much one input column moved the prediction away from the baseline record's.</summary>

@@ -1,3 +1,4 @@
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Optimization;
 using DefectApi.Tabular.Schema;
 

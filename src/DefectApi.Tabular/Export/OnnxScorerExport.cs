@@ -3,7 +3,8 @@ using System.Text.Json;
 using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Specs;
 using DefectApi.Tabular.Features;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Inference;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Export;
 
@@ -18,11 +19,11 @@ internal static class OnnxScorerExport
     public const string Probability = "probability", Value = "value", Probabilities = "probabilities", Label = "label";
     private const string Batch = "N";
 
-    public static byte[] Export(ModelArtifact model, string name, int version) =>
+    public static byte[] Export(Scorer model, string name, int version) =>
         Export(model, name, version, OnnxNeighbourSteps.MaxStoredFloats);
 
     /// <param name="maxNeighbourFloats">the most stored neighbour values the file may carry (tests lower it)</param>
-    internal static byte[] Export(ModelArtifact model, string name, int version, long maxNeighbourFloats)
+    internal static byte[] Export(Scorer model, string name, int version, long maxNeighbourFloats)
     {
         var g = new OnnxGraphBuilder();
         var encoders = model.Members.Encoders;
@@ -48,7 +49,7 @@ internal static class OnnxScorerExport
                 encoded[member.Pipeline] = features = g.Concat(columns);
             }
             g.Prefix = $"member{m}/";
-            memberOutputs.Add(OutputFunction(g, model.TargetSpec, Network(g, member.Network, features)));
+            memberOutputs.Add(OutputFunction(g, model.Spec, Network(g, member.Network, features)));
         }
         g.Prefix = "ensemble/";
         var mean = g.Div(memberOutputs.Count == 1 ? memberOutputs[0] : g.Op("Sum", memberOutputs), g.Scalar((double)memberOutputs.Count));
@@ -122,7 +123,7 @@ internal static class OnnxScorerExport
         _ => g.Cast(g.Op("Softmax", [raw], OnnxAttribute.Of("axis", 1L)), OnnxType.Double),
     };
 
-    private static OnnxValue[] Answer(OnnxGraphBuilder g, ModelArtifact model, string mean)
+    private static OnnxValue[] Answer(OnnxGraphBuilder g, Scorer model, string mean)
     {
         var classes = model.Classes ?? [];
         switch (model.Task)
@@ -154,7 +155,7 @@ internal static class OnnxScorerExport
 
     /// <summary>A datetime input is one number, read from the text by the caller; members that read "03/04/2024" as
     /// different days (each decided the date order on its own training part) cannot share it.</summary>
-    private static void RequireOneDateOrder(ModelArtifact model)
+    private static void RequireOneDateOrder(Scorer model)
     {
         var encoders = model.Members.Encoders;
         for (int e = 0; e < encoders.Count; e++)
@@ -178,7 +179,7 @@ internal static class OnnxScorerExport
                     "rename the column and retrain to export this model.");
     }
 
-    private static List<KeyValuePair<string, string>> Metadata(ModelArtifact model, string name, int version, string[] inputTypes)
+    private static List<KeyValuePair<string, string>> Metadata(Scorer model, string name, int version, string[] inputTypes)
     {
         var metadata = new List<KeyValuePair<string, string>>
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DefectApi.Tabular.Frames;
 
 namespace DefectApi.Tabular.Features;
 

@@ -1,3 +1,5 @@
+using DefectApi.Tabular.Frames;
+
 namespace DefectApi.Tabular.Features;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using DefectApi.Tabular.Frames;
+
 namespace DefectApi.Tabular.Features;
 
 /// <summary>Turns one input column's cell into network inputs, as fitted on the training split. Check tells what is

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Frames;
 
 namespace DefectApi.Tabular.Monitoring;
 

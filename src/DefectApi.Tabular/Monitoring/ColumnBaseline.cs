@@ -1,5 +1,6 @@
 using System.Globalization;
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Frames;
 
 namespace DefectApi.Tabular.Monitoring;
 
@@ -123,10 +124,10 @@ public sealed class ColumnBaseline
         writer.Write(Name);
         writer.Write(Type);
         writer.Write((byte)Kind);
-        ModelArtifactFormat.WriteDoubles(writer, _edges);
+        BinaryArrays.WriteDoubles(writer, _edges);
         CategoricalEncoder.WriteStrings(writer, Categories);
         CategoricalEncoder.WriteStrings(writer, OtherCategories);
-        ModelArtifactFormat.WriteDoubles(writer, _shares);
+        BinaryArrays.WriteDoubles(writer, _shares);
         writer.Write(MissingShare);
         writer.Write(Min);
         writer.Write(Max);
@@ -137,10 +138,10 @@ public sealed class ColumnBaseline
         string name = reader.ReadString(), type = reader.ReadString();
         var kind = (BaselineKind)reader.ReadByte();
         if (!Enum.IsDefined(kind)) throw new InvalidDataException($"Unknown baseline kind {kind} in the training profile.");
-        var edges = ModelArtifactFormat.ReadDoubles(reader);
+        var edges = BinaryArrays.ReadDoubles(reader);
         var categories = CategoricalEncoder.ReadStrings(reader);
         var otherCategories = CategoricalEncoder.ReadStrings(reader);
-        var shares = ModelArtifactFormat.ReadDoubles(reader);
+        var shares = BinaryArrays.ReadDoubles(reader);
         return new ColumnBaseline(name, type, kind, edges, categories, otherCategories, shares, reader.ReadDouble(), reader.ReadDouble(),
             reader.ReadDouble());
     }

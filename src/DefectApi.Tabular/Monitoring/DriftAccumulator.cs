@@ -1,3 +1,6 @@
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
+
 namespace DefectApi.Tabular.Monitoring;
 
 /// <summary>
@@ -15,7 +18,7 @@ public sealed class DriftAccumulator
     /// <summary>An accumulator comparing with the model's training profile.</summary>
     /// <exception cref="InvalidOperationException">the model was stored before training profiles existed
     /// (<see cref="ModelArtifact.Profile"/> is null)</exception>
-    public DriftAccumulator(ModelArtifact model) : this(RequireProfile(model)) { }
+    public DriftAccumulator(IMonitoredModel model) : this(RequireProfile(model)) { }
 
     /// <summary>An accumulator comparing with <paramref name="profile"/> (a model's <see cref="ModelArtifact.Profile"/>).</summary>
     public DriftAccumulator(TrainingProfile profile)
@@ -25,7 +28,7 @@ public sealed class DriftAccumulator
         _counts = new DriftCounts(profile);
     }
 
-    private static TrainingProfile RequireProfile(ModelArtifact model)
+    private static TrainingProfile RequireProfile(IMonitoredModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         return model.Profile ?? throw new InvalidOperationException(

@@ -1,3 +1,5 @@
+using DefectApi.Tabular.Frames;
+
 namespace DefectApi.Tabular.Monitoring;
 
 /// <summary>The live counts of every model input and of the output on a <see cref="TrainingProfile"/>'s bins: the one

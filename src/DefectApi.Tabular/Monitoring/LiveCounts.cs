@@ -1,3 +1,5 @@
+using DefectApi.Tabular.Frames;
+
 namespace DefectApi.Tabular.Monitoring;
 
 /// <summary>One column's live counts on the bins of its <see cref="ColumnBaseline"/>: a count per bin, the missing

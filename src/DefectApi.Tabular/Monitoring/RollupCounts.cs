@@ -1,6 +1,6 @@
 using System.Text;
-using DefectApi.Tabular.Metrics;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Monitoring;
 
@@ -41,7 +41,7 @@ public sealed class RollupCounts
 
     /// <summary>Empty counts shaped by the model: its task and classes, and its <see cref="ModelArtifact.Profile"/>'s
     /// bins (a model stored before profiles existed gets no drift counts).</summary>
-    public static RollupCounts For(ModelArtifact model)
+    public static RollupCounts For(IMonitoredModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         string[] classes = model.Classes?.ToArray() ?? [];
@@ -192,7 +192,7 @@ public sealed class RollupCounts
     /// <summary>Counts written by <see cref="ToBytes"/> for <paramref name="model"/>, ready to count more answers into
     /// (read, count, write back).</summary>
     /// <exception cref="InvalidDataException">damaged counts, or counts of another task, classes or profile</exception>
-    public static RollupCounts FromBytes(ReadOnlySpan<byte> bytes, ModelArtifact model)
+    public static RollupCounts FromBytes(ReadOnlySpan<byte> bytes, IMonitoredModel model)
     {
         var counts = FromBytes(bytes);
         if (!counts.SameShape(For(model))) throw new InvalidDataException("These rollup counts are not of this model's task, classes or training profile.");

@@ -1,5 +1,7 @@
 using DefectApi.Tabular.Features;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Monitoring;
 

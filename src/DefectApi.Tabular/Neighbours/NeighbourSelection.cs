@@ -1,5 +1,5 @@
 using DefectApi.Tabular.Metrics;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Neighbours;
 

@@ -1,5 +1,6 @@
 using DefectApi.Tabular.Features;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
 
 namespace DefectApi.Tabular.Optimization;
 

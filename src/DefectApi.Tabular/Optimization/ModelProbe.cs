@@ -1,4 +1,6 @@
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Optimization;
 

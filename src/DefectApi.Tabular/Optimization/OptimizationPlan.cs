@@ -1,6 +1,8 @@
 using System.Globalization;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
 using DefectApi.Tabular.Schema;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Optimization;
 
@@ -39,7 +41,7 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
     /// every start, so a request's cost grows with this sum (1,000 values is about 15,000 scored records).</summary>
     public const int MaxListedValues = 1000;
 
-    public static (OptimizationPlan? Plan, List<FieldError> Errors) Build(ModelArtifact model, IReadOnlyList<InputRange> ranges,
+    public static (OptimizationPlan? Plan, List<FieldError> Errors) Build(Scorer model, IReadOnlyList<InputRange> ranges,
         OptimizationRequest request)
     {
         var errors = new List<FieldError>();
@@ -49,7 +51,7 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
         return errors.Count > 0 ? (null, errors) : (new OptimizationPlan(start!, variables, loss!, output, request.Seed), errors);
     }
 
-    private static CellValue[]? ReadRecord(ModelArtifact model, IReadOnlyDictionary<string, CellValue>? record, List<FieldError> errors)
+    private static CellValue[]? ReadRecord(Scorer model, IReadOnlyDictionary<string, CellValue>? record, List<FieldError> errors)
     {
         if (record is null)
         {
@@ -68,7 +70,7 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
         return cells;
     }
 
-    private static (Func<double, double>? Loss, int Output) ReadGoal(ModelArtifact model, OptimizationRequest request, List<FieldError> errors)
+    private static (Func<double, double>? Loss, int Output) ReadGoal(Scorer model, OptimizationRequest request, List<FieldError> errors)
     {
         int output = 0;
         bool probability = model.Task != TaskKind.Regression;
@@ -105,7 +107,8 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
         }
     }
 
-    private static Variable[] ReadAdjust(ModelArtifact model, IReadOnlyList<InputRange> ranges, OptimizationRequest request, List<FieldError> errors)
+    private static Variable[] ReadAdjust(Scorer model, IReadOnlyList<InputRange> ranges, OptimizationRequest request,
+        List<FieldError> errors)
     {
         if (request.Adjust is not { Count: > 0 })
         {
@@ -138,7 +141,7 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
         return [.. variables];
     }
 
-    private static Variable? ReadValues(ModelArtifact model, InputRange range, int input, AdjustableColumn adjust, string at, bool outside,
+    private static Variable? ReadValues(Scorer model, InputRange range, int input, AdjustableColumn adjust, string at, bool outside,
         List<FieldError> errors)
     {
         if (adjust.Min is not null || adjust.Max is not null || adjust.Step is not null)

@@ -1,3 +1,6 @@
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
+
 namespace DefectApi.Tabular.Optimization;
 
 /// <summary>One column the search may change: a numeric range (min/max default to the training range, values snap

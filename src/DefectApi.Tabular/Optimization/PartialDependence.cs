@@ -1,4 +1,6 @@
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Optimization;
 
@@ -12,10 +14,10 @@ internal static class PartialDependence
 {
     public const int MaxPoints = 200;
 
-    public static SensitivityOutcome Compute(ModelArtifact model, string? column, int points, string? targetClass)
+    public static SensitivityOutcome Compute(Scorer model, IReadOnlyList<InputRange> ranges, CellValue[][] trainingSample, string? column,
+        int points, string? targetClass)
     {
         var errors = new List<FieldError>();
-        var ranges = model.TrainingRanges;
         int input = ranges.Select(r => r.Name).ToList().IndexOf(column ?? "");
         if (string.IsNullOrEmpty(column)) errors.Add(new FieldError("column", "is required: the name of a model input."));
         else if (input < 0)
@@ -35,7 +37,7 @@ internal static class PartialDependence
 
         var values = Values(ranges[input], points);
         // A model from before the sample was stored falls back to the baseline record alone.
-        var sample = model.Sample.Length > 0 ? model.Sample : [ranges.Select(r => r.Baseline).ToArray()];
+        var sample = trainingSample.Length > 0 ? trainingSample : [ranges.Select(r => r.Baseline).ToArray()];
         int width = ranges.Count;
         var cells = new CellValue[values.Length * sample.Length * width];
         for (int v = 0; v < values.Length; v++)
@@ -45,7 +47,7 @@ internal static class PartialDependence
                 sample[s].CopyTo(row);
                 row[input] = values[v];
             }
-        var outputs = new ModelProbe(model.Members, model.TargetSpec, output).Evaluate(cells);
+        var outputs = new ModelProbe(model.Members, model.Spec, output).Evaluate(cells);
         var result = values.Select((value, v) => new SensitivityPoint(value, outputs.AsSpan(v * sample.Length, sample.Length).ToArray().Average())).ToArray();
         return new SensitivityOutcome(result, []);
     }

@@ -1,3 +1,6 @@
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
+
 namespace DefectApi.Tabular.Optimization;
 
 /// <summary>
@@ -19,12 +22,12 @@ internal sealed class ProcessOptimizer(ModelProbe probe, OptimizationPlan plan)
     private readonly ChoiceVariable[] _choices = plan.Variables.OfType<ChoiceVariable>().ToArray();
     private readonly int _width = probe.Inputs;
 
-    public static OptimizationOutcome Optimize(ModelArtifact model, OptimizationRequest request)
+    public static OptimizationOutcome Optimize(Scorer model, IReadOnlyList<InputRange> ranges, OptimizationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (plan, errors) = OptimizationPlan.Build(model, model.TrainingRanges, request);
+        var (plan, errors) = OptimizationPlan.Build(model, ranges, request);
         if (plan is null) return new OptimizationOutcome(null, errors);
-        var best = new ProcessOptimizer(new ModelProbe(model.Members, model.TargetSpec, plan.Output), plan).Run();
+        var best = new ProcessOptimizer(new ModelProbe(model.Members, model.Spec, plan.Output), plan).Run();
         var predictions = model.PredictValidated([.. plan.Start, .. best], 2);
         var recommended = new Dictionary<string, CellValue>(request.Record!, StringComparer.Ordinal);
         var changes = new List<ColumnChange>();
@@ -34,7 +37,7 @@ internal sealed class ProcessOptimizer(ModelProbe probe, OptimizationPlan plan)
             recommended[name] = best[variable.Input];
             if (best[variable.Input] != plan.Start[variable.Input]) changes.Add(new ColumnChange(name, plan.Start[variable.Input], best[variable.Input]));
         }
-        bool outside = best.Where((value, i) => !model.TrainingRanges[i].Contains(value)).Any();
+        bool outside = best.Where((value, i) => !ranges[i].Contains(value)).Any();
         return new OptimizationOutcome(new OptimizationResult(recommended, predictions[0], predictions[1], changes, outside), []);
     }
 

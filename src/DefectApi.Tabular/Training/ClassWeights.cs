@@ -1,3 +1,5 @@
+using DefectApi.Tabular.Targets;
+
 namespace DefectApi.Tabular.Training;
 
 /// <summary>Per-class sample weights against imbalance: w_c = (n / (K n_c))^Power, scaled so the average training

@@ -1,6 +1,7 @@
 using DefectApi.NeuralNet.Optimizers;
 using DefectApi.NeuralNet.Specs;
 using DefectApi.Tabular.Neighbours;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Training;
 

@@ -2,6 +2,7 @@ using DefectApi.NeuralNet.Losses;
 using DefectApi.NeuralNet.Optimizers;
 using DefectApi.NeuralNet.Specs;
 using DefectApi.NeuralNet.Training;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Training;
 

@@ -24,9 +24,3 @@ public sealed record MemberEpoch(int Member, int Epoch);
 /// <param name="MemberEpoch">the epoch within its member's own run</param>
 public sealed record EpochHistory(int Epoch, double TrainLoss, double? ValidationLoss, double? ValidationMetric,
                                   int? Member = null, int? MemberEpoch = null);
-
-public sealed record TrainingOutcome(ModelArtifact Artifact, IReadOnlyList<EpochHistory> History)
-{
-    /// <summary>Which validation gave the model's metrics (null only where an outcome is built by hand).</summary>
-    public ValidationReport? Validation { get; init; }
-}

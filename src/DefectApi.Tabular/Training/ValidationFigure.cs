@@ -1,4 +1,5 @@
 using DefectApi.Tabular.Metrics;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Training;
 

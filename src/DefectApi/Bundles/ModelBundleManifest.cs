@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Registry;
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 using DefectApi.Training;
 

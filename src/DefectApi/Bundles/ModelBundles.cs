@@ -4,6 +4,7 @@ using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Registry;
 using DefectApi.Tabular;
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 using DefectApi.Training;
 

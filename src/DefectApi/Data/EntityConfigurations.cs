@@ -1,5 +1,5 @@
 using DefectApi.Datasets;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Targets;
 using DefectApi.Training;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

@@ -1,4 +1,4 @@
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Data;
 

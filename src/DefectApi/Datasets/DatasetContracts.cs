@@ -4,6 +4,7 @@ using DefectApi.Data;
 using DefectApi.Http;
 using DefectApi.OpenApi;
 using DefectApi.Tabular;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Schema;
 
 namespace DefectApi.Datasets;

@@ -6,7 +6,7 @@ using DefectApi.Http;
 using DefectApi.OpenApi;
 using DefectApi.Security;
 using DefectApi.Tabular;
-using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Frames;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using DefectApi.Data;
 using DefectApi.Registry;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Targets;
 using DefectApi.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,6 @@
 using DefectApi.Data;
 using DefectApi.Registry;
+using DefectApi.Tabular.Inference;
 using DefectApi.Tabular.Monitoring;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -66,7 +67,7 @@ internal sealed class LegacyLogConversion(DefectDbContext db, ModelCache models,
         {
             var model = (await models.GetAsync(row.ModelId, ct))?.Artifact;
             int label = row.Label is { } name && model is not null ? model.ClassIndex(name) : -1;
-            queue.Add(row.Deployment, row.ModelId, System.Text.Encoding.UTF8.GetBytes(row.Input), new Tabular.LoggedScore(row.Score ?? double.NaN, label),
+            queue.Add(row.Deployment, row.ModelId, System.Text.Encoding.UTF8.GetBytes(row.Input), new LoggedScore(row.Score ?? double.NaN, label),
                 row.PredictionId);
         }
         var queued = queue.Take();

@@ -1,7 +1,8 @@
 using DefectApi.Data;
 using DefectApi.Registry;
 using DefectApi.Tabular;
-using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
 using DefectApi.Tabular.Monitoring;
 
 namespace DefectApi.Monitoring;
@@ -162,7 +163,7 @@ internal sealed class RecordLayout
         var rows = Enumerable.Range(0, records.Count).ToList();
         for (int attempt = 0; attempt < 2 && rows.Count > 0; attempt++)
         {
-            var batch = new RecordBatch(_model, rows.Count);
+            var batch = new RecordBatch(_model.Scorer, rows.Count);
             foreach (int r in rows)
             {
                 batch.StartRecord();

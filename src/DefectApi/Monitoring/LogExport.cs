@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using DefectApi.Data;
-using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Inference;
 using Microsoft.EntityFrameworkCore;
 
 namespace DefectApi.Monitoring;

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Registry;
-using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Inference;
 using DefectApi.Tabular.Monitoring;
 
 namespace DefectApi.Monitoring;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Predictions;
 using DefectApi.Registry;
-using DefectApi.Tabular.Metrics;
 using DefectApi.Tabular.Monitoring;
 using Microsoft.EntityFrameworkCore;
 
@@ -139,7 +138,7 @@ public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSe
     /// <summary>A JSON value as the text an outcome compares: strings as they are, numbers in invariant form, true/false;
     /// null for null and for what cannot be a cell.</summary>
     public static string? Text(JsonElement value) =>
-        PredictionRequestReader.ToCell(value) is { Kind: not Tabular.CellKind.Missing } cell ? cell.ToString() : null;
+        PredictionRequestReader.ToCell(value) is { Kind: not Tabular.Frames.CellKind.Missing } cell ? cell.ToString() : null;
 }
 
 internal static class ByteArrays

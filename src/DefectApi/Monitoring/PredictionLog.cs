@@ -4,7 +4,7 @@ using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Predictions;
 using DefectApi.Tabular;
-using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Inference;
 using Microsoft.Extensions.Options;
 
 namespace DefectApi.Monitoring;

@@ -1,5 +1,5 @@
 using DefectApi.Tabular;
-using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Inference;
 
 namespace DefectApi.Predictions;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DefectApi.OpenApi;
 using DefectApi.Tabular;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Optimization;
 
 namespace DefectApi.Predictions;

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using DefectApi.OpenApi;
 using DefectApi.Tabular;
+using DefectApi.Tabular.Inference;
 
 namespace DefectApi.Predictions;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using DefectApi.Tabular;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
 
 namespace DefectApi.Predictions;
 
@@ -13,10 +15,6 @@ internal static class PredictionRequestReader
     public sealed record Result(RecordBatch? Batch, string? ShapeError, int RecordCount, IReadOnlyList<Range>? Records = null);
 
     const int MaxDepth = 16;
-
-    /// <summary>Records kept as their JSON objects (the prediction log's), read as one body for a model.</summary>
-    public static Result ReadLogged(IEnumerable<string> records, ModelArtifact model) =>
-        Read(System.Text.Encoding.UTF8.GetBytes("{\"records\":[" + string.Join(",", records) + "]}"), model, int.MaxValue);
 
     /// <exception cref="JsonException">the body is not JSON</exception>
     public static Result Read(ReadOnlySpan<byte> json, ModelArtifact model, int maxRecords)
@@ -41,7 +39,7 @@ internal static class PredictionRequestReader
 
     static Result ReadRecords(ref Utf8JsonReader reader, ModelArtifact model, int maxRecords)
     {
-        var batch = new RecordBatch(model);
+        var batch = new RecordBatch(model.Scorer);
         var ranges = new List<Range>();
         int count = 0;
         Span<char> name = stackalloc char[128];

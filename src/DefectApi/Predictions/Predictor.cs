@@ -4,6 +4,7 @@ using DefectApi.Deployments;
 using DefectApi.Http;
 using DefectApi.Registry;
 using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Inference;
 using DefectApi.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -104,7 +105,7 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
             try
             {
                 await using var body = SpooledBody.Start(http.Request.Body, http.RequestAborted);
-                var counts = await CsvScorer.ScoreAsync(body, http.Response.Body, entry.Artifact, log, http.RequestAborted);
+                var counts = await CsvScorer.ScoreAsync(body, http.Response.Body, entry.Artifact.Scorer, log, http.RequestAborted);
                 if (counts.Answered > 0) metrics.RecordPredictions(deployment, "ok", counts.Answered);
                 if (counts.Rejected > 0) metrics.RecordPredictions(deployment, "rejected", counts.Rejected);
             }

@@ -5,6 +5,7 @@ using DefectApi.Data;
 using DefectApi.Http;
 using DefectApi.OpenApi;
 using DefectApi.Tabular;
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 using DefectApi.Training;
 

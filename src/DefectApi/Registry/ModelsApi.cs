@@ -5,7 +5,7 @@ using DefectApi.Http;
 using DefectApi.OpenApi;
 using DefectApi.Security;
 using DefectApi.Tabular.Export;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Targets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using DefectApi.Data;
 using DefectApi.Http;
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Training;
@@ -131,7 +132,7 @@ public sealed record ProgressResponse(int Epoch, int Epochs, double? TrainLoss, 
 /// <param name="Excluded">left out of the model (leakage exclude), or kept with this warning (warn)</param>
 public sealed record LeakResponse(string Name, double Score, string Detail, bool Excluded)
 {
-    public static LeakResponse From(DefectApi.Tabular.LeakFinding leak) => new(leak.Name, leak.Score, leak.Detail, leak.Excluded);
+    public static LeakResponse From(DefectApi.Tabular.Training.LeakFinding leak) => new(leak.Name, leak.Score, leak.Detail, leak.Excluded);
 }
 
 /// <param name="Member">1-based member number</param>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using DefectApi.NeuralNet;
 using DefectApi.NeuralNet.Optimizers;
+using DefectApi.NeuralNet.Specs;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Training;

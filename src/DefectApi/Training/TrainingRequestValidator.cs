@@ -1,5 +1,7 @@
 using DefectApi.Datasets;
+using DefectApi.Tabular;
 using DefectApi.Tabular.Schema;
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Training;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Tabular;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Training;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,7 @@
 using System.Text;
+using DefectApi.Tabular;
 using DefectApi.Tabular.Csv;
+using DefectApi.Tabular.Inference;
 using DefectApi.Tabular.Tests.Training;
 
 namespace DefectApi.Tabular.Tests.Csv;
@@ -12,7 +14,7 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
     private async Task<string[]> Score(string csv, MemoryStream? output = null)
     {
         output ??= new MemoryStream();
-        _lastCounts = await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), output, models.Binary, null,
+        _lastCounts = await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), output, models.Binary.Scorer, null,
             CancellationToken.None);
         return Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
@@ -125,14 +127,15 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
     {
         var frame = TestData.Frame(TestData.Csv("a,fault", 120,
             i => $"{i % 3},{(i % 3 == 0 ? "Bumps" : i % 3 == 1 ? "Stains" : "Pastry")}"));
-        var model = DefectApi.Tabular.Training.TabularTrainer.Train(frame,
+        var model = DefectApi.Tabular.TabularTrainer.Train(frame,
             new DefectApi.Tabular.Training.TabularTrainingOptions
             {
                 // The label is a noiseless function of 'a', which leak detection rightly flags; this test is about the CSV.
                 Target = "fault", Epochs = 5, EnsembleSize = 1, Leakage = DefectApi.Tabular.Training.LeakagePolicy.Off,
             }, null, default, default).Artifact;
         var output = new MemoryStream();
-        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,a\n7,1\n")), output, model, null, CancellationToken.None);
+        await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,a\n7,1\n")), output, model.Scorer, null,
+            CancellationToken.None);
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal("id,a,label,probability_Bumps,probability_Pastry,probability_Stains,error", lines[0]);
@@ -145,13 +148,13 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
         // A narrow column: 3e38 lies ~1e41 standard deviations out, beyond float32, and overflows the network.
         var frame = TestData.Frame(TestData.Csv("x,y", 200, i => string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{i * 0.00005},{i * 0.1 + (i % 7) * 0.01}")));
-        var model = DefectApi.Tabular.Training.TabularTrainer.Train(frame, new DefectApi.Tabular.Training.TabularTrainingOptions
+        var model = DefectApi.Tabular.TabularTrainer.Train(frame, new DefectApi.Tabular.Training.TabularTrainingOptions
         {
             Target = "y", Epochs = 20, EnsembleSize = 1, HiddenLayers = [64, 64], Seed = 3,
         }, null, default, default).Artifact;
         var output = new MemoryStream();
-        var counts = await CsvScorer.ScoreAsync(new MemoryStream(Encoding.UTF8.GetBytes("id,x\nA,0.002\nB,3e38\nC,0.004\n")), output, model,
-            null, CancellationToken.None);
+        var csv = new MemoryStream(Encoding.UTF8.GetBytes("id,x\nA,0.002\nB,3e38\nC,0.004\n"));
+        var counts = await CsvScorer.ScoreAsync(csv, output, model.Scorer, null, CancellationToken.None);
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal("id,x,value,error", lines[0]);

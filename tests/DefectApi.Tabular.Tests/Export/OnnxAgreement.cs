@@ -1,4 +1,5 @@
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Targets;
 using Xunit.Abstractions;
 
 namespace DefectApi.Tabular.Tests.Export;

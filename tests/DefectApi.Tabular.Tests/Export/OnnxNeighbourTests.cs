@@ -2,7 +2,6 @@ using DefectApi.Tabular.Export;
 using DefectApi.Tabular.Neighbours;
 using DefectApi.Tabular.Tests.Neighbours;
 using DefectApi.Tabular.Tests.Training;
-using DefectApi.Tabular.Training;
 using Xunit.Abstractions;
 
 namespace DefectApi.Tabular.Tests.Export;
@@ -62,10 +61,11 @@ public class OnnxNeighbourTests(TrainedModels models, ITestOutputHelper output) 
         var model = NeighbourModels.WithNeighbours(models.Binary, models.Frame, 10, 0.4, NeighbourSpace.Encoded);
         int stored = model.Members.Neighbours!.Index.Count * model.Members.Neighbours.Index.Width;
 
-        var refusal = Assert.Throws<OnnxExportException>(() => OnnxScorerExport.Export(model, "m", 1, maxNeighbourFloats: stored - 1));
+        var refusal = Assert.Throws<OnnxExportException>(
+            () => OnnxScorerExport.Export(model.Scorer, "m", 1, maxNeighbourFloats: stored - 1));
 
         Assert.Equal("neighbour index", refusal.Step);
         Assert.Contains("400 rows", refusal.Message);
-        Assert.NotEmpty(OnnxScorerExport.Export(model, "m", 1, maxNeighbourFloats: stored));
+        Assert.NotEmpty(OnnxScorerExport.Export(model.Scorer, "m", 1, maxNeighbourFloats: stored));
     }
 }

@@ -1,3 +1,4 @@
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Features;

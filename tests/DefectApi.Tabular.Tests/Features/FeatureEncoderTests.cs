@@ -1,4 +1,5 @@
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Schema;
 
 namespace DefectApi.Tabular.Tests.Features;

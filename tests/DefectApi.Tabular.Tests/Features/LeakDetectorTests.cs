@@ -1,5 +1,5 @@
 using System.Globalization;
-using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Training;
 using DefectApi.Tests.Shared;
 
@@ -121,7 +121,7 @@ public class LeakDetectorTests
     {
         var options = new TabularTrainingOptions { Target = target, Exclude = exclude ?? [] };
         int column = frame.IndexOf(target);
-        var (spec, rows, targets) = TargetSpec.Resolve(frame, column, options);
+        var (spec, rows, targets) = TargetResolver.Resolve(frame, column, options);
         var (columns, _) = ColumnSelection.Choose(frame.Columns, column, null, options.Exclude);
         return LeakDetector.Detect(frame, column, columns, spec, rows, targets, options.Seed)
             .Select(v => new Flag(frame.Columns[v.Column].Name, v.Score, v.Detail)).ToList();

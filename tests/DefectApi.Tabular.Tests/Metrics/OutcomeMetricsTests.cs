@@ -1,4 +1,4 @@
-using DefectApi.Tabular.Metrics;
+using DefectApi.Tabular.Monitoring;
 using DefectApi.Tabular.Tests.Training;
 using DefectApi.Tabular.Training;
 

@@ -1,3 +1,4 @@
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Monitoring;
 using DefectApi.Tabular.Training;
 using Xunit.Abstractions;

@@ -1,3 +1,4 @@
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Monitoring;
 
 namespace DefectApi.Tabular.Tests.Monitoring;

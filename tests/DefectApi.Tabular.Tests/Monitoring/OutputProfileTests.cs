@@ -1,4 +1,5 @@
 using System.Globalization;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Monitoring;
 using DefectApi.Tabular.Tests.Training;
 using DefectApi.Tabular.Training;

@@ -1,4 +1,4 @@
-using DefectApi.Tabular.Metrics;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Monitoring;
 using DefectApi.Tabular.Tests.Training;
 using static DefectApi.Tabular.Tests.Monitoring.RollupModels;

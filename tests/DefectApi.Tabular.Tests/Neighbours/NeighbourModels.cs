@@ -1,6 +1,7 @@
 using System.Globalization;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Neighbours;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Tests.Neighbours;
 

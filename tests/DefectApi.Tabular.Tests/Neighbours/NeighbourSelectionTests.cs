@@ -1,5 +1,5 @@
 using DefectApi.Tabular.Neighbours;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Tests.Neighbours;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Optimization;
 using DefectApi.Tabular.Tests.Training;
 using DefectApi.Tabular.Training;

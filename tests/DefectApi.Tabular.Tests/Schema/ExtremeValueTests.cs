@@ -1,6 +1,8 @@
 using System.Globalization;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Optimization;
 using DefectApi.Tabular.Schema;
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Schema;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Schema;
 
 namespace DefectApi.Tabular.Tests.Schema;

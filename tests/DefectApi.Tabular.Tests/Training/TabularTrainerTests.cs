@@ -1,4 +1,6 @@
 using System.Globalization;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Training;

@@ -1,3 +1,4 @@
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Training;
@@ -7,7 +8,7 @@ public class TargetSpecTests
     private static TargetSpec Resolve(string csv, TaskKind task = TaskKind.Auto, string? positive = null)
     {
         var frame = TestData.Frame(csv);
-        return TargetSpec.Resolve(frame, frame.IndexOf("y"), new TabularTrainingOptions
+        return TargetResolver.Resolve(frame, frame.IndexOf("y"), new TabularTrainingOptions
         {
             Target = "y", Task = task,
             PositiveClass = positive
@@ -62,7 +63,7 @@ public class TargetSpecTests
     public void RowsWithoutATargetAreLeftOut()
     {
         var frame = TestData.Frame(Rows("1", "", "2", "NA", "5"));
-        var (_, rows, targets) = TargetSpec.Resolve(frame, 1, new TabularTrainingOptions { Target = "y" });
+        var (_, rows, targets) = TargetResolver.Resolve(frame, 1, new TabularTrainingOptions { Target = "y" });
 
         Assert.Equal([0, 2, 4], rows);
         Assert.Equal(3, targets.Length);
@@ -76,7 +77,7 @@ public class TargetSpecTests
     public void AllTargetsMissingIsATrainingDataError()
     {
         var frame = TestData.Frame("x,y,z\n1,,a\n2,,b\n");
-        Assert.Throws<TrainingDataException>(() => TargetSpec.Resolve(frame, 1, new TabularTrainingOptions { Target = "y" }));
+        Assert.Throws<TrainingDataException>(() => TargetResolver.Resolve(frame, 1, new TabularTrainingOptions { Target = "y" }));
     }
 
     [Fact]

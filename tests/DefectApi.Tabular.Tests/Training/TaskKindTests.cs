@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Tests.Training;
 

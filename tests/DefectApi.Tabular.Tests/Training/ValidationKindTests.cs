@@ -1,4 +1,5 @@
 using System.Globalization;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Training;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using DefectApi.Data;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Targets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;

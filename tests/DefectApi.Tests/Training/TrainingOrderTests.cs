@@ -1,6 +1,7 @@
 using System.Text.Json;
-using DefectApi.NeuralNet;
 using DefectApi.NeuralNet.Optimizers;
+using DefectApi.NeuralNet.Specs;
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 using DefectApi.Training;
 

@@ -1,8 +1,9 @@
 using System.Text;
+using DefectApi.Tabular.Csv;
 using DefectApi.Tabular.Features;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Targets;
 
-namespace DefectApi.Tabular.Csv;
+namespace DefectApi.Tabular.Inference;
 
 public static class CsvScorer
 {
@@ -20,7 +21,7 @@ public static class CsvScorer
     /// </summary>
     /// <param name="log">when given, each answered row is handed to it and its id written in a predictionId column</param>
     /// <returns>how many rows got an answer and how many an error, once the whole file is written</returns>
-    public static async Task<CsvScoreCounts> ScoreAsync(Stream input, Stream output, ModelArtifact model, ICsvPredictionLog? log,
+    public static async Task<CsvScoreCounts> ScoreAsync(Stream input, Stream output, Scorer model, ICsvPredictionLog? log,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -34,9 +35,10 @@ public static class CsvScorer
         await using (writer.ConfigureAwait(false))
         {
             using var text = new CsvTextBuffer(dialect.Delimiter, dialect.DecimalSeparator);
-            foreach (var name in source.Header.Concat(PredictionColumns(model, source.Header, log is not null))) text.Field(name);
+            var answerColumns = AnswerColumns(model);
+            foreach (var name in source.Header.Concat(PredictionColumns(answerColumns, source.Header, log is not null))) text.Field(name);
             text.EndRecord();
-            using var batch = new CsvScoringBatch(model, ordinals, source.Header, dialect, log);
+            using var batch = new CsvScoringBatch(model, ordinals, source.Header, dialect, log, answerColumns.Length);
             while (await source.ReadAsync(ct))
             {
                 batch.Add(source);
@@ -70,15 +72,18 @@ public static class CsvScorer
         return encoders.Select(e => positions[e.Name]).ToArray();
     }
 
-    /// <summary>Prediction column names, suffixed with "_predicted" where the input already uses the name.</summary>
-    private static IEnumerable<string> PredictionColumns(ModelArtifact model, IReadOnlyList<string> header, bool logged)
+    /// <summary>The cells an answer fills, in the order the scorer's answer gives them (see CsvScoringBatch's sink).</summary>
+    private static string[] AnswerColumns(Scorer model) => model.Task switch
     {
-        IEnumerable<string> names = model.Task switch
-        {
-            TaskKind.Binary => ["label", "probability", "defect"],
-            TaskKind.Regression => ["value"],
-            _ => model.Classes!.Select(c => $"probability_{c}").Prepend("label"),
-        };
+        TaskKind.Binary => ["label", "probability", "defect"],
+        TaskKind.Regression => ["value"],
+        _ => [.. model.Classes!.Select(c => $"probability_{c}").Prepend("label")],
+    };
+
+    /// <summary>Prediction column names, suffixed with "_predicted" where the input already uses the name.</summary>
+    private static IEnumerable<string> PredictionColumns(string[] answerColumns, IReadOnlyList<string> header, bool logged)
+    {
+        IEnumerable<string> names = answerColumns;
         if (logged) names = names.Prepend(PredictionIdColumn);
         return names.Append(ErrorColumn).Select(n => header.Contains(n) ? n + "_predicted" : n);
     }

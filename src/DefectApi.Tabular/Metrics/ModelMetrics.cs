@@ -1,4 +1,4 @@
-namespace DefectApi.Tabular;
+namespace DefectApi.Tabular.Metrics;
 
 /// <summary>Metric names exactly as API.md: binary auc, prAuc, logLoss, accuracy, precision, recall, f1,
 /// confusionMatrix, threshold; regression rmse, mae, r2; multiclass accuracy, macroF1, logLoss, confusionMatrix.

@@ -1,12 +1,16 @@
 using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Training;
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Inference;
 using DefectApi.Tabular.Metrics;
 using DefectApi.Tabular.Monitoring;
 using DefectApi.Tabular.Neighbours;
+using DefectApi.Tabular.Targets;
+using DefectApi.Tabular.Training;
 using Thresholds = DefectApi.Tabular.Metrics.ThresholdTable;
 
-namespace DefectApi.Tabular.Training;
+namespace DefectApi.Tabular;
 
 public static class TabularTrainer
 {
@@ -46,7 +50,7 @@ public static class TabularTrainer
             throw new TrainingDataException(
                 $"The target '{options.Target}' is not a column of this dataset; its columns are: {string.Join(", ", frame.Columns.Select(c => $"'{c.Name}'"))}.");
 
-        var (target, rows, targets) = TargetSpec.Resolve(frame, targetColumn, options);
+        var (target, rows, targets) = TargetResolver.Resolve(frame, targetColumn, options);
         if (rows.Length < MinLabelledRows)
             throw new TrainingDataException(
                 $"Only {rows.Length} rows have a value for the target '{options.Target}'; training needs at least {MinLabelledRows}, " +

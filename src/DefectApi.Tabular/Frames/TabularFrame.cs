@@ -2,7 +2,7 @@ using System.Globalization;
 using DefectApi.Tabular.Csv;
 using DefectApi.Tabular.Schema;
 
-namespace DefectApi.Tabular;
+namespace DefectApi.Tabular.Frames;
 
 /// <summary>A whole dataset in memory, column-major, decoded from the stored chunks (in chunk index order).
 /// Columns of numbers hold doubles (NaN = missing); every other column holds codes into a dictionary (0 = missing).</summary>

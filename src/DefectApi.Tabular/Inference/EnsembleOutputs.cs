@@ -1,8 +1,10 @@
 using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Specs;
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Targets;
 
-namespace DefectApi.Tabular.Training;
+namespace DefectApi.Tabular.Inference;
 
 /// <summary>Runs every member and averages their outputs in the target's terms: probabilities for classification
 /// (averaging probabilities, not logits, keeps each member's calibration), original units for regression.

@@ -1,7 +1,10 @@
 using System.Globalization;
+using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Frames;
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 
-namespace DefectApi.Tabular.Features;
+namespace DefectApi.Tabular.Training;
 
 /// <summary>
 /// Finds input columns that predict the target too well on their own to have been known before the outcome: failure

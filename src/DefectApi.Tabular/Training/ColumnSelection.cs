@@ -1,7 +1,7 @@
 using DefectApi.Tabular.Schema;
 using DefectApi.Tabular.Training;
 
-namespace DefectApi.Tabular.Features;
+namespace DefectApi.Tabular.Training;
 
 /// <summary>Which columns feed the model: every column but the target, minus Exclude, identifiers and constants;
 /// or exactly Features when given. Every column not used is listed with its reason.</summary>

@@ -1,7 +1,8 @@
 using System.Globalization;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Metrics;
+using DefectApi.Tabular.Targets;
 
-namespace DefectApi.Tabular.Metrics;
+namespace DefectApi.Tabular.Monitoring;
 
 /// <summary>How a model's logged answers compare with the outcomes reported later: the live counterpart of the
 /// validation metrics, computed the same way.</summary>
@@ -9,7 +10,7 @@ public static class OutcomeMetrics
 {
     /// <summary>An actual result in the model's terms: a class index (classification) or the value (regression);
     /// null, with what is wrong, when the text is neither one of the model's classes nor a finite number.</summary>
-    public static (double? Actual, string? Problem) Parse(ModelArtifact model, string actual)
+    public static (double? Actual, string? Problem) Parse(IMonitoredModel model, string actual)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(actual);
@@ -43,7 +44,7 @@ public static class OutcomeMetrics
     /// <param name="scores">binary: the positive class's probability; regression: the value (multiclass: unused)</param>
     /// <param name="labels">the predicted class (multiclass)</param>
     /// <param name="actuals">from <see cref="Parse"/></param>
-    public static IReadOnlyDictionary<string, double?> Compute(ModelArtifact model, IReadOnlyList<double> scores,
+    public static IReadOnlyDictionary<string, double?> Compute(IMonitoredModel model, IReadOnlyList<double> scores,
         IReadOnlyList<string?> labels, IReadOnlyList<double> actuals)
     {
         ArgumentNullException.ThrowIfNull(model);

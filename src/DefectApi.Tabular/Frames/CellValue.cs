@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DefectApi.Tabular;
+namespace DefectApi.Tabular.Frames;
 
 public enum CellKind { Missing, Number, Text, Boolean }
 

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Serialization;
 
-namespace DefectApi.Tabular.Training;
+namespace DefectApi.Tabular.Targets;
 
 /// <summary>What a model predicts, one enum from the training request to the stored artifact, its answers, drift and
 /// ONNX export. Auto is a request's choice only ("decide from the target column"): a trained model is always one of
@@ -43,7 +43,3 @@ public static class TaskKinds
     public static TaskKind ReadConcrete(string name) =>
         FromWireName(name) is { } task && task.IsConcrete() ? task : throw new InvalidDataException($"Unknown task '{name}'.");
 }
-
-/// <summary>What training does with columns that predict the target too well on their own (probable leaks): leave them
-/// out, keep them with a warning, or not look.</summary>
-public enum LeakagePolicy { Exclude, Warn, Off }

@@ -3,7 +3,7 @@ using DefectApi.NeuralNet.Networks;
 using DefectApi.Tabular.Features;
 using DefectApi.Tabular.Neighbours;
 
-namespace DefectApi.Tabular.Training;
+namespace DefectApi.Tabular.Inference;
 
 /// <summary>One network of the model with the preprocessing it reads: since artifact format 4 the one preprocessing
 /// that every member shares; in formats 1 to 3 its own, fitted on its own training part.</summary>

@@ -1,8 +1,9 @@
 using System.Buffers;
+using DefectApi.Tabular.Csv;
 using DefectApi.Tabular.Features;
-using DefectApi.Tabular.Training;
+using DefectApi.Tabular.Frames;
 
-namespace DefectApi.Tabular.Csv;
+namespace DefectApi.Tabular.Inference;
 
 /// <summary>Rows of a CSV waiting to be scored together: their input fields already written out as CSV text, their
 /// model cells and any errors. Reading a row allocates only for what is new: a text value the column has not shown
@@ -12,7 +13,8 @@ internal sealed class CsvScoringBatch : IDisposable
     /// <summary>Distinct texts kept per input column (categories, mostly); a column with more allocates per value.</summary>
     private const int MaxKeptTexts = 4096;
 
-    private readonly ModelArtifact _model;
+    private readonly Scorer _model;
+    private readonly int _answerCells;
     private readonly IReadOnlyList<FeatureEncoder> _encoders;
     private readonly int[] _ordinals;
     private readonly int _columns;
@@ -32,8 +34,11 @@ internal sealed class CsvScoringBatch : IDisposable
     private readonly List<int> _recordEnds = [];
     private readonly LogLineWriter _line = new();
 
-    public CsvScoringBatch(ModelArtifact model, int[] ordinals, IReadOnlyList<string> header, CsvDialect dialect, ICsvPredictionLog? log)
+    /// <param name="answerCells">how many cells an answer fills: a row without one leaves as many empty</param>
+    public CsvScoringBatch(Scorer model, int[] ordinals, IReadOnlyList<string> header, CsvDialect dialect, ICsvPredictionLog? log,
+        int answerCells)
     {
+        _answerCells = answerCells;
         _model = model;
         _encoders = model.Members.Encoders;
         _ordinals = ordinals;
@@ -101,7 +106,7 @@ internal sealed class CsvScoringBatch : IDisposable
     /// <returns>how many rows got an answer; the others got an error</returns>
     public int ScoreInto(CsvTextBuffer text)
     {
-        int inputs = _encoders.Count, outputs = _model.TargetSpec.Outputs;
+        int inputs = _encoders.Count, outputs = _model.Spec.Outputs;
         var valid = new List<int>(Count);
         for (int r = 0; r < Count; r++) if (_errors[r] is null) valid.Add(r);
         var answers = ArrayPool<double>.Shared.Rent(Math.Max(1, valid.Count * outputs));
@@ -126,7 +131,7 @@ internal sealed class CsvScoringBatch : IDisposable
                         if (_log is not null) text.Field(_log.Logged(RecordLine(r), _model.LoggedAnswer(answer)).ToString());
                         WriteAnswer(text, answer);
                     }
-                    else error = ModelArtifact.NoFiniteAnswer;
+                    else error = Scorer.NoFiniteAnswer;
                 }
                 if (error is null)
                 {
@@ -164,39 +169,44 @@ internal sealed class CsvScoringBatch : IDisposable
 
     private void WriteAnswer(CsvTextBuffer text, ReadOnlySpan<double> answer)
     {
-        switch (_model.Task)
+        var sink = new CsvAnswerSink(text, _model.Classes);
+        _model.Answer(answer, ref sink);
+    }
+
+    /// <summary>The answer cells of a row, in the order of <see cref="CsvScorer"/>'s prediction columns.</summary>
+    private readonly struct CsvAnswerSink(CsvTextBuffer text, IReadOnlyList<string>? classes) : IAnswerSink
+    {
+        public void Binary(int label, double probability, bool defect)
         {
-            case TaskKind.Binary:
-                text.Field(_model.Classes![_model.LabelIndex(answer)]);
-                text.Number(answer[0]);
-                text.Field(_model.IsDefect(answer[0]) ? "true" : "false");
-                break;
-            case TaskKind.Regression:
-                text.Number(answer[0]);
-                break;
-            default:
-                text.Field(_model.Classes![_model.LabelIndex(answer)]);
-                foreach (double p in answer) text.Number(p);
-                break;
+            text.Field(classes![label]);
+            text.Number(probability);
+            text.Field(defect ? "true" : "false");
+        }
+
+        public void Regression(double value) => text.Number(value);
+
+        public void Multiclass(int label, ReadOnlySpan<double> probabilities)
+        {
+            text.Field(classes![label]);
+            foreach (double p in probabilities) text.Number(p);
         }
     }
 
     private void WriteNoAnswer(CsvTextBuffer text)
     {
-        int cells = _model.Task switch { TaskKind.Binary => 3, TaskKind.Regression => 1, _ => 1 + _model.Classes!.Count };
-        for (int i = 0; i < cells; i++) text.Empty();
+        for (int i = 0; i < _answerCells; i++) text.Empty();
     }
 
     /// <summary>The rows scored in as many slices as there are cores (at least 256 rows each): the networks and
     /// encoders are read-only and their scratch is per thread, and each slice's answers land in place.</summary>
     private void PredictOnAllCores(CellValue[] cells, double[] answers, int rows)
     {
-        int inputs = _encoders.Count, outputs = _model.TargetSpec.Outputs;
+        int inputs = _encoders.Count, outputs = _model.Spec.Outputs;
         int slices = Math.Clamp(rows / 256, 1, Environment.ProcessorCount);
         Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = slices }, s =>
         {
             int start = rows * s / slices, end = rows * (s + 1) / slices;
-            EnsembleOutputs.PredictInto(_model.Members, _model.TargetSpec, cells.AsSpan(start * inputs, (end - start) * inputs),
+            EnsembleOutputs.PredictInto(_model.Members, _model.Spec, cells.AsSpan(start * inputs, (end - start) * inputs),
                 end - start, null, answers.AsSpan(start * outputs, (end - start) * outputs));
         });
     }

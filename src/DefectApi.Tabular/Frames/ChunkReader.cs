@@ -1,7 +1,7 @@
 using DefectApi.Tabular.Csv;
 using DefectApi.Tabular.Schema;
 
-namespace DefectApi.Tabular;
+namespace DefectApi.Tabular.Frames;
 
 /// <summary>Decodes one stored chunk for previews (GET /rows): Rows[r][c].</summary>
 public static class ChunkReader

@@ -1,9 +1,11 @@
-namespace DefectApi.Tabular;
+using DefectApi.Tabular.Frames;
+
+namespace DefectApi.Tabular.Inference;
 
 /// <summary>
 /// Records to score, held as cells in the model's input order as a reader meets them (a JSON body, a dictionary):
 /// no map per record. A reader starts a record, sets the columns it finds, and notes what it could not read;
-/// <see cref="ModelArtifact.Score"/> then checks every record once and answers every error and warning.
+/// <see cref="Scorer.Score"/> then checks every record once and answers every error and warning.
 /// </summary>
 public sealed class RecordBatch
 {
@@ -13,7 +15,7 @@ public sealed class RecordBatch
     private bool[] _given;
     private readonly List<RecordError> _errors = [];
 
-    public RecordBatch(ModelArtifact model, int capacity = 1)
+    public RecordBatch(Scorer model, int capacity = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
         _inputs = model.InputIndex.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -79,7 +81,7 @@ public sealed class RecordBatch
     }
 
     /// <summary>The records as dictionaries give them (the convenience path for tests and tools).</summary>
-    public static RecordBatch From(ModelArtifact model, IReadOnlyList<IReadOnlyDictionary<string, CellValue>> records)
+    public static RecordBatch From(Scorer model, IReadOnlyList<IReadOnlyDictionary<string, CellValue>> records)
     {
         var batch = new RecordBatch(model, records.Count);
         foreach (var record in records)

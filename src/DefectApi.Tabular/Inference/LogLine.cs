@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using DefectApi.Tabular.Frames;
 
-namespace DefectApi.Tabular.Csv;
+namespace DefectApi.Tabular.Inference;
 
 /// <summary>
 /// A logged record's values as one line of comma-separated UTF-8 (RFC 4180 quoting, no line break): numbers in

@@ -1,16 +1,15 @@
 using System.Globalization;
+using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Schema;
+using DefectApi.Tabular.Targets;
 
 namespace DefectApi.Tabular.Training;
 
-/// <summary>What the network predicts: the task, the class labels (binary: negative then positive) or the
-/// regression target's scale, and the rows that have a target.</summary>
-internal sealed record TargetSpec(TaskKind Task, string[]? Classes, double Mean, double Std)
+/// <summary>Reads the target column of the training data: the task it asks for, its classes or its scale, and the
+/// rows that have a target.</summary>
+internal static class TargetResolver
 {
-    public const int MaxClasses = 100;
     private static readonly string[] DefectWords = ["1", "true", "yes", "ng", "nok", "fail", "failed", "defect", "bad", "scrap"];
-
-    public int Outputs => Task == TaskKind.Multiclass ? Classes!.Length : 1;
 
     /// <summary>Resolves the task and encodes the target of every row that has one: binary 0/1 (1 = positive),
     /// multiclass class index, regression standardised.</summary>
@@ -99,9 +98,9 @@ internal sealed record TargetSpec(TaskKind Task, string[]? Classes, double Mean,
     private static (TargetSpec, int[], float[]) ResolveMulticlass(string name, List<int> rows, List<string> labels,
         Dictionary<string, int> counts, bool numeric)
     {
-        if (counts.Count > MaxClasses)
+        if (counts.Count > TargetSpec.MaxClasses)
             throw new TrainingDataException(
-                $"The target '{name}' has {counts.Count} distinct values; classification supports at most {MaxClasses}. " +
+                $"The target '{name}' has {counts.Count} distinct values; classification supports at most {TargetSpec.MaxClasses}. " +
                 "Use task 'regression' for a numeric target, or group the classes.");
         var classes = Order(counts.Keys, numeric);
         var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
@@ -112,21 +111,4 @@ internal sealed record TargetSpec(TaskKind Task, string[]? Classes, double Mean,
     private static string[] Order(IEnumerable<string> labels, bool numeric) => numeric
         ? labels.OrderBy(l => double.Parse(l, CultureInfo.InvariantCulture)).ToArray()
         : labels.Order(StringComparer.Ordinal).ToArray();
-
-    public void Write(BinaryWriter writer)
-    {
-        writer.Write(Task.WireName());
-        writer.Write(Classes is not null);
-        if (Classes is not null) Features.CategoricalEncoder.WriteStrings(writer, Classes);
-        writer.Write(Mean);
-        writer.Write(Std);
-    }
-
-    public static TargetSpec Read(BinaryReader reader)
-    {
-        var task = TaskKinds.ReadConcrete(reader.ReadString());
-        var classes = reader.ReadBoolean() ? Features.CategoricalEncoder.ReadStrings(reader) : null;
-        if ((task == TaskKind.Regression) != (classes is null)) throw new InvalidDataException("Classes do not match the task.");
-        return new TargetSpec(task, classes, reader.ReadDouble(), reader.ReadDouble());
-    }
 }

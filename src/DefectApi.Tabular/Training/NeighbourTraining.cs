@@ -1,7 +1,9 @@
 using DefectApi.Tabular.Features;
+using DefectApi.Tabular.Neighbours;
+using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;
 
-namespace DefectApi.Tabular.Neighbours;
+namespace DefectApi.Tabular.Training;
 
 /// <summary>What fitting the neighbour component gave: the component (null when the networks alone scored best out
 /// of fold), the choice with its losses, and the validation outputs of the model as it now answers.</summary>
