@@ -50,7 +50,8 @@ internal static class ModelBundleFormat
     {
         if (file.Length == 0)
             throw new BundleFormatException("The file is empty",
-                "The body is empty. Send the file that GET /api/models/{id}/bundle gave, as the body (application/octet-stream) or as a multipart 'file' part.");
+                "The body is empty. Send the file that GET /api/models/{id}/bundle gave, as the body (application/octet-stream) " +
+                "or as a multipart 'file' part.");
         if (!file.AsSpan(0, Math.Min(file.Length, Magic.Length)).SequenceEqual(Magic[..Math.Min(file.Length, Magic.Length)]))
             throw new BundleFormatException("Not a model bundle",
                 $"This file is not a DefectApi model bundle ({WhatItLooksLike(file)}; a bundle starts with 'DABUNDLE'). " +
@@ -69,13 +70,16 @@ internal static class ModelBundleFormat
         var version = BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(8));
         if (version != Version)
             throw new BundleFormatException("Unsupported bundle version",
-                $"The bundle is in format version {version}; this service reads version {Version}. Import it with the DefectApi version that exported it, or a later one.");
+                $"The bundle is in format version {version}; this service reads version {Version}. Import it with the DefectApi " +
+                "version that exported it, or a later one.");
         if (DeclaredLength(file) != file.Length)
             throw new BundleFormatException("The bundle's layout is inconsistent",
-                "The lengths in the bundle's header do not add up to the file's size, though its checksum is right: it was not written by DefectApi.");
+                "The lengths in the bundle's header do not add up to the file's size, though its checksum is right: it was not " +
+                "written by DefectApi.");
         var manifestLength = BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(12));
         var artifactLength = (int)BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(ManifestAt + manifestLength));
-        return new Contents(file.AsMemory(ManifestAt, manifestLength), file.AsSpan(ManifestAt + manifestLength + 8, artifactLength).ToArray());
+        return new Contents(file.AsMemory(ManifestAt, manifestLength),
+            file.AsSpan(ManifestAt + manifestLength + 8, artifactLength).ToArray());
     }
 
     /// <summary>The file size the header promises (the least it can be, when the artifact's length is cut off too), or

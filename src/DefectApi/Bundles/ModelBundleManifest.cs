@@ -39,7 +39,8 @@ internal sealed record ModelBundleManifest(
             yield return "the model's name must be 1 to 200 characters without control characters";
         if (History.Any(h => h is null)) yield return "its training history has an empty entry";
         // A request may say auto; a trained model never has it.
-        if (!Model.Task.IsConcrete()) yield return $"its model's task is '{TrainingJobMapping.WireName(Model.Task)}', which no trained model has";
+        if (!Model.Task.IsConcrete()) yield return $"its model's task is '{TrainingJobMapping.WireName(Model.Task)}', which no " +
+            "trained model has";
     }
 }
 

@@ -25,9 +25,10 @@ internal static class ModelBundles
     {
         var artifact = ModelArtifact.FromBytes(model.Artifact);
         var manifest = new ModelBundleManifest(
-            ModelBundleManifest.FormatName, ModelBundleFormat.Version, now, model.ToSummary(artifact), artifact.PositiveClass, artifact.Classes,
-            JsonSerializer.Deserialize<List<EpochHistory>>(model.HistoryJson, TrainingJobMapping.StorageJson) ?? [],
-            trainingRequestJson is null ? null : JsonSerializer.Deserialize<EffectiveTrainingRequest>(trainingRequestJson, TrainingJobMapping.StorageJson),
+            ModelBundleManifest.FormatName, ModelBundleFormat.Version, now, model.ToSummary(artifact), artifact.PositiveClass,
+            artifact.Classes, JsonSerializer.Deserialize<List<EpochHistory>>(model.HistoryJson, TrainingJobMapping.StorageJson) ?? [],
+            trainingRequestJson is null ? null
+            : JsonSerializer.Deserialize<EffectiveTrainingRequest>(trainingRequestJson, TrainingJobMapping.StorageJson),
             dataset is null ? null : TrainingData(dataset, artifact),
             new BundleArtifact(model.Artifact.Length, Convert.ToHexStringLower(SHA256.HashData(model.Artifact))),
             model.ReadValidation());
@@ -41,7 +42,8 @@ internal static class ModelBundles
         var used = artifact.Inputs.Select(i => i.Name).Append(artifact.Target).ToHashSet(StringComparer.Ordinal);
         var columns = JsonSerializer.Deserialize<List<JsonElement>>(dataset.ColumnsJson) ?? [];
         return new BundleTrainingData(dataset.Id, dataset.Name, dataset.RowCount, dataset.Sha256,
-            columns.Where(c => c.ValueKind == JsonValueKind.Object && c.TryGetProperty("name", out var name) && used.Contains(name.GetString() ?? "")).ToList());
+            columns.Where(c => c.ValueKind == JsonValueKind.Object
+                && c.TryGetProperty("name", out var name) && used.Contains(name.GetString() ?? "")).ToList());
     }
 
     /// <summary>Everything the import needs from the file, or <see cref="BundleFormatException"/> naming the first
@@ -61,7 +63,8 @@ internal static class ModelBundles
         }
         if (manifest.Problems().FirstOrDefault() is { } problem) throw Unusable(problem);
         if (manifest.Artifact.Bytes != contents.Artifact.Length ||
-            !manifest.Artifact.Sha256.Equals(Convert.ToHexStringLower(SHA256.HashData(contents.Artifact)), StringComparison.OrdinalIgnoreCase))
+            !manifest.Artifact.Sha256.Equals(Convert.ToHexStringLower(SHA256.HashData(contents.Artifact)),
+            StringComparison.OrdinalIgnoreCase))
             throw Unusable("the model in it is not the one its manifest describes (size or SHA-256 differ)");
 
         ModelArtifact artifact;
@@ -69,7 +72,8 @@ internal static class ModelBundles
         catch (InvalidDataException e)
         {
             throw new BundleFormatException("The model in the bundle cannot be read",
-                $"{e.Message} The bundle's checksum is right, so it was written that way; export the model again with a DefectApi version that this one reads.");
+                $"{e.Message} The bundle's checksum is right, so it was written that way; export the model again with a " +
+                "DefectApi version that this one reads.");
         }
         if (manifest.Model.Task != artifact.Task || manifest.Model.Target != artifact.Target)
             throw Unusable($"its manifest describes a {manifest.Model.Task.WireName()} model of '{manifest.Model.Target}', " +
@@ -78,7 +82,8 @@ internal static class ModelBundles
     }
 
     static BundleFormatException Unusable(string why) => new("The bundle cannot be imported",
-        $"The bundle's checksum is right, but {why}. It was not written by DefectApi's export; export the model again with GET /api/models/{{id}}/bundle.");
+        $"The bundle's checksum is right, but {why}. It was not written by DefectApi's export; export the model again with GET " +
+        $"/api/models/{{id}}/bundle.");
 
     /// <summary>The model row an import stores: the artifact exactly as exported, the history, and as the dataset and
     /// job the ones it was trained from on the exporting installation (their ids say where it came from).</summary>

@@ -23,7 +23,8 @@ internal sealed partial class JobLease : IAsyncDisposable
     readonly Task _loop;
     DateTimeOffset _renewedAt;
 
-    public JobLease(IServiceScopeFactory scopes, RunningJobs running, TimeProvider clock, ILogger logger, Guid jobId, string owner, TimeSpan lease)
+    public JobLease(IServiceScopeFactory scopes, RunningJobs running, TimeProvider clock, ILogger logger, Guid jobId, string owner,
+        TimeSpan lease)
     {
         (_scopes, _running, _clock, _logger, _jobId, _owner, _lease) = (scopes, running, clock, logger, jobId, owner, lease);
         _renewedAt = clock.GetUtcNow();

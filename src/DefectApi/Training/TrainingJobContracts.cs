@@ -67,7 +67,8 @@ public sealed record TrainingJobRequest
 
     public int? Seed { get; init; }
 
-    [StringLength(200, MinimumLength = 1, ErrorMessage = "modelName must be 1 to 200 characters, without control characters such as line breaks.")]
+    [StringLength(200, MinimumLength = 1, ErrorMessage = "modelName must be 1 to 200 characters, without control characters such " +
+        "as line breaks.")]
     public string? ModelName { get; init; }
 
     /// <summary>Networks in the model, each trained on a different cross-validation fold (default: 5 to 10 by data size).</summary>
@@ -128,7 +129,8 @@ public sealed record ProgressResponse(int Epoch, int Epochs, double? TrainLoss, 
 
 /// <summary>A column that predicts the target too well on its own to be known before the outcome.</summary>
 /// <param name="Score">the precision of its one-sided rule, or its out-of-fold Matthews correlation, AUC or R² alone</param>
-/// <param name="Detail">why, in a sentence: "alone it predicts Machine failure = 1 with precision 1.00 on 31 rows: recorded with the outcome?"</param>
+/// <param name="Detail">why, in a sentence: "alone it predicts Machine failure = 1 with precision 1.00 on 31 rows:
+/// recorded with the outcome?"</param>
 /// <param name="Excluded">left out of the model (leakage exclude), or kept with this warning (warn)</param>
 public sealed record LeakResponse(string Name, double Score, string Detail, bool Excluded)
 {
@@ -168,7 +170,8 @@ public static class TrainingJobMapping
         var progress = job.ProgressJson is null ? null : JsonSerializer.Deserialize<ProgressResponse>(job.ProgressJson, StorageJson);
         // The dataset it was asked to train on, even after that dataset is deleted. The leaks travel with every stored
         // progress (so a running job already shows them), the validation with the last; both are answered once, beside it.
-        return new(job.Id, job.Status, job.DatasetId ?? request?.DatasetId ?? Guid.Empty, request, job.CreatedAt, job.StartedAt, job.FinishedAt,
+        return new(job.Id, job.Status, job.DatasetId ?? request?.DatasetId ?? Guid.Empty, request, job.CreatedAt, job.StartedAt,
+            job.FinishedAt,
             progress is null ? null : progress with { Leaks = null, Validation = null }, job.ModelId, job.Error, progress?.Leaks ?? [],
             progress?.Validation);
     }
@@ -178,11 +181,12 @@ public static class TrainingJobMapping
         var elapsed = p.Elapsed.TotalSeconds;
         // Early stopping may end sooner, so this is the most the job will take at the current pace.
         double? eta = p.Epoch > 0 ? elapsed / p.Epoch * Math.Max(0, p.Epochs - p.Epoch) : null;
-        return new ProgressResponse(p.Epoch, p.Epochs, JsonNumbers.Finite(p.TrainLoss), JsonNumbers.Finite(p.ValidationLoss), JsonNumbers.Finite(p.ValidationMetric),
-            Math.Round(elapsed, 3), eta is null ? null : Math.Round(eta.Value, 3),
+        return new ProgressResponse(p.Epoch, p.Epochs, JsonNumbers.Finite(p.TrainLoss), JsonNumbers.Finite(p.ValidationLoss),
+            JsonNumbers.Finite(p.ValidationMetric), Math.Round(elapsed, 3), eta is null ? null : Math.Round(eta.Value, 3),
             p.Ensemble?.Members, p.Ensemble?.EpochsPerMember, p.Ensemble?.MembersDone,
             p.Ensemble?.Training.Select(t => new MemberProgressResponse(t.Member, t.Epoch)).ToList(),
-            p.Ensemble?.Reported.Member, p.Ensemble?.Reported.Epoch, p.Leaks.Count == 0 ? null : p.Leaks.Select(LeakResponse.From).ToList());
+            p.Ensemble?.Reported.Member, p.Ensemble?.Reported.Epoch,
+            p.Leaks.Count == 0 ? null : p.Leaks.Select(LeakResponse.From).ToList());
     }
 
 }

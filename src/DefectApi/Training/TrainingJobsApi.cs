@@ -22,15 +22,17 @@ public static class TrainingJobsApi
         group.MapPost("/", CreateAsync).WithName("CreateTrainingJob").WithSummary("Queue a training job")
             .WithValidationTitle("Invalid training request")
             .WithDescription("Only datasetId and target are required; every other field has a default. Answers 202 at once; " +
-                "follow the job with GET /api/training-jobs/{id} or its /events stream. The job's 'request' shows every default it will use. " +
-                "A serve-only replica (Training:Enabled=false) accepts the job too: it waits in the database until a replica that trains claims it.");
+                "follow the job with GET /api/training-jobs/{id} or its /events stream. The job's 'request' shows every default " +
+                "it will use. A serve-only replica (Training:Enabled=false) accepts the job too: it waits in the database until " +
+                "a replica that trains claims it.");
 
         group.MapGet("/", ListAsync).WithName("ListTrainingJobs").WithSummary("List training jobs, newest first, optionally by status")
             .WithDescription("At most the 1000 newest jobs; ?status= keeps those in one state.")
             .DocumentsEnumQuery<JobStatus>("status", "Only jobs in this state.");
 
         group.MapGet("/{id:guid}", GetAsync).WithName("GetTrainingJob").WithSummary("Get a training job and its progress")
-            .WithDescription("The job's state, the effective request, the latest epoch's progress, and the model it stored once it succeeded.")
+            .WithDescription("The job's state, the effective request, the latest epoch's progress, and the model it stored once " +
+                "it succeeded.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{id:guid}/events", Events).WithName("FollowTrainingJob")
@@ -50,11 +52,13 @@ public static class TrainingJobsApi
     }
 
     static async Task<Results<Accepted<TrainingJobResponse>, ValidationProblem>> CreateAsync(
-        TrainingJobRequest request, ClaimsPrincipal caller, DefectDbContext db, TrainingQueue queue, TimeProvider clock, CancellationToken ct)
+        TrainingJobRequest request, ClaimsPrincipal caller, DefectDbContext db, TrainingQueue queue, TimeProvider clock,
+        CancellationToken ct)
     {
         var errors = TrainingRequestValidator.Check(request, out var options);
         if (errors.Count > 0) return Invalid(errors);
-        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == request.DatasetId && d.Status == DatasetStatus.Ready, ct);
+        var dataset = await db.Datasets.AsNoTracking()
+            .FirstOrDefaultAsync(d => d.Id == request.DatasetId && d.Status == DatasetStatus.Ready, ct);
         if (dataset is null)
             return NoDataset(request.DatasetId);
         errors = TrainingRequestValidator.CheckAgainst(options, dataset.ReadColumns(), dataset.RowCount);
@@ -107,7 +111,8 @@ public static class TrainingJobsApi
     }
 
     static async Task<Results<Accepted<TrainingJobResponse>, ProblemHttpResult>> CancelAsync(
-        Guid id, ClaimsPrincipal caller, DefectDbContext db, RunningJobs running, TimeProvider clock, CancellationToken ct, bool keepBest = false)
+        Guid id, ClaimsPrincipal caller, DefectDbContext db, RunningJobs running, TimeProvider clock, CancellationToken ct,
+        bool keepBest = false)
     {
         var job = await db.TrainingJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
         if (job is null) return NotFoundProblems.TrainingJob(id);
@@ -122,16 +127,18 @@ public static class TrainingJobsApi
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             await db.TrainingJobs.Where(j => j.Id == id)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, !keepBest).SetProperty(j => j.KeepBestRequested, keepBest), ct);
+                .ExecuteUpdateAsync(s =>
+                    s.SetProperty(j => j.CancelRequested, !keepBest).SetProperty(j => j.KeepBestRequested, keepBest), ct);
             canceledWhileQueued = await db.TrainingJobs.Where(j => j.Id == id && j.Status == JobStatus.Queued)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now)
                     .SetProperty(j => j.Error, "Canceled by request before it started."), ct);
-            db.Record(caller, clock, keepBest ? AuditActions.JobStop : AuditActions.JobCancel, AuditTrail.JobTarget(id), (keepBest, canceledWhileQueued) switch
-            {
-                (_, > 0) => "Canceled the job while it was queued.",
-                (true, _) => "Asked the running job to stop early and keep the best model so far.",
-                _ => "Asked the running job to cancel; it stops within one batch and stores no model.",
-            });
+            db.Record(caller, clock, keepBest ? AuditActions.JobStop : AuditActions.JobCancel, AuditTrail.JobTarget(id),
+                (keepBest, canceledWhileQueued) switch
+                {
+                    (_, > 0) => "Canceled the job while it was queued.",
+                    (true, _) => "Asked the running job to stop early and keep the best model so far.",
+                    _ => "Asked the running job to cancel; it stops within one batch and stores no model.",
+                });
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
@@ -147,7 +154,8 @@ public static class TrainingJobsApi
         return TypedResults.ServerSentEvents(Stream(id, db, events, ct));
     }
 
-    static async IAsyncEnumerable<SseItem<object>> Stream(Guid id, DefectDbContext db, JobEvents events, [EnumeratorCancellation] CancellationToken ct)
+    static async IAsyncEnumerable<SseItem<object>> Stream(Guid id, DefectDbContext db, JobEvents events,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         // Subscribe before reading the job so that no epoch falls between the two.
         using var subscription = events.Subscribe(id);

@@ -22,12 +22,14 @@ public sealed class TrainingMetrics
     public TrainingMetrics(IMeterFactory meters, IServiceScopeFactory scopes)
     {
         var meter = meters.Create(ServiceMetrics.MeterName);
-        _epochDuration = meter.CreateHistogram("defectapi.training.epoch.duration", "s", "Wall time of one training epoch.", tags: null, EpochBuckets);
+        _epochDuration = meter.CreateHistogram("defectapi.training.epoch.duration", "s", "Wall time of one training epoch.",
+            tags: null, EpochBuckets);
         meter.CreateObservableGauge("defectapi.training.jobs", () => CountJobs(scopes), "{job}", "Training jobs by status.");
         // The gauge above counts rows, which deletions lower and every replica reports alike; a counter of the endings
         // each worker saw is what an alert on "a job failed" can take increase() of.
         _jobsFinished = meter.CreateCounter<long>("defectapi.training.jobs.finished", "{job}",
-            "Training jobs this replica's worker ended, by status (succeeded, failed, canceled). A job canceled while queued never reaches a worker.");
+            "Training jobs this replica's worker ended, by status (succeeded, failed, canceled). A job canceled while queued " +
+            "never reaches a worker.");
         // Each status is exported from the start, at 0: Prometheus's increase() sees no rise in a series whose first
         // sample is already 1, so the first failure after a start would raise no alert.
         foreach (var status in (JobStatus[])[JobStatus.Succeeded, JobStatus.Failed, JobStatus.Canceled]) RecordJobsFinished(status, 0);
@@ -54,6 +56,7 @@ public sealed class TrainingMetrics
         }
         catch (Exception) { yield break; }   // a scrape must not fail because the database is busy or read-only
         foreach (var status in Enum.GetValues<JobStatus>())
-            yield return new Measurement<long>(counts.GetValueOrDefault(status), new KeyValuePair<string, object?>("status", TrainingJobMapping.StatusName(status)));
+            yield return new Measurement<long>(counts.GetValueOrDefault(status),
+                new KeyValuePair<string, object?>("status", TrainingJobMapping.StatusName(status)));
     }
 }

@@ -80,7 +80,8 @@ internal static class TrainingRequestValidator
         else if (rowCount - columns.First(c => c.Name == options.Target).Missing is var labelled
             && labelled < TabularTrainer.MinLabelledRows)
             errors["target"] = [$"Only {labelled} rows of the dataset have a value for '{options.Target}'; training needs at least " +
-                $"{TabularTrainer.MinLabelledRows}, so that some rows can validate what the others taught. Upload more labelled rows, or choose another target."];
+                $"{TabularTrainer.MinLabelledRows}, so that some rows can validate what the others taught. Upload more labelled " +
+                "rows, or choose another target."];
         if (options.Features?.Where(f => !names.Contains(f)).ToList() is { Count: > 0 } unknownFeatures)
             errors["features"] = [$"Unknown column(s): {string.Join(", ", unknownFeatures)}."];
         if (options.Exclude?.Where(f => !names.Contains(f)).ToList() is { Count: > 0 } unknownExcluded)
@@ -96,11 +97,13 @@ internal static class TrainingRequestValidator
     /// <summary>Only a date/time or a number orders rows; a row number (an identifier holding numbers) does too.</summary>
     static string? TimeColumnProblem(IReadOnlyList<ColumnProfile> columns, string name)
     {
-        var orderable = columns.Where(c => c.Type is ColumnType.Datetime or ColumnType.Numeric || (c.Type == ColumnType.Identifier && c.Min is not null))
+        var orderable = columns.Where(c =>
+            c.Type is ColumnType.Datetime or ColumnType.Numeric || (c.Type == ColumnType.Identifier && c.Min is not null))
             .Select(c => c.Name).ToList();
         var column = columns.FirstOrDefault(c => c.Name == name);
         if (column is not null && orderable.Contains(name)) return null;
-        string choices = orderable.Count == 0 ? "The dataset has no datetime or numeric column: leave timeColumn out to validate in row order."
+        string choices = orderable.Count == 0 ? "The dataset has no datetime or numeric column: leave timeColumn out to validate " +
+            "in row order."
             : $"Name one of its datetime or numeric columns: {Preview(orderable)}; or leave timeColumn out.";
         return column is null
             ? $"The dataset has no column '{name}'. {choices}"
@@ -111,10 +114,12 @@ internal static class TrainingRequestValidator
     {
         var column = columns.FirstOrDefault(c => c.Name == name);
         if (column is null)
-            return $"The dataset has no column '{name}'. Name the column that holds the lot, batch or order, or leave groupColumn out. Its columns are: {Preview(columns.Select(c => c.Name))}.";
+            return $"The dataset has no column '{name}'. Name the column that holds the lot, batch or order, or leave " +
+                $"groupColumn out. Its columns are: {Preview(columns.Select(c => c.Name))}.";
         if (name == target) return "The target cannot also be the group column: name the lot, batch or order column.";
         if (column.Distinct < 2)
-            return $"'{name}' has a single value, so it cannot keep groups apart: every row is one group. Name a column with several lots or batches, or leave groupColumn out.";
+            return $"'{name}' has a single value, so it cannot keep groups apart: every row is one group. Name a column with " +
+                "several lots or batches, or leave groupColumn out.";
         return null;
     }
 

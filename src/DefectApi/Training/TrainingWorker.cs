@@ -40,7 +40,8 @@ public sealed partial class TrainingWorker(
         // PostgreSQL may be training right now: only lapsed leases tell that a replica died.
         try { await RequeueAbandonedAsync(atStart: database.Provider == DatabaseProvider.Sqlite, stoppingToken); }
         catch (Exception e) when (e is not OperationCanceledException) { LogWorkerError(e); }
-        var loops = Enumerable.Range(0, options.Value.MaxConcurrentJobs).Select(_ => Task.Run(() => LoopAsync(stoppingToken), stoppingToken));
+        var loops = Enumerable.Range(0, options.Value.MaxConcurrentJobs)
+            .Select(_ => Task.Run(() => LoopAsync(stoppingToken), stoppingToken));
         await Task.WhenAll(loops);
     }
 
@@ -77,7 +78,8 @@ public sealed partial class TrainingWorker(
         var db = scope.ServiceProvider.GetRequiredService<DefectDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
         var maxAttempts = options.Value.MaxAttempts;
-        var abandoned = db.TrainingJobs.Where(j => j.Status == JobStatus.Running && j.LeaseOwner != _owner && (atStart || j.LeaseExpiresAt < now));
+        var abandoned = db.TrainingJobs.Where(j =>
+            j.Status == JobStatus.Running && j.LeaseOwner != _owner && (atStart || j.LeaseExpiresAt < now));
         var failed = await abandoned.Where(j => j.Attempts >= maxAttempts)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Failed).SetProperty(j => j.FinishedAt, now)
                 .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
@@ -152,7 +154,8 @@ public sealed partial class TrainingWorker(
         catch (Exception e)
         {
             LogJobCrashed(e, jobId);
-            await FinishAsync(jobId, JobStatus.Failed, $"Training failed unexpectedly ({e.GetType().Name}). The error is in the service log.");
+            await FinishAsync(jobId, JobStatus.Failed, $"Training failed unexpectedly ({e.GetType().Name}). The error is in the " +
+                "service log.");
         }
         finally
         {
@@ -173,7 +176,8 @@ public sealed partial class TrainingWorker(
         var dataset = db.Datasets.AsNoTracking().FirstOrDefault(d => d.Id == job.DatasetId && d.Status == DatasetStatus.Ready)
             ?? throw new TrainingDataException($"Dataset '{job.DatasetId}' no longer exists. Upload it again and start a new job.");
         using var datasetScope = logger.BeginScope(new Dictionary<string, object> { ["DatasetId"] = dataset.Id });
-        var chunks = db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == dataset.Id).OrderBy(c => c.Index).Select(c => c.Data).AsEnumerable();
+        var chunks = db.DatasetChunks.AsNoTracking().Where(c => c.DatasetId == dataset.Id).OrderBy(c => c.Index).Select(c => c.Data)
+            .AsEnumerable();
         var frame = TabularFrame.FromChunks(dataset.ReadColumns(), chunks);
         var progress = new ProgressWriter(scopes, events, metrics, jobId, clock);
         var result = TabularTrainer.Train(frame, order.Options, progress.Report, cancel, stopEarly, cores.Slots);
@@ -288,7 +292,8 @@ public sealed partial class TrainingWorker(
         return (flags.CancelRequested, flags.KeepBestRequested);
     }
 
-    [LoggerMessage(LogLevel.Information, "Training is off on this replica (Training:Enabled=false): it serves predictions; the jobs it accepts wait for a replica with training on")]
+    [LoggerMessage(LogLevel.Information, "Training is off on this replica (Training:Enabled=false): it serves predictions; the " +
+        "jobs it accepts wait for a replica with training on")]
     partial void LogServeOnly();
 
     [LoggerMessage(LogLevel.Error, "Training worker error; retrying")]

@@ -34,7 +34,8 @@ public static class ValidationMapping
             JsonNumbers.Finite(figure.StandardError), figure.Folds, timeOrdered);
     }
 
-    public static string ToStorageJson(ValidationResponse validation) => JsonSerializer.Serialize(validation, TrainingJobMapping.StorageJson);
+    public static string ToStorageJson(ValidationResponse validation) =>
+        JsonSerializer.Serialize(validation, TrainingJobMapping.StorageJson);
 
     /// <summary>null for models trained before the validation was recorded.</summary>
     public static ValidationResponse? ReadValidation(this Model model) => model.ValidationJson is { } json
