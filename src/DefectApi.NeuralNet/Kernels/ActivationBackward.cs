@@ -50,7 +50,8 @@ internal static unsafe class ActivationBackward
     // act'(z) written in terms of the output y = act(z), for tanh and sigmoid.
     private static float Derivative(float y, Activation activation) => activation == Activation.Tanh ? 1f - y * y : y * (1f - y);
 
-    internal readonly struct Job(float* dz, float* y, float* mask, float* db, int rows, int n, Activation activation, float yScale) : IPartitionedJob
+    internal readonly struct Job(float* dz, float* y, float* mask, float* db, int rows, int n, Activation activation, float yScale)
+        : IPartitionedJob
     {
         public void RunPart(int part, int parts)
         {

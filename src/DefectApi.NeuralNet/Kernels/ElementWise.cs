@@ -70,7 +70,8 @@ internal static class ElementWise
         }
         ref float r = ref MemoryMarshal.GetReference(row);
         ref float bb = ref MemoryMarshal.GetReference(b);
-        for (int i = 0; i < row.Length; i++) Unsafe.Add(ref r, i) = Activations.Apply(Unsafe.Add(ref r, i) + Unsafe.Add(ref bb, i), activation);
+        for (int i = 0; i < row.Length; i++)
+            Unsafe.Add(ref r, i) = Activations.Apply(Unsafe.Add(ref r, i) + Unsafe.Add(ref bb, i), activation);
     }
 
     private ref struct InPlace<TOp> : IElementStep where TOp : struct, IInPlaceOp
@@ -87,10 +88,12 @@ internal static class ElementWise
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly void Vector512At(nuint i) => _op.Apply(Vector512.LoadUnsafe(ref _x, i), Vector512.LoadUnsafe(ref _y, i)).StoreUnsafe(ref _x, i);
+        public readonly void Vector512At(nuint i) =>
+            _op.Apply(Vector512.LoadUnsafe(ref _x, i), Vector512.LoadUnsafe(ref _y, i)).StoreUnsafe(ref _x, i);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly void Vector256At(nuint i) => _op.Apply(Vector256.LoadUnsafe(ref _x, i), Vector256.LoadUnsafe(ref _y, i)).StoreUnsafe(ref _x, i);
+        public readonly void Vector256At(nuint i) =>
+            _op.Apply(Vector256.LoadUnsafe(ref _x, i), Vector256.LoadUnsafe(ref _y, i)).StoreUnsafe(ref _x, i);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public readonly void ScalarAt(nuint i) => Unsafe.Add(ref _x, i) = _op.Apply(Unsafe.Add(ref _x, i), Unsafe.Add(ref _y, i));

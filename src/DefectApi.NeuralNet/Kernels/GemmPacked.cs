@@ -140,7 +140,8 @@ internal static unsafe class GemmPacked
                                         Kernel(_path, kc, aPanel, bPanel, tile, nr, overwrite: true, default);
                                         for (int i = 0; i < mw; i++)
                                             for (int j = 0; j < nw; j++)
-                                                cTile[(long)i * _n + j] = tail.Apply(overwrite ? tile[i * nr + j] : cTile[(long)i * _n + j] + tile[i * nr + j], j);
+                                                cTile[(long)i * _n + j] = tail.Apply(
+                                                    overwrite ? tile[i * nr + j] : cTile[(long)i * _n + j] + tile[i * nr + j], j);
                                     }
                                 }
                             }

@@ -57,13 +57,15 @@ internal static class GemmSmall
         {
             var sv = Vector512.Create(s);
             for (; i <= n - 16; i += 16)
-                Vector512.FusedMultiplyAdd(sv, Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+                Vector512.FusedMultiplyAdd(sv, Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512.LoadUnsafe(ref yr, (nuint)i))
+                    .StoreUnsafe(ref yr, (nuint)i);
         }
         if (Vector256.IsHardwareAccelerated)
         {
             var sv = Vector256.Create(s);
             for (; i <= n - 8; i += 8)
-                Vector256.FusedMultiplyAdd(sv, Vector256.LoadUnsafe(ref xr, (nuint)i), Vector256.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+                Vector256.FusedMultiplyAdd(sv, Vector256.LoadUnsafe(ref xr, (nuint)i), Vector256.LoadUnsafe(ref yr, (nuint)i))
+                    .StoreUnsafe(ref yr, (nuint)i);
         }
         for (; i < n; i++) Unsafe.Add(ref yr, i) = MathF.FusedMultiplyAdd(s, Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i));
     }

@@ -135,8 +135,10 @@ internal readonly unsafe struct Tile512 : ITile<Vector512<float>>
     public static void Store(Vector512<float> value, float* destination) => value.Store(destination);
     public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
     public static Vector512<float> Add(Vector512<float> x, Vector512<float> y) => x + y;
-    public static Vector512<float> FusedMultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> addend) => Vector512.FusedMultiplyAdd(a, b, addend);
-    public static Vector512<float> BiasActivate(Vector512<float> z, Vector512<float> bias, Vector512<float> slope) => ReluFamilyBias.Apply(z, bias, slope);
+    public static Vector512<float> FusedMultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> addend) =>
+        Vector512.FusedMultiplyAdd(a, b, addend);
+    public static Vector512<float> BiasActivate(Vector512<float> z, Vector512<float> bias, Vector512<float> slope) =>
+        ReluFamilyBias.Apply(z, bias, slope);
 }
 
 internal readonly unsafe struct Tile256 : ITile<Vector256<float>>
@@ -147,6 +149,8 @@ internal readonly unsafe struct Tile256 : ITile<Vector256<float>>
     public static void Store(Vector256<float> value, float* destination) => value.Store(destination);
     public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
     public static Vector256<float> Add(Vector256<float> x, Vector256<float> y) => x + y;
-    public static Vector256<float> FusedMultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> addend) => Vector256.FusedMultiplyAdd(a, b, addend);
-    public static Vector256<float> BiasActivate(Vector256<float> z, Vector256<float> bias, Vector256<float> slope) => ReluFamilyBias.Apply(z, bias, slope);
+    public static Vector256<float> FusedMultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> addend) =>
+        Vector256.FusedMultiplyAdd(a, b, addend);
+    public static Vector256<float> BiasActivate(Vector256<float> z, Vector256<float> bias, Vector256<float> slope) =>
+        ReluFamilyBias.Apply(z, bias, slope);
 }

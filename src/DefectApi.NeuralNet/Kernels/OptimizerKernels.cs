@@ -28,7 +28,8 @@ internal static class OptimizerKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Adam(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamStep k)
     {
-        if (g.Length < p.Length || m.Length < p.Length || v.Length < p.Length) throw new ArgumentException("Gradient or moments shorter than the parameters.");
+        if (g.Length < p.Length || m.Length < p.Length || v.Length < p.Length)
+            throw new ArgumentException("Gradient or moments shorter than the parameters.");
         var step = new AdamUpdate(p, g, m, v, k);
         ElementWise.Run(p.Length, ref step);
     }
@@ -121,7 +122,8 @@ internal static class OptimizerKernels
             var vi = Vector512.LoadUnsafe(ref _v, i) * _k.Beta2 + gi * gi * _a2;
             mi.StoreUnsafe(ref _m, i);
             vi.StoreUnsafe(ref _v, i);
-            (pv * _k.Decay - mi * _k.C1 * _k.LearningRate / (Vector512.Sqrt(vi * _k.C2) + Vector512.Create(_k.Epsilon))).StoreUnsafe(ref _p, i);
+            (pv * _k.Decay - mi * _k.C1 * _k.LearningRate / (Vector512.Sqrt(vi * _k.C2) + Vector512.Create(_k.Epsilon)))
+                .StoreUnsafe(ref _p, i);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -133,7 +135,8 @@ internal static class OptimizerKernels
             var vi = Vector256.LoadUnsafe(ref _v, i) * _k.Beta2 + gi * gi * _a2;
             mi.StoreUnsafe(ref _m, i);
             vi.StoreUnsafe(ref _v, i);
-            (pv * _k.Decay - mi * _k.C1 * _k.LearningRate / (Vector256.Sqrt(vi * _k.C2) + Vector256.Create(_k.Epsilon))).StoreUnsafe(ref _p, i);
+            (pv * _k.Decay - mi * _k.C1 * _k.LearningRate / (Vector256.Sqrt(vi * _k.C2) + Vector256.Create(_k.Epsilon)))
+                .StoreUnsafe(ref _p, i);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

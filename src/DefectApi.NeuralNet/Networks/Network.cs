@@ -60,7 +60,8 @@ public sealed class Network
     internal static Network FromParameters(NetworkSpec spec, float[] parameters)
     {
         spec = Freeze(spec);
-        if (parameters.Length != CountParameters(spec)) throw new ArgumentException("Parameter count does not match the spec.", nameof(parameters));
+        if (parameters.Length != CountParameters(spec))
+            throw new ArgumentException("Parameter count does not match the spec.", nameof(parameters));
         return new Network(spec, parameters);
     }
 
@@ -91,8 +92,10 @@ public sealed class Network
     public void Predict(ReadOnlySpan<float> inputs, int rows, Span<float> outputs)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        if (inputs.Length < (long)rows * Inputs) throw new ArgumentException($"Expected {(long)rows * Inputs} input values, got {inputs.Length}.", nameof(inputs));
-        if (outputs.Length < (long)rows * Outputs) throw new ArgumentException($"Expected room for {(long)rows * Outputs} outputs, got {outputs.Length}.", nameof(outputs));
+        if (inputs.Length < (long)rows * Inputs)
+            throw new ArgumentException($"Expected {(long)rows * Inputs} input values, got {inputs.Length}.", nameof(inputs));
+        if (outputs.Length < (long)rows * Outputs)
+            throw new ArgumentException($"Expected room for {(long)rows * Outputs} outputs, got {outputs.Length}.", nameof(outputs));
         int chunkFloats = PredictChunkRows * WidestLayer;
         var scratch = Scratch(2 * chunkFloats);
         for (int r = 0; r < rows; r += PredictChunkRows)

@@ -62,9 +62,11 @@ public sealed class PackedEnsemble
     public void Predict(ReadOnlySpan<float> inputs, int rows, Span<float> outputs)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        if (inputs.Length < (long)rows * Inputs) throw new ArgumentException($"Expected {(long)rows * Inputs} input values, got {inputs.Length}.", nameof(inputs));
+        if (inputs.Length < (long)rows * Inputs)
+            throw new ArgumentException($"Expected {(long)rows * Inputs} input values, got {inputs.Length}.", nameof(inputs));
         if (outputs.Length < (long)Members * rows * Outputs)
-            throw new ArgumentException($"Expected room for {(long)Members * rows * Outputs} outputs, got {outputs.Length}.", nameof(outputs));
+            throw new ArgumentException(
+                $"Expected room for {(long)Members * rows * Outputs} outputs, got {outputs.Length}.", nameof(outputs));
         int packedFloats = ChunkRows * _firstLayer.Outputs, memberFloats = ChunkRows * _widest;
         var scratch = Scratch(packedFloats + 2 * memberFloats);
         var packed = scratch.AsSpan(0, packedFloats);

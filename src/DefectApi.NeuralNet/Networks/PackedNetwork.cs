@@ -18,7 +18,8 @@ public sealed class PackedNetwork
     private PackedNetwork(NetworkSpec spec, int members)
     {
         spec.Validate();
-        if (spec.Layers.Count < 2) throw new ArgumentException("Packed members need at least one hidden layer before the output layer.", nameof(spec));
+        if (spec.Layers.Count < 2)
+            throw new ArgumentException("Packed members need at least one hidden layer before the output layer.", nameof(spec));
         ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
         Spec = spec with { Layers = spec.Layers.ToArray() };
         Members = members;
@@ -35,7 +36,8 @@ public sealed class PackedNetwork
         HeadInputs = inputs;
         HeadOffset = (int)offset;
         offset += (long)members * (inputs * Outputs + Outputs);
-        if (offset > Array.MaxLength) throw new ArgumentException($"{members} packed members would have {offset} parameters, more than one array holds.");
+        if (offset > Array.MaxLength)
+            throw new ArgumentException($"{members} packed members would have {offset} parameters, more than one array holds.");
         _parameters = new float[offset];
     }
 

@@ -8,7 +8,8 @@ internal static class LearningRates
     {
         LearningRateSchedule.Step => options.LearningRate * MathF.Pow(options.StepGamma, epoch / Math.Max(1, options.StepEvery)),
         LearningRateSchedule.Cosine => (float)(options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * epoch / Math.Max(1, options.Epochs)))),
-        LearningRateSchedule.CosLog4 => (float)(options.LearningRate * CosLog4(((double)epoch * steps + step) / ((double)Math.Max(1, options.Epochs) * steps))),
+        LearningRateSchedule.CosLog4 =>
+            (float)(options.LearningRate * CosLog4(((double)epoch * steps + step) / ((double)Math.Max(1, options.Epochs) * steps))),
         _ => options.LearningRate,
     };
 

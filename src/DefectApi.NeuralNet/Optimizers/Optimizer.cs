@@ -67,7 +67,8 @@ internal sealed class Optimizer : IParallelWork
             case OptimizerKind.Momentum:
             case OptimizerKind.Nesterov:
                 // PyTorch's formulation: v = μv + g; Nesterov steps along g + μv instead of v.
-                OptimizerKernels.Momentum(pr, gr, _first.AsSpan(start, end - start), _learningRate, _gradScale, l2, _momentum, _kind == OptimizerKind.Nesterov);
+                OptimizerKernels.Momentum(pr, gr, _first.AsSpan(start, end - start), _learningRate, _gradScale, l2, _momentum,
+                    _kind == OptimizerKind.Nesterov);
                 break;
             default:
                 // Bias corrections (Kingma & Ba 2015, algorithm 1) folded into constants for this step.

@@ -14,7 +14,8 @@ public static class OutputFunctions
     // Subtracting the max first keeps every exp in (0, 1] (the log-sum-exp trick).
     public static void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities)
     {
-        if (probabilities.Length < logits.Length) throw new ArgumentException("Destination is shorter than the logits.", nameof(probabilities));
+        if (probabilities.Length < logits.Length)
+            throw new ArgumentException("Destination is shorter than the logits.", nameof(probabilities));
         if (logits.IsEmpty) return;
         float max = float.NegativeInfinity;
         foreach (float z in logits) max = MathF.Max(max, z);

@@ -31,8 +31,8 @@ internal static class Backprop
 
     // After Forward: the loss of the batch and all parameter gradients into ws.ParameterGradients.
     // Returns (Σ wᵢ·lᵢ, Σ wᵢ); the gradient is that of their ratio, the weighted mean loss.
-    public static (double Loss, double Weight) Backward(Network network, Workspace ws, int rows, LossKind loss, bool weighted, bool training,
-        float labelSmoothing = 0f)
+    public static (double Loss, double Weight) Backward(Network network, Workspace ws, int rows, LossKind loss, bool weighted,
+        bool training, float labelSmoothing = 0f)
     {
         var layers = network.Layers;
         int last = layers.Length - 1;
@@ -57,7 +57,9 @@ internal static class Backprop
             var dy = ws.Deltas[l].AsSpan(0, rows * layer.Outputs);
             var y = ws.Outputs[l].AsSpan(0, rows * layer.Outputs);
             var mask = training && ws.Masks[l].Length > 0 ? ws.Masks[l].AsSpan(0, rows * layer.Outputs) : default;
-            ReadOnlySpan<float> x = l > 0 ? ws.Outputs[l - 1].AsSpan(0, rows * layer.Inputs) : (scaled ? ws.ScaledX : ws.X).AsSpan(0, inputs);
+            ReadOnlySpan<float> x = l > 0
+                ? ws.Outputs[l - 1].AsSpan(0, rows * layer.Inputs)
+                : (scaled ? ws.ScaledX : ws.X).AsSpan(0, inputs);
             var dx = l > 0 ? ws.Deltas[l - 1].AsSpan(0, rows * layer.Inputs) : scaled ? ws.InputDeltas.AsSpan(0, inputs) : default;
             layer.Backward(network.ParameterArray, x, y, mask, keep, dy, rows, ws.ParameterGradients, dx, ws.ActivePool);
         }

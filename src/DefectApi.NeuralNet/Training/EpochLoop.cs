@@ -52,7 +52,8 @@ internal static class EpochLoop
                 options.BetweenSteps?.Invoke();
                 (validationLoss, metric) = validate();
             }
-            var report = new EpochReport(epoch + 1, options.Epochs, weightSum > 0 ? lossSum / weightSum : 0, validationLoss, metric, clock.Elapsed);
+            var report = new EpochReport(epoch + 1, options.Epochs, weightSum > 0 ? lossSum / weightSum : 0, validationLoss, metric,
+                clock.Elapsed);
             history.Add(report);
             onEpoch?.Invoke(report);
 

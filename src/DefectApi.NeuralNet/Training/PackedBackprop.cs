@@ -20,7 +20,8 @@ internal sealed class PackedWorkspace : IDisposable
         X = new float[maxRows * network.Inputs];
         Targets = new float[maxRows * targetsPerRow];
         Weights = new float[maxRows];
-        (U, V, Y, Masks, Deltas) = (new float[hidden][], new float[hidden][], new float[hidden][], new float[hidden][], new float[hidden][]);
+        (U, V, Y, Masks, Deltas) =
+            (new float[hidden][], new float[hidden][], new float[hidden][], new float[hidden][], new float[hidden][]);
         for (int l = 0; l < hidden; l++)
         {
             var layer = network.Hidden[l];
@@ -134,7 +135,8 @@ internal static class PackedBackprop
             var db = network.HeadBias(g, m);
             db.Clear();
             for (int i = 0; i < rows; i++) ElementWise.Add(db, dz.Slice(i * o, o));
-            Gemm.MatMul(dz, network.HeadWeights(p, m), lastDelta.AsSpan(m * rows * d, rows * d), rows, d, o, GemmForm.Nt, accumulate: false, ws.ActivePool);
+            Gemm.MatMul(dz, network.HeadWeights(p, m), lastDelta.AsSpan(m * rows * d, rows * d), rows, d, o, GemmForm.Nt,
+                accumulate: false, ws.ActivePool);
         }
         float keep = 1f - network.Spec.Dropout;
         for (int l = network.Hidden.Length - 1; l >= 0; l--)
@@ -236,7 +238,8 @@ internal static class PackedBackprop
                 row[j] = loss switch
                 {
                     LossKind.SoftmaxCrossEntropy => (float)Math.Log(Math.Max(q, 1e-38)),
-                    LossKind.BinaryCrossEntropy => (float)(Math.Log(Math.Clamp(q, 1e-15, 1 - 1e-15)) - Math.Log(1 - Math.Clamp(q, 1e-15, 1 - 1e-15))),
+                    LossKind.BinaryCrossEntropy =>
+                        (float)(Math.Log(Math.Clamp(q, 1e-15, 1 - 1e-15)) - Math.Log(1 - Math.Clamp(q, 1e-15, 1 - 1e-15))),
                     _ => (float)q,
                 };
             }

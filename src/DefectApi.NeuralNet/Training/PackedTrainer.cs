@@ -17,7 +17,9 @@ public static class PackedTrainer
     {
         ArgumentNullException.ThrowIfNull(network);
         bool validating = Trainer.CheckSets(network.Inputs, network.Outputs, train, validation, options);
-        if (options.InputScaling) throw new ArgumentException("Packed members have their own input scales (r); InputScaling is for single networks.", nameof(options));
+        if (options.InputScaling)
+            throw new ArgumentException(
+                "Packed members have their own input scales (r); InputScaling is for single networks.", nameof(options));
 
         int threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
         int batch = Math.Min(options.BatchSize, train.Rows);
@@ -33,8 +35,8 @@ public static class PackedTrainer
             {
                 Trainer.Gather(train, rows, ws.X, ws.Targets, ws.Weights, targetsPerRow);
                 PackedBackprop.Forward(network, ws, rows.Length, training: true, ref rng);
-                var result = PackedBackprop.Backward(network, ws, rows.Length, options.Loss, train.SampleWeights is not null, training: true,
-                    options.LabelSmoothing);
+                var result = PackedBackprop.Backward(network, ws, rows.Length, options.Loss, train.SampleWeights is not null,
+                    training: true, options.LabelSmoothing);
                 optimizer.Step(network.ParameterArray, ws.Gradients, rate);
                 return result;
             },
@@ -45,7 +47,8 @@ public static class PackedTrainer
 
     /// <summary>The weighted mean loss of the members' averaged prediction over a whole set, in inference mode; that
     /// prediction's raw outputs (<see cref="PackedBackprop.Average"/>) go to outputs.</summary>
-    internal static double Evaluate(PackedNetwork network, TrainingSet set, PackedWorkspace ws, LossKind loss, int targetsPerRow, Span<float> outputs)
+    internal static double Evaluate(PackedNetwork network, TrainingSet set, PackedWorkspace ws, LossKind loss, int targetsPerRow,
+        Span<float> outputs)
     {
         var none = default(Xoshiro256);
         double lossSum = 0, weightSum = 0;
@@ -58,7 +61,8 @@ public static class PackedTrainer
             var mean = outputs.Slice(start * o, rows * o);
             PackedBackprop.Average(loss, ws.Z.AsSpan(0, network.Members * rows * o), network.Members, rows, o, mean);
             var w = set.SampleWeights is { } sw ? sw.AsSpan(start, rows) : default;
-            lossSum += LossFunctions.Accumulate(loss, mean, set.Targets.AsSpan(start * targetsPerRow, rows * targetsPerRow), w, rows, o, default, 0f);
+            var targets = set.Targets.AsSpan(start * targetsPerRow, rows * targetsPerRow);
+            lossSum += LossFunctions.Accumulate(loss, mean, targets, w, rows, o, default, 0f);
             if (w.IsEmpty) weightSum += rows;
             else foreach (float v in w) weightSum += v;
         }

@@ -65,7 +65,8 @@ public static class Trainer
         if (set.Rows == 0) return;
         int expected = LossFunctions.TargetsPerRow(loss, outputs);
         if (set.TargetsPerRow != expected || set.Targets.Length != (long)set.Rows * expected)
-            throw new ArgumentException($"{loss} needs {expected} target value(s) per row, the set has {set.Targets.Length} for {set.Rows} rows.", name);
+            throw new ArgumentException(
+                $"{loss} needs {expected} target value(s) per row, the set has {set.Targets.Length} for {set.Rows} rows.", name);
         if (loss == LossKind.SoftmaxCrossEntropy)
         {
             foreach (float t in set.Targets)
@@ -80,8 +81,9 @@ public static class Trainer
     }
 
     // One mini-batch: gather the rows, forward, loss, backward, update. Allocates nothing.
-    internal static (double Loss, double Weight) Step(Network network, TrainingSet train, ReadOnlySpan<int> rows, Workspace ws, LossKind loss,
-        Optimizer optimizer, float learningRate, ref Xoshiro256 rng, float labelSmoothing = 0f, Optimizer? scaleOptimizer = null)
+    internal static (double Loss, double Weight) Step(Network network, TrainingSet train, ReadOnlySpan<int> rows, Workspace ws,
+        LossKind loss, Optimizer optimizer, float learningRate, ref Xoshiro256 rng, float labelSmoothing = 0f,
+        Optimizer? scaleOptimizer = null)
     {
         Gather(train, rows, ws, LossFunctions.TargetsPerRow(loss, network.Outputs));
         Backprop.Forward(network, ws, rows.Length, training: true, ref rng);
@@ -121,7 +123,8 @@ public static class Trainer
             var z = ws.Outputs[^1].AsSpan(0, rows * o);
             z.CopyTo(outputs.Slice(start * o, rows * o));
             var w = set.SampleWeights is { } sw ? sw.AsSpan(start, rows) : default;
-            lossSum += LossFunctions.Accumulate(loss, z, set.Targets.AsSpan(start * targetsPerRow, rows * targetsPerRow), w, rows, o, default, 0f);
+            var targets = set.Targets.AsSpan(start * targetsPerRow, rows * targetsPerRow);
+            lossSum += LossFunctions.Accumulate(loss, z, targets, w, rows, o, default, 0f);
             if (w.IsEmpty) weightSum += rows;
             else foreach (float v in w) weightSum += v;
         }

@@ -21,10 +21,10 @@ public sealed record TrainerOptions : IOptimizerOptions
     public int Epochs { get; init; } = 100;
     public int Patience { get; init; } = 10;               // early stopping on validation loss; 0 = off
     public int Seed { get; init; } = 42;
-    public int Threads { get; init; } = 0;
+    public int Threads { get; init; } = 0;                // 0 = Environment.ProcessorCount; results identical for any value
     // RealMLP's diagonal scaling layer before the first dense layer (Layers/InputScale), folded into it at the end.
     public bool InputScaling { get; init; }
-    public float LabelSmoothing { get; init; } = 0f;      // softmax cross-entropy only: target (1 − ε)·onehot + ε/K                 // 0 = Environment.ProcessorCount; results identical for any value
+    public float LabelSmoothing { get; init; } = 0f;      // softmax cross-entropy only: target (1 − ε)·onehot + ε/K
     // Called with the validation set's raw outputs (rows × Outputs, logits) and the row count after each
     // epoch; its result is reported as EpochReport.ValidationMetric. The array is reused between calls.
     public Func<float[], int, double>? ValidationMetric { get; init; }
@@ -38,9 +38,11 @@ public sealed record TrainerOptions : IOptimizerOptions
         if (!Enum.IsDefined(Loss)) throw new ArgumentException($"Unknown loss {(int)Loss}.", nameof(Loss));
         if (!Enum.IsDefined(Optimizer)) throw new ArgumentException($"Unknown optimizer {(int)Optimizer}.", nameof(Optimizer));
         if (!Enum.IsDefined(Schedule)) throw new ArgumentException($"Unknown schedule {(int)Schedule}.", nameof(Schedule));
-        if (!(LearningRate > 0f) || float.IsInfinity(LearningRate)) throw new ArgumentException("LearningRate must be positive and finite.", nameof(LearningRate));
+        if (!(LearningRate > 0f) || float.IsInfinity(LearningRate))
+            throw new ArgumentException("LearningRate must be positive and finite.", nameof(LearningRate));
         if (!(Momentum >= 0f && Momentum < 1f)) throw new ArgumentException("Momentum must be in [0, 1).", nameof(Momentum));
-        if (!(WeightDecay >= 0f) || float.IsInfinity(WeightDecay)) throw new ArgumentException("WeightDecay must be non-negative.", nameof(WeightDecay));
+        if (!(WeightDecay >= 0f) || float.IsInfinity(WeightDecay))
+            throw new ArgumentException("WeightDecay must be non-negative.", nameof(WeightDecay));
         if (!(AdamBeta2 > 0f && AdamBeta2 < 1f)) throw new ArgumentException("AdamBeta2 must be in (0, 1).", nameof(AdamBeta2));
         if (!(GradientClipNorm >= 0f)) throw new ArgumentException("GradientClipNorm must be non-negative.", nameof(GradientClipNorm));
         if (StepEvery < 1) throw new ArgumentException("StepEvery must be at least 1.", nameof(StepEvery));
@@ -48,7 +50,8 @@ public sealed record TrainerOptions : IOptimizerOptions
         if (BatchSize < 1) throw new ArgumentException("BatchSize must be at least 1.", nameof(BatchSize));
         if (Epochs < 1) throw new ArgumentException("Epochs must be at least 1.", nameof(Epochs));
         if (Patience < 0) throw new ArgumentException("Patience must not be negative.", nameof(Patience));
-        if (!(LabelSmoothing >= 0f && LabelSmoothing < 1f)) throw new ArgumentException("LabelSmoothing must be in [0, 1).", nameof(LabelSmoothing));
+        if (!(LabelSmoothing >= 0f && LabelSmoothing < 1f))
+            throw new ArgumentException("LabelSmoothing must be in [0, 1).", nameof(LabelSmoothing));
         if (Threads < 0) throw new ArgumentException("Threads must not be negative.", nameof(Threads));
     }
 }

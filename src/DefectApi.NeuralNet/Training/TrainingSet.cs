@@ -11,14 +11,18 @@ public sealed class TrainingSet
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
         if (features.Length != (long)rows * inputs)
-            throw new ArgumentException($"Features hold {features.Length} values, expected rows × inputs = {(long)rows * inputs}.", nameof(features));
+            throw new ArgumentException(
+                $"Features hold {features.Length} values, expected rows × inputs = {(long)rows * inputs}.", nameof(features));
         if (rows > 0 && (targets.Length == 0 || targets.Length % rows != 0))
-            throw new ArgumentException($"Targets hold {targets.Length} values, not a whole number per row for {rows} rows.", nameof(targets));
+            throw new ArgumentException(
+                $"Targets hold {targets.Length} values, not a whole number per row for {rows} rows.", nameof(targets));
         if (sampleWeights is not null)
         {
-            if (sampleWeights.Length != rows) throw new ArgumentException($"Sample weights hold {sampleWeights.Length} values, expected {rows}.", nameof(sampleWeights));
+            if (sampleWeights.Length != rows)
+                throw new ArgumentException($"Sample weights hold {sampleWeights.Length} values, expected {rows}.", nameof(sampleWeights));
             foreach (float w in sampleWeights)
-                if (!(w >= 0f) || float.IsInfinity(w)) throw new ArgumentException("Sample weights must be finite and non-negative.", nameof(sampleWeights));
+                if (!(w >= 0f) || float.IsInfinity(w))
+                    throw new ArgumentException("Sample weights must be finite and non-negative.", nameof(sampleWeights));
         }
         Features = features;
         Targets = targets;
