@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using DefectApi.Tabular.Targets;
 
-namespace DefectApi.Tabular.Tests.Training;
+namespace DefectApi.Tabular.Tests.Targets;
 
 /// <summary>The tasks' wire names are stored in artifacts, jobs, databases and exported models: they never change,
 /// and JSON spells them as <see cref="TaskKinds.WireName"/> does.</summary>

@@ -3,7 +3,7 @@ using DefectApi.Tabular.Inference;
 using DefectApi.Tabular.Tests.Training;
 using DefectApi.Tabular.Training;
 
-namespace DefectApi.Tabular.Tests;
+namespace DefectApi.Tabular.Tests.Inference;
 
 /// <summary>A reader fills a batch column by column; the model checks it once and answers every fault together.</summary>
 public class RecordBatchTests(TrainedModels models) : IClassFixture<TrainedModels>

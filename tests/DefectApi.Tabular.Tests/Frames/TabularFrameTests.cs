@@ -1,6 +1,6 @@
 using DefectApi.Tabular.Frames;
 
-namespace DefectApi.Tabular.Tests;
+namespace DefectApi.Tabular.Tests.Frames;
 
 public class TabularFrameTests
 {

@@ -3,7 +3,7 @@ using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Training;
 using DefectApi.Tests.Shared;
 
-namespace DefectApi.Tabular.Tests.Features;
+namespace DefectApi.Tabular.Tests.Training;
 
 public class LeakDetectorTests
 {

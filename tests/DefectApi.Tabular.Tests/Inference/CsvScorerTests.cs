@@ -4,7 +4,7 @@ using DefectApi.Tabular.Csv;
 using DefectApi.Tabular.Inference;
 using DefectApi.Tabular.Tests.Training;
 
-namespace DefectApi.Tabular.Tests.Csv;
+namespace DefectApi.Tabular.Tests.Inference;
 
 public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
 {

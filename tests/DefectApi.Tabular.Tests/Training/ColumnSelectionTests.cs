@@ -1,7 +1,7 @@
 using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Training;
 
-namespace DefectApi.Tabular.Tests.Features;
+namespace DefectApi.Tabular.Tests.Training;
 
 public class ColumnSelectionTests
 {
