@@ -21,7 +21,8 @@ public sealed class ModelArtifact : IMonitoredModel
 {
     public const int MaxErrors = Scorer.MaxErrors;
 
-    internal ModelArtifact(string target, TargetSpec targetSpec, IReadOnlyList<EnsembleMember> members, IReadOnlyList<DroppedColumn> dropped,
+    internal ModelArtifact(string target, TargetSpec targetSpec, IReadOnlyList<EnsembleMember> members,
+        IReadOnlyList<DroppedColumn> dropped,
         double? threshold, ValidationOutputs validation, CellValue[][]? sample = null, TrainingProfile? profile = null,
         IReadOnlyList<LeakFinding>? leaks = null, NeighbourBlend? neighbours = null)
     {
@@ -39,7 +40,8 @@ public sealed class ModelArtifact : IMonitoredModel
         Leaks = leaks ?? [];
         Validation = validation;
         Sample = sample ?? [];
-        if (Sample.Any(row => row.Length != names.Length)) throw new InvalidDataException("The training sample does not match the model's inputs.");
+        if (Sample.Any(row =>
+            row.Length != names.Length)) throw new InvalidDataException("The training sample does not match the model's inputs.");
         Inputs = MergedInputs(members);
         if (profile is not null && !profile.Columns.Select(c => c.Name).SequenceEqual(names))
             throw new InvalidDataException("The training profile does not match the model's inputs.");
@@ -160,7 +162,8 @@ public sealed class ModelArtifact : IMonitoredModel
     public ModelArtifact WithThreshold(double threshold)
     {
         RequireBinary();
-        if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentOutOfRangeException(nameof(threshold), "A threshold is between 0 and 1.");
+        if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentOutOfRangeException(nameof(threshold),
+            "A threshold is between 0 and 1.");
         return new ModelArtifact(Target, TargetSpec, Members, Dropped, threshold, Validation, Sample, Profile, Leaks);
     }
 

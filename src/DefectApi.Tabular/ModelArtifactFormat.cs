@@ -24,7 +24,8 @@ internal static class ModelArtifactFormat
     private static ReadOnlySpan<byte> Magic => "DAMA"u8;
     /// <summary>6 is format 5 followed by the neighbour component, written only for a model that has one (every
     /// other model is written exactly as before). 5 adds a score and a sentence to each dropped column and, at the
-    /// end, the leak findings; a model without either is written in format 4, byte for byte as before. 4 holds one preprocessing that every member reads, written once before the networks; 3 appended the
+    /// end, the leak findings; a model without either is written in format 4, byte for byte as before. 4 holds one preprocessing that
+    /// every member reads, written once before the networks; 3 appended the
     /// training profile (a flag, then the profile when there is one); 2 added the training sample. 1 to 3 hold a
     /// preprocessing per member and are still read (their models have no profile before 3, and 1 no sample), and a
     /// model read from them is written in format 3 again, so it keeps predicting exactly what it did.</summary>
@@ -42,7 +43,8 @@ internal static class ModelArtifactFormat
             var neighbours = model.Members.Neighbours;
             bool leaks = shared is not null && (neighbours is not null || model.Leaks.Count > 0
                                                 || model.Dropped.Any(d => d.Score is not null || d.Detail is not null));
-            writer.Write(shared is null ? PerMemberPipelines : neighbours is not null ? WithNeighbours : leaks ? WithLeaks : SharedPipeline);
+            writer.Write(shared is null ? PerMemberPipelines : neighbours is not null ? WithNeighbours : leaks ? WithLeaks
+                : SharedPipeline);
             writer.Write(model.Target);
             model.TargetSpec.Write(writer);
             writer.Write(model.Dropped.Count);
@@ -91,7 +93,8 @@ internal static class ModelArtifactFormat
             using var reader = new BinaryReader(new MemoryStream(blob, 0, body.Length), System.Text.Encoding.UTF8);
             reader.ReadBytes(Magic.Length);
             int version = reader.ReadInt32();
-            if (version is not (1 or 2 or 3 or SharedPipeline or WithLeaks or WithNeighbours)) throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
+            if (version is not (1 or 2 or 3 or SharedPipeline or WithLeaks or WithNeighbours))
+                throw new InvalidDataException($"Model artifact version {version} is not supported (expected {Version}).");
             string target = reader.ReadString();
             var spec = TargetSpec.Read(reader);
             int droppedCount = BinaryArrays.CheckedCount(reader.ReadInt32());
@@ -119,8 +122,8 @@ internal static class ModelArtifactFormat
             var leaks = version >= WithLeaks ? ReadLeaks(reader) : [];
             var neighbours = version >= WithNeighbours ? NeighbourBlend.Read(reader, shared!.Width) : null;
             if (reader.BaseStream.Position != body.Length) throw new InvalidDataException("The model artifact has trailing data.");
-            return new ModelArtifact(target, spec, members, dropped, double.IsNaN(threshold) ? null : threshold, validation, sample, profile,
-                leaks, neighbours);
+            return new ModelArtifact(target, spec, members, dropped, double.IsNaN(threshold) ? null : threshold, validation, sample,
+                profile, leaks, neighbours);
         }
         catch (Exception e) when (e is EndOfStreamException or NetworkFormatException or ArgumentException or IOException
                                       or OverflowException or FormatException or IndexOutOfRangeException)

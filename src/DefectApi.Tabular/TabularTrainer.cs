@@ -48,7 +48,8 @@ public static class TabularTrainer
         int targetColumn = frame.IndexOf(options.Target);
         if (targetColumn < 0)
             throw new TrainingDataException(
-                $"The target '{options.Target}' is not a column of this dataset; its columns are: {string.Join(", ", frame.Columns.Select(c => $"'{c.Name}'"))}.");
+                $"The target '{options.Target}' is not a column of this dataset; its columns are: " +
+                $"{string.Join(", ", frame.Columns.Select(c => $"'{c.Name}'"))}.");
 
         var (target, rows, targets) = TargetResolver.Resolve(frame, targetColumn, options);
         if (rows.Length < MinLabelledRows)
@@ -93,8 +94,8 @@ public static class TabularTrainer
         if (options.Neighbours)
         {
             var folds = Enumerable.Range(0, results.TakeWhile(r => r is not null).Count()).Select(m => m % plan.FoldCount).ToHashSet();
-            var fit = NeighbourTraining.Fit(pipeline, encoded.Features, target, targets, plan, folds, validation.Outputs, validation.Actuals,
-                options.NeighbourSpace, options.NeighbourCriterion);
+            var fit = NeighbourTraining.Fit(pipeline, encoded.Features, target, targets, plan, folds, validation.Outputs,
+                validation.Actuals, options.NeighbourSpace, options.NeighbourCriterion);
             (neighbours, validation) = (fit.Blend, validation with { Outputs = fit.ValidationOutputs });
             if (neighbours is not null) parts = fit.Blended(parts, target.Outputs);
         }
@@ -106,7 +107,8 @@ public static class TabularTrainer
         var figure = ValidationFigures.Of(target, targets, parts);
         var validationReport = new ValidationReport(plan.Description, figure);
         if (options.Validation == ValidationKind.Random && options.CompareTimeOrdered && !stopEarly.IsCancellationRequested)
-            validationReport = WithTimeOrdered(validationReport, frame, rows, pipeline, encoded, target, targets, members, options, slots, cancel);
+            validationReport = WithTimeOrdered(validationReport, frame, rows, pipeline, encoded, target, targets, members, options,
+                slots, cancel);
         return new TrainingOutcome(artifact, history) { Validation = validationReport };
     }
 
@@ -151,7 +153,8 @@ public static class TabularTrainer
             if (m > 0 && stopEarly.IsCancellationRequested) return null;
             var (trainAt, validAt) = plan.Part(m % plan.FoldCount);
             Action? betweenSteps = slot is null ? null : () => slot.Yield(cancel);
-            var (trained, outputs) = TrainMember(pipeline, encoded, target, targets, trainAt, validAt, options, m, report, betweenSteps, cancel, stopEarly);
+            var (trained, outputs) = TrainMember(pipeline, encoded, target, targets, trainAt, validAt, options, m, report,
+                betweenSteps, cancel, stopEarly);
             return new MemberResult(trained, validAt, outputs);
         });
     }
@@ -167,8 +170,8 @@ public static class TabularTrainer
             int total = targets.Count(t => (int)t == scarce);
             throw new TrainingDataException(
                 $"The class '{target.Classes![scarce]}' of '{name}' has {total} labelled row(s), so a training split gets fewer than " +
-                $"{MinTrainingRowsPerClass} of them (at least 3 are needed, more with a larger validationFraction). Add rows of that class, " +
-                "merge it with a similar class, or leave its rows out of the dataset.");
+                $"{MinTrainingRowsPerClass} of them (at least 3 are needed, more with a larger validationFraction). Add rows of " +
+                "that class, merge it with a similar class, or leave its rows out of the dataset.");
         }
     }
 
@@ -194,14 +197,16 @@ public static class TabularTrainer
         }
     }
 
-    private static (IReadOnlyList<EnsembleMember> Members, double[] ValidationOutputs) TrainMember(FeaturePipeline pipeline, EncodedRows encoded,
+    private static (IReadOnlyList<EnsembleMember> Members, double[] ValidationOutputs) TrainMember(FeaturePipeline pipeline,
+        EncodedRows encoded,
         TargetSpec target, float[] targets, int[] trainAt, int[] validAt, TabularTrainingOptions options, int index,
         ProgressReport report, Action? betweenSteps, CancellationToken cancel, CancellationToken stopEarly)
     {
         float[] trainTargets = trainAt.Select(i => targets[i]).ToArray(), validTargets = validAt.Select(i => targets[i]).ToArray();
         var weights = options.WeighClasses ? ClassWeights.For(target, trainTargets) : null;
         var train = new TrainingSet(encoded.Take(trainAt), trainTargets, trainAt.Length, pipeline.Width, weights?.PerSample(trainTargets));
-        var validation = new TrainingSet(encoded.Take(validAt), validTargets, validAt.Length, pipeline.Width, weights?.PerSample(validTargets));
+        var validation = new TrainingSet(encoded.Take(validAt), validTargets, validAt.Length, pipeline.Width,
+            weights?.PerSample(validTargets));
 
         int seed = options.Seed + index * 7919;
         var recipe = TrainingRecipe.From(options, target, pipeline.Width);
@@ -222,7 +227,8 @@ public static class TabularTrainer
 
     /// <summary>As TrainMember, with the fold's network trained as TabM's packed members and unpacked into k ordinary
     /// networks; the epoch with the best metric of their averaged prediction is the one kept.</summary>
-    private static (IReadOnlyList<EnsembleMember> Members, double[] ValidationOutputs) TrainPacked(FeaturePipeline pipeline, TargetSpec target,
+    private static (IReadOnlyList<EnsembleMember> Members, double[] ValidationOutputs) TrainPacked(FeaturePipeline pipeline,
+        TargetSpec target,
         TrainingSet train, TrainingSet validation, TrainingRecipe recipe, Func<float[], int, double> metric, int seed, int index,
         ProgressReport report, Action? betweenSteps, CancellationToken cancel, CancellationToken stopEarly)
     {

@@ -37,7 +37,8 @@ internal sealed record CsvDialect(Encoding Encoding, string EncodingName, char D
 
     private static void RejectBinary(ReadOnlySpan<byte> sample)
     {
-        if (sample.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47]) || sample.StartsWith("PK\x03\x04"u8) || sample.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B])
+        if (sample.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47]) || sample.StartsWith("PK\x03\x04"u8)
+            || sample.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B])
             || sample.StartsWith("%PDF"u8))
             throw new CsvFormatException("The file is binary (an image, archive or spreadsheet?), not CSV text: export it as CSV.");
         int nul = sample.IndexOf((byte)0);

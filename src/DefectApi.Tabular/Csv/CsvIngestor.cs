@@ -38,7 +38,8 @@ public static class CsvIngestor
         string sha256 = await source.FinishAsync(ct);
         var dialect = source.Dialect;
         var columnProfiles = profilers.Select(p => p.Finish()).ToArray();
-        return new IngestedDataset(columnProfiles, rows, source.BytesRead, sha256, dialect.Delimiter, dialect.DecimalSeparator, dialect.EncodingName)
+        return new IngestedDataset(columnProfiles, rows, source.BytesRead, sha256, dialect.Delimiter, dialect.DecimalSeparator,
+            dialect.EncodingName)
         {
             Report = report?.Finish(columnProfiles),
         };

@@ -11,6 +11,7 @@ public sealed record CsvReadOptions
     public int ChunkRows { get; init; } = 8192;
     public int MaxColumns { get; init; } = 10_000;
 
-    /// <summary>Build the <see cref="Schema.DataReport"/> (duplicates, identifiers, single-valued and near-duplicate columns) while ingesting.</summary>
+    /// <summary>Build the <see cref="Schema.DataReport"/> (duplicates, identifiers, single-valued and near-duplicate columns) while
+    /// ingesting.</summary>
     public bool DataReport { get; init; } = true;
 }

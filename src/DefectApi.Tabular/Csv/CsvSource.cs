@@ -141,8 +141,8 @@ internal sealed class CsvSource : IAsyncDisposable
         for (int c = Header.Count; c < fields; c++)
             if (!_reader.GetFieldSpan(c).Trim().IsEmpty)
                 throw new CsvFormatException(
-                    $"Line {LineNumber} has a value in column {c + 1}, which has no name in the header: name that column in the header, or remove the value.",
-                    LineNumber);
+                    $"Line {LineNumber} has a value in column {c + 1}, which has no name in the header: name that column in the " +
+                    "header, or remove the value.", LineNumber);
         return true;
     }
 
@@ -160,8 +160,8 @@ internal sealed class CsvSource : IAsyncDisposable
     {
         if (fields > Header.Count)
             throw new CsvFormatException(
-                $"Line {LineNumber} has {fields} fields but the header has {Header.Count + _unnamedTail}: quote values that contain '{Dialect.Delimiter}' or remove the extra fields.",
-                LineNumber);
+                $"Line {LineNumber} has {fields} fields but the header has {Header.Count + _unnamedTail}: quote values that " +
+                $"contain '{Dialect.Delimiter}' or remove the extra fields.", LineNumber);
         var column = Header[fields];
         throw new CsvFormatException(
             $"Line {LineNumber} has {fields} fields but the header has {Header.Count}: the value for '{column}' and after is missing.",

@@ -35,14 +35,16 @@ internal static class IntegratedGradients
         var continuous = Enumerable.Range(0, inputs)
             .Where(i => !ranges[i].Discrete && record[i].Kind == CellKind.Number && record[i].Number != baseline[i].Number).ToArray();
         var discrete = Enumerable.Range(0, inputs)
-            .Where(i => !continuous.Contains(i) && (ranges[i].Discrete || record[i].Kind != CellKind.Number) && record[i] != baseline[i]).ToArray();
+            .Where(i =>
+                !continuous.Contains(i) && (ranges[i].Discrete || record[i].Kind != CellKind.Number) && record[i] != baseline[i]).ToArray();
 
         // Rows: f(x), f(b), f(b_cont, x_disc), each discrete column alone, then the path probes (up, down) per step and column.
         var rows = new List<CellValue[]> { record, baseline, Mix(baseline, record, discrete) };
         rows.AddRange(discrete.Select(j => Mix(baseline, record, [j])));
         var path = Mix(record, baseline, continuous);   // the record with its continuous columns at the baseline
         // Distances go through FiniteStatistics: a column may span nearly all of double (−1e308 to 1e308).
-        var spans = continuous.Select(j => Difference * Math.Max(Math.Abs(FiniteStatistics.Difference(record[j].Number, baseline[j].Number)),
+        var spans = continuous.Select(j =>
+            Difference * Math.Max(Math.Abs(FiniteStatistics.Difference(record[j].Number, baseline[j].Number)),
             FiniteStatistics.Difference(ranges[j].Max ?? 0, ranges[j].Min ?? 0))).ToArray();
         for (int k = 0; k < Steps; k++)
         {

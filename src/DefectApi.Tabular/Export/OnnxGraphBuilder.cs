@@ -87,7 +87,8 @@ internal sealed class OnnxGraphBuilder
     public string Concat(IReadOnlyList<string> parts) => parts.Count == 1 ? parts[0] : Op("Concat", parts, OnnxAttribute.Of("axis", 1L));
     public string Gather(string data, string indices) => Op("Gather", [data, indices], OnnxAttribute.Of("axis", 0L));
     public string Unsqueeze(string x, long axis) => Op("Unsqueeze", [x, Int64s(axis)]);
-    public string ReduceSum(string x, long axis, bool keepDims) => Op("ReduceSum", [x, Int64s(axis)], OnnxAttribute.Of("keepdims", keepDims ? 1L : 0L));
+    public string ReduceSum(string x, long axis, bool keepDims) =>
+        Op("ReduceSum", [x, Int64s(axis)], OnnxAttribute.Of("keepdims", keepDims ? 1L : 0L));
     public string Matches(string text, string pattern) => Op("RegexFullMatch", [text], OnnxAttribute.Of("pattern", pattern));
 
     /// <summary>Any true along axis 1, as a float 0/1 column [N, 1].</summary>

@@ -18,21 +18,24 @@ internal static class OnnxNeighbourSteps
     /// <param name="features">float [N, <paramref name="encodedWidth"/>], the shared preprocessing's output</param>
     /// <param name="networks">double [N, outputs], the networks' average in the target's terms</param>
     /// <returns>double [N, outputs]</returns>
-    public static string Blend(OnnxGraphBuilder g, NeighbourBlend blend, string features, int encodedWidth, string networks, long maxStoredFloats)
+    public static string Blend(OnnxGraphBuilder g, NeighbourBlend blend, string features, int encodedWidth, string networks,
+        long maxStoredFloats)
     {
         var index = blend.Index;
         if ((long)index.Count * index.Width > maxStoredFloats)
             throw new OnnxExportException("neighbour index",
-                $"The model's neighbour component holds {index.Count} rows of {index.Width} inputs, more than the {maxStoredFloats} values " +
-                "an ONNX file of this scorer can carry. Export a model trained without neighbours.");
+                $"The model's neighbour component holds {index.Count} rows of {index.Width} inputs, more than the " +
+                $"{maxStoredFloats} values an ONNX file of this scorer can carry. Export a model trained without neighbours.");
         g.Prefix = "neighbours/";
         // The columns are ascending and distinct, so as many as the encoded width are all of them.
-        string query = blend.Columns.Length == encodedWidth ? features : g.Op("Gather", [features, g.Int64s([.. blend.Columns.Select(c => (long)c)])], OnnxAttribute.Of("axis", 1L));
+        string query = blend.Columns.Length == encodedWidth ? features
+            : g.Op("Gather", [features, g.Int64s([.. blend.Columns.Select(c => (long)c)])], OnnxAttribute.Of("axis", 1L));
         var rows = g.Floats(index.Rows.ToArray(), 1, index.Count, index.Width);
         var difference = g.Sub(g.Unsqueeze(query, 1), rows);
         var squared = g.ReduceSum(g.Mul(difference, difference), 2, keepDims: false);
         var (nearestSquared, nearest) = g.SmallestK(squared, Math.Min(blend.K, index.Count));
-        var weights = g.Div(g.Scalar(1.0), g.Add(g.Cast(g.Op("Sqrt", [nearestSquared]), OnnxType.Double), g.Scalar(NeighbourIndex.Epsilon)));
+        var weights = g.Div(g.Scalar(1.0),
+            g.Add(g.Cast(g.Op("Sqrt", [nearestSquared]), OnnxType.Double), g.Scalar(NeighbourIndex.Epsilon)));
         var total = g.ReduceSum(weights, 1, keepDims: true);
         string votes;
         if (index.Outputs == 1)

@@ -19,7 +19,8 @@ internal static class OnnxPatterns
     public static string Trimmed(string text) => WithSurroundingWhitespace(Literal(text));
 
     /// <summary>Matches any of the texts, with any surrounding whitespace.</summary>
-    public static string TrimmedAnyOf(IEnumerable<string> texts) => WithSurroundingWhitespace($"(?:{string.Join('|', texts.Select(Literal))})");
+    public static string TrimmedAnyOf(IEnumerable<string> texts) =>
+        WithSurroundingWhitespace($"(?:{string.Join('|', texts.Select(Literal))})");
 
     /// <summary>Matches any of the words, ignoring case as OrdinalIgnoreCase does, with any surrounding whitespace.</summary>
     public static string TrimmedAnyWordIgnoringCase(IEnumerable<string> words) =>
@@ -34,7 +35,8 @@ internal static class OnnxPatterns
         for (int i = 0; i < text.Length;)
         {
             if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out int used) != System.Buffers.OperationStatus.Done)
-                throw new OnnxExportException("category text", $"The category '{text}' is not valid Unicode text, which an ONNX string pattern cannot hold.");
+                throw new OnnxExportException("category text", $"The category '{text}' is not valid Unicode text, which an ONNX " +
+                    "string pattern cannot hold.");
             pattern.Append(CodePoint(rune.Value));
             i += used;
         }
@@ -42,7 +44,9 @@ internal static class OnnxPatterns
     }
 
     private static string CodePoint(int value) =>
-        value < 128 && char.IsAsciiLetterOrDigit((char)value) ? ((char)value).ToString() : $"\\x{{{value.ToString("X", CultureInfo.InvariantCulture)}}}";
+        value < 128
+        && char.IsAsciiLetterOrDigit((char)value) ? ((char)value).ToString()
+        : $"\\x{{{value.ToString("X", CultureInfo.InvariantCulture)}}}";
 
     /// <summary>Every character that OrdinalIgnoreCase holds equal to <paramref name="letter"/> (for 'i' that includes
     /// the dotless ı, whose upper case is I).</summary>

@@ -66,7 +66,8 @@ internal static class OnnxScorerExport
             $"The DefectApi model '{name}' version {version}: preprocessing, {model.Members.Count} network(s), averaging" +
             (model.Members.Neighbours is null ? "" : ", the nearest training rows' vote blended in") + " and output function.");
         return OnnxSerializer.Write(new OnnxModel(OnnxGraphBuilder.IrVersion, OnnxGraphBuilder.Opset, "DefectApi",
-            typeof(OnnxScorerExport).Assembly.GetName().Version?.ToString() ?? "", version, graph, Metadata(model, name, version, inputTypes)));
+            typeof(OnnxScorerExport).Assembly.GetName().Version?.ToString() ?? "", version, graph,
+            Metadata(model, name, version, inputTypes)));
     }
 
     private static OnnxValue InputOf(FeatureEncoder encoder) => encoder switch
@@ -74,7 +75,8 @@ internal static class OnnxScorerExport
         NumericEncoder => new OnnxValue(encoder.Name, OnnxType.Double, [Batch, 1L], "a number; NaN when missing"),
         DatetimeEncoder => new OnnxValue(encoder.Name, OnnxType.Double, [Batch, 1L],
             "seconds since 1970-01-01T00:00 of the wall-clock reading (time zones are ignored); NaN when missing"),
-        BooleanEncoder => new OnnxValue(encoder.Name, OnnxType.String, [Batch, 1L], "true/false, yes/no, OK/NG, pass/fail, y/n or 1/0; \"\" when missing"),
+        BooleanEncoder =>
+        new OnnxValue(encoder.Name, OnnxType.String, [Batch, 1L], "true/false, yes/no, OK/NG, pass/fail, y/n or 1/0; \"\" when missing"),
         _ => new OnnxValue(encoder.Name, OnnxType.String, [Batch, 1L], "the category; \"\" when missing"),
     };
 
@@ -84,7 +86,8 @@ internal static class OnnxScorerExport
         CategoricalEncoder categorical => OnnxTextSteps.Categorical(g, categorical, input),
         BooleanEncoder boolean => OnnxTextSteps.Boolean(g, boolean, input),
         DatetimeEncoder => OnnxTextSteps.Datetime(g, input),
-        _ => throw new OnnxExportException($"{encoder.Type} encoder '{encoder.Name}'", $"The '{encoder.Type}' encoding of '{encoder.Name}' has no ONNX form."),
+        _ => throw new OnnxExportException($"{encoder.Type} encoder '{encoder.Name}'",
+        $"The '{encoder.Type}' encoding of '{encoder.Name}' has no ONNX form."),
     };
 
     /// <summary>Dense layers y = act(x·W + b) as Gemm; W is (inputs, units) row-major, then b, layer after layer in
@@ -131,7 +134,8 @@ internal static class OnnxScorerExport
             case TaskKind.Binary:
                 g.OpInto(Probability, "Identity", [mean]);
                 // The service's decision: defect when p ≥ threshold.
-                g.OpInto(Label, "Where", [g.GreaterOrEqual(mean, g.Scalar(model.Threshold!.Value)), g.Strings([classes[1]]), g.Strings([classes[0]])]);
+                g.OpInto(Label, "Where",
+                    [g.GreaterOrEqual(mean, g.Scalar(model.Threshold!.Value)), g.Strings([classes[1]]), g.Strings([classes[0]])]);
                 return
                 [
                     new OnnxValue(Probability, OnnxType.Double, [Batch, 1L], $"probability of '{classes[1]}'"),
@@ -147,7 +151,8 @@ internal static class OnnxScorerExport
                 g.OpInto(Label, "Gather", [g.Strings(classes.ToArray(), classes.Count), best], OnnxAttribute.Of("axis", 0L));
                 return
                 [
-                    new OnnxValue(Probabilities, OnnxType.Double, [Batch, (long)classes.Count], "one probability per class, in the order of metadata 'classes'"),
+                    new OnnxValue(Probabilities, OnnxType.Double, [Batch, (long)classes.Count],
+                        "one probability per class, in the order of metadata 'classes'"),
                     new OnnxValue(Label, OnnxType.String, [Batch, 1L], "the most probable class"),
                 ];
         }
@@ -163,7 +168,8 @@ internal static class OnnxScorerExport
             if (encoders[e] is not DatetimeEncoder first) continue;
             if (model.Members.Any(m => m.Pipeline.Encoders[e] is DatetimeEncoder other && other.Order != first.Order))
                 throw new OnnxExportException($"datetime encoder '{first.Name}'",
-                    $"The ensemble's networks read the dates of '{first.Name}' in different day/month orders, which one ONNX input cannot carry.");
+                    $"The ensemble's networks read the dates of '{first.Name}' in different day/month orders, which one ONNX " +
+                    "input cannot carry.");
         }
     }
 
@@ -175,7 +181,8 @@ internal static class OnnxScorerExport
         foreach (var input in inputs)
             if (taken.Contains(input.Name))
                 throw new OnnxExportException("input names",
-                    $"The column '{input.Name}' has the name of an ONNX output or internal value ({string.Join(", ", outputs.Select(o => o.Name))} are the outputs); " +
+                    $"The column '{input.Name}' has the name of an ONNX output or internal value " +
+                    $"({string.Join(", ", outputs.Select(o => o.Name))} are the outputs); " +
                     "rename the column and retrain to export this model.");
     }
 
@@ -188,10 +195,13 @@ internal static class OnnxScorerExport
             new("target", model.Target),
             new("task", model.Task.WireName()),
             new("members", model.Members.Count.ToString(CultureInfo.InvariantCulture)),
-            new("inputs", JsonSerializer.Serialize(model.Inputs.Select((input, i) => new { name = input.Name, type = input.Type, onnx = inputTypes[i] }))),
+            new("inputs",
+            JsonSerializer.Serialize(model.Inputs.Select((input, i) =>
+            new { name = input.Name, type = input.Type, onnx = inputTypes[i] }))),
         };
         if (model.Members.Neighbours is { } neighbours)
-            metadata.Add(new("neighbours", JsonSerializer.Serialize(new { k = neighbours.K, weight = neighbours.Weight, rows = neighbours.Index.Count })));
+            metadata.Add(new("neighbours",
+                JsonSerializer.Serialize(new { k = neighbours.K, weight = neighbours.Weight, rows = neighbours.Index.Count })));
         if (model.Threshold is { } threshold) metadata.Add(new("threshold", threshold.ToString("R", CultureInfo.InvariantCulture)));
         if (model.Classes is { } classes) metadata.Add(new("classes", JsonSerializer.Serialize(classes)));
         if (model.PositiveClass is { } positive) metadata.Add(new("positive_class", positive));

@@ -16,7 +16,8 @@ internal static class OnnxTextSteps
     public static string Categorical(OnnxGraphBuilder g, CategoricalEncoder encoder, string text)
     {
         var missing = g.Matches(text, "");
-        string? kept = encoder.Kept.Count == 0 ? null : g.Concat(encoder.Kept.Select(c => g.Matches(text, OnnxPatterns.Trimmed(c))).ToArray());
+        string? kept = encoder.Kept.Count == 0 ? null
+            : g.Concat(encoder.Kept.Select(c => g.Matches(text, OnnxPatterns.Trimmed(c))).ToArray());
         string? rare = null;
         if (encoder.Rare.Count > 0)
         {
@@ -63,7 +64,8 @@ internal static class OnnxTextSteps
         var dayOfYear = g.Sub(dayOfEra, g.Sub(g.Add(Times(365, yearOfEra), FloorDiv(yearOfEra, 4)), FloorDiv(yearOfEra, 100)));
         var monthFromMarch = FloorDiv(g.Add(Times(5, dayOfYear), g.Scalar(2.0)), 153);
         // March-based month 0..11 → January-based index 0..11.
-        var monthIndex = g.Where(g.Less(monthFromMarch, g.Scalar(10.0)), g.Add(monthFromMarch, g.Scalar(2.0)), g.Sub(monthFromMarch, g.Scalar(10.0)));
+        var monthIndex = g.Where(g.Less(monthFromMarch, g.Scalar(10.0)), g.Add(monthFromMarch, g.Scalar(2.0)),
+            g.Sub(monthFromMarch, g.Scalar(10.0)));
 
         var parts = new List<string>();
         foreach (var (index, period, positions) in new[]

@@ -22,7 +22,8 @@ internal sealed class DatetimeEncoder(string name, DateOrder order) : FeatureEnc
 
     public override string? Check(CellValue value) => value.Kind == CellKind.Missing || TryRead(value, out _)
         ? null
-        : $"must be a date and time like {(order == DateOrder.Iso ? "2024-03-31T14:05:00" : order == DateOrder.DayFirst ? "31.03.2024 14:05" : "3/31/2024 14:05")}";
+        : $"must be a date and time like " +
+            $"{(order == DateOrder.Iso ? "2024-03-31T14:05:00" : order == DateOrder.DayFirst ? "31.03.2024 14:05" : "3/31/2024 14:05")}";
 
     public override void Encode(CellValue value, Span<float> output, ICollection<string>? warnings)
     {

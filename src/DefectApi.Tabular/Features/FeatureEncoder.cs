@@ -23,7 +23,8 @@ internal abstract class FeatureEncoder(string name)
         string type = reader.ReadString(), name = reader.ReadString();
         return type switch
         {
-            NumericEncoder.TypeName or NumericEncoder.BinnedFormat or NumericEncoder.RobustFormat => NumericEncoder.ReadBody(name, reader, type),
+            NumericEncoder.TypeName or NumericEncoder.BinnedFormat or NumericEncoder.RobustFormat =>
+                NumericEncoder.ReadBody(name, reader, type),
             CategoricalEncoder.TypeName => CategoricalEncoder.ReadBody(name, reader),
             BooleanEncoder.TypeName => BooleanEncoder.ReadBody(name, reader),
             DatetimeEncoder.TypeName => DatetimeEncoder.ReadBody(name, reader),

@@ -170,7 +170,8 @@ internal sealed class NumericEncoder : FeatureEncoder
             // An unseen level of a numeric column is normal (a new thickness), so it does not warn.
             var levelInputs = output.Slice(k, _levels.Width);
             if (missing) levelInputs.Clear();
-            else _levels.EncodeSlot(_levelSlots.TryGetValue(BitConverter.DoubleToInt64Bits(x), out int slot) ? slot : _levels.UnseenSlot, levelInputs);
+            else _levels.EncodeSlot(_levelSlots.TryGetValue(BitConverter.DoubleToInt64Bits(x), out int slot) ? slot
+                : _levels.UnseenSlot, levelInputs);
             k += _levels.Width;
         }
         if (_missingIndicator) output[k++] = missing ? 1f : 0f;

@@ -53,7 +53,8 @@ public static class CsvScorer
         return counts;
     }
 
-    private static async Task<CsvScoreCounts> WriteAsync(CsvScoringBatch batch, CsvTextBuffer text, StreamWriter writer, CancellationToken ct)
+    private static async Task<CsvScoreCounts> WriteAsync(CsvScoringBatch batch, CsvTextBuffer text, StreamWriter writer,
+        CancellationToken ct)
     {
         int rows = batch.Count, answered = batch.ScoreInto(text);
         await writer.WriteAsync(text.Written, ct);

@@ -12,10 +12,10 @@ namespace DefectApi.Tabular.Inference;
 internal static class EnsembleOutputs
 {
     // Per-thread scratch: scoring a record allocates nothing once a thread has scored one as wide.
-    [ThreadStatic] private static float[]? t_features;
-    [ThreadStatic] private static float[]? t_raw;
-    [ThreadStatic] private static float[]? t_probabilities;
-    [ThreadStatic] private static List<string>? t_warnings;
+    [ThreadStatic] private static float[]? _threadFeatures;
+    [ThreadStatic] private static float[]? _threadRaw;
+    [ThreadStatic] private static float[]? _threadProbabilities;
+    [ThreadStatic] private static List<string>? _threadWarnings;
 
     /// <param name="cells">rows × inputs cells in the members' common input order</param>
     /// <param name="warnings">filled from the first member only, so a value warns once</param>
@@ -39,7 +39,7 @@ internal static class EnsembleOutputs
             // One encoding, one pass of all networks, then each member's outputs in the target's terms.
             features = Encode(members.SharedPipeline!, cells, rows, warnings);
             int block = rows * target.Outputs;
-            var raw = Rent(ref t_raw, members.Count * block).AsSpan(0, members.Count * block);
+            var raw = Rent(ref _threadRaw, members.Count * block).AsSpan(0, members.Count * block);
             packed.Predict(features, rows, raw);
             for (int m = 0; m < members.Count; m++) AddInTargetTerms(target, raw.Slice(m * block, block), rows, sum);
         }
@@ -69,8 +69,8 @@ internal static class EnsembleOutputs
     private static ReadOnlySpan<float> Encode(FeaturePipeline pipeline, ReadOnlySpan<CellValue> cells, int rows, List<string>?[]? warnings)
     {
         int inputs = pipeline.Encoders.Count, width = pipeline.Width;
-        var features = Rent(ref t_features, rows * width).AsSpan(0, rows * width);
-        var scratch = warnings is null ? null : t_warnings ??= [];
+        var features = Rent(ref _threadFeatures, rows * width).AsSpan(0, rows * width);
+        var scratch = warnings is null ? null : _threadWarnings ??= [];
         for (int r = 0; r < rows; r++)
         {
             pipeline.EncodeRecord(cells.Slice(r * inputs, inputs), features.Slice(r * width, width), scratch);
@@ -84,7 +84,7 @@ internal static class EnsembleOutputs
     /// <summary>Adds one network's outputs for already-encoded rows, turned into the target's terms.</summary>
     public static void Accumulate(Network network, TargetSpec target, ReadOnlySpan<float> features, int rows, Span<double> sum)
     {
-        var raw = Rent(ref t_raw, rows * target.Outputs).AsSpan(0, rows * target.Outputs);
+        var raw = Rent(ref _threadRaw, rows * target.Outputs).AsSpan(0, rows * target.Outputs);
         network.Predict(features, rows, raw);
         AddInTargetTerms(target, raw, rows, sum);
     }
@@ -93,7 +93,7 @@ internal static class EnsembleOutputs
     private static void AddInTargetTerms(TargetSpec target, ReadOnlySpan<float> raw, int rows, Span<double> sum)
     {
         int outputs = target.Outputs;
-        var probabilities = Rent(ref t_probabilities, outputs).AsSpan(0, outputs);
+        var probabilities = Rent(ref _threadProbabilities, outputs).AsSpan(0, outputs);
         for (int r = 0; r < rows; r++)
         {
             switch (target.Task)

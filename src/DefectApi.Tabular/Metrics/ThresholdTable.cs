@@ -14,7 +14,8 @@ internal static class ThresholdTable
         foreach (double t in candidates)
         {
             var c = BinaryMetrics.ConfusionAt(probabilities, positive, t);
-            points.Add(new ThresholdPoint(t, c.Precision, c.Recall, c.F1, c.TruePositives, c.FalsePositives, c.FalseNegatives, c.TrueNegatives));
+            points.Add(new ThresholdPoint(t, c.Precision, c.Recall, c.F1, c.TruePositives, c.FalsePositives, c.FalseNegatives,
+                c.TrueNegatives));
         }
         return points;
     }

@@ -47,7 +47,8 @@ internal static class BaselineBuilder
         var kept = ordered.Take(TrainingProfile.MaxCategories).ToArray();
         var rest = ordered.Skip(TrainingProfile.MaxCategories).ToArray();
         long present = ordered.Sum(kv => kv.Value);
-        return new ColumnBaseline(name, type, BaselineKind.Categorical, [], kept.Select(kv => kv.Key).ToArray(), rest.Select(kv => kv.Key).ToArray(),
+        return new ColumnBaseline(name, type, BaselineKind.Categorical, [], kept.Select(kv => kv.Key).ToArray(),
+            rest.Select(kv => kv.Key).ToArray(),
             Shares([.. kept.Select(kv => kv.Value), rest.Sum(kv => kv.Value)], values.Count), Share(values.Count - present, values.Count),
             double.NaN, double.NaN);
     }
@@ -57,8 +58,8 @@ internal static class BaselineBuilder
     {
         var counts = new long[labels.Count + 1];
         foreach (int i in indices) counts[i]++;
-        return new ColumnBaseline(name, TrainingProfile.OutputType, BaselineKind.Categorical, [], [.. labels], [], Shares(counts, indices.Count),
-            0, double.NaN, double.NaN);
+        return new ColumnBaseline(name, TrainingProfile.OutputType, BaselineKind.Categorical, [], [.. labels], [],
+            Shares(counts, indices.Count), 0, double.NaN, double.NaN);
     }
 
     /// <summary>Only the missing share: a datetime input.</summary>

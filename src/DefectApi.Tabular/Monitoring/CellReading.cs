@@ -14,7 +14,8 @@ internal static class CellReading
     {
         CellKind.Number when double.IsFinite(cell.Number) => cell.Number,
         CellKind.Boolean => cell.Boolean ? 1 : 0,
-        CellKind.Text when double.TryParse(cell.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) => v,
+        CellKind.Text when double.TryParse(cell.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
+        && double.IsFinite(v) => v,
         _ => double.NaN,
     };
 

@@ -31,7 +31,8 @@ public sealed class ColumnBaseline
             BaselineKind.Categorical => categories.Length + 1,
             _ => 0,
         };
-        if (shares.Length != bins) throw new InvalidDataException($"The training profile of '{name}' has {shares.Length} shares for {bins} bins.");
+        if (shares.Length != bins) throw new InvalidDataException($"The training profile of '{name}' has {shares.Length} shares " +
+            $"for {bins} bins.");
         for (int i = 1; i < edges.Length; i++)
             if (!(edges[i] > edges[i - 1])) throw new InvalidDataException($"The training profile of '{name}' has bin edges out of order.");
         Name = name;

@@ -26,7 +26,8 @@ internal static class CompactCounts
     {
         int length = reader.Read7BitEncodedInt();
         var stream = reader.BaseStream;
-        if (length < 0 || length > stream.Length - stream.Position) throw new InvalidDataException("A stored length runs past the end of the data.");
+        if (length < 0
+            || length > stream.Length - stream.Position) throw new InvalidDataException("A stored length runs past the end of the data.");
         return length;
     }
 }

@@ -32,7 +32,8 @@ public sealed class DriftAccumulator
     {
         ArgumentNullException.ThrowIfNull(model);
         return model.Profile ?? throw new InvalidOperationException(
-            "This model was stored before training profiles existed, so there is no training data to compare with; retrain it to monitor drift.");
+            "This model was stored before training profiles existed, so there is no training data to compare with; retrain it to " +
+            "monitor drift.");
     }
 
     /// <summary>Input records counted so far.</summary>

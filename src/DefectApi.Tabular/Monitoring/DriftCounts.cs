@@ -11,7 +11,8 @@ internal sealed class DriftCounts
     private readonly LiveCounts[] _columns;
     private readonly LiveCounts _output;
 
-    public DriftCounts(TrainingProfile profile) : this(profile.Columns.Select(c => new LiveCounts(c)).ToArray(), new LiveCounts(profile.Output)) { }
+    public DriftCounts(TrainingProfile profile)
+        : this(profile.Columns.Select(c => new LiveCounts(c)).ToArray(), new LiveCounts(profile.Output)) { }
 
     private DriftCounts(LiveCounts[] columns, LiveCounts output)
     {
@@ -21,7 +22,8 @@ internal sealed class DriftCounts
 
     /// <summary>Whether these counts are on <paramref name="profile"/>'s bins, input by input and for the output.</summary>
     public bool Fits(TrainingProfile profile) =>
-        profile.Columns.Count == _columns.Length && _output.Fits(profile.Output) && _columns.Select((c, i) => c.Fits(profile.Columns[i])).All(f => f);
+        profile.Columns.Count == _columns.Length && _output.Fits(profile.Output)
+        && _columns.Select((c, i) => c.Fits(profile.Columns[i])).All(f => f);
 
     /// <summary>Counts a cell per model input, in <see cref="ModelArtifact.Inputs"/> order (Missing for a null or absent value).</summary>
     public void AddRecord(TrainingProfile profile, ReadOnlySpan<CellValue> cellsInInputsOrder, string parameterName)
@@ -40,7 +42,8 @@ internal sealed class DriftCounts
 
     /// <summary>Whether <paramref name="other"/> counts on the same bins, input by input and for the output.</summary>
     public bool SameShape(DriftCounts other) =>
-        other._columns.Length == _columns.Length && _output.SameShape(other._output) && _columns.Select((c, i) => c.SameShape(other._columns[i])).All(s => s);
+        other._columns.Length == _columns.Length && _output.SameShape(other._output)
+        && _columns.Select((c, i) => c.SameShape(other._columns[i])).All(s => s);
 
     /// <summary>Adds counts on the same bins; with others, throws before changing anything.</summary>
     public void Add(DriftCounts other)
@@ -51,7 +54,8 @@ internal sealed class DriftCounts
     }
 
     public DriftReport Report(TrainingProfile profile, long records, long outputs) =>
-        new(records, outputs, _columns.Select((c, i) => c.Report(profile.Columns[i], records)).ToArray(), _output.Report(profile.Output, outputs));
+        new(records, outputs, _columns.Select((c, i) => c.Report(profile.Columns[i], records)).ToArray(),
+        _output.Report(profile.Output, outputs));
 
     public void Write(BinaryWriter writer)
     {

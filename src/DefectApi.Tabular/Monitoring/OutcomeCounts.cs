@@ -94,7 +94,8 @@ internal sealed class BinaryOutcomeCounts : OutcomeCounts
 
     public override void Write(BinaryWriter writer)
     {
-        foreach (long count in (long[])[_truePositives, _falsePositives, _falseNegatives, _trueNegatives]) CompactCounts.WriteSigned(writer, count);
+        foreach (long count in (long[])[_truePositives, _falsePositives, _falseNegatives,
+            _trueNegatives]) CompactCounts.WriteSigned(writer, count);
         writer.Write(_probabilitySum);
         _negatives.Write(writer);
         _positives.Write(writer);
@@ -181,7 +182,8 @@ internal sealed class MulticlassOutcomeCounts(int classes) : OutcomeCounts
     public override void Add(OutcomeCounts other)
     {
         var multiclass = Same<MulticlassOutcomeCounts>(other);
-        if (multiclass._matrix.Length != _matrix.Length) throw new InvalidDataException("Confusion matrices of different classes cannot be added up.");
+        if (multiclass._matrix.Length != _matrix.Length) throw new InvalidDataException("Confusion matrices of different classes " +
+            "cannot be added up.");
         _count += multiclass._count;
         for (int a = 0; a < _matrix.Length; a++)
             for (int p = 0; p < _matrix.Length; p++) _matrix[a][p] += multiclass._matrix[a][p];

@@ -17,7 +17,8 @@ public static class OutcomeMetrics
         if (ReadActual(model.Task, model.Classes, actual) is { } value) return (value, null);
         return model.Task == TaskKind.Regression
             ? (null, $"'{actual}' is not a number; '{model.Target}' is measured in numbers.")
-            : (null, $"'{actual}' is not a class of '{model.Target}'; its classes are {string.Join(", ", model.Classes!.Select(c => $"'{c}'"))}.");
+            : (null, $"'{actual}' is not a class of '{model.Target}'; its classes are " +
+                $"{string.Join(", ", model.Classes!.Select(c => $"'{c}'"))}.");
     }
 
     /// <summary><see cref="Parse"/>'s reading for a task and its classes, without the model (rollups read back from
@@ -25,7 +26,8 @@ public static class OutcomeMetrics
     internal static double? ReadActual(TaskKind task, IReadOnlyList<string>? classes, string actual)
     {
         if (task == TaskKind.Regression)
-            return double.TryParse(actual, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) ? value : null;
+            return double.TryParse(actual, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+                && double.IsFinite(value) ? value : null;
         int index = IndexOf(classes!, actual.Trim());
         return index >= 0 ? index : null;
     }

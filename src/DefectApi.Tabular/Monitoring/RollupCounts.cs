@@ -68,7 +68,8 @@ public sealed class RollupCounts
         if (_drift is not null)
         {
             var profile = _profile ?? throw new InvalidOperationException(
-                "These counts were read back without their model, so there is no training profile to bin answers by; read them with FromBytes(bytes, model).");
+                "These counts were read back without their model, so there is no training profile to bin answers by; read them " +
+                "with FromBytes(bytes, model).");
             _drift.AddRecord(profile, inputsInModelOrder, nameof(inputsInModelOrder));
             if (profile.Output.Kind == BaselineKind.Categorical) _drift.AddOutputClass(profile, ClassIndex(label));
             else _drift.AddOutputNumber(profile, score);
@@ -85,7 +86,8 @@ public sealed class RollupCounts
     public void AddOutcome(double score, string? label, string actual, int sign)
     {
         ArgumentNullException.ThrowIfNull(actual);
-        if (sign is not (1 or -1)) throw new ArgumentOutOfRangeException(nameof(sign), sign, "An outcome is counted (+1) or taken back (−1).");
+        if (sign is not (1 or -1)) throw new ArgumentOutOfRangeException(nameof(sign), sign,
+            "An outcome is counted (+1) or taken back (−1).");
         if (OutcomeMetrics.ReadActual(_task, _classes, actual) is { } value)
         {
             if (_task == TaskKind.Binary && !(score >= 0 && score <= 1))
@@ -97,7 +99,8 @@ public sealed class RollupCounts
         WithOutcome += sign;
     }
 
-    private int? ClassIndex(string? label) => label is not null && OutcomeMetrics.IndexOf(_classes, label) is var index and >= 0 ? index : null;
+    private int? ClassIndex(string? label) =>
+        label is not null && OutcomeMetrics.IndexOf(_classes, label) is var index and >= 0 ? index : null;
 
     /// <summary>Adds counts of the same shape: another hour of the same model.</summary>
     /// <exception cref="InvalidDataException">the counts are of another task, other classes or other profile bins;
@@ -105,7 +108,8 @@ public sealed class RollupCounts
     public void Add(RollupCounts other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (!SameShape(other)) throw new InvalidDataException("Rollup counts of another task, other classes or another training profile cannot be added up.");
+        if (!SameShape(other)) throw new InvalidDataException("Rollup counts of another task, other classes or another training " +
+            "profile cannot be added up.");
         _drift?.Add(other._drift!);
         _outcomes.Add(other._outcomes);
         Answers += other.Answers;
@@ -130,7 +134,8 @@ public sealed class RollupCounts
     {
         ArgumentNullException.ThrowIfNull(profile);
         if (_drift is null) throw new InvalidDataException("These counts hold no drift counts: their model has no training profile.");
-        if (!_drift.Fits(profile)) throw new InvalidDataException("These drift counts are not on this training profile's bins: they are another model's.");
+        if (!_drift.Fits(profile)) throw new InvalidDataException("These drift counts are not on this training profile's bins: " +
+            "they are another model's.");
         return _drift.Report(profile, Answers, Answers);
     }
 
@@ -164,7 +169,8 @@ public sealed class RollupCounts
         try
         {
             byte format = reader.ReadByte();
-            if (format != FormatVersion) throw new InvalidDataException($"These rollup counts are in format {format}; this version reads format {FormatVersion}.");
+            if (format != FormatVersion) throw new InvalidDataException($"These rollup counts are in format {format}; this " +
+                $"version reads format {FormatVersion}.");
             int taskCode = reader.ReadByte();
             if (taskCode >= Tasks.Length) throw new InvalidDataException($"Unknown task code {taskCode} in rollup counts.");
             var task = Tasks[taskCode];
@@ -195,7 +201,8 @@ public sealed class RollupCounts
     public static RollupCounts FromBytes(ReadOnlySpan<byte> bytes, IMonitoredModel model)
     {
         var counts = FromBytes(bytes);
-        if (!counts.SameShape(For(model))) throw new InvalidDataException("These rollup counts are not of this model's task, classes or training profile.");
+        if (!counts.SameShape(For(model))) throw new InvalidDataException("These rollup counts are not of this model's task, " +
+            "classes or training profile.");
         counts._profile = model.Profile;
         return counts;
     }

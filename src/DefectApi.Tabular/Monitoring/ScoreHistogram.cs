@@ -86,10 +86,12 @@ internal sealed class ScoreHistogram
         for (int i = 0; i < bins; i++)
         {
             long step = CompactCounts.ReadSigned(reader);
-            if (step < lowest || step > highest - lowest) throw new InvalidDataException("A stored score histogram has a bin outside the logit range.");
+            if (step < lowest
+                || step > highest - lowest) throw new InvalidDataException("A stored score histogram has a bin outside the logit range.");
             if (i > 0 && step <= 0) throw new InvalidDataException("A stored score histogram has its bins out of order.");
             bin += step;
-            if (bin < lowest || bin > highest) throw new InvalidDataException("A stored score histogram has a bin outside the logit range.");
+            if (bin < lowest
+                || bin > highest) throw new InvalidDataException("A stored score histogram has a bin outside the logit range.");
             long count = CompactCounts.ReadSigned(reader);
             if (count == 0) throw new InvalidDataException("A stored score histogram holds an empty bin.");
             histogram.Add((int)bin, count);

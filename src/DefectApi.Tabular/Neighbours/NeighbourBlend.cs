@@ -23,18 +23,20 @@ public enum NeighbourSpace
 internal sealed class NeighbourBlend
 {
     // Per-thread scratch: a record's vote allocates nothing once a thread has voted as wide.
-    [ThreadStatic] private static float[]? t_query;
-    [ThreadStatic] private static float[]? t_distances;
-    [ThreadStatic] private static int[]? t_nearest;
-    [ThreadStatic] private static double[]? t_vote;
+    [ThreadStatic] private static float[]? _threadQuery;
+    [ThreadStatic] private static float[]? _threadDistances;
+    [ThreadStatic] private static int[]? _threadNearest;
+    [ThreadStatic] private static double[]? _threadVote;
 
     /// <param name="columns">per neighbour-space input, its position in the encoded row (ascending)</param>
     public NeighbourBlend(NeighbourIndex index, int[] columns, int k, double weight)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(columns);
-        if (columns.Length != index.Width || columns.Any(c => c < 0)) throw new InvalidDataException("The neighbour columns do not match the index.");
-        if (k < 1 || k > NeighbourIndex.MaxK) throw new InvalidDataException($"A neighbour count of {k} is outside 1 to {NeighbourIndex.MaxK}.");
+        if (columns.Length != index.Width
+            || columns.Any(c => c < 0)) throw new InvalidDataException("The neighbour columns do not match the index.");
+        if (k < 1
+            || k > NeighbourIndex.MaxK) throw new InvalidDataException($"A neighbour count of {k} is outside 1 to {NeighbourIndex.MaxK}.");
         if (!(weight > 0 && weight <= 1)) throw new InvalidDataException($"A neighbour weight of {weight} is outside (0, 1].");
         Index = index;
         Columns = columns;
@@ -73,10 +75,10 @@ internal sealed class NeighbourBlend
     /// <param name="outputs">rows × Index.Outputs: the networks' average in, the model's answer out</param>
     public void BlendInto(ReadOnlySpan<float> features, int width, int rows, Span<double> outputs)
     {
-        var query = Scratch(ref t_query, Index.Width);
-        var distances = Scratch(ref t_distances, K);
-        var nearest = Scratch(ref t_nearest, K);
-        var vote = Scratch(ref t_vote, Index.Outputs);
+        var query = Scratch(ref _threadQuery, Index.Width);
+        var distances = Scratch(ref _threadDistances, K);
+        var nearest = Scratch(ref _threadNearest, K);
+        var vote = Scratch(ref _threadVote, Index.Outputs);
         int classes = Index.Outputs;
         for (int r = 0; r < rows; r++)
         {

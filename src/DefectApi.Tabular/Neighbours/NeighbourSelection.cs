@@ -32,20 +32,22 @@ internal static class NeighbourSelection
 
     /// <summary>Every (k, weight) pair on the out-of-fold rows, by the task's proper loss: log loss for
     /// classification (the blend mixes probabilities, and accuracy alone is coarse for ranking 40 blends on a thousand
-    /// rows), mean squared error for regression; or by the task's headline metric (<see cref="NeighbourCriterion.Metric"/>). Weight 0 (no neighbours) is the first candidate, and a later
+    /// rows), mean squared error for regression; or by the task's headline metric (<see cref="NeighbourCriterion.Metric"/>). Weight 0
+    /// (no neighbours) is the first candidate, and a later
     /// one must be strictly better, so ties keep the networks alone and, among blends, the fewer neighbours.</summary>
     /// <param name="networks">the networks' out-of-fold outputs, rows × outputs in the target's terms</param>
     /// <param name="votes">per entry of <paramref name="counts"/>, the neighbours' out-of-fold votes, same layout</param>
     /// <param name="actuals">per row: 0/1, the class index or the value</param>
-    public static NeighbourChoice Choose(TargetSpec target, double[] networks, IReadOnlyList<double[]> votes, IReadOnlyList<int> counts, double[] actuals,
-        NeighbourCriterion criterion = NeighbourCriterion.LogLoss)
+    public static NeighbourChoice Choose(TargetSpec target, double[] networks, IReadOnlyList<double[]> votes,
+        IReadOnlyList<int> counts, double[] actuals, NeighbourCriterion criterion = NeighbourCriterion.LogLoss)
     {
         if (criterion == NeighbourCriterion.Metric && target.Task == TaskKind.Multiclass)
             return ChooseBy((n, v, w) => ErrorRate(target.Outputs, n, v, w, actuals), networks, votes, counts);
         if (criterion == NeighbourCriterion.Metric && target.Task == TaskKind.Binary)
         {
             var positive = actuals.Select(a => a == 1).ToArray();
-            return ChooseBy((n, v, w) => 1 - BinaryMetrics.Auc(n.Select((p, i) => Blend(p, v[i], w)).ToArray(), positive), networks, votes, counts);
+            return ChooseBy((n, v, w) =>
+                1 - BinaryMetrics.Auc(n.Select((p, i) => Blend(p, v[i], w)).ToArray(), positive), networks, votes, counts);
         }
         return ChooseBy((n, v, w) => Loss(target, n, v, w, actuals), networks, votes, counts);
     }
@@ -98,7 +100,8 @@ internal static class NeighbourSelection
         {
             int best = 0;
             for (int c = 1; c < classes; c++)
-                if (Blend(networks[r * classes + c], votes[r * classes + c], weight) > Blend(networks[r * classes + best], votes[r * classes + best], weight))
+                if (Blend(networks[r * classes + c], votes[r * classes + c], weight) > Blend(networks[r * classes + best],
+                    votes[r * classes + best], weight))
                     best = c;
             if (best != (int)actuals[r]) wrong++;
         }

@@ -29,7 +29,8 @@ public sealed record InputRange(string Name, string Type, double? Min, double? M
             ranges[i] = encoders[0] switch
             {
                 NumericEncoder numeric => Numeric(inputs[i], encoders.Cast<NumericEncoder>().ToArray(), numeric.Levels),
-                CategoricalEncoder categorical => new InputRange(inputs[i].Name, inputs[i].Type, null, null, null, inputs[i].Categories, true,
+                CategoricalEncoder categorical =>
+                new InputRange(inputs[i].Name, inputs[i].Type, null, null, null, inputs[i].Categories, true,
                     categorical.Mode is { } mode ? CellValue.FromText(mode) : CellValue.Missing),
                 BooleanEncoder boolean => new InputRange(inputs[i].Name, inputs[i].Type, null, null, null, null, true,
                     CellValue.FromBoolean(boolean.TrueShare >= 0.5)),

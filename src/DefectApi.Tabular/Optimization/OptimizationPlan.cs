@@ -22,7 +22,8 @@ internal sealed record NumericVariable(int Input, double Lo, double Hi, double O
         x = Math.Clamp(x, Lo, Hi);
         if (Step is not { } step) return x;
         double k = Math.Clamp(Math.Round(FiniteStatistics.Standardise(x, Origin, step)), FirstK, LastK);
-        return double.Parse(FiniteStatistics.OnGrid(Origin, k, step).ToString("G12", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        return double.Parse(FiniteStatistics.OnGrid(Origin, k, step).ToString("G12", CultureInfo.InvariantCulture),
+            CultureInfo.InvariantCulture);
     }
 
     // The tolerance keeps a bound that is itself on the grid (3.8 + 10·0.1 vs 4.8) from being lost to rounding.
@@ -63,7 +64,8 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
         for (int i = 0; i < encoders.Count; i++)
         {
             if (!record.TryGetValue(encoders[i].Name, out cells[i]))
-                errors.Add(new FieldError($"record.{encoders[i].Name}", "is missing: the record needs each model input (send null for an unknown value)."));
+                errors.Add(new FieldError($"record.{encoders[i].Name}", "is missing: the record needs each model input (send " +
+                    "null for an unknown value)."));
             else if (encoders[i].Check(cells[i]) is { } problem)
                 errors.Add(new FieldError($"record.{encoders[i].Name}", $"{problem}."));
         }
@@ -79,13 +81,15 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
             output = request.TargetClass is null ? -1 : model.Classes!.ToList().IndexOf(request.TargetClass);
             if (output < 0)
                 errors.Add(new FieldError("targetClass", request.TargetClass is null
-                    ? $"is required for a multiclass model: the class whose probability the goal applies to ({string.Join(", ", model.Classes!)})."
+                    ? $"is required for a multiclass model: the class whose probability the goal applies to " +
+                        $"({string.Join(", ", model.Classes!)})."
                     : $"'{request.TargetClass}' is not a class of this model; its classes are {string.Join(", ", model.Classes!)}."));
         }
         else if (request.TargetClass is not null)
             errors.Add(new FieldError("targetClass", $"applies to multiclass models only; this is a {model.Task.WireName()} model."));
 
-        string what = model.Task == TaskKind.Binary ? "the defect probability" : probability ? "the class probability" : "the predicted value";
+        string what = model.Task == TaskKind.Binary ? "the defect probability" : probability ? "the class probability"
+            : "the predicted value";
         switch (request.Goal)
         {
             case "minimize": return (v => v, output);
@@ -122,13 +126,22 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
         {
             var adjust = request.Adjust[a];
             string at = $"adjust[{a}]";
-            if (string.IsNullOrEmpty(adjust.Column)) { errors.Add(new FieldError($"{at}.column", "is required: the name of a model input.")); continue; }
-            if (!names.TryGetValue(adjust.Column, out int input))
+            if (string.IsNullOrEmpty(adjust.Column))
             {
-                errors.Add(new FieldError($"{at}.column", $"'{adjust.Column}' is not a model input; the inputs are {string.Join(", ", ranges.Select(r => $"'{r.Name}'"))}."));
+                errors.Add(new FieldError($"{at}.column", "is required: the name of a model input."));
                 continue;
             }
-            if (!seen.Add(adjust.Column)) { errors.Add(new FieldError($"{at}.column", $"'{adjust.Column}' is listed twice; give each column once.")); continue; }
+            if (!names.TryGetValue(adjust.Column, out int input))
+            {
+                errors.Add(new FieldError($"{at}.column",
+                    $"'{adjust.Column}' is not a model input; the inputs are {string.Join(", ", ranges.Select(r => $"'{r.Name}'"))}."));
+                continue;
+            }
+            if (!seen.Add(adjust.Column))
+            {
+                errors.Add(new FieldError($"{at}.column", $"'{adjust.Column}' is listed twice; give each column once."));
+                continue;
+            }
             var variable = adjust.Values is not null
                 ? ReadValues(model, ranges[input], input, adjust, at, request.AllowOutsideTrainingData, errors)
                 : ReadInterval(ranges[input], input, adjust, at, request.AllowOutsideTrainingData, errors);
@@ -137,7 +150,8 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
         int listed = request.Adjust.Sum(a => a.Values?.Count ?? 0);
         if (listed > MaxListedValues)
             errors.Add(new FieldError("adjust", string.Create(CultureInfo.InvariantCulture,
-                $"the value lists hold {listed:N0} values in all; at most {MaxListedValues:N0} can be searched. List fewer values, or give a numeric column min, max and step instead of values.")));
+                $"the value lists hold {listed:N0} values in all; at most {MaxListedValues:N0} can be searched. ") +
+                "List fewer values, or give a numeric column min, max and step instead of values."));
         return [.. variables];
     }
 
@@ -149,7 +163,11 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
             errors.Add(new FieldError(at, "give either values, or min and max (with an optional step), not both."));
             return null;
         }
-        if (adjust.Values!.Count == 0) { errors.Add(new FieldError($"{at}.values", "is empty: list at least one allowed value.")); return null; }
+        if (adjust.Values!.Count == 0)
+        {
+            errors.Add(new FieldError($"{at}.values", "is empty: list at least one allowed value."));
+            return null;
+        }
         var encoder = model.Members.Encoders[input];
         int before = errors.Count;
         for (int v = 0; v < adjust.Values.Count; v++)
@@ -158,17 +176,19 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
             if (value.Kind == CellKind.Missing) errors.Add(new FieldError($"{at}.values[{v}]", "must be a value, not null."));
             else if (encoder.Check(value) is { } problem) errors.Add(new FieldError($"{at}.values[{v}]", $"{problem}."));
             else if (!outside && !range.Contains(value))
-                errors.Add(new FieldError($"{at}.values[{v}]", $"'{value}' is outside the training data of '{range.Name}' ({Describe(range)}); " +
-                    "the model cannot be trusted there. Remove it, or set allowOutsideTrainingData to true."));
+                errors.Add(new FieldError($"{at}.values[{v}]", $"'{value}' is outside the training data of '{range.Name}' " +
+                    $"({Describe(range)}); the model cannot be trusted there. Remove it, or set allowOutsideTrainingData to true."));
         }
         return errors.Count > before ? null : new ChoiceVariable(input, adjust.Values.Distinct().ToArray());
     }
 
-    private static NumericVariable? ReadInterval(InputRange range, int input, AdjustableColumn adjust, string at, bool outside, List<FieldError> errors)
+    private static NumericVariable? ReadInterval(InputRange range, int input, AdjustableColumn adjust, string at, bool outside,
+        List<FieldError> errors)
     {
         if (range.Min is not { } trainMin || range.Max is not { } trainMax)
         {
-            errors.Add(new FieldError($"{at}.values", $"'{range.Name}' is a {range.Type} input: list the allowed values instead of min and max."));
+            errors.Add(new FieldError($"{at}.values", $"'{range.Name}' is a {range.Type} input: list the allowed values instead " +
+                "of min and max."));
             return null;
         }
         int before = errors.Count;
@@ -181,13 +201,14 @@ internal sealed record OptimizationPlan(CellValue[] Start, Variable[] Variables,
         double lo = outside ? min : Math.Max(min, trainMin), hi = outside ? max : Math.Min(max, trainMax);
         if (lo > hi)
         {
-            errors.Add(new FieldError($"{at}.min", $"[{min}, {max}] does not overlap the training range of '{range.Name}' ({Describe(range)}); " +
-                "the model cannot be trusted there. Widen the range, or set allowOutsideTrainingData to true."));
+            errors.Add(new FieldError($"{at}.min", $"[{min}, {max}] does not overlap the training range of '{range.Name}' " +
+                $"({Describe(range)}); the model cannot be trusted there. Widen the range, or set allowOutsideTrainingData to true."));
             return null;
         }
         var variable = new NumericVariable(input, lo, hi, min, adjust.Step);
         if (variable.HasGridPoint) return variable;
-        errors.Add(new FieldError($"{at}.step", $"no value {min} + k·{adjust.Step} lies within [{lo}, {hi}] (the range inside the training data)."));
+        errors.Add(new FieldError($"{at}.step", $"no value {min} + k·{adjust.Step} lies within [{lo}, {hi}] (the range inside " +
+            "the training data)."));
         return null;
     }
 

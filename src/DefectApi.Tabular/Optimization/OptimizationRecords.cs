@@ -10,7 +10,8 @@ public sealed record AdjustableColumn(string? Column, double? Min = null, double
 
 /// <param name="Goal">minimize | maximize | target; binary: the positive-class probability, regression: the value,
 /// multiclass: the probability of TargetClass</param>
-public sealed record OptimizationRequest(IReadOnlyDictionary<string, CellValue>? Record, string? Goal, IReadOnlyList<AdjustableColumn>? Adjust,
+public sealed record OptimizationRequest(IReadOnlyDictionary<string, CellValue>? Record, string? Goal,
+    IReadOnlyList<AdjustableColumn>? Adjust,
     double? TargetValue = null, int Seed = 42, bool AllowOutsideTrainingData = false, string? TargetClass = null);
 
 public sealed record ColumnChange(string Column, CellValue From, CellValue To);

@@ -21,15 +21,18 @@ internal static class PartialDependence
         int input = ranges.Select(r => r.Name).ToList().IndexOf(column ?? "");
         if (string.IsNullOrEmpty(column)) errors.Add(new FieldError("column", "is required: the name of a model input."));
         else if (input < 0)
-            errors.Add(new FieldError("column", $"'{column}' is not a model input; the inputs are {string.Join(", ", ranges.Select(r => $"'{r.Name}'"))}."));
+            errors.Add(new FieldError("column",
+                $"'{column}' is not a model input; the inputs are {string.Join(", ", ranges.Select(r => $"'{r.Name}'"))}."));
         else if (ranges[input].Type == "datetime")
-            errors.Add(new FieldError("column", $"'{column}' is a date and time; partial dependence is offered for numeric, categorical and boolean inputs."));
+            errors.Add(new FieldError("column", $"'{column}' is a date and time; partial dependence is offered for numeric, " +
+                "categorical and boolean inputs."));
         if (points is < 2 or > MaxPoints) errors.Add(new FieldError("points", $"must be from 2 to {MaxPoints}."));
         int output = 0;
         if (model.Task == TaskKind.Multiclass)
         {
             output = targetClass is null ? -1 : model.Classes!.ToList().IndexOf(targetClass);
-            if (output < 0) errors.Add(new FieldError("targetClass", $"must name the class whose probability to show: {string.Join(", ", model.Classes!)}."));
+            if (output < 0) errors.Add(new FieldError("targetClass",
+                $"must name the class whose probability to show: {string.Join(", ", model.Classes!)}."));
         }
         else if (targetClass is not null)
             errors.Add(new FieldError("targetClass", $"applies to multiclass models only; this is a {model.Task.WireName()} model."));
@@ -48,7 +51,8 @@ internal static class PartialDependence
                 row[input] = values[v];
             }
         var outputs = new ModelProbe(model.Members, model.Spec, output).Evaluate(cells);
-        var result = values.Select((value, v) => new SensitivityPoint(value, outputs.AsSpan(v * sample.Length, sample.Length).ToArray().Average())).ToArray();
+        var result = values.Select((value, v) =>
+            new SensitivityPoint(value, outputs.AsSpan(v * sample.Length, sample.Length).ToArray().Average())).ToArray();
         return new SensitivityOutcome(result, []);
     }
 

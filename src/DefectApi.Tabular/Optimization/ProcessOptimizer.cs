@@ -35,7 +35,8 @@ internal sealed class ProcessOptimizer(ModelProbe probe, OptimizationPlan plan)
         {
             string name = model.Inputs[variable.Input].Name;
             recommended[name] = best[variable.Input];
-            if (best[variable.Input] != plan.Start[variable.Input]) changes.Add(new ColumnChange(name, plan.Start[variable.Input], best[variable.Input]));
+            if (best[variable.Input] != plan.Start[variable.Input]) changes.Add(new ColumnChange(name, plan.Start[variable.Input],
+                best[variable.Input]));
         }
         bool outside = best.Where((value, i) => !ranges[i].Contains(value)).Any();
         return new OptimizationOutcome(new OptimizationResult(recommended, predictions[0], predictions[1], changes, outside), []);
@@ -75,7 +76,8 @@ internal sealed class ProcessOptimizer(ModelProbe probe, OptimizationPlan plan)
             bool improved = false;
             foreach (var variable in plan.Variables)
             {
-                var candidates = Candidates(variable, record[variable.Input]).Select(value => With(record, variable.Input, value)).ToArray();
+                var candidates = Candidates(variable, record[variable.Input])
+                    .Select(value => With(record, variable.Input, value)).ToArray();
                 var losses = Loss(candidates);
                 int best = ArgMin(losses);
                 if (losses[best] < loss - 1e-12) (record, loss, improved) = (candidates[best], losses[best], true);
@@ -149,7 +151,8 @@ internal sealed class ProcessOptimizer(ModelProbe probe, OptimizationPlan plan)
                 largest = Math.Max(largest, Math.Abs(gradient[j]));
             }
             if (largest == 0) break;
-            var steps = LineSteps.Select(eta => u.Select((value, j) => Math.Clamp(value - eta * gradient[j] / largest, 0, 1)).ToArray()).ToArray();
+            var steps = LineSteps.Select(eta =>
+                u.Select((value, j) => Math.Clamp(value - eta * gradient[j] / largest, 0, 1)).ToArray()).ToArray();
             var stepLosses = Loss(steps.Select(step => At(record, step)).ToArray());
             int best = ArgMin(stepLosses);
             if (!(stepLosses[best] < loss - 1e-12)) break;

@@ -2,7 +2,8 @@ namespace DefectApi.Tabular.Schema;
 
 /// <summary>What an upload's data holds that a user should know before training: repeated rows, columns that carry
 /// no signal (identifiers, a single value) and columns that repeat another.</summary>
-/// <param name="DuplicateRows">rows whose every cell repeats an earlier row's (numbers by value, "1.5" as "1.50"; other cells as text)</param>
+/// <param name="DuplicateRows">rows whose every cell repeats an earlier row's (numbers by value, "1.5" as "1.50"; other cells as
+/// text)</param>
 /// <param name="DuplicateExamples">the first few, by 1-based data row number (the header is not counted)</param>
 /// <param name="Identifiers">columns with a value per row (serials, row numbers), which training leaves out</param>
 /// <param name="SingleValued">columns with at most one value, which training leaves out</param>

@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 namespace DefectApi.Tabular.Schema;
 
 /// <summary>Builds the <see cref="DataReport"/> while the chunk encoder reads each cell once: a 64-bit hash per row
-/// (of each number's value, which the encoder has parsed anyway, and of every other cell's text) finds repeated rows, pairwise sums give the numeric columns' correlations, and a hash of each text column's
+/// (of each number's value, which the encoder has parsed anyway, and of every other cell's text) finds repeated rows, pairwise sums
+/// give the numeric columns' correlations, and a hash of each text column's
 /// levels renamed by first appearance finds categories that are the same after renaming. Chunks arrive one at a
 /// time and in order (the encoder is one stage), so nothing here is shared between threads.</summary>
 public sealed class DataReportBuilder

@@ -90,7 +90,9 @@ internal static class DateTimeText
                 int start = pos + 1;
                 pos = start;
                 while (pos < s.Length && char.IsAsciiDigit(s[pos])) pos++;
-                if (pos == start || !double.TryParse("0." + s[start..pos].ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out fraction)) return false;
+                if (pos == start
+                    || !double.TryParse("0." + s[start..pos].ToString(), NumberStyles.Float, CultureInfo.InvariantCulture,
+                    out fraction)) return false;
             }
         }
         if (pos != s.Length) return false;

@@ -76,7 +76,8 @@ internal sealed class PairwiseCorrelation(int columns, int maxColumns)
         var sum = new double[k];
         var squares = new double[k];
         for (int a = 0; a < k; a++)
-            if (_columnFollowed[a] && !_hasGap[a]) (sum[a], squares[a]) = (Sum(_values[a].AsSpan(0, _rows)), Dot(_values[a], _values[a], _rows));
+            if (_columnFollowed[a] && !_hasGap[a]) (sum[a], squares[a]) = (Sum(_values[a].AsSpan(0, _rows)),
+                Dot(_values[a], _values[a], _rows));
         var products = GapFreeProducts(k);
         for (int a = 0; a < k; a++)
             for (int b = a + 1; b < k; b++)
@@ -135,7 +136,8 @@ internal sealed class PairwiseCorrelation(int columns, int maxColumns)
                 var x = _values[a].AsSpan(start, length);
                 for (; j + 4 <= partners.Length; j += 4)
                 {
-                    var (p0, p1, p2, p3) = Dot4(x, _values[partners[j]].AsSpan(start, length), _values[partners[j + 1]].AsSpan(start, length),
+                    var (p0, p1, p2, p3) = Dot4(x, _values[partners[j]].AsSpan(start, length),
+                        _values[partners[j + 1]].AsSpan(start, length),
                         _values[partners[j + 2]].AsSpan(start, length), _values[partners[j + 3]].AsSpan(start, length));
                     products[a * k + partners[j]] += p0;
                     products[a * k + partners[j + 1]] += p1;

@@ -6,7 +6,8 @@ namespace DefectApi.Tabular.Schema;
 /// one-for-one renaming. A column stored as numbers in any chunk, or with more than the cap of levels, is left out.</summary>
 internal sealed class RelabelledLevels(int columns, int maxLevels)
 {
-    readonly Dictionary<string, int>?[] _labels = Enumerable.Range(0, columns).Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
+    readonly Dictionary<string, int>?[] _labels = Enumerable.Range(0, columns)
+        .Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
     readonly ulong[] _hash = Enumerable.Repeat(0xD6E8FEB86659FD93UL, columns).ToArray();
     int[] _renamed = [];
 

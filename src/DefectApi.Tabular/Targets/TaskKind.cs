@@ -21,7 +21,8 @@ public static class TaskKinds
     private static readonly Dictionary<TaskKind, string> Names = Enum.GetValues<TaskKind>().ToDictionary(task => task,
         task => typeof(TaskKind).GetField(task.ToString())!.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()!.Name);
 
-    private static readonly Dictionary<string, TaskKind> ByName = Names.ToDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
+    private static readonly Dictionary<string, TaskKind> ByName = Names.ToDictionary(pair => pair.Value, pair =>
+        pair.Key, StringComparer.Ordinal);
 
     /// <summary>The tasks a trained model can have: every one but <see cref="TaskKind.Auto"/>.</summary>
     public static IReadOnlyList<TaskKind> Concrete { get; } = Enum.GetValues<TaskKind>().Where(IsConcrete).ToArray();

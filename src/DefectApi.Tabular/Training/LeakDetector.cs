@@ -47,8 +47,8 @@ internal static class LeakDetector
         if (exclude && verdicts.Count == columns.Count)
             throw new TrainingDataException(
                 $"Every feature column predicts '{options.Target}' too well on its own to be known before the outcome " +
-                $"({string.Join(", ", verdicts.Select(v => $"'{frame.Columns[v.Column].Name}'"))}). Add columns measured before the outcome, " +
-                "or train with leakage 'warn' to keep them.");
+                $"({string.Join(", ", verdicts.Select(v => $"'{frame.Columns[v.Column].Name}'"))}). Add columns measured before " +
+                "the outcome, or train with leakage 'warn' to keep them.");
         var findings = new List<LeakFinding>();
         foreach (var verdict in verdicts)
         {
@@ -80,7 +80,8 @@ internal static class LeakDetector
             var judged = regression ? JudgeRegression(bins, folds, targets, target, frame.Columns[targetColumn].Name)
                 : JudgeClasses(bins, folds, classOf, classes, target, frame.Columns[targetColumn].Name);
             ownScore[column] = judged.Score;
-            scores?.Add(new ColumnLeakScore(frame.Columns[column].Name, judged.Overall, judged.Mcc, judged.BestRule, judged.Detail is not null));
+            scores?.Add(new ColumnLeakScore(frame.Columns[column].Name, judged.Overall, judged.Mcc, judged.BestRule,
+                judged.Detail is not null));
             if (judged.Detail is not null) verdicts.Add(new LeakVerdict(column, judged.Score, judged.Detail));
         }
         verdicts.AddRange(FlagsBesideLeaks(frame, targetColumn, binsOf, verdicts, ownScore));
@@ -92,7 +93,8 @@ internal static class LeakDetector
     /// <param name="Detail">why it is flagged; null when it is not</param>
     /// <param name="Overall">its own AUC / R² by value</param>
     /// <param name="BestRule">the most precise one-sided rule with enough rows and coverage, by value or by filled-or-not</param>
-    private sealed record Judgement(double Score, string? Detail, double Overall, SingleColumnScores.OneSidedRule? BestRule, double Mcc = 0);
+    private sealed record Judgement(double Score, string? Detail, double Overall, SingleColumnScores.OneSidedRule? BestRule,
+        double Mcc = 0);
 
     private static Judgement JudgeClasses(ColumnBins bins, int[] folds, int[] classOf, int classes, TargetSpec target, string name)
     {
@@ -100,7 +102,8 @@ internal static class LeakDetector
         // the outcome shows. A pure range of a measured quantity is how a physical cause shows (steel plates: every
         // plate on the longest conveyors is a K_Scatch), and a measured column is judged by its AUC alone.
         var byValue = SingleColumnScores.Classification(bins, folds, FoldCount, classOf, classes, bins.ValueLevels > 0 ? MaxClassShare : 0);
-        var filled = bins.HasMissing ? SingleColumnScores.Classification(bins.FilledOrNot(), folds, FoldCount, classOf, classes, MaxClassShare) : null;
+        var filled = bins.HasMissing
+            ? SingleColumnScores.Classification(bins.FilledOrNot(), folds, FoldCount, classOf, classes, MaxClassShare) : null;
         var best = byValue.Rules.Concat(filled?.Rules ?? []).Where(r => r.Rows >= MinRuleRows && r.Coverage >= MinRuleCoverage)
             .MaxBy(r => r.Precision);
         // The filled-or-not pattern first: when it alone says it, that is the plainer reason to give.
@@ -128,10 +131,12 @@ internal static class LeakDetector
     {
         double byValue = SingleColumnScores.RegressionR2(bins, folds, FoldCount, targets);
         if (byValue >= R2Limit)
-            return new(byValue, $"alone it predicts {name} with out-of-fold R² {Format(byValue, 3)}: recorded with the outcome?", byValue, null);
-        if (bins.HasMissing && SingleColumnScores.RegressionR2(bins.FilledOrNot(), folds, FoldCount, targets) is var filled && filled >= R2Limit)
-            return new(filled, $"whether it is filled in predicts {name} with out-of-fold R² {Format(filled, 3)}: recorded with the outcome?",
+            return new(byValue, $"alone it predicts {name} with out-of-fold R² {Format(byValue, 3)}: recorded with the outcome?",
                 byValue, null);
+        if (bins.HasMissing && SingleColumnScores.RegressionR2(bins.FilledOrNot(), folds, FoldCount, targets) is var filled
+            && filled >= R2Limit)
+            return new(filled, $"whether it is filled in predicts {name} with out-of-fold R² {Format(filled, 3)}: recorded with " +
+                "the outcome?", byValue, null);
         return new(byValue, null, byValue, null);
     }
 

@@ -9,7 +9,8 @@ internal static class MemberRuns
 {
     /// <param name="belowNormalPriority">lower the workers' priority (<see cref="TrainingThreads"/>)</param>
     /// <returns>one result per member, in member order (null where the member was skipped)</returns>
-    public static T?[] Run<T>(int members, int workers, bool belowNormalPriority, CancellationToken cancel, Func<int, T?> train) where T : class
+    public static T?[] Run<T>(int members, int workers, bool belowNormalPriority, CancellationToken cancel,
+        Func<int, T?> train) where T : class
     {
         var results = new T?[members];
         // The first failure (a cancel, bad data) stops the other workers before their next member.
@@ -30,7 +31,8 @@ internal static class MemberRuns
                 failed.Cancel();
             }
         }
-        var threads = Enumerable.Range(0, Math.Max(workers, 1)).Select(_ => new Thread(Work) { IsBackground = true, Name = "ensemble member" }).ToArray();
+        var threads = Enumerable.Range(0, Math.Max(workers, 1))
+            .Select(_ => new Thread(Work) { IsBackground = true, Name = "ensemble member" }).ToArray();
         foreach (var thread in threads) thread.Start();
         foreach (var thread in threads) thread.Join();
         first?.Throw();

@@ -14,7 +14,8 @@ internal sealed record NeighbourFit(NeighbourBlend? Blend, NeighbourChoice Choic
     public List<(int[] ValidAt, double[] Outputs)> Blended(IReadOnlyList<(int[] ValidAt, double[] Outputs)> parts, int outputs)
     {
         var rank = parts.SelectMany(p => p.ValidAt).Order().Select((row, i) => (row, i)).ToDictionary(x => x.row, x => x.i);
-        return parts.Select(p => (p.ValidAt, p.ValidAt.SelectMany(row => ValidationOutputs.AsSpan(rank[row] * outputs, outputs).ToArray()).ToArray()))
+        return parts.Select(p =>
+            (p.ValidAt, p.ValidAt.SelectMany(row => ValidationOutputs.AsSpan(rank[row] * outputs, outputs).ToArray()).ToArray()))
             .ToList();
     }
 }

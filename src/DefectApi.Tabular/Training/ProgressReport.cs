@@ -22,7 +22,8 @@ internal sealed class ProgressReport(Action<TrainingProgress>? progress, List<Ep
         {
             int number = member + 1;
             _training[number] = e.Epoch;
-            history.Add(new EpochHistory(member * epochsPerMember + e.Epoch, e.TrainLoss, e.ValidationLoss, e.ValidationMetric, number, e.Epoch));
+            history.Add(new EpochHistory(member * epochsPerMember + e.Epoch, e.TrainLoss, e.ValidationLoss, e.ValidationMetric,
+                number, e.Epoch));
             var ensemble = new EnsembleProgress(members, epochsPerMember, _membersDone, new MemberEpoch(number, e.Epoch),
                 _training.Select(t => new MemberEpoch(t.Key, t.Value)).ToList());
             progress?.Invoke(new TrainingProgress(++_done, members * epochsPerMember, e.TrainLoss, e.ValidationLoss, e.ValidationMetric,

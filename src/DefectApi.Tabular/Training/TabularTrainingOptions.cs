@@ -141,7 +141,8 @@ public sealed record TabularTrainingOptions
         if (BatchSize is < 1 or > 65536) Fail("batchSize", "Use a batch size from 1 to 65536.");
         if (Epochs is < 1 or > 10000) Fail("epochs", "Use 1 to 10000 epochs.");
         if (EarlyStoppingPatience < 0) Fail("earlyStoppingPatience", "Use a patience of 0 (off) or more.");
-        if (!(ValidationFraction > 0 && ValidationFraction <= 0.5)) Fail("validationFraction", "Use a validation fraction above 0 and at most 0.5.");
+        if (!(ValidationFraction > 0 && ValidationFraction <= 0.5)) Fail("validationFraction",
+            "Use a validation fraction above 0 and at most 0.5.");
         if (FalsePositiveCost is { } fp && !(fp > 0 && double.IsFinite(fp))) Fail("falsePositiveCost", "Use a cost above 0.");
         if (FalseNegativeCost is { } fn && !(fn > 0 && double.IsFinite(fn))) Fail("falseNegativeCost", "Use a cost above 0.");
         if ((FalsePositiveCost is null) != (FalseNegativeCost is null))
@@ -152,11 +153,14 @@ public sealed record TabularTrainingOptions
         if (!Enum.IsDefined(Validation)) Fail("validation", "Use random or time.");
         if (!Enum.IsDefined(NeighbourSpace)) Fail("neighbourSpace", "Use encoded or quantiles.");
         if (!Enum.IsDefined(NeighbourCriterion)) Fail("neighbourCriterion", "Use logLoss or metric.");
-        if (TimeColumn is not null && string.IsNullOrWhiteSpace(TimeColumn)) Fail("timeColumn", "Name a datetime or numeric column, or leave timeColumn out.");
-        if (GroupColumn is not null && string.IsNullOrWhiteSpace(GroupColumn)) Fail("groupColumn", "Name a lot or batch column, or leave groupColumn out.");
+        if (TimeColumn is not null && string.IsNullOrWhiteSpace(TimeColumn)) Fail("timeColumn",
+            "Name a datetime or numeric column, or leave timeColumn out.");
+        if (GroupColumn is not null && string.IsNullOrWhiteSpace(GroupColumn)) Fail("groupColumn",
+            "Name a lot or batch column, or leave groupColumn out.");
         if (EnsembleSize is < 1 or > 16) Fail("ensembleSize", "Use 1 to 16 networks.");
         if (PackedMembers is < 0 or 1 or > 64) Fail("packedMembers", "Use 0 (off) or 2 to 64 packed members.");
-        if (PackedMembers > 0 && InputScaling) Fail("packedMembers", "Packed members scale their inputs themselves; leave inputScaling off.");
+        if (PackedMembers > 0 && InputScaling) Fail("packedMembers",
+            "Packed members scale their inputs themselves; leave inputScaling off.");
         return errors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
     }
 }

@@ -32,7 +32,8 @@ internal static class TargetResolver
         var counts = labels.GroupBy(l => l, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         if (counts.Count < 2)
             throw new TrainingDataException(
-                $"The target '{profile.Name}' has a single value ('{labels[0]}'): a model needs at least two outcomes. Choose another target.");
+                $"The target '{profile.Name}' has a single value ('{labels[0]}'): a model needs at least two outcomes. Choose " +
+                "another target.");
         bool numeric = numbers.All(double.IsFinite);
 
         var task = options.Task switch
@@ -60,7 +61,8 @@ internal static class TargetResolver
     private static (TargetSpec, int[], float[]) ResolveRegression(string name, bool numeric, List<int> rows, List<double> numbers)
     {
         if (!numeric)
-            throw new TrainingDataException($"Regression needs a numeric target, but '{name}' holds text. Use task 'multiclass' or 'binary', or another target.");
+            throw new TrainingDataException($"Regression needs a numeric target, but '{name}' holds text. Use task 'multiclass' " +
+                "or 'binary', or another target.");
         var (mean, std) = FiniteStatistics.MeanAndStd(numbers);
         if (std < 1e-12) std = 1;
         var targets = numbers.Select(v => (float)FiniteStatistics.Standardise(v, mean, std)).ToArray();
@@ -72,7 +74,8 @@ internal static class TargetResolver
     {
         if (counts.Count != 2)
             throw new TrainingDataException(
-                $"Binary classification needs exactly two target values, but '{name}' has {counts.Count}. Use task 'multiclass' or 'regression'.");
+                $"Binary classification needs exactly two target values, but '{name}' has {counts.Count}. Use task 'multiclass' " +
+                "or 'regression'.");
         var ordered = Order(counts.Keys, numeric);
         string positive;
         if (positiveClass is not null)

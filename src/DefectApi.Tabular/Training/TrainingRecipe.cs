@@ -13,7 +13,8 @@ internal sealed record TrainingRecipe(NetworkSpec Spec, TabularTrainingOptions O
     {
         var activation = options.Activation;
         var hidden = options.HiddenLayers ?? TabularTrainingOptions.DefaultHiddenLayers;
-        var layers = hidden.Select(units => new LayerSpec(units, activation)).Append(new LayerSpec(target.Outputs, Activation.Linear)).ToArray();
+        var layers = hidden.Select(units => new LayerSpec(units, activation))
+            .Append(new LayerSpec(target.Outputs, Activation.Linear)).ToArray();
         var loss = target.Task switch
         {
             TaskKind.Binary => LossKind.BinaryCrossEntropy,

@@ -14,7 +14,8 @@ public sealed record TrainingProgress(int Epoch, int Epochs, double TrainLoss, d
 
 /// <param name="Reported">the member and epoch whose losses this progress carries</param>
 /// <param name="Training">the members training at this moment (several train side by side), by member number</param>
-public sealed record EnsembleProgress(int Members, int EpochsPerMember, int MembersDone, MemberEpoch Reported, IReadOnlyList<MemberEpoch> Training);
+public sealed record EnsembleProgress(int Members, int EpochsPerMember, int MembersDone, MemberEpoch Reported,
+    IReadOnlyList<MemberEpoch> Training);
 
 /// <param name="Member">1-based, as people count members</param>
 public sealed record MemberEpoch(int Member, int Epoch);

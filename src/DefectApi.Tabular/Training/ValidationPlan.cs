@@ -42,8 +42,8 @@ internal sealed record ValidationPlan(int[] Folds, int FoldCount, bool Forward, 
         if (kind == ValidationKind.Random)
         {
             if (groups is null)
-                return new(ValidationSplit.Folds(targets, stratified, foldCount, options.ValidationFraction, options.Seed), foldCount, false,
-                    new(kind, null, null, "Random folds" + (stratified ? ", stratified by class." : ".")));
+                return new(ValidationSplit.Folds(targets, stratified, foldCount, options.ValidationFraction, options.Seed),
+                    foldCount, false, new(kind, null, null, "Random folds" + (stratified ? ", stratified by class." : ".")));
             int folds = Math.Min(foldCount, groups.Distinct().Count());
             return new(ValidationSplit.GroupFolds(groups, folds, options.ValidationFraction, options.Seed), folds, false,
                 new(kind, null, options.GroupColumn, "Random folds of whole groups." + groupNote));
@@ -71,7 +71,8 @@ internal sealed record ValidationPlan(int[] Folds, int FoldCount, bool Forward, 
             if (datetimes.Count != 1)
                 return (rows.Select(r => (double)r).ToArray(), null,
                     (datetimes.Count == 0 ? "Forward in row order: the dataset has no datetime column."
-                        : $"Forward in row order: the dataset has several datetime columns ({string.Join(", ", datetimes)}); name one with timeColumn.")
+                        : $"Forward in row order: the dataset has several datetime columns ({string.Join(", ", datetimes)}); " +
+                            "name one with timeColumn.")
                     + " Each validation fold comes after the rows its network trained on.");
             column = frame.IndexOf(datetimes[0]);
             how = $"Forward in time by '{datetimes[0]}', the dataset's only datetime column";
@@ -83,17 +84,19 @@ internal sealed record ValidationPlan(int[] Folds, int FoldCount, bool Forward, 
         {
             var cells = rows.Select(r => frame.GetCell(r, column)).ToArray();
             var dateOrder = FeaturePipeline.DateOrderOf(cells);
-            order = cells.Select(c => c.Kind == CellKind.Text && DateTimeText.TryParse(c.Text, dateOrder, out var t) ? t.Ticks : double.NegativeInfinity).ToArray();
+            order = cells.Select(c => c.Kind == CellKind.Text && DateTimeText.TryParse(c.Text, dateOrder, out var t)
+                ? t.Ticks : double.NegativeInfinity).ToArray();
         }
         else if (profile.Type == ColumnType.Numeric || (profile.HoldsNumbers && profile.Type == ColumnType.Identifier))
         {
-            order = rows.Select(r => frame.GetCell(r, column) is { Kind: CellKind.Number } c ? c.Number : double.NegativeInfinity).ToArray();
+            order = rows.Select(r => frame.GetCell(r, column) is { Kind: CellKind.Number } c ? c.Number : double.NegativeInfinity)
+                .ToArray();
         }
         else
         {
             throw new TrainingDataException(
-                $"timeColumn: '{profile.Name}' is {profile.Type.ToString().ToLowerInvariant()}, not a date/time or a number, so it cannot order the rows. " +
-                "Name a datetime or numeric column, or leave timeColumn out.");
+                $"timeColumn: '{profile.Name}' is {profile.Type.ToString().ToLowerInvariant()}, not a date/time or a number, so " +
+                "it cannot order the rows. Name a datetime or numeric column, or leave timeColumn out.");
         }
         int missing = order.Count(double.IsNegativeInfinity);
         string missingNote = missing == 0 ? "" : $" {missing} row(s) without a time count as earliest and only ever train.";

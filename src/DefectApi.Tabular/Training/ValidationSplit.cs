@@ -30,7 +30,8 @@ internal static class ValidationSplit
         }
         int validating = fold.Count(f => f == 0);
         if (validating == 0 || validating == targets.Length)
-            throw new TrainingDataException($"Only {targets.Length} rows have a target: add rows so that both training and validation get some.");
+            throw new TrainingDataException($"Only {targets.Length} rows have a target: add rows so that both training and " +
+                "validation get some.");
         return fold;
     }
 
@@ -92,7 +93,8 @@ internal static class ValidationSplit
         if (fold.All(f => f < 0) || Enumerable.Range(0, folds).Any(k => !fold.Contains(k)) || fold.All(f => f >= 0))
             throw new TrainingDataException(
                 $"Forward validation needs {folds + 1} time blocks with rows in each, but these {time.Length} rows " +
-                (groups is null ? "" : $"in {ordered.Length} groups ") + "do not fill them. Add rows or groups, or ask for fewer networks (ensembleSize).");
+                (groups is null ? "" : $"in {ordered.Length} groups ") + "do not fill them. Add rows or groups, or ask for fewer " +
+                "networks (ensembleSize).");
         return fold;
     }
 

@@ -48,9 +48,11 @@ public sealed class DeploymentHealth : BackgroundService
         meter.CreateObservableGauge("defectapi.deployment.live_outcomes", () => _outcomes.Select(m => new Measurement<double>(m.Value,
                 new("deployment", m.Key.Deployment), new("model", m.Key.Model))), "{prediction}",
             "Over the last day: the predictions with a reported outcome, which the live metric is computed on.");
-        meter.CreateObservableGauge("defectapi.deployment.training_metric", () => _trainingMetrics.Select(m => new Measurement<double>(m.Value,
+        meter.CreateObservableGauge("defectapi.deployment.training_metric", () =>
+            _trainingMetrics.Select(m => new Measurement<double>(m.Value,
                 new("deployment", m.Key.Deployment), new("model", m.Key.Model), new("metric", m.Key.Metric))),
-            description: "The deployed model's own metric from training (out-of-fold, as GET /api/models/{id} shows it), to hold the live metric against.");
+            description: "The deployed model's own metric from training (out-of-fold, as GET /api/models/{id} shows it), to hold " +
+            "the live metric against.");
         meter.CreateObservableCounter("defectapi.prediction_log.dropped", () => log.Dropped, "{prediction}",
             "Answers not logged: the queue was full, or the database refused them after retries.");
         meter.CreateObservableCounter("defectapi.outcomes.expired", () => log.ExpiredOutcomes, "{outcome}",
@@ -95,13 +97,15 @@ public sealed class DeploymentHealth : BackgroundService
                 bool current = bucket.ModelId == (bucket.Shadow ? deployment.ShadowModelId : deployment.ModelId);
                 if (current) outcomes[(deployment.Name, role)] = bucket.WithOutcome;
                 foreach (var name in HeadlineMetrics.Values)
-                    if (current && bucket.Metrics.TryGetValue(name, out var value) && value is { } v) metrics[(deployment.Name, role, name)] = v;
+                    if (current && bucket.Metrics.TryGetValue(name, out var value)
+                        && value is { } v) metrics[(deployment.Name, role, name)] = v;
             }
             foreach (var (modelId, shadow) in new[] { (deployment.ModelId, false), (deployment.ShadowModelId, true) })
             {
                 if (modelId is { } trainedId && await TrainingMetricAsync(cache, trainedId, ct) is ({ } name, var value))
                     trained[(deployment.Name, shadow ? "shadow" : "champion", name)] = value;
-                if (modelId is not { } id || await drift.ComputeAsync(deployment.Name, id, shadow, start, end, ct) is not { Records: > 0 } report) continue;
+                if (modelId is not { } id
+                    || await drift.ComputeAsync(deployment.Name, id, shadow, start, end, ct) is not { Records: > 0 } report) continue;
                 if (report.Columns.Select(c => c.Psi).Max() is { } psi) worst[(deployment.Name, shadow ? "shadow" : "champion")] = psi;
             }
         }
@@ -114,7 +118,10 @@ public sealed class DeploymentHealth : BackgroundService
     }
 
     /// <summary>The one metric per task that both the live gauge and the training gauge carry.</summary>
-    static readonly Dictionary<TaskKind, string> HeadlineMetrics = new() { [TaskKind.Binary] = "auc", [TaskKind.Regression] = "rmse", [TaskKind.Multiclass] = "accuracy" };
+    static readonly Dictionary<TaskKind, string> HeadlineMetrics = new()
+    {
+        [TaskKind.Binary] = "auc", [TaskKind.Regression] = "rmse", [TaskKind.Multiclass] = "accuracy",
+    };
 
     async Task<(string Metric, double Value)?> TrainingMetricAsync(ModelCache cache, Guid modelId, CancellationToken ct)
     {

@@ -34,7 +34,8 @@ internal sealed class LegacyLogConversion(DefectDbContext db, ModelCache models,
             var sql = new MonitoringSql(connection, null);
             await sql.ExecuteAsync("DROP TABLE \"PredictionLog\"", ct);
             await sql.ExecuteAsync("DROP TABLE \"Outcomes\"", ct);
-            if (converted > 0) logger.LogInformation("The prediction log of an earlier version is converted: {Count} answers, with their rollups.", converted);
+            if (converted > 0) logger.LogInformation("The prediction log of an earlier version is converted: {Count} answers, " +
+                "with their rollups.", converted);
         }
         finally
         {
@@ -42,7 +43,8 @@ internal sealed class LegacyLogConversion(DefectDbContext db, ModelCache models,
         }
     }
 
-    sealed record OldRow(long Id, Guid PredictionId, string Deployment, Guid ModelId, bool Shadow, string Input, double? Score, string? Label);
+    sealed record OldRow(long Id, Guid PredictionId, string Deployment, Guid ModelId, bool Shadow, string Input, double? Score,
+        string? Label);
 
     async Task<int> ConvertPageAsync(CancellationToken ct)
     {
@@ -50,12 +52,15 @@ internal sealed class LegacyLogConversion(DefectDbContext db, ModelCache models,
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var sql = new MonitoringSql(connection, transaction);
         var rows = new List<OldRow>();
-        await using (var command = sql.Command($"SELECT \"Id\", \"PredictionId\", \"DeploymentName\", \"ModelId\", \"Shadow\", \"Input\", \"Score\", \"Label\" " +
+        await using (var command = sql.Command($"SELECT \"Id\", \"PredictionId\", \"DeploymentName\", \"ModelId\", \"Shadow\", " +
+            "\"Input\", \"Score\", \"Label\" " +
                          $"FROM \"PredictionLog\" ORDER BY \"Id\" LIMIT {Page}"))
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
-                rows.Add(new OldRow(reader.GetInt64(0), MonitoringSql.ReadGuid(reader, 1), reader.GetString(2), MonitoringSql.ReadGuid(reader, 3),
-                    reader.GetBoolean(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetDouble(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+                rows.Add(new OldRow(reader.GetInt64(0), MonitoringSql.ReadGuid(reader, 1), reader.GetString(2),
+                    MonitoringSql.ReadGuid(reader, 3),
+                    reader.GetBoolean(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetDouble(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7)));
         if (rows.Count == 0) return 0;
 
         // The champion's rows are queued as the request path queues them; the shadow model that answered beside them
@@ -67,8 +72,8 @@ internal sealed class LegacyLogConversion(DefectDbContext db, ModelCache models,
         {
             var model = (await models.GetAsync(row.ModelId, ct))?.Artifact;
             int label = row.Label is { } name && model is not null ? model.ClassIndex(name) : -1;
-            queue.Add(row.Deployment, row.ModelId, System.Text.Encoding.UTF8.GetBytes(row.Input), new LoggedScore(row.Score ?? double.NaN, label),
-                row.PredictionId);
+            queue.Add(row.Deployment, row.ModelId, System.Text.Encoding.UTF8.GetBytes(row.Input),
+                new LoggedScore(row.Score ?? double.NaN, label), row.PredictionId);
         }
         var queued = queue.Take();
         var byStream = queued.Entries().GroupBy(e => e.Stream).ToList();
@@ -96,8 +101,10 @@ internal sealed class LegacyLogConversion(DefectDbContext db, ModelCache models,
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
                 outcomes.Add((MonitoringSql.ReadGuid(reader, 0), reader.GetString(1), reader.GetString(2),
-                    reader.GetFieldType(3) == typeof(string) ? DateTime.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture,
-                        System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal) : reader.GetDateTime(3)));
+                    reader.GetFieldType(3) == typeof(string)
+                    ? DateTime.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture,
+                        System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal)
+                    : reader.GetDateTime(3)));
         var answers = new LoggedAnswers(segments, models);
         var rollups = new Dictionary<RollupKey, RollupCounts>();
         foreach (var chunk in outcomes.Chunk(Page))
@@ -106,9 +113,11 @@ internal sealed class LegacyLogConversion(DefectDbContext db, ModelCache models,
             foreach (var (id, deployment, actual, recordedAt) in chunk)
             {
                 rows.TryGetValue(id, out var row);
-                await sql.ExecuteAsync("INSERT INTO \"LoggedOutcomes\" (\"DeploymentName\", \"PredictionId\", \"Actual\", \"RecordedAt\", \"Joined\") " +
-                    "VALUES (@d, @p, @a, @r, @j)", ct, ("@d", deployment), ("@p", PredictionIds.ToBytes(id)), ("@a", actual),
-                    ("@r", new DateTimeOffset(DateTime.SpecifyKind(recordedAt, DateTimeKind.Utc)).ToUnixTimeMilliseconds()), ("@j", row is not null));
+                await sql.ExecuteAsync("INSERT INTO \"LoggedOutcomes\" (\"DeploymentName\", \"PredictionId\", \"Actual\", " +
+                    "\"RecordedAt\", \"Joined\") VALUES (@d, @p, @a, @r, @j)", ct, ("@d", deployment),
+                    ("@p", PredictionIds.ToBytes(id)), ("@a", actual),
+                    ("@r", new DateTimeOffset(DateTime.SpecifyKind(recordedAt, DateTimeKind.Utc)).ToUnixTimeMilliseconds()),
+                    ("@j", row is not null));
                 if (row is not null) await answers.AddOutcomeAsync(rollups, row, actual, 1, ct);
             }
         }

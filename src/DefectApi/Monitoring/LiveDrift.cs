@@ -17,7 +17,8 @@ public sealed record DriftResponse(string Deployment, DateTime From, DateTime To
 public sealed class LiveDrift(Rollups rollups, ModelCache models)
 {
     /// <summary>Null when the model has no training profile (stored before profiles were kept).</summary>
-    public async Task<ModelDrift?> ComputeAsync(string deployment, Guid modelId, bool shadow, DateTime start, DateTime end, CancellationToken ct)
+    public async Task<ModelDrift?> ComputeAsync(string deployment, Guid modelId, bool shadow, DateTime start, DateTime end,
+        CancellationToken ct)
     {
         if (await models.GetAsync(modelId, ct) is not { Artifact: { Profile: { } profile } model }) return null;
         var counts = RollupCounts.For(model);

@@ -9,10 +9,11 @@ namespace DefectApi.Monitoring;
 public sealed class Rollups(DefectDbContext db)
 {
     /// <summary>The rollups of the hours that overlap [start, end), one per hour, model and role.</summary>
-    public async Task<List<(DateTime HourStart, Guid ModelId, bool Shadow, RollupCounts Counts)>> ReadAsync(string deployment, DateTime start,
-        DateTime end, CancellationToken ct)
+    public async Task<List<(DateTime HourStart, Guid ModelId, bool Shadow, RollupCounts Counts)>> ReadAsync(string deployment,
+        DateTime start, DateTime end, CancellationToken ct)
     {
-        long from = PredictionIds.HourOf(start), to = PredictionIds.HourOf(end) + (end == PredictionIds.HourStart(PredictionIds.HourOf(end)) ? 0 : 1);
+        long from = PredictionIds.HourOf(start), to = PredictionIds.HourOf(end)
+            + (end == PredictionIds.HourStart(PredictionIds.HourOf(end)) ? 0 : 1);
         await db.Database.OpenConnectionAsync(ct);
         try
         {
@@ -40,8 +41,8 @@ public sealed class LivePerformance(Rollups rollups)
                      .OrderBy(g => g.Key.Start).ThenBy(g => g.Key.Shadow))
         {
             var counts = group.Select(g => g.Counts).Aggregate(Merge);
-            buckets.Add(new PerformanceBucket(group.Key.Start, group.Key.ModelId, group.Key.Shadow, (int)counts.Answers, (int)counts.WithOutcome,
-                counts.Metrics()));
+            buckets.Add(new PerformanceBucket(group.Key.Start, group.Key.ModelId, group.Key.Shadow, (int)counts.Answers,
+                (int)counts.WithOutcome, counts.Metrics()));
         }
         return buckets;
     }

@@ -24,15 +24,16 @@ public static class LogApi
     {
         var group = routes.MapGroup("/api/deployments").WithTags("Monitoring");
         group.MapGet("/{name}/log", GetLogAsync).WithName("GetPredictionLog").WithSummary("The logged records as CSV")
-            .WithDescription("Streams every answer logged through the deployment in [from, to) (default: all that is kept), oldest first: the " +
-                "records' columns as sent, then prediction (the label, or the value), modelId, loggedAt and actual (empty where no outcome is known).")
+            .WithDescription("Streams every answer logged through the deployment in [from, to) (default: all that is kept), " +
+                "oldest first: the records' columns as sent, then prediction (the label, or the value), modelId, loggedAt and " +
+                "actual (empty where no outcome is known).")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Read);
         group.MapPost("/{name}/dataset", PostDatasetAsync).WithName("CreateDatasetFromLog").WithSummary("Turn the log into a dataset")
-            .WithDescription("Stores the logged records of [from, to) (default: all that is kept; withOutcomesOnly defaults to true) as a " +
-                "dataset, as an upload of them would be: the records' columns as sent, with the actual result as the model's target column, " +
-                "so retraining on what the line saw is one call. 400 when no answer matches.")
+            .WithDescription("Stores the logged records of [from, to) (default: all that is kept; withOutcomesOnly defaults to " +
+                "true) as a dataset, as an upload of them would be: the records' columns as sent, with the actual result as the model's " +
+                "target column, so retraining on what the line saw is one call. 400 when no answer matches.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Train);
         return group;
@@ -112,6 +113,10 @@ public static class LogApi
     }
 
     static ValidationProblem NothingLogged(string name, bool withOutcomesOnly) => TypedResults.ValidationProblem(
-        new Dictionary<string, string[]> { ["from"] = [$"No answer logged through '{name}' in this range{(withOutcomesOnly ? " has an outcome yet (set withOutcomesOnly to false to take them all)" : "")}."] },
+        new Dictionary<string, string[]>
+        {
+            ["from"] = [$"No answer logged through '{name}' in this " +
+        $"range{(withOutcomesOnly ? " has an outcome yet (set withOutcomesOnly to false to take them all)" : "")}."]
+        },
         title: "Nothing to make a dataset of");
 }

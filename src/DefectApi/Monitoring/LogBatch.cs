@@ -35,7 +35,8 @@ internal sealed class LogBatch
         var champion = (await models.GetAsync(stream.ModelId, ct))?.Artifact;
         ModelArtifact? shadow = null;
         if (deployment?.ShadowModelId is { } shadowId) shadow = (await models.GetAsync(shadowId, ct))?.Artifact;
-        var segment = LogSegments.Create(stream.Deployment, stream.ModelId, shadow is null ? null : deployment!.ShadowModelId, stream.Columns);
+        var segment = LogSegments.Create(stream.Deployment, stream.ModelId, shadow is null ? null : deployment!.ShadowModelId,
+            stream.Columns);
         Segments.TryAdd(segment.Id, segment);
 
         var lines = entries.Select(e => e.Line).ToArray();
@@ -69,7 +70,8 @@ internal sealed class LogBatch
             Array.Clear(keyHashes);
             for (int s = 0; s < keySlots.Length; s++)
             {
-                if (keySlots[s].At < 0 || keySlots[s].At >= fields[i].Count || KeyText.Normal(fields[i][keySlots[s].At]) is not { } key) continue;
+                if (keySlots[s].At < 0 || keySlots[s].At >= fields[i].Count
+                    || KeyText.Normal(fields[i][keySlots[s].At]) is not { } key) continue;
                 long hash = PredictionKeys.Hash(stream.Deployment, keySlots[s].Column, key);
                 KeyHashes.Add(hash);
                 keyHashes[s] = hash;
@@ -138,7 +140,8 @@ internal sealed class RecordLayout
     public RecordLayout(ModelArtifact model, IReadOnlyList<string> columns)
     {
         _model = model;
-        var at = columns.Select((name, i) => (name, i)).GroupBy(c => c.name).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
+        var at = columns.Select((name, i) => (name, i)).GroupBy(c => c.name)
+            .ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
         _columnOfInput = model.Inputs.Select(input => at.GetValueOrDefault(input.Name, -1)).ToArray();
         _numeric = model.Inputs.Select(input => input.Type == "numeric").ToArray();
         _cells = new CellValue[model.Inputs.Count];

@@ -47,7 +47,8 @@ internal sealed class LogExport(DefectDbContext db, LogSegments segments)
             command.CommandText = "SELECT a.\"PredictionId\", a.\"SegmentId\", a.\"Line\", a.\"Score\", a.\"Label\", o.\"Actual\" " +
                 "FROM \"LoggedAnswers\" a " + (withOutcomesOnly ? "JOIN" : "LEFT JOIN") +
                 " \"LoggedOutcomes\" o ON o.\"PredictionId\" = a.\"PredictionId\" AND o.\"Joined\" " +
-                $"WHERE a.\"PredictionId\" >= @from AND a.\"PredictionId\" < @to AND a.\"SegmentId\" IN ({MonitoringSql.InList(command, "s", ofDeployment.Keys.Cast<object>().ToArray())}) " +
+                $"WHERE a.\"PredictionId\" >= @from AND a.\"PredictionId\" < @to AND a.\"SegmentId\" IN " +
+                $"({MonitoringSql.InList(command, "s", ofDeployment.Keys.Cast<object>().ToArray())}) " +
                 "ORDER BY a.\"PredictionId\"";
             MonitoringSql.Add(command, "@from", PredictionIds.LowerBound(from));
             MonitoringSql.Add(command, "@to", PredictionIds.LowerBound(to));
@@ -93,7 +94,8 @@ internal sealed class LogExport(DefectDbContext db, LogSegments segments)
     static async Task<List<long>> SegmentIdsAsync(MonitoringSql sql, string deployment, CancellationToken ct)
     {
         var ids = new List<long>();
-        await using var command = sql.Command("SELECT \"Id\" FROM \"LogSegments\" WHERE \"DeploymentName\" = @d ORDER BY \"Id\"", ("@d", deployment));
+        await using var command = sql.Command("SELECT \"Id\" FROM \"LogSegments\" WHERE \"DeploymentName\" = @d ORDER BY \"Id\"",
+            ("@d", deployment));
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) ids.Add(reader.GetInt64(0));
         return ids;

@@ -39,7 +39,8 @@ internal sealed class LoggedAnswers(LogSegments segments, ModelCache models)
         foreach (var chunk in ids.Chunk(Chunk))
         {
             await using var command = sql.Command("");
-            command.CommandText = $"SELECT {Columns} FROM \"LoggedAnswers\" WHERE \"PredictionId\" IN ({MonitoringSql.InList(command, "i", chunk)})";
+            command.CommandText = $"SELECT {Columns} FROM \"LoggedAnswers\" WHERE \"PredictionId\" IN " +
+                $"({MonitoringSql.InList(command, "i", chunk)})";
             foreach (var row in await ReadAsync(sql, command, ct)) found[PredictionIds.FromBytes(row.PredictionId)] = row;
         }
         return found;
@@ -55,7 +56,8 @@ internal sealed class LoggedAnswers(LogSegments segments, ModelCache models)
             foreach (var slot in (string[])["Key1", "Key2", "Key3"])
             {
                 await using var command = sql.Command("");
-                command.CommandText = $"SELECT {Columns}, \"{slot}\" FROM \"LoggedAnswers\" WHERE \"{slot}\" IN ({MonitoringSql.InList(command, "k", chunk.Cast<object>().ToArray())})";
+                command.CommandText = $"SELECT {Columns}, \"{slot}\" FROM \"LoggedAnswers\" WHERE \"{slot}\" IN " +
+                    $"({MonitoringSql.InList(command, "k", chunk.Cast<object>().ToArray())})";
                 foreach (var row in await ReadAsync(sql, command, ct, withKey: true)) found.Add((row.Key!.Value, row.Row));
             }
         }
@@ -65,9 +67,11 @@ internal sealed class LoggedAnswers(LogSegments segments, ModelCache models)
     async Task<List<AnsweredRow>> ReadAsync(MonitoringSql sql, System.Data.Common.DbCommand command, CancellationToken ct) =>
         (await ReadAsync(sql, command, ct, withKey: false)).Select(r => r.Row).ToList();
 
-    async Task<List<(AnsweredRow Row, long? Key)>> ReadAsync(MonitoringSql sql, System.Data.Common.DbCommand command, CancellationToken ct, bool withKey)
+    async Task<List<(AnsweredRow Row, long? Key)>> ReadAsync(MonitoringSql sql, System.Data.Common.DbCommand command,
+        CancellationToken ct, bool withKey)
     {
-        var raw = new List<(byte[] Id, long Segment, string Line, double? Score, string? Label, double? ShadowScore, string? ShadowLabel, long? Key)>();
+        var raw = new List<(byte[] Id, long Segment, string Line, double? Score, string? Label, double? ShadowScore,
+            string? ShadowLabel, long? Key)>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
                 raw.Add(((byte[])reader[0], reader.GetInt64(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetDouble(3),
@@ -81,17 +85,21 @@ internal sealed class LoggedAnswers(LogSegments segments, ModelCache models)
     }
 
     /// <summary>Adds (sign 1) or takes back (sign -1) an outcome of the row to its champion's and shadow's rollups.</summary>
-    public async Task AddOutcomeAsync(Dictionary<RollupKey, RollupCounts> deltas, AnsweredRow row, string actual, int sign, CancellationToken ct)
+    public async Task AddOutcomeAsync(Dictionary<RollupKey, RollupCounts> deltas, AnsweredRow row, string actual, int sign,
+        CancellationToken ct)
     {
         var segment = row.Segment;
         // Every answer has a score (a probability, the value, or the label's probability); one without gave no answer to judge.
         if (row.Score is { } score)
-            await AddAsync(deltas, new RollupKey(segment.DeploymentName, row.Hour, segment.ModelId, false), score, row.Label, actual, sign, ct);
+            await AddAsync(deltas, new RollupKey(segment.DeploymentName, row.Hour, segment.ModelId, false), score, row.Label,
+                actual, sign, ct);
         if (segment.ShadowModelId is { } shadow && row.ShadowScore is { } shadowScore)
-            await AddAsync(deltas, new RollupKey(segment.DeploymentName, row.Hour, shadow, true), shadowScore, row.ShadowLabel, actual, sign, ct);
+            await AddAsync(deltas, new RollupKey(segment.DeploymentName, row.Hour, shadow, true), shadowScore, row.ShadowLabel,
+                actual, sign, ct);
     }
 
-    async Task AddAsync(Dictionary<RollupKey, RollupCounts> deltas, RollupKey key, double score, string? label, string actual, int sign, CancellationToken ct)
+    async Task AddAsync(Dictionary<RollupKey, RollupCounts> deltas, RollupKey key, double score, string? label, string actual,
+        int sign, CancellationToken ct)
     {
         if (!deltas.TryGetValue(key, out var counts))
         {
@@ -114,7 +122,8 @@ public sealed class LogSegments
     internal async Task<LogSegment?> GetAsync(MonitoringSql sql, long id, CancellationToken ct)
     {
         if (_known.TryGetValue(id, out var known)) return known;
-        await using var command = sql.Command("SELECT \"DeploymentName\", \"ModelId\", \"ShadowModelId\", \"Columns\" FROM \"LogSegments\" WHERE \"Id\" = @id", ("@id", id));
+        await using var command = sql.Command("SELECT \"DeploymentName\", \"ModelId\", \"ShadowModelId\", \"Columns\" FROM " +
+            "\"LogSegments\" WHERE \"Id\" = @id", ("@id", id));
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         var segment = new LogSegment
@@ -133,7 +142,8 @@ public sealed class LogSegments
     {
         var json = JsonSerializer.Serialize(columns);
         // SHA-256's first eight bytes: a segment is named once per batch, and two segments must never share a name.
-        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{deployment}\u001f{modelId:N}/{shadowModelId:N}\u001f{json}"));
+        var digest = System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{deployment}\u001f{modelId:N}/{shadowModelId:N}\u001f{json}"));
         long id = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(digest);
         return new LogSegment { Id = id, DeploymentName = deployment, ModelId = modelId, ShadowModelId = shadowModelId, Columns = json };
     }

@@ -20,11 +20,13 @@ public static class MonitoringApi
         var group = routes.MapGroup("/api/deployments").WithTags("Monitoring");
         group.MapPost("/{name}/outcomes", PostOutcomesAsync).WithName("PostOutcomes").WithSummary("Report what really happened")
             .WithDescription("Actual results of predicted parts, matched by predictionId, or by a key column of the predicted record " +
-                "(keyColumn, e.g. a serial, declared in the deployment's keyColumns). JSON { \"outcomes\": [ { \"predictionId\", \"actual\" } ] } or { \"keyColumn\", \"outcomes\": " +
-                "[ { \"key\", \"actual\" } ] }, or text/csv with columns predictionId and actual (or ?keyColumn=serial and columns serial " +
-                "and actual). Every outcome is kept: those whose prediction is not logged yet are listed as pending and joined as soon as it is " +
-                "(by key: the latest prediction of that key). A later outcome of the same prediction replaces the earlier one. " +
-                "An actual that is not a class of the model (or a number, for regression) is a 400 and nothing is stored.")
+                "(keyColumn, e.g. a serial, declared in the deployment's keyColumns). JSON { \"outcomes\": [ { \"predictionId\", " +
+                "\"actual\" } ] } or { \"keyColumn\", \"outcomes\": " +
+                "[ { \"key\", \"actual\" } ] }, or text/csv with columns predictionId and actual (or ?keyColumn=serial and " +
+                "columns serial and actual). Every outcome is kept: those whose prediction is not logged yet are listed as " +
+                "pending and joined as soon as it is (by key: the latest prediction of that key). A later outcome of the same " +
+                "prediction replaces the earlier one. An actual that is not a class of the model (or a number, for regression) " +
+                "is a 400 and nothing is stored.")
             .Accepts<OutcomesRequest>("application/json", "text/csv")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -36,7 +38,8 @@ public static class MonitoringApi
                 "predicted defect rate; regression: rmse, mae, bias; multiclass: accuracy, macroF1). Default range: the last 7 days.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Predict);
-        group.MapGet("/{name}/drift", GetDriftAsync).WithName("GetDrift").WithSummary("Do today's inputs still look like the training data?")
+        group.MapGet("/{name}/drift", GetDriftAsync).WithName("GetDrift")
+            .WithSummary("Do today's inputs still look like the training data?")
             .WithDescription("Per input column of the deployment's model: the population stability index of the logged records " +
                 "against the training data (numeric: the training deciles as bins; categorical: category shares, unseen ones " +
                 "together), the share missing and the share outside the training range, rated ok (< 0.1), watch (0.1–0.25) or " +
@@ -59,12 +62,14 @@ public static class MonitoringApi
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The model has no training profile",
                 detail: $"Model '{deployment.ModelId}' was stored before training profiles were kept, so there is nothing to compare its " +
                     "traffic with. Retrain it (the same dataset and settings) and deploy the new version to monitor drift.");
-        var shadow = deployment.ShadowModelId is { } shadowId ? await drift.ComputeAsync(name, shadowId, shadow: true, start, end, ct) : null;
-        return TypedResults.Ok(new DriftResponse(name, start, end, champion.ModelId, champion.Records, champion.Columns, champion.Output, shadow));
+        var shadow = deployment.ShadowModelId is { } shadowId
+            ? await drift.ComputeAsync(name, shadowId, shadow: true, start, end, ct) : null;
+        return TypedResults.Ok(new DriftResponse(name, start, end, champion.ModelId, champion.Records, champion.Columns,
+            champion.Output, shadow));
     }
 
-    static async Task<Results<Ok<OutcomesResponse>, ValidationProblem, ProblemHttpResult>> PostOutcomesAsync(string name, HttpRequest request,
-        string? keyColumn, DefectDbContext db, OutcomeRecorder recorder, CancellationToken ct)
+    static async Task<Results<Ok<OutcomesResponse>, ValidationProblem, ProblemHttpResult>> PostOutcomesAsync(string name,
+        HttpRequest request, string? keyColumn, DefectDbContext db, OutcomeRecorder recorder, CancellationToken ct)
     {
         var deployment = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.Name == name, ct);
         if (deployment is null) return NotFoundProblems.Deployment(name);
@@ -82,7 +87,8 @@ public static class MonitoringApi
             read = ReadJson(body, keyColumn);
         }
         else return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
-            detail: $"Content-Type '{request.ContentType}' is not accepted. Send application/json {{ \"outcomes\": [...] }} or text/csv with columns predictionId and actual.");
+            detail: $"Content-Type '{request.ContentType}' is not accepted. Send application/json {{ \"outcomes\": [...] }} or " +
+            "text/csv with columns predictionId and actual.");
         if (read.Errors.Count > 0) return Invalid(read.Errors);
         if (read.Items.Count > OutcomeRecorder.MaxOutcomes)
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many outcomes",
@@ -91,16 +97,20 @@ public static class MonitoringApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 ["keyColumn"] = [deployment.KeyColumns.Count == 0
-                    ? $"'{key}' is not a declared key column of '{name}', which declares none. Declare it first: PUT /api/deployments/{name} with \"keyColumns\": [\"{key}\"] (it counts for predictions made from then on)."
-                    : $"'{key}' is not a declared key column of '{name}'; its key columns are {string.Join(", ", deployment.KeyColumns.Select(k => $"'{k}'"))}."]
+                    ? $"'{key}' is not a declared key column of '{name}', which declares none. Declare it first: PUT " +
+                        $"/api/deployments/{name} with \"keyColumns\": [\"{key}\"] (it counts for predictions made from then on)."
+                    : $"'{key}' is not a declared key column of '{name}'; its key columns are " +
+                        $"{string.Join(", ", deployment.KeyColumns.Select(k => $"'{k}'"))}."]
             },
-                title: "Some outcomes cannot be recorded", detail: "Outcomes by key name one of the deployment's declared key columns; nothing was stored.");
+                title: "Some outcomes cannot be recorded", detail: "Outcomes by key name one of the deployment's declared key " +
+                "columns; nothing was stored.");
         var result = await recorder.RecordAsync(deployment, read.Key, read.Items, ct);
         return result.Errors is { } errors ? Invalid(errors) : TypedResults.Ok(result.Answer!);
     }
 
     static ValidationProblem Invalid(Dictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors,
-        title: "Some outcomes cannot be recorded", detail: "Fix the entries listed in 'errors' and send the request again; nothing was stored.");
+        title: "Some outcomes cannot be recorded", detail: "Fix the entries listed in 'errors' and send the request again; " +
+        "nothing was stored.");
 
     static (string?, List<OutcomeRecorder.Reported>, Dictionary<string, string[]>) ReadJson(OutcomesRequest? body, string? queryKey)
     {
@@ -118,14 +128,17 @@ public static class MonitoringApi
             string? key = o?.Key is { } k ? OutcomeRecorder.Text(k) : null;
             string? actual = o?.Actual is { } a ? OutcomeRecorder.Text(a) : null;
             if (actual is null) errors[$"outcomes[{i}].actual"] = ["actual is required: a class of the model, or the measured value."];
-            if (keyColumn is null && o?.PredictionId is null) errors[$"outcomes[{i}].predictionId"] = ["predictionId is required (or name a keyColumn and give each outcome a key)."];
-            if (keyColumn is not null && key is null) errors[$"outcomes[{i}].key"] = [$"key is required: the value of '{keyColumn}' in the predicted record."];
+            if (keyColumn is null && o?.PredictionId is null) errors[$"outcomes[{i}].predictionId"] = ["predictionId is required " +
+                "(or name a keyColumn and give each outcome a key)."];
+            if (keyColumn is not null
+                && key is null) errors[$"outcomes[{i}].key"] = [$"key is required: the value of '{keyColumn}' in the predicted record."];
             if (actual is not null) items.Add(new(i, o!.PredictionId, key, actual));
         }
         return (keyColumn, items, errors);
     }
 
-    static async Task<(string?, List<OutcomeRecorder.Reported>, Dictionary<string, string[]>)> ReadCsvAsync(Stream body, string? keyColumn, CancellationToken ct)
+    static async Task<(string?, List<OutcomeRecorder.Reported>, Dictionary<string, string[]>)> ReadCsvAsync(Stream body,
+        string? keyColumn, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var items = new List<OutcomeRecorder.Reported>();
@@ -162,14 +175,16 @@ public static class MonitoringApi
     }
 
     static async Task<Results<Ok<PerformanceResponse>, ValidationProblem, ProblemHttpResult>> GetPerformanceAsync(string name,
-        DateTime? from, DateTime? to, string? bucket, DefectDbContext db, LivePerformance performance, TimeProvider clock, CancellationToken ct)
+        DateTime? from, DateTime? to, string? bucket, DefectDbContext db, LivePerformance performance, TimeProvider clock,
+        CancellationToken ct)
     {
         if (!await db.Deployments.AnyAsync(d => d.Name == name, ct)) return NotFoundProblems.Deployment(name);
         var (start, end, errors) = Range(from, to, clock);
         bucket ??= "day";
         var width = bucket switch { "hour" => TimeSpan.FromHours(1), "day" => TimeSpan.FromDays(1), _ => TimeSpan.Zero };
         if (width == TimeSpan.Zero) errors["bucket"] = [$"'{bucket}' is not a bucket: use hour or day."];
-        else if ((end - start) / width > MaxBuckets) errors["bucket"] = [$"The range holds more than {MaxBuckets} {bucket}s: shorten it or use day."];
+        else if ((end - start) / width > MaxBuckets) errors["bucket"] = [$"The range holds more than {MaxBuckets} {bucket}s: " +
+            "shorten it or use day."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid range");
         // Buckets start on whole UTC hours or days, so that two calls a minute apart bucket alike.
         start = new DateTime(start.Ticks - start.Ticks % width.Ticks, DateTimeKind.Utc);
@@ -178,7 +193,8 @@ public static class MonitoringApi
     }
 
     /// <summary>from/to as given (UTC), defaulting to the last 7 days; from must come before to.</summary>
-    internal static (DateTime From, DateTime To, Dictionary<string, string[]> Errors) Range(DateTime? from, DateTime? to, TimeProvider clock)
+    internal static (DateTime From, DateTime To, Dictionary<string, string[]> Errors) Range(DateTime? from, DateTime? to,
+        TimeProvider clock)
     {
         var errors = new Dictionary<string, string[]>();
         var end = to?.ToUniversalTime() ?? clock.GetUtcNow().UtcDateTime;

@@ -23,4 +23,5 @@ public sealed record OutcomesResponse(int Matched, IReadOnlyList<string> Pending
 public sealed record PerformanceBucket(DateTime Start, Guid ModelId, bool Shadow, int Predictions, int WithOutcome,
     IReadOnlyDictionary<string, double?> Metrics);
 
-public sealed record PerformanceResponse(string Deployment, DateTime From, DateTime To, string Bucket, IReadOnlyList<PerformanceBucket> Buckets);
+public sealed record PerformanceResponse(string Deployment, DateTime From, DateTime To, string Bucket,
+    IReadOnlyList<PerformanceBucket> Buckets);

@@ -15,9 +15,11 @@ internal sealed record StoredOutcome(long Id, string Deployment, byte[]? Predict
 /// </summary>
 internal sealed class OutcomeJoins(LoggedAnswers answers)
 {
-    const string OutcomeColumns = "\"Id\", \"DeploymentName\", \"PredictionId\", \"KeyHash\", \"KeyColumn\", \"Key\", \"Actual\", \"Joined\"";
+    const string OutcomeColumns = "\"Id\", \"DeploymentName\", \"PredictionId\", \"KeyHash\", \"KeyColumn\", \"Key\", " +
+        "\"Actual\", \"Joined\"";
 
-    public static async Task<List<StoredOutcome>> ReadAsync(MonitoringSql sql, string where, CancellationToken ct, params (string, object?)[] parameters)
+    public static async Task<List<StoredOutcome>> ReadAsync(MonitoringSql sql, string where, CancellationToken ct,
+        params (string, object?)[] parameters)
     {
         await using var command = sql.Command($"SELECT {OutcomeColumns} FROM \"LoggedOutcomes\" WHERE {where}", parameters);
         return await ReadAsync(command, ct);
@@ -35,20 +37,22 @@ internal sealed class OutcomeJoins(LoggedAnswers answers)
     }
 
     /// <summary>Pending outcomes that name one of these ids or key hashes.</summary>
-    public static async Task<List<StoredOutcome>> PendingForAsync(MonitoringSql sql, IReadOnlyList<byte[]> ids, IReadOnlyList<long> keyHashes,
-        CancellationToken ct)
+    public static async Task<List<StoredOutcome>> PendingForAsync(MonitoringSql sql, IReadOnlyList<byte[]> ids,
+        IReadOnlyList<long> keyHashes, CancellationToken ct)
     {
         var found = new List<StoredOutcome>();
         foreach (var chunk in ids.Chunk(500))
         {
             await using var command = sql.Command("");
-            command.CommandText = $"SELECT {OutcomeColumns} FROM \"LoggedOutcomes\" WHERE NOT \"Joined\" AND \"PredictionId\" IN ({MonitoringSql.InList(command, "i", chunk)})";
+            command.CommandText = $"SELECT {OutcomeColumns} FROM \"LoggedOutcomes\" WHERE NOT \"Joined\" AND \"PredictionId\" IN " +
+                $"({MonitoringSql.InList(command, "i", chunk)})";
             found.AddRange(await ReadAsync(command, ct));
         }
         foreach (var chunk in keyHashes.Distinct().Chunk(500))
         {
             await using var command = sql.Command("");
-            command.CommandText = $"SELECT {OutcomeColumns} FROM \"LoggedOutcomes\" WHERE \"PredictionId\" IS NULL AND \"KeyHash\" IN ({MonitoringSql.InList(command, "k", chunk.Cast<object>().ToArray())})";
+            command.CommandText = $"SELECT {OutcomeColumns} FROM \"LoggedOutcomes\" WHERE \"PredictionId\" IS NULL AND " +
+                $"\"KeyHash\" IN ({MonitoringSql.InList(command, "k", chunk.Cast<object>().ToArray())})";
             found.AddRange(await ReadAsync(command, ct));
         }
         return found;
@@ -66,7 +70,8 @@ internal sealed class OutcomeJoins(LoggedAnswers answers)
         IReadOnlyDictionary<long, List<AnsweredRow>> byKeyHash)
     {
         if (outcome.PredictionId is { } id)
-            return byId.TryGetValue(PredictionIds.FromBytes(id), out var row) && row.Segment.DeploymentName == outcome.Deployment ? row : null;
+            return byId.TryGetValue(PredictionIds.FromBytes(id), out var row)
+                && row.Segment.DeploymentName == outcome.Deployment ? row : null;
         if (outcome.KeyHash is not { } hash || !byKeyHash.TryGetValue(hash, out var rows)) return null;
         return rows.Where(r => r.Segment.DeploymentName == outcome.Deployment && KeyText.Same(r.Field(outcome.KeyColumn!), outcome.Key))
             .MaxBy(r => PredictionIds.FromBytes(r.PredictionId));
@@ -76,19 +81,23 @@ internal sealed class OutcomeJoins(LoggedAnswers answers)
     public async Task<bool> JoinAsync(MonitoringSql sql, StoredOutcome outcome, AnsweredRow row, Dictionary<RollupKey, RollupCounts> deltas,
         CancellationToken ct)
     {
-        if (await sql.ExecuteAsync("UPDATE \"LoggedOutcomes\" SET \"Joined\" = @t WHERE \"Id\" = @id AND NOT \"Joined\"", ct, ("@t", true), ("@id", outcome.Id)) != 1)
+        if (await sql.ExecuteAsync("UPDATE \"LoggedOutcomes\" SET \"Joined\" = @t WHERE \"Id\" = @id AND NOT \"Joined\"", ct,
+            ("@t", true), ("@id", outcome.Id)) != 1)
             return false;
         await TakeBackEarlierAsync(sql, row, outcome.Id, deltas, ct);
         if (outcome.PredictionId is null)
-            await sql.ExecuteAsync("UPDATE \"LoggedOutcomes\" SET \"PredictionId\" = @p WHERE \"Id\" = @id", ct, ("@p", row.PredictionId), ("@id", outcome.Id));
+            await sql.ExecuteAsync("UPDATE \"LoggedOutcomes\" SET \"PredictionId\" = @p WHERE \"Id\" = @id", ct,
+                ("@p", row.PredictionId), ("@id", outcome.Id));
         await answers.AddOutcomeAsync(deltas, row, outcome.Actual, 1, ct);
         return true;
     }
 
     /// <summary>Removes the outcome the answer had before (other than <paramref name="keep"/>), out of the rollups too.</summary>
-    public async Task TakeBackEarlierAsync(MonitoringSql sql, AnsweredRow row, long keep, Dictionary<RollupKey, RollupCounts> deltas, CancellationToken ct)
+    public async Task TakeBackEarlierAsync(MonitoringSql sql, AnsweredRow row, long keep,
+        Dictionary<RollupKey, RollupCounts> deltas, CancellationToken ct)
     {
-        foreach (var earlier in await ReadAsync(sql, "\"PredictionId\" = @p AND \"Id\" <> @id", ct, ("@p", row.PredictionId), ("@id", keep)))
+        foreach (var earlier in await ReadAsync(sql, "\"PredictionId\" = @p AND \"Id\" <> @id", ct, ("@p", row.PredictionId),
+            ("@id", keep)))
         {
             if (earlier.Joined) await answers.AddOutcomeAsync(deltas, row, earlier.Actual, -1, ct);
             await sql.ExecuteAsync("DELETE FROM \"LoggedOutcomes\" WHERE \"Id\" = @id", ct, ("@id", earlier.Id));
@@ -104,7 +113,8 @@ internal static class KeyText
     {
         var text = value?.Trim();
         if (string.IsNullOrEmpty(text)) return null;
-        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double number)
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
+            out double number)
                && double.IsFinite(number)
             ? number.ToString("R", System.Globalization.CultureInfo.InvariantCulture)
             : text;

@@ -27,7 +27,8 @@ public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSe
     public async Task<Result> RecordAsync(Deployment deployment, string? keyColumn, IReadOnlyList<Reported> outcomes, CancellationToken ct)
     {
         string name = deployment.Name;
-        await sizeLimit.EnsureRoomAsync(outcomes.Sum(o => o.Actual.Length + (o.Key?.Length ?? 0) + 32L + PostgresSizeLimit.RowOverhead), ct);
+        await sizeLimit.EnsureRoomAsync(outcomes.Sum(o =>
+            o.Actual.Length + (o.Key?.Length ?? 0) + 32L + PostgresSizeLimit.RowOverhead), ct);
         await db.Database.OpenConnectionAsync(ct);
         try
         {
@@ -40,14 +41,16 @@ public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSe
             var rows = new Dictionary<int, AnsweredRow>();
             if (keyColumn is null)
             {
-                var found = await answers.ByIdAsync(sql, outcomes.Select(o => PredictionIds.ToBytes(o.PredictionId!.Value)).Distinct(ByteArrays.Comparer), ct);
+                var found = await answers.ByIdAsync(sql,
+                    outcomes.Select(o => PredictionIds.ToBytes(o.PredictionId!.Value)).Distinct(ByteArrays.Comparer), ct);
                 foreach (var o in outcomes)
                     if (found.TryGetValue(o.PredictionId!.Value, out var row) && row.Segment.DeploymentName == name) rows[o.Index] = row;
             }
             else
             {
                 var hashes = outcomes.Select(o => KeyText.Hash(name, keyColumn, o.Key!)).ToList();
-                var found = (await answers.ByKeyHashAsync(sql, hashes, ct)).GroupBy(f => f.Hash).ToDictionary(g => g.Key, g => g.Select(f => f.Row).ToList());
+                var found = (await answers.ByKeyHashAsync(sql, hashes, ct)).GroupBy(f => f.Hash)
+                    .ToDictionary(g => g.Key, g => g.Select(f => f.Row).ToList());
                 var none = new Dictionary<Guid, AnsweredRow>();
                 for (int i = 0; i < outcomes.Count; i++)
                 {
@@ -84,7 +87,8 @@ public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSe
                 else
                 {
                     long hash = KeyText.Hash(name, keyColumn, o.Key!);
-                    await sql.ExecuteAsync("DELETE FROM \"LoggedOutcomes\" WHERE \"KeyHash\" = @k AND \"PredictionId\" IS NULL", ct, ("@k", hash));
+                    await sql.ExecuteAsync("DELETE FROM \"LoggedOutcomes\" WHERE \"KeyHash\" = @k AND \"PredictionId\" IS NULL", ct,
+                        ("@k", hash));
                     await InsertAsync(sql, name, null, hash, keyColumn, o.Key, o.Actual, now, joined: false, ct);
                     pending.Add(o.Key!);
                 }
@@ -130,10 +134,10 @@ public sealed class OutcomeRecorder(DefectDbContext db, ModelCache models, LogSe
 
     static Task InsertAsync(MonitoringSql sql, string deployment, byte[]? predictionId, long? keyHash, string? keyColumn, string? key,
         string actual, long recordedAt, bool joined, CancellationToken ct) =>
-        sql.ExecuteAsync("INSERT INTO \"LoggedOutcomes\" (\"DeploymentName\", \"PredictionId\", \"KeyHash\", \"KeyColumn\", \"Key\", \"Actual\", " +
-            "\"RecordedAt\", \"Joined\") VALUES (@d, @p, @h, @c, @k, @a, @r, @j)", ct,
-            ("@d", deployment), ("@p", predictionId), ("@h", keyHash), ("@c", keyColumn), ("@k", key), ("@a", actual.Trim()), ("@r", recordedAt),
-            ("@j", joined));
+        sql.ExecuteAsync("INSERT INTO \"LoggedOutcomes\" (\"DeploymentName\", \"PredictionId\", \"KeyHash\", \"KeyColumn\", " +
+        "\"Key\", \"Actual\", \"RecordedAt\", \"Joined\") VALUES (@d, @p, @h, @c, @k, @a, @r, @j)", ct,
+            ("@d", deployment), ("@p", predictionId), ("@h", keyHash), ("@c", keyColumn), ("@k", key), ("@a", actual.Trim()),
+            ("@r", recordedAt), ("@j", joined));
 
     /// <summary>A JSON value as the text an outcome compares: strings as they are, numbers in invariant form, true/false;
     /// null for null and for what cannot be a cell.</summary>

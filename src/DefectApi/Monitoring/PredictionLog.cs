@@ -39,7 +39,7 @@ public sealed class PredictionLog : IPredictionSink
     long _dropped, _expiredOutcomes;
     readonly ConcurrentDictionary<(string, Guid, long), LogStream> _streams = new();
     readonly List<LogStream> _streamsById = [];
-    [ThreadStatic] static LogLineWriter? t_line;
+    [ThreadStatic] static LogLineWriter? _threadLine;
 
     public PredictionLog(IOptions<PredictionLogOptions> options, TimeProvider clock)
     {
@@ -80,7 +80,7 @@ public sealed class PredictionLog : IPredictionSink
     /// <summary>Queues an answer, under the id it already has when given (an answer logged by an earlier version).</summary>
     internal Guid Add(string deployment, Guid modelId, ReadOnlySpan<byte> recordJson, LoggedScore answer, Guid? id)
     {
-        var line = t_line ??= new LogLineWriter();
+        var line = _threadLine ??= new LogLineWriter();
         long columns = ToLine(recordJson, line);
         if (!_streams.TryGetValue((deployment, modelId, columns), out var stream))
             stream = Intern(deployment, modelId, columns, ColumnNames(recordJson));
@@ -91,7 +91,8 @@ public sealed class PredictionLog : IPredictionSink
     public LogStream ForColumns(string deployment, Guid modelId, IReadOnlyList<string> columns)
     {
         long hash = ColumnsHash(columns);
-        return _streams.TryGetValue((deployment, modelId, hash), out var stream) ? stream : Intern(deployment, modelId, hash, columns.ToArray());
+        return _streams.TryGetValue((deployment, modelId, hash), out var stream) ? stream
+            : Intern(deployment, modelId, hash, columns.ToArray());
     }
 
     /// <summary>Queues one answer whose record is already a log line of the stream's columns.</summary>
@@ -208,7 +209,9 @@ public sealed class PredictionLog : IPredictionSink
             reader.Read();
             switch (reader.TokenType)
             {
-                case JsonTokenType.Number: line.Raw(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan); break;
+                case JsonTokenType.Number:
+                    line.Raw(reader.HasValueSequence
+                    ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan); break;
                 case JsonTokenType.True: line.Raw("true"u8); break;
                 case JsonTokenType.False: line.Raw("false"u8); break;
                 case JsonTokenType.String:

@@ -45,7 +45,8 @@ public sealed class PredictionLogRetention(IServiceScopeFactory scopes, Predicti
         {
             var sql = new MonitoringSql(db.Database.GetDbConnection(), null);
             var before = PredictionIds.LowerBound(now.AddDays(-settings.RetentionDays));
-            await using (var newest = sql.Command("SELECT \"PredictionId\" FROM \"LoggedAnswers\" ORDER BY \"PredictionId\" DESC LIMIT 1 OFFSET @n",
+            await using (var newest = sql.Command("SELECT \"PredictionId\" FROM \"LoggedAnswers\" ORDER BY \"PredictionId\" DESC " +
+                "LIMIT 1 OFFSET @n",
                              ("@n", settings.MaxRows)))
                 if (await newest.ExecuteScalarAsync(ct) is byte[] firstOverCap && Compare(firstOverCap, before) >= 0)
                     before = Successor(firstOverCap);   // the cap removes more than the days do: up to and including that row
@@ -56,7 +57,8 @@ public sealed class PredictionLogRetention(IServiceScopeFactory scopes, Predicti
             if (expired > 0)
             {
                 log.CountExpiredOutcomes(expired);
-                logger.LogWarning("Removed {Count} outcomes that met no prediction within {Hours} hours.", expired, settings.PendingOutcomeHours);
+                logger.LogWarning("Removed {Count} outcomes that met no prediction within {Hours} hours.", expired,
+                    settings.PendingOutcomeHours);
             }
             await sql.ExecuteAsync("DELETE FROM \"MonitoringRollups\" WHERE \"Hour\" < @h", ct,
                 ("@h", PredictionIds.HourOf(now.AddDays(-settings.RollupRetentionDays))));

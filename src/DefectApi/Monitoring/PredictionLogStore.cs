@@ -18,13 +18,14 @@ public readonly record struct RollupKey(string Deployment, long Hour, Guid Model
 /// </summary>
 internal static class PredictionLogStore
 {
-    const string AnswerColumns = "\"PredictionId\", \"SegmentId\", \"Line\", \"Score\", \"Label\", \"ShadowScore\", \"ShadowLabel\", \"Key1\", \"Key2\", \"Key3\"";
+    const string AnswerColumns = "\"PredictionId\", \"SegmentId\", \"Line\", \"Score\", \"Label\", \"ShadowScore\", " +
+        "\"ShadowLabel\", \"Key1\", \"Key2\", \"Key3\"";
 
     public static async Task AddSegmentsAsync(MonitoringSql sql, IEnumerable<LogSegment> segments, CancellationToken ct)
     {
         foreach (var segment in segments)
-            await sql.ExecuteAsync("INSERT INTO \"LogSegments\" (\"Id\", \"DeploymentName\", \"ModelId\", \"ShadowModelId\", \"Columns\") " +
-                "VALUES (@id, @d, @m, @s, @c) ON CONFLICT DO NOTHING", ct,
+            await sql.ExecuteAsync("INSERT INTO \"LogSegments\" (\"Id\", \"DeploymentName\", \"ModelId\", \"ShadowModelId\", " +
+                "\"Columns\") VALUES (@id, @d, @m, @s, @c) ON CONFLICT DO NOTHING", ct,
                 ("@id", segment.Id), ("@d", segment.DeploymentName), ("@m", sql.Guid(segment.ModelId)),
                 ("@s", segment.ShadowModelId is { } s ? sql.Guid(s) : null), ("@c", segment.Columns));
     }
@@ -38,7 +39,8 @@ internal static class PredictionLogStore
 
     static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<LoggedAnswer> rows, CancellationToken ct)
     {
-        await using var copy = await connection.BeginBinaryImportAsync($"COPY \"LoggedAnswers\" ({AnswerColumns}) FROM STDIN (FORMAT BINARY)", ct);
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY \"LoggedAnswers\" ({AnswerColumns}) FROM STDIN " +
+            "(FORMAT BINARY)", ct);
         foreach (var row in rows)
         {
             await copy.StartRowAsync(ct);
@@ -64,7 +66,8 @@ internal static class PredictionLogStore
 
     static async Task InsertAsync(MonitoringSql sql, IReadOnlyList<LoggedAnswer> rows, CancellationToken ct)
     {
-        await using var command = sql.Command($"INSERT INTO \"LoggedAnswers\" ({AnswerColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9)");
+        await using var command = sql.Command($"INSERT INTO \"LoggedAnswers\" ({AnswerColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, " +
+            "@p5, @p6, @p7, @p8, @p9)");
         var p = Enumerable.Range(0, 10).Select(i => MonitoringSql.Add(command, $"@p{i}", null)).ToArray();
         command.Prepare();
         foreach (var row in rows)
@@ -87,27 +90,29 @@ internal static class PredictionLogStore
     public static async Task AddToRollupsAsync(MonitoringSql sql, IReadOnlyDictionary<RollupKey, Tabular.Monitoring.RollupCounts> deltas,
         CancellationToken ct)
     {
-        var keys = deltas.Keys.OrderBy(k => k.Deployment, StringComparer.Ordinal).ThenBy(k => k.Hour).ThenBy(k => k.ModelId).ThenBy(k => k.Shadow);
+        var keys = deltas.Keys.OrderBy(k => k.Deployment, StringComparer.Ordinal).ThenBy(k => k.Hour).ThenBy(k => k.ModelId)
+            .ThenBy(k => k.Shadow);
         const string Where = "\"DeploymentName\" = @d AND \"Hour\" = @h AND \"ModelId\" = @m AND \"Shadow\" = @s";
         foreach (var key in keys)
         {
             var delta = deltas[key];
             (string, object?)[] at = [("@d", key.Deployment), ("@h", key.Hour), ("@m", sql.Guid(key.ModelId)), ("@s", key.Shadow)];
-            if (await sql.ExecuteAsync("INSERT INTO \"MonitoringRollups\" (\"DeploymentName\", \"Hour\", \"ModelId\", \"Shadow\", \"Counts\") " +
-                    "VALUES (@d, @h, @m, @s, @c) ON CONFLICT DO NOTHING", ct, [.. at, ("@c", delta.ToBytes())]) == 1)
+            if (await sql.ExecuteAsync("INSERT INTO \"MonitoringRollups\" (\"DeploymentName\", \"Hour\", \"ModelId\", " +
+                "\"Shadow\", \"Counts\") VALUES (@d, @h, @m, @s, @c) ON CONFLICT DO NOTHING", ct, [.. at, ("@c", delta.ToBytes())]) == 1)
                 continue;
             byte[] stored;
             await using (var read = sql.Command($"SELECT \"Counts\" FROM \"MonitoringRollups\" WHERE {Where}{sql.ForUpdate}", at))
                 stored = (byte[])(await read.ExecuteScalarAsync(ct))!;
             var counts = Tabular.Monitoring.RollupCounts.FromBytes(stored);
             counts.Add(delta);
-            await sql.ExecuteAsync($"UPDATE \"MonitoringRollups\" SET \"Counts\" = @c WHERE {Where}", ct, [.. at, ("@c", counts.ToBytes())]);
+            await sql.ExecuteAsync($"UPDATE \"MonitoringRollups\" SET \"Counts\" = @c WHERE {Where}", ct,
+                [.. at, ("@c", counts.ToBytes())]);
         }
     }
 
     /// <summary>The stored rollups of a deployment whose hours fall in [fromHour, toHour).</summary>
-    public static async Task<List<(long Hour, Guid ModelId, bool Shadow, byte[] Counts)>> ReadRollupsAsync(MonitoringSql sql, string deployment,
-        long fromHour, long toHour, CancellationToken ct)
+    public static async Task<List<(long Hour, Guid ModelId, bool Shadow, byte[] Counts)>> ReadRollupsAsync(MonitoringSql sql,
+        string deployment, long fromHour, long toHour, CancellationToken ct)
     {
         var rollups = new List<(long, Guid, bool, byte[])>();
         await using var command = sql.Command("SELECT \"Hour\", \"ModelId\", \"Shadow\", \"Counts\" FROM \"MonitoringRollups\" " +
@@ -129,14 +134,16 @@ internal static class PredictionLogStore
         while (true)
         {
             var rows = new List<LoggedAnswer>(Page);
-            await using (var command = from.Command($"SELECT {AnswerColumns} FROM \"LoggedAnswers\" WHERE \"PredictionId\" > @a ORDER BY \"PredictionId\" LIMIT {Page}", ("@a", after)))
+            await using (var command = from.Command($"SELECT {AnswerColumns} FROM \"LoggedAnswers\" WHERE \"PredictionId\" > @a " +
+                $"ORDER BY \"PredictionId\" LIMIT {Page}", ("@a", after)))
             await using (var reader = await command.ExecuteReaderAsync(ct))
                 while (await reader.ReadAsync(ct))
                     rows.Add(new LoggedAnswer
                     {
                         PredictionId = (byte[])reader[0], SegmentId = reader.GetInt64(1), Line = reader.GetString(2),
                         Score = reader.IsDBNull(3) ? null : reader.GetDouble(3), Label = reader.IsDBNull(4) ? null : reader.GetString(4),
-                        ShadowScore = reader.IsDBNull(5) ? null : reader.GetDouble(5), ShadowLabel = reader.IsDBNull(6) ? null : reader.GetString(6),
+                        ShadowScore = reader.IsDBNull(5) ? null : reader.GetDouble(5),
+                        ShadowLabel = reader.IsDBNull(6) ? null : reader.GetString(6),
                         Key1 = reader.IsDBNull(7) ? null : reader.GetInt64(7), Key2 = reader.IsDBNull(8) ? null : reader.GetInt64(8),
                         Key3 = reader.IsDBNull(9) ? null : reader.GetInt64(9),
                     });

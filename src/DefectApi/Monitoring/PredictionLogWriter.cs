@@ -111,7 +111,8 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
             }
             catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException && attempt < Attempts)
             {
-                logger.LogWarning(e, "Writing {Count} logged predictions failed (attempt {Attempt} of {Attempts}); retrying.", chunk.Count, attempt, Attempts);
+                logger.LogWarning(e, "Writing {Count} logged predictions failed (attempt {Attempt} of {Attempts}); retrying.",
+                    chunk.Count, attempt, Attempts);
                 await Task.Delay(TimeSpan.FromSeconds(attempt));
             }
             catch (Exception e)
@@ -135,7 +136,8 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
         var batch = new LogBatch();
         foreach (var (id, entries) in byStream)
             await batch.AddAsync(streams[id], entries, deployments.GetValueOrDefault(streams[id].Deployment), models,
-                e => logger.LogWarning(e, "Scoring shadow models failed; the champions' answers are logged without theirs."), CancellationToken.None);
+                e => logger.LogWarning(e, "Scoring shadow models failed; the champions' answers are logged without theirs."),
+                CancellationToken.None);
         return batch;
     }
 
@@ -186,7 +188,8 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
             int joined = 0;
             var joins = new OutcomeJoins(answers);
             foreach (var outcome in pending)
-                if (OutcomeJoins.Match(outcome, byId, byKeyHash) is { } row && await joins.JoinAsync(sql, outcome, row, rollups, ct)) joined++;
+                if (OutcomeJoins.Match(outcome, byId, byKeyHash) is { } row
+                    && await joins.JoinAsync(sql, outcome, row, rollups, ct)) joined++;
             await PredictionLogStore.AddToRollupsAsync(sql, rollups, ct);
             await transaction.CommitAsync(ct);
             if (joined > 0) logger.LogInformation("Joined {Count} outcomes that arrived before their predictions were written.", joined);

@@ -15,11 +15,13 @@ public static class OptimizationApi
     {
         var group = routes.MapGroup("/api").WithTags("Process optimisation").RequireAuthorization(Policies.Predict);
 
-        group.MapPost("/models/{id:guid}/optimize", OptimizeModelAsync).WithName("OptimizeWithModel").WithBodyLimit(RequestBodyLimits.SmallJson)
+        group.MapPost("/models/{id:guid}/optimize", OptimizeModelAsync).WithName("OptimizeWithModel")
+            .WithBodyLimit(RequestBodyLimits.SmallJson)
             .WithSummary("Recommend settings for a record: the adjustable columns' values the model scores best for the goal")
             .WithDescription(OptimizeDescription)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/deployments/{name}/optimize", OptimizeDeploymentAsync).WithName("OptimizeWithDeployment").WithBodyLimit(RequestBodyLimits.SmallJson)
+        group.MapPost("/deployments/{name}/optimize", OptimizeDeploymentAsync).WithName("OptimizeWithDeployment")
+            .WithBodyLimit(RequestBodyLimits.SmallJson)
             .WithSummary("Recommend settings with the model a deployment points at")
             .WithDescription(OptimizeDescription)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -36,13 +38,15 @@ public static class OptimizationApi
 
     const string OptimizeDescription = "Changes only the columns listed in 'adjust' (numeric ranges are cut to the training data unless " +
         "allowOutsideTrainingData is true) and answers the recommended record, the predictions before and after, and what changed. " +
-        "Goal minimize, maximize or target (with targetValue) applies to the defect probability, the predicted value, or the probability of targetClass.";
+        "Goal minimize, maximize or target (with targetValue) applies to the defect probability, the predicted value, or the " +
+        "probability of targetClass.";
 
     const string SensitivityDescription = "The prediction averaged over training records kept in the model, with ?column= set to each of " +
         "?points= values across its training range (each category for a categorical column); ?targetClass= for multiclass models.";
 
     static Task<Results<Ok<OptimizeResponse>, ValidationProblem, ProblemHttpResult>> OptimizeModelAsync(
-        Guid id, OptimizeRequest request, ModelLookup models, CancellationToken ct) => OptimizeAsync(ModelSource.Model(id), request, models, ct);
+        Guid id, OptimizeRequest request, ModelLookup models, CancellationToken ct) =>
+        OptimizeAsync(ModelSource.Model(id), request, models, ct);
 
     static Task<Results<Ok<OptimizeResponse>, ValidationProblem, ProblemHttpResult>> OptimizeDeploymentAsync(
         string name, OptimizeRequest request, ModelLookup models, CancellationToken ct) =>
@@ -64,8 +68,8 @@ public static class OptimizationApi
         ModelSource source, string? column, int? points, string? targetClass, ModelLookup models, CancellationToken ct) =>
         await models.FindAsync(source, ct) is { } entry ? Sensitivity(entry.Artifact, column, points, targetClass) : source.NotFound();
 
-    static Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult> Sensitivity(ModelArtifact model, string? column, int? points,
-        string? targetClass)
+    static Results<Ok<SensitivityResponse>, ValidationProblem, ProblemHttpResult> Sensitivity(ModelArtifact model, string? column,
+        int? points, string? targetClass)
     {
         var outcome = model.Sensitivity(column, points ?? 25, targetClass);
         if (outcome.Points is { } result)

@@ -41,7 +41,8 @@ public static class OptimizationMapping
                 else PredictionRequestReader.Add(errors, $"record.{column}", PredictionRequestReader.InvalidValue);
         }
         var adjust = request.Adjust?.Select((a, i) => new AdjustableColumn(a?.Column, a?.Min, a?.Max, a?.Step,
-            a?.Values?.Select((json, v) => PredictionRequestReader.ToCell(json) ?? Invalid(errors, $"adjust[{i}].values[{v}]")).ToList())).ToList();
+            a?.Values?.Select((json, v) => PredictionRequestReader.ToCell(json) ?? Invalid(errors, $"adjust[{i}].values[{v}]"))
+            .ToList())).ToList();
         return new OptimizationRequest(record, request.Goal, adjust, request.TargetValue, request.Seed ?? 42,
             request.AllowOutsideTrainingData ?? false, request.TargetClass);
     }
@@ -55,6 +56,7 @@ public static class OptimizationMapping
     public static OptimizeResponse ToResponse(this OptimizationResult result) => new(
         result.Recommended.ToDictionary(kv => kv.Key, kv => PredictionRequestReader.ToJsonValue(kv.Value), StringComparer.Ordinal),
         result.Before.ToResponse(), result.After.ToResponse(),
-        result.Changes.Select(c => new ColumnChangeResponse(c.Column, PredictionRequestReader.ToJsonValue(c.From), PredictionRequestReader.ToJsonValue(c.To))).ToList(),
+        result.Changes.Select(c => new ColumnChangeResponse(
+            c.Column, PredictionRequestReader.ToJsonValue(c.From), PredictionRequestReader.ToJsonValue(c.To))).ToList(),
         result.OutsideTrainingData);
 }

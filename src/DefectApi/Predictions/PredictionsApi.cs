@@ -15,7 +15,8 @@ public static class PredictionsApi
         var group = routes.MapGroup("/api/models").WithTags("Models");
         group.MapPost("/{id:guid}/predict", PredictWithModelAsync).WithName("PredictWithModel").WithTags("Predictions")
             .WithSummary("Score records with a model")
-            .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body answered as text/csv. With ?explain=true (JSON) each prediction lists its top reasons (5, or ?top=N up to 50).")
+            .WithDescription("JSON { \"records\": [...] } answered with one prediction per record in order, or a text/csv body " +
+                "answered as text/csv. With ?explain=true (JSON) each prediction lists its top reasons (5, or ?top=N up to 50).")
             .DocumentsJsonOrCsvBody<PredictRequest>("JSON records, or a CSV with a header row")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -25,8 +26,8 @@ public static class PredictionsApi
         group = routes.MapGroup("/api/deployments").WithTags("Deployments");
         group.MapPost("/{name}/predict", PredictWithDeploymentAsync).WithName("PredictWithDeployment").WithTags("Predictions")
             .WithSummary("Score records with the model a deployment points at")
-            .WithDescription("As POST /api/models/{id}/predict, through the deployment's current model: JSON records answered in order, or a " +
-                "text/csv body answered as text/csv. With ?explain=true (JSON) each prediction lists its top reasons.")
+            .WithDescription("As POST /api/models/{id}/predict, through the deployment's current model: JSON records answered in " +
+                "order, or a text/csv body answered as text/csv. With ?explain=true (JSON) each prediction lists its top reasons.")
             .DocumentsJsonOrCsvBody<PredictRequest>("JSON records, or a CSV with a header row")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

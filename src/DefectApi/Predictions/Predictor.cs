@@ -24,20 +24,24 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
         if (await models.FindAsync(source, ct) is not { } entry) return source.NotFound();
         string? deployment = source.Deployment;
         // A CSV body is streamed without limit and JSON has its own (Predictions:MaxJsonBytes): not Kestrel's fixed 30 MB.
-        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        var bodySize = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
+        if (bodySize is { IsReadOnly: false } size)
             size.MaxRequestBodySize = null;
         if (MediaTypes.IsCsv(request.ContentType))
-            return new CsvScores(entry, deployment is not null && log.Enabled ? log.ForCsv(deployment, entry.Model.Id) : null, metrics, deployment);
+            return new CsvScores(entry, deployment is not null && log.Enabled ? log.ForCsv(deployment, entry.Model.Id) : null,
+                metrics, deployment);
         if (!MediaTypes.IsJson(request.ContentType))
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
-                detail: $"Content-Type '{request.ContentType}' is not accepted. Send application/json {{ \"records\": [...] }} or a text/csv body with a header row.");
+                detail: $"Content-Type '{request.ContentType}' is not accepted. Send application/json {{ \"records\": [...] }} " +
+                "or a text/csv body with a header row.");
 
         var (explain, top, queryErrors) = ReadExplainQuery(request.Query);
         if (queryErrors.Count > 0) return TypedResults.ValidationProblem(queryErrors, title: "Invalid query",
             detail: "explain is true or false; top is a whole number from 1 to 50.");
 
         var limit = options.Value.MaxJsonBytes;
-        var tooLarge = _tooLarge ??= $"The JSON body is larger than {limit} bytes (Predictions:MaxJsonBytes). Split it, or send text/csv, which is streamed without a limit.";
+        var tooLarge = _tooLarge ??= $"The JSON body is larger than {limit} bytes (Predictions:MaxJsonBytes). Split it, or send " +
+            "text/csv, which is streamed without a limit.";
         if (request.ContentLength > limit) throw new PayloadTooLargeException(tooLarge);
         using var body = await PooledBody.ReadAsync(new LengthLimitedStream(request.Body, limit, tooLarge), request.ContentLength, ct);
         PredictionRequestReader.Result read;
@@ -49,7 +53,8 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
         }
         if (read.RecordCount > options.Value.MaxRecords)
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many records",
-                detail: $"The request has {read.RecordCount} records; the limit is {options.Value.MaxRecords} (Predictions:MaxRecords). Split it, or send a text/csv body, which is streamed without a limit.");
+                detail: $"The request has {read.RecordCount} records; the limit is {options.Value.MaxRecords} " +
+                "(Predictions:MaxRecords). Split it, or send a text/csv body, which is streamed without a limit.");
         if (read.Batch is not { } records) return Invalid(new() { ["records"] = [read.ShapeError!] });
 
         var batch = entry.Artifact.Score(records);
@@ -65,7 +70,11 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
         for (int i = 0; i < batch.Predictions.Count; i++)
         {
             var answer = batch.Predictions[i].ToResponse();
-            if (logged) answer = answer with { PredictionId = log.Add(deployment!, entry.Model.Id, body.Bytes[read.Records![i]], entry.Artifact.LoggedAnswer(batch.Predictions[i])) };
+            if (logged) answer = answer with
+            {
+                PredictionId = log.Add(deployment!, entry.Model.Id, body.Bytes[read.Records![i]],
+                entry.Artifact.LoggedAnswer(batch.Predictions[i]))
+            };
             answers.Add(explanations is null ? answer : answer with { Reasons = explanations[i].Reasons.Select(ToResponse).ToList() });
         }
         return TypedResults.Ok(new PredictResponse(entry.Model.Id, entry.Model.Name, entry.Model.Version, answers));
@@ -91,7 +100,8 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
 
     static ValidationProblem Invalid(Dictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors,
         title: "Some records cannot be scored",
-        detail: "Fix the values listed in 'errors' (every record needs each model input, with a value of the right type) and send the request again.");
+        detail: "Fix the values listed in 'errors' (every record needs each model input, with a value of the right type) and " +
+        "send the request again.");
 
     /// <summary>Streams CSV in and out. The header is checked before anything is written, so a missing input column is
     /// still a clean 400. Its rows are counted in defectapi.predictions like JSON records, once the file is through (a

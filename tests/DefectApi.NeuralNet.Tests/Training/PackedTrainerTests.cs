@@ -19,7 +19,8 @@ public class PackedTrainerTests
     [InlineData(LossKind.SoftmaxCrossEntropy, 4, 6, 3, false, 0f)]
     [InlineData(LossKind.BinaryCrossEntropy, 2, 5, 4, true, 0f)]
     [InlineData(LossKind.SoftmaxCrossEntropy, 3, 7, 2, true, 0.3f)]
-    public void GradientsMatchFiniteDifferencesOfTheMembersMeanLoss(LossKind loss, int members, int rows, int inputs, bool weighted, float dropout)
+    public void GradientsMatchFiniteDifferencesOfTheMembersMeanLoss(LossKind loss, int members, int rows, int inputs, bool weighted,
+        float dropout)
     {
         int outputs = loss == LossKind.SoftmaxCrossEntropy ? 3 : 1;
         var spec = Data.Spec(inputs, (6, Activation.Tanh), (5, Activation.Tanh), (outputs, Activation.Linear)) with { Dropout = dropout };
@@ -38,10 +39,14 @@ public class PackedTrainerTests
         var (sum, weight) = PackedBackprop.Backward(packed, ws, rows, loss, weighted, training: true);
 
         // Member m's dropout masks: its block of each hidden layer's (k·B, units) mask; none on the output layer.
-        float[][] Masks(int m) => [.. ws.Masks.Select((mask, l) => mask.Length == 0 ? mask : mask.AsSpan(m * rows * spec.Layers[l].Units, rows * spec.Layers[l].Units).ToArray()), []];
+        float[][] Masks(int m) =>
+            [.. ws.Masks.Select((mask, l) =>
+            mask.Length == 0 ? mask : mask.AsSpan(m * rows * spec.Layers[l].Units, rows * spec.Layers[l].Units).ToArray()), []];
         var xd = x.Select(v => (double)v).ToArray();
         double MeanLoss(double[] q) => Enumerable.Range(0, members)
-            .Average(m => ReferenceMlp.Loss(loss, ReferenceMlp.Forward(spec, Fold(packed, q, m), xd, rows, dropout > 0 ? Masks(m) : null), t, w, rows, outputs));
+            .Average(m =>
+                ReferenceMlp.Loss(loss, ReferenceMlp.Forward(spec, Fold(packed, q, m), xd, rows, dropout > 0 ? Masks(m) : null), t,
+                w, rows, outputs));
 
         var numeric = ReferenceMlp.NumericGradient(MeanLoss, packed.Parameters.ToArray());
         Assert.InRange(ReferenceMlp.RelativeError(ws.Gradients, numeric), 0, 1e-4);
@@ -67,7 +72,8 @@ public class PackedTrainerTests
         {
             Assert.Equal(spec.Layers, unpacked[m].Spec.Layers);
             unpacked[m].Predict(x, rows, outputs);
-            for (int i = 0; i < outputs.Length; i++) Assert.InRange(Math.Abs(outputs[i] - ws.Z[m * rows * 3 + i]), 0, 1e-5);   // float rounding only
+            // Float rounding only.
+            for (int i = 0; i < outputs.Length; i++) Assert.InRange(Math.Abs(outputs[i] - ws.Z[m * rows * 3 + i]), 0, 1e-5);
         }
         // The fold is the only thing that differs between members' hidden weights, so they must differ.
         Assert.NotEqual(unpacked[0].Parameters.ToArray(), unpacked[1].Parameters.ToArray());
@@ -117,10 +123,12 @@ public class PackedTrainerTests
         var (x, y) = Circles(300, 51);
         byte[] Train(int threads)
         {
-            var packed = PackedNetwork.Create(Data.Spec(2, (64, Activation.Relu), (32, Activation.Relu), (1, Activation.Linear)) with { Dropout = 0.1f }, 8, seed: 2);
+            var packed = PackedNetwork.Create(Data.Spec(2, (64, Activation.Relu), (32, Activation.Relu),
+                (1, Activation.Linear)) with { Dropout = 0.1f }, 8, seed: 2);
             PackedTrainer.Fit(packed, new TrainingSet(x, y, 300, 2), null, new TrainerOptions
             {
-                Loss = LossKind.BinaryCrossEntropy, Optimizer = OptimizerKind.AdamW, LearningRate = 2e-3f, BatchSize = 128, Epochs = 5, Threads = threads,
+                Loss = LossKind.BinaryCrossEntropy, Optimizer = OptimizerKind.AdamW, LearningRate = 2e-3f, BatchSize = 128,
+                    Epochs = 5, Threads = threads,
             });
             return Data.Bytes(packed.Parameters);
         }

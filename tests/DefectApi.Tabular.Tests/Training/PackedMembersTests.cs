@@ -4,7 +4,8 @@ namespace DefectApi.Tabular.Tests.Training;
 
 public class PackedMembersTests(TrainedModels models) : IClassFixture<TrainedModels>
 {
-    private static readonly TabularTrainingOptions Packed = TrainedModels.FastOptions with { EnsembleSize = null, PackedMembers = 4, Epochs = 100 };
+    private static readonly TabularTrainingOptions Packed =
+        TrainedModels.FastOptions with { EnsembleSize = null, PackedMembers = 4, Epochs = 100 };
 
     [Fact]
     public void OnePackedNetworkOnAHoldOutSplitIsStoredAsItsMembersAndLearnsTheRule()
@@ -28,7 +29,8 @@ public class PackedMembersTests(TrainedModels models) : IClassFixture<TrainedMod
         var records = new[] { TrainedModels.Record(9, 2), TrainedModels.Record(1, 0.5), TrainedModels.Record(null, 4, "L2") };
 
         Assert.Equal(model.Members.Count, again.Members.Count);
-        Assert.Equal(model.Predict(records).Predictions.Select(p => p.Probability), again.Predict(records).Predictions.Select(p => p.Probability));
+        Assert.Equal(model.Predict(records).Predictions.Select(p => p.Probability),
+            again.Predict(records).Predictions.Select(p => p.Probability));
     }
 
     [Fact]

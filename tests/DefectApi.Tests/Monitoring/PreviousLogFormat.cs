@@ -28,8 +28,10 @@ public sealed class PreviousLogFormat : IAsyncDisposable
     }
 
     public async Task AddModelAsync(Model m) => await _db.Database.ExecuteSqlAsync($"""
-        INSERT INTO "Models" ("Id", "Name", "Version", "Task", "Target", "DatasetId", "JobId", "CreatedAt", "HistoryJson", "Artifact", "Revision")
-        VALUES ({m.Id}, {m.Name}, {m.Version}, {m.Task.WireName()}, {m.Target}, {m.DatasetId}, {m.JobId}, {m.CreatedAt}, {m.HistoryJson}, {m.Artifact}, {m.Revision})
+        INSERT INTO "Models" ("Id", "Name", "Version", "Task", "Target", "DatasetId", "JobId", "CreatedAt", "HistoryJson",
+            "Artifact", "Revision")
+        VALUES ({m.Id}, {m.Name}, {m.Version}, {m.Task.WireName()}, {m.Target}, {m.DatasetId}, {m.JobId}, {m.CreatedAt},
+            {m.HistoryJson}, {m.Artifact}, {m.Revision})
         """);
 
     public async Task AddDeploymentAsync(string name, Guid modelId, Guid? shadowModelId, DateTime at) =>
@@ -45,14 +47,16 @@ public sealed class PreviousLogFormat : IAsyncDisposable
         string? label = answer.GetProperty("label").GetString();
         string output = answer.GetRawText();
         await _db.Database.ExecuteSqlAsync($"""
-            INSERT INTO "PredictionLog" ("PredictionId", "DeploymentName", "ModelId", "Shadow", "CreatedAt", "Input", "Output", "Score", "Label")
+            INSERT INTO "PredictionLog" ("PredictionId", "DeploymentName", "ModelId", "Shadow", "CreatedAt", "Input", "Output",
+                "Score", "Label")
             VALUES ({predictionId}, {deployment}, {modelId}, {shadow}, {at}, {recordJson}, {output}, {score}, {label})
             """);
     }
 
     public async Task AddOutcomeAsync(Guid predictionId, string deployment, string actual, DateTime at) =>
         await _db.Database.ExecuteSqlAsync($"""
-        INSERT INTO "Outcomes" ("PredictionId", "DeploymentName", "Actual", "RecordedAt") VALUES ({predictionId}, {deployment}, {actual}, {at})
+        INSERT INTO "Outcomes" ("PredictionId", "DeploymentName", "Actual", "RecordedAt") VALUES ({predictionId}, {deployment},
+            {actual}, {at})
         """);
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();
