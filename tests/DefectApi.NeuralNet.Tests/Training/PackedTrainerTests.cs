@@ -123,12 +123,12 @@ public class PackedTrainerTests
         var (x, y) = Circles(300, 51);
         byte[] Train(int threads)
         {
-            var packed = PackedNetwork.Create(Data.Spec(2, (64, Activation.Relu), (32, Activation.Relu),
-                (1, Activation.Linear)) with { Dropout = 0.1f }, 8, seed: 2);
+            var spec = Data.Spec(2, (64, Activation.Relu), (32, Activation.Relu), (1, Activation.Linear)) with { Dropout = 0.1f };
+            var packed = PackedNetwork.Create(spec, 8, seed: 2);
             PackedTrainer.Fit(packed, new TrainingSet(x, y, 300, 2), null, new TrainerOptions
             {
                 Loss = LossKind.BinaryCrossEntropy, Optimizer = OptimizerKind.AdamW, LearningRate = 2e-3f, BatchSize = 128,
-                    Epochs = 5, Threads = threads,
+                Epochs = 5, Threads = threads,
             });
             return Data.Bytes(packed.Parameters);
         }
