@@ -19,8 +19,6 @@ public sealed record ValidationPoint(double Actual, double Predicted);
 
 public sealed class ModelArtifact : IMonitoredModel
 {
-    public const int MaxErrors = Scorer.MaxErrors;
-
     internal ModelArtifact(string target, TargetSpec targetSpec, IReadOnlyList<EnsembleMember> members,
         IReadOnlyList<DroppedColumn> dropped,
         double? threshold, ValidationOutputs validation, CellValue[][]? sample = null, TrainingProfile? profile = null,
@@ -206,20 +204,7 @@ public sealed class ModelArtifact : IMonitoredModel
     public PredictionBatch Predict(IReadOnlyList<IReadOnlyDictionary<string, CellValue>> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        return Score(RecordBatch.From(Scorer, records));
+        return Scorer.Score(RecordBatch.From(Scorer, records));
     }
 
-    /// <summary>Checks every record once and, when all are sound, scores them (see <see cref="Scorer.Score"/>).</summary>
-    public PredictionBatch Score(RecordBatch batch) => Scorer.Score(batch);
-
-    internal const string NoFiniteAnswer = Scorer.NoFiniteAnswer;
-
-    /// <summary>Predicts records already checked: cells holds rows × inputs values in Inputs order.</summary>
-    internal IReadOnlyList<Prediction> PredictValidated(ReadOnlySpan<CellValue> cells, int rows) => Scorer.PredictValidated(cells, rows);
-
-    /// <summary>A prediction as the prediction log keeps it.</summary>
-    public LoggedScore LoggedAnswer(Prediction prediction) => Scorer.LoggedAnswer(prediction);
-
-    /// <summary>A class's position in <see cref="Classes"/>; -1 for a name that is none of them, and for regression.</summary>
-    public int ClassIndex(string name) => Scorer.ClassIndex(name);
 }

@@ -128,7 +128,7 @@ public class ModelArtifactTests(TrainedModels models) : IClassFixture<TrainedMod
     {
         var bad = TrainedModels.Record(5, 1);
         bad["temp"] = CellValue.FromText("x");
-        Assert.Equal(ModelArtifact.MaxErrors, Model.Predict(Enumerable.Repeat(bad, 150).ToArray()).Errors.Count);
+        Assert.Equal(Scorer.MaxErrors, Model.Predict(Enumerable.Repeat(bad, 150).ToArray()).Errors.Count);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ internal sealed class LegacyLogConversion(DefectDbContext db, ModelCache models,
         foreach (var row in rows.Where(r => !r.Shadow))
         {
             var model = (await models.GetAsync(row.ModelId, ct))?.Artifact;
-            int label = row.Label is { } name && model is not null ? model.ClassIndex(name) : -1;
+            int label = row.Label is { } name && model is not null ? model.Scorer.ClassIndex(name) : -1;
             queue.Add(row.Deployment, row.ModelId, System.Text.Encoding.UTF8.GetBytes(row.Input),
                 new LoggedScore(row.Score ?? double.NaN, label), row.PredictionId);
         }

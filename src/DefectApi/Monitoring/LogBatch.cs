@@ -174,10 +174,10 @@ internal sealed class RecordLayout
                 for (int i = 0; i < cells.Length; i++)
                     if (_columnOfInput[i] >= 0) batch.Set(_model.Inputs[i].Name, cells[i]);
             }
-            var result = _model.Score(batch);
+            var result = _model.Scorer.Score(batch);
             if (result.Errors.Count == 0)
             {
-                for (int i = 0; i < rows.Count; i++) answers[rows[i]] = _model.LoggedAnswer(result.Predictions[i]);
+                for (int i = 0; i < rows.Count; i++) answers[rows[i]] = _model.Scorer.LoggedAnswer(result.Predictions[i]);
                 break;
             }
             // Score again without the records it refused (it reports up to its error limit; the rest wait for the next try).

@@ -57,7 +57,7 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
                 "(Predictions:MaxRecords). Split it, or send a text/csv body, which is streamed without a limit.");
         if (read.Batch is not { } records) return Invalid(new() { ["records"] = [read.ShapeError!] });
 
-        var batch = entry.Artifact.Score(records);
+        var batch = entry.Artifact.Scorer.Score(records);
         if (batch.Errors.Count > 0)
         {
             metrics.RecordPredictions(deployment, "rejected", records.Count);
@@ -73,7 +73,7 @@ public sealed class Predictor(IOptions<PredictionOptions> options, ServiceMetric
             if (logged) answer = answer with
             {
                 PredictionId = log.Add(deployment!, entry.Model.Id, body.Bytes[read.Records![i]],
-                entry.Artifact.LoggedAnswer(batch.Predictions[i]))
+                entry.Artifact.Scorer.LoggedAnswer(batch.Predictions[i]))
             };
             answers.Add(explanations is null ? answer : answer with { Reasons = explanations[i].Reasons.Select(ToResponse).ToList() });
         }

@@ -158,7 +158,7 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
 
         Assert.Equal("id,x,value,error", lines[0]);
         Assert.Matches(@"^A,0\.002,[-0-9.Ee+]+,$", lines[1]);
-        Assert.Equal("B,3e38,," + ModelArtifact.NoFiniteAnswer, lines[2]);
+        Assert.Equal("B,3e38,," + Scorer.NoFiniteAnswer, lines[2]);
         Assert.Matches(@"^C,0\.004,[-0-9.Ee+]+,$", lines[3]);
         Assert.Equal(new CsvScoreCounts(2, 1), counts);
     }

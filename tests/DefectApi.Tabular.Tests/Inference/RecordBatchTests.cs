@@ -28,7 +28,7 @@ public class RecordBatchTests(TrainedModels models) : IClassFixture<TrainedModel
         wrong.Remove("ts");
         Fill(batch, wrong);
 
-        var scored = models.Binary.Score(batch);
+        var scored = models.Binary.Scorer.Score(batch);
 
         Assert.Empty(scored.Predictions);
         Assert.Equal([(1, "temp"), (2, ""), (3, "pressure"), (3, "ts")], scored.Errors.Select(e => (e.Record, e.Column)));
@@ -43,7 +43,7 @@ public class RecordBatchTests(TrainedModels models) : IClassFixture<TrainedModel
         batch.Set("serial", CellValue.FromText("SN-1"));
         batch.Set("serial", CellValue.FromText("SN-2"));
 
-        var scored = models.Binary.Score(batch);
+        var scored = models.Binary.Scorer.Score(batch);
 
         Assert.Empty(scored.Errors);
         Assert.Equal(models.Binary.Predict([TrainedModels.Record(9.5, 4.5)]).Predictions[0], scored.Predictions[0]);
@@ -63,7 +63,7 @@ public class RecordBatchTests(TrainedModels models) : IClassFixture<TrainedModel
         Fill(batch, new() { ["x"] = CellValue.FromNumber(2) });
         Fill(batch, new() { ["x"] = CellValue.FromNumber(3e38) });   // overflows the network
 
-        var scored = model.Score(batch);
+        var scored = model.Scorer.Score(batch);
 
         Assert.Empty(scored.Predictions);
         var error = Assert.Single(scored.Errors);

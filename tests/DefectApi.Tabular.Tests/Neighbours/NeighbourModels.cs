@@ -51,7 +51,7 @@ internal static class NeighbourModels
             pipeline.EncodeRecord(inputs.Select(c => frame.GetCell(labelled[i], c)).ToArray(), encoded, null);
             for (int c = 0; c < columns.Length; c++) rows[i * columns.Length + c] = encoded[columns[c]];
             var target = frame.GetCell(labelled[i], targetColumn);
-            targets[i] = model.Task == TaskKind.Regression ? target.Number : model.ClassIndex(target.ToString());
+            targets[i] = model.Task == TaskKind.Regression ? target.Number : model.Scorer.ClassIndex(target.ToString());
         }
         var blend = new NeighbourBlend(new NeighbourIndex(rows, columns.Length, targets, model.TargetSpec.Outputs), columns, k, weight);
         return new ModelArtifact(model.Target, model.TargetSpec, model.Members.ToArray(), model.Dropped, model.Threshold, model.Validation,
