@@ -42,7 +42,7 @@ internal sealed class NumericEncoder : FeatureEncoder
     // scoring needs no string per value.
     private readonly Dictionary<long, int> _levelSlots = [];
 
-    /// <summary>A z-score's parameters.</summary>
+    // Centre and spread: a z-score's mean and standard deviation, or the robust scale's median and quartile spread.
     private readonly record struct Scale(double Mean, double Std)
     {
         public static Scale Of(IReadOnlyCollection<double> values)

@@ -35,7 +35,6 @@ internal sealed class Ensemble : IReadOnlyList<EnsembleMember>
     /// <summary>The neighbour component blended into the networks' answer; null for networks alone.</summary>
     public NeighbourBlend? Neighbours { get; }
 
-    /// <summary>The same networks without the neighbour component.</summary>
     public Ensemble NetworksOnly() => Neighbours is null ? this : new Ensemble(_members);
 
     /// <summary>The preprocessing every member reads; null when each has its own.</summary>

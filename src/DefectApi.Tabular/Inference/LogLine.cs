@@ -65,7 +65,6 @@ public sealed class LogLineWriter
     }
 }
 
-/// <summary>Reads a <see cref="LogLineWriter"/> line back.</summary>
 public static class LogLineReader
 {
     /// <summary>The line's fields, null for an empty one.</summary>

@@ -1,6 +1,5 @@
 namespace DefectApi.Tabular.Metrics;
 
-/// <summary>Metrics of a binary classifier from positive-class probabilities and actual labels.</summary>
 internal static class BinaryMetrics
 {
     private const double ProbabilityClip = 1e-15;

@@ -1,6 +1,5 @@
 namespace DefectApi.Tabular.Monitoring;
 
-/// <summary>Fits a <see cref="ColumnBaseline"/> on training values.</summary>
 internal static class BaselineBuilder
 {
     /// <summary>Numeric bins: the nine inner training deciles as right-closed edges, equal edges merged (a value

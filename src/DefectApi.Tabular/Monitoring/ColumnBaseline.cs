@@ -59,7 +59,6 @@ public sealed class ColumnBaseline
     /// <summary>The input's type (numeric | categorical | boolean | datetime) or, for the output, "output".</summary>
     public string Type { get; }
 
-    /// <summary>How live values are binned: numeric, categorical, or only the missing share.</summary>
     public BaselineKind Kind { get; }
 
     /// <summary>Numeric: the ascending, distinct bin edges (inner training deciles, or the levels of a column with few).</summary>

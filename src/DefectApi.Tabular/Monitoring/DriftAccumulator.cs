@@ -36,10 +36,8 @@ public sealed class DriftAccumulator
             "monitor drift.");
     }
 
-    /// <summary>Input records counted so far.</summary>
     public long Records { get; private set; }
 
-    /// <summary>Outputs counted so far.</summary>
     public long Outputs { get; private set; }
 
     /// <summary>Counts one record as the caller gave it: a cell per model input, in <see cref="ModelArtifact.Inputs"/>

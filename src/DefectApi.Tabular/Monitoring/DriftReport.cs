@@ -19,7 +19,6 @@ public sealed record ColumnDrift(string Name, string Type, double? Psi, double? 
     IReadOnlyList<DriftBin> Bins);
 
 /// <summary>Drift of every input and of the output over the records and outputs an accumulator was given.</summary>
-/// <param name="Records">input records counted</param>
 /// <param name="Outputs">outputs counted (they may differ: a shadow model answers only some records)</param>
 /// <param name="Columns">one per model input, in <see cref="ModelArtifact.Inputs"/> order</param>
 public sealed record DriftReport(long Records, long Outputs, IReadOnlyList<ColumnDrift> Columns, ColumnDrift Output);
@@ -51,7 +50,6 @@ public static class DriftStatus
     /// <summary>The PSI above which a column has shifted significantly.</summary>
     public const double AlertAbove = 0.25;
 
-    /// <summary>ok, watch or alert for a PSI.</summary>
     public static string Of(double psi) => psi < WatchFrom ? Ok : psi <= AlertAbove ? Watch : Alert;
 }
 

@@ -49,7 +49,6 @@ public sealed class RollupCounts
         return new RollupCounts(model.Task, classes, drift, OutcomeCounts.For(model.Task, classes.Length), model.Profile);
     }
 
-    /// <summary>Answers counted.</summary>
     public long Answers { get; private set; }
 
     /// <summary>Outcomes joined to answers, taken-back ones subtracted; also those whose actual the model cannot read

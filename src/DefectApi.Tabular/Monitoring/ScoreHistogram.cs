@@ -24,7 +24,6 @@ internal sealed class ScoreHistogram
 
     private readonly Dictionary<int, long> _counts = [];
 
-    /// <summary>The bin of a probability in [0, 1].</summary>
     public static int BinOf(double probability) =>
         (int)Math.Floor(Math.Clamp(Math.Log(probability / (1 - probability)), -MaxLogit, MaxLogit) * BinsPerLogitUnit);
 

@@ -43,7 +43,6 @@ public sealed class DataReportBuilder
         _levels = new RelabelledLevels(_names.Length, MaxLevels);
     }
 
-    /// <summary>Starts a chunk of <paramref name="rows"/> rows.</summary>
     public void BeginChunk(int rows)
     {
         _rowHash = new ulong[rows];

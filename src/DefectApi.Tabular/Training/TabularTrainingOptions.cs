@@ -11,7 +11,6 @@ namespace DefectApi.Tabular.Training;
 /// cosine decay moved the validation metric by less than its noise between splits, and cost time.</summary>
 public sealed record TabularTrainingOptions
 {
-    /// <summary>The hidden layers used when HiddenLayers is null.</summary>
     public static readonly IReadOnlyList<int> DefaultHiddenLayers = [128, 64];
 
     public required string Target { get; init; }
@@ -20,7 +19,7 @@ public sealed record TabularTrainingOptions
     public IReadOnlyList<string>? Features { get; init; }
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
-    /// <summary>Probable leaks (<see cref="Features.LeakDetector"/>) are left out by default.</summary>
+    /// <summary>Probable leaks (<see cref="LeakDetector"/>) are left out by default.</summary>
     public LeakagePolicy Leakage { get; init; } = LeakagePolicy.Exclude;
 
     /// <summary>null = <see cref="DefaultHiddenLayers"/>.</summary>
@@ -85,7 +84,6 @@ public sealed record TabularTrainingOptions
     /// Off by default: on the sample splits it moved no cross-validated figure beyond its noise (README).</summary>
     public bool Neighbours { get; init; }
 
-    /// <summary>Which encoded inputs the neighbour distance reads.</summary>
     public NeighbourSpace NeighbourSpace { get; init; } = NeighbourSpace.Encoded;
 
     /// <summary>What a job chooses k and the blend weight by: the proper loss (default) or the headline metric.</summary>

@@ -65,7 +65,6 @@ public sealed class TrainingSlots(int ceiling, Func<int> limit)
         }
     }
 
-    /// <summary>One member's slot.</summary>
     public sealed class Hold : IDisposable
     {
         readonly TrainingSlots _slots;

@@ -3,7 +3,6 @@ using DefectApi.Data;
 
 namespace DefectApi.Audit;
 
-/// <summary>The actions the audit trail records, one per kind of change.</summary>
 public static class AuditActions
 {
     public const string DatasetUpload = "dataset.upload";

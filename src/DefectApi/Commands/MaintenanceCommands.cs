@@ -31,7 +31,6 @@ public sealed record MaintenanceContext(IConfiguration Configuration, DataFolder
 
     public string? ConfiguredConnectionString => Configuration.GetConnectionString(DatabaseConnection.ConnectionStringName);
 
-    /// <summary>The database the service would use.</summary>
     public DatabaseConnection Database
     {
         get

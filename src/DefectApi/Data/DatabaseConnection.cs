@@ -54,7 +54,6 @@ public sealed record DatabaseConnection(DatabaseProvider Provider, string Connec
             _ => ResolveSqlite(configured, data, appFolder ?? AppContext.BaseDirectory),
         };
 
-    /// <summary>The connection the service uses with this configuration and content root.</summary>
     public static DatabaseConnection From(IConfiguration configuration, IHostEnvironment environment, DatabaseProvider provider) =>
         Resolve(provider, configuration.GetConnectionString(ConnectionStringName), DataFolder.From(configuration, environment));
 

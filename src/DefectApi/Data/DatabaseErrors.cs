@@ -48,7 +48,6 @@ public static class DatabaseErrors
     /// <summary>A row refers to one that does not exist (any more), or a delete would leave such a row.</summary>
     public static bool IsForeignKeyViolation(Exception exception) => Find(exception, sqliteExtended: 787, postgresState: "23503");
 
-    /// <summary>A check constraint refused the change.</summary>
     public static bool IsCheckViolation(Exception exception) => Find(exception, sqliteExtended: 275, postgresState: "23514");
 
     /// <summary>A unique key (or primary key) already holds the value.</summary>

@@ -46,7 +46,6 @@ public sealed class DatasetStore(IDbContextFactory<DefectDbContext> dbs, IOption
         }
     }
 
-    /// <summary>Makes a staged upload visible; the same bytes uploaded before give back the earlier dataset.</summary>
     /// <summary>Makes a staged upload a dataset, with its audit entry; the same bytes stored before are answered
     /// instead (and nothing is recorded: nothing changed).</summary>
     public async Task<(Dataset Dataset, bool Created)> PublishAsync(Staged staged, string name, AuditEntry audit, CancellationToken ct)

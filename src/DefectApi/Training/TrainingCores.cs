@@ -38,7 +38,6 @@ public sealed class TrainingCores
 
     public int Processors { get; }
 
-    /// <summary>The most cores training ever uses here.</summary>
     public int Ceiling { get; }
 
     /// <summary>Whether the cap drops to one while predictions are arriving (the default on 1 or 2 cores).</summary>
@@ -47,7 +46,6 @@ public sealed class TrainingCores
     /// <summary>The slots every job of this replica trains its members in.</summary>
     public TrainingSlots Slots { get; }
 
-    /// <summary>The cap now.</summary>
     public int Limit => Adaptive && PredictionsArriving ? 1 : Ceiling;
 
     public bool PredictionsArriving

@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace DefectApi.Training;
 
-/// <summary>The background training queue.</summary>
 public sealed class TrainingQueueOptions
 {
     public const string SectionName = "Training";
