@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace DefectApi.Bench;
 
 // "--name value" options after the command word.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Threading;
 

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using DefectApi.Tabular;
 using DefectApi.Tabular.Csv;
-using DefectApi.Tabular.Frames;
 
 namespace DefectApi.Bench;
 

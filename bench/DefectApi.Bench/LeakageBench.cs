@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using DefectApi.Tabular;
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Training;
 
 namespace DefectApi.Bench;

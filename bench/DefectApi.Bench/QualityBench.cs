@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using DefectApi.Tabular;
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Metrics;
 using DefectApi.Tabular.Targets;
 using DefectApi.Tabular.Training;

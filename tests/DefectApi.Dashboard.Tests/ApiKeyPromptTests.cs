@@ -1,8 +1,3 @@
-using DefectApi.Dashboard.Tests.Infrastructure;
-using DefectApi.Tests.Infrastructure;
-using DefectApi.Tests.Shared;
-using Microsoft.Playwright;
-
 namespace DefectApi.Dashboard.Tests;
 
 /// <summary>A service with API keys: the page asks for a key at the first 401, once, keeps it for the tab, and sends it

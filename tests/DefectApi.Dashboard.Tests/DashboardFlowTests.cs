@@ -1,11 +1,5 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using DefectApi.Dashboard.Tests.Infrastructure;
-using DefectApi.Tests.Infrastructure;
-using DefectApi.Tests.Shared;
-using Microsoft.Playwright;
 
 namespace DefectApi.Dashboard.Tests;
 

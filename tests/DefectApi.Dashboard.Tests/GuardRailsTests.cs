@@ -1,8 +1,4 @@
-using System.Globalization;
 using System.Text;
-using DefectApi.Dashboard.Tests.Infrastructure;
-using DefectApi.Tests.Infrastructure;
-using Microsoft.Playwright;
 
 namespace DefectApi.Dashboard.Tests;
 

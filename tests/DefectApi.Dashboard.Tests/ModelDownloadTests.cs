@@ -1,10 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
-using DefectApi.Dashboard.Tests.Infrastructure;
-using DefectApi.Tests.Infrastructure;
-using DefectApi.Tests.Shared;
-using Microsoft.Playwright;
 
 namespace DefectApi.Dashboard.Tests;
 

@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-using DefectApi.Dashboard.Tests.Infrastructure;
-using DefectApi.Tests.Infrastructure;
-using DefectApi.Tests.Shared;
-using Microsoft.Playwright;
-
 namespace DefectApi.Dashboard.Tests;
 
 /// <summary>Training from the dataset page beyond the happy path: a form error the service reports, a regression

@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Tests.Kernels;
 
 namespace DefectApi.NeuralNet.Tests;

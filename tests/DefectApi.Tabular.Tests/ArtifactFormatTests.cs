@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Inference;
 
 namespace DefectApi.Tabular.Tests;

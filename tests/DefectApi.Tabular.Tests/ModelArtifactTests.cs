@@ -1,7 +1,5 @@
 using DefectApi.Tabular.Features;
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Inference;
-using DefectApi.Tabular.Tests.Training;
 
 namespace DefectApi.Tabular.Tests;
 

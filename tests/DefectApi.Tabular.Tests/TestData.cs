@@ -1,6 +1,5 @@
 using System.Text;
 using DefectApi.Tabular.Csv;
-using DefectApi.Tabular.Frames;
 
 namespace DefectApi.Tabular.Tests;
 

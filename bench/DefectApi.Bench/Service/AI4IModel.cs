@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-
 namespace DefectApi.Bench.Service;
 
 /// <summary>Trains the AI4I 2020 model the README's walk-through trains (the sample the repository ships) through the

@@ -1,11 +1,6 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Runtime;
-using System.Text;
-using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Monitoring;
 using DefectApi.Tests.Shared;

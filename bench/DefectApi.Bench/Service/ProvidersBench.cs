@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using DefectApi.Tests.Shared;
 
 namespace DefectApi.Bench.Service;

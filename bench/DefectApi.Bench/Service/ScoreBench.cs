@@ -1,9 +1,5 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Text;
 using DefectApi.Registry;
-using DefectApi.Tabular;
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Inference;
 
 namespace DefectApi.Bench.Service;

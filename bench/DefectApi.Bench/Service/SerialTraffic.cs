@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace DefectApi.Bench.Service;
 
 /// <summary>The AI4I sample's rows as a plant's MES sends them: a serial number of its own per part in 'Product ID',

@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-
 namespace DefectApi.Bench.Service;
 
 /// <summary>Mixed load for a long while (predictions from 8 clients, a deployment moved every few seconds, training

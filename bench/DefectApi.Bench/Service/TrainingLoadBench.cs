@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Bench.Service;

@@ -1,12 +1,6 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using DefectApi.Data;
 using DefectApi.Datasets;
-using DefectApi.Tabular;
-using DefectApi.Tabular.Frames;
 using Microsoft.EntityFrameworkCore;
 
 namespace DefectApi.Bench.Service;

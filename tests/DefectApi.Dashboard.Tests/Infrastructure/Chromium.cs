@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-
 namespace DefectApi.Dashboard.Tests.Infrastructure;
 
 /// <summary>Every test class runs in this one collection: one Playwright driver for the run, and classes one after

@@ -1,6 +1,4 @@
-using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
-using Microsoft.Playwright;
 
 namespace DefectApi.Dashboard.Tests.Infrastructure;
 

@@ -1,4 +1,3 @@
-using DefectApi.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace DefectApi.Dashboard.Tests.Infrastructure;

@@ -1,7 +1,3 @@
-using DefectApi.NeuralNet.Kernels;
-using DefectApi.NeuralNet.Specs;
-using DefectApi.NeuralNet.Tests.Support;
-
 namespace DefectApi.NeuralNet.Tests.Kernels;
 
 // One layer's backward sweep (mask, act', bias gradient) against plain loops, for every width 0..256 and each activation.

@@ -1,7 +1,3 @@
-using DefectApi.NeuralNet.Kernels;
-using DefectApi.NeuralNet.Specs;
-using DefectApi.NeuralNet.Tests.Support;
-
 namespace DefectApi.NeuralNet.Tests.Kernels;
 
 public class ElementWiseTests

@@ -1,5 +1,3 @@
-using DefectApi.NeuralNet.Kernels;
-using DefectApi.NeuralNet.Tests.Support;
 using DefectApi.NeuralNet.Threading;
 
 namespace DefectApi.NeuralNet.Tests.Kernels;

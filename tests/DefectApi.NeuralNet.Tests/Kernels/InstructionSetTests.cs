@@ -1,10 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
-using DefectApi.NeuralNet.Kernels;
-using DefectApi.NeuralNet.Networks;
-using DefectApi.NeuralNet.Specs;
-using DefectApi.NeuralNet.Tests.Support;
-using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.NeuralNet.Tests.Kernels;
 

@@ -1,6 +1,3 @@
-using DefectApi.NeuralNet.Kernels;
-using DefectApi.NeuralNet.Tests.Support;
-
 namespace DefectApi.NeuralNet.Tests.Kernels;
 
 // The reference loops keep each kernel's order of operations: OptimizerKernels promises that an element's update

@@ -1,10 +1,5 @@
-using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Layers;
-using DefectApi.NeuralNet.Losses;
-using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Randomness;
-using DefectApi.NeuralNet.Specs;
-using DefectApi.NeuralNet.Tests.Support;
 
 namespace DefectApi.NeuralNet.Tests.Layers;
 

@@ -1,7 +1,3 @@
-using DefectApi.NeuralNet.Losses;
-using DefectApi.NeuralNet.Specs;
-using DefectApi.NeuralNet.Tests.Support;
-
 namespace DefectApi.NeuralNet.Tests.Losses;
 
 public class LossFunctionsTests

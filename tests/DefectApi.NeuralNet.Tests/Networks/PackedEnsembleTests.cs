@@ -1,7 +1,3 @@
-using DefectApi.NeuralNet.Networks;
-using DefectApi.NeuralNet.Specs;
-using DefectApi.NeuralNet.Tests.Support;
-
 namespace DefectApi.NeuralNet.Tests.Networks;
 
 public class PackedEnsembleTests

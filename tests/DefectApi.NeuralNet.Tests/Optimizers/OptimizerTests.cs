@@ -1,7 +1,4 @@
-using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Optimizers;
-using DefectApi.NeuralNet.Specs;
-using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.NeuralNet.Tests.Optimizers;
 

@@ -1,7 +1,4 @@
-using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Serialization;
-using DefectApi.NeuralNet.Specs;
-using DefectApi.NeuralNet.Tests.Support;
 
 namespace DefectApi.NeuralNet.Tests.Serialization;
 

@@ -1,5 +1,3 @@
-using DefectApi.NeuralNet.Specs;
-
 namespace DefectApi.NeuralNet.Tests.Support;
 
 internal static class Data

@@ -1,9 +1,4 @@
-using DefectApi.NeuralNet.Kernels;
-using DefectApi.NeuralNet.Losses;
-using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Randomness;
-using DefectApi.NeuralNet.Specs;
-using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.NeuralNet.Tests.Support;
 

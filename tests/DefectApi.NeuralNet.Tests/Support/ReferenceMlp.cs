@@ -1,6 +1,3 @@
-using DefectApi.NeuralNet.Losses;
-using DefectApi.NeuralNet.Specs;
-
 namespace DefectApi.NeuralNet.Tests.Support;
 
 // An independent double-precision twin of the engine's forward pass and losses, written from the

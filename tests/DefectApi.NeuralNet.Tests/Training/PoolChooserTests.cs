@@ -1,6 +1,4 @@
-using DefectApi.NeuralNet.Kernels;
 using DefectApi.NeuralNet.Threading;
-using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.NeuralNet.Tests.Training;
 

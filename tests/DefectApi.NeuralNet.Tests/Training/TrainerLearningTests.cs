@@ -1,9 +1,4 @@
-using DefectApi.NeuralNet.Losses;
-using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Optimizers;
-using DefectApi.NeuralNet.Specs;
-using DefectApi.NeuralNet.Tests.Support;
-using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.NeuralNet.Tests.Training;
 

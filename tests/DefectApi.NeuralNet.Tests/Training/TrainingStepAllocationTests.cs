@@ -1,11 +1,5 @@
-using DefectApi.NeuralNet.Kernels;
-using DefectApi.NeuralNet.Losses;
-using DefectApi.NeuralNet.Networks;
 using DefectApi.NeuralNet.Optimizers;
 using DefectApi.NeuralNet.Randomness;
-using DefectApi.NeuralNet.Specs;
-using DefectApi.NeuralNet.Tests.Support;
-using DefectApi.NeuralNet.Training;
 
 namespace DefectApi.NeuralNet.Tests.Training;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using DefectApi.Tabular.Csv;
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Schema;
 
 namespace DefectApi.Tabular.Tests.Csv;

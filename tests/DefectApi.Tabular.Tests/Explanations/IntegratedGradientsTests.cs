@@ -1,5 +1,3 @@
-using DefectApi.Tabular.Tests.Training;
-
 namespace DefectApi.Tabular.Tests.Explanations;
 
 public class IntegratedGradientsTests(TrainedModels models) : IClassFixture<TrainedModels>

@@ -1,4 +1,3 @@
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Targets;
 using Xunit.Abstractions;
 

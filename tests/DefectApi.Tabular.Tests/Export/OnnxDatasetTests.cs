@@ -1,6 +1,4 @@
 using DefectApi.Tabular.Features;
-using DefectApi.Tabular.Frames;
-using DefectApi.Tabular.Training;
 using Xunit.Abstractions;
 
 namespace DefectApi.Tabular.Tests.Export;

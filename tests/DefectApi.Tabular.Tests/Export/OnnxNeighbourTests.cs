@@ -1,7 +1,6 @@
 using DefectApi.Tabular.Export;
 using DefectApi.Tabular.Neighbours;
 using DefectApi.Tabular.Tests.Neighbours;
-using DefectApi.Tabular.Tests.Training;
 using Xunit.Abstractions;
 
 namespace DefectApi.Tabular.Tests.Export;

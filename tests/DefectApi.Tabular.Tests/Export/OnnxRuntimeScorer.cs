@@ -1,6 +1,4 @@
-using System.Globalization;
 using DefectApi.Tabular.Features;
-using DefectApi.Tabular.Frames;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

@@ -1,8 +1,5 @@
 using DefectApi.NeuralNet.Specs;
 using DefectApi.Tabular.Export;
-using DefectApi.Tabular.Frames;
-using DefectApi.Tabular.Tests.Training;
-using DefectApi.Tabular.Training;
 using Xunit.Abstractions;
 
 namespace DefectApi.Tabular.Tests.Export;

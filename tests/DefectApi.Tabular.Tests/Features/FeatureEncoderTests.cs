@@ -1,5 +1,4 @@
 using DefectApi.Tabular.Features;
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Schema;
 
 namespace DefectApi.Tabular.Tests.Features;

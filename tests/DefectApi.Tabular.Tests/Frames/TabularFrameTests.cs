@@ -1,5 +1,3 @@
-using DefectApi.Tabular.Frames;
-
 namespace DefectApi.Tabular.Tests.Frames;
 
 public class TabularFrameTests

@@ -2,7 +2,6 @@ using System.Text;
 using DefectApi.Tabular;
 using DefectApi.Tabular.Csv;
 using DefectApi.Tabular.Inference;
-using DefectApi.Tabular.Tests.Training;
 
 namespace DefectApi.Tabular.Tests.Inference;
 

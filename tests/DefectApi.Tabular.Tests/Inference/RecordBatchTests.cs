@@ -1,7 +1,4 @@
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Inference;
-using DefectApi.Tabular.Tests.Training;
-using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Inference;
 

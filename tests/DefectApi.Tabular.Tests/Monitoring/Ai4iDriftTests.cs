@@ -1,6 +1,3 @@
-using DefectApi.Tabular.Frames;
-using DefectApi.Tabular.Monitoring;
-using DefectApi.Tabular.Training;
 using Xunit.Abstractions;
 
 namespace DefectApi.Tabular.Tests.Monitoring;

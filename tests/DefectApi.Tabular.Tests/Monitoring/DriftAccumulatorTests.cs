@@ -1,6 +1,3 @@
-using DefectApi.Tabular.Frames;
-using DefectApi.Tabular.Monitoring;
-
 namespace DefectApi.Tabular.Tests.Monitoring;
 
 /// <summary>Drift over profiles built by hand, so every share and PSI can be worked out on paper.</summary>

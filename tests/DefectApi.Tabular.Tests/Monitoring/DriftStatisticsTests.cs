@@ -1,5 +1,3 @@
-using DefectApi.Tabular.Monitoring;
-
 namespace DefectApi.Tabular.Tests.Monitoring;
 
 public class DriftStatisticsTests

@@ -1,6 +1,3 @@
-using DefectApi.Tabular.Frames;
-using DefectApi.Tabular.Monitoring;
-
 namespace DefectApi.Tabular.Tests.Monitoring;
 
 /// <summary>How numeric training values become bins: deciles for a continuous column, a bin per level for a column

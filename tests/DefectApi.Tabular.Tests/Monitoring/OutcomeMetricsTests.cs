@@ -1,7 +1,3 @@
-using DefectApi.Tabular.Monitoring;
-using DefectApi.Tabular.Tests.Training;
-using DefectApi.Tabular.Training;
-
 namespace DefectApi.Tabular.Tests.Monitoring;
 
 /// <summary>Live metrics on hand-made predictions and outcomes, each worked out by hand in the comments.</summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using DefectApi.Tabular.Frames;
-using DefectApi.Tabular.Monitoring;
-using DefectApi.Tabular.Tests.Training;
-using DefectApi.Tabular.Training;
-
 namespace DefectApi.Tabular.Tests.Monitoring;
 
 /// <summary>The output profile of each task is what the model answered on its out-of-fold validation rows, so those

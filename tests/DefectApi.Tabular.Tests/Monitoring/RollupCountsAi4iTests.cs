@@ -1,6 +1,4 @@
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Metrics;
-using DefectApi.Tabular.Monitoring;
 using Xunit.Abstractions;
 using static DefectApi.Tabular.Tests.Monitoring.RollupModels;
 

@@ -1,6 +1,3 @@
-using DefectApi.Tabular.Frames;
-using DefectApi.Tabular.Monitoring;
-using DefectApi.Tabular.Tests.Training;
 using static DefectApi.Tabular.Tests.Monitoring.RollupModels;
 
 namespace DefectApi.Tabular.Tests.Monitoring;

@@ -1,8 +1,4 @@
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Inference;
-using DefectApi.Tabular.Monitoring;
-using DefectApi.Tabular.Tests.Training;
-using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Monitoring;
 

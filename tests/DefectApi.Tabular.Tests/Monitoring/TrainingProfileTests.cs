@@ -1,6 +1,3 @@
-using DefectApi.Tabular.Monitoring;
-using DefectApi.Tabular.Tests.Training;
-
 namespace DefectApi.Tabular.Tests.Monitoring;
 
 public class TrainingProfileTests(TrainedModels models) : IClassFixture<TrainedModels>

@@ -1,8 +1,5 @@
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Inference;
 using DefectApi.Tabular.Neighbours;
-using DefectApi.Tabular.Tests.Training;
-using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Neighbours;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Neighbours;
 using DefectApi.Tabular.Targets;
 

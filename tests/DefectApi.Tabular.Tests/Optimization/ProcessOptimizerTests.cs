@@ -1,9 +1,5 @@
-using System.Globalization;
 using DefectApi.Tabular.Features;
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Optimization;
-using DefectApi.Tabular.Tests.Training;
-using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Optimization;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using DefectApi.Tabular.Csv;
 using DefectApi.Tabular.Schema;
 

@@ -1,9 +1,6 @@
-using System.Globalization;
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Optimization;
 using DefectApi.Tabular.Schema;
 using DefectApi.Tabular.Targets;
-using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Schema;
 

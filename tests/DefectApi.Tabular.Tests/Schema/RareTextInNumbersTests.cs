@@ -1,5 +1,3 @@
-using System.Globalization;
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Schema;
 
 namespace DefectApi.Tabular.Tests.Schema;

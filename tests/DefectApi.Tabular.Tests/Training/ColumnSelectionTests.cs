@@ -1,6 +1,3 @@
-using DefectApi.Tabular.Frames;
-using DefectApi.Tabular.Training;
-
 namespace DefectApi.Tabular.Tests.Training;
 
 public class ColumnSelectionTests

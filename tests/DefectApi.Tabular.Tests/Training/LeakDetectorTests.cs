@@ -1,6 +1,3 @@
-using System.Globalization;
-using DefectApi.Tabular.Frames;
-using DefectApi.Tabular.Training;
 using DefectApi.Tests.Shared;
 
 namespace DefectApi.Tabular.Tests.Training;

@@ -1,7 +1,3 @@
-using System.Globalization;
-using DefectApi.Tabular.Frames;
-using DefectApi.Tabular.Training;
-
 namespace DefectApi.Tabular.Tests.Training;
 
 /// <summary>What training does with a probable leak under each leakage policy, and that the model keeps what it found.</summary>

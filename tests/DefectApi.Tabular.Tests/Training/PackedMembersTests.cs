@@ -1,5 +1,3 @@
-using DefectApi.Tabular.Training;
-
 namespace DefectApi.Tabular.Tests.Training;
 
 public class PackedMembersTests(TrainedModels models) : IClassFixture<TrainedModels>

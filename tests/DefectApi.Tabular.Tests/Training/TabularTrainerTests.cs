@@ -1,7 +1,4 @@
-using System.Globalization;
-using DefectApi.Tabular.Frames;
 using DefectApi.Tabular.Targets;
-using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Training;
 

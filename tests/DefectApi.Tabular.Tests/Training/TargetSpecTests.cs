@@ -1,5 +1,4 @@
 using DefectApi.Tabular.Targets;
-using DefectApi.Tabular.Training;
 
 namespace DefectApi.Tabular.Tests.Training;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using DefectApi.Tabular.Frames;
-using DefectApi.Tabular.Training;
-
 namespace DefectApi.Tabular.Tests.Training;
 
 /// <summary>Small synthetic line data with a known rule, trained once per test class (a few seconds in all).</summary>

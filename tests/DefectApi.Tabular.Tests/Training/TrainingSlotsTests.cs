@@ -1,5 +1,3 @@
-using DefectApi.Tabular.Training;
-
 namespace DefectApi.Tabular.Tests.Training;
 
 public class TrainingSlotsTests(TrainedModels models) : IClassFixture<TrainedModels>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using DefectApi.Tabular.Frames;
-using DefectApi.Tabular.Training;
-
 namespace DefectApi.Tabular.Tests.Training;
 
 /// <summary>Validation like the line runs: on data whose relation drifts, or whose lots repeat near-identical rows,

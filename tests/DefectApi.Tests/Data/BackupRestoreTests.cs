@@ -1,10 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using DefectApi.Data;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace DefectApi.Tests.Data;
@@ -28,16 +22,7 @@ public sealed class BackupRestoreTests : IDisposable
 
     string DatabaseIn(string name) => Path.Combine(_folder.Path, name, "defects.db");
 
-    static readonly object Parts = new
-    {
-        records = new[]
-        {
-            new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "late", ["Temperature [C]"] = 88.5,
-                ["Speed [rpm]"] = 1720.0 },
-            new Dictionary<string, object?> { ["Serial"] = "SN2", ["Shift"] = "night", ["Temperature [C]"] = 61.0,
-                ["Speed [rpm]"] = 1100.0 },
-        },
-    };
+    static readonly object Parts = TestData.TwoDefectsParts;
 
     static async Task<string> PredictAsync(HttpClient client, string path)
     {

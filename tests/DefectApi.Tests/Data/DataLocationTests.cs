@@ -1,6 +1,4 @@
-using DefectApi.Data;
 using DefectApi.Hosting;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;

@@ -1,12 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Data;
 using DefectApi.Tabular;
-using DefectApi.Tests.Infrastructure;
 using DefectApi.Training;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Data;
 

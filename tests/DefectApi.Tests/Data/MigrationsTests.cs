@@ -1,4 +1,3 @@
-using DefectApi.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace DefectApi.Tests.Data;

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Data;
-using DefectApi.Tests.Infrastructure;
-
 namespace DefectApi.Tests.Datasets;
 
 /// <summary>GET /api/datasets lists summaries page by page; the full schema is GET /api/datasets/{id}. Runs on both

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
-
 namespace DefectApi.Tests.Datasets;
 
 /// <summary>Uploads that cannot become a dataset: each answers problem+json and stores nothing.</summary>

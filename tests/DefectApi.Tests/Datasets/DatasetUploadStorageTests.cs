@@ -1,13 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using DefectApi.Data;
 using DefectApi.Datasets;
 using DefectApi.Tabular.Csv;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace DefectApi.Tests.Datasets;

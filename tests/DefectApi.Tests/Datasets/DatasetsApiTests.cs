@@ -1,12 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using DefectApi.Data;
-using DefectApi.Tests.Infrastructure;
 using DefectApi.Training;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Datasets;
 

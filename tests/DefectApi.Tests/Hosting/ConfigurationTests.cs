@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Hosting;
 

@@ -1,11 +1,7 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Hosting;
 

@@ -1,8 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using DefectApi.Monitoring;
-using DefectApi.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Hosting;
 

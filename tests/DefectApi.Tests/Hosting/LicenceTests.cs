@@ -1,8 +1,5 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using DefectApi.Tests.Infrastructure;
-using DefectApi.Tests.Shared;
 
 namespace DefectApi.Tests.Hosting;
 

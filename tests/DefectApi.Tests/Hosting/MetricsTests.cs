@@ -1,9 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using DefectApi.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Hosting;
 

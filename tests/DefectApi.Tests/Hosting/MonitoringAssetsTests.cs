@@ -1,8 +1,5 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using DefectApi.Tests.Infrastructure;
 using DefectApi.Tests.OpenApi;
-using DefectApi.Tests.Shared;
 
 namespace DefectApi.Tests.Hosting;
 

@@ -2,7 +2,6 @@ using System.Collections;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using DefectApi.Hosting;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
 namespace DefectApi.Tests.Hosting;

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace DefectApi.Tests.Infrastructure;

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace DefectApi.Tests.Infrastructure;
 
 /// <summary>A CSV answer read back: its header and its rows, quoted fields (RFC 4180) unquoted.</summary>

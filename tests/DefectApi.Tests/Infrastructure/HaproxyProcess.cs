@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
-using DefectApi.Tests.Shared;
 
 namespace DefectApi.Tests.Infrastructure;
 

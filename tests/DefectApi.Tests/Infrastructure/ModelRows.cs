@@ -1,6 +1,4 @@
-using DefectApi.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Infrastructure;
 

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-
 namespace DefectApi.Tests.Infrastructure;
 
 /// <summary>One service with an AI4I failure model (deployed as "ai4i") and a garments productivity model, shared by

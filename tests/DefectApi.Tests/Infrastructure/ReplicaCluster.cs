@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Tests.Shared;
 using Npgsql;
 
 namespace DefectApi.Tests.Infrastructure;

@@ -1,5 +1,3 @@
-using DefectApi.Data;
-
 namespace DefectApi.Tests.Infrastructure;
 
 /// <summary>The base of a suite that runs against a fresh in-process service on one database provider: the suite is

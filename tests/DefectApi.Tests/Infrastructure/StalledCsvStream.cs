@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace DefectApi.Tests.Infrastructure;
 
 /// <summary>A CSV body that sends a number of rows, then stops sending without ending: an upload in flight.</summary>

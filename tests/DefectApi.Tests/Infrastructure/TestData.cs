@@ -28,6 +28,25 @@ public static class TestData
     public const string OneDefectsPartJson =
         """{"records":[{"Serial":"SN9","Shift":"late","Temperature [C]":88.5,"Speed [rpm]":1720.0}]}""";
 
+    /// <summary><see cref="OneDefectsPartJson"/>'s part as an object, for PostAsJsonAsync.</summary>
+    public static readonly object OneDefectsPart = new
+    {
+        records = new[] { new Dictionary<string, object?> { ["Serial"] = "SN9", ["Shift"] = "late", ["Temperature [C]"] = 88.5,
+            ["Speed [rpm]"] = 1720.0 } },
+    };
+
+    /// <summary>A predict body of two parts in <see cref="DefectsCsv"/>'s columns: one hot and fast, one cool and slow.</summary>
+    public static readonly object TwoDefectsParts = new
+    {
+        records = new[]
+        {
+            new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "late", ["Temperature [C]"] = 88.5,
+                ["Speed [rpm]"] = 1720.0 },
+            new Dictionary<string, object?> { ["Serial"] = "SN2", ["Shift"] = "night", ["Temperature [C]"] = 61.0,
+                ["Speed [rpm]"] = 1100.0 },
+        },
+    };
+
     /// <summary>Line efficiency = 0.5 + 0.004·workers − 0.002·(smv − 20), plus a little noise.</summary>
     public static string EfficiencyCsv(int rows = 300, int seed = 11)
     {

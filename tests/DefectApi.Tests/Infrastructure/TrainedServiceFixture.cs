@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-
 namespace DefectApi.Tests.Infrastructure;
 
 /// <summary>One service with a binary and a regression model already trained, shared by tests that only read or

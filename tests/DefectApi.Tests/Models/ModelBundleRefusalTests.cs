@@ -1,12 +1,7 @@
 using System.IO.Compression;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using DefectApi.Bundles;
-using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Models;
 

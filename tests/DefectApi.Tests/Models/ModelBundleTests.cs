@@ -1,11 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using DefectApi.Data;
-using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Models;
 

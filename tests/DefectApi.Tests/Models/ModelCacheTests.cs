@@ -1,10 +1,6 @@
 using System.Diagnostics.Metrics;
-using System.Net;
-using DefectApi.Data;
 using DefectApi.Registry;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Models;
 

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Data;
-using DefectApi.Tests.Infrastructure;
-
 namespace DefectApi.Tests.Models;
 
 /// <summary>Runs on both providers: <see cref="ModelsApiTestsOnSqlite"/> and <see cref="ModelsApiTestsOnPostgres"/>.</summary>

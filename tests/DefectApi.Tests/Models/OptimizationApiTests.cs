@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace DefectApi.Tests.Models;

@@ -1,6 +1,3 @@
-using System.Net;
-using DefectApi.Tests.Infrastructure;
-
 namespace DefectApi.Tests.Models;
 
 /// <summary>Records that look almost right: a value of the wrong JSON type, a key given twice. Each is a 400 naming

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
-
 namespace DefectApi.Tests.Models;
 
 [Collection(ProcessModelsCollection.Name)]

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using DefectApi.Data;
-using DefectApi.Tests.Infrastructure;
-
 namespace DefectApi.Tests.Monitoring;
 
 /// <summary>An inline check answers within a second of the prediction, before the log is written. With the writer's

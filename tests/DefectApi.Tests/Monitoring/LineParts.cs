@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace DefectApi.Tests.Monitoring;
 
 /// <summary>One part as a line's MES sends it for scoring (the columns of <see cref="Infrastructure.TestData.DefectsCsv"/>),

@@ -1,10 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using DefectApi.Data;
-using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Monitoring;
 

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Data;
-using DefectApi.Tests.Infrastructure;
-
 namespace DefectApi.Tests.Monitoring;
 
 /// <summary>Outcomes by a declared key column (a part serial): declared on the deployment, looked up by index, kept

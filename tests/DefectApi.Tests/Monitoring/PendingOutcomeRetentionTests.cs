@@ -1,6 +1,4 @@
-using DefectApi.Data;
 using DefectApi.Monitoring;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace DefectApi.Tests.Monitoring;

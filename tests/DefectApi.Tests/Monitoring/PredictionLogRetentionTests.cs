@@ -1,8 +1,5 @@
-using DefectApi.Data;
 using DefectApi.Monitoring;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace DefectApi.Tests.Monitoring;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using DefectApi.Data;
 using DefectApi.Tabular.Targets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;

@@ -1,9 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Data;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Monitoring;
 

@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Data;
-
 namespace DefectApi.Tests.Monitoring;
 
 /// <summary>Performance is read from hourly rollups kept up to date as answers are written and outcomes join. Whatever

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace DefectApi.Tests.OpenApi;
 
 /// <summary>What client generators need from the document beyond what the linters count as errors.</summary>

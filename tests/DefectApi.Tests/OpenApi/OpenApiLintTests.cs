@@ -1,5 +1,3 @@
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace DefectApi.Tests.OpenApi;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace DefectApi.Tests.OpenApi;
 
 /// <summary>Redocly CLI and Spectral, installed from tests/openapi-lint/package-lock.json by npm the first time a run

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using DefectApi.Tests.Shared;
 
 namespace DefectApi.Tests.OpenApi;
 

@@ -1,9 +1,5 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace DefectApi.Tests.OpenApi;

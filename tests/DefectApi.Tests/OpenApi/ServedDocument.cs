@@ -1,5 +1,3 @@
-using DefectApi.Tests.Infrastructure;
-
 namespace DefectApi.Tests.OpenApi;
 
 /// <summary>The text of /openapi/v1.json as a fresh service serves it, fetched once per test class.</summary>

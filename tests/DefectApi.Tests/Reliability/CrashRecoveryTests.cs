@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace DefectApi.Tests.Reliability;

@@ -1,10 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using DefectApi.Data;
-using DefectApi.Tests.Infrastructure;
-using DefectApi.Tests.Shared;
 using Npgsql;
 
 namespace DefectApi.Tests.Reliability;

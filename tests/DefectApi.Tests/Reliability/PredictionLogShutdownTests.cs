@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace DefectApi.Tests.Reliability;

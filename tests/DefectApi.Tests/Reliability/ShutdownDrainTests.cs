@@ -1,12 +1,6 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
 using DefectApi.Http;
-using DefectApi.Tests.Infrastructure;
 using DefectApi.Tests.Replicas;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;

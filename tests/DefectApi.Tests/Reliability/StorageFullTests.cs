@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
-
 namespace DefectApi.Tests.Reliability;
 
 /// <summary>The database at its size limit (Storage:MaxDatabaseBytes, as a full disk would be): writes answer 503,

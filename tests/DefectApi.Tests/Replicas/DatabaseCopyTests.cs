@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
-using DefectApi.Tests.Shared;
 using Microsoft.Data.Sqlite;
 
 namespace DefectApi.Tests.Replicas;
@@ -21,16 +16,7 @@ public sealed class DatabaseCopyTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    static readonly object Parts = new
-    {
-        records = new[]
-        {
-            new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "late", ["Temperature [C]"] = 88.5,
-                ["Speed [rpm]"] = 1720.0 },
-            new Dictionary<string, object?> { ["Serial"] = "SN2", ["Shift"] = "night", ["Temperature [C]"] = 61.0,
-                ["Speed [rpm]"] = 1100.0 },
-        },
-    };
+    static readonly object Parts = TestData.TwoDefectsParts;
 
     [PostgresFact]
     public async Task AnSqliteInstallationCopiedIntoPostgresServesTheSameModelsAndPredictions()

@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
-using DefectApi.Tests.Shared;
 using Npgsql;
 using Xunit.Abstractions;
 

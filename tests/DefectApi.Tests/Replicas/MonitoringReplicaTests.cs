@@ -1,8 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
-using DefectApi.Tests.Shared;
-
 namespace DefectApi.Tests.Replicas;
 
 /// <summary>Monitoring across replicas on one PostgreSQL database: a prediction answered by one replica takes an
@@ -10,16 +5,7 @@ namespace DefectApi.Tests.Replicas;
 [Collection(ReplicaCollection.Name)]
 public sealed class MonitoringReplicaTests
 {
-    static readonly object Parts = new
-    {
-        records = new[]
-        {
-            new Dictionary<string, object?> { ["Serial"] = "SN1", ["Shift"] = "late", ["Temperature [C]"] = 88.5,
-                ["Speed [rpm]"] = 1720.0 },
-            new Dictionary<string, object?> { ["Serial"] = "SN2", ["Shift"] = "night", ["Temperature [C]"] = 61.0,
-                ["Speed [rpm]"] = 1100.0 },
-        },
-    };
+    static readonly object Parts = TestData.TwoDefectsParts;
 
     [PostgresFact]
     public async Task AnOutcomeSentAtOnceToTheOtherReplicaIsKeptAndMatchedAndEitherReplicaReportsTheSame()

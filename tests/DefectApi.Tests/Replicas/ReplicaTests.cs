@@ -1,10 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
-using DefectApi.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace DefectApi.Tests.Replicas;
@@ -14,11 +8,7 @@ namespace DefectApi.Tests.Replicas;
 [Collection(ReplicaCollection.Name)]
 public sealed class ReplicaTests(ITestOutputHelper output)
 {
-    static readonly object Part = new
-    {
-        records = new[] { new Dictionary<string, object?> { ["Serial"] = "SN9", ["Shift"] = "late", ["Temperature [C]"] = 88.5,
-            ["Speed [rpm]"] = 1720.0 } },
-    };
+    static readonly object Part = TestData.OneDefectsPart;
 
     static async Task<string> TrainAsync(HttpClient client, int seed, object? extra = null) =>
         (await client.TrainAsync(TestData.DefectsCsv(seed: seed), "Defect", extra ?? new { epochs = 5 }))

@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using DefectApi.Http;
-using DefectApi.Tests.Infrastructure;
-using DefectApi.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace DefectApi.Tests.Replicas;

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
-using DefectApi.Tests.Shared;
-
 namespace DefectApi.Tests.Replicas;
 
 /// <summary>A serve-only replica (Training:Enabled=false) beside one that trains, on one PostgreSQL database.</summary>

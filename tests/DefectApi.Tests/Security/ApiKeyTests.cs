@@ -1,9 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace DefectApi.Tests.Security;

@@ -1,8 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace DefectApi.Tests.Security;

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using DefectApi.Security;
-using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Security;
 

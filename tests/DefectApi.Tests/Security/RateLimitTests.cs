@@ -1,6 +1,3 @@
-using System.Net;
-using DefectApi.Tests.Infrastructure;
-
 namespace DefectApi.Tests.Security;
 
 /// <summary>The limiter protects the service without throttling one healthy client or a load balancer: budgets are

@@ -1,5 +1,3 @@
-using System.Net;
-using DefectApi.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace DefectApi.Tests.Security;

@@ -1,9 +1,6 @@
-using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 using DefectApi.Security;
-using DefectApi.Tests.Infrastructure;
 
 namespace DefectApi.Tests.Security;
 

@@ -1,10 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Data;
-using DefectApi.Tests.Infrastructure;
 using DefectApi.Training;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DefectApi.Tests.Training;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DefectApi.NeuralNet.Optimizers;
 using DefectApi.NeuralNet.Specs;
 using DefectApi.Tabular.Targets;

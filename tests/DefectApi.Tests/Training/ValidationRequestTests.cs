@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using DefectApi.Data;
-using DefectApi.Tests.Infrastructure;
-
 namespace DefectApi.Tests.Training;
 
 /// <summary>validation, timeColumn and groupColumn: a request that cannot be run is a 400 saying what to change, and
