@@ -18,7 +18,8 @@ internal sealed class BenchArgs(string[] args)
                    DefectApi.Bench soak [--minutes 10]
                    DefectApi.Bench score [--rows 200000] [--csv-mb 100] [--threads N]
                    DefectApi.Bench providers [--rows 300000] [--columns 30] [--reps 3] [--clients 32] [--seconds 5] [--jobs 10]
-                   DefectApi.Bench training-load [--seconds 10] [--reps 5] [--connections 32] [--app FOLDER] [--set Training__MaxThreads=2 ...]
+                   DefectApi.Bench training-load [--seconds 10] [--reps 5] [--connections 32] [--app FOLDER]
+                                                 [--set Training__MaxThreads=2 ...]
                    DefectApi.Bench monitoring --rows 1000000[,10000000] [--provider sqlite|postgres] [--reps 3] [--epochs 3]
             """);
         return 2;

@@ -105,7 +105,8 @@ public class CsvScorerTests(TrainedModels models) : IClassFixture<TrainedModels>
     public async Task CellsASpreadsheetWouldRunAsFormulasGetALeadingQuote()
     {
         var lines = await Score("serial,lot,temp,pressure,line,coated,ts,note\n" +
-            "=HYPERLINK(\"http://x\"),+SUM(A1),-3.5,+4.5,@cmd,yes,2024-03-05T10:00:00,\"\tx\"\n-2+3,\"=1,2\",9.5,-1e2,L1,yes,2024-03-05T10:00:00,-\n");
+            "=HYPERLINK(\"http://x\"),+SUM(A1),-3.5,+4.5,@cmd,yes,2024-03-05T10:00:00,\"\tx\"\n" +
+            "-2+3,\"=1,2\",9.5,-1e2,L1,yes,2024-03-05T10:00:00,-\n");
 
         Assert.StartsWith("\"'=HYPERLINK(\"\"http://x\"\")\",'+SUM(A1),-3.5,+4.5,'@cmd,yes,2024-03-05T10:00:00,'\tx,", lines[1]);
         Assert.StartsWith("'-2+3,\"'=1,2\",9.5,-1e2,L1,yes,2024-03-05T10:00:00,-,", lines[2]);

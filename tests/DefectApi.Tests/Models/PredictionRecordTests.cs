@@ -15,7 +15,8 @@ public sealed class PredictionRecordTests(TrainedServiceFixture service) : IClas
     public async Task TrueForANumericInputIsABadRequestNamingTheColumn()
     {
         var errors = await ProblemErrorsAsync($"/api/models/{service.BinaryModelId}/predict",
-            """{"records":[{"Shift":"early","Temperature [C]":90,"Speed [rpm]":1800},{"Shift":"early","Temperature [C]":true,"Speed [rpm]":1800}]}""");
+            """{"records":[{"Shift":"early","Temperature [C]":90,"Speed [rpm]":1800},""" +
+            """{"Shift":"early","Temperature [C]":true,"Speed [rpm]":1800}]}""");
 
         Assert.Equal(["records[1].Temperature [C]"], errors.Keys);
         Assert.Contains("must be a number, got true", errors["records[1].Temperature [C]"]);
@@ -60,16 +61,20 @@ public sealed class PredictionRecordTests(TrainedServiceFixture service) : IClas
     [Fact]
     public async Task ColumnsTheModelDoesNotUseArePassedOverEvenTwice()
     {
-        var response = await service.Client.PostAsync("/api/deployments/line3/predict", ApiClient.Json(
-            """{"records":[{"Serial":"SN-1","Shift":"early","Temperature [C]":90,"Speed [rpm]":1800,"Serial":"SN-2","note":{"a":[1,2]}}]}"""));
+        var response = await service.Client.PostAsync("/api/deployments/line3/predict", ApiClient.Json("""
+            {"records":[{"Serial":"SN-1","Shift":"early","Temperature [C]":90,"Speed [rpm]":1800,
+            "Serial":"SN-2","note":{"a":[1,2]}}]}
+            """));
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
     public async Task AKeyGivenTwiceInAnOptimizeRecordIsABadRequestNamingIt()
     {
-        var response = await service.Client.PostAsync($"/api/models/{service.BinaryModelId}/optimize", ApiClient.Json(
-            """{"record":{"Shift":"early","Temperature [C]":90,"Speed [rpm]":1800,"Shift":"night"},"goal":"minimize","adjust":[{"column":"Speed [rpm]"}]}"""));
+        var response = await service.Client.PostAsync($"/api/models/{service.BinaryModelId}/optimize", ApiClient.Json("""
+            {"record":{"Shift":"early","Temperature [C]":90,"Speed [rpm]":1800,"Shift":"night"},
+            "goal":"minimize","adjust":[{"column":"Speed [rpm]"}]}
+            """));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("more than once", problem.GetProperty("errors").GetProperty("record.Shift")[0].GetString());

@@ -40,6 +40,9 @@ public sealed class OpenApiContractTests(ServedDocument served) : IClassFixture<
     {
         Assert.Empty(_contract.Check(new Exchange("POST", Path, 200, "text/csv", "a,value,error\n1,0.5,\n")));
         Assert.Empty(_contract.Check(new Exchange("POST", Path, 404, "application/problem+json",
-            """{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.5","title":"Deployment not found","status":404,"detail":"…","traceId":"x"}""")));
+            """
+            {"type":"https://tools.ietf.org/html/rfc9110#section-15.5.5","title":"Deployment not found",
+            "status":404,"detail":"…","traceId":"x"}
+            """)));
     }
 }
